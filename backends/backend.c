@@ -1,0 +1,149 @@
+/* backend.c: the table of compiled-in backends and the endpoint lifecycle
+ * shared by all of them. */
+#include "backend.h"
+#include "docker/docker.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct backend_ops *const table[] = {
+	&docker_backend,
+	NULL,
+};
+
+const struct backend_ops *const *backends_all(void)
+{
+	return table;
+}
+
+const struct backend_ops *backend_find(const char *name)
+{
+	for (size_t i = 0; table[i]; i++)
+		if (!strcmp(table[i]->name, name))
+			return table[i];
+	/* Podman speaks the Docker API: let users say what they run */
+	if (!strcmp(name, "podman"))
+		return &docker_backend;
+	return NULL;
+}
+
+bool backend_serves(const struct backend_ops *ops, const char *kind)
+{
+	for (size_t i = 0; ops->kinds[i]; i++)
+		if (!strcmp(ops->kinds[i], kind))
+			return true;
+	return false;
+}
+
+const char *endpoint_config_get(const struct endpoint_config *c, const char *key)
+{
+	for (size_t i = 0; i < c->nopts; i++)
+		if (!strcmp(c->opts[i].key, key))
+			return c->opts[i].value;
+	return NULL;
+}
+
+void endpoint_config_set(struct endpoint_config *c, const char *key, const char *value)
+{
+	for (size_t i = 0; i < c->nopts; i++)
+		if (!strcmp(c->opts[i].key, key)) {
+			free(c->opts[i].value);
+			c->opts[i].value = xstrdup(value);
+			return;
+		}
+	c->opts = xrealloc(c->opts, (c->nopts + 1) * sizeof(*c->opts));
+	c->opts[c->nopts++] = (struct endpoint_option){xstrdup(key), xstrdup(value), 0, 0};
+}
+
+void endpoint_config_cleanup(struct endpoint_config *c)
+{
+	for (size_t i = 0; i < c->nopts; i++) {
+		free(c->opts[i].key);
+		free(c->opts[i].value);
+	}
+	free(c->opts);
+	free(c->name);
+	free(c->backend);
+	free(c->file);
+	memset(c, 0, sizeof(*c));
+}
+
+void endpoint_note(struct endpoint *ep, enum note_level level, const char *fmt, ...)
+{
+	if (!ep->notify)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	ep->notify(ep, level, s);
+	free(s);
+}
+
+void endpoint_fail(struct endpoint *ep, const char *fmt, ...)
+{
+	char msg[ERRLEN];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	bool repeat = !strcmp(msg, ep->error);
+	snprintf(ep->error, sizeof(ep->error), "%s", msg);
+	if (ep->state == EP_READY)
+		ep->state = EP_STALE;
+	ep->store->gen++;
+	/* a retry loop failing the same way must not flood the flash line */
+	if (!repeat)
+		endpoint_note(ep, NOTE_ERROR, "%s: %s", ep->name, msg);
+}
+
+void endpoint_ready(struct endpoint *ep)
+{
+	bool was_down = ep->error[0] != '\0';
+	ep->state = EP_READY;
+	ep->error[0] = '\0';
+	ep->store->gen++;
+	if (was_down)
+		endpoint_note(ep, NOTE_INFO, "%s: connected again", ep->name);
+}
+
+struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size_t errlen)
+{
+	const struct backend_ops *ops = backend_find(cfg->backend);
+	if (!ops) {
+		set_err(err, errlen, "endpoint %s: unknown type \"%s\"", cfg->name, cfg->backend);
+		return NULL;
+	}
+	if (ops->abi != BACKEND_ABI_VERSION) {
+		set_err(err, errlen, "backend %s was built for interface version %d, not %d", ops->name,
+			ops->abi, BACKEND_ABI_VERSION);
+		return NULL;
+	}
+	struct endpoint *ep = xcalloc(1, sizeof(*ep));
+	ep->ops = ops;
+	ep->name = xstrdup(cfg->name);
+	ep->store = store_new();
+	ep->readonly = cfg->readonly;
+	ep->production = cfg->production;
+	ep->refresh_ms = 2000;
+	if (ops->open(ep, cfg, err, errlen) < 0) {
+		store_free(ep->store);
+		free(ep->name);
+		free(ep);
+		return NULL;
+	}
+	return ep;
+}
+
+void endpoint_free(struct endpoint *ep)
+{
+	if (!ep)
+		return;
+	ep->ops->close(ep);
+	store_free(ep->store);
+	free(ep->name);
+	free(ep->address);
+	free(ep);
+}

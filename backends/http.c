@@ -1,0 +1,353 @@
+/* http.c: requests on the shared curl multi handle (see http.h). */
+#include "http.h"
+#include "log.h"
+#include "util.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct http_req {
+	CURL *easy;
+	struct curl_slist *headers;
+	char *method, *url, *display;
+	char *body;
+	struct buf resp, resp_headers;
+	http_done_fn done;
+	http_data_fn stream;
+	void *arg;
+	bool started, aborted_by_stream;
+	char errbuf[CURL_ERROR_SIZE];
+	int64_t t0;
+	struct http_req *next; /* list of started requests, for cleanup */
+};
+
+static CURLM *multi;
+static struct http_req *started;
+static uint64_t count_total, count_mutating;
+
+void http_target_cleanup(struct http_target *t)
+{
+	free(t->base_url);
+	free(t->unix_socket);
+	free(t->ca_file);
+	free(t->cert_file);
+	free(t->key_file);
+	free(t->display);
+	memset(t, 0, sizeof(*t));
+}
+
+int http_init(char *err, size_t errlen)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT))
+		return set_err(err, errlen, "cannot initialise libcurl");
+	multi = curl_multi_init();
+	if (!multi)
+		return set_err(err, errlen, "cannot initialise libcurl's multi interface");
+	return 0;
+}
+
+static void req_free(struct http_req *r)
+{
+	if (!r)
+		return;
+	if (r->easy)
+		curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->headers);
+	free(r->method);
+	free(r->url);
+	free(r->display);
+	free(r->body);
+	buf_cleanup(&r->resp);
+	buf_cleanup(&r->resp_headers);
+	free(r);
+}
+
+static void unlink_started(struct http_req *r)
+{
+	for (struct http_req **p = &started; *p; p = &(*p)->next)
+		if (*p == r) {
+			*p = r->next;
+			return;
+		}
+}
+
+void http_cleanup(void)
+{
+	while (started) {
+		struct http_req *r = started;
+		started = r->next;
+		curl_multi_remove_handle(multi, r->easy);
+		req_free(r);
+	}
+	if (multi)
+		curl_multi_cleanup(multi);
+	multi = NULL;
+	curl_global_cleanup();
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	size_t len = size * n;
+	/* a new status line (redirect, 100 Continue) starts a new header block */
+	if (len > 5 && !strncmp(data, "HTTP/", 5))
+		buf_reset(&r->resp_headers);
+	buf_append(&r->resp_headers, data, len);
+	return len;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	size_t len = size * n;
+	long status = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (r->stream && status >= 200 && status < 300) {
+		if (!r->stream(r->arg, data, len)) {
+			r->aborted_by_stream = true;
+			return 0;
+		}
+		return len;
+	}
+	/* error bodies are short; cap them so a hostile server cannot fill memory */
+	if (!r->stream || r->resp.len < 65536)
+		buf_append(&r->resp, data, len);
+	return len;
+}
+
+static bool is_mutating(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
+}
+
+struct http_req *http_req_new(const struct http_target *t, const char *method, const char *path)
+{
+	struct http_req *r = xcalloc(1, sizeof(*r));
+	r->easy = curl_easy_init();
+	if (!r->easy)
+		abort();
+	r->method = xstrdup(method);
+	r->url = xasprintf("%s%s", t->base_url, path);
+	r->display = xstrdup(t->display ? t->display : t->base_url);
+	CURL *e = r->easy;
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "binnacle/" PACKAGE_VERSION);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	/* a stalled stream (dead peer, no FIN) must surface as an error */
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 10L);
+	if (t->unix_socket)
+		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, t->unix_socket);
+	if (t->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, t->ca_file);
+	if (t->cert_file)
+		curl_easy_setopt(e, CURLOPT_SSLCERT, t->cert_file);
+	if (t->key_file)
+		curl_easy_setopt(e, CURLOPT_SSLKEY, t->key_file);
+	if (t->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (!strcmp(method, "HEAD"))
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	else if (strcmp(method, "GET"))
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+	return r;
+}
+
+void http_req_header(struct http_req *r, const char *line)
+{
+	r->headers = curl_slist_append(r->headers, line);
+}
+
+void http_req_body(struct http_req *r, const char *data, size_t len, const char *content_type)
+{
+	free(r->body);
+	r->body = xstrndup(data, len);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+	if (content_type) {
+		char *h = xasprintf("Content-Type: %s", content_type);
+		http_req_header(r, h);
+		free(h);
+	}
+}
+
+void http_req_stream(struct http_req *r, http_data_fn fn)
+{
+	r->stream = fn;
+}
+
+void http_req_timeout(struct http_req *r, long total_ms)
+{
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, total_ms);
+}
+
+void http_req_callback(struct http_req *r, http_done_fn fn, void *arg)
+{
+	r->done = fn;
+	r->arg = arg;
+}
+
+void http_req_start(struct http_req *r)
+{
+	/* a POST with no body must still say so, or curl waits for stdin-like data */
+	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD") && !r->body)
+		http_req_body(r, "", 0, NULL);
+	/* suppress curl's "Expect: 100-continue" round trip on bodies */
+	r->headers = curl_slist_append(r->headers, "Expect:");
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+	r->started = true;
+	r->t0 = mono_ms();
+	r->next = started;
+	started = r;
+	count_total++;
+	if (is_mutating(r->method))
+		count_mutating++;
+	log_msg("http %s %s", r->method, r->url);
+	curl_multi_add_handle(multi, r->easy);
+}
+
+void http_req_cancel(struct http_req *r)
+{
+	if (!r)
+		return;
+	if (r->started) {
+		curl_multi_remove_handle(multi, r->easy);
+		unlink_started(r);
+	}
+	req_free(r);
+}
+
+const char *http_result_header(const struct http_result *res, const char *name)
+{
+	static char value[512];
+	const struct buf *h = &res->req->resp_headers;
+	size_t nlen = strlen(name);
+	const char *p = h->data;
+	while (p && *p) {
+		const char *eol = strchr(p, '\n');
+		size_t linelen = eol ? (size_t)(eol - p) : strlen(p);
+		if (linelen > nlen && p[nlen] == ':' && !strncasecmp(p, name, nlen)) {
+			const char *v = p + nlen + 1;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			size_t vlen = (size_t)(p + linelen - v);
+			while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == ' '))
+				vlen--;
+			if (vlen >= sizeof(value))
+				vlen = sizeof(value) - 1;
+			memcpy(value, v, vlen);
+			value[vlen] = '\0';
+			return value;
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return NULL;
+}
+
+void http_wait(struct pollfd *extra, unsigned nextra, int timeout_ms)
+{
+	struct curl_waitfd wfd[16];
+	if (nextra > 16)
+		nextra = 16;
+	for (unsigned i = 0; i < nextra; i++) {
+		wfd[i].fd = extra[i].fd;
+		wfd[i].events = (short)((extra[i].events & POLLIN ? CURL_WAIT_POLLIN : 0) |
+					(extra[i].events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
+		wfd[i].revents = 0;
+	}
+	int n = 0;
+	curl_multi_poll(multi, wfd, nextra, timeout_ms, &n);
+	for (unsigned i = 0; i < nextra; i++)
+		extra[i].revents = (short)((wfd[i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
+					   (wfd[i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
+}
+
+static void transport_error(struct http_req *r, CURLcode code, char *out, size_t outlen)
+{
+	const char *detail = r->errbuf[0] ? r->errbuf : curl_easy_strerror(code);
+	switch (code) {
+	case CURLE_COULDNT_CONNECT:
+		snprintf(out, outlen, "cannot connect to %s: %s", r->display, detail);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		snprintf(out, outlen, "%s did not answer in time", r->display);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CONNECT_ERROR:
+		snprintf(out, outlen, "TLS with %s failed: %s", r->display, detail);
+		break;
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+		snprintf(out, outlen, "%s closed the connection: %s", r->display, detail);
+		break;
+	default:
+		snprintf(out, outlen, "request to %s failed: %s", r->display, detail);
+	}
+}
+
+void http_process(void)
+{
+	int running = 0;
+	curl_multi_perform(multi, &running);
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(multi, &left))) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		struct http_req *r = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		CURLcode code = msg->data.result;
+		curl_multi_remove_handle(multi, r->easy);
+		unlink_started(r);
+		struct http_result res = {.req = r};
+		char errsentence[512];
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
+		if (code != CURLE_OK && !(r->aborted_by_stream && code == CURLE_WRITE_ERROR)) {
+			transport_error(r, code, errsentence, sizeof(errsentence));
+			res.error = errsentence;
+			if (code != CURLE_PARTIAL_FILE && code != CURLE_RECV_ERROR)
+				res.status = res.status >= 100 ? res.status : 0;
+		}
+		res.body = r->resp.data ? r->resp.data : "";
+		res.len = r->resp.len;
+		log_msg("http %s %s -> %ld in %lldms%s%s", r->method, r->url, res.status,
+			(long long)(mono_ms() - r->t0), res.error ? ": " : "", res.error ? res.error : "");
+		if (r->done)
+			r->done(r->arg, &res);
+		req_free(r);
+	}
+}
+
+unsigned http_active(void)
+{
+	unsigned n = 0;
+	for (struct http_req *r = started; r; r = r->next)
+		n++;
+	return n;
+}
+
+uint64_t http_count_total(void)
+{
+	return count_total;
+}
+
+uint64_t http_count_mutating(void)
+{
+	return count_mutating;
+}

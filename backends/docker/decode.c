@@ -1,0 +1,507 @@
+/* decode.c: the Docker container list into rows of the resource store, plus
+ * the JSON readers the other decode files share. The JSON tree of a body lives
+ * only for the call; the store keeps the compact cells of kinds.h. */
+#include "docker/decode.h"
+#include "kinds.h"
+#include "store.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+/* short names for the shared readers declared in decode.h */
+#define jget docker_decode_jget
+#define jstr docker_decode_jstr
+#define jint docker_decode_jint
+#define jobj docker_decode_jobj
+#define jarr docker_decode_jarr
+#define jtime docker_decode_jtime
+#define set_text_or_clear docker_decode_set_text
+
+/* ---- helpers shared by the decode files ---- */
+
+void docker_decode_copy(char *dst, size_t dstlen, const char *src)
+{
+	if (!dstlen)
+		return;
+	if (!src)
+		src = "";
+	size_t n = strlen(src);
+	if (n >= dstlen) {
+		n = dstlen - 1;
+		/* back off continuation bytes so a character is never cut in half */
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+struct json_object *docker_decode_parse(const char *json, size_t len, const char *what, char *err,
+					size_t errlen)
+{
+	size_t i = 0;
+	if (!json)
+		len = 0;
+	/* the daemon's json.Encoder ends every body with "\n"; tolerate any padding */
+	while (i < len && isspace((unsigned char)json[i]))
+		i++;
+	if (i == len) {
+		set_err(err, errlen, "the engine sent %s that is not JSON: the body is empty", what);
+		return NULL;
+	}
+	if (len - i > INT_MAX) {
+		set_err(err, errlen, "the engine sent %s that is too large to read", what);
+		return NULL;
+	}
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok)
+		abort();
+	struct json_object *o = json_tokener_parse_ex(tok, json + i, (int)(len - i));
+	enum json_tokener_error e = json_tokener_get_error(tok);
+#if defined(JSON_C_VERSION_NUM) && JSON_C_VERSION_NUM >= ((0 << 16) | (15 << 8))
+	size_t end = i + json_tokener_get_parse_end(tok);
+#else
+	size_t end = i + (size_t)tok->char_offset;
+#endif
+	if (e == json_tokener_continue) {
+		/* a bare number or literal ends only at a delimiter: supply one */
+		o = json_tokener_parse_ex(tok, "", 1);
+		e = json_tokener_get_error(tok);
+		if (e != json_tokener_success)
+			e = json_tokener_continue;
+		end = len;
+	}
+	json_tokener_free(tok);
+	if (e != json_tokener_success) {
+		json_object_put(o);
+		set_err(err, errlen, "the engine sent %s that is not JSON: %s", what,
+			e == json_tokener_continue ? "the body ends in the middle of a value"
+						   : json_tokener_error_desc(e));
+		return NULL;
+	}
+	while (end < len && isspace((unsigned char)json[end]))
+		end++;
+	if (end < len) {
+		json_object_put(o);
+		set_err(err, errlen, "the engine sent %s that is not JSON: unexpected data after the value", what);
+		return NULL;
+	}
+	if (!o) /* json-c's null is a NULL pointer */
+		set_err(err, errlen, "the engine sent %s that is a JSON null", what);
+	return o;
+}
+
+/* ---- small readers: absent, null and wrongly typed fields all read as "none" ---- */
+
+struct json_object *docker_decode_jget(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+	if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+const char *docker_decode_jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v = docker_decode_jget(o, key);
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+bool docker_decode_jint(struct json_object *o, const char *key, int64_t *out)
+{
+	struct json_object *v = docker_decode_jget(o, key);
+	if (json_object_is_type(v, json_type_int)) {
+		*out = json_object_get_int64(v);
+		return true;
+	}
+	if (json_object_is_type(v, json_type_double)) {
+		double d = json_object_get_double(v);
+		*out = d >= 9.2e18 ? INT64_MAX : d <= -9.2e18 ? INT64_MIN : (int64_t)d;
+		return true;
+	}
+	return false;
+}
+
+/* Counters are uint64 on the wire and cgroup v2's "unlimited" is 2^64-1. */
+bool docker_decode_ju64(struct json_object *o, const char *key, uint64_t *out)
+{
+	struct json_object *v = jget(o, key);
+	if (json_object_is_type(v, json_type_int)) {
+		*out = json_object_get_uint64(v);
+		return true;
+	}
+	if (json_object_is_type(v, json_type_double)) {
+		double d = json_object_get_double(v);
+		*out = d <= 0 ? 0 : d >= 1.8e19 ? UINT64_MAX : (uint64_t)d;
+		return true;
+	}
+	return false;
+}
+
+struct json_object *docker_decode_jarr(struct json_object *o, const char *key)
+{
+	struct json_object *v = docker_decode_jget(o, key);
+	return json_object_is_type(v, json_type_array) ? v : NULL;
+}
+
+struct json_object *docker_decode_jobj(struct json_object *o, const char *key)
+{
+	struct json_object *v = docker_decode_jget(o, key);
+	return json_object_is_type(v, json_type_object) ? v : NULL;
+}
+
+void docker_decode_set_text(struct store *s, struct rtable *t, struct row *r, int idx, const char *v)
+{
+	if (v && *v)
+		row_set_text(s, t, r, idx, v);
+	else
+		row_clear(s, t, r, idx);
+}
+
+/* Created is Unix seconds in lists, RFC 3339 in inspect and libpod bodies. */
+bool docker_decode_jtime(struct json_object *o, const char *key, int64_t *out)
+{
+	if (docker_decode_jint(o, key, out))
+		return *out > 0;
+	const char *str = docker_decode_jstr(o, key);
+	if (str) {
+		*out = parse_rfc3339(str);
+		return *out > 0;
+	}
+	return false;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* ---- containers ---- */
+
+struct port {
+	const char *ip; /* "" when the engine gave none */
+	const char *type;
+	int64_t priv, pub;
+};
+
+static int port_cmp(const void *a, const void *b)
+{
+	const struct port *x = a, *y = b;
+	if (x->priv != y->priv)
+		return x->priv < y->priv ? -1 : 1;
+	int c = strcmp(x->ip, y->ip);
+	if (c)
+		return c;
+	if (x->pub != y->pub)
+		return x->pub < y->pub ? -1 : 1;
+	return strcmp(x->type, y->type);
+}
+
+struct port_group {
+	const char *ip, *type;
+	int64_t first, last;
+};
+
+static void port_group_put(struct buf *out, const struct port_group *g)
+{
+	if (out->len)
+		buf_puts(out, ", ");
+	char range[48];
+	if (g->first == g->last)
+		snprintf(range, sizeof(range), "%lld", (long long)g->first);
+	else
+		snprintf(range, sizeof(range), "%lld-%lld", (long long)g->first, (long long)g->last);
+	if (*g->ip)
+		buf_printf(out, "%s:%s->%s/%s", g->ip, range, range, g->type);
+	else
+		buf_printf(out, "%s/%s", range, g->type);
+}
+
+/* The PORTS column of `docker ps` (cli formatter DisplayablePorts): sort, then
+ * fold runs of consecutive ports that map to themselves into ranges, grouped
+ * by address and protocol; remapped ports follow one by one. Exact duplicates
+ * (IPv4+IPv6 answers from some engines) are dropped. A published port with no
+ * address (Podman's all-interfaces binding) is shown as "8080->80/tcp" rather
+ * than losing the host port as the docker CLI does. The IPv6 wildcard reads
+ * ":::8080->80/tcp" as the docker CLI printed it before v26. */
+static char *format_ports(struct json_object *ports)
+{
+	size_t n = ports ? json_object_array_length(ports) : 0;
+	if (!n)
+		return NULL;
+	struct port *p = xcalloc(n, sizeof(*p));
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(ports, i);
+		int64_t priv;
+		if (!json_object_is_type(o, json_type_object) || !jint(o, "PrivatePort", &priv))
+			continue;
+		p[np].priv = priv;
+		if (!jint(o, "PublicPort", &p[np].pub))
+			p[np].pub = 0;
+		p[np].ip = jstr(o, "IP") ? jstr(o, "IP") : "";
+		p[np].type = jstr(o, "Type") && *jstr(o, "Type") ? jstr(o, "Type") : "tcp";
+		np++;
+	}
+	qsort(p, np, sizeof(*p), port_cmp);
+
+	struct buf out, maps;
+	buf_init(&out);
+	buf_init(&maps);
+	struct port_group *groups = xcalloc(np ? np : 1, sizeof(*groups));
+	size_t ng = 0;
+	for (size_t i = 0; i < np; i++) {
+		if (i > 0 && !port_cmp(&p[i], &p[i - 1]))
+			continue;
+		bool has_ip = *p[i].ip != '\0';
+		if ((has_ip && p[i].pub != p[i].priv) || (!has_ip && p[i].pub > 0)) {
+			if (maps.len)
+				buf_puts(&maps, ", ");
+			if (has_ip)
+				buf_printf(&maps, "%s:", p[i].ip);
+			buf_printf(&maps, "%lld->%lld/%s", (long long)p[i].pub, (long long)p[i].priv, p[i].type);
+			continue;
+		}
+		const char *ip = has_ip ? p[i].ip : "";
+		struct port_group *g = NULL;
+		for (size_t k = 0; k < ng; k++)
+			if (!strcmp(groups[k].ip, ip) && !strcmp(groups[k].type, p[i].type))
+				g = &groups[k];
+		if (!g) {
+			groups[ng++] = (struct port_group){ip, p[i].type, p[i].priv, p[i].priv};
+			continue;
+		}
+		if (p[i].priv == g->last + 1) {
+			g->last = p[i].priv;
+			continue;
+		}
+		port_group_put(&out, g);
+		g->first = g->last = p[i].priv;
+	}
+	for (size_t k = 0; k < ng; k++)
+		port_group_put(&out, &groups[k]);
+	if (maps.len) {
+		if (out.len)
+			buf_puts(&out, ", ");
+		buf_puts(&out, maps.data);
+	}
+	buf_cleanup(&maps);
+	free(groups);
+	free(p);
+	return out.len ? buf_steal(&out) : (buf_cleanup(&out), NULL);
+}
+
+/* "k=v,k=v" sorted by key; NULL for no labels. */
+static char *format_labels(struct json_object *labels)
+{
+	if (!json_object_is_type(labels, json_type_object) || !json_object_object_length(labels))
+		return NULL;
+	size_t n = (size_t)json_object_object_length(labels), i = 0;
+	const char **keys = xcalloc(n, sizeof(*keys));
+	json_object_object_foreach(labels, k, unused)
+	{
+		(void)unused;
+		if (i < n)
+			keys[i++] = k;
+	}
+	qsort(keys, i, sizeof(*keys), cmp_strp);
+	struct buf b;
+	buf_init(&b);
+	for (size_t j = 0; j < i; j++) {
+		struct json_object *jv = jget(labels, keys[j]);
+		const char *val = json_object_is_type(jv, json_type_null) ? "" : json_object_get_string(jv);
+		buf_printf(&b, "%s%s=%s", j ? "," : "", keys[j], val ? val : "");
+	}
+	free(keys);
+	return buf_steal(&b);
+}
+
+/* For old engines (API < 1.23) that have no State: what `docker ps` printed. */
+static const char *state_from_status(const char *status)
+{
+	if (!status || !*status)
+		return NULL;
+	if (str_starts(status, "Up"))
+		return strstr(status, "(Paused)") ? "paused" : "running";
+	if (str_starts(status, "Restarting"))
+		return "restarting";
+	if (str_starts(status, "Exit"))
+		return "exited";
+	if (str_starts(status, "Created"))
+		return "created";
+	if (str_starts(status, "Removal"))
+		return "removing";
+	if (str_starts(status, "Dead"))
+		return "dead";
+	return NULL;
+}
+
+/* Lower-cases State and maps Podman's extra states onto Docker's. */
+static void normalise_state(const char *in, char *out, size_t outlen)
+{
+	size_t i = 0;
+	for (; in[i] && i + 1 < outlen; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[i] = '\0';
+	if (!strcmp(out, "stopped"))
+		snprintf(out, outlen, "exited");
+	else if (!strcmp(out, "configured") || !strcmp(out, "initialized"))
+		snprintf(out, outlen, "created");
+}
+
+static const char *health_of(struct json_object *c, const char *status)
+{
+	const char *h = jstr(jobj(c, "Health"), "Status");
+	if (h && (!strcmp(h, "healthy") || !strcmp(h, "unhealthy") || !strcmp(h, "starting")))
+		return h;
+	if (status) {
+		if (strstr(status, "(healthy)"))
+			return "healthy";
+		if (strstr(status, "(unhealthy)"))
+			return "unhealthy";
+		if (strstr(status, "(health: starting)"))
+			return "starting";
+	}
+	return NULL;
+}
+
+/* Names[0] is the canonical name; later entries may be link aliases ("/a/b"). */
+static const char *container_name(struct json_object *c)
+{
+	struct json_object *names = jarr(c, "Names");
+	size_t n = names ? json_object_array_length(names) : 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(names, i);
+		if (!json_object_is_type(v, json_type_string))
+			continue;
+		const char *nm = json_object_get_string(v);
+		if (*nm == '/')
+			nm++;
+		if (!first)
+			first = nm;
+		if (!strchr(nm, '/'))
+			return nm;
+	}
+	return first;
+}
+
+static void decode_container(struct store *s, struct rtable *t, struct json_object *c)
+{
+	const char *id = jstr(c, "Id");
+	if (!json_object_is_type(c, json_type_object) || !id || !*id)
+		return;
+	struct row *r = rtable_upsert(s, t, id);
+	const char *name = container_name(c);
+	char shortid[13];
+	docker_decode_copy(shortid, sizeof(shortid), id);
+	set_text_or_clear(s, t, r, CTR_NAME, name && *name ? name : shortid);
+
+	const char *image = jstr(c, "Image");
+	char shortimg[13];
+	if (image && str_starts(image, "sha256:") && strlen(image) == 71) {
+		/* the tag was removed or re-pointed: docker ps shows the short id */
+		docker_decode_copy(shortimg, sizeof(shortimg), image + 7);
+		image = shortimg;
+	}
+	set_text_or_clear(s, t, r, CTR_IMAGE, image);
+
+	const char *status = jstr(c, "Status");
+	const char *state = jstr(c, "State");
+	if (!state) /* some Podman versions: an object like inspect's */
+		state = jstr(jobj(c, "State"), "Status");
+	char st[32];
+	if (state && *state)
+		normalise_state(state, st, sizeof(st));
+	else
+		snprintf(st, sizeof(st), "%s", state_from_status(status) ? state_from_status(status) : "");
+	set_text_or_clear(s, t, r, CTR_STATE, st);
+	set_text_or_clear(s, t, r, CTR_STATUS, status);
+	set_text_or_clear(s, t, r, CTR_HEALTH, health_of(c, status));
+
+	char *ports = format_ports(jarr(c, "Ports"));
+	set_text_or_clear(s, t, r, CTR_PORTS, ports);
+	free(ports);
+
+	int64_t created;
+	if (jtime(c, "Created", &created))
+		row_set_num(s, t, r, CTR_CREATED, CELL_TIME, created, NULL);
+	else
+		row_clear(s, t, r, CTR_CREATED);
+
+	set_text_or_clear(s, t, r, CTR_ID, shortid);
+	set_text_or_clear(s, t, r, CTR_IMAGEID, jstr(c, "ImageID"));
+	set_text_or_clear(s, t, r, CTR_COMMAND, jstr(c, "Command"));
+	char *labels = format_labels(jget(c, "Labels"));
+	set_text_or_clear(s, t, r, CTR_LABELS, labels);
+	free(labels);
+	/* CTR_CPU, CTR_MEM and CTR_MEMLIMIT belong to the stats poller */
+}
+
+struct json_object *docker_decode_list(const char *json, size_t len, const char *what, char *err,
+				       size_t errlen)
+{
+	/* Go encodes a nil slice as null: that is an empty list */
+	size_t i = 0, n = json ? len : 0;
+	while (i < n && isspace((unsigned char)json[i]))
+		i++;
+	while (n > i && isspace((unsigned char)json[n - 1]))
+		n--;
+	if (n - i == 4 && !memcmp(json + i, "null", 4))
+		return json_object_new_array();
+	struct json_object *root = docker_decode_parse(json, len, what, err, errlen);
+	if (root && !json_object_is_type(root, json_type_array)) {
+		json_object_put(root);
+		set_err(err, errlen, "the engine sent %s that is not a JSON array", what);
+		return NULL;
+	}
+	return root;
+}
+
+int docker_decode_relist(struct store *s, const char *json, size_t len, const char *what, const char *kind,
+			 int ncells, void (*each)(struct store *, struct rtable *, struct json_object *), char *err,
+			 size_t errlen)
+{
+	struct json_object *root = docker_decode_list(json, len, what, err, errlen);
+	if (!root)
+		return -1;
+	struct rtable *t = store_table(s, kind, ncells);
+	rtable_relist_begin(t);
+	size_t n = json_object_array_length(root);
+	for (size_t i = 0; i < n; i++)
+		each(s, t, json_object_array_get_idx(root, i));
+	rtable_relist_end(s, t);
+	json_object_put(root);
+	docker_decode_refresh_image_usage(s);
+	return 0;
+}
+
+int docker_decode_containers(struct store *s, const char *json, size_t len, char *err, size_t errlen)
+{
+	return docker_decode_relist(s, json, len, "a container list", KIND_CONTAINERS, CTR_NCELLS, decode_container,
+				    err, errlen);
+}
+
+int docker_decode_containers_partial(struct store *s, const char *json, size_t len, const char *gone_id,
+				     char *err, size_t errlen)
+{
+	struct json_object *root = docker_decode_list(json, len, "a container list", err, errlen);
+	if (!root)
+		return -1;
+	struct rtable *t = store_table(s, KIND_CONTAINERS, CTR_NCELLS);
+	size_t n = json_object_array_length(root);
+	for (size_t i = 0; i < n; i++)
+		decode_container(s, t, json_object_array_get_idx(root, i));
+	if (!n && gone_id && *gone_id)
+		rtable_delete(s, t, gone_id);
+	t->updated_ms = mono_ms();
+	json_object_put(root);
+	docker_decode_refresh_image_usage(s);
+	return 0;
+}

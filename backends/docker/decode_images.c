@@ -1,0 +1,307 @@
+/* decode_images.c: the Docker image list and the engine host (/info and
+ * /version) into rows of the resource store, and the images' in-use counts
+ * derived from the containers table. */
+#include "docker/decode.h"
+#include "kinds.h"
+#include "store.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+/* short names for the shared readers declared in decode.h */
+#define jget docker_decode_jget
+#define jstr docker_decode_jstr
+#define jint docker_decode_jint
+#define jobj docker_decode_jobj
+#define jarr docker_decode_jarr
+#define jtime docker_decode_jtime
+#define set_text_or_clear docker_decode_set_text
+
+/* Podman and old engines disagree on the prefix of image ids: compare without it. */
+static const char *strip_sha256(const char *s)
+{
+	return s && str_starts(s, "sha256:") ? s + 7 : s;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* ---- images ---- */
+
+static void set_inuse(struct store *s, struct rtable *t, struct row *r, int64_t count)
+{
+	char text[32];
+	if (count > 0)
+		snprintf(text, sizeof(text), "yes (%lld)", (long long)count);
+	else
+		snprintf(text, sizeof(text), "no");
+	row_set_num(s, t, r, IMG_INUSE, CELL_INT, count, text);
+}
+
+void docker_decode_refresh_image_usage(struct store *s)
+{
+	struct rtable *it = store_find_table(s, KIND_IMAGES);
+	if (!it)
+		return;
+	struct rtable *ct = store_find_table(s, KIND_CONTAINERS);
+	if (!ct || !ct->synced) {
+		/* "no" before the containers are known would invite a wrong delete */
+		for (size_t i = 0; i < it->len; i++)
+			row_clear(s, it, it->rows[i], IMG_INUSE);
+		return;
+	}
+	const char **ids = NULL;
+	size_t n = 0;
+	if (ct->len) {
+		ids = xcalloc(ct->len, sizeof(*ids));
+		for (size_t i = 0; i < ct->len; i++) {
+			const struct row *r = ct->rows[i];
+			const char *id = strip_sha256(row_text(r, CTR_IMAGEID));
+			if (!r->gone_ms && *id)
+				ids[n++] = id;
+		}
+		qsort(ids, n, sizeof(*ids), cmp_strp);
+	}
+	for (size_t i = 0; i < it->len; i++) {
+		struct row *r = it->rows[i];
+		if (r->gone_ms)
+			continue;
+		const char *full = strip_sha256(row_text(r, IMG_FULLID));
+		int64_t count = 0;
+		if (*full && n) {
+			/* lower bound, then count the run of equal ids */
+			size_t lo = 0, hi = n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (strcmp(ids[mid], full) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			while (lo < n && !strcmp(ids[lo], full)) {
+				count++;
+				lo++;
+			}
+		}
+		set_inuse(s, it, r, count);
+	}
+	free(ids);
+}
+
+/* Length of the repository part of "repo:tag" (the ':' after the last '/'). */
+static size_t tag_repo_len(const char *tag)
+{
+	const char *slash = strrchr(tag, '/');
+	const char *colon = strrchr(slash ? slash : tag, ':');
+	return colon ? (size_t)(colon - tag) : strlen(tag);
+}
+
+/* The digest ("sha256:...") for repo from RepoDigests ("repo@sha256:..."),
+ * falling back to the first one; NULL when there is none. */
+static const char *image_digest(struct json_object *digests, const char *repo, size_t repolen)
+{
+	size_t n = digests ? json_object_array_length(digests) : 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(digests, i);
+		const char *d = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+		const char *at = d ? strchr(d, '@') : NULL;
+		if (!at || !strcmp(at + 1, "<none>"))
+			continue;
+		if (!first)
+			first = at + 1;
+		if (repo && (size_t)(at - d) == repolen && !strncmp(d, repo, repolen))
+			return at + 1;
+	}
+	return first;
+}
+
+static void fill_image_row(struct store *s, struct rtable *t, struct json_object *img, const char *id,
+			   const char *name)
+{
+	char *rowid = xasprintf("%s|%s", id, name);
+	struct row *r = rtable_upsert(s, t, rowid);
+	free(rowid);
+	row_set_text(s, t, r, IMG_NAME, name);
+	char shortid[13];
+	docker_decode_copy(shortid, sizeof(shortid), strip_sha256(id));
+	row_set_text(s, t, r, IMG_ID, shortid);
+	int64_t v;
+	if (jint(img, "Size", &v) || jint(img, "VirtualSize", &v))
+		row_set_num(s, t, r, IMG_SIZE, CELL_BYTES, v, NULL);
+	else
+		row_clear(s, t, r, IMG_SIZE);
+	if (jtime(img, "Created", &v))
+		row_set_num(s, t, r, IMG_CREATED, CELL_TIME, v, NULL);
+	else
+		row_clear(s, t, r, IMG_CREATED);
+	row_set_text(s, t, r, IMG_FULLID, id);
+	bool untagged = str_ends(name, ":<none>");
+	size_t repolen = tag_repo_len(name);
+	set_text_or_clear(s, t, r, IMG_DIGEST,
+			  image_digest(jarr(img, "RepoDigests"), untagged ? NULL : name, repolen));
+}
+
+static void decode_image(struct store *s, struct rtable *t, struct json_object *img)
+{
+	const char *id = jstr(img, "Id");
+	if (!json_object_is_type(img, json_type_object) || !id || !*id)
+		return;
+	struct json_object *tags = jarr(img, "RepoTags");
+	size_t n = tags ? json_object_array_length(tags) : 0, rows = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(tags, i);
+		const char *tag = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+		if (!tag || !*tag || !strcmp(tag, "<none>:<none>"))
+			continue;
+		fill_image_row(s, t, img, id, tag);
+		rows++;
+	}
+	if (rows)
+		return;
+	/* untagged: name it after a repo digest if one exists, as `docker images` does */
+	struct json_object *digests = jarr(img, "RepoDigests");
+	size_t nd = digests ? json_object_array_length(digests) : 0;
+	char *name = NULL;
+	for (size_t i = 0; i < nd; i++) {
+		struct json_object *jd = json_object_array_get_idx(digests, i);
+		const char *d = json_object_is_type(jd, json_type_string) ? json_object_get_string(jd) : NULL;
+		const char *at = d ? strchr(d, '@') : NULL;
+		if (at && at > d && !(at - d == 6 && !strncmp(d, "<none>", 6))) {
+			name = xasprintf("%.*s:<none>", (int)(at - d), d);
+			break;
+		}
+	}
+	fill_image_row(s, t, img, id, name ? name : "<none>:<none>");
+	free(name);
+}
+
+int docker_decode_images(struct store *s, const char *json, size_t len, char *err, size_t errlen)
+{
+	return docker_decode_relist(s, json, len, "an image list", KIND_IMAGES, IMG_NCELLS, decode_image, err,
+				    errlen);
+}
+
+/* ---- the engine host ---- */
+
+static bool is_podman(struct json_object *info, struct json_object *version)
+{
+	struct json_object *comps = jarr(version, "Components");
+	size_t n = comps ? json_object_array_length(comps) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *nm = jstr(json_object_array_get_idx(comps, i), "Name");
+		if (nm && str_casestr(nm, "podman"))
+			return true;
+	}
+	/* Podman's compat /info extends Docker's with these */
+	return jget(info, "BuildahVersion") || jget(info, "Rootless");
+}
+
+static const char *engine_version(struct json_object *info, struct json_object *version)
+{
+	const char *v = jstr(version, "Version");
+	if (v && *v)
+		return v;
+	struct json_object *comps = jarr(version, "Components");
+	size_t n = comps ? json_object_array_length(comps) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(comps, i);
+		const char *nm = jstr(c, "Name");
+		if (nm && (!strcmp(nm, "Engine") || str_casestr(nm, "podman")) && jstr(c, "Version"))
+			return jstr(c, "Version");
+	}
+	v = jstr(info, "ServerVersion");
+	return v ? v : "";
+}
+
+int docker_decode_info(struct store *s, const char *info_json, size_t info_len, const char *version_json,
+		       size_t version_len, struct docker_engine_info *out, char *err, size_t errlen)
+{
+	struct json_object *info = docker_decode_parse(info_json, info_len, "a system description", err, errlen);
+	if (!info)
+		return -1;
+	if (!json_object_is_type(info, json_type_object)) {
+		json_object_put(info);
+		return set_err(err, errlen, "the engine sent a system description that is not a JSON object");
+	}
+	struct json_object *version = NULL;
+	if (version_json) {
+		version = docker_decode_parse(version_json, version_len, "a version description", err, errlen);
+		if (!version || !json_object_is_type(version, json_type_object)) {
+			if (version)
+				set_err(err, errlen, "the engine sent a version description that is not a JSON object");
+			json_object_put(version);
+			json_object_put(info);
+			return -1;
+		}
+	}
+
+	bool podman = is_podman(info, version);
+	const char *product = podman ? "Podman" : "Docker";
+	const char *ver = engine_version(info, version);
+	const char *name = jstr(info, "Name") ? jstr(info, "Name") : "";
+	const char *id = jstr(info, "ID");
+	/* Podman invents a fresh random ID on every /info call: key by host name */
+	const char *rowid = !podman && id && *id ? id : *name ? name : id && *id ? id : "engine";
+
+	const char *os = jstr(info, "OperatingSystem") ? jstr(info, "OperatingSystem") : "";
+	const char *osver = jstr(info, "OSVersion");
+	char osbuf[256];
+	if (osver && *osver && !strstr(os, osver))
+		snprintf(osbuf, sizeof(osbuf), "%s%s%s", os, *os ? " " : "", osver);
+	else
+		snprintf(osbuf, sizeof(osbuf), "%s", os);
+
+	struct rtable *t = store_table(s, KIND_NODES, NODE_NCELLS);
+	rtable_relist_begin(t);
+	struct row *r = rtable_upsert(s, t, rowid);
+	set_text_or_clear(s, t, r, NODE_NAME, *name ? name : rowid);
+	row_set_text(s, t, r, NODE_STATUS, "Ready");
+	row_set_text(s, t, r, NODE_ROLES, "engine");
+	char vbuf[96];
+	snprintf(vbuf, sizeof(vbuf), "%s%s%s", product, *ver ? " " : "", ver);
+	row_set_text(s, t, r, NODE_VERSION, vbuf);
+	set_text_or_clear(s, t, r, NODE_OS, osbuf);
+	set_text_or_clear(s, t, r, NODE_KERNEL, jstr(info, "KernelVersion"));
+	set_text_or_clear(s, t, r, NODE_ARCH, jstr(info, "Architecture"));
+	int64_t v, total;
+	char num[48];
+	if (jint(info, "NCPU", &v)) {
+		snprintf(num, sizeof(num), "%lld", (long long)v);
+		row_set_num(s, t, r, NODE_CPUS, CELL_INT, v, num);
+	} else {
+		row_clear(s, t, r, NODE_CPUS);
+	}
+	if (jint(info, "MemTotal", &v))
+		row_set_num(s, t, r, NODE_MEM, CELL_BYTES, v, NULL);
+	else
+		row_clear(s, t, r, NODE_MEM);
+	if (jint(info, "ContainersRunning", &v)) {
+		if (jint(info, "Containers", &total))
+			snprintf(num, sizeof(num), "%lld/%lld", (long long)v, (long long)total);
+		else
+			snprintf(num, sizeof(num), "%lld", (long long)v);
+		row_set_num(s, t, r, NODE_WORKLOADS, CELL_INT, v, num);
+	} else {
+		row_clear(s, t, r, NODE_WORKLOADS);
+	}
+	rtable_relist_end(s, t);
+
+	if (out) {
+		memset(out, 0, sizeof(*out));
+		docker_decode_copy(out->name, sizeof(out->name), name);
+		docker_decode_copy(out->product, sizeof(out->product), product);
+		docker_decode_copy(out->version, sizeof(out->version), ver);
+		docker_decode_copy(out->api_version, sizeof(out->api_version), jstr(version, "ApiVersion"));
+		docker_decode_copy(out->os, sizeof(out->os), osbuf);
+	}
+	json_object_put(version);
+	json_object_put(info);
+	return 0;
+}

@@ -1,0 +1,646 @@
+/* docker.c: the Docker backend's life cycle. Connect = ping and negotiate
+ * the API version, open the /events stream, then list what is watched.
+ * Afterwards only events drive updates (one small per-container fetch per
+ * change); per-row stats are fetched for the rows on screen only. Any failure
+ * marks the data stale and reconnects with exponential backoff. */
+#include "docker.h"
+#include "decode.h"
+#include "kinds.h"
+#include "log.h"
+#include "target.h"
+#include "timer.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 30000
+#define STATS_MAX_ROWS 64
+
+enum phase { PH_IDLE, PH_PINGING, PH_LIVE };
+
+struct stats_slot {
+	char id[80];
+	struct docker_cpu_sample sample;
+};
+
+struct docker {
+	struct endpoint *ep;
+	struct http_target target;
+	char prefix[24]; /* "/v1.41" */
+	enum phase phase;
+	int64_t backoff_ms;
+	bool watch_containers, watch_images, watch_nodes;
+	struct timer *retry, *flush, *stats_tick;
+	struct http_req *ping, *events;
+	struct buf evbuf;
+	struct call *calls; /* in-flight requests other than ping and events */
+	/* container ids changed by events, fetched together after a short debounce */
+	char **dirty;
+	size_t ndirty;
+	bool images_dirty, info_dirty;
+	char *info_body; /* last /info, paired with /version when both arrived */
+	char *version_body;
+	/* stats of visible rows */
+	char **visible;
+	size_t nvisible;
+	struct stats_slot *samples;
+	size_t nsamples;
+	unsigned stats_pending;
+	struct docker_engine_info info;
+};
+
+static const char *const kinds[] = {KIND_CONTAINERS, KIND_IMAGES, KIND_NODES, NULL};
+
+static const struct option_def options[] = {
+	{"host", OPT_STRING, "engine address: unix:///path or tcp://host:port"},
+	{"tls", OPT_BOOL, "use TLS without verifying the server"},
+	{"tls_verify", OPT_BOOL, "use TLS and verify the server against cert_path/ca.pem"},
+	{"cert_path", OPT_PATH, "directory holding ca.pem, cert.pem and key.pem"},
+	{NULL, 0, NULL},
+};
+
+static void connect_start(struct docker *d);
+
+/* ---- request bookkeeping ---- */
+
+/* One request in flight with what its callback needs to know. Calls are
+ * cancelled together when the connection fails. */
+struct call {
+	struct docker *d;
+	struct http_req *req;
+	char id[80];
+	const char *kind; /* for list calls */
+	void (*done)(void *arg, const char *json, const char *error); /* inspect */
+	void *arg;
+	struct call *next;
+};
+
+static struct call *call_start(struct docker *d, const char *method, const char *path, long timeout_ms,
+			       http_done_fn fn, const char *id)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+	c->d = d;
+	if (id)
+		snprintf(c->id, sizeof(c->id), "%s", id);
+	char *full = xasprintf("%s%s", d->prefix, path);
+	c->req = http_req_new(&d->target, method, full);
+	free(full);
+	http_req_callback(c->req, fn, c);
+	http_req_timeout(c->req, timeout_ms);
+	c->next = d->calls;
+	d->calls = c;
+	http_req_start(c->req);
+	return c;
+}
+
+/* Called first thing in every call callback: the request is done. */
+static void call_end(struct call *c)
+{
+	for (struct call **p = &c->d->calls; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+}
+
+static void cancel_all(struct docker *d, const char *why)
+{
+	while (d->calls) {
+		struct call *c = d->calls;
+		d->calls = c->next;
+		http_req_cancel(c->req);
+		if (c->done && why)
+			c->done(c->arg, NULL, why);
+		free(c);
+	}
+	http_req_cancel(d->ping);
+	d->ping = NULL;
+	http_req_cancel(d->events);
+	d->events = NULL;
+	d->stats_pending = 0;
+	buf_reset(&d->evbuf);
+}
+
+/* Drops the connection, keeps the data (now stale), and retries later. */
+static void fail(struct docker *d, const char *what)
+{
+	cancel_all(d, what);
+	d->phase = PH_IDLE;
+	endpoint_fail(d->ep, "%s", what);
+	log_msg("docker %s: %s; retrying in %lldms", d->ep->name, what, (long long)d->backoff_ms);
+	timer_arm(d->retry, d->backoff_ms);
+	d->backoff_ms = d->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : d->backoff_ms * 2;
+}
+
+/* The sentence for a failed request, from transport error or error body. */
+static void result_error(const struct http_result *res, char *err, size_t errlen)
+{
+	if (res->error)
+		snprintf(err, errlen, "%s", res->error);
+	else
+		docker_decode_error(res->status, res->body, res->len, err, errlen);
+}
+
+static bool ok(const struct http_result *res)
+{
+	return !res->error && res->status >= 200 && res->status < 300;
+}
+
+/* ---- lists ---- */
+
+static void table_error(struct docker *d, const char *kind, const char *msg)
+{
+	struct rtable *t = store_find_table(d->ep->store, kind);
+	if (t) {
+		snprintf(t->error, sizeof(t->error), "%s", msg);
+		d->ep->store->gen++;
+	}
+}
+
+/* Full lists: containers and images decode the same way into their table. */
+static void on_list(void *arg, const struct http_result *res)
+{
+	struct call *c = arg;
+	struct docker *d = c->d;
+	const char *kind = c->kind;
+	call_end(c);
+	free(c);
+	char err[ERRLEN];
+	if (!ok(res)) {
+		result_error(res, err, sizeof(err));
+		return res->error ? fail(d, err) : table_error(d, kind, err);
+	}
+	int rc = !strcmp(kind, KIND_CONTAINERS)
+			 ? docker_decode_containers(d->ep->store, res->body, res->len, err, sizeof(err))
+			 : docker_decode_images(d->ep->store, res->body, res->len, err, sizeof(err));
+	table_error(d, kind, rc < 0 ? err : "");
+}
+
+static void node_try_decode(struct docker *d)
+{
+	char err[ERRLEN];
+	if (!d->info_body || !d->version_body)
+		return;
+	if (docker_decode_info(d->ep->store, d->info_body, strlen(d->info_body), d->version_body,
+			       strlen(d->version_body), &d->info, err, sizeof(err)) < 0) {
+		table_error(d, KIND_NODES, err);
+		return;
+	}
+	table_error(d, KIND_NODES, "");
+	snprintf(d->ep->product, sizeof(d->ep->product), "%s %s · API %s", d->info.product, d->info.version,
+		 d->prefix[0] ? d->prefix + 2 : "?");
+	d->ep->store->gen++;
+}
+
+static void on_info(void *arg, const struct http_result *res)
+{
+	struct call *c = arg;
+	struct docker *d = c->d;
+	call_end(c);
+	free(c);
+	char err[ERRLEN];
+	if (!ok(res)) {
+		result_error(res, err, sizeof(err));
+		return res->error ? fail(d, err) : table_error(d, KIND_NODES, err);
+	}
+	free(d->info_body);
+	d->info_body = xstrndup(res->body, res->len);
+	node_try_decode(d);
+}
+
+static void on_version(void *arg, const struct http_result *res)
+{
+	struct call *c = arg;
+	struct docker *d = c->d;
+	call_end(c);
+	free(c);
+	free(d->version_body);
+	/* /version is cosmetic: without it the node row still shows /info */
+	d->version_body = xstrdup(ok(res) ? res->body : "{}");
+	node_try_decode(d);
+}
+
+static void list_kind(struct docker *d, const char *kind)
+{
+	if (!strcmp(kind, KIND_CONTAINERS))
+		call_start(d, "GET", "/containers/json?all=1", 60000, on_list, NULL)->kind = KIND_CONTAINERS;
+	else if (!strcmp(kind, KIND_IMAGES))
+		call_start(d, "GET", "/images/json", 60000, on_list, NULL)->kind = KIND_IMAGES;
+	else {
+		call_start(d, "GET", "/version", 30000, on_version, NULL);
+		call_start(d, "GET", "/info", 30000, on_info, NULL);
+	}
+}
+
+static bool want(struct docker *d, const char *kind)
+{
+	return !strcmp(kind, KIND_CONTAINERS) ? d->watch_containers
+	       : !strcmp(kind, KIND_IMAGES)   ? d->watch_images
+					      : d->watch_nodes;
+}
+
+static void list_watched(struct docker *d)
+{
+	/* image usage counts need the containers even when only images are shown */
+	if (d->watch_containers || d->watch_images)
+		list_kind(d, KIND_CONTAINERS);
+	for (size_t i = 1; kinds[i]; i++)
+		if (want(d, kinds[i]))
+			list_kind(d, kinds[i]);
+}
+
+/* ---- events ---- */
+
+static void on_container_fetch(void *arg, const struct http_result *res)
+{
+	struct call *c = arg;
+	struct docker *d = c->d;
+	char err[ERRLEN];
+	call_end(c);
+	if (!ok(res)) {
+		result_error(res, err, sizeof(err));
+		if (res->error)
+			fail(d, err);
+	} else if (docker_decode_containers_partial(d->ep->store, res->body, res->len, c->id, err,
+						    sizeof(err)) < 0) {
+		log_msg("docker %s: %s", d->ep->name, err);
+	}
+	free(c);
+}
+
+static void flush_dirty(void *arg)
+{
+	struct docker *d = arg;
+	if (d->phase != PH_LIVE)
+		return;
+	for (size_t i = 0; i < d->ndirty; i++) {
+		char path[256];
+		/* filters={"id":["ID"]}, URL-encoded */
+		snprintf(path, sizeof(path), "/containers/json?all=1&filters=%%7B%%22id%%22%%3A%%5B%%22%s%%22%%5D%%7D",
+			 d->dirty[i]);
+		call_start(d, "GET", path, 30000, on_container_fetch, d->dirty[i]);
+		free(d->dirty[i]);
+	}
+	d->ndirty = 0;
+	if (d->images_dirty && d->watch_images)
+		list_kind(d, KIND_IMAGES);
+	if (d->info_dirty && d->watch_nodes)
+		list_kind(d, KIND_NODES);
+	d->images_dirty = d->info_dirty = false;
+}
+
+static void mark_dirty(struct docker *d, const char *id)
+{
+	for (size_t i = 0; i < d->ndirty; i++)
+		if (!strcmp(d->dirty[i], id))
+			return;
+	d->dirty = xrealloc(d->dirty, (d->ndirty + 1) * sizeof(*d->dirty));
+	d->dirty[d->ndirty++] = xstrdup(id);
+	if (!timer_armed(d->flush))
+		timer_arm(d->flush, 50);
+}
+
+static void on_event(struct docker *d, const struct docker_event *ev)
+{
+	struct store *s = d->ep->store;
+	if (!strcmp(ev->type, "container") && ev->id[0]) {
+		if (!strcmp(ev->action, "destroy") || !strcmp(ev->action, "remove")) {
+			struct rtable *t = store_table(s, KIND_CONTAINERS, CTR_NCELLS);
+			rtable_delete(s, t, ev->id);
+			docker_decode_refresh_image_usage(s);
+		} else if (strcmp(ev->action, "exec_create") && strcmp(ev->action, "exec_start") &&
+			   strcmp(ev->action, "exec_die") && strcmp(ev->action, "attach") &&
+			   strcmp(ev->action, "resize") && strcmp(ev->action, "top") &&
+			   strcmp(ev->action, "archive-path") && strcmp(ev->action, "extract-to-dir")) {
+			mark_dirty(d, ev->id);
+		}
+		if (!strcmp(ev->action, "create") || !strcmp(ev->action, "start") || !strcmp(ev->action, "die") ||
+		    !strcmp(ev->action, "destroy") || !strcmp(ev->action, "remove"))
+			d->info_dirty = true;
+	} else if (!strcmp(ev->type, "image")) {
+		d->images_dirty = true;
+	}
+	if ((d->info_dirty || d->images_dirty) && !timer_armed(d->flush))
+		timer_arm(d->flush, 300);
+}
+
+static bool on_events_data(void *arg, const char *data, size_t len)
+{
+	struct docker *d = arg;
+	buf_append(&d->evbuf, data, len);
+	char *nl;
+	while (d->evbuf.len && (nl = memchr(d->evbuf.data, '\n', d->evbuf.len))) {
+		size_t linelen = (size_t)(nl - d->evbuf.data);
+		struct docker_event ev;
+		char err[ERRLEN];
+		int rc = docker_decode_event(d->evbuf.data, linelen, &ev, err, sizeof(err));
+		if (rc == 0)
+			on_event(d, &ev);
+		else if (rc < 0)
+			log_msg("docker %s: bad event: %s", d->ep->name, err);
+		buf_consume(&d->evbuf, linelen + 1);
+	}
+	/* one event is small; a runaway line means the stream is not what we think */
+	if (d->evbuf.len > 1 << 20)
+		buf_reset(&d->evbuf);
+	return true;
+}
+
+static void on_events_end(void *arg, const struct http_result *res)
+{
+	struct docker *d = arg;
+	char err[ERRLEN];
+	d->events = NULL;
+	if (res->error || res->status != 200)
+		result_error(res, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "the engine closed its event stream");
+	fail(d, err);
+}
+
+static void start_events(struct docker *d)
+{
+	/* filters={"type":["container","image"]} */
+	char *path = xasprintf("%s/events?filters=%%7B%%22type%%22%%3A%%5B%%22container%%22%%2C%%22image%%22%%5D%%7D",
+			       d->prefix);
+	d->events = http_req_new(&d->target, "GET", path);
+	free(path);
+	http_req_callback(d->events, on_events_end, d);
+	http_req_stream(d->events, on_events_data);
+	http_req_start(d->events);
+}
+
+/* ---- connecting ---- */
+
+static int version_cmp(const char *a, const char *b)
+{
+	int amaj = 0, amin = 0, bmaj = 0, bmin = 0;
+	sscanf(a, "%d.%d", &amaj, &amin);
+	sscanf(b, "%d.%d", &bmaj, &bmin);
+	return amaj != bmaj ? amaj - bmaj : amin - bmin;
+}
+
+static void on_ping(void *arg, const struct http_result *res)
+{
+	struct docker *d = arg;
+	char err[ERRLEN];
+	d->ping = NULL;
+	if (!ok(res)) {
+		result_error(res, err, sizeof(err));
+		return fail(d, err);
+	}
+	const char *api = http_result_header(res, "Api-Version");
+	char v[16];
+	snprintf(v, sizeof(v), "%s", api && *api ? api : DOCKER_API_MIN);
+	if (version_cmp(v, DOCKER_API_MIN) < 0) {
+		snprintf(err, sizeof(err), "the engine speaks API %s, older than the %s binnacle needs", v,
+			 DOCKER_API_MIN);
+		return fail(d, err);
+	}
+	if (version_cmp(v, DOCKER_API_MAX) > 0)
+		snprintf(v, sizeof(v), "%s", DOCKER_API_MAX);
+	snprintf(d->prefix, sizeof(d->prefix), "/v%s", v);
+	d->phase = PH_LIVE;
+	d->backoff_ms = BACKOFF_MIN_MS;
+	endpoint_ready(d->ep);
+	/* events first, so nothing that happens during the lists is missed */
+	start_events(d);
+	list_watched(d);
+}
+
+static void connect_start(struct docker *d)
+{
+	if (d->phase != PH_IDLE)
+		return;
+	d->phase = PH_PINGING;
+	d->prefix[0] = '\0';
+	d->ping = http_req_new(&d->target, "GET", "/_ping");
+	http_req_timeout(d->ping, 10000);
+	http_req_callback(d->ping, on_ping, d);
+	http_req_start(d->ping);
+}
+
+static void on_retry(void *arg)
+{
+	connect_start(arg);
+}
+
+/* ---- stats for visible rows ---- */
+
+static struct stats_slot *sample_for(struct docker *d, const char *id)
+{
+	for (size_t i = 0; i < d->nsamples; i++)
+		if (!strcmp(d->samples[i].id, id))
+			return &d->samples[i];
+	if (d->nsamples >= STATS_MAX_ROWS * 2) /* forget the oldest half */
+		d->nsamples = 0;
+	d->samples = xrealloc(d->samples, (d->nsamples + 1) * sizeof(*d->samples));
+	struct stats_slot *s = &d->samples[d->nsamples++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	return s;
+}
+
+static void on_stats(void *arg, const struct http_result *res)
+{
+	struct call *c = arg;
+	struct docker *d = c->d;
+	call_end(c);
+	if (d->stats_pending)
+		d->stats_pending--;
+	struct rtable *t = store_find_table(d->ep->store, KIND_CONTAINERS);
+	struct row *row = t ? rtable_find(t, c->id) : NULL;
+	/* a container that just stopped has no stats: not worth a flash */
+	if (!ok(res) || !row) {
+		free(c);
+		return;
+	}
+	struct stats_slot *slot = sample_for(d, c->id);
+	struct docker_cpu_sample next;
+	int64_t cpu = -1, mem = -1, limit = -1;
+	char err[ERRLEN], text[32];
+	free(c);
+	if (docker_decode_stats(res->body, res->len, &slot->sample, &next, &cpu, &mem, &limit, err,
+				sizeof(err)) < 0)
+		return;
+	slot->sample = next;
+	if (cpu >= 0) {
+		snprintf(text, sizeof(text), "%lld.%lld%%", (long long)(cpu / 10), (long long)(cpu % 10));
+		row_set_num(d->ep->store, t, row, CTR_CPU, CELL_PERMILLE, cpu, text);
+	}
+	if (mem >= 0) {
+		format_bytes(mem, text, sizeof(text));
+		row_set_num(d->ep->store, t, row, CTR_MEM, CELL_BYTES, mem, text);
+	}
+	if (limit > 0) {
+		format_bytes(limit, text, sizeof(text));
+		row_set_num(d->ep->store, t, row, CTR_MEMLIMIT, CELL_BYTES, limit, text);
+	}
+}
+
+static void stats_round(void *arg)
+{
+	struct docker *d = arg;
+	timer_arm(d->stats_tick, d->ep->refresh_ms);
+	if (d->phase != PH_LIVE || d->stats_pending)
+		return;
+	struct rtable *t = store_find_table(d->ep->store, KIND_CONTAINERS);
+	for (size_t i = 0; t && i < d->nvisible; i++) {
+		struct row *r = rtable_find(t, d->visible[i]);
+		if (!r || r->gone_ms || strcmp(row_text(r, CTR_STATE), "running"))
+			continue;
+		char *path = xasprintf("/containers/%s/stats?stream=false", r->id);
+		call_start(d, "GET", path, 20000, on_stats, r->id);
+		free(path);
+		d->stats_pending++;
+	}
+}
+
+/* ---- ops ---- */
+
+static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, char *err, size_t errlen)
+{
+	struct docker *d = xcalloc(1, sizeof(*d));
+	if (docker_target_from_config(cfg, &d->target, err, errlen) < 0) {
+		free(d);
+		return -1;
+	}
+	d->ep = ep;
+	d->backoff_ms = BACKOFF_MIN_MS;
+	/* the engine host row also names the product and version for the header */
+	d->watch_nodes = true;
+	d->retry = timer_new(on_retry, d);
+	d->flush = timer_new(flush_dirty, d);
+	d->stats_tick = timer_new(stats_round, d);
+	buf_init(&d->evbuf);
+	ep->priv = d;
+	ep->address = xstrdup(d->target.display);
+	snprintf(ep->product, sizeof(ep->product), "connecting…");
+	return 0;
+}
+
+static void docker_close(struct endpoint *ep)
+{
+	struct docker *d = ep->priv;
+	if (!d)
+		return;
+	cancel_all(d, NULL);
+	timer_free(d->retry);
+	timer_free(d->flush);
+	timer_free(d->stats_tick);
+	for (size_t i = 0; i < d->ndirty; i++)
+		free(d->dirty[i]);
+	free(d->dirty);
+	for (size_t i = 0; i < d->nvisible; i++)
+		free(d->visible[i]);
+	free(d->visible);
+	free(d->samples);
+	free(d->info_body);
+	free(d->version_body);
+	buf_cleanup(&d->evbuf);
+	http_target_cleanup(&d->target);
+	free(d);
+	ep->priv = NULL;
+}
+
+static void docker_watch(struct endpoint *ep, const char *kind)
+{
+	struct docker *d = ep->priv;
+	bool *flag = !strcmp(kind, KIND_CONTAINERS) ? &d->watch_containers
+		     : !strcmp(kind, KIND_IMAGES)   ? &d->watch_images
+		     : !strcmp(kind, KIND_NODES)    ? &d->watch_nodes
+						    : NULL;
+	if (!flag)
+		return;
+	/* make the table exist now so the view can show "loading" */
+	store_table(ep->store, kind, !strcmp(kind, KIND_CONTAINERS) ? CTR_NCELLS
+				     : !strcmp(kind, KIND_IMAGES)   ? IMG_NCELLS
+								    : NODE_NCELLS);
+	bool was = *flag;
+	*flag = true;
+	if (d->phase == PH_IDLE && !timer_armed(d->retry))
+		connect_start(d);
+	else if (d->phase == PH_LIVE && !was)
+		list_kind(d, kind);
+}
+
+static void docker_visible(struct endpoint *ep, const char *kind, const char *const *ids, size_t n)
+{
+	struct docker *d = ep->priv;
+	if (strcmp(kind, KIND_CONTAINERS))
+		n = 0;
+	if (n > STATS_MAX_ROWS)
+		n = STATS_MAX_ROWS;
+	bool same = n == d->nvisible;
+	for (size_t i = 0; same && i < n; i++)
+		same = !strcmp(ids[i], d->visible[i]);
+	if (same)
+		return;
+	for (size_t i = 0; i < d->nvisible; i++)
+		free(d->visible[i]);
+	d->visible = xrealloc(d->visible, (n ? n : 1) * sizeof(*d->visible));
+	for (size_t i = 0; i < n; i++)
+		d->visible[i] = xstrdup(ids[i]);
+	d->nvisible = n;
+	/* new rows on screen get numbers soon, not after a full interval */
+	if (n && (!timer_armed(d->stats_tick) || !d->stats_pending))
+		timer_arm(d->stats_tick, 100);
+}
+
+static void on_inspect(void *arg, const struct http_result *res)
+{
+	struct call *c = arg;
+	char err[ERRLEN];
+	call_end(c);
+	json_object *root = ok(res) ? json_tokener_parse(res->body) : NULL;
+	if (!ok(res)) {
+		result_error(res, err, sizeof(err));
+		c->done(c->arg, NULL, err);
+	} else if (!root) {
+		c->done(c->arg, NULL, "the engine sent an inspect result that is not JSON");
+	} else {
+		c->done(c->arg,
+			json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+								     JSON_C_TO_STRING_NOSLASHESCAPE),
+			NULL);
+	}
+	json_object_put(root);
+	free(c);
+}
+
+static void docker_inspect(struct endpoint *ep, const char *kind, const char *id,
+			   void (*done)(void *arg, const char *json, const char *error), void *arg)
+{
+	struct docker *d = ep->priv;
+	char path[512];
+	if (d->phase != PH_LIVE) {
+		done(arg, NULL, ep->error[0] ? ep->error : "not connected to the engine yet");
+		return;
+	}
+	if (!strcmp(kind, KIND_CONTAINERS))
+		snprintf(path, sizeof(path), "/containers/%s/json", id);
+	else if (!strcmp(kind, KIND_IMAGES)) /* image row ids are "fullid|repo:tag" */
+		snprintf(path, sizeof(path), "/images/%.*s/json", (int)strcspn(id, "|"), id);
+	else
+		snprintf(path, sizeof(path), "/info");
+	struct call *c = call_start(d, "GET", path, 30000, on_inspect, NULL);
+	c->done = done;
+	c->arg = arg;
+}
+
+const struct backend_ops docker_backend = {
+	.abi = BACKEND_ABI_VERSION,
+	.name = "docker",
+	.description = "Docker Engine or Podman (Docker-compatible API)",
+	.kinds = kinds,
+	.options = options,
+	.discover = docker_discover,
+	.open = docker_open,
+	.close = docker_close,
+	.watch = docker_watch,
+	.visible = docker_visible,
+	.inspect = docker_inspect,
+};

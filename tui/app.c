@@ -1,0 +1,576 @@
+/* app.c: the dashboard's state machine and event loop (see app.h). One
+ * thread: each turn drains input, rebuilds the model when the store moved,
+ * draws at most once, then sleeps in the session until network, input, a
+ * timer or the next clock tick. */
+#include "app.h"
+#include "keymap.h"
+#include "log.h"
+#include "sanitize.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct frame *app_frame(struct app *a)
+{
+	return &a->stack[a->depth - 1];
+}
+
+void app_invalidate(struct app *a)
+{
+	a->built_gen = (uint64_t)-1;
+	a->dirty = true;
+}
+
+void app_flash(struct app *a, enum note_level level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(a->flash, sizeof(a->flash), fmt, ap);
+	va_end(ap);
+	a->flash_level = level;
+	a->flash_until = mono_ms() + (level == NOTE_ERROR ? 15000 : level == NOTE_WARN ? 8000 : 4000);
+	a->dirty = true;
+	log_msg("flash: %s", a->flash);
+}
+
+static void on_note(struct session *s, struct endpoint *ep, enum note_level level, const char *text)
+{
+	(void)ep;
+	app_flash(s->ui, level, "%s", text);
+}
+
+static void frame_cleanup(struct frame *f)
+{
+	filter_cleanup(&f->filter);
+	free(f->selected_id);
+	memset(f, 0, sizeof(*f));
+}
+
+static void frame_init(struct frame *f, const struct view *v, const struct drill *scope)
+{
+	memset(f, 0, sizeof(*f));
+	f->view = v;
+	f->sort_col = v->sort_col;
+	f->sort_desc = v->sort_desc;
+	filter_init(&f->filter, NULL);
+	if (scope) {
+		f->scope = *scope;
+		f->scoped = true;
+	}
+}
+
+static void watch_current(struct app *a)
+{
+	struct frame *f = app_frame(a);
+	if (backend_serves(a->ep->ops, f->view->kind))
+		a->ep->ops->watch(a->ep, f->view->kind);
+}
+
+void app_push_view(struct app *a, const struct view *v, const struct drill *scope)
+{
+	if (a->depth == APP_MAX_DEPTH)
+		return;
+	frame_init(&a->stack[a->depth++], v, scope);
+	watch_current(a);
+	app_invalidate(a);
+}
+
+void app_switch_view(struct app *a, const struct view *v)
+{
+	while (a->depth > 0)
+		frame_cleanup(&a->stack[--a->depth]);
+	app_push_view(a, v, NULL);
+}
+
+static void pop_view(struct app *a)
+{
+	if (a->depth <= 1)
+		return;
+	frame_cleanup(&a->stack[--a->depth]);
+	watch_current(a);
+	app_invalidate(a);
+}
+
+void app_set_endpoint(struct app *a, struct endpoint *ep)
+{
+	if (a->ep != ep && a->ep->ops->visible)
+		a->ep->ops->visible(a->ep, app_frame(a)->view->kind, NULL, 0);
+	a->ep = ep;
+	const struct view *v = app_frame(a)->view;
+	app_switch_view(a, v);
+	app_flash(a, NOTE_INFO, "endpoint %s (%s)", ep->name, ep->address);
+}
+
+/* ---- layout ---- */
+
+static void make_windows(struct app *a)
+{
+	int h = LINES < 5 ? 5 : LINES, w = COLS;
+	WINDOW **wins[] = {&a->header, &a->crumbs, &a->body, &a->flash_win, &a->prompt_win};
+	for (size_t i = 0; i < 5; i++)
+		if (*wins[i])
+			delwin(*wins[i]);
+	a->header = newwin(1, w, 0, 0);
+	a->crumbs = newwin(1, w, 1, 0);
+	a->body = newwin(h - 4, w, 2, 0);
+	a->flash_win = newwin(1, w, h - 2, 0);
+	a->prompt_win = newwin(1, w, h - 1, 0);
+	keypad(a->prompt_win, TRUE);
+}
+
+static int body_rows(struct app *a)
+{
+	return getmaxy(a->body);
+}
+
+/* ---- model and selection ---- */
+
+static void rebuild(struct app *a)
+{
+	struct frame *f = app_frame(a);
+	struct rtable *t = store_find_table(a->ep->store, f->view->kind);
+	struct model_params p = {
+		.scope_cell = f->scoped ? f->scope.cell : -1,
+		.scope_value = f->scope.value,
+		.filter = &f->filter,
+		.sort_col = f->sort_col,
+		.sort_desc = f->sort_desc,
+		.include_gone = true,
+	};
+	if (a->model.view != f->view) {
+		model_cleanup(&a->model);
+		model_init(&a->model, f->view);
+	}
+	model_build(&a->model, t, &p);
+	/* keep the selection on the same object, wherever it moved */
+	long idx = f->selected_id ? model_find(&a->model, f->selected_id) : -1;
+	if (idx < 0)
+		idx = f->selected < (long)a->model.len ? f->selected : (long)a->model.len - 1;
+	if (idx < 0)
+		idx = 0;
+	f->selected = idx;
+	free(f->selected_id);
+	f->selected_id = a->model.len ? xstrdup(a->model.rows[idx]->id) : NULL;
+	int rows = body_rows(a) - 1;
+	if (f->selected < f->top)
+		f->top = f->selected;
+	if (rows > 0 && f->selected >= f->top + rows)
+		f->top = f->selected - rows + 1;
+	if (f->top > 0 && f->top + rows > (long)a->model.len)
+		f->top = (long)a->model.len > rows ? (long)a->model.len - rows : 0;
+	table_layout(f->view, &a->model, COLS, a->wide, &a->layout);
+	a->built_gen = a->ep->store->gen;
+	/* tell the backend which rows are on screen, for per-row figures */
+	if (a->ep->ops->visible) {
+		const char *ids[128];
+		size_t n = 0;
+		for (long i = f->top; i < (long)a->model.len && n < 128 && i < f->top + rows; i++)
+			ids[n++] = a->model.rows[i]->id;
+		a->ep->ops->visible(a->ep, f->view->kind, ids, n);
+	}
+}
+
+static void move_selection(struct app *a, long delta, bool absolute)
+{
+	struct frame *f = app_frame(a);
+	long n = (long)a->model.len;
+	long sel = absolute ? delta : f->selected + delta;
+	if (sel >= n)
+		sel = n - 1;
+	if (sel < 0)
+		sel = 0;
+	f->selected = sel;
+	free(f->selected_id);
+	f->selected_id = n ? xstrdup(a->model.rows[sel]->id) : NULL;
+	app_invalidate(a);
+}
+
+static const struct row *selected_row(struct app *a)
+{
+	struct frame *f = app_frame(a);
+	if (!a->model.len || f->selected < 0 || (size_t)f->selected >= a->model.len)
+		return NULL;
+	return a->model.rows[f->selected];
+}
+
+/* ---- text viewer ---- */
+
+void app_open_text(struct app *a, const char *title)
+{
+	textview_free(a->text);
+	a->text = textview_new(title);
+	a->text_return = MODE_TABLE;
+	a->mode = MODE_TEXT;
+	a->dirty = true;
+}
+
+struct describe_req {
+	struct app *a;
+	struct textview *tv;
+};
+
+static void on_describe(void *arg, const char *json, const char *error)
+{
+	struct describe_req *r = arg;
+	struct app *a = r->a;
+	/* the viewer may have been closed or replaced meanwhile */
+	if (a->text == r->tv) {
+		if (error) {
+			textview_set_text(a->text, "");
+			textview_set_loading(a->text, error);
+			app_flash(a, NOTE_ERROR, "describe failed: %s", error);
+		} else {
+			textview_set_text(a->text, json);
+		}
+		a->dirty = true;
+	}
+	free(r);
+}
+
+static void describe(struct app *a)
+{
+	const struct row *r = selected_row(a);
+	struct frame *f = app_frame(a);
+	if (!r || !a->ep->ops->inspect)
+		return;
+	char title[256];
+	snprintf(title, sizeof(title), "%s %s", f->view->title, row_text(r, 0));
+	app_open_text(a, title);
+	textview_set_loading(a->text, "loading…");
+	struct describe_req *req = xcalloc(1, sizeof(*req));
+	req->a = a;
+	req->tv = a->text;
+	a->ep->ops->inspect(a->ep, f->view->kind, r->id, on_describe, req);
+}
+
+static void drill(struct app *a)
+{
+	const struct row *r = selected_row(a);
+	struct frame *f = app_frame(a);
+	struct drill d;
+	if (!r || !f->view->drill || !f->view->drill(r, &d))
+		return;
+	if (d.describe) {
+		describe(a);
+		return;
+	}
+	const struct view *v = view_find_kind(d.kind);
+	if (v)
+		app_push_view(a, v, d.cell >= 0 ? &d : NULL);
+	if (v && d.cell < 0) {
+		/* unscoped drill still shows where we came from */
+		app_frame(a)->scope = d;
+		app_frame(a)->scoped = true;
+	}
+}
+
+/* ---- keys ---- */
+
+static void table_key(struct app *a, int key)
+{
+	struct frame *f = app_frame(a);
+	long page = body_rows(a) - 2;
+	if (page < 1)
+		page = 1;
+	switch (keymap_lookup(key)) {
+	case ACT_QUIT:
+		a->quit = true;
+		break;
+	case ACT_HELP:
+		app_show_help(a);
+		break;
+	case ACT_COMMAND:
+		prompt_begin(&a->cmd, ':', "");
+		a->mode = MODE_COMMAND;
+		break;
+	case ACT_FILTER:
+		free(a->filter_before);
+		a->filter_before = xstrdup(f->filter.text ? f->filter.text : "");
+		prompt_begin(&a->filt, '/', a->filter_before);
+		a->mode = MODE_FILTER;
+		break;
+	case ACT_BACK:
+		if (filter_active(&f->filter)) {
+			filter_cleanup(&f->filter);
+			filter_init(&f->filter, NULL);
+			app_invalidate(a);
+		} else {
+			pop_view(a);
+		}
+		break;
+	case ACT_ENTER:
+		drill(a);
+		break;
+	case ACT_UP:
+		move_selection(a, -1, false);
+		break;
+	case ACT_DOWN:
+		move_selection(a, 1, false);
+		break;
+	case ACT_PAGE_UP:
+		move_selection(a, -page, false);
+		break;
+	case ACT_PAGE_DOWN:
+		move_selection(a, page, false);
+		break;
+	case ACT_TOP:
+		move_selection(a, 0, true);
+		break;
+	case ACT_BOTTOM:
+		move_selection(a, (long)a->model.len - 1, true);
+		break;
+	case ACT_SORT_NEXT:
+	case ACT_SORT_PREV: {
+		/* step through the columns on screen */
+		int dir = keymap_lookup(key) == ACT_SORT_NEXT ? 1 : -1, pos = 0;
+		for (int i = 0; i < a->layout.ncols; i++)
+			if (a->layout.col[i] == f->sort_col)
+				pos = i;
+		if (a->layout.ncols) {
+			pos = (pos + dir + a->layout.ncols) % a->layout.ncols;
+			f->sort_col = a->layout.col[pos];
+			f->sort_desc = false;
+		}
+		app_invalidate(a);
+		break;
+	}
+	case ACT_SORT_INVERT:
+		f->sort_desc = !f->sort_desc;
+		app_invalidate(a);
+		break;
+	case ACT_WIDE:
+		a->wide = !a->wide;
+		app_invalidate(a);
+		break;
+	case ACT_DESCRIBE:
+		describe(a);
+		break;
+	case ACT_NEXT_ENDPOINT:
+		if (a->session->neps > 1) {
+			size_t i = 0;
+			while (a->session->eps[i] != a->ep)
+				i++;
+			app_set_endpoint(a, a->session->eps[(i + 1) % a->session->neps]);
+		} else {
+			app_flash(a, NOTE_INFO, "only one endpoint is configured");
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void prompt_mode_key(struct app *a, int key)
+{
+	struct prompt *p = a->mode == MODE_COMMAND ? &a->cmd : a->mode == MODE_FILTER ? &a->filt : &a->search;
+	enum prompt_result r = prompt_key(p, key);
+	char *text = prompt_text(p);
+	struct frame *f = app_frame(a);
+	if (a->mode == MODE_FILTER) {
+		/* the table follows the filter as it is typed */
+		const char *use = r == PROMPT_CANCEL ? a->filter_before : text;
+		if (!f->filter.text || strcmp(f->filter.text, use)) {
+			filter_cleanup(&f->filter);
+			filter_init(&f->filter, use);
+			app_invalidate(a);
+		}
+		if (r != PROMPT_EDITING) {
+			if (r == PROMPT_SUBMIT)
+				prompt_remember(p, text);
+			a->mode = MODE_TABLE;
+		}
+	} else if (a->mode == MODE_COMMAND) {
+		if (r == PROMPT_SUBMIT) {
+			prompt_remember(p, text);
+			a->mode = MODE_TABLE;
+			commands_run(a, text);
+		} else if (r == PROMPT_CANCEL) {
+			a->mode = MODE_TABLE;
+		}
+	} else {
+		if (r == PROMPT_SUBMIT && *text && !textview_search(a->text, text, 1))
+			app_flash(a, NOTE_WARN, "\"%s\" not found", text);
+		if (r != PROMPT_EDITING)
+			a->mode = MODE_TEXT;
+	}
+	free(text);
+	a->dirty = true;
+}
+
+static void text_key(struct app *a, int key)
+{
+	if (keymap_lookup(key) == ACT_FILTER) {
+		prompt_begin(&a->search, '/', "");
+		a->mode = MODE_TEXT_SEARCH;
+	} else if (key == 'w') {
+		a->text->wrap = !a->text->wrap;
+	} else if (keymap_lookup(key) == ACT_HELP) {
+		/* help inside the viewer: keep it simple and stay */
+	} else if (textview_key(a->text, key, body_rows(a)) == TV_CLOSE) {
+		textview_free(a->text);
+		a->text = NULL;
+		a->mode = a->text_return;
+		app_invalidate(a);
+	}
+	a->dirty = true;
+}
+
+static void handle_key(struct app *a, int key)
+{
+	if (a->mode == MODE_TABLE)
+		table_key(a, key);
+	else if (a->mode == MODE_TEXT)
+		text_key(a, key);
+	else
+		prompt_mode_key(a, key);
+	a->dirty = true;
+}
+
+static void drain_input(struct app *a)
+{
+	wint_t ch;
+	int rc;
+	while ((rc = wget_wch(stdscr, &ch)) != ERR) {
+		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
+			a->resized = true;
+			continue;
+		}
+		int key = rc == KEY_CODE_YES ? (int)(KEYMAP_FN | ch) : (int)ch;
+		handle_key(a, key);
+		if (a->quit)
+			return;
+	}
+}
+
+/* ---- drawing ---- */
+
+static void draw(struct app *a)
+{
+	if (a->resized) {
+		a->resized = false;
+		endwin();
+		refresh();
+		make_windows(a);
+		app_invalidate(a);
+		clearok(curscr, TRUE);
+	}
+	if (a->built_gen != a->ep->store->gen)
+		rebuild(a);
+	chrome_draw_header(a);
+	chrome_draw_crumbs(a);
+	if (a->mode == MODE_TEXT || a->mode == MODE_TEXT_SEARCH) {
+		textview_draw(a->body, a->text);
+	} else {
+		struct frame *f = app_frame(a);
+		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
+		char empty[ERRLEN + 64];
+		if (!backend_serves(a->ep->ops, f->view->kind))
+			snprintf(empty, sizeof(empty), "%s does not serve %s", a->ep->name, f->view->kind);
+		else if (t && t->error[0])
+			snprintf(empty, sizeof(empty), "cannot list %s: %s", f->view->kind, t->error);
+		else if (!t || !t->synced)
+			snprintf(empty, sizeof(empty), a->ep->error[0] ? "waiting for %s: %s" : "loading %s…",
+				 a->ep->name, a->ep->error);
+		else if (filter_active(&f->filter))
+			snprintf(empty, sizeof(empty), "no %s match the filter \"%s\" (Esc clears it)", f->view->kind,
+				 f->filter.text);
+		else
+			snprintf(empty, sizeof(empty), "no %s", f->view->kind);
+		char *safe = sanitize_display(empty, strlen(empty));
+		struct table_draw_params p = {f->top, f->selected, f->sort_col, f->sort_desc, safe};
+		table_draw(a->body, f->view, &a->model, &a->layout, &p);
+		free(safe);
+	}
+	chrome_draw_flash(a);
+	if (a->mode == MODE_COMMAND)
+		prompt_draw(a->prompt_win, &a->cmd);
+	else if (a->mode == MODE_FILTER)
+		prompt_draw(a->prompt_win, &a->filt);
+	else if (a->mode == MODE_TEXT_SEARCH)
+		prompt_draw(a->prompt_win, &a->search);
+	else
+		chrome_draw_hints(a);
+	bool typing = a->mode == MODE_COMMAND || a->mode == MODE_FILTER || a->mode == MODE_TEXT_SEARCH;
+	curs_set(typing ? 1 : 0);
+	if (typing)
+		wnoutrefresh(a->prompt_win); /* leaves the cursor in the prompt */
+	doupdate();
+	a->dirty = false;
+}
+
+static int next_wakeup_ms(struct app *a)
+{
+	int64_t now = mono_ms();
+	int ms = (int)(1000 - (wall_s() * 1000 + now % 1000) % 1000);
+	if (ms <= 0 || ms > 1000)
+		ms = 1000;
+	if (a->flash[0] && a->flash_until > now && a->flash_until - now < ms)
+		ms = (int)(a->flash_until - now);
+	struct frame *f = app_frame(a);
+	if (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)) && ms > 250)
+		ms = 250;
+	return ms < 10 ? 10 : ms;
+}
+
+int app_run(struct session *s, const struct theme *theme, const char *start_view, const char *first_error)
+{
+	struct app *a = xcalloc(1, sizeof(*a));
+	a->session = s;
+	a->theme = *theme;
+	a->ep = s->eps[0];
+	s->on_note = on_note;
+	s->ui = a;
+	a->cmd.complete = commands_complete;
+	a->cmd.complete_arg = a;
+	screen_start(&a->theme);
+	nodelay(stdscr, TRUE);
+	make_windows(a);
+	const struct view *v = view_find_alias(start_view ? start_view : "containers");
+	app_push_view(a, v ? v : views_all()[0], NULL);
+	/* every endpoint keeps its containers live, so switching is instant */
+	for (size_t i = 0; i < s->neps; i++)
+		if (backend_serves(s->eps[i]->ops, app_frame(a)->view->kind))
+			s->eps[i]->ops->watch(s->eps[i], app_frame(a)->view->kind);
+	if (first_error && *first_error)
+		app_flash(a, NOTE_ERROR, "%s", first_error);
+	int64_t last_second = -1;
+	uint64_t last_gen = 0;
+	while (!a->quit) {
+		drain_input(a);
+		if (a->quit)
+			break;
+		if (a->flash[0] && mono_ms() >= a->flash_until) {
+			a->flash[0] = '\0';
+			a->dirty = true;
+		}
+		uint64_t gen = session_gen(s);
+		int64_t sec = wall_s();
+		struct frame *f = app_frame(a);
+		if (gen != last_gen || sec != last_second || a->dirty || a->resized ||
+		    (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)))) {
+			if (gen != last_gen)
+				a->built_gen = (uint64_t)-1;
+			draw(a);
+			last_gen = gen;
+			last_second = sec;
+		}
+		struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+		session_turn(s, &pfd, 1, next_wakeup_ms(a));
+	}
+	screen_stop();
+	for (int i = 0; i < a->depth; i++)
+		frame_cleanup(&a->stack[i]);
+	model_cleanup(&a->model);
+	textview_free(a->text);
+	free(a->filter_before);
+	prompt_cleanup(&a->cmd);
+	prompt_cleanup(&a->filt);
+	prompt_cleanup(&a->search);
+	s->on_note = NULL;
+	free(a);
+	return 0;
+}

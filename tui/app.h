@@ -1,0 +1,77 @@
+/* app.h: the interactive dashboard: navigation stack, current endpoint,
+ * modes (table, prompt, text viewer), the flash line, and the event loop
+ * that ties the session's network turns to input and drawing. */
+#ifndef BINNACLE_APP_H
+#define BINNACLE_APP_H
+
+#include "model.h"
+#include "prompt.h"
+#include "session.h"
+#include "table.h"
+#include "textview.h"
+#include "theme.h"
+
+/* One level of navigation: a view, optionally narrowed by a drill-down. */
+struct frame {
+	const struct view *view;
+	struct drill scope;   /* scope.cell < 0: not narrowed */
+	bool scoped;
+	struct filter filter;
+	int sort_col;
+	bool sort_desc;
+	char *selected_id;    /* selection survives refreshes and re-sorts */
+	long selected, top;
+};
+
+enum app_mode { MODE_TABLE, MODE_COMMAND, MODE_FILTER, MODE_TEXT, MODE_TEXT_SEARCH };
+
+#define APP_MAX_DEPTH 16
+
+struct app {
+	struct session *session;
+	struct endpoint *ep;  /* current endpoint */
+	struct frame stack[APP_MAX_DEPTH];
+	int depth;            /* frames in use (>= 1) */
+	struct model model;
+	struct table_layout layout;
+	uint64_t built_gen;   /* store generation the model was built from */
+	bool wide;
+	enum app_mode mode;
+	struct prompt cmd, filt, search;
+	char *filter_before;  /* filter text when `/` began, restored on Esc */
+	struct textview *text;
+	enum app_mode text_return; /* mode to go back to after the viewer */
+	char flash[512];
+	enum note_level flash_level;
+	int64_t flash_until;
+	bool quit, dirty, resized;
+	struct theme theme;
+	WINDOW *header, *crumbs, *body, *flash_win, *prompt_win;
+	int64_t last_clock;
+};
+
+/* Runs the dashboard until the user quits; returns the exit status. */
+/* first_error (may be NULL or "") is shown in the flash line at start. */
+int app_run(struct session *s, const struct theme *theme, const char *start_view, const char *first_error);
+
+/* Used by commands.c and chrome.c. */
+void app_flash(struct app *a, enum note_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct frame *app_frame(struct app *a);
+void app_push_view(struct app *a, const struct view *v, const struct drill *scope);
+void app_switch_view(struct app *a, const struct view *v);
+void app_set_endpoint(struct app *a, struct endpoint *ep);
+void app_open_text(struct app *a, const char *title);
+void app_show_help(struct app *a);
+void app_invalidate(struct app *a);
+
+/* commands.c */
+void commands_run(struct app *a, const char *line);
+char **commands_complete(void *arg, const char *line, size_t word_start);
+
+/* chrome.c: header, breadcrumbs, flash line, key hints */
+void chrome_draw_header(struct app *a);
+void chrome_draw_crumbs(struct app *a);
+void chrome_draw_flash(struct app *a);
+void chrome_draw_hints(struct app *a);
+
+#endif

@@ -1,0 +1,195 @@
+/* chrome.c: everything around the table: the header (endpoint, engine,
+ * counts, clock, stale and production markers), the breadcrumbs with filter
+ * and sort, the flash line and the key hints. */
+#include "app.h"
+#include "keymap.h"
+#include "kinds.h"
+#include "sanitize.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Puts server text safely, at most `cells` wide. */
+static void put_safe(WINDOW *w, const char *text, int cells, enum style st)
+{
+	char *s = sanitize_display(text, strlen(text));
+	screen_put(w, s, cells, st);
+	free(s);
+}
+
+static int room(WINDOW *w)
+{
+	return getmaxx(w) - getcurx(w);
+}
+
+static void counts(struct endpoint *ep, char *out, size_t outlen)
+{
+	struct rtable *c = store_find_table(ep->store, KIND_CONTAINERS);
+	struct rtable *i = store_find_table(ep->store, KIND_IMAGES);
+	out[0] = '\0';
+	if (c && c->synced) {
+		size_t running = 0;
+		for (size_t k = 0; k < c->len; k++)
+			running += !c->rows[k]->gone_ms && !strcmp(row_text(c->rows[k], CTR_STATE), "running");
+		snprintf(out, outlen, "ctr %zu/%zu", running, rtable_live_count(c));
+	}
+	if (i && i->synced) {
+		size_t n = strlen(out);
+		snprintf(out + n, outlen - n, "%simg %zu", n ? "  " : "", rtable_live_count(i));
+	}
+}
+
+void chrome_draw_header(struct app *a)
+{
+	WINDOW *w = a->header;
+	struct endpoint *ep = a->ep;
+	enum style base = ep->production ? ST_DANGER : ST_HEADER;
+	int cols = getmaxx(w);
+	werase(w);
+	wmove(w, 0, 0);
+	screen_put(w, " binnacle ", room(w), ep->production ? ST_DANGER : ST_HEADER_KEY);
+	if (ep->production)
+		screen_put(w, "PRODUCTION ", room(w), ST_DANGER);
+	if (ep->readonly)
+		screen_put(w, "[read-only] ", room(w), base);
+	put_safe(w, ep->name, room(w), ep->production ? ST_DANGER : ST_HEADER_KEY);
+	screen_put(w, " ", room(w), base);
+	put_safe(w, ep->address, room(w) > 40 ? 40 : room(w), base);
+	if (a->session->neps > 1) {
+		char n[32];
+		size_t idx = 0;
+		while (a->session->eps[idx] != ep)
+			idx++;
+		snprintf(n, sizeof(n), " (%zu/%zu)", idx + 1, a->session->neps);
+		screen_put(w, n, room(w), base);
+	}
+	/* the clock and counts are right-aligned; the engine fills the middle */
+	char right[160], cnt[96], clock[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+	counts(ep, cnt, sizeof(cnt));
+	snprintf(right, sizeof(right), "%s  %s ", cnt, clock);
+	int rw = sanitize_width(right);
+	if (ep->error[0] && ep->state != EP_READY) {
+		screen_put(w, "  ", room(w), base);
+		char stale[ERRLEN + 32];
+		snprintf(stale, sizeof(stale), ep->state == EP_STALE ? " STALE: %s " : " OFFLINE: %s ", ep->error);
+		put_safe(w, stale, room(w) - rw - 1, ST_STALE);
+	} else if (ep->product[0]) {
+		screen_put(w, " │ ", room(w), base);
+		put_safe(w, ep->product, room(w) - rw - 2, base);
+	}
+	int x = getcurx(w);
+	wattrset(w, screen_attr(base));
+	for (; x < cols - rw; x++)
+		waddch(w, ' ');
+	if (cols - rw > getcurx(w) - 1)
+		screen_put(w, right, room(w), base);
+	screen_fill(w, base);
+	wnoutrefresh(w);
+}
+
+void chrome_draw_crumbs(struct app *a)
+{
+	WINDOW *w = a->crumbs;
+	werase(w);
+	wmove(w, 0, 0);
+	for (int i = 0; i < a->depth; i++) {
+		const struct frame *f = &a->stack[i];
+		bool last = i == a->depth - 1;
+		char crumb[256];
+		if (f->scoped && f->scope.label[0])
+			snprintf(crumb, sizeof(crumb), " %s (%s) ", f->view->title, f->scope.label);
+		else
+			snprintf(crumb, sizeof(crumb), " %s ", f->view->title);
+		if (i)
+			screen_put(w, "›", room(w), ST_CRUMBS);
+		put_safe(w, crumb, room(w), last ? ST_CRUMB_ACTIVE : ST_CRUMBS);
+	}
+	if (a->mode == MODE_TEXT || a->mode == MODE_TEXT_SEARCH) {
+		screen_put(w, "›", room(w), ST_CRUMBS);
+		char t[300];
+		snprintf(t, sizeof(t), " %s ", a->text->title);
+		put_safe(w, t, room(w), ST_CRUMB_ACTIVE);
+	}
+	const struct frame *f = &a->stack[a->depth - 1];
+	char right[320];
+	size_t n = 0;
+	right[0] = '\0';
+	if (a->mode == MODE_TEXT || a->mode == MODE_TEXT_SEARCH) {
+		n += (size_t)snprintf(right, sizeof(right), "line %ld/%zu%s ", a->text->n ? a->text->top + 1 : 0,
+				      a->text->n, a->text->wrap ? " wrap" : "");
+	} else {
+		if (filter_active(&f->filter))
+			n += (size_t)snprintf(right + n, sizeof(right) - n, "/%s  ", f->filter.text);
+		n += (size_t)snprintf(right + n, sizeof(right) - n, "%ld/%zu ", a->model.len ? f->selected + 1 : 0,
+				      a->model.len);
+	}
+	char *safe = sanitize_display(right, n);
+	int rw = sanitize_width(safe);
+	int x = getmaxx(w) - rw;
+	if (x > getcurx(w) + 1) {
+		wmove(w, 0, x);
+		screen_put(w, safe, rw, ST_CRUMBS);
+	}
+	free(safe);
+	wnoutrefresh(w);
+}
+
+void chrome_draw_flash(struct app *a)
+{
+	WINDOW *w = a->flash_win;
+	werase(w);
+	wmove(w, 0, 0);
+	if (a->flash[0]) {
+		enum style st = a->flash_level == NOTE_ERROR  ? ST_FLASH_ERROR
+				: a->flash_level == NOTE_WARN ? ST_FLASH_WARN
+							      : ST_FLASH_INFO;
+		char *s = sanitize_display(a->flash, strlen(a->flash));
+		char *cut = sanitize_truncate(s, getmaxx(w) - 1);
+		screen_put(w, cut, getmaxx(w), st);
+		free(cut);
+		free(s);
+	}
+	wnoutrefresh(w);
+}
+
+void chrome_draw_hints(struct app *a)
+{
+	WINDOW *w = a->prompt_win;
+	static const enum action table_hints[] = {ACT_COMMAND, ACT_FILTER, ACT_ENTER, ACT_DESCRIBE, ACT_SORT_NEXT,
+						  ACT_HELP, ACT_QUIT};
+	static const enum action text_hints[] = {ACT_FILTER, ACT_SEARCH_NEXT, ACT_BACK};
+	const enum action *hints = a->mode == MODE_TEXT ? text_hints : table_hints;
+	size_t n = a->mode == MODE_TEXT ? 3 : 7;
+	werase(w);
+	wmove(w, 0, 0);
+	for (size_t i = 0; i < n; i++) {
+		char keys[64];
+		keymap_keys_for(hints[i], keys, sizeof(keys));
+		if (!keys[0])
+			continue;
+		char *slash = strchr(keys, ',');
+		if (slash)
+			*slash = '\0';
+		const char *label = keymap_action_info(hints[i])->name;
+		if (hints[i] == ACT_FILTER && a->mode == MODE_TEXT)
+			label = "search";
+		else if (hints[i] == ACT_ENTER)
+			label = "open";
+		else if (hints[i] == ACT_SORT_NEXT)
+			label = "sort";
+		screen_put(w, "<", room(w), ST_DIM);
+		screen_put(w, keys, room(w), ST_HEADER_KEY);
+		screen_put(w, "> ", room(w), ST_DIM);
+		screen_put(w, label, room(w), ST_DIM);
+		screen_put(w, "  ", room(w), ST_DIM);
+	}
+	if (a->mode == MODE_TEXT)
+		screen_put(w, "<w> wrap", room(w), ST_DIM);
+	wnoutrefresh(w);
+}

@@ -1,0 +1,230 @@
+/* commands.c: `:` command mode: view aliases (:containers, :ctr, :images,
+ * :img, :nodes), :q, :sort, :endpoint, :help, with Tab completion of command
+ * names and their arguments; and the `?` help text built from the keymap. */
+#include "app.h"
+#include "keymap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct command {
+	const char *name;
+	const char *const *aliases;
+	const char *args;
+	const char *help;
+	void (*run)(struct app *a, const char *arg);
+};
+
+static void cmd_quit(struct app *a, const char *arg)
+{
+	(void)arg;
+	a->quit = true;
+}
+
+static void cmd_help(struct app *a, const char *arg)
+{
+	(void)arg;
+	app_show_help(a);
+}
+
+static void cmd_wide(struct app *a, const char *arg)
+{
+	(void)arg;
+	a->wide = !a->wide;
+	app_invalidate(a);
+}
+
+static void cmd_sort(struct app *a, const char *arg)
+{
+	struct frame *f = app_frame(a);
+	char col[64] = "", dir[16] = "";
+	if (sscanf(arg, "%63s %15s", col, dir) < 1) {
+		app_flash(a, NOTE_WARN, "usage: :sort COLUMN [asc|desc]");
+		return;
+	}
+	for (int i = 0; i < f->view->ncolumns; i++) {
+		char title[64];
+		snprintf(title, sizeof(title), "%s", f->view->columns[i].title);
+		for (char *p = title; *p; p++)
+			if (*p == ' ')
+				*p = '_';
+		if (!strcasecmp(title, col)) {
+			f->sort_col = i;
+			f->sort_desc = !strcasecmp(dir, "desc");
+			app_invalidate(a);
+			return;
+		}
+	}
+	app_flash(a, NOTE_WARN, "%s has no column \"%s\"", f->view->title, col);
+}
+
+static void cmd_endpoint(struct app *a, const char *arg)
+{
+	if (!*arg) {
+		char list[400] = "";
+		for (size_t i = 0; i < a->session->neps; i++) {
+			strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
+			strncat(list, a->session->eps[i]->name, sizeof(list) - strlen(list) - 1);
+		}
+		app_flash(a, NOTE_INFO, "endpoints: %s", list);
+		return;
+	}
+	struct endpoint *ep = session_find(a->session, arg);
+	if (!ep)
+		app_flash(a, NOTE_WARN, "no endpoint is named \"%s\"", arg);
+	else
+		app_set_endpoint(a, ep);
+}
+
+static const char *const quit_aliases[] = {"q", "q!", "exit", NULL};
+static const char *const help_aliases[] = {"h", NULL};
+static const char *const endpoint_aliases[] = {"ep", "ctx", "context", NULL};
+static const char *const none[] = {NULL};
+
+static const struct command commands[] = {
+	{"quit", quit_aliases, "", "quit binnacle", cmd_quit},
+	{"help", help_aliases, "", "show the keys and commands", cmd_help},
+	{"sort", none, "COLUMN [asc|desc]", "sort the table by a column", cmd_sort},
+	{"endpoint", endpoint_aliases, "[NAME]", "switch endpoint (no name: list them)", cmd_endpoint},
+	{"wide", none, "", "show or hide the wide columns", cmd_wide},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *word)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (!strcmp(commands[i].name, word))
+			return &commands[i];
+		for (size_t j = 0; commands[i].aliases[j]; j++)
+			if (!strcmp(commands[i].aliases[j], word))
+				return &commands[i];
+	}
+	return NULL;
+}
+
+void commands_run(struct app *a, const char *line)
+{
+	while (*line == ' ' || *line == ':')
+		line++;
+	char word[64];
+	size_t n = strcspn(line, " ");
+	if (!n)
+		return;
+	snprintf(word, sizeof(word), "%.*s", (int)n, line);
+	const char *arg = line + n;
+	while (*arg == ' ')
+		arg++;
+	const struct command *c = find_command(word);
+	if (c) {
+		c->run(a, arg);
+		return;
+	}
+	const struct view *v = view_find_alias(word);
+	if (v) {
+		app_switch_view(a, v);
+		if (*arg) {
+			/* ":ctr web" opens the view already filtered */
+			struct frame *f = app_frame(a);
+			filter_cleanup(&f->filter);
+			filter_init(&f->filter, arg);
+		}
+		return;
+	}
+	app_flash(a, NOTE_WARN, "unknown command \"%s\" (press ? for help)", word);
+}
+
+static void add(char ***list, size_t *n, const char *s, const char *prefix)
+{
+	if (strncmp(s, prefix, strlen(prefix)))
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*list)[i], s))
+			return;
+	*list = xrealloc(*list, (*n + 2) * sizeof(**list));
+	(*list)[(*n)++] = xstrdup(s);
+	(*list)[*n] = NULL;
+}
+
+char **commands_complete(void *arg, const char *line, size_t word_start)
+{
+	struct app *a = arg;
+	char **out = xcalloc(1, sizeof(*out));
+	size_t n = 0;
+	const char *word = line + word_start;
+	while (*line == ' ')
+		line++;
+	/* the first word is a command or view; later words are its arguments */
+	size_t first_len = strcspn(line, " ");
+	bool first = word <= line;
+	if (first) {
+		for (const struct view *const *v = views_all(); *v; v++)
+			for (size_t j = 0; (*v)->aliases[j]; j++)
+				add(&out, &n, (*v)->aliases[j], word);
+		for (size_t i = 0; i < NCOMMANDS; i++) {
+			add(&out, &n, commands[i].name, word);
+			for (size_t j = 0; commands[i].aliases[j]; j++)
+				add(&out, &n, commands[i].aliases[j], word);
+		}
+		return out;
+	}
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "%.*s", (int)first_len, line);
+	const struct command *c = find_command(cmd);
+	if (c && c->run == cmd_endpoint) {
+		for (size_t i = 0; i < a->session->neps; i++)
+			add(&out, &n, a->session->eps[i]->name, word);
+	} else if (c && c->run == cmd_sort) {
+		const struct view *v = app_frame(a)->view;
+		for (int i = 0; i < v->ncolumns; i++) {
+			char title[64];
+			snprintf(title, sizeof(title), "%s", v->columns[i].title);
+			for (char *p = title; *p; p++)
+				*p = *p == ' ' ? '_' : (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+			add(&out, &n, title, word);
+		}
+	}
+	return out;
+}
+
+void app_show_help(struct app *a)
+{
+	const struct view *v = app_frame(a)->view;
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "Keys in %s\n\n", v->title);
+	for (int act = 1; act < ACT_COUNT; act++) {
+		const struct action_info *info = keymap_action_info((enum action)act);
+		char keys[64];
+		keymap_keys_for((enum action)act, keys, sizeof(keys));
+		if (!keys[0] || act == ACT_SEARCH_NEXT || act == ACT_SEARCH_PREV)
+			continue;
+		if (act == ACT_DESCRIBE && !a->ep->ops->inspect)
+			continue;
+		buf_printf(&b, "  %-18s %s\n", keys, info->help);
+	}
+	buf_puts(&b, "\nCommands (type : then the command; Tab completes)\n\n");
+	for (const struct view *const *vv = views_all(); *vv; vv++) {
+		char names[128] = "";
+		for (size_t j = 0; (*vv)->aliases[j]; j++) {
+			strncat(names, j ? ", :" : ":", sizeof(names) - strlen(names) - 1);
+			strncat(names, (*vv)->aliases[j], sizeof(names) - strlen(names) - 1);
+		}
+		buf_printf(&b, "  %-34s show %s\n", names, (*vv)->title);
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		char names[128];
+		snprintf(names, sizeof(names), ":%s %s", commands[i].name, commands[i].args);
+		buf_printf(&b, "  %-34s %s\n", names, commands[i].help);
+	}
+	buf_puts(&b, "\nFilter (/)\n\n"
+		     "  text      rows containing text in any column (case-insensitive)\n"
+		     "  regex     a regular expression, e.g. ^web-[0-9]+\n"
+		     "  !text     rows NOT matching\n"
+		     "  Esc       clears the filter; Enter keeps it\n"
+		     "\nIn the text viewer: / searches, n/N next/previous match, w wraps lines, h/l scroll sideways.\n");
+	app_open_text(a, "help");
+	textview_set_text(a->text, b.data);
+	buf_cleanup(&b);
+}

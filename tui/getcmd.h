@@ -1,0 +1,18 @@
+/* getcmd.h: `binnacle get KIND [-o table|wide|json]`: the rows the screen
+ * would show, printed once for scripts, through the same session and model. */
+#ifndef BINNACLE_GETCMD_H
+#define BINNACLE_GETCMD_H
+
+#include "session.h"
+
+struct get_opts {
+	const char *kind;   /* alias or kind name */
+	const char *output; /* "table", "wide" or "json" */
+	const char *filter; /* optional `/` filter text */
+	int64_t timeout_ms;
+};
+
+/* Returns the process exit status (0 ok, 1 error); errors go to stderr. */
+int getcmd_run(struct session *s, const struct get_opts *o);
+
+#endif

@@ -1,0 +1,60 @@
+/* keymap.h: named actions and the keys bound to them. Defaults are vim-like
+ * plus arrows; the config's `keys:` section rebinds any action. Keys are
+ * wide characters, or KEYMAP_FN | a curses KEY_* code for special keys. */
+#ifndef BINNACLE_KEYMAP_H
+#define BINNACLE_KEYMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+#define KEYMAP_FN 0x40000000
+
+enum action {
+	ACT_NONE,
+	ACT_QUIT,
+	ACT_HELP,
+	ACT_COMMAND,
+	ACT_FILTER,
+	ACT_BACK,
+	ACT_ENTER,
+	ACT_UP,
+	ACT_DOWN,
+	ACT_PAGE_UP,
+	ACT_PAGE_DOWN,
+	ACT_TOP,
+	ACT_BOTTOM,
+	ACT_SORT_NEXT,
+	ACT_SORT_PREV,
+	ACT_SORT_INVERT,
+	ACT_WIDE,
+	ACT_DESCRIBE,
+	ACT_NEXT_ENDPOINT,
+	ACT_SEARCH_NEXT,
+	ACT_SEARCH_PREV,
+	ACT_COUNT
+};
+
+struct action_info {
+	const char *name; /* as written in the config: "quit", "page_down" */
+	const char *help; /* one line for the `?` screen */
+	bool global;      /* shown in every view's help */
+};
+
+const struct action_info *keymap_action_info(enum action a);
+
+/* Parses "q", "Q", "ctrl-d", "enter", "esc", "pgdn", "f5", "space"...; -1 if unknown. */
+int keymap_parse(const char *name);
+/* The display name of a key: "ctrl-d", "PgDn", "q". */
+void keymap_name(int key, char *out, size_t outlen);
+
+void keymap_init_defaults(void);
+/* Applies the config's keys: section; an unknown action or key name gives
+ * "FILE:LINE:COL: ..." in err and leaves the defaults in place. */
+int keymap_apply(const struct config *c, char *err, size_t errlen);
+enum action keymap_lookup(int key);
+/* The keys bound to a, joined with "," ("j,down"). */
+void keymap_keys_for(enum action a, char *out, size_t outlen);
+
+#endif

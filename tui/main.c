@@ -1,0 +1,191 @@
+/* main.c: command line parsing and the two ways to run: the interactive
+ * dashboard, and `binnacle get` for scripts. */
+#include "config.h"
+
+#include "app.h"
+#include "getcmd.h"
+#include "http.h"
+#include "keymap.h"
+#include "log.h"
+#include "session.h"
+#include "theme.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+	fputs("Usage: binnacle [OPTIONS] [VIEW]\n"
+	      "       binnacle get KIND [-o table|wide|json] [--filter TEXT] [OPTIONS]\n"
+	      "\n"
+	      "A terminal dashboard for container fleets: Docker and Podman engines,\n"
+	      "live, with the operator's keys at hand.\n"
+	      "\n"
+	      "VIEW and KIND: containers (ctr), images (img), nodes (no)\n"
+	      "\n"
+	      "Options:\n"
+	      "  -c, --config FILE      configuration file\n"
+	      "                         (default $XDG_CONFIG_HOME/binnacle/config.yaml)\n"
+	      "  -e, --endpoint NAME    use only this endpoint from the configuration\n"
+	      "  -t, --theme NAME       colour theme: dark, light, mono, or a .yaml path\n"
+	      "  -r, --readonly         never send a request that changes anything\n"
+	      "      --refresh DURATION how often per-row figures refresh (e.g. 2s, 500ms)\n"
+	      "      --log FILE         write a debug log to FILE\n"
+	      "  -o, --output FORMAT    for get: table (default), wide or json\n"
+	      "      --filter TEXT      for get: only rows matching TEXT (as the / filter)\n"
+	      "      --timeout DURATION for get: how long to wait for the lists (default 15s)\n"
+	      "  -h, --help             show this help and exit\n"
+	      "  -V, --version          show the version and exit\n"
+	      "\n"
+	      "Without configuration binnacle uses $DOCKER_HOST, the current Docker context,\n"
+	      "/var/run/docker.sock, or the rootful and rootless Podman sockets.\n"
+	      "In the dashboard press ? for the keys of the current view.\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},  {"endpoint", required_argument, NULL, 'e'},
+		{"theme", required_argument, NULL, 't'},   {"readonly", no_argument, NULL, 'r'},
+		{"refresh", required_argument, NULL, 'R'}, {"log", required_argument, NULL, 'L'},
+		{"output", required_argument, NULL, 'o'},  {"filter", required_argument, NULL, 'F'},
+		{"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+	};
+	struct session_opts so = {0};
+	struct get_opts go = {0};
+	const char *theme_name = NULL, *log_path = NULL;
+	char err[ERRLEN];
+	int c;
+	while ((c = getopt_long(argc, argv, "c:e:t:ro:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			so.config_path = optarg;
+			break;
+		case 'e':
+			so.endpoint = optarg;
+			break;
+		case 't':
+			theme_name = optarg;
+			break;
+		case 'r':
+			so.readonly = true;
+			break;
+		case 'R':
+			so.refresh_ms = parse_duration_ms(optarg);
+			if (so.refresh_ms < 100) {
+				fprintf(stderr, "binnacle: --refresh needs a duration of at least 100ms, like 2s\n");
+				return 2;
+			}
+			break;
+		case 'L':
+			log_path = optarg;
+			break;
+		case 'o':
+			go.output = optarg;
+			break;
+		case 'F':
+			go.filter = optarg;
+			break;
+		case 'T':
+			go.timeout_ms = parse_duration_ms(optarg);
+			if (go.timeout_ms <= 0) {
+				fprintf(stderr, "binnacle: --timeout needs a duration, like 10s\n");
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("binnacle %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	bool get = optind < argc && !strcmp(argv[optind], "get");
+	const char *target = NULL;
+	if (get) {
+		if (optind + 1 >= argc) {
+			fprintf(stderr, "binnacle: get needs a kind: containers, images or nodes\n");
+			return 2;
+		}
+		go.kind = argv[optind + 1];
+		if (optind + 2 < argc) {
+			fprintf(stderr, "binnacle: unexpected argument \"%s\"\n", argv[optind + 2]);
+			return 2;
+		}
+	} else if (optind < argc) {
+		target = argv[optind];
+		if (optind + 1 < argc || !view_find_alias(target)) {
+			fprintf(stderr, "binnacle: unknown view \"%s\" (try containers, images or nodes)\n", target);
+			return 2;
+		}
+	}
+	if (log_path && log_open(log_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "binnacle: %s\n", err);
+		return 2;
+	}
+	if (http_init(err, sizeof(err)) < 0) {
+		fprintf(stderr, "binnacle: %s\n", err);
+		return 1;
+	}
+	keymap_init_defaults();
+	struct session s = {0};
+	int rc;
+	char config_err[ERRLEN] = "";
+	if (session_open(&s, &so, err, sizeof(err)) < 0) {
+		if (get || so.endpoint) {
+			fprintf(stderr, "binnacle: %s\n", err);
+			session_close(&s);
+			http_cleanup();
+			return 1;
+		}
+		/* a broken config must not lock the operator out: show why, run on defaults */
+		snprintf(config_err, sizeof(config_err), "%s", err);
+		session_close(&s);
+		so.ignore_config = true;
+		if (session_open(&s, &so, err, sizeof(err)) < 0) {
+			fprintf(stderr, "binnacle: %s\n", err);
+			return 1;
+		}
+	}
+	if (get) {
+		rc = getcmd_run(&s, &go);
+	} else {
+		if (!config_err[0] && keymap_apply(&s.cfg, err, sizeof(err)) < 0)
+			snprintf(config_err, sizeof(config_err), "%s", err);
+		struct theme theme;
+		const char *tn = theme_name ? theme_name : s.cfg.theme ? s.cfg.theme : "dark";
+		char theme_err[ERRLEN] = "";
+		if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+			theme_mono(&theme);
+		else if (theme_load(&theme, tn, theme_err, sizeof(theme_err)) < 0 && theme_name) {
+			fprintf(stderr, "binnacle: %s\n", theme_err);
+			session_close(&s);
+			http_cleanup();
+			return 2;
+		}
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "binnacle: the dashboard needs a terminal; use `binnacle get KIND` in scripts\n");
+			session_close(&s);
+			http_cleanup();
+			return 2;
+		}
+		rc = app_run(&s, &theme, target, config_err[0] ? config_err : theme_err);
+	}
+	session_close(&s);
+	http_cleanup();
+	log_close();
+	return rc;
+}

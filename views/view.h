@@ -1,0 +1,56 @@
+/* view.h: a view is data: the kind it shows, its command-mode aliases, its
+ * columns (title, width policy, alignment, colour), and where Enter drills.
+ * One generic table serves every kind; a view only says what differs. */
+#ifndef BINNACLE_VIEW_H
+#define BINNACLE_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+#include "style.h"
+
+enum align { ALIGN_LEFT, ALIGN_RIGHT };
+
+struct column {
+	const char *title;
+	int cell;       /* index into the row's cells */
+	int min, max;   /* display cells; max 0 = as wide as the content */
+	int priority;   /* when the terminal is narrow, higher numbers go first (0 = never) */
+	enum align align;
+	bool wide;      /* shown only in wide output (`-o wide`, or the `w` toggle) */
+	enum style (*style)(const struct row *r); /* NULL = normal */
+};
+
+/* Where Enter on a row leads: the target kind, narrowed to rows whose cell
+ * `cell` equals `value` (cell -1 = no narrowing). */
+struct drill {
+	const char *kind;
+	int cell;
+	char value[256];
+	char label[128]; /* breadcrumb: "image nginx:latest" */
+	bool describe;   /* Enter opens the object's description instead */
+};
+
+struct view {
+	const char *kind;  /* store table it shows */
+	const char *title; /* "Containers" */
+	const char *const *aliases; /* NULL-terminated: "containers", "ctr", ... */
+	const struct column *columns;
+	int ncolumns;
+	int sort_col;      /* default sort column index (into columns) */
+	bool sort_desc;
+	int ncells;        /* the kind's cell count */
+	/* Fills d for Enter on r; false when the row has nowhere to go. */
+	bool (*drill)(const struct row *r, struct drill *d);
+	/* Row colour by state (NULL = normal). */
+	enum style (*row_style)(const struct row *r);
+};
+
+/* All views, NULL-terminated. */
+const struct view *const *views_all(void);
+const struct view *view_find_kind(const char *kind);
+/* Finds a view by alias or kind name ("ctr", "containers"); NULL if none. */
+const struct view *view_find_alias(const char *name);
+
+#endif

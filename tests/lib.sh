@@ -1,0 +1,112 @@
+# tests/lib.sh: helpers shared by the integration and end-to-end tests:
+# peers that may be missing (skip with 77, or fail under
+# BINNACLE_REQUIRE_PEERS=1), a private temporary directory cleaned up on
+# exit, bounded polling, the Podman lab, and driving binnacle in tmux.
+# shellcheck shell=bash
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${BINNACLE:=$top_builddir/binnacle}"
+export BINNACLE_THEMES_DIR="${BINNACLE_THEMES_DIR:-$top_srcdir/themes}"
+LAB="$top_srcdir/tests/lab"
+
+# skip_or_fail MESSAGE: a missing peer skips, unless CI requires peers.
+skip_or_fail() {
+	if [ "${BINNACLE_REQUIRE_PEERS:-0}" = 1 ]; then
+		echo "FAIL: $1 (BINNACLE_REQUIRE_PEERS=1)" >&2
+		exit 1
+	fi
+	echo "SKIP: $1" >&2
+	exit 77
+}
+
+require_cmd() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip_or_fail "$c is not installed"
+	done
+}
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/binnacle-test.XXXXXX")
+CLEANUPS=()
+on_exit() {
+	local rc=$?
+	local i
+	for ((i = ${#CLEANUPS[@]} - 1; i >= 0; i--)); do
+		eval "${CLEANUPS[$i]}" >/dev/null 2>&1 || true
+	done
+	rm -rf "$T" 2>/dev/null || true
+	exit $rc
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+cleanup() { CLEANUPS+=("$1"); }
+
+PASSED=0
+FAILED=0
+ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
+not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+check() { # check DESCRIPTION COMMAND...
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+finish() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+# wait_until SECONDS COMMAND...: polls every 0.2 s; 0 when it succeeded.
+wait_until() {
+	local limit=$1
+	shift
+	local end=$((SECONDS + limit))
+	while [ $SECONDS -le $end ]; do
+		"$@" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# start_podman [demo]: a private Podman service; sets DOCKER_HOST and PODMAN_DIR.
+start_podman() {
+	PODMAN_DIR="$T/podman"
+	mkdir -p "$PODMAN_DIR"
+	cleanup "bash '$LAB/podman-lab.sh' stop '$PODMAN_DIR'"
+	local out rc=0
+	out=$(bash "$LAB/podman-lab.sh" "${1:-start}" "$PODMAN_DIR") || rc=$?
+	if [ $rc -eq 77 ]; then
+		skip_or_fail "podman is not available"
+	elif [ $rc -ne 0 ]; then
+		echo "FAIL: the Podman lab did not start (exit $rc)" >&2
+		tail -20 "$PODMAN_DIR/service.log" "$PODMAN_DIR/lab.log" 2>/dev/null >&2
+		exit 1
+	fi
+	export "${out?}"
+	export PODMAN_DIR
+}
+
+lab_podman() { bash "$LAB/podman-lab.sh" podman "$PODMAN_DIR" "$@"; }
+
+# ---- tmux: the real terminal ----
+TMUX_SOCK="binnacle-test-$$"
+tmx() { tmux -L "$TMUX_SOCK" "$@"; }
+
+# tui_start COLS ROWS ARGS...: runs binnacle in a detached tmux session.
+tui_start() {
+	require_cmd tmux
+	local cols=$1 rows=$2
+	shift 2
+	local cmd
+	cmd=$(printf '%q ' "$BINNACLE" "$@")
+	cleanup "tmux -L '$TMUX_SOCK' kill-server"
+	tmx -f /dev/null new-session -d -x "$cols" -y "$rows" -e "DOCKER_HOST=${DOCKER_HOST:-}" \
+		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" -e "TERM=xterm-256color" \
+		"$cmd; echo BINNACLE-EXITED-\$?; sleep 30"
+}
+screen() { tmx capture-pane -p; }
+screen_has() { screen | grep -q -- "$1"; }
+screen_lacks() { ! screen | grep -q -- "$1"; }
+keys() { tmx send-keys "$@"; }
+# screen_line PATTERN: the first screen line matching PATTERN
+screen_line() { screen | grep -m1 -- "$1"; }

@@ -1,0 +1,471 @@
+/* test_model.c: the table model must filter (substring, regex, inverted),
+ * scope, and sort (natural text, numbers, ages, with a total tie-break)
+ * exactly the same way on every refresh, against a hand-made view so it does
+ * not depend on any real view's columns. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kinds.h"
+#include "model.h"
+#include "store.h"
+#include "util.h"
+
+#define NOW 1700000000
+#define MiB (1024LL * 1024)
+#define GiB (1024LL * MiB)
+
+enum { COL_NAME, COL_IMAGE, COL_STATE, COL_CPU, COL_MEM, COL_AGE, COL_COMMAND };
+
+static const struct column columns[] = {
+	[COL_NAME] = {.title = "NAME", .cell = CTR_NAME},
+	[COL_IMAGE] = {.title = "IMAGE", .cell = CTR_IMAGE},
+	[COL_STATE] = {.title = "STATE", .cell = CTR_STATE},
+	[COL_CPU] = {.title = "CPU", .cell = CTR_CPU, .align = ALIGN_RIGHT},
+	[COL_MEM] = {.title = "MEM", .cell = CTR_MEM, .align = ALIGN_RIGHT},
+	[COL_AGE] = {.title = "AGE", .cell = CTR_CREATED, .align = ALIGN_RIGHT},
+	[COL_COMMAND] = {.title = "COMMAND", .cell = CTR_COMMAND, .wide = true},
+};
+
+static const struct view test_view = {
+	.kind = KIND_CONTAINERS,
+	.title = "Containers",
+	.columns = columns,
+	.ncolumns = sizeof(columns) / sizeof(columns[0]),
+	.sort_col = COL_NAME,
+	.ncells = CTR_NCELLS,
+};
+
+struct fixture {
+	struct store *s;
+	struct rtable *t;
+	struct model m;
+};
+
+struct ctr {
+	const char *id, *name, *image, *state;
+	int cpu;           /* permille, -1 = unset */
+	long long mem;     /* bytes, -1 = unset */
+	long long age;     /* seconds */
+	const char *command;
+};
+
+static const struct ctr ctrs[] = {
+	{"c01", "web-1", "nginx:1", "running", 125, 100 * MiB, 60, "nginx -g daemon off;"},
+	{"c02", "web-10", "nginx:1", "running", 5, 2 * GiB, 3600, "nginx"},
+	{"c03", "Web-2", "nginx:2", "exited", -1, 10 * 1024, 3 * 86400, "nginx"},
+	{"c04", "db", "postgres:16", "running", 300, 3 * GiB / 2, 10, "postgres -c max_connections=200"},
+	{"c05", "web-1-canary", "nginx:2", "running", 0, -1, 120, "nginx"},
+	{"c06", "x[abc]y", "busybox", "created", -1, 0, 5000, "sleep 1"},
+	{"c07", "web-1", "nginx:1", "running", 20, 50 * MiB, 7 * 86400, "nginx"},
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = xcalloc(1, sizeof(*fx));
+	clock_pin(5000, NOW);
+	fx->s = store_new();
+	fx->t = store_table(fx->s, KIND_CONTAINERS, CTR_NCELLS);
+	rtable_relist_begin(fx->t);
+	for (size_t i = 0; i < sizeof(ctrs) / sizeof(ctrs[0]); i++) {
+		const struct ctr *c = &ctrs[i];
+		struct row *r = rtable_upsert(fx->s, fx->t, c->id);
+		row_set_text(fx->s, fx->t, r, CTR_NAME, c->name);
+		row_set_text(fx->s, fx->t, r, CTR_IMAGE, c->image);
+		row_set_text(fx->s, fx->t, r, CTR_STATE, c->state);
+		row_set_text(fx->s, fx->t, r, CTR_COMMAND, c->command);
+		if (c->cpu >= 0)
+			row_set_num(fx->s, fx->t, r, CTR_CPU, CELL_PERMILLE, c->cpu, NULL);
+		if (c->mem >= 0)
+			row_set_num(fx->s, fx->t, r, CTR_MEM, CELL_BYTES, c->mem, NULL);
+		row_set_num(fx->s, fx->t, r, CTR_CREATED, CELL_TIME, NOW - c->age, NULL);
+	}
+	/* a deleted row still lingering in the store */
+	struct row *g = rtable_upsert(fx->s, fx->t, "c08");
+	row_set_text(fx->s, fx->t, g, CTR_NAME, "web-3");
+	row_set_text(fx->s, fx->t, g, CTR_IMAGE, "nginx:1");
+	rtable_relist_end(fx->s, fx->t);
+	rtable_delete(fx->s, fx->t, "c08");
+	model_init(&fx->m, &test_view);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	model_cleanup(&fx->m);
+	store_free(fx->s);
+	free(fx);
+	clock_pin(0, 0);
+	return 0;
+}
+
+/* Builds with the given filter text and sort, returns the ids in order,
+ * space-separated, so a whole ordering is one readable assertion. */
+static const char *build(struct fixture *fx, const char *filter, int sort_col, bool desc)
+{
+	static char out[512];
+	struct filter f;
+	filter_init(&f, filter);
+	struct model_params p = {.scope_cell = -1, .filter = &f, .sort_col = sort_col, .sort_desc = desc};
+	model_build(&fx->m, fx->t, &p);
+	filter_cleanup(&f);
+	out[0] = '\0';
+	for (size_t i = 0; i < fx->m.len; i++) {
+		if (i)
+			strcat(out, " ");
+		strcat(out, fx->m.rows[i]->id);
+	}
+	return out;
+}
+
+static void test_no_filter(void **state)
+{
+	struct fixture *fx = *state;
+	assert_string_equal(build(*state, NULL, COL_NAME, false), "c04 c01 c07 c05 c03 c02 c06");
+	assert_string_equal(build(*state, "", COL_NAME, false), "c04 c01 c07 c05 c03 c02 c06");
+	/* a lone '!' is a filter being typed, not "match nothing" */
+	assert_string_equal(build(*state, "!", COL_NAME, false), "c04 c01 c07 c05 c03 c02 c06");
+	assert_ptr_equal(fx->m.view, &test_view);
+
+	struct filter f;
+	filter_init(&f, NULL);
+	assert_false(filter_active(&f));
+	filter_cleanup(&f);
+	filter_init(&f, "!");
+	assert_false(filter_active(&f));
+	filter_cleanup(&f);
+	filter_init(&f, "web");
+	assert_true(filter_active(&f));
+	assert_false(f.regex);
+	assert_false(f.invert);
+	assert_string_equal(f.needle, "web");
+	assert_string_equal(f.text, "web");
+	filter_cleanup(&f);
+	assert_false(filter_active(NULL));
+}
+
+static void test_filter_substring(void **state)
+{
+	/* case-insensitive: "WEB" finds Web-2 too */
+	assert_string_equal(build(*state, "WEB", COL_NAME, false), "c01 c07 c05 c03 c02");
+	assert_string_equal(build(*state, "canary", COL_NAME, false), "c05");
+	assert_string_equal(build(*state, "no-such-thing", COL_NAME, false), "");
+	/* a wide column counts */
+	assert_string_equal(build(*state, "max_connections", COL_NAME, false), "c04");
+	/* the row id counts although no column shows it */
+	assert_string_equal(build(*state, "c06", COL_NAME, false), "c06");
+	/* numeric cells match by what is displayed */
+	assert_string_equal(build(*state, "GiB", COL_NAME, false), "c04 c02");
+	assert_string_equal(build(*state, "3d", COL_NAME, false), "c03");
+	assert_string_equal(build(*state, "30.0%", COL_NAME, false), "c04");
+}
+
+static void test_filter_invert(void **state)
+{
+	struct fixture *fx = *state;
+	assert_string_equal(build(*state, "!web", COL_NAME, false), "c04 c06");
+	assert_string_equal(build(*state, "!WEB", COL_NAME, false), "c04 c06");
+	/* an inverted regex */
+	assert_string_equal(build(*state, "!^web-[0-9]+$", COL_NAME, false), "c04 c05 c06");
+
+	struct filter f;
+	filter_init(&f, "!web");
+	assert_true(f.invert);
+	assert_string_equal(f.text, "!web"); /* as typed */
+	assert_string_equal(f.needle, "web");
+	assert_false(filter_match(&f, &test_view, rtable_find(fx->t, "c01")));
+	assert_true(filter_match(&f, &test_view, rtable_find(fx->t, "c04")));
+	filter_cleanup(&f);
+}
+
+static void test_filter_regex(void **state)
+{
+	struct fixture *fx = *state;
+	struct filter f;
+	filter_init(&f, "^web-[0-9]+$");
+	assert_true(f.regex);
+	assert_true(filter_match(&f, &test_view, rtable_find(fx->t, "c01")));
+	assert_false(filter_match(&f, &test_view, rtable_find(fx->t, "c05")));
+	filter_cleanup(&f);
+	/* Web-2 matches too: regexes are case-insensitive as well */
+	assert_string_equal(build(*state, "^web-[0-9]+$", COL_NAME, false), "c01 c07 c03 c02");
+	assert_string_equal(build(*state, "^(db|x)", COL_NAME, false), "c04 c06");
+	assert_string_equal(build(*state, "nginx:[2]", COL_NAME, false), "c05 c03");
+}
+
+static void test_filter_invalid_regex(void **state)
+{
+	struct fixture *fx = *state;
+	struct filter f;
+	filter_init(&f, "[abc");
+	assert_false(f.regex);
+	assert_true(filter_active(&f));
+	assert_string_equal(f.needle, "[abc");
+	assert_true(filter_match(&f, &test_view, rtable_find(fx->t, "c06")));
+	assert_false(filter_match(&f, &test_view, rtable_find(fx->t, "c01")));
+	filter_cleanup(&f);
+	assert_string_equal(build(*state, "[abc", COL_NAME, false), "c06");
+	assert_string_equal(build(*state, "![ABC", COL_NAME, false), "c04 c01 c07 c05 c03 c02");
+}
+
+static void test_sort_text_natural(void **state)
+{
+	/* web-1 < web-1-canary < web-10, Web-2 among them regardless of case */
+	assert_string_equal(build(*state, "web", COL_NAME, false), "c01 c07 c05 c03 c02");
+	assert_string_equal(build(*state, "web", COL_NAME, true), "c02 c03 c05 c01 c07");
+	assert_string_equal(build(*state, NULL, COL_IMAGE, false), "c06 c01 c07 c02 c05 c03 c04");
+}
+
+static void test_sort_bytes(void **state)
+{
+	/* unset first, then by number, not by the "2.0GiB" text */
+	assert_string_equal(build(*state, NULL, COL_MEM, false), "c05 c06 c03 c07 c01 c04 c02");
+	assert_string_equal(build(*state, NULL, COL_MEM, true), "c02 c04 c01 c07 c03 c06 c05");
+	assert_string_equal(build(*state, NULL, COL_CPU, false), "c03 c06 c05 c02 c07 c01 c04");
+}
+
+static void test_sort_age(void **state)
+{
+	/* ascending age: the youngest (newest timestamp) first */
+	assert_string_equal(build(*state, NULL, COL_AGE, false), "c04 c01 c05 c02 c06 c03 c07");
+	assert_string_equal(build(*state, NULL, COL_AGE, true), "c07 c03 c06 c02 c05 c01 c04");
+}
+
+static void test_tie_break(void **state)
+{
+	struct fixture *fx = *state;
+	/* equal states keep name order (then id) in both directions */
+	const char *asc = "c06 c03 c04 c01 c07 c05 c02";
+	assert_string_equal(build(*state, NULL, COL_STATE, false), asc);
+	assert_string_equal(build(*state, NULL, COL_STATE, true), "c04 c01 c07 c05 c02 c03 c06");
+
+	/* the same order whatever order rows sit in the store (reversing the
+	 * array behind the store's back is fine: nothing is removed before
+	 * teardown, which only walks the array) */
+	struct row **rows = fx->t->rows;
+	for (size_t i = 0, j = fx->t->len - 1; i < j; i++, j--) {
+		struct row *tmp = rows[i];
+		rows[i] = rows[j];
+		rows[j] = tmp;
+	}
+	assert_string_equal(build(*state, NULL, COL_STATE, false), asc);
+
+	const struct row *a = rtable_find(fx->t, "c01"), *b = rtable_find(fx->t, "c07");
+	assert_true(model_compare(&test_view, COL_NAME, false, a, b) < 0);
+	assert_true(model_compare(&test_view, COL_NAME, true, a, b) < 0);
+	assert_true(model_compare(&test_view, COL_NAME, false, b, a) > 0);
+	assert_int_equal(model_compare(&test_view, COL_NAME, false, a, a), 0);
+	/* an out-of-range column still gives a total order */
+	assert_true(model_compare(&test_view, 99, false, a, b) < 0);
+}
+
+static void test_scope(void **state)
+{
+	struct fixture *fx = *state;
+	struct model_params p = {.scope_cell = CTR_IMAGE, .scope_value = "nginx:1", .sort_col = COL_NAME};
+	model_build(&fx->m, fx->t, &p);
+	assert_int_equal(fx->m.len, 3);
+	assert_string_equal(fx->m.rows[0]->id, "c01");
+	assert_string_equal(fx->m.rows[1]->id, "c07");
+	assert_string_equal(fx->m.rows[2]->id, "c02");
+
+	/* exact, not a substring */
+	p.scope_value = "nginx";
+	model_build(&fx->m, fx->t, &p);
+	assert_int_equal(fx->m.len, 0);
+
+	/* scope and filter together */
+	struct filter f;
+	filter_init(&f, "daemon");
+	p.scope_value = "nginx:1";
+	p.filter = &f;
+	model_build(&fx->m, fx->t, &p);
+	filter_cleanup(&f);
+	assert_int_equal(fx->m.len, 1);
+	assert_string_equal(fx->m.rows[0]->id, "c01");
+
+	/* the gone row is in scope only when gone rows are wanted */
+	p.filter = NULL;
+	p.include_gone = true;
+	model_build(&fx->m, fx->t, &p);
+	assert_int_equal(fx->m.len, 4);
+	assert_int_not_equal(model_find(&fx->m, "c08"), -1);
+}
+
+static void test_gone_rows(void **state)
+{
+	struct fixture *fx = *state;
+	struct model_params p = {.scope_cell = -1, .sort_col = COL_NAME};
+	model_build(&fx->m, fx->t, &p);
+	assert_int_equal(fx->m.len, 7);
+	assert_int_equal(model_find(&fx->m, "c08"), -1);
+	p.include_gone = true;
+	model_build(&fx->m, fx->t, &p);
+	assert_int_equal(fx->m.len, 8);
+	assert_string_equal(fx->m.rows[model_find(&fx->m, "c08")]->id, "c08");
+	/* web-3 sorts between Web-2 and web-10 */
+	assert_int_equal(model_find(&fx->m, "c08"), 5);
+
+	/* an empty or missing table gives an empty model */
+	model_build(&fx->m, NULL, &p);
+	assert_int_equal(fx->m.len, 0);
+	assert_int_equal(model_find(&fx->m, "c01"), -1);
+}
+
+static void test_find(void **state)
+{
+	struct fixture *fx = *state;
+	build(fx, NULL, COL_NAME, false);
+	assert_int_equal(model_find(&fx->m, "c04"), 0);
+	assert_int_equal(model_find(&fx->m, "c06"), 6);
+	assert_int_equal(model_find(&fx->m, "c01"), 1);
+	assert_int_equal(model_find(&fx->m, "nope"), -1);
+	assert_int_equal(model_find(&fx->m, NULL), -1);
+	/* the selection follows its row when the order changes */
+	build(fx, NULL, COL_NAME, true);
+	assert_int_equal(model_find(&fx->m, "c04"), 6);
+}
+
+static void test_cell_text(void **state)
+{
+	(void)state;
+	char out[64];
+	struct cell c = {0};
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "");
+
+	c = (struct cell){.type = CELL_TEXT, .text = "hello"};
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "hello");
+	model_cell_text(&c, NOW, out, 3);
+	assert_string_equal(out, "he");
+
+	c = (struct cell){.type = CELL_TIME, .num = NOW - 90};
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "90s");
+	c.num = NOW - 3 * 86400 - 4 * 3600;
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "3d4h");
+
+	c = (struct cell){.type = CELL_INT, .num = 42};
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "42");
+	c.text = "yes (3)";
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "yes (3)");
+
+	c = (struct cell){.type = CELL_BYTES, .num = 1536};
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "1.5KiB");
+	c.num = 300 * MiB;
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "300MiB");
+
+	c = (struct cell){.type = CELL_PERMILLE, .num = 125};
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "12.5%");
+	c.num = 1500;
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "150.0%");
+	c.num = 0;
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "0.0%");
+	c.num = -5;
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "-0.5%");
+	c.text = "n/a";
+	model_cell_text(&c, NOW, out, sizeof(out));
+	assert_string_equal(out, "n/a");
+}
+
+static void test_compare_cells(void **state)
+{
+	(void)state;
+	static const struct column one[] = {{.title = "X", .cell = 0}};
+	static const struct view v = {.kind = "x", .columns = one, .ncolumns = 1, .ncells = 1};
+	struct row *pa = xcalloc(1, sizeof(struct row) + sizeof(struct cell));
+	struct row *pb = xcalloc(1, sizeof(struct row) + sizeof(struct cell));
+	pa->ncells = pb->ncells = 1;
+	pa->id = "a";
+	pb->id = "b";
+
+	struct {
+		const char *x, *y;
+	} less[] = {
+		{"web-2", "web-10"}, {"Web-2", "web-10"}, {"web-2", "WEB-10"}, {"a", "B"},
+		{"app", "apple"},    {"v1.9", "v1.10"},   {"x9y", "x10y"},     {"1", "01"},
+		{"", "a"},
+	};
+	for (size_t i = 0; i < sizeof(less) / sizeof(less[0]); i++) {
+		pa->cells[0] = (struct cell){.type = CELL_TEXT, .text = (char *)less[i].x};
+		pb->cells[0] = (struct cell){.type = CELL_TEXT, .text = (char *)less[i].y};
+		if (model_compare(&v, 0, false, pa, pb) >= 0 || model_compare(&v, 0, false, pb, pa) <= 0)
+			fail_msg("expected \"%s\" < \"%s\"", less[i].x, less[i].y);
+	}
+
+	/* unset sorts before even an empty text */
+	pa->cells[0] = (struct cell){0};
+	pb->cells[0] = (struct cell){.type = CELL_TEXT, .text = ""};
+	assert_true(model_compare(&v, 0, false, pb, pa) > 0);
+	/* equal text, different case: falls back to the id */
+	pa->cells[0] = (struct cell){.type = CELL_TEXT, .text = "Web"};
+	pb->cells[0] = (struct cell){.type = CELL_TEXT, .text = "web"};
+	assert_true(model_compare(&v, 0, false, pb, pa) > 0);
+	assert_true(model_compare(&v, 0, true, pb, pa) > 0);
+	free(pa);
+	free(pb);
+}
+
+/* 50,000 rows must filter and sort without trouble (no timing asserted). */
+static void test_big(void **state)
+{
+	struct fixture *fx = *state;
+	char id[32], name[32];
+	for (int i = 0; i < 50000; i++) {
+		snprintf(id, sizeof(id), "big%05d", i);
+		snprintf(name, sizeof(name), "pod-%d", (i * 7919) % 50000);
+		struct row *r = rtable_upsert(fx->s, fx->t, id);
+		row_set_text(fx->s, fx->t, r, CTR_NAME, name);
+		row_set_num(fx->s, fx->t, r, CTR_MEM, CELL_BYTES, i % 1000, NULL);
+	}
+	struct model_params p = {.scope_cell = -1, .sort_col = COL_NAME};
+	model_build(&fx->m, fx->t, &p);
+	assert_int_equal(fx->m.len, 50007);
+	for (size_t i = 1; i < fx->m.len; i++)
+		assert_true(model_compare(&test_view, COL_NAME, false, fx->m.rows[i - 1], fx->m.rows[i]) < 0);
+	assert_string_equal(row_text(fx->m.rows[0], CTR_NAME), "db");
+	assert_string_equal(row_text(fx->m.rows[1], CTR_NAME), "pod-0");
+	assert_string_equal(row_text(fx->m.rows[2], CTR_NAME), "pod-1");
+
+	struct filter f;
+	filter_init(&f, "^pod-4999[0-9]$");
+	p.filter = &f;
+	p.sort_col = COL_MEM;
+	p.sort_desc = true;
+	model_build(&fx->m, fx->t, &p);
+	filter_cleanup(&f);
+	assert_int_equal(fx->m.len, 10);
+	for (size_t i = 1; i < fx->m.len; i++)
+		assert_true(fx->m.rows[i - 1]->cells[CTR_MEM].num >= fx->m.rows[i]->cells[CTR_MEM].num);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_no_filter),	    T(test_filter_substring), T(test_filter_invert),
+		T(test_filter_regex),	    T(test_filter_invalid_regex), T(test_sort_text_natural),
+		T(test_sort_bytes),	    T(test_sort_age),	      T(test_tie_break),
+		T(test_scope),		    T(test_gone_rows),	      T(test_find),
+		T(test_cell_text),	    T(test_compare_cells),    T(test_big),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

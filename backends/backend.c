@@ -147,3 +147,16 @@ void endpoint_free(struct endpoint *ep)
 	free(ep->address);
 	free(ep);
 }
+
+const struct backend_action *backend_action_find(const struct backend_ops *ops, const char *kind, const char *verb)
+{
+	for (const struct backend_action *a = ops->actions; a && a->name; a++)
+		if (!strcmp(a->name, verb) && (!kind || !strcmp(a->kind, kind)))
+			return a;
+	return NULL;
+}
+
+bool endpoint_may(const struct endpoint *ep, const struct backend_action *a)
+{
+	return a && !(ep->readonly && (a->flags & ACTION_MUTATES));
+}

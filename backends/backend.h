@@ -77,6 +77,78 @@ void endpoint_fail(struct endpoint *ep, const char *fmt, ...) __attribute__((for
 /* Records a (re)connection: state ready, error cleared. */
 void endpoint_ready(struct endpoint *ep);
 
+/* ---- operator actions ---- */
+
+enum action_flags {
+	ACTION_MUTATES = 1,   /* changes something: dangerous, stripped in read-only mode */
+	ACTION_CONFIRM = 2,   /* destructive: always asks before it runs */
+	ACTION_INPUT = 4,     /* needs a value typed by the user (input_prompt) */
+	ACTION_NO_TARGET = 8, /* works without a selected row (pull) */
+};
+
+/* An operation a backend offers on a kind. The name is the verb the keymap
+ * binds ("restart", "remove"), so one key means the same on every backend. */
+struct backend_action {
+	const char *name;         /* verb: restart, start, stop, kill, remove, scale... */
+	const char *kind;         /* the kind it applies to */
+	unsigned flags;           /* enum action_flags */
+	const char *progress;     /* for the flash line: "restarting" */
+	const char *input_prompt; /* ACTION_INPUT: "replicas" */
+};
+
+typedef void (*action_done_fn)(void *arg, const char *error /* NULL = done */);
+
+/* A bidirectional byte stream to a process in a container (exec). Output
+ * arrives by read(); everything is non-blocking around fd(). */
+struct bstream;
+struct bstream_ops {
+	int (*fd)(struct bstream *s);
+	/* Output bytes into buf; >0 bytes, 0 at the end, -1 when nothing is ready
+	 * (errno EAGAIN) or on error (s->error set). *stream: 1 stdout, 2 stderr. */
+	long (*read)(struct bstream *s, char *buf, size_t n, int *stream);
+	/* Input bytes; returns how many were taken (maybe 0), -1 on error. */
+	long (*write)(struct bstream *s, const char *buf, size_t n);
+	void (*resize)(struct bstream *s, int rows, int cols);
+	/* True once the exit status is known (or can no longer be learned). */
+	bool (*finished)(struct bstream *s);
+	void (*close)(struct bstream *s);
+};
+struct bstream {
+	const struct bstream_ops *ops;
+	int exit_code;        /* -1 while unknown */
+	char error[ERRLEN];
+};
+
+struct exec_opts {
+	const char *const *argv; /* NULL: the configured or default shell */
+	const char *shell;       /* configured shell, NULL = bash when present, else sh */
+	const char *container;   /* inside a pod; NULL = the default one */
+	bool tty, interactive;
+	int rows, cols;
+};
+
+struct log_opts {
+	int tail;            /* last N lines first; -1 = all */
+	bool follow;
+	bool previous;       /* the previous instance (Kubernetes) */
+	const char *container;
+};
+
+/* Receives a log stream: data(stream 1 stdout / 2 stderr / 3 system, bytes)
+ * with an RFC 3339 timestamp and a space leading every line; end once. */
+struct log_sink {
+	void (*data)(void *arg, int stream, const char *data, size_t len);
+	void (*end)(void *arg, const char *error);
+	void *arg;
+};
+
+struct pull_sink {
+	/* One layer's state: id "" for the overall status lines. */
+	void (*progress)(void *arg, const char *id, const char *status, int64_t current, int64_t total);
+	void (*done)(void *arg, const char *error);
+	void *arg;
+};
+
 struct backend_ops {
 	int abi;
 	const char *name;        /* "docker": the `type:` in the config */
@@ -99,7 +171,26 @@ struct backend_ops {
 	 * the owned text or an error sentence. Optional. */
 	void (*inspect)(struct endpoint *ep, const char *kind, const char *id,
 			void (*done)(void *arg, const char *json, const char *error), void *arg);
+
+	/* Operator actions, terminated by a NULL name; run them with act. */
+	const struct backend_action *actions;
+	void (*act)(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
+		    action_done_fn done, void *arg);
+	/* Opens an exec session; done gets the stream or an error. Optional. */
+	void (*exec)(struct endpoint *ep, const char *kind, const char *id, const struct exec_opts *o,
+		     void (*done)(void *arg, struct bstream *s, const char *error), void *arg);
+	/* Streams logs into sink until stopped (the handle) or the stream ends. Optional. */
+	void *(*logs)(struct endpoint *ep, const char *kind, const char *id, const struct log_opts *o,
+		      const struct log_sink *sink);
+	void (*logs_stop)(struct endpoint *ep, void *handle);
+	/* Pulls an image reference with progress. Optional. */
+	void (*pull)(struct endpoint *ep, const char *ref, const struct pull_sink *sink);
 };
+
+/* The backend's action named verb for kind, or NULL. */
+const struct backend_action *backend_action_find(const struct backend_ops *ops, const char *kind, const char *verb);
+/* Whether the UI may offer a: read-only endpoints get no mutating action. */
+bool endpoint_may(const struct endpoint *ep, const struct backend_action *a);
 
 const struct backend_ops *const *backends_all(void);
 const struct backend_ops *backend_find(const char *name);

@@ -4,7 +4,9 @@
 #include "util.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <strings.h>
 
@@ -18,6 +20,7 @@ struct http_req {
 	http_data_fn stream;
 	void *arg;
 	bool started, aborted_by_stream;
+	void (*raw_done)(void *arg, struct http_raw *raw, const char *error); /* connect-only */
 	char errbuf[CURL_ERROR_SIZE];
 	int64_t t0;
 	struct http_req *next; /* list of started requests, for cleanup */
@@ -212,9 +215,12 @@ void http_req_start(struct http_req *r)
 	r->t0 = mono_ms();
 	r->next = started;
 	started = r;
-	count_total++;
-	if (is_mutating(r->method))
-		count_mutating++;
+	/* a bare connection is not a request: the upgrade sent on it is */
+	if (!r->raw_done) {
+		count_total++;
+		if (is_mutating(r->method))
+			count_mutating++;
+	}
 	log_msg("http %s %s", r->method, r->url);
 	curl_multi_add_handle(multi, r->easy);
 }
@@ -228,6 +234,16 @@ void http_req_cancel(struct http_req *r)
 		unlink_started(r);
 	}
 	req_free(r);
+}
+
+char *http_escape(const char *s, size_t len)
+{
+	char *e = curl_easy_escape(NULL, s, (int)len);
+	if (!e)
+		abort();
+	char *out = xstrdup(e);
+	curl_free(e);
+	return out;
 }
 
 const char *http_result_header(const struct http_result *res, const char *name)
@@ -313,7 +329,9 @@ void http_process(void)
 		struct http_req *r = NULL;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 		CURLcode code = msg->data.result;
-		curl_multi_remove_handle(multi, r->easy);
+		/* a connect-only handle must stay in the multi or curl drops its socket */
+		if (!r->raw_done || code != CURLE_OK)
+			curl_multi_remove_handle(multi, r->easy);
 		unlink_started(r);
 		struct http_result res = {.req = r};
 		char errsentence[512];
@@ -350,4 +368,101 @@ uint64_t http_count_total(void)
 uint64_t http_count_mutating(void)
 {
 	return count_mutating;
+}
+
+/* ---- raw connections ---- */
+
+struct http_raw {
+	CURL *easy;
+	curl_socket_t fd;
+	bool tls;
+};
+
+struct raw_pending {
+	void (*done)(void *arg, struct http_raw *raw, const char *error);
+	void *arg;
+};
+
+static void raw_connected(void *arg, const struct http_result *res)
+{
+	struct http_req *r = res->req;
+	void (*done)(void *, struct http_raw *, const char *) = r->raw_done;
+	if (res->error) {
+		done(arg, NULL, res->error);
+		return;
+	}
+	curl_socket_t fd = CURL_SOCKET_BAD;
+	if (curl_easy_getinfo(r->easy, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD) {
+		curl_multi_remove_handle(multi, r->easy);
+		done(arg, NULL, "the connection closed before it could be used");
+		return;
+	}
+	struct http_raw *raw = xcalloc(1, sizeof(*raw));
+	raw->easy = r->easy;
+	raw->fd = fd;
+	raw->tls = str_starts(r->url, "https://");
+	r->easy = NULL; /* the raw stream owns the handle now */
+	done(arg, raw, NULL);
+}
+
+void http_raw_connect(const struct http_target *t, void (*done)(void *arg, struct http_raw *raw, const char *error),
+		      void *arg)
+{
+	struct http_req *r = http_req_new(t, "GET", "/");
+	curl_easy_setopt(r->easy, CURLOPT_CONNECT_ONLY, 1L);
+	r->raw_done = done;
+	http_req_callback(r, raw_connected, arg);
+	http_req_start(r);
+}
+
+int http_raw_fd(struct http_raw *r)
+{
+	return (int)r->fd;
+}
+
+long http_raw_send(struct http_raw *r, const void *data, size_t len, char *err, size_t errlen)
+{
+	size_t n = 0;
+	CURLcode rc = curl_easy_send(r->easy, data, len, &n);
+	if (rc == CURLE_AGAIN) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (rc != CURLE_OK) {
+		set_err(err, errlen, "sending failed: %s", curl_easy_strerror(rc));
+		errno = EIO;
+		return -1;
+	}
+	return (long)n;
+}
+
+long http_raw_recv(struct http_raw *r, void *buf, size_t len, char *err, size_t errlen)
+{
+	size_t n = 0;
+	CURLcode rc = curl_easy_recv(r->easy, buf, len, &n);
+	if (rc == CURLE_AGAIN) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (rc != CURLE_OK) {
+		set_err(err, errlen, "the connection failed: %s", curl_easy_strerror(rc));
+		errno = EIO;
+		return -1;
+	}
+	return (long)n;
+}
+
+void http_raw_shutdown_write(struct http_raw *r)
+{
+	if (!r->tls)
+		shutdown(r->fd, SHUT_WR);
+}
+
+void http_raw_close(struct http_raw *r)
+{
+	if (!r)
+		return;
+	curl_multi_remove_handle(multi, r->easy);
+	curl_easy_cleanup(r->easy);
+	free(r);
 }

@@ -52,8 +52,27 @@ void http_req_start(struct http_req *r);
 /* Stops a started request without calling its callback, and frees it. */
 void http_req_cancel(struct http_req *r);
 
+/* URL-encodes len bytes of s (owned result). */
+char *http_escape(const char *s, size_t len);
+
 /* A response header's value (case-insensitive name), valid during the callback. */
 const char *http_result_header(const struct http_result *res, const char *name);
+
+/* A raw connection to the target (TCP, TLS or unix socket) for protocols
+ * that take the socket over after an HTTP upgrade: Docker's hijacked exec
+ * stream, WebSockets. It is opened through the multi handle (no blocking). */
+struct http_raw;
+/* done gets the connected raw stream, or NULL and a sentence. */
+void http_raw_connect(const struct http_target *t, void (*done)(void *arg, struct http_raw *raw, const char *error),
+		      void *arg);
+int http_raw_fd(struct http_raw *r);
+/* Like send/recv: >0 bytes, 0 at end of stream (recv), -1 with errno EAGAIN
+ * when nothing can move now, -1 with err set on failure. */
+long http_raw_send(struct http_raw *r, const void *data, size_t len, char *err, size_t errlen);
+long http_raw_recv(struct http_raw *r, void *buf, size_t len, char *err, size_t errlen);
+/* Half-closes the sending side (end of stdin); only on plain sockets. */
+void http_raw_shutdown_write(struct http_raw *r);
+void http_raw_close(struct http_raw *r);
 
 /* Waits for network activity, the extra descriptors, or the timeout. */
 void http_wait(struct pollfd *extra, unsigned nextra, int timeout_ms);

@@ -4,6 +4,7 @@
  * change); per-row stats are fetched for the rows on screen only. Any failure
  * marks the data stale and reconnects with exponential backoff. */
 #include "docker.h"
+#include "internal.h"
 #include "decode.h"
 #include "kinds.h"
 #include "log.h"
@@ -19,39 +20,6 @@
 #define BACKOFF_MAX_MS 30000
 #define STATS_MAX_ROWS 64
 
-enum phase { PH_IDLE, PH_PINGING, PH_LIVE };
-
-struct stats_slot {
-	char id[80];
-	struct docker_cpu_sample sample;
-};
-
-struct docker {
-	struct endpoint *ep;
-	struct http_target target;
-	char prefix[24]; /* "/v1.41" */
-	enum phase phase;
-	int64_t backoff_ms;
-	bool watch_containers, watch_images, watch_nodes;
-	struct timer *retry, *flush, *stats_tick;
-	struct http_req *ping, *events;
-	struct buf evbuf;
-	struct call *calls; /* in-flight requests other than ping and events */
-	/* container ids changed by events, fetched together after a short debounce */
-	char **dirty;
-	size_t ndirty;
-	bool images_dirty, info_dirty;
-	char *info_body; /* last /info, paired with /version when both arrived */
-	char *version_body;
-	/* stats of visible rows */
-	char **visible;
-	size_t nvisible;
-	struct stats_slot *samples;
-	size_t nsamples;
-	unsigned stats_pending;
-	struct docker_engine_info info;
-};
-
 static const char *const kinds[] = {KIND_CONTAINERS, KIND_IMAGES, KIND_NODES, NULL};
 
 static const struct option_def options[] = {
@@ -66,20 +34,8 @@ static void connect_start(struct docker *d);
 
 /* ---- request bookkeeping ---- */
 
-/* One request in flight with what its callback needs to know. Calls are
- * cancelled together when the connection fails. */
-struct call {
-	struct docker *d;
-	struct http_req *req;
-	char id[80];
-	const char *kind; /* for list calls */
-	void (*done)(void *arg, const char *json, const char *error); /* inspect */
-	void *arg;
-	struct call *next;
-};
-
-static struct call *call_start(struct docker *d, const char *method, const char *path, long timeout_ms,
-			       http_done_fn fn, const char *id)
+struct call *docker_call_new(struct docker *d, const char *method, const char *path, long timeout_ms,
+			     http_done_fn fn, const char *id)
 {
 	struct call *c = xcalloc(1, sizeof(*c));
 	c->d = d;
@@ -90,14 +46,25 @@ static struct call *call_start(struct docker *d, const char *method, const char 
 	free(full);
 	http_req_callback(c->req, fn, c);
 	http_req_timeout(c->req, timeout_ms);
-	c->next = d->calls;
-	d->calls = c;
+	return c;
+}
+
+struct call *docker_call_go(struct call *c)
+{
+	c->next = c->d->calls;
+	c->d->calls = c;
 	http_req_start(c->req);
 	return c;
 }
 
+struct call *docker_call_start(struct docker *d, const char *method, const char *path, long timeout_ms,
+			       http_done_fn fn, const char *id)
+{
+	return docker_call_go(docker_call_new(d, method, path, timeout_ms, fn, id));
+}
+
 /* Called first thing in every call callback: the request is done. */
-static void call_end(struct call *c)
+void docker_call_end(struct call *c)
 {
 	for (struct call **p = &c->d->calls; *p; p = &(*p)->next)
 		if (*p == c) {
@@ -112,7 +79,9 @@ static void cancel_all(struct docker *d, const char *why)
 		struct call *c = d->calls;
 		d->calls = c->next;
 		http_req_cancel(c->req);
-		if (c->done && why)
+		if (c->on_cancel)
+			c->on_cancel(c, why);
+		else if (c->done && why)
 			c->done(c->arg, NULL, why);
 		free(c);
 	}
@@ -136,7 +105,7 @@ static void fail(struct docker *d, const char *what)
 }
 
 /* The sentence for a failed request, from transport error or error body. */
-static void result_error(const struct http_result *res, char *err, size_t errlen)
+void docker_result_error(const struct http_result *res, char *err, size_t errlen)
 {
 	if (res->error)
 		snprintf(err, errlen, "%s", res->error);
@@ -144,7 +113,7 @@ static void result_error(const struct http_result *res, char *err, size_t errlen
 		docker_decode_error(res->status, res->body, res->len, err, errlen);
 }
 
-static bool ok(const struct http_result *res)
+bool docker_ok(const struct http_result *res)
 {
 	return !res->error && res->status >= 200 && res->status < 300;
 }
@@ -161,16 +130,16 @@ static void table_error(struct docker *d, const char *kind, const char *msg)
 }
 
 /* Full lists: containers and images decode the same way into their table. */
-static void on_list(void *arg, const struct http_result *res)
+void docker_on_list(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
 	const char *kind = c->kind;
-	call_end(c);
+	docker_call_end(c);
 	free(c);
 	char err[ERRLEN];
-	if (!ok(res)) {
-		result_error(res, err, sizeof(err));
+	if (!docker_ok(res)) {
+		docker_result_error(res, err, sizeof(err));
 		return res->error ? fail(d, err) : table_error(d, kind, err);
 	}
 	int rc = !strcmp(kind, KIND_CONTAINERS)
@@ -199,11 +168,11 @@ static void on_info(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	call_end(c);
+	docker_call_end(c);
 	free(c);
 	char err[ERRLEN];
-	if (!ok(res)) {
-		result_error(res, err, sizeof(err));
+	if (!docker_ok(res)) {
+		docker_result_error(res, err, sizeof(err));
 		return res->error ? fail(d, err) : table_error(d, KIND_NODES, err);
 	}
 	free(d->info_body);
@@ -215,23 +184,23 @@ static void on_version(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	call_end(c);
+	docker_call_end(c);
 	free(c);
 	free(d->version_body);
 	/* /version is cosmetic: without it the node row still shows /info */
-	d->version_body = xstrdup(ok(res) ? res->body : "{}");
+	d->version_body = xstrdup(docker_ok(res) ? res->body : "{}");
 	node_try_decode(d);
 }
 
 static void list_kind(struct docker *d, const char *kind)
 {
 	if (!strcmp(kind, KIND_CONTAINERS))
-		call_start(d, "GET", "/containers/json?all=1", 60000, on_list, NULL)->kind = KIND_CONTAINERS;
+		docker_call_start(d, "GET", "/containers/json?all=1", 60000, docker_on_list, NULL)->kind = KIND_CONTAINERS;
 	else if (!strcmp(kind, KIND_IMAGES))
-		call_start(d, "GET", "/images/json", 60000, on_list, NULL)->kind = KIND_IMAGES;
+		docker_call_start(d, "GET", "/images/json", 60000, docker_on_list, NULL)->kind = KIND_IMAGES;
 	else {
-		call_start(d, "GET", "/version", 30000, on_version, NULL);
-		call_start(d, "GET", "/info", 30000, on_info, NULL);
+		docker_call_start(d, "GET", "/version", 30000, on_version, NULL);
+		docker_call_start(d, "GET", "/info", 30000, on_info, NULL);
 	}
 }
 
@@ -259,9 +228,9 @@ static void on_container_fetch(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct docker *d = c->d;
 	char err[ERRLEN];
-	call_end(c);
-	if (!ok(res)) {
-		result_error(res, err, sizeof(err));
+	docker_call_end(c);
+	if (!docker_ok(res)) {
+		docker_result_error(res, err, sizeof(err));
 		if (res->error)
 			fail(d, err);
 	} else if (docker_decode_containers_partial(d->ep->store, res->body, res->len, c->id, err,
@@ -281,7 +250,7 @@ static void flush_dirty(void *arg)
 		/* filters={"id":["ID"]}, URL-encoded */
 		snprintf(path, sizeof(path), "/containers/json?all=1&filters=%%7B%%22id%%22%%3A%%5B%%22%s%%22%%5D%%7D",
 			 d->dirty[i]);
-		call_start(d, "GET", path, 30000, on_container_fetch, d->dirty[i]);
+		docker_call_start(d, "GET", path, 30000, on_container_fetch, d->dirty[i]);
 		free(d->dirty[i]);
 	}
 	d->ndirty = 0;
@@ -355,7 +324,7 @@ static void on_events_end(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	d->events = NULL;
 	if (res->error || res->status != 200)
-		result_error(res, err, sizeof(err));
+		docker_result_error(res, err, sizeof(err));
 	else
 		snprintf(err, sizeof(err), "the engine closed its event stream");
 	fail(d, err);
@@ -388,8 +357,8 @@ static void on_ping(void *arg, const struct http_result *res)
 	struct docker *d = arg;
 	char err[ERRLEN];
 	d->ping = NULL;
-	if (!ok(res)) {
-		result_error(res, err, sizeof(err));
+	if (!docker_ok(res)) {
+		docker_result_error(res, err, sizeof(err));
 		return fail(d, err);
 	}
 	const char *api = http_result_header(res, "Api-Version");
@@ -448,13 +417,13 @@ static void on_stats(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	call_end(c);
+	docker_call_end(c);
 	if (d->stats_pending)
 		d->stats_pending--;
 	struct rtable *t = store_find_table(d->ep->store, KIND_CONTAINERS);
 	struct row *row = t ? rtable_find(t, c->id) : NULL;
 	/* a container that just stopped has no stats: not worth a flash */
-	if (!ok(res) || !row) {
+	if (!docker_ok(res) || !row) {
 		free(c);
 		return;
 	}
@@ -493,7 +462,7 @@ static void stats_round(void *arg)
 		if (!r || r->gone_ms || strcmp(row_text(r, CTR_STATE), "running"))
 			continue;
 		char *path = xasprintf("/containers/%s/stats?stream=false", r->id);
-		call_start(d, "GET", path, 20000, on_stats, r->id);
+		docker_call_start(d, "GET", path, 20000, on_stats, r->id);
 		free(path);
 		d->stats_pending++;
 	}
@@ -594,10 +563,10 @@ static void on_inspect(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	char err[ERRLEN];
-	call_end(c);
-	json_object *root = ok(res) ? json_tokener_parse(res->body) : NULL;
-	if (!ok(res)) {
-		result_error(res, err, sizeof(err));
+	docker_call_end(c);
+	json_object *root = docker_ok(res) ? json_tokener_parse(res->body) : NULL;
+	if (!docker_ok(res)) {
+		docker_result_error(res, err, sizeof(err));
 		c->done(c->arg, NULL, err);
 	} else if (!root) {
 		c->done(c->arg, NULL, "the engine sent an inspect result that is not JSON");
@@ -626,7 +595,7 @@ static void docker_inspect(struct endpoint *ep, const char *kind, const char *id
 		snprintf(path, sizeof(path), "/images/%.*s/json", (int)strcspn(id, "|"), id);
 	else
 		snprintf(path, sizeof(path), "/info");
-	struct call *c = call_start(d, "GET", path, 30000, on_inspect, NULL);
+	struct call *c = docker_call_start(d, "GET", path, 30000, on_inspect, NULL);
 	c->done = done;
 	c->arg = arg;
 }
@@ -643,4 +612,10 @@ const struct backend_ops docker_backend = {
 	.watch = docker_watch,
 	.visible = docker_visible,
 	.inspect = docker_inspect,
+	.actions = docker_actions,
+	.act = docker_act,
+	.exec = docker_exec,
+	.logs = docker_logs,
+	.logs_stop = docker_logs_stop,
+	.pull = docker_pull,
 };

@@ -1,0 +1,214 @@
+/* actions.c: the Docker backend's operator actions (start, stop, restart,
+ * kill, remove a container; remove an image) and image pulls with their
+ * NDJSON progress stream. A read-only endpoint refuses them before any
+ * request is built, whatever the UI offered. */
+#include "internal.h"
+#include "kinds.h"
+#include "log.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct backend_action docker_actions[] = {
+	{"start", KIND_CONTAINERS, ACTION_MUTATES, "starting", NULL},
+	{"stop", KIND_CONTAINERS, ACTION_MUTATES, "stopping", NULL},
+	{"restart", KIND_CONTAINERS, ACTION_MUTATES, "restarting", NULL},
+	{"kill", KIND_CONTAINERS, ACTION_MUTATES | ACTION_CONFIRM, "killing", NULL},
+	{"remove", KIND_CONTAINERS, ACTION_MUTATES | ACTION_CONFIRM, "removing", NULL},
+	{"shell", KIND_CONTAINERS, ACTION_MUTATES, "opening a shell in", NULL},
+	{"remove", KIND_IMAGES, ACTION_MUTATES | ACTION_CONFIRM, "removing", NULL},
+	{"pull", KIND_IMAGES, ACTION_MUTATES | ACTION_INPUT | ACTION_NO_TARGET, "pulling", "image to pull"},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
+struct act_ctx {
+	action_done_fn done;
+	void *arg;
+	const struct pull_sink *pull;
+	struct buf line;
+	char error[ERRLEN];
+};
+
+static void act_cancel(struct call *c, const char *why)
+{
+	struct act_ctx *x = c->ctx;
+	if (x->pull)
+		x->pull->done(x->pull->arg, why);
+	else
+		x->done(x->arg, why);
+	buf_cleanup(&x->line);
+	free(x);
+}
+
+static void on_action(void *arg, const struct http_result *res)
+{
+	struct call *c = arg;
+	struct act_ctx *x = c->ctx;
+	docker_call_end(c);
+	char err[ERRLEN];
+	/* 304: already in that state, which is what the operator wanted */
+	if (docker_ok(res) || res->status == 304) {
+		x->done(x->arg, NULL);
+	} else {
+		docker_result_error(res, err, sizeof(err));
+		x->done(x->arg, err);
+	}
+	free(x);
+	free(c);
+}
+
+void docker_act(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
+		action_done_fn done, void *arg)
+{
+	struct docker *d = ep->priv;
+	char path[512];
+	const char *method = "POST";
+	(void)input;
+	if (ep->readonly) {
+		done(arg, "this endpoint is read-only");
+		return;
+	}
+	if (d->phase != PH_LIVE) {
+		done(arg, ep->error[0] ? ep->error : "not connected to the engine");
+		return;
+	}
+	if (!strcmp(a->kind, KIND_IMAGES)) {
+		/* image rows are "fullid|repo:tag": remove the tag when there is one,
+		 * so an image with several tags loses only the selected one */
+		const char *bar = strchr(id, '|');
+		const char *ref = bar && !strstr(bar + 1, "<none>") ? bar + 1 : NULL;
+		char *esc = http_escape(ref ? ref : id, ref ? strlen(ref) : (size_t)(bar ? bar - id : (long)strlen(id)));
+		snprintf(path, sizeof(path), "/images/%s", esc);
+		free(esc);
+		method = "DELETE";
+	} else if (!strcmp(a->name, "remove")) {
+		snprintf(path, sizeof(path), "/containers/%s?force=1", id);
+		method = "DELETE";
+	} else if (!strcmp(a->name, "stop") || !strcmp(a->name, "restart")) {
+		snprintf(path, sizeof(path), "/containers/%s/%s?t=10", id, a->name);
+	} else {
+		snprintf(path, sizeof(path), "/containers/%s/%s", id, a->name);
+	}
+	struct act_ctx *x = xcalloc(1, sizeof(*x));
+	x->done = done;
+	x->arg = arg;
+	struct call *c = docker_call_new(d, method, path, 120000, on_action, id);
+	c->ctx = x;
+	c->on_cancel = act_cancel;
+	docker_call_go(c);
+}
+
+/* ---- pull ---- */
+
+static void pull_line(struct act_ctx *x, const char *line, size_t len)
+{
+	json_object *o = json_tokener_parse(line);
+	(void)len;
+	if (!o)
+		return;
+	json_object *v, *detail;
+	if (json_object_object_get_ex(o, "errorDetail", &detail) || json_object_object_get_ex(o, "error", &v)) {
+		const char *msg = NULL;
+		if (json_object_object_get_ex(o, "errorDetail", &detail) &&
+		    json_object_object_get_ex(detail, "message", &v))
+			msg = json_object_get_string(v);
+		if ((!msg || !*msg) && json_object_object_get_ex(o, "error", &v))
+			msg = json_object_get_string(v);
+		if (!x->error[0])
+			snprintf(x->error, sizeof(x->error), "%s", msg && *msg ? msg : "the pull failed");
+	} else {
+		const char *id = json_object_object_get_ex(o, "id", &v) ? json_object_get_string(v) : "";
+		const char *status = json_object_object_get_ex(o, "status", &v) ? json_object_get_string(v) : "";
+		int64_t cur = -1, total = -1;
+		if (json_object_object_get_ex(o, "progressDetail", &detail)) {
+			if (json_object_object_get_ex(detail, "current", &v))
+				cur = json_object_get_int64(v);
+			if (json_object_object_get_ex(detail, "total", &v))
+				total = json_object_get_int64(v);
+		}
+		x->pull->progress(x->pull->arg, id, status, cur, total);
+	}
+	json_object_put(o);
+}
+
+static bool on_pull_data(void *arg, const char *data, size_t len)
+{
+	struct call *c = arg;
+	struct act_ctx *x = c->ctx;
+	buf_append(&x->line, data, len);
+	char *nl;
+	while (x->line.len && (nl = memchr(x->line.data, '\n', x->line.len))) {
+		*nl = '\0';
+		if (nl > x->line.data)
+			pull_line(x, x->line.data, (size_t)(nl - x->line.data));
+		buf_consume(&x->line, (size_t)(nl - x->line.data) + 1);
+	}
+	return true;
+}
+
+static void on_pull_done(void *arg, const struct http_result *res)
+{
+	struct call *c = arg;
+	struct act_ctx *x = c->ctx;
+	struct docker *d = c->d;
+	docker_call_end(c);
+	char err[ERRLEN];
+	if (x->line.len)
+		pull_line(x, x->line.data, x->line.len);
+	/* the engine answers 200 even when the pull fails: the error is in-stream */
+	if (!docker_ok(res)) {
+		docker_result_error(res, err, sizeof(err));
+		x->pull->done(x->pull->arg, err);
+	} else {
+		x->pull->done(x->pull->arg, x->error[0] ? x->error : NULL);
+	}
+	buf_cleanup(&x->line);
+	free(x);
+	free(c);
+	/* the image events usually do this; a pull of an existing image emits none */
+	if (d->watch_images)
+		docker_call_start(d, "GET", "/images/json", 60000, docker_on_list, NULL)->kind = KIND_IMAGES;
+}
+
+void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *sink)
+{
+	struct docker *d = ep->priv;
+	if (ep->readonly) {
+		sink->done(sink->arg, "this endpoint is read-only");
+		return;
+	}
+	if (d->phase != PH_LIVE) {
+		sink->done(sink->arg, ep->error[0] ? ep->error : "not connected to the engine");
+		return;
+	}
+	/* "repo:tag" and "repo@digest" travel as fromImage + tag, like the CLI does */
+	char repo[512], tag[256] = "";
+	snprintf(repo, sizeof(repo), "%s", ref);
+	char *at = strchr(repo, '@');
+	char *slash = strrchr(repo, '/');
+	char *colon = strrchr(repo, ':');
+	if (at) {
+		*at = '\0';
+		snprintf(tag, sizeof(tag), "%s", at + 1);
+	} else if (colon && (!slash || colon > slash)) {
+		*colon = '\0';
+		snprintf(tag, sizeof(tag), "%s", colon + 1);
+	}
+	if (!tag[0])
+		snprintf(tag, sizeof(tag), "latest");
+	char *erepo = http_escape(repo, strlen(repo)), *etag = http_escape(tag, strlen(tag));
+	char *path = xasprintf("/images/create?fromImage=%s&tag=%s", erepo, etag);
+	free(erepo);
+	free(etag);
+	struct act_ctx *x = xcalloc(1, sizeof(*x));
+	x->pull = sink;
+	buf_init(&x->line);
+	struct call *c = docker_call_new(d, "POST", path, 0, on_pull_done, NULL);
+	free(path);
+	c->ctx = x;
+	c->on_cancel = act_cancel;
+	http_req_stream(c->req, on_pull_data);
+	docker_call_go(c);
+}

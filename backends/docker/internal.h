@@ -1,0 +1,89 @@
+/* internal.h: the Docker backend's shared state, seen only by the files of
+ * backends/docker (connection life cycle, actions, exec, logs, pull). */
+#ifndef BINNACLE_DOCKER_INTERNAL_H
+#define BINNACLE_DOCKER_INTERNAL_H
+
+#include "decode.h"
+#include "docker.h"
+#include "http.h"
+#include "timer.h"
+
+enum docker_phase { PH_IDLE, PH_PINGING, PH_LIVE };
+
+struct stats_slot {
+	char id[80];
+	struct docker_cpu_sample sample;
+};
+
+struct docker {
+	struct endpoint *ep;
+	struct http_target target;
+	char prefix[24]; /* "/v1.41" */
+	enum docker_phase phase;
+	int64_t backoff_ms;
+	bool watch_containers, watch_images, watch_nodes;
+	struct timer *retry, *flush, *stats_tick;
+	struct http_req *ping, *events;
+	struct buf evbuf;
+	struct call *calls; /* in-flight requests other than ping and events */
+	/* container ids changed by events, fetched together after a short debounce */
+	char **dirty;
+	size_t ndirty;
+	bool images_dirty, info_dirty;
+	char *info_body; /* last /info, paired with /version when both arrived */
+	char *version_body;
+	/* stats of visible rows */
+	char **visible;
+	size_t nvisible;
+	struct stats_slot *samples;
+	size_t nsamples;
+	unsigned stats_pending;
+	struct docker_engine_info info;
+};
+
+/* One request in flight with what its callback needs to know. Calls are
+ * cancelled together when the connection fails. */
+struct call {
+	struct docker *d;
+	struct http_req *req;
+	char id[80];
+	const char *kind; /* for list calls */
+	void (*done)(void *arg, const char *json, const char *error); /* inspect */
+	void *arg;
+	/* a feature's own context, and how to tell it the connection failed */
+	void *ctx;
+	void (*on_cancel)(struct call *c, const char *why);
+	struct call *next;
+};
+
+/* Starts a request on the negotiated API version; the call is freed by its
+ * callback (after docker_call_end) or when the connection fails. */
+struct call *docker_call_start(struct docker *d, const char *method, const char *path, long timeout_ms,
+			       http_done_fn fn, const char *id);
+/* The same in two steps, to add a body or a stream handler before it goes. */
+struct call *docker_call_new(struct docker *d, const char *method, const char *path, long timeout_ms,
+			     http_done_fn fn, const char *id);
+struct call *docker_call_go(struct call *c);
+/* First thing in every call callback: the request is no longer in flight. */
+void docker_call_end(struct call *c);
+bool docker_ok(const struct http_result *res);
+/* The sentence for a failed request: transport error or the engine's message. */
+void docker_result_error(const struct http_result *res, char *err, size_t errlen);
+
+/* The callback of a full list call (c->kind says which table). */
+void docker_on_list(void *arg, const struct http_result *res);
+
+/* actions.c */
+extern const struct backend_action docker_actions[];
+void docker_act(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
+		action_done_fn done, void *arg);
+void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *sink);
+/* exec.c */
+void docker_exec(struct endpoint *ep, const char *kind, const char *id, const struct exec_opts *o,
+		 void (*done)(void *arg, struct bstream *s, const char *error), void *arg);
+/* logs.c */
+void *docker_logs(struct endpoint *ep, const char *kind, const char *id, const struct log_opts *o,
+		  const struct log_sink *sink);
+void docker_logs_stop(struct endpoint *ep, void *handle);
+
+#endif

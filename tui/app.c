@@ -3,6 +3,7 @@
  * draws at most once, then sleeps in the session until network, input, a
  * timer or the next clock tick. */
 #include "app.h"
+#include "jsonyaml.h"
 #include "keymap.h"
 #include "log.h"
 #include "sanitize.h"
@@ -13,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The shortest time between two frames: ~30 per second at most. */
+#define FRAME_MS 33
 
 struct frame *app_frame(struct app *a)
 {
@@ -211,6 +215,7 @@ void app_open_text(struct app *a, const char *title)
 struct describe_req {
 	struct app *a;
 	struct textview *tv;
+	bool json;
 };
 
 static void on_describe(void *arg, const char *json, const char *error)
@@ -219,31 +224,37 @@ static void on_describe(void *arg, const char *json, const char *error)
 	struct app *a = r->a;
 	/* the viewer may have been closed or replaced meanwhile */
 	if (a->text == r->tv) {
+		char err[ERRLEN];
+		char *yaml = NULL;
+		if (!error && !r->json && !(yaml = jsonyaml_convert(json, strlen(json), err, sizeof(err))))
+			error = err;
 		if (error) {
 			textview_set_text(a->text, "");
 			textview_set_loading(a->text, error);
 			app_flash(a, NOTE_ERROR, "describe failed: %s", error);
 		} else {
-			textview_set_text(a->text, json);
+			textview_set_text(a->text, yaml ? yaml : json);
 		}
+		free(yaml);
 		a->dirty = true;
 	}
 	free(r);
 }
 
-static void describe(struct app *a)
+void app_describe(struct app *a, bool json)
 {
 	const struct row *r = selected_row(a);
 	struct frame *f = app_frame(a);
 	if (!r || !a->ep->ops->inspect)
 		return;
 	char title[256];
-	snprintf(title, sizeof(title), "%s %s", f->view->title, row_text(r, 0));
+	snprintf(title, sizeof(title), "describe %s %s%s", f->view->kind, row_text(r, 0), json ? " (JSON)" : "");
 	app_open_text(a, title);
 	textview_set_loading(a->text, "loading…");
 	struct describe_req *req = xcalloc(1, sizeof(*req));
 	req->a = a;
 	req->tv = a->text;
+	req->json = json;
 	a->ep->ops->inspect(a->ep, f->view->kind, r->id, on_describe, req);
 }
 
@@ -255,7 +266,7 @@ static void drill(struct app *a)
 	if (!r || !f->view->drill || !f->view->drill(r, &d))
 		return;
 	if (d.describe) {
-		describe(a);
+		app_describe(a, false);
 		return;
 	}
 	const struct view *v = view_find_kind(d.kind);
@@ -346,9 +357,6 @@ static void table_key(struct app *a, int key)
 		a->wide = !a->wide;
 		app_invalidate(a);
 		break;
-	case ACT_DESCRIBE:
-		describe(a);
-		break;
 	case ACT_NEXT_ENDPOINT:
 		if (a->session->neps > 1) {
 			size_t i = 0;
@@ -360,6 +368,7 @@ static void table_key(struct app *a, int key)
 		}
 		break;
 	default:
+		ops_key(a, keymap_lookup(key));
 		break;
 	}
 }
@@ -367,6 +376,7 @@ static void table_key(struct app *a, int key)
 static void prompt_mode_key(struct app *a, int key)
 {
 	struct prompt *p = a->mode == MODE_COMMAND ? &a->cmd : a->mode == MODE_FILTER ? &a->filt : &a->search;
+	bool in_logs = a->mode == MODE_LOGS_SEARCH;
 	enum prompt_result r = prompt_key(p, key);
 	char *text = prompt_text(p);
 	struct frame *f = app_frame(a);
@@ -392,10 +402,11 @@ static void prompt_mode_key(struct app *a, int key)
 			a->mode = MODE_TABLE;
 		}
 	} else {
-		if (r == PROMPT_SUBMIT && *text && !textview_search(a->text, text, 1))
+		bool found = in_logs ? logview_search(a->logs, text, -1) : textview_search(a->text, text, 1);
+		if (r == PROMPT_SUBMIT && *text && !found)
 			app_flash(a, NOTE_WARN, "\"%s\" not found", text);
 		if (r != PROMPT_EDITING)
-			a->mode = MODE_TEXT;
+			a->mode = in_logs ? MODE_LOGS : MODE_TEXT;
 	}
 	free(text);
 	a->dirty = true;
@@ -406,7 +417,7 @@ static void text_key(struct app *a, int key)
 	if (keymap_lookup(key) == ACT_FILTER) {
 		prompt_begin(&a->search, '/', "");
 		a->mode = MODE_TEXT_SEARCH;
-	} else if (key == 'w') {
+	} else if (keymap_lookup(key) == ACT_WIDE || keymap_lookup(key) == ACT_WRAP) {
 		a->text->wrap = !a->text->wrap;
 	} else if (keymap_lookup(key) == ACT_HELP) {
 		/* help inside the viewer: keep it simple and stay */
@@ -419,14 +430,63 @@ static void text_key(struct app *a, int key)
 	a->dirty = true;
 }
 
+static void logs_key(struct app *a, int key)
+{
+	enum action act = keymap_lookup(key);
+	if (act == ACT_FILTER) {
+		prompt_begin(&a->search, '/', "");
+		a->mode = MODE_LOGS_SEARCH;
+	} else if (act == ACT_SAVE) {
+		ops_key(a, act);
+	} else if (logview_key(a->logs, key, body_rows(a) - 1) == LV_CLOSE) {
+		logview_close(a->logs);
+		a->logs = NULL;
+		a->mode = MODE_TABLE;
+		app_invalidate(a);
+	}
+}
+
+static void pull_key(struct app *a, int key)
+{
+	enum action act = keymap_lookup(key);
+	if (act == ACT_BACK || act == ACT_QUIT || act == ACT_ENTER) {
+		a->mode = MODE_TABLE;
+		if (a->pull && a->pull->done) {
+			pullview_free(a->pull);
+			a->pull = NULL;
+		}
+		app_invalidate(a);
+	}
+}
+
+void app_close_dialog(struct app *a)
+{
+	if (a->mode == MODE_DIALOG)
+		a->mode = a->dialog_return;
+	a->dirty = true;
+}
+
 static void handle_key(struct app *a, int key)
 {
-	if (a->mode == MODE_TABLE)
+	switch (a->mode) {
+	case MODE_TABLE:
 		table_key(a, key);
-	else if (a->mode == MODE_TEXT)
+		break;
+	case MODE_TEXT:
 		text_key(a, key);
-	else
+		break;
+	case MODE_DIALOG:
+		dialog_key(&a->dialog, key);
+		break;
+	case MODE_LOGS:
+		logs_key(a, key);
+		break;
+	case MODE_PULL:
+		pull_key(a, key);
+		break;
+	default:
 		prompt_mode_key(a, key);
+	}
 	a->dirty = true;
 }
 
@@ -448,22 +508,32 @@ static void drain_input(struct app *a)
 
 /* ---- drawing ---- */
 
+void app_resize(struct app *a)
+{
+	endwin();
+	refresh();
+	make_windows(a);
+	app_invalidate(a);
+	clearok(curscr, TRUE);
+}
+
 static void draw(struct app *a)
 {
 	if (a->resized) {
 		a->resized = false;
-		endwin();
-		refresh();
-		make_windows(a);
-		app_invalidate(a);
-		clearok(curscr, TRUE);
+		app_resize(a);
 	}
 	if (a->built_gen != a->ep->store->gen)
 		rebuild(a);
 	chrome_draw_header(a);
 	chrome_draw_crumbs(a);
-	if (a->mode == MODE_TEXT || a->mode == MODE_TEXT_SEARCH) {
+	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
+	if ((body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text) {
 		textview_draw(a->body, a->text);
+	} else if ((body == MODE_LOGS || body == MODE_LOGS_SEARCH) && a->logs) {
+		logview_draw(a->body, a->logs);
+	} else if (body == MODE_PULL && a->pull) {
+		pullview_draw(a->body, a->pull);
 	} else {
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
@@ -485,16 +555,19 @@ static void draw(struct app *a)
 		table_draw(a->body, f->view, &a->model, &a->layout, &p);
 		free(safe);
 	}
+	if (a->mode == MODE_DIALOG)
+		dialog_draw(a->body, &a->dialog);
 	chrome_draw_flash(a);
 	if (a->mode == MODE_COMMAND)
 		prompt_draw(a->prompt_win, &a->cmd);
 	else if (a->mode == MODE_FILTER)
 		prompt_draw(a->prompt_win, &a->filt);
-	else if (a->mode == MODE_TEXT_SEARCH)
+	else if (a->mode == MODE_TEXT_SEARCH || a->mode == MODE_LOGS_SEARCH)
 		prompt_draw(a->prompt_win, &a->search);
 	else
 		chrome_draw_hints(a);
-	bool typing = a->mode == MODE_COMMAND || a->mode == MODE_FILTER || a->mode == MODE_TEXT_SEARCH;
+	bool typing = a->mode == MODE_COMMAND || a->mode == MODE_FILTER || a->mode == MODE_TEXT_SEARCH ||
+		      a->mode == MODE_LOGS_SEARCH;
 	curs_set(typing ? 1 : 0);
 	if (typing)
 		wnoutrefresh(a->prompt_win); /* leaves the cursor in the prompt */
@@ -526,6 +599,9 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	s->ui = a;
 	a->cmd.complete = commands_complete;
 	a->cmd.complete_arg = a;
+	a->shell = s->cfg.shell;
+	a->log_tail = s->cfg.log_tail;
+	a->log_lines = s->cfg.log_lines;
 	screen_start(&a->theme);
 	nodelay(stdscr, TRUE);
 	make_windows(a);
@@ -539,10 +615,12 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		app_flash(a, NOTE_ERROR, "%s", first_error);
 	int64_t last_second = -1;
 	uint64_t last_gen = 0;
+	int64_t last_draw = 0;
 	while (!a->quit) {
 		drain_input(a);
 		if (a->quit)
 			break;
+		ops_run_pending_exec(a);
 		if (a->flash[0] && mono_ms() >= a->flash_until) {
 			a->flash[0] = '\0';
 			a->dirty = true;
@@ -550,22 +628,32 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		uint64_t gen = session_gen(s);
 		int64_t sec = wall_s();
 		struct frame *f = app_frame(a);
-		if (gen != last_gen || sec != last_second || a->dirty || a->resized ||
-		    (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)))) {
+		bool logs_moved = a->logs && logview_dirty(a->logs);
+		bool want = gen != last_gen || sec != last_second || a->dirty || a->resized || logs_moved ||
+			    (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)));
+		/* a flood of log lines or events redraws at most FRAME_MS apart */
+		int64_t since = mono_ms() - last_draw;
+		int wait = next_wakeup_ms(a);
+		if (want && since < FRAME_MS && !a->dirty && !a->resized) {
+			wait = (int)(FRAME_MS - since);
+		} else if (want) {
 			if (gen != last_gen)
 				a->built_gen = (uint64_t)-1;
 			draw(a);
+			last_draw = mono_ms();
 			last_gen = gen;
 			last_second = sec;
 		}
 		struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-		session_turn(s, &pfd, 1, next_wakeup_ms(a));
+		session_turn(s, &pfd, 1, wait);
 	}
 	screen_stop();
 	for (int i = 0; i < a->depth; i++)
 		frame_cleanup(&a->stack[i]);
 	model_cleanup(&a->model);
 	textview_free(a->text);
+	logview_close(a->logs);
+	pullview_free(a->pull);
 	free(a->filter_before);
 	prompt_cleanup(&a->cmd);
 	prompt_cleanup(&a->filt);

@@ -4,11 +4,15 @@
 #ifndef BINNACLE_APP_H
 #define BINNACLE_APP_H
 
+#include "dialog.h"
+#include "logview.h"
 #include "model.h"
 #include "prompt.h"
+#include "pullview.h"
 #include "session.h"
 #include "table.h"
 #include "textview.h"
+#include "keymap.h"
 #include "theme.h"
 
 /* One level of navigation: a view, optionally narrowed by a drill-down. */
@@ -23,7 +27,17 @@ struct frame {
 	long selected, top;
 };
 
-enum app_mode { MODE_TABLE, MODE_COMMAND, MODE_FILTER, MODE_TEXT, MODE_TEXT_SEARCH };
+enum app_mode {
+	MODE_TABLE,
+	MODE_COMMAND,
+	MODE_FILTER,
+	MODE_TEXT,
+	MODE_TEXT_SEARCH,
+	MODE_DIALOG,
+	MODE_LOGS,
+	MODE_LOGS_SEARCH,
+	MODE_PULL,
+};
 
 #define APP_MAX_DEPTH 16
 
@@ -48,6 +62,17 @@ struct app {
 	struct theme theme;
 	WINDOW *header, *crumbs, *body, *flash_win, *prompt_win;
 	int64_t last_clock;
+	/* operator actions */
+	struct dialog dialog;
+	enum app_mode dialog_return;
+	struct logview *logs;
+	struct pullview *pull;
+	struct bstream *pending_exec;  /* opened; the loop hands the terminal over */
+	struct op *pending_exec_op;
+	unsigned ops_running;          /* actions in flight */
+	char *shell;                   /* configured shell, NULL = bash or sh */
+	int log_tail;                  /* lines shown first */
+	size_t log_lines;              /* ring size */
 };
 
 /* Runs the dashboard until the user quits; returns the exit status. */
@@ -63,6 +88,21 @@ void app_set_endpoint(struct app *a, struct endpoint *ep);
 void app_open_text(struct app *a, const char *title);
 void app_show_help(struct app *a);
 void app_invalidate(struct app *a);
+
+/* ops.c: operator actions on the selected row */
+struct op;
+/* Runs the verb bound to act for the selected row (or asks first); false
+ * when act is not an operator verb. */
+bool ops_key(struct app *a, enum action act);
+/* :pull REF */
+void ops_pull(struct app *a, const char *ref);
+/* The verbs the current view offers here (for help and hints). */
+bool ops_offered(struct app *a, enum action act);
+/* Called by the loop outside any callback: hands the terminal to an exec. */
+void ops_run_pending_exec(struct app *a);
+void app_close_dialog(struct app *a);
+void app_describe(struct app *a, bool json);
+void app_resize(struct app *a);
 
 /* commands.c */
 void commands_run(struct app *a, const char *line);

@@ -28,17 +28,16 @@ static void counts(struct endpoint *ep, char *out, size_t outlen)
 {
 	struct rtable *c = store_find_table(ep->store, KIND_CONTAINERS);
 	struct rtable *i = store_find_table(ep->store, KIND_IMAGES);
-	out[0] = '\0';
+	char ctr[64] = "", img[32] = "";
 	if (c && c->synced) {
 		size_t running = 0;
 		for (size_t k = 0; k < c->len; k++)
 			running += !c->rows[k]->gone_ms && !strcmp(row_text(c->rows[k], CTR_STATE), "running");
-		snprintf(out, outlen, "ctr %zu/%zu", running, rtable_live_count(c));
+		snprintf(ctr, sizeof(ctr), "ctr %zu/%zu", running, rtable_live_count(c));
 	}
-	if (i && i->synced) {
-		size_t n = strlen(out);
-		snprintf(out + n, outlen - n, "%simg %zu", n ? "  " : "", rtable_live_count(i));
-	}
+	if (i && i->synced)
+		snprintf(img, sizeof(img), "img %zu", rtable_live_count(i));
+	snprintf(out, outlen, "%s%s%s", ctr, ctr[0] && img[0] ? "  " : "", img);
 }
 
 void chrome_draw_header(struct app *a)
@@ -58,7 +57,7 @@ void chrome_draw_header(struct app *a)
 	screen_put(w, " ", room(w), base);
 	put_safe(w, ep->address, room(w) > 40 ? 40 : room(w), base);
 	if (a->session->neps > 1) {
-		char n[32];
+		char n[48];
 		size_t idx = 0;
 		while (a->session->eps[idx] != ep)
 			idx++;
@@ -110,17 +109,26 @@ void chrome_draw_crumbs(struct app *a)
 			screen_put(w, "›", room(w), ST_CRUMBS);
 		put_safe(w, crumb, room(w), last ? ST_CRUMB_ACTIVE : ST_CRUMBS);
 	}
-	if (a->mode == MODE_TEXT || a->mode == MODE_TEXT_SEARCH) {
+	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
+	const char *extra = (body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text   ? a->text->title
+			    : (body == MODE_LOGS || body == MODE_LOGS_SEARCH) && a->logs ? a->logs->title
+			    : body == MODE_PULL && a->pull				 ? "pull"
+											 : NULL;
+	if (extra) {
 		screen_put(w, "›", room(w), ST_CRUMBS);
 		char t[300];
-		snprintf(t, sizeof(t), " %s ", a->text->title);
+		snprintf(t, sizeof(t), " %s ", extra);
 		put_safe(w, t, room(w), ST_CRUMB_ACTIVE);
 	}
 	const struct frame *f = &a->stack[a->depth - 1];
 	char right[320];
 	size_t n = 0;
 	right[0] = '\0';
-	if (a->mode == MODE_TEXT || a->mode == MODE_TEXT_SEARCH) {
+	if ((body == MODE_LOGS || body == MODE_LOGS_SEARCH) && a->logs) {
+		n += (size_t)snprintf(right, sizeof(right), "%s ", a->logs->ended ? a->logs->status : "");
+	} else if (body == MODE_PULL) {
+		n += 0;
+	} else if ((body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text) {
 		n += (size_t)snprintf(right, sizeof(right), "line %ld/%zu%s ", a->text->n ? a->text->top + 1 : 0,
 				      a->text->n, a->text->wrap ? " wrap" : "");
 	} else {
@@ -158,38 +166,56 @@ void chrome_draw_flash(struct app *a)
 	wnoutrefresh(w);
 }
 
+static void hint(WINDOW *w, enum action act, const char *label)
+{
+	char keys[64];
+	keymap_keys_for(act, keys, sizeof(keys));
+	if (!keys[0] || room(w) < 4)
+		return;
+	char *comma = strchr(keys, ',');
+	if (comma)
+		*comma = '\0';
+	screen_put(w, "<", room(w), ST_DIM);
+	screen_put(w, keys, room(w), ST_HEADER_KEY);
+	screen_put(w, "> ", room(w), ST_DIM);
+	screen_put(w, label ? label : keymap_action_info(act)->name, room(w), ST_DIM);
+	screen_put(w, "  ", room(w), ST_DIM);
+}
+
 void chrome_draw_hints(struct app *a)
 {
 	WINDOW *w = a->prompt_win;
-	static const enum action table_hints[] = {ACT_COMMAND, ACT_FILTER, ACT_ENTER, ACT_DESCRIBE, ACT_SORT_NEXT,
-						  ACT_HELP, ACT_QUIT};
-	static const enum action text_hints[] = {ACT_FILTER, ACT_SEARCH_NEXT, ACT_BACK};
-	const enum action *hints = a->mode == MODE_TEXT ? text_hints : table_hints;
-	size_t n = a->mode == MODE_TEXT ? 3 : 7;
 	werase(w);
 	wmove(w, 0, 0);
-	for (size_t i = 0; i < n; i++) {
-		char keys[64];
-		keymap_keys_for(hints[i], keys, sizeof(keys));
-		if (!keys[0])
-			continue;
-		char *slash = strchr(keys, ',');
-		if (slash)
-			*slash = '\0';
-		const char *label = keymap_action_info(hints[i])->name;
-		if (hints[i] == ACT_FILTER && a->mode == MODE_TEXT)
-			label = "search";
-		else if (hints[i] == ACT_ENTER)
-			label = "open";
-		else if (hints[i] == ACT_SORT_NEXT)
-			label = "sort";
-		screen_put(w, "<", room(w), ST_DIM);
-		screen_put(w, keys, room(w), ST_HEADER_KEY);
-		screen_put(w, "> ", room(w), ST_DIM);
-		screen_put(w, label, room(w), ST_DIM);
-		screen_put(w, "  ", room(w), ST_DIM);
+	switch (a->mode == MODE_DIALOG ? a->dialog_return : a->mode) {
+	case MODE_TEXT:
+		hint(w, ACT_FILTER, "search");
+		hint(w, ACT_SEARCH_NEXT, "next");
+		hint(w, ACT_WIDE, "wrap");
+		hint(w, ACT_BACK, "close");
+		break;
+	case MODE_LOGS:
+		hint(w, ACT_FOLLOW, "follow");
+		hint(w, ACT_TIMESTAMPS, "timestamps");
+		hint(w, ACT_WIDE, "wrap");
+		hint(w, ACT_FILTER, "search");
+		hint(w, ACT_SAVE, "save");
+		hint(w, ACT_BACK, "close");
+		break;
+	case MODE_PULL:
+		hint(w, ACT_BACK, "close");
+		break;
+	default: {
+		/* the verbs this view offers here, then the essentials */
+		static const enum action verbs[] = {ACT_LOGS, ACT_SHELL, ACT_RESTART, ACT_STOP, ACT_START,
+						    ACT_REMOVE, ACT_PULL, ACT_DESCRIBE};
+		hint(w, ACT_COMMAND, "cmd");
+		hint(w, ACT_FILTER, "filter");
+		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+			if (ops_offered(a, verbs[i]))
+				hint(w, verbs[i], NULL);
+		hint(w, ACT_HELP, "help");
 	}
-	if (a->mode == MODE_TEXT)
-		screen_put(w, "<w> wrap", room(w), ST_DIM);
+	}
 	wnoutrefresh(w);
 }

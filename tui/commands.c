@@ -78,6 +78,11 @@ static void cmd_endpoint(struct app *a, const char *arg)
 		app_set_endpoint(a, ep);
 }
 
+static void cmd_pull(struct app *a, const char *arg)
+{
+	ops_pull(a, arg);
+}
+
 static const char *const quit_aliases[] = {"q", "q!", "exit", NULL};
 static const char *const help_aliases[] = {"h", NULL};
 static const char *const endpoint_aliases[] = {"ep", "ctx", "context", NULL};
@@ -89,6 +94,7 @@ static const struct command commands[] = {
 	{"sort", none, "COLUMN [asc|desc]", "sort the table by a column", cmd_sort},
 	{"endpoint", endpoint_aliases, "[NAME]", "switch endpoint (no name: list them)", cmd_endpoint},
 	{"wide", none, "", "show or hide the wide columns", cmd_wide},
+	{"pull", none, "[REF]", "pull an image (asks for the reference without one)", cmd_pull},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -198,11 +204,23 @@ void app_show_help(struct app *a)
 		const struct action_info *info = keymap_action_info((enum action)act);
 		char keys[64];
 		keymap_keys_for((enum action)act, keys, sizeof(keys));
-		if (!keys[0] || act == ACT_SEARCH_NEXT || act == ACT_SEARCH_PREV)
+		if (!keys[0] || act == ACT_SEARCH_NEXT || act == ACT_SEARCH_PREV || act >= ACT_FOLLOW)
 			continue;
-		if (act == ACT_DESCRIBE && !a->ep->ops->inspect)
+		/* operator verbs only where this endpoint offers them: none in read-only mode */
+		if (act >= ACT_DESCRIBE && act != ACT_NEXT_ENDPOINT && !ops_offered(a, (enum action)act))
 			continue;
 		buf_printf(&b, "  %-18s %s\n", keys, info->help);
+	}
+	if (a->ep->readonly)
+		buf_printf(&b, "\n  %s is read-only: actions that change anything are not offered.\n", a->ep->name);
+	if (ops_offered(a, ACT_LOGS)) {
+		buf_puts(&b, "\nIn the log viewer\n\n");
+		for (int act = ACT_FOLLOW; act < ACT_COUNT; act++) {
+			char keys[64];
+			keymap_keys_for((enum action)act, keys, sizeof(keys));
+			buf_printf(&b, "  %-18s %s\n", keys, keymap_action_info((enum action)act)->help);
+		}
+		buf_puts(&b, "  /, n, N           search, next and previous match\n  G                  go to the end and follow\n");
 	}
 	buf_puts(&b, "\nCommands (type : then the command; Tab completes)\n\n");
 	for (const struct view *const *vv = views_all(); *vv; vv++) {

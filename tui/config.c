@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const top_keys[] = {"refresh", "theme", "readonly", "endpoints", "keys", NULL};
+static const char *const top_keys[] = {"refresh", "theme", "readonly", "shell", "log_tail", "log_lines",
+				       "endpoints", "keys", NULL};
 static const char *const endpoint_keys[] = {"name", "type", "readonly", "production", NULL};
 
 char *config_default_path(void)
@@ -240,6 +241,22 @@ static int parse_root(struct config *c, const struct ynode *root, const char *na
 				return where(err, errlen, name, v->line, v->col,
 					     "refresh must be a duration of at least 100ms, like \"2s\" or \"500ms\"");
 			c->refresh_ms = ms;
+		} else if (!strcmp(key, "shell")) {
+			if (v->type != YNODE_SCALAR || !*v->value)
+				return where(err, errlen, name, v->line, v->col, "shell must be a program, like /bin/bash");
+			free(c->shell);
+			c->shell = xstrdup(v->value);
+		} else if (!strcmp(key, "log_tail") || !strcmp(key, "log_lines")) {
+			char *end = NULL;
+			long n = v->type == YNODE_SCALAR ? strtol(v->value, &end, 10) : -1;
+			bool lines = !strcmp(key, "log_lines");
+			if (!end || *end || n < (lines ? 100 : 0) || n > 10000000)
+				return where(err, errlen, name, v->line, v->col, "%s must be a number from %d to 10000000",
+					     key, lines ? 100 : 0);
+			if (lines)
+				c->log_lines = (size_t)n;
+			else
+				c->log_tail = (int)n;
 		} else if (!strcmp(key, "theme")) {
 			if (v->type != YNODE_SCALAR)
 				return where(err, errlen, name, v->line, v->col, "theme must be a name");
@@ -259,10 +276,17 @@ static int parse_root(struct config *c, const struct ynode *root, const char *na
 	return 0;
 }
 
+void config_defaults(struct config *c)
+{
+	c->refresh_ms = 2000;
+	c->log_tail = 200;
+	c->log_lines = 10000;
+}
+
 int config_parse(struct config *c, const char *data, size_t len, const char *name, char *err, size_t errlen)
 {
 	if (!c->refresh_ms)
-		c->refresh_ms = 2000;
+		config_defaults(c);
 	struct ynode *root = yaml_load_buf(data, len, name, err, errlen);
 	if (!root)
 		return -1;
@@ -274,7 +298,7 @@ int config_parse(struct config *c, const char *data, size_t len, const char *nam
 int config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof(*c));
-	c->refresh_ms = 2000;
+	config_defaults(c);
 	char *p = path ? xstrdup(path) : config_default_path();
 	struct stat st;
 	if (stat(p, &st) < 0) {
@@ -304,6 +328,7 @@ void config_cleanup(struct config *c)
 	}
 	free(c->keys);
 	free(c->theme);
+	free(c->shell);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
 }

@@ -29,10 +29,23 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_SORT_PREV] = {"sort_prev", "sort by the previous column", true},
 	[ACT_SORT_INVERT] = {"sort_invert", "reverse the sort order", true},
 	[ACT_WIDE] = {"wide", "show or hide the wide columns", true},
-	[ACT_DESCRIBE] = {"describe", "describe the selected object", false},
+	[ACT_DESCRIBE] = {"describe", "describe the selected object as YAML", false},
 	[ACT_NEXT_ENDPOINT] = {"next_endpoint", "switch to the next endpoint", true},
 	[ACT_SEARCH_NEXT] = {"search_next", "next search match (text viewer)", false},
 	[ACT_SEARCH_PREV] = {"search_prev", "previous search match (text viewer)", false},
+	[ACT_START] = {"start", "start the container", false, true},
+	[ACT_STOP] = {"stop", "stop the container", false, true},
+	[ACT_RESTART] = {"restart", "restart", false, true},
+	[ACT_KILL] = {"kill", "kill the container (asks first)", false, true},
+	[ACT_REMOVE] = {"remove", "remove (asks first)", false, true},
+	[ACT_SHELL] = {"shell", "open a shell inside (exit it to come back; Enter ~ . to cut it)", false, true},
+	[ACT_LOGS] = {"logs", "follow the logs", false, false},
+	[ACT_PULL] = {"pull", "pull an image by reference", false, true},
+	[ACT_DESCRIBE_JSON] = {"describe_json", "describe as JSON", false},
+	[ACT_FOLLOW] = {"follow", "follow new lines (log viewer)", false},
+	[ACT_TIMESTAMPS] = {"timestamps", "show or hide timestamps (log viewer)", false},
+	[ACT_WRAP] = {"wrap", "wrap long lines (text and log viewer)", false},
+	[ACT_SAVE] = {"save", "save the lines to a file (log viewer)", false},
 };
 
 #define MAXB 128
@@ -149,6 +162,19 @@ void keymap_init_defaults(void)
 	bind('\t', ACT_NEXT_ENDPOINT);
 	bind('n', ACT_SEARCH_NEXT);
 	bind('N', ACT_SEARCH_PREV);
+	bind('u', ACT_START);
+	bind('x', ACT_STOP);
+	bind('r', ACT_RESTART);
+	bind(11, ACT_KILL);   /* ctrl-k, as in k9s */
+	bind(4, ACT_REMOVE);  /* ctrl-d, as in k9s */
+	bind('s', ACT_SHELL);
+	bind('l', ACT_LOGS);
+	bind('p', ACT_PULL);
+	bind('y', ACT_DESCRIBE_JSON);
+	bind('f', ACT_FOLLOW);
+	bind('t', ACT_TIMESTAMPS);
+	bind('W', ACT_WRAP);
+	bind('S', ACT_SAVE);
 }
 
 int keymap_apply(const struct config *c, char *err, size_t errlen)

@@ -33,6 +33,21 @@ enum action {
 	ACT_NEXT_ENDPOINT,
 	ACT_SEARCH_NEXT,
 	ACT_SEARCH_PREV,
+	/* operator verbs: their names are the backend actions' names */
+	ACT_START,
+	ACT_STOP,
+	ACT_RESTART,
+	ACT_KILL,
+	ACT_REMOVE,
+	ACT_SHELL,
+	ACT_LOGS,
+	ACT_PULL,
+	ACT_DESCRIBE_JSON,
+	/* log viewer */
+	ACT_FOLLOW,
+	ACT_TIMESTAMPS,
+	ACT_WRAP,
+	ACT_SAVE,
 	ACT_COUNT
 };
 
@@ -40,6 +55,7 @@ struct action_info {
 	const char *name; /* as written in the config: "quit", "page_down" */
 	const char *help; /* one line for the `?` screen */
 	bool global;      /* shown in every view's help */
+	bool verb;        /* a backend action of the same name */
 };
 
 const struct action_info *keymap_action_info(enum action a);

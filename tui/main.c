@@ -24,7 +24,8 @@ static void usage(FILE *f)
 	      "       binnacle get KIND [-o table|wide|json] [--filter TEXT] [OPTIONS]\n"
 	      "\n"
 	      "A terminal dashboard for container fleets: Docker and Podman engines,\n"
-	      "live, with the operator's keys at hand.\n"
+	      "live, with the operator's actions at hand: logs, shell, restart, stop,\n"
+	      "start, kill, remove, pull, describe.\n"
 	      "\n"
 	      "VIEW and KIND: containers (ctr), images (img), nodes (no)\n"
 	      "\n"
@@ -33,7 +34,7 @@ static void usage(FILE *f)
 	      "                         (default $XDG_CONFIG_HOME/binnacle/config.yaml)\n"
 	      "  -e, --endpoint NAME    use only this endpoint from the configuration\n"
 	      "  -t, --theme NAME       colour theme: dark, light, mono, or a .yaml path\n"
-	      "  -r, --readonly         never send a request that changes anything\n"
+	      "  -r, --readonly         offer no action that changes anything, and send none\n"
 	      "      --refresh DURATION how often per-row figures refresh (e.g. 2s, 500ms)\n"
 	      "      --log FILE         write a debug log to FILE\n"
 	      "  -o, --output FORMAT    for get: table (default), wide or json\n"
@@ -44,7 +45,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "Without configuration binnacle uses $DOCKER_HOST, the current Docker context,\n"
 	      "/var/run/docker.sock, or the rootful and rootless Podman sockets.\n"
-	      "In the dashboard press ? for the keys of the current view.\n",
+	      "In the dashboard press ? for the keys of the current view. Changing actions\n"
+	      "are recorded in $XDG_STATE_HOME/binnacle/audit.log.\n",
 	      f);
 }
 

@@ -54,7 +54,7 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 {
 	if (o->ignore_config) {
 		memset(&s->cfg, 0, sizeof(s->cfg));
-		s->cfg.refresh_ms = 2000;
+		config_defaults(&s->cfg);
 	} else if (config_load(&s->cfg, o->config_path, err, errlen) < 0) {
 		return -1;
 	}

@@ -1,0 +1,136 @@
+/* dialog.c: modal dialogs (see dialog.h). */
+#include "dialog.h"
+#include "keymap.h"
+#include "sanitize.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dialog_open(struct dialog *d, enum dialog_type type, const char *title, const char *message,
+		 const char *expected_or_initial, bool danger, dialog_done_fn done, void *ctx)
+{
+	prompt_cleanup(&d->input);
+	memset(d, 0, sizeof(*d));
+	d->type = type;
+	d->danger = danger;
+	d->done = done;
+	d->ctx = ctx;
+	snprintf(d->title, sizeof(d->title), "%s", title);
+	snprintf(d->message, sizeof(d->message), "%s", message);
+	if (type == DIALOG_TYPE_NAME)
+		snprintf(d->expected, sizeof(d->expected), "%s", expected_or_initial ? expected_or_initial : "");
+	prompt_begin(&d->input, '>', type == DIALOG_INPUT ? expected_or_initial : "");
+}
+
+static void finish(struct dialog *d, bool accepted, const char *text)
+{
+	dialog_done_fn done = d->done;
+	d->done = NULL;
+	if (done)
+		done(d->ctx, accepted, text);
+}
+
+bool dialog_key(struct dialog *d, int key)
+{
+	if (d->type == DIALOG_YES_NO) {
+		if (key == 'y' || key == 'Y') {
+			finish(d, true, NULL);
+			return true;
+		}
+		/* anything else is a no: a stray key never confirms */
+		if (key == 'n' || key == 'N' || key == 27 || key == '\n' || key == '\r' || key == 3 ||
+		    keymap_lookup(key) == ACT_QUIT) {
+			finish(d, false, NULL);
+			return true;
+		}
+		return false;
+	}
+	enum prompt_result r = prompt_key(&d->input, key);
+	if (r == PROMPT_EDITING)
+		return false;
+	char *text = prompt_text(&d->input);
+	bool ok = r == PROMPT_SUBMIT;
+	if (ok && d->type == DIALOG_TYPE_NAME)
+		ok = confirm_accepts(CONFIRM_TYPE_NAME, text, d->expected);
+	finish(d, ok, text);
+	free(text);
+	return true;
+}
+
+/* Word-wraps text into at most maxlines lines of width cells. */
+static int wrap_lines(const char *text, int width, char lines[][256], int maxlines)
+{
+	int n = 0;
+	const char *p = text;
+	while (*p && n < maxlines) {
+		while (*p == ' ')
+			p++;
+		int used = 0;
+		size_t fit = sanitize_fit(p, width, &used);
+		if (p[fit]) {
+			size_t cut = fit;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut > 0)
+				fit = cut;
+		}
+		snprintf(lines[n++], 256, "%.*s", (int)fit, p);
+		p += fit;
+	}
+	return n;
+}
+
+void dialog_draw(WINDOW *parent, const struct dialog *d)
+{
+	int ph, pw, py, px;
+	getmaxyx(parent, ph, pw);
+	getbegyx(parent, py, px);
+	int w = pw - 4 < 70 ? pw - 4 : 70;
+	if (w < 20)
+		w = pw;
+	char *msg = sanitize_display(d->message, strlen(d->message));
+	char lines[8][256];
+	int n = wrap_lines(msg, w - 4, lines, 8);
+	free(msg);
+	int h = n + 4 + (d->type != DIALOG_YES_NO);
+	if (h > ph)
+		h = ph;
+	WINDOW *win = newwin(h, w, py + (ph - h) / 2, px + (pw - w) / 2);
+	if (!win)
+		return;
+	enum style frame = d->danger ? ST_DANGER : ST_HEADER;
+	wattrset(win, screen_attr(ST_NORMAL));
+	werase(win);
+	wattrset(win, screen_attr(frame));
+	box(win, 0, 0);
+	char *title = sanitize_display(d->title, strlen(d->title));
+	wmove(win, 0, 2);
+	screen_put(win, " ", 1, frame);
+	screen_put(win, title, w - 6, frame);
+	screen_put(win, " ", 1, frame);
+	free(title);
+	for (int i = 0; i < n && i + 2 < h; i++) {
+		wmove(win, 1 + i, 2);
+		screen_put(win, lines[i], w - 4, ST_NORMAL);
+	}
+	int y = n + 2;
+	if (d->type == DIALOG_YES_NO) {
+		wmove(win, y < h - 1 ? y : h - 2, 2);
+		screen_put(win, "[y] yes   [n] no", w - 4, ST_HEADER_KEY);
+	} else {
+		wmove(win, y < h - 1 ? y : h - 2, 2);
+		char *text = prompt_text(&d->input);
+		char *safe = sanitize_display(text, strlen(text));
+		screen_put(win, "> ", 2, ST_PROMPT);
+		screen_put(win, safe, w - 7, ST_PROMPT);
+		screen_put(win, "▏", 1, ST_PROMPT);
+		free(safe);
+		free(text);
+		wmove(win, h - 2, 2);
+		screen_put(win, "Enter confirms, Esc cancels", w - 4, ST_DIM);
+	}
+	wnoutrefresh(win);
+	delwin(win);
+}

@@ -1,0 +1,36 @@
+/* dialog.h: a modal box over the table: a yes/no question, a request to
+ * type a resource's name (production), or a value to enter (an image
+ * reference, a replica count, a file name). */
+#ifndef BINNACLE_DIALOG_H
+#define BINNACLE_DIALOG_H
+
+#include <stdbool.h>
+
+#include "confirm.h"
+#include "prompt.h"
+#include "screen.h"
+
+enum dialog_type { DIALOG_YES_NO, DIALOG_TYPE_NAME, DIALOG_INPUT };
+
+struct dialog;
+/* Called once when the dialog closes: accepted, and the text typed (NULL for yes/no). */
+typedef void (*dialog_done_fn)(void *ctx, bool accepted, const char *text);
+
+struct dialog {
+	enum dialog_type type;
+	char title[128];
+	char message[512];
+	char expected[256]; /* DIALOG_TYPE_NAME: what must be typed */
+	bool danger;        /* drawn in the theme's danger colour */
+	struct prompt input;
+	dialog_done_fn done;
+	void *ctx;
+};
+
+void dialog_open(struct dialog *d, enum dialog_type type, const char *title, const char *message,
+		 const char *expected_or_initial, bool danger, dialog_done_fn done, void *ctx);
+/* Handles a key; true when the dialog closed (done was called). */
+bool dialog_key(struct dialog *d, int key);
+void dialog_draw(WINDOW *parent, const struct dialog *d);
+
+#endif

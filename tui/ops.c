@@ -1,0 +1,362 @@
+/* ops.c: operator actions from the dashboard: the key's verb is looked up
+ * in the current endpoint's backend for the view's kind, stripped when the
+ * endpoint is read-only, confirmed by the rules of confirm.h, run with its
+ * progress in the flash line, and recorded in the audit log with its result.
+ * Exec, logs and pulls open their own screens. */
+#include "app.h"
+#include "audit.h"
+#include "kinds.h"
+#include "log.h"
+#include "passthrough.h"
+#include "sanitize.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct op {
+	struct app *a;
+	struct endpoint *ep;
+	const struct backend_action *act;
+	char kind[32];
+	char id[256];
+	char name[256];
+	char input[512];
+	struct pull_sink sink; /* lives as long as the pull */
+};
+
+static const struct row *selected(struct app *a)
+{
+	struct frame *f = app_frame(a);
+	if (!a->model.len || f->selected < 0 || (size_t)f->selected >= a->model.len)
+		return NULL;
+	return a->model.rows[f->selected];
+}
+
+static void audit(struct op *o, const char *verb, const char *result)
+{
+	char err[ERRLEN];
+	if (audit_write(o->ep->name, o->kind, o->name, o->id, verb, result, err, sizeof(err)) < 0)
+		app_flash(o->a, NOTE_WARN, "%s", err);
+}
+
+static struct op *op_new(struct app *a, const struct backend_action *act, const struct row *r)
+{
+	struct op *o = xcalloc(1, sizeof(*o));
+	o->a = a;
+	o->ep = a->ep;
+	o->act = act;
+	snprintf(o->kind, sizeof(o->kind), "%s", act ? act->kind : app_frame(a)->view->kind);
+	if (r) {
+		snprintf(o->id, sizeof(o->id), "%s", r->id);
+		snprintf(o->name, sizeof(o->name), "%s", row_text(r, 0));
+	}
+	return o;
+}
+
+/* ---- simple actions ---- */
+
+static void on_done(void *arg, const char *error)
+{
+	struct op *o = arg;
+	struct app *a = o->a;
+	a->ops_running--;
+	if (error)
+		app_flash(a, NOTE_ERROR, "%s %s failed: %s", o->act->name, o->name, error);
+	else
+		app_flash(a, NOTE_INFO, "%s %s: done", o->act->name, o->name);
+	audit(o, o->act->name, error ? error : "ok");
+	free(o);
+}
+
+static void run(struct op *o)
+{
+	struct app *a = o->a;
+	a->ops_running++;
+	app_flash(a, NOTE_INFO, "%s %s…", o->act->progress ? o->act->progress : o->act->name, o->name);
+	/* long actions (stop waits for the container) keep their message up */
+	a->flash_until = mono_ms() + 120000;
+	o->ep->ops->act(o->ep, o->act, o->id, o->input[0] ? o->input : NULL, on_done, o);
+}
+
+static void on_confirm(void *ctx, bool accepted, const char *text)
+{
+	struct op *o = ctx;
+	(void)text;
+	app_close_dialog(o->a);
+	if (!accepted) {
+		app_flash(o->a, NOTE_INFO, "%s %s: cancelled", o->act->name, o->name);
+		free(o);
+		return;
+	}
+	run(o);
+}
+
+/* Asks according to the rules, then runs. */
+static void confirm_then_run(struct op *o)
+{
+	struct app *a = o->a;
+	enum confirm_kind k = confirm_required(o->act, o->ep->production);
+	if (k == CONFIRM_NONE) {
+		run(o);
+		return;
+	}
+	char title[128], msg[512];
+	snprintf(title, sizeof(title), "%s %s", o->act->name, o->kind);
+	if (k == CONFIRM_TYPE_NAME)
+		snprintf(msg, sizeof(msg), "%s is a PRODUCTION endpoint. Type the name \"%s\" to %s it.", o->ep->name,
+			 o->name, o->act->name);
+	else
+		snprintf(msg, sizeof(msg), "%s %.*s %s on %s?", o->act->name, (int)strlen(o->kind) - 1, o->kind, o->name,
+			 o->ep->name);
+	a->dialog_return = a->mode;
+	dialog_open(&a->dialog, k == CONFIRM_TYPE_NAME ? DIALOG_TYPE_NAME : DIALOG_YES_NO, title, msg, o->name,
+		    o->ep->production || (o->act->flags & ACTION_CONFIRM), on_confirm, o);
+	a->mode = MODE_DIALOG;
+}
+
+/* ---- exec ---- */
+
+static void on_exec_open(void *arg, struct bstream *s, const char *error)
+{
+	struct op *o = arg;
+	struct app *a = o->a;
+	if (!s) {
+		app_flash(a, NOTE_ERROR, "shell in %s failed: %s", o->name, error);
+		audit(o, "shell", error);
+		free(o);
+		return;
+	}
+	/* the terminal is handed over from the loop, not from inside a callback */
+	a->pending_exec = s;
+	a->pending_exec_op = o;
+}
+
+void ops_run_pending_exec(struct app *a)
+{
+	struct bstream *s = a->pending_exec;
+	struct op *o = a->pending_exec_op;
+	if (!s)
+		return;
+	a->pending_exec = NULL;
+	a->pending_exec_op = NULL;
+	char banner[512], err[ERRLEN];
+	snprintf(banner, sizeof(banner), "binnacle: shell in %s on %s. Exit the shell to return (Enter ~ . cuts it).",
+		 o->name, o->ep->name);
+	char *safe = sanitize_display(banner, strlen(banner));
+	def_prog_mode();
+	endwin();
+	int code = passthrough_run(a->session, s, safe, err, sizeof(err));
+	free(safe);
+	s->ops->close(s);
+	reset_prog_mode();
+	app_resize(a);
+	char result[ERRLEN + 32];
+	if (err[0])
+		snprintf(result, sizeof(result), "%s", err);
+	else if (code >= 0)
+		snprintf(result, sizeof(result), "exit status %d", code);
+	else
+		snprintf(result, sizeof(result), "ended");
+	app_flash(a, err[0] ? NOTE_WARN : NOTE_INFO, "shell in %s: %s", o->name, result);
+	audit(o, "shell", result);
+	free(o);
+}
+
+static void shell(struct app *a, const struct backend_action *act, const struct row *r)
+{
+	struct op *o = op_new(a, act, r);
+	struct exec_opts eo = {.shell = a->shell, .tty = true, .interactive = true, .rows = LINES, .cols = COLS};
+	app_flash(a, NOTE_INFO, "opening a shell in %s…", o->name);
+	a->ep->ops->exec(a->ep, o->kind, o->id, &eo, on_exec_open, o);
+}
+
+/* ---- logs ---- */
+
+static void logs(struct app *a, const struct row *r)
+{
+	struct frame *f = app_frame(a);
+	struct log_opts lo = {.tail = a->log_tail, .follow = true};
+	char title[300];
+	snprintf(title, sizeof(title), "logs %s", row_text(r, 0));
+	logview_close(a->logs);
+	a->logs = logview_open(a->ep, f->view->kind, r->id, title, &lo, a->log_lines);
+	a->mode = MODE_LOGS;
+}
+
+static void on_save(void *ctx, bool accepted, const char *text)
+{
+	struct app *a = ctx;
+	app_close_dialog(a);
+	if (!accepted || !text || !*text || !a->logs)
+		return;
+	char err[ERRLEN];
+	if (logview_save(a->logs, text, err, sizeof(err)) < 0)
+		app_flash(a, NOTE_ERROR, "%s", err);
+	else
+		app_flash(a, NOTE_INFO, "saved %zu lines to %s", a->logs->ring.len, text);
+}
+
+static void save_logs(struct app *a)
+{
+	char name[256], path[300];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	snprintf(name, sizeof(name), "%s", a->logs->title + (str_starts(a->logs->title, "logs ") ? 5 : 0));
+	for (char *p = name; *p; p++)
+		if (*p == '/' || *p == ' ')
+			*p = '_';
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(path, sizeof(path), "%s-%s.log", name, stamp);
+	a->dialog_return = a->mode;
+	dialog_open(&a->dialog, DIALOG_INPUT, "save logs", "Save the kept lines to this file:", path, false, on_save, a);
+	a->mode = MODE_DIALOG;
+}
+
+/* ---- pull ---- */
+
+static void pull_progress(void *arg, const char *id, const char *status, int64_t current, int64_t total)
+{
+	struct op *o = arg;
+	struct app *a = o->a;
+	if (!a->pull)
+		return;
+	pullview_progress(a->pull, id, status, current, total);
+	if (a->mode != MODE_PULL) {
+		char sum[256];
+		pullview_summary(a->pull, sum, sizeof(sum));
+		app_flash(a, NOTE_INFO, "pulling %s: %s", o->input, sum);
+	}
+	a->dirty = true;
+}
+
+static void pull_done(void *arg, const char *error)
+{
+	struct op *o = arg;
+	struct app *a = o->a;
+	a->ops_running--;
+	if (a->pull && !strcmp(a->pull->ref, o->input))
+		pullview_finish(a->pull, error);
+	if (error)
+		app_flash(a, NOTE_ERROR, "pull %s failed: %s", o->input, error);
+	else
+		app_flash(a, NOTE_INFO, "pulled %s", o->input);
+	audit(o, "pull", error ? error : "ok");
+	free(o);
+	a->dirty = true;
+}
+
+static void start_pull(struct app *a, const char *ref)
+{
+	const struct backend_action *act = backend_action_find(a->ep->ops, NULL, "pull");
+	struct op *o = op_new(a, act, NULL);
+	snprintf(o->input, sizeof(o->input), "%s", ref);
+	snprintf(o->name, sizeof(o->name), "%s", ref);
+	snprintf(o->kind, sizeof(o->kind), "images");
+	pullview_free(a->pull);
+	a->pull = pullview_new(a->ep->name, ref);
+	a->mode = MODE_PULL;
+	a->ops_running++;
+	o->sink.progress = pull_progress;
+	o->sink.done = pull_done;
+	o->sink.arg = o;
+	a->ep->ops->pull(a->ep, ref, &o->sink);
+}
+
+static void on_pull_ref(void *ctx, bool accepted, const char *text)
+{
+	struct app *a = ctx;
+	app_close_dialog(a);
+	if (accepted && text && *text)
+		start_pull(a, text);
+}
+
+void ops_pull(struct app *a, const char *ref)
+{
+	const struct backend_action *act = backend_action_find(a->ep->ops, NULL, "pull");
+	if (!a->ep->ops->pull || !act) {
+		app_flash(a, NOTE_WARN, "%s cannot pull images", a->ep->name);
+		return;
+	}
+	if (!endpoint_may(a->ep, act)) {
+		app_flash(a, NOTE_WARN, "%s is read-only: pulling is disabled", a->ep->name);
+		return;
+	}
+	if (ref && *ref) {
+		start_pull(a, ref);
+		return;
+	}
+	a->dialog_return = a->mode;
+	dialog_open(&a->dialog, DIALOG_INPUT, "pull", "Image reference to pull (name:tag or name@digest):", "", false,
+		    on_pull_ref, a);
+	a->mode = MODE_DIALOG;
+}
+
+/* ---- dispatch ---- */
+
+bool ops_offered(struct app *a, enum action act)
+{
+	const struct action_info *info = keymap_action_info(act);
+	const char *kind = app_frame(a)->view->kind;
+	switch (act) {
+	case ACT_LOGS:
+		return a->ep->ops->logs && backend_action_find(a->ep->ops, kind, "shell");
+	case ACT_DESCRIBE:
+	case ACT_DESCRIBE_JSON:
+		return a->ep->ops->inspect != NULL;
+	case ACT_PULL:
+		return a->ep->ops->pull && endpoint_may(a->ep, backend_action_find(a->ep->ops, NULL, "pull"));
+	default:
+		return info->verb && endpoint_may(a->ep, backend_action_find(a->ep->ops, kind, info->name));
+	}
+}
+
+bool ops_key(struct app *a, enum action act)
+{
+	const struct action_info *info = keymap_action_info(act);
+	const char *kind = app_frame(a)->view->kind;
+	const struct row *r = selected(a);
+	if (act == ACT_SAVE && a->mode == MODE_LOGS && a->logs) {
+		save_logs(a);
+		return true;
+	}
+	if (act == ACT_PULL) {
+		ops_pull(a, NULL);
+		return true;
+	}
+	if (act == ACT_LOGS) {
+		if (!ops_offered(a, act))
+			app_flash(a, NOTE_WARN, "%s has no logs here", app_frame(a)->view->title);
+		else if (r && !r->gone_ms)
+			logs(a, r);
+		return true;
+	}
+	if (act == ACT_DESCRIBE || act == ACT_DESCRIBE_JSON) {
+		app_describe(a, act == ACT_DESCRIBE_JSON);
+		return true;
+	}
+	if (!info->verb)
+		return false;
+	const struct backend_action *ba = backend_action_find(a->ep->ops, kind, info->name);
+	if (!ba)
+		return true; /* not offered here: the key does nothing, as help shows */
+	if (!endpoint_may(a->ep, ba)) {
+		app_flash(a, NOTE_WARN, "%s is read-only: %s is disabled", a->ep->name, info->name);
+		return true;
+	}
+	if (!r || r->gone_ms)
+		return true;
+	if (act == ACT_SHELL) {
+		if (!strcmp(kind, KIND_CONTAINERS) && strcmp(row_text(r, CTR_STATE), "running")) {
+			app_flash(a, NOTE_WARN, "%s is not running", row_text(r, 0));
+			return true;
+		}
+		shell(a, ba, r);
+		return true;
+	}
+	confirm_then_run(op_new(a, ba, r));
+	return true;
+}

@@ -1,0 +1,180 @@
+/* passthrough.c: terminal handover for exec (see passthrough.h). Like
+ * ssh, "Enter ~ ." cuts a session that no longer answers. */
+#include "passthrough.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+static int winch_pipe[2] = {-1, -1};
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	int saved = errno;
+	if (write(winch_pipe[1], "w", 1) < 0) {
+		/* the pipe is full: a resize is already pending */
+	}
+	errno = saved;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				struct pollfd pf = {.fd = fd, .events = POLLOUT};
+				poll(&pf, 1, 100);
+				continue;
+			}
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void send_size(struct bstream *st)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+		st->ops->resize(st, ws.ws_row, ws.ws_col);
+}
+
+/* Sends input to the stream, retrying while the connection is full. */
+static bool forward(struct session *s, struct bstream *st, const char *p, size_t n)
+{
+	int64_t deadline = mono_ms() + 10000;
+	while (n) {
+		long w = st->ops->write(st, p, n);
+		if (w < 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+		if (n && mono_ms() > deadline)
+			return false;
+		if (n) {
+			struct pollfd pf = {.fd = st->ops->fd(st), .events = POLLOUT};
+			session_turn(s, &pf, 1, 50);
+		}
+	}
+	return true;
+}
+
+/* Drains what the remote side sent; false at the end of the stream. */
+static bool drain(struct bstream *st, char *err, size_t errlen)
+{
+	char buf[16384];
+	for (;;) {
+		int stream = 1;
+		long r = st->ops->read(st, buf, sizeof(buf), &stream);
+		if (r > 0) {
+			write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, buf, (size_t)r);
+			continue;
+		}
+		if (r == 0)
+			return false;
+		if (errno == EAGAIN)
+			return true;
+		snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
+		return false;
+	}
+}
+
+int passthrough_run(struct session *s, struct bstream *st, const char *banner, char *err, size_t errlen)
+{
+	err[0] = '\0';
+	struct termios orig, raw;
+	bool tty = tcgetattr(STDIN_FILENO, &orig) == 0;
+	/* a clean screen, cursor home: the remote program draws from there */
+	write_all(STDOUT_FILENO, "\033[H\033[2J", 7);
+	if (banner) {
+		write_all(STDOUT_FILENO, banner, strlen(banner));
+		write_all(STDOUT_FILENO, "\r\n", 2);
+	}
+	if (tty) {
+		raw = orig;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	if (pipe(winch_pipe) == 0) {
+		fcntl(winch_pipe[0], F_SETFL, O_NONBLOCK);
+		fcntl(winch_pipe[1], F_SETFL, O_NONBLOCK);
+	}
+	struct sigaction sa = {0}, old;
+	sa.sa_handler = on_winch;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, &old);
+	send_size(st);
+	int state = 1; /* 1: at the start of a line, 2: after Enter ~ */
+	bool open = true;
+	while (open) {
+		struct pollfd fds[3] = {
+			{.fd = STDIN_FILENO, .events = POLLIN},
+			{.fd = st->ops->fd(st), .events = POLLIN},
+			{.fd = winch_pipe[0], .events = POLLIN},
+		};
+		session_turn(s, fds, winch_pipe[0] >= 0 ? 3 : 2, 200);
+		if (fds[2].revents & POLLIN) {
+			char junk[64];
+			while (read(winch_pipe[0], junk, sizeof(junk)) > 0)
+				;
+			send_size(st);
+		}
+		/* TLS may hold decrypted bytes the socket no longer signals: always try */
+		open = drain(st, err, errlen);
+		if (open && (fds[0].revents & (POLLIN | POLLHUP))) {
+			char in[4096], outb[4100];
+			ssize_t n = read(STDIN_FILENO, in, sizeof(in));
+			if (n <= 0) {
+				open = false;
+				break;
+			}
+			size_t o = 0;
+			for (ssize_t i = 0; i < n; i++) {
+				char c = in[i];
+				if (state == 2 && c == '.') {
+					open = false;
+					snprintf(err, errlen, "you disconnected (Enter ~ .)");
+					break;
+				}
+				if (state == 2 && c != '~')
+					outb[o++] = '~';
+				if (state == 1 && c == '~') {
+					state = 2;
+					continue;
+				}
+				outb[o++] = c;
+				state = c == '\r' || c == '\n' ? 1 : 0;
+			}
+			if (o && open && !forward(s, st, outb, o)) {
+				snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
+				open = false;
+			}
+		}
+	}
+	/* the exit status arrives just after the stream ends */
+	int64_t deadline = mono_ms() + 3000;
+	while (!st->ops->finished(st) && mono_ms() < deadline)
+		session_turn(s, NULL, 0, 50);
+	sigaction(SIGWINCH, &old, NULL);
+	if (winch_pipe[0] >= 0) {
+		close(winch_pipe[0]);
+		close(winch_pipe[1]);
+		winch_pipe[0] = winch_pipe[1] = -1;
+	}
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &orig);
+	log_msg("passthrough ended: exit %d%s%s", st->exit_code, err[0] ? ", " : "", err);
+	return st->exit_code;
+}

@@ -41,6 +41,9 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 cleanup() { CLEANUPS+=("$1"); }
+# every test has its own audit log and configuration directory
+export XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config"
+mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 
 PASSED=0
 FAILED=0
@@ -102,6 +105,7 @@ tui_start() {
 	cleanup "tmux -L '$TMUX_SOCK' kill-server"
 	tmx -f /dev/null new-session -d -x "$cols" -y "$rows" -e "DOCKER_HOST=${DOCKER_HOST:-}" \
 		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" -e "TERM=xterm-256color" \
+		-e "XDG_STATE_HOME=$XDG_STATE_HOME" -e "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
 		"$cmd; echo BINNACLE-EXITED-\$?; sleep 30"
 }
 screen() { tmx capture-pane -p; }
@@ -110,3 +114,12 @@ screen_lacks() { ! screen | grep -q -- "$1"; }
 keys() { tmx send-keys "$@"; }
 # screen_line PATTERN: the first screen line matching PATTERN
 screen_line() { screen | grep -m1 -- "$1"; }
+
+# tui_select NAME: filters the table to exactly NAME so actions hit it.
+tui_select() {
+	keys Escape
+	keys '/' "^$1\$" Enter
+	wait_until 10 screen_has "/\\^$1\\$  1/1"
+}
+# audit_has PATTERN: the audit log of this test run has a matching line.
+audit_has() { grep -q -- "$1" "$XDG_STATE_HOME/binnacle/audit.log" 2>/dev/null; }

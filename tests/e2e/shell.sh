@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# shell.sh: end to end in a real terminal: open a shell in a container with
+# `s`, run echo with a marker and read it on screen, check the TTY and its
+# size, exit, and find the dashboard back exactly where it was.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+start_podman demo
+
+tui_start 100 30
+check "the dashboard starts" wait_until 15 screen_has "worker"
+tui_select worker
+keys s
+check "the shell opens inside binnacle's terminal" wait_until 15 screen_has "shell in worker on docker"
+check "with a prompt from the container" wait_until 10 screen_has "^/ #"
+keys 'echo MARK-$((6*7))' Enter
+check "the command's output comes back" wait_until 10 screen_has "^MARK-42"
+keys 'tty; stty size' Enter
+check "it runs on a real TTY" wait_until 10 screen_has "^/dev/pts/"
+check "sized like the terminal" wait_until 10 screen_has "^30 100"
+keys 'sleep 30' Enter
+sleep 0.5
+keys C-c
+check "Ctrl-C reaches the container's process" wait_until 10 bash -c "[ \"\$(tmux -L '$TMUX_SOCK' capture-pane -p | grep . | tail -1)\" = '/ #' ]"
+keys 'exit 3' Enter
+check "the dashboard comes back" wait_until 15 screen_has "NAME"
+check "on the same view and filter" screen_has "/\\^worker\\$  1/1"
+check "and reports the exit status" wait_until 5 screen_has "shell in worker: exit status 3"
+check "the shell is in the audit log" audit_has $'action=shell\tresult=exit status 3'
+finish

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# podman-pull.sh: pulling from a real registry (CNCF distribution) through
+# the engine: the progress panel shows the layers, the image appears in the
+# images view, and a failure reported inside the pull stream is shown as the
+# error it is.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+require_cmd docker-registry skopeo
+start_podman start
+REG_DIR="$T/registry"
+mkdir -p "$REG_DIR"
+cleanup "bash '$LAB/registry-lab.sh' stop '$REG_DIR'"
+out=$(bash "$LAB/registry-lab.sh" start "$REG_DIR") || skip_or_fail "the registry lab did not start"
+export "${out?}"
+bash "$LAB/registry-lab.sh" push "$REG_DIR" "$PODMAN_DIR" team/tool:1.0 || { echo "push failed"; exit 1; }
+
+tui_start 120 30
+wait_until 15 screen_has "Containers"
+keys ':' 'img' Enter
+wait_until 5 screen_has "REPOSITORY:TAG"
+check "the image is not there yet" screen_lacks "team/tool"
+keys ':' "pull $REGISTRY/team/tool:1.0" Enter
+check "the pull panel opens" wait_until 5 screen_has "Pulling $REGISTRY/team/tool:1.0"
+check "with its layers and their progress" wait_until 20 bash -c "tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^ [0-9a-f]{12} '"
+check "and finishes" wait_until 30 screen_has "Done"
+keys Escape
+check "the image appears in the images view" wait_until 10 screen_has "$REGISTRY/team/tool:1.0"
+check "the pull is audited" audit_has $'action=pull\tresult=ok'
+
+keys p
+check "p asks for a reference" wait_until 5 screen_has "Image reference to pull"
+keys "$REGISTRY/team/missing:9.9" Enter
+check "an error inside the pull stream is shown as the error" wait_until 30 screen_has "pull $REGISTRY/team/missing:9.9 failed:"
+check "and it is audited as a failure" audit_has $'action=pull\tresult=[^o]'
+finish

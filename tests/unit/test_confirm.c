@@ -1,0 +1,155 @@
+/* test_confirm.c: when binnacle asks before an action runs, as a user would
+ * notice it: read-only actions never ask; restart/stop/start run at once but
+ * ask yes/no on a production endpoint; remove/kill ask yes/no, and on
+ * production need the resource's exact name typed. Then which answers
+ * confirm: y/yes in any case for yes/no, the exact name for type-name. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "backend.h"
+#include "confirm.h"
+
+static const struct backend_action act_inspect = {.name = "inspect", .kind = "containers", .flags = 0};
+static const struct backend_action act_logs = {.name = "logs", .kind = "containers", .flags = ACTION_NO_TARGET};
+static const struct backend_action act_restart = {.name = "restart", .kind = "containers", .flags = ACTION_MUTATES};
+static const struct backend_action act_stop = {.name = "stop", .kind = "containers", .flags = ACTION_MUTATES};
+static const struct backend_action act_start = {.name = "start", .kind = "containers", .flags = ACTION_MUTATES};
+static const struct backend_action act_remove = {
+	.name = "remove", .kind = "containers", .flags = ACTION_MUTATES | ACTION_CONFIRM};
+static const struct backend_action act_kill = {
+	.name = "kill", .kind = "containers", .flags = ACTION_MUTATES | ACTION_CONFIRM};
+
+static void test_non_mutating_never_asks(void **state)
+{
+	(void)state;
+	assert_int_equal(confirm_required(&act_inspect, false), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_inspect, true), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_logs, false), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_logs, true), CONFIRM_NONE);
+	/* a CONFIRM flag without MUTATES still changes nothing: no question */
+	const struct backend_action odd = {.name = "odd", .kind = "containers", .flags = ACTION_CONFIRM};
+	assert_int_equal(confirm_required(&odd, false), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&odd, true), CONFIRM_NONE);
+}
+
+static void test_mutating_runs_at_once_normally(void **state)
+{
+	(void)state;
+	assert_int_equal(confirm_required(&act_restart, false), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_stop, false), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_start, false), CONFIRM_NONE);
+}
+
+static void test_mutating_asks_yes_no_on_production(void **state)
+{
+	(void)state;
+	assert_int_equal(confirm_required(&act_restart, true), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_stop, true), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_start, true), CONFIRM_YES_NO);
+}
+
+static void test_destructive_asks_yes_no_normally(void **state)
+{
+	(void)state;
+	assert_int_equal(confirm_required(&act_remove, false), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_kill, false), CONFIRM_YES_NO);
+}
+
+static void test_destructive_needs_name_on_production(void **state)
+{
+	(void)state;
+	assert_int_equal(confirm_required(&act_remove, true), CONFIRM_TYPE_NAME);
+	assert_int_equal(confirm_required(&act_kill, true), CONFIRM_TYPE_NAME);
+}
+
+static void test_none_accepts_anything(void **state)
+{
+	(void)state;
+	assert_true(confirm_accepts(CONFIRM_NONE, NULL, NULL));
+	assert_true(confirm_accepts(CONFIRM_NONE, "", "web"));
+}
+
+static void test_yes_no_accepts(void **state)
+{
+	(void)state;
+	static const char *const yes[] = {"y", "Y", "yes", "YES", "Yes"};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
+		assert_true(confirm_accepts(CONFIRM_YES_NO, yes[i], "web"));
+	/* the name is irrelevant to a yes/no question */
+	assert_true(confirm_accepts(CONFIRM_YES_NO, "y", NULL));
+}
+
+static void test_yes_no_rejects(void **state)
+{
+	(void)state;
+	static const char *const no[] = {"", "n", "N", "no", "NO", "yess", " y", "y ", "ye", "web", "yes\n"};
+	for (size_t i = 0; i < sizeof(no) / sizeof(*no); i++)
+		assert_false(confirm_accepts(CONFIRM_YES_NO, no[i], "web"));
+	assert_false(confirm_accepts(CONFIRM_YES_NO, NULL, "web"));
+	assert_false(confirm_accepts(CONFIRM_YES_NO, NULL, NULL));
+}
+
+static void test_type_name_exact_only(void **state)
+{
+	(void)state;
+	assert_true(confirm_accepts(CONFIRM_TYPE_NAME, "web", "web"));
+	assert_true(confirm_accepts(CONFIRM_TYPE_NAME, "my-app_1", "my-app_1"));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "Web", "web"));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "web", "Web"));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "web ", "web"));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, " web", "web"));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "we", "web"));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "", "web"));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, NULL, "web"));
+	/* yes is not the name */
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "y", "web"));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "yes", "web"));
+}
+
+static void test_type_name_empty_expected_never_confirms(void **state)
+{
+	(void)state;
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "", ""));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "web", ""));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "", NULL));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, "web", NULL));
+	assert_false(confirm_accepts(CONFIRM_TYPE_NAME, NULL, NULL));
+}
+
+/* The whole flow as the UI drives it: ask what is required, then check the
+ * typed answer against the resource's name. */
+static void test_flow(void **state)
+{
+	(void)state;
+	enum confirm_kind k = confirm_required(&act_remove, true);
+	assert_false(confirm_accepts(k, "y", "web"));
+	assert_true(confirm_accepts(k, "web", "web"));
+	k = confirm_required(&act_remove, false);
+	assert_true(confirm_accepts(k, "y", "web"));
+	assert_false(confirm_accepts(k, "", "web"));
+	k = confirm_required(&act_restart, false);
+	assert_true(confirm_accepts(k, NULL, "web"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_non_mutating_never_asks),
+		cmocka_unit_test(test_mutating_runs_at_once_normally),
+		cmocka_unit_test(test_mutating_asks_yes_no_on_production),
+		cmocka_unit_test(test_destructive_asks_yes_no_normally),
+		cmocka_unit_test(test_destructive_needs_name_on_production),
+		cmocka_unit_test(test_none_accepts_anything),
+		cmocka_unit_test(test_yes_no_accepts),
+		cmocka_unit_test(test_yes_no_rejects),
+		cmocka_unit_test(test_type_name_exact_only),
+		cmocka_unit_test(test_type_name_empty_expected_never_confirms),
+		cmocka_unit_test(test_flow),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -95,13 +95,17 @@ lab_podman() { bash "$LAB/podman-lab.sh" podman "$PODMAN_DIR" "$@"; }
 TMUX_SOCK="binnacle-test-$$"
 tmx() { tmux -L "$TMUX_SOCK" "$@"; }
 
-# tui_start COLS ROWS ARGS...: runs binnacle in a detached tmux session.
+# tui_start COLS ROWS ARGS...: runs binnacle in a detached tmux session,
+# each on a tmux server of its own so a previous one shutting down cannot race.
+TUI_COUNT=0
 tui_start() {
 	require_cmd tmux
 	local cols=$1 rows=$2
 	shift 2
 	local cmd
 	cmd=$(printf '%q ' "$BINNACLE" "$@")
+	TUI_COUNT=$((TUI_COUNT + 1))
+	TMUX_SOCK="binnacle-test-$$-$TUI_COUNT"
 	cleanup "tmux -L '$TMUX_SOCK' kill-server"
 	tmx -f /dev/null new-session -d -x "$cols" -y "$rows" -e "DOCKER_HOST=${DOCKER_HOST:-}" \
 		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" -e "TERM=xterm-256color" \

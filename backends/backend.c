@@ -2,6 +2,7 @@
  * shared by all of them. */
 #include "backend.h"
 #include "docker/docker.h"
+#include "kube/kube.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 static const struct backend_ops *const table[] = {
+	&kube_backend,
 	&docker_backend,
 	NULL,
 };
@@ -26,6 +28,8 @@ const struct backend_ops *backend_find(const char *name)
 	/* Podman speaks the Docker API: let users say what they run */
 	if (!strcmp(name, "podman"))
 		return &docker_backend;
+	if (!strcmp(name, "kube") || !strcmp(name, "k8s") || !strcmp(name, "eks"))
+		return &kube_backend;
 	return NULL;
 }
 
@@ -127,6 +131,7 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 	ep->store = store_new();
 	ep->readonly = cfg->readonly;
 	ep->production = cfg->production;
+	ep->on_demand = cfg->on_demand;
 	ep->refresh_ms = 2000;
 	if (ops->open(ep, cfg, err, errlen) < 0) {
 		store_free(ep->store);

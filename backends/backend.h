@@ -35,6 +35,7 @@ struct endpoint_config {
 	char *name;
 	char *backend;
 	bool readonly, production;
+	bool on_demand; /* discovered but not current (other kube contexts): used when chosen */
 	char *file; /* the config file it came from, NULL when discovered */
 	int line;
 	struct endpoint_option *opts;
@@ -62,7 +63,9 @@ struct endpoint {
 	enum endpoint_state state;
 	char error[ERRLEN]; /* last connection error, "" when healthy */
 	bool readonly, production;
+	bool on_demand;     /* see endpoint_config */
 	int64_t refresh_ms; /* how often per-row extras (stats) refresh */
+	unsigned extras_pending; /* requests for per-row figures (stats, metrics) in flight */
 	void *priv;         /* the backend's own state */
 	/* set by the application; the backend calls it for messages worth a flash */
 	void (*notify)(struct endpoint *ep, enum note_level level, const char *text);
@@ -154,6 +157,7 @@ struct backend_ops {
 	const char *name;        /* "docker": the `type:` in the config */
 	const char *description;
 	const char *const *kinds; /* NULL-terminated kinds it serves */
+	const char *default_kind; /* the view an endpoint of it opens on */
 	const struct option_def *options; /* NULL-terminated by key */
 
 	/* Fills cfgs with endpoints found on this machine without configuration;
@@ -185,6 +189,9 @@ struct backend_ops {
 	void (*logs_stop)(struct endpoint *ep, void *handle);
 	/* Pulls an image reference with progress. Optional. */
 	void (*pull)(struct endpoint *ep, const char *ref, const struct pull_sink *sink);
+	/* Namespaces (Kubernetes): the one listed, NULL = all; switching relists. Optional. */
+	const char *(*get_namespace)(struct endpoint *ep);
+	int (*set_namespace)(struct endpoint *ep, const char *ns, char *err, size_t errlen);
 };
 
 /* The backend's action named verb for kind, or NULL. */

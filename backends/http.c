@@ -12,7 +12,7 @@
 
 struct http_req {
 	CURL *easy;
-	struct curl_slist *headers;
+	struct curl_slist *headers, *connect_to;
 	char *method, *url, *display;
 	char *body;
 	struct buf resp, resp_headers;
@@ -26,6 +26,17 @@ struct http_req {
 	struct http_req *next; /* list of started requests, for cleanup */
 };
 
+struct http_fdwatch {
+	int fd;
+	short events, revents;
+	http_fd_fn fn;
+	void *arg;
+	bool dead;
+	struct http_fdwatch *next;
+};
+
+static struct http_fdwatch *watches;
+
 static CURLM *multi;
 static struct http_req *started;
 static uint64_t count_total, count_mutating;
@@ -37,6 +48,12 @@ void http_target_cleanup(struct http_target *t)
 	free(t->ca_file);
 	free(t->cert_file);
 	free(t->key_file);
+	free(t->ca_pem);
+	free(t->cert_pem);
+	free(t->key_pem);
+	free(t->proxy);
+	free(t->auth_header);
+	free(t->connect_to);
 	free(t->display);
 	memset(t, 0, sizeof(*t));
 }
@@ -58,6 +75,7 @@ static void req_free(struct http_req *r)
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
+	curl_slist_free_all(r->connect_to);
 	free(r->method);
 	free(r->url);
 	free(r->display);
@@ -83,6 +101,11 @@ void http_cleanup(void)
 		started = r->next;
 		curl_multi_remove_handle(multi, r->easy);
 		req_free(r);
+	}
+	while (watches) {
+		struct http_fdwatch *w = watches;
+		watches = w->next;
+		free(w);
 	}
 	if (multi)
 		curl_multi_cleanup(multi);
@@ -158,6 +181,28 @@ struct http_req *http_req_new(const struct http_target *t, const char *method, c
 		curl_easy_setopt(e, CURLOPT_SSLCERT, t->cert_file);
 	if (t->key_file)
 		curl_easy_setopt(e, CURLOPT_SSLKEY, t->key_file);
+	if (t->ca_pem) {
+		struct curl_blob blob = {t->ca_pem, strlen(t->ca_pem), CURL_BLOB_COPY};
+		curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+	}
+	if (t->cert_pem) {
+		struct curl_blob blob = {t->cert_pem, strlen(t->cert_pem), CURL_BLOB_COPY};
+		curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &blob);
+		curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
+	}
+	if (t->key_pem) {
+		struct curl_blob blob = {t->key_pem, strlen(t->key_pem), CURL_BLOB_COPY};
+		curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &blob);
+		curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+	if (t->proxy)
+		curl_easy_setopt(e, CURLOPT_PROXY, t->proxy);
+	if (t->connect_to) {
+		r->connect_to = curl_slist_append(NULL, t->connect_to);
+		curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to);
+	}
+	if (t->auth_header)
+		http_req_header(r, t->auth_header);
 	if (t->insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -273,22 +318,74 @@ const char *http_result_header(const struct http_result *res, const char *name)
 	return NULL;
 }
 
+struct http_fdwatch *http_watch_fd(int fd, short events, http_fd_fn fn, void *arg)
+{
+	struct http_fdwatch *w = xcalloc(1, sizeof(*w));
+	w->fd = fd;
+	w->events = events;
+	w->fn = fn;
+	w->arg = arg;
+	w->next = watches;
+	watches = w;
+	return w;
+}
+
+void http_unwatch_fd(struct http_fdwatch *w)
+{
+	if (w)
+		w->dead = true; /* freed by the loop: a callback may unwatch itself */
+}
+
+static void run_watches(void)
+{
+	for (struct http_fdwatch *w = watches; w; w = w->next)
+		if (!w->dead && w->revents) {
+			short r = w->revents;
+			w->revents = 0;
+			w->fn(w->arg, w->fd, r);
+		}
+	for (struct http_fdwatch **p = &watches; *p;) {
+		if ((*p)->dead) {
+			struct http_fdwatch *d = *p;
+			*p = d->next;
+			free(d);
+		} else {
+			p = &(*p)->next;
+		}
+	}
+}
+
 void http_wait(struct pollfd *extra, unsigned nextra, int timeout_ms)
 {
-	struct curl_waitfd wfd[16];
+	struct curl_waitfd wfd[32];
 	if (nextra > 16)
 		nextra = 16;
+	unsigned nw = 0;
+	struct http_fdwatch *wl[16];
+	for (struct http_fdwatch *w = watches; w && nw < 16; w = w->next)
+		if (!w->dead)
+			wl[nw++] = w;
 	for (unsigned i = 0; i < nextra; i++) {
 		wfd[i].fd = extra[i].fd;
 		wfd[i].events = (short)((extra[i].events & POLLIN ? CURL_WAIT_POLLIN : 0) |
 					(extra[i].events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
 		wfd[i].revents = 0;
 	}
+	for (unsigned i = 0; i < nw; i++) {
+		wfd[nextra + i].fd = wl[i]->fd;
+		wfd[nextra + i].events = (short)((wl[i]->events & POLLIN ? CURL_WAIT_POLLIN : 0) |
+						 (wl[i]->events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
+		wfd[nextra + i].revents = 0;
+	}
 	int n = 0;
-	curl_multi_poll(multi, wfd, nextra, timeout_ms, &n);
+	curl_multi_poll(multi, wfd, nextra + nw, timeout_ms, &n);
 	for (unsigned i = 0; i < nextra; i++)
 		extra[i].revents = (short)((wfd[i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
 					   (wfd[i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
+	for (unsigned i = 0; i < nw; i++)
+		wl[i]->revents = (short)((wfd[nextra + i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
+					 (wfd[nextra + i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
+	run_watches();
 }
 
 static void transport_error(struct http_req *r, CURLcode code, char *out, size_t outlen)

@@ -15,6 +15,10 @@ struct http_target {
 	char *base_url;    /* "http://localhost" for unix sockets, "https://h:2376" */
 	char *unix_socket; /* path, or NULL */
 	char *ca_file, *cert_file, *key_file;
+	char *ca_pem, *cert_pem, *key_pem; /* the same as PEM text in memory (kubeconfig *-data) */
+	char *proxy;       /* proxy URL, NULL = none (curl's environment rules otherwise) */
+	char *auth_header; /* "Authorization: ..." sent with every request, NULL = none */
+	char *connect_to;  /* "name:port:host:port": reach base_url's name at another host (tls-server-name) */
 	bool insecure;     /* skip server certificate verification */
 	char *display;     /* how errors name the endpoint: "unix:///run/docker.sock" */
 };
@@ -73,6 +77,12 @@ long http_raw_recv(struct http_raw *r, void *buf, size_t len, char *err, size_t 
 /* Half-closes the sending side (end of stdin); only on plain sockets. */
 void http_raw_shutdown_write(struct http_raw *r);
 void http_raw_close(struct http_raw *r);
+
+/* A descriptor watched by the loop next to the network (a credential
+ * plugin's output pipe); fn runs when it is ready. */
+typedef void (*http_fd_fn)(void *arg, int fd, short revents);
+struct http_fdwatch *http_watch_fd(int fd, short events, http_fd_fn fn, void *arg);
+void http_unwatch_fd(struct http_fdwatch *w); /* NULL is fine */
 
 /* Waits for network activity, the extra descriptors, or the timeout. */
 void http_wait(struct pollfd *extra, unsigned nextra, int timeout_ms);

@@ -295,3 +295,26 @@ const char *row_text(const struct row *r, int idx)
 		return "";
 	return r->cells[idx].text;
 }
+
+bool labels_match(const char *selector, const char *labels)
+{
+	if (!selector || !*selector)
+		return false;
+	const char *p = selector;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		bool found = false;
+		for (const char *l = labels; l && *l;) {
+			size_t m = strcspn(l, ",");
+			if (m == n && !strncmp(l, p, n)) {
+				found = true;
+				break;
+			}
+			l += m + (l[m] == ',');
+		}
+		if (!found)
+			return false;
+		p += n + (p[n] == ',');
+	}
+	return true;
+}

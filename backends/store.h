@@ -81,4 +81,9 @@ void row_set_num(struct store *s, struct rtable *t, struct row *r, int idx, enum
 void row_clear(struct store *s, struct rtable *t, struct row *r, int idx);
 const char *row_text(const struct row *r, int idx); /* "" when unset */
 
+/* A label selector "k=v,k2=v2" matches labels "a=b,k=v,k2=v2" (as the store
+ * keeps them) when every pair of the selector is among the labels; an empty
+ * selector matches nothing, as for a Service without one. */
+bool labels_match(const char *selector, const char *labels);
+
 #endif

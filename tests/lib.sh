@@ -43,6 +43,8 @@ trap 'exit 130' INT TERM
 cleanup() { CLEANUPS+=("$1"); }
 # every test has its own audit log and configuration directory
 export XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config"
+# no test reads the user's own clusters or engines unless it says so
+export KUBECONFIG="$T/no-kubeconfig"
 mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 
 PASSED=0
@@ -110,14 +112,15 @@ tui_start() {
 	tmx -f /dev/null new-session -d -x "$cols" -y "$rows" -e "DOCKER_HOST=${DOCKER_HOST:-}" \
 		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" -e "TERM=xterm-256color" \
 		-e "XDG_STATE_HOME=$XDG_STATE_HOME" -e "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
+		-e "KUBECONFIG=$KUBECONFIG" \
 		"$cmd; echo BINNACLE-EXITED-\$?; sleep 30"
 }
 screen() { tmx capture-pane -p; }
-screen_has() { screen | grep -q -- "$1"; }
-screen_lacks() { ! screen | grep -q -- "$1"; }
+screen_has() { screen | grep -Eq -- "$1"; }
+screen_lacks() { ! screen | grep -Eq -- "$1"; }
 keys() { tmx send-keys "$@"; }
 # screen_line PATTERN: the first screen line matching PATTERN
-screen_line() { screen | grep -m1 -- "$1"; }
+screen_line() { screen | grep -E -m1 -- "$1"; }
 
 # tui_select NAME: filters the table to exactly NAME so actions hit it.
 tui_select() {
@@ -127,3 +130,21 @@ tui_select() {
 }
 # audit_has PATTERN: the audit log of this test run has a matching line.
 audit_has() { grep -q -- "$1" "$XDG_STATE_HOME/binnacle/audit.log" 2>/dev/null; }
+
+# start_kubelab [kubelab.py options]: the lab API server; sets KUBECONFIG and KUBE_DIR.
+start_kubelab() {
+	require_cmd python3 openssl
+	KUBE_DIR="$T/kube"
+	mkdir -p "$KUBE_DIR"
+	cleanup "sh '$LAB/kube/kubelab.sh' stop '$KUBE_DIR'"
+	local out
+	out=$(sh "$LAB/kube/kubelab.sh" start "$KUBE_DIR" "$@") || {
+		echo "FAIL: the lab API server did not start" >&2
+		tail -20 "$KUBE_DIR/kubelab.err" >&2 2>/dev/null
+		exit 1
+	}
+	export "${out?}"
+	export KUBE_DIR
+}
+# kc ARGS: the real kubectl against the lab (the checks' independent witness).
+kc() { kubectl --request-timeout=20s "$@"; }

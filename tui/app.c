@@ -105,6 +105,9 @@ void app_set_endpoint(struct app *a, struct endpoint *ep)
 		a->ep->ops->visible(a->ep, app_frame(a)->view->kind, NULL, 0);
 	a->ep = ep;
 	const struct view *v = app_frame(a)->view;
+	/* a Kubernetes context has no images; a Docker host no deployments */
+	if (!backend_serves(ep->ops, v->kind) && ep->ops->default_kind)
+		v = view_find_kind(ep->ops->default_kind);
 	app_switch_view(a, v);
 	app_flash(a, NOTE_INFO, "endpoint %s (%s)", ep->name, ep->address);
 }
@@ -140,6 +143,9 @@ static void rebuild(struct app *a)
 	struct model_params p = {
 		.scope_cell = f->scoped ? f->scope.cell : -1,
 		.scope_value = f->scope.value,
+		.scope_selector = f->scoped && f->scope.selector,
+		.scope_ns_cell = f->scoped && f->scope.in_ns ? f->scope.ns_cell : -1,
+		.scope_ns = f->scope.ns,
 		.filter = &f->filter,
 		.sort_col = f->sort_col,
 		.sort_desc = f->sort_desc,
@@ -269,6 +275,18 @@ static void drill(struct app *a)
 		app_describe(a, false);
 		return;
 	}
+	if (d.switch_ns && a->ep->ops->set_namespace) {
+		char err[ERRLEN];
+		if (a->ep->ops->set_namespace(a->ep, d.value, err, sizeof(err)) < 0) {
+			app_flash(a, NOTE_WARN, "%s", err);
+			return;
+		}
+		const struct view *pods = view_find_kind(d.kind);
+		if (pods)
+			app_switch_view(a, pods);
+		app_flash(a, NOTE_INFO, "namespace %s", d.value);
+		return;
+	}
 	const struct view *v = view_find_kind(d.kind);
 	if (v)
 		app_push_view(a, v, d.cell >= 0 ? &d : NULL);
@@ -367,9 +385,15 @@ static void table_key(struct app *a, int key)
 			app_flash(a, NOTE_INFO, "only one endpoint is configured");
 		}
 		break;
-	default:
-		ops_key(a, keymap_lookup(key));
+	default: {
+		/* verbs can share a key: the first one this view offers runs */
+		enum action acts[8];
+		size_t n = keymap_lookup_all(key, acts, 8);
+		for (size_t i = 0; i < n; i++)
+			if (ops_key(a, acts[i]))
+				break;
 		break;
+	}
 	}
 }
 
@@ -605,12 +629,15 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	screen_start(&a->theme);
 	nodelay(stdscr, TRUE);
 	make_windows(a);
-	const struct view *v = view_find_alias(start_view ? start_view : "containers");
+	const struct view *v = start_view ? view_find_alias(start_view) : NULL;
+	if (!v)
+		v = view_find_kind(a->ep->ops->default_kind ? a->ep->ops->default_kind : "containers");
 	app_push_view(a, v ? v : views_all()[0], NULL);
-	/* every endpoint keeps its containers live, so switching is instant */
+	/* Docker endpoints keep their containers live, so switching is instant;
+	 * Kubernetes contexts connect when first shown (there may be dozens) */
 	for (size_t i = 0; i < s->neps; i++)
-		if (backend_serves(s->eps[i]->ops, app_frame(a)->view->kind))
-			s->eps[i]->ops->watch(s->eps[i], app_frame(a)->view->kind);
+		if (s->eps[i] != a->ep && s->eps[i]->ops->default_kind && !strcmp(s->eps[i]->ops->default_kind, "containers"))
+			s->eps[i]->ops->watch(s->eps[i], "containers");
 	if (first_error && *first_error)
 		app_flash(a, NOTE_ERROR, "%s", first_error);
 	int64_t last_second = -1;

@@ -78,6 +78,31 @@ static void cmd_endpoint(struct app *a, const char *arg)
 		app_set_endpoint(a, ep);
 }
 
+static void cmd_namespace(struct app *a, const char *arg)
+{
+	char err[ERRLEN];
+	if (!a->ep->ops->set_namespace) {
+		app_flash(a, NOTE_WARN, "%s has no namespaces", a->ep->name);
+		return;
+	}
+	if (!*arg) {
+		/* like k9s: the namespaces, where Enter switches to one */
+		const struct view *v = view_find_kind("namespaces");
+		const char *ns = a->ep->ops->get_namespace(a->ep);
+		if (v)
+			app_switch_view(a, v);
+		app_flash(a, NOTE_INFO, "namespace now: %s. Enter switches to the selected one; \":ns all\" shows every one",
+			  ns ? ns : "all");
+		return;
+	}
+	if (a->ep->ops->set_namespace(a->ep, arg, err, sizeof(err)) < 0) {
+		app_flash(a, NOTE_WARN, "%s", err);
+		return;
+	}
+	app_invalidate(a);
+	app_flash(a, NOTE_INFO, "namespace %s", strcmp(arg, "all") && strcmp(arg, "-A") ? arg : "all");
+}
+
 static void cmd_pull(struct app *a, const char *arg)
 {
 	ops_pull(a, arg);
@@ -87,6 +112,7 @@ static const char *const quit_aliases[] = {"q", "q!", "exit", NULL};
 static const char *const help_aliases[] = {"h", NULL};
 static const char *const endpoint_aliases[] = {"ep", "ctx", "context", NULL};
 static const char *const none[] = {NULL};
+static const char *const ns_aliases[] = {"ns", NULL};
 
 static const struct command commands[] = {
 	{"quit", quit_aliases, "", "quit binnacle", cmd_quit},
@@ -95,6 +121,7 @@ static const struct command commands[] = {
 	{"endpoint", endpoint_aliases, "[NAME]", "switch endpoint (no name: list them)", cmd_endpoint},
 	{"wide", none, "", "show or hide the wide columns", cmd_wide},
 	{"pull", none, "[REF]", "pull an image (asks for the reference without one)", cmd_pull},
+	{"namespace-switch", ns_aliases, "[NAME|all]", "Kubernetes: switch namespace, or all of them", cmd_namespace},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -178,7 +205,12 @@ char **commands_complete(void *arg, const char *line, size_t word_start)
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "%.*s", (int)first_len, line);
 	const struct command *c = find_command(cmd);
-	if (c && c->run == cmd_endpoint) {
+	if (c && c->run == cmd_namespace) {
+		struct rtable *t = store_find_table(a->ep->store, "namespaces");
+		add(&out, &n, "all", word);
+		for (size_t i = 0; t && i < t->len; i++)
+			add(&out, &n, t->rows[i]->id, word);
+	} else if (c && c->run == cmd_endpoint) {
 		for (size_t i = 0; i < a->session->neps; i++)
 			add(&out, &n, a->session->eps[i]->name, word);
 	} else if (c && c->run == cmd_sort) {
@@ -204,7 +236,7 @@ void app_show_help(struct app *a)
 		const struct action_info *info = keymap_action_info((enum action)act);
 		char keys[64];
 		keymap_keys_for((enum action)act, keys, sizeof(keys));
-		if (!keys[0] || act == ACT_SEARCH_NEXT || act == ACT_SEARCH_PREV || act >= ACT_FOLLOW)
+		if (!keys[0] || act == ACT_SEARCH_NEXT || act == ACT_SEARCH_PREV || keymap_viewer_action((enum action)act))
 			continue;
 		/* operator verbs only where this endpoint offers them: none in read-only mode */
 		if (act >= ACT_DESCRIBE && act != ACT_NEXT_ENDPOINT && !ops_offered(a, (enum action)act))
@@ -215,8 +247,10 @@ void app_show_help(struct app *a)
 		buf_printf(&b, "\n  %s is read-only: actions that change anything are not offered.\n", a->ep->name);
 	if (ops_offered(a, ACT_LOGS)) {
 		buf_puts(&b, "\nIn the log viewer\n\n");
-		for (int act = ACT_FOLLOW; act < ACT_COUNT; act++) {
+		for (int act = 1; act < ACT_COUNT; act++) {
 			char keys[64];
+			if (!keymap_viewer_action((enum action)act))
+				continue;
 			keymap_keys_for((enum action)act, keys, sizeof(keys));
 			buf_printf(&b, "  %-18s %s\n", keys, keymap_action_info((enum action)act)->help);
 		}

@@ -8,10 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void free_choices(struct dialog *d)
+{
+	for (int i = 0; i < d->nchoices; i++)
+		free(d->choices[i]);
+	d->nchoices = 0;
+}
+
 void dialog_open(struct dialog *d, enum dialog_type type, const char *title, const char *message,
 		 const char *expected_or_initial, bool danger, dialog_done_fn done, void *ctx)
 {
 	prompt_cleanup(&d->input);
+	free_choices(d);
 	memset(d, 0, sizeof(*d));
 	d->type = type;
 	d->danger = danger;
@@ -24,6 +32,18 @@ void dialog_open(struct dialog *d, enum dialog_type type, const char *title, con
 	prompt_begin(&d->input, '>', type == DIALOG_INPUT ? expected_or_initial : "");
 }
 
+void dialog_open_pick(struct dialog *d, const char *title, const char *message, const char *choices,
+		      dialog_done_fn done, void *ctx)
+{
+	dialog_open(d, DIALOG_PICK, title, message, NULL, false, done, ctx);
+	for (const char *p = choices; p && *p && d->nchoices < DIALOG_MAX_CHOICES;) {
+		size_t n = strcspn(p, ",");
+		if (n)
+			d->choices[d->nchoices++] = xstrndup(p, n);
+		p += n + (p[n] == ',');
+	}
+}
+
 static void finish(struct dialog *d, bool accepted, const char *text)
 {
 	dialog_done_fn done = d->done;
@@ -34,6 +54,23 @@ static void finish(struct dialog *d, bool accepted, const char *text)
 
 bool dialog_key(struct dialog *d, int key)
 {
+	if (d->type == DIALOG_PICK) {
+		enum action act = keymap_lookup(key);
+		if (act == ACT_UP && d->chosen > 0)
+			d->chosen--;
+		else if (act == ACT_DOWN && d->chosen + 1 < d->nchoices)
+			d->chosen++;
+		else if ((key == '\n' || key == '\r') && d->nchoices) {
+			char *pick = xstrdup(d->choices[d->chosen]);
+			finish(d, true, pick);
+			free(pick);
+			return true;
+		} else if (key == 27 || key == 3 || act == ACT_QUIT) {
+			finish(d, false, NULL);
+			return true;
+		}
+		return false;
+	}
 	if (d->type == DIALOG_YES_NO) {
 		if (key == 'y' || key == 'Y') {
 			finish(d, true, NULL);
@@ -94,7 +131,7 @@ void dialog_draw(WINDOW *parent, const struct dialog *d)
 	char lines[8][256];
 	int n = wrap_lines(msg, w - 4, lines, 8);
 	free(msg);
-	int h = n + 4 + (d->type != DIALOG_YES_NO);
+	int h = n + 4 + (d->type != DIALOG_YES_NO) + (d->type == DIALOG_PICK ? d->nchoices : 0);
 	if (h > ph)
 		h = ph;
 	WINDOW *win = newwin(h, w, py + (ph - h) / 2, px + (pw - w) / 2);
@@ -116,7 +153,16 @@ void dialog_draw(WINDOW *parent, const struct dialog *d)
 		screen_put(win, lines[i], w - 4, ST_NORMAL);
 	}
 	int y = n + 2;
-	if (d->type == DIALOG_YES_NO) {
+	if (d->type == DIALOG_PICK) {
+		for (int i = 0; i < d->nchoices && y + i < h - 2; i++) {
+			wmove(win, y + i - 1, 4);
+			char *c = sanitize_display(d->choices[i], strlen(d->choices[i]));
+			screen_put(win, c, w - 8, i == d->chosen ? ST_SELECTED : ST_NORMAL);
+			free(c);
+		}
+		wmove(win, h - 2, 2);
+		screen_put(win, "j/k choose, Enter confirms, Esc cancels", w - 4, ST_DIM);
+	} else if (d->type == DIALOG_YES_NO) {
 		wmove(win, y < h - 1 ? y : h - 2, 2);
 		screen_put(win, "[y] yes   [n] no", w - 4, ST_HEADER_KEY);
 	} else {

@@ -10,7 +10,9 @@
 #include "prompt.h"
 #include "screen.h"
 
-enum dialog_type { DIALOG_YES_NO, DIALOG_TYPE_NAME, DIALOG_INPUT };
+enum dialog_type { DIALOG_YES_NO, DIALOG_TYPE_NAME, DIALOG_INPUT, DIALOG_PICK };
+
+#define DIALOG_MAX_CHOICES 32
 
 struct dialog;
 /* Called once when the dialog closes: accepted, and the text typed (NULL for yes/no). */
@@ -23,12 +25,17 @@ struct dialog {
 	char expected[256]; /* DIALOG_TYPE_NAME: what must be typed */
 	bool danger;        /* drawn in the theme's danger colour */
 	struct prompt input;
+	char *choices[DIALOG_MAX_CHOICES]; /* DIALOG_PICK: owned */
+	int nchoices, chosen;
 	dialog_done_fn done;
 	void *ctx;
 };
 
 void dialog_open(struct dialog *d, enum dialog_type type, const char *title, const char *message,
 		 const char *expected_or_initial, bool danger, dialog_done_fn done, void *ctx);
+/* A list to pick from (comma-separated choices); done gets the chosen text. */
+void dialog_open_pick(struct dialog *d, const char *title, const char *message, const char *choices,
+		      dialog_done_fn done, void *ctx);
 /* Handles a key; true when the dialog closed (done was called). */
 bool dialog_key(struct dialog *d, int key);
 void dialog_draw(WINDOW *parent, const struct dialog *d);

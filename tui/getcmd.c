@@ -2,7 +2,6 @@
  * endpoint that serves it, waits for the lists (and one round of per-row
  * figures such as CPU), then prints. Server text is sanitised as on screen. */
 #include "getcmd.h"
-#include "http.h"
 #include "model.h"
 #include "sanitize.h"
 
@@ -23,36 +22,46 @@ static bool all_settled(struct session *s, const struct view *v, bool *failed)
 			*failed = true;
 			continue;
 		}
+		if (ep->on_demand)
+			continue;
 		if (!t || !t->synced)
 			settled = false;
 	}
 	return settled;
 }
 
+/* Every endpoint gets its chance: one failing does not cut the others short. */
 static void wait_lists(struct session *s, const struct view *v, int64_t deadline, bool *failed)
 {
-	while (!all_settled(s, v, failed) && !*failed && mono_ms() < deadline)
+	while (!all_settled(s, v, failed) && mono_ms() < deadline)
 		session_turn(s, NULL, 0, 100);
 }
 
-/* Per-row extras (CPU, memory) arrive after the list; give them one round. */
+static bool extras_pending(struct session *s)
+{
+	for (size_t i = 0; i < s->neps; i++)
+		if (s->eps[i]->extras_pending)
+			return true;
+	return false;
+}
+
+/* Per-row figures (CPU, memory) arrive after the list: wait for one round. */
 static void wait_extras(struct session *s, const struct view *v, int64_t deadline)
 {
-	unsigned streams = 0;
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
 		struct rtable *t = store_find_table(ep->store, v->kind);
-		if (!t || !ep->ops->visible || !backend_serves(ep->ops, v->kind))
+		if (!t || !ep->ops->visible || !backend_serves(ep->ops, v->kind) || ep->on_demand)
 			continue;
 		const char **ids = xcalloc(t->len + 1, sizeof(*ids));
 		for (size_t j = 0; j < t->len; j++)
 			ids[j] = t->rows[j]->id;
 		ep->ops->visible(ep, v->kind, ids, t->len);
 		free(ids);
-		streams++; /* its long-lived event stream stays open */
 	}
+	/* the backends start their requests on their next timer: give them a moment */
 	int64_t until = mono_ms() + 200;
-	while (mono_ms() < deadline && (mono_ms() < until || http_active() > streams))
+	while (mono_ms() < deadline && (mono_ms() < until || extras_pending(s)))
 		session_turn(s, NULL, 0, 50);
 }
 
@@ -78,7 +87,10 @@ static char *cell_display(const struct row *r, const struct column *c, int64_t n
 static void print_table(struct session *s, const struct view *v, struct model *models, bool wide)
 {
 	int64_t now = wall_s();
-	bool show_ep = s->neps > 1;
+	size_t used = 0;
+	for (size_t m = 0; m < s->neps; m++)
+		used += backend_serves(s->eps[m]->ops, v->kind) && !s->eps[m]->on_demand;
+	bool show_ep = used > 1;
 	int widths[64] = {0}, epw = 8;
 	bool shown[64];
 	for (int c = 0; c < v->ncolumns; c++) {
@@ -176,7 +188,12 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 {
 	const struct view *v = view_find_alias(o->kind);
 	if (!v) {
-		fprintf(stderr, "binnacle: unknown kind \"%s\" (try containers, images or nodes)\n", o->kind);
+		struct buf known;
+		buf_init(&known);
+		for (const struct view *const *all = views_all(); *all; all++)
+			buf_printf(&known, "%s%s", known.len ? ", " : "", (*all)->kind);
+		fprintf(stderr, "binnacle: unknown kind \"%s\" (known: %s)\n", o->kind, known.data);
+		buf_cleanup(&known);
 		return 1;
 	}
 	const char *out = o->output ? o->output : "table";
@@ -186,7 +203,7 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	}
 	size_t served = 0;
 	for (size_t i = 0; i < s->neps; i++)
-		if (backend_serves(s->eps[i]->ops, v->kind)) {
+		if (backend_serves(s->eps[i]->ops, v->kind) && !s->eps[i]->on_demand) {
 			s->eps[i]->ops->watch(s->eps[i], v->kind);
 			served++;
 		}
@@ -201,7 +218,7 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
 		struct rtable *t = store_find_table(ep->store, v->kind);
-		if (!backend_serves(ep->ops, v->kind))
+		if (!backend_serves(ep->ops, v->kind) || ep->on_demand)
 			continue;
 		if (ep->error[0] || (t && t->error[0])) {
 			char *e = sanitize_display(ep->error[0] ? ep->error : t->error, strlen(ep->error[0] ? ep->error : t->error));
@@ -219,7 +236,7 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	struct filter f;
 	filter_init(&f, o->filter);
 	struct model *models = xcalloc(s->neps, sizeof(*models));
-	struct model_params p = {.scope_cell = -1, .filter = &f, .sort_col = v->sort_col, .sort_desc = v->sort_desc};
+	struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .filter = &f, .sort_col = v->sort_col, .sort_desc = v->sort_desc};
 	for (size_t i = 0; i < s->neps; i++) {
 		model_init(&models[i], v);
 		model_build(&models[i], store_find_table(s->eps[i]->store, v->kind), &p);

@@ -46,6 +46,12 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_TIMESTAMPS] = {"timestamps", "show or hide timestamps (log viewer)", false},
 	[ACT_WRAP] = {"wrap", "wrap long lines (text and log viewer)", false},
 	[ACT_SAVE] = {"save", "save the lines to a file (log viewer)", false},
+	[ACT_SCALE] = {"scale", "scale: set the number of replicas", false, true},
+	[ACT_CORDON] = {"cordon", "cordon the node (no new pods)", false, true},
+	[ACT_UNCORDON] = {"uncordon", "uncordon the node", false, true},
+	[ACT_DRAIN] = {"drain", "drain the node through evictions (asks first)", false, true},
+	[ACT_EVENTS] = {"events", "the events of the selected object", false},
+	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
 };
 
 #define MAXB 128
@@ -55,6 +61,11 @@ struct binding {
 };
 static struct binding binds[MAXB];
 static size_t nbinds;
+
+bool keymap_viewer_action(enum action a)
+{
+	return a == ACT_FOLLOW || a == ACT_TIMESTAMPS || a == ACT_WRAP || a == ACT_SAVE || a == ACT_PREVIOUS;
+}
 
 const struct action_info *keymap_action_info(enum action a)
 {
@@ -119,13 +130,21 @@ void keymap_name(int key, char *out, size_t outlen)
 	}
 }
 
+/* A key can carry several operator verbs ('s': shell for pods, scale for
+ * deployments); the view's kind decides which one applies. Other actions
+ * own their key alone. */
 static void bind(int key, enum action a)
 {
-	for (size_t i = 0; i < nbinds; i++)
-		if (binds[i].key == key) {
+	for (size_t i = 0; i < nbinds; i++) {
+		if (binds[i].key != key)
+			continue;
+		if (binds[i].act == a)
+			return;
+		if (!infos[binds[i].act].verb || !infos[a].verb) {
 			binds[i].act = a;
 			return;
 		}
+	}
 	if (nbinds < MAXB)
 		binds[nbinds++] = (struct binding){key, a};
 }
@@ -175,6 +194,12 @@ void keymap_init_defaults(void)
 	bind('t', ACT_TIMESTAMPS);
 	bind('W', ACT_WRAP);
 	bind('S', ACT_SAVE);
+	bind('s', ACT_SCALE);
+	bind('c', ACT_CORDON);
+	bind('u', ACT_UNCORDON);
+	bind('x', ACT_DRAIN);
+	bind('e', ACT_EVENTS);
+	bind('P', ACT_PREVIOUS);
 }
 
 int keymap_apply(const struct config *c, char *err, size_t errlen)
@@ -195,6 +220,15 @@ int keymap_apply(const struct config *c, char *err, size_t errlen)
 		bind(key, a);
 	}
 	return 0;
+}
+
+size_t keymap_lookup_all(int key, enum action *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nbinds && n < max; i++)
+		if (binds[i].key == key)
+			out[n++] = binds[i].act;
+	return n;
 }
 
 enum action keymap_lookup(int key)

@@ -48,6 +48,12 @@ enum action {
 	ACT_TIMESTAMPS,
 	ACT_WRAP,
 	ACT_SAVE,
+	ACT_SCALE,
+	ACT_CORDON,
+	ACT_UNCORDON,
+	ACT_DRAIN,
+	ACT_EVENTS,
+	ACT_PREVIOUS,
 	ACT_COUNT
 };
 
@@ -59,6 +65,8 @@ struct action_info {
 };
 
 const struct action_info *keymap_action_info(enum action a);
+/* Actions of the log viewer only (follow, timestamps, wrap, save, previous). */
+bool keymap_viewer_action(enum action a);
 
 /* Parses "q", "Q", "ctrl-d", "enter", "esc", "pgdn", "f5", "space"...; -1 if unknown. */
 int keymap_parse(const char *name);
@@ -70,6 +78,8 @@ void keymap_init_defaults(void);
  * "FILE:LINE:COL: ..." in err and leaves the defaults in place. */
 int keymap_apply(const struct config *c, char *err, size_t errlen);
 enum action keymap_lookup(int key);
+/* Every action bound to key (verbs can share one), how many. */
+size_t keymap_lookup_all(int key, enum action *out, size_t max);
 /* The keys bound to a, joined with "," ("j,down"). */
 void keymap_keys_for(enum action a, char *out, size_t outlen);
 

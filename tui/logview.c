@@ -42,8 +42,13 @@ struct logview *logview_open(struct endpoint *ep, const char *kind, const char *
 	lv->follow = o->follow;
 	lv->match = NO_MATCH;
 	snprintf(lv->status, sizeof(lv->status), "connecting…");
+	snprintf(lv->kind, sizeof(lv->kind), "%s", kind);
+	snprintf(lv->id, sizeof(lv->id), "%s", id);
+	snprintf(lv->container, sizeof(lv->container), "%s", o->container ? o->container : "");
+	lv->opts = *o;
+	lv->opts.container = lv->container[0] ? lv->container : NULL;
 	struct log_sink sink = {on_data, on_end, lv};
-	lv->handle = ep->ops->logs(ep, kind, id, o, &sink);
+	lv->handle = ep->ops->logs(ep, kind, id, &lv->opts, &sink);
 	if (!lv->ended)
 		snprintf(lv->status, sizeof(lv->status), o->follow ? "following" : "");
 	return lv;
@@ -58,6 +63,30 @@ void logview_close(struct logview *lv)
 	logring_cleanup(&lv->ring);
 	free(lv->search);
 	free(lv);
+}
+
+void logview_toggle_previous(struct logview *lv)
+{
+	if (lv->ep->ops->logs_stop)
+		lv->ep->ops->logs_stop(lv->ep, lv->handle);
+	logring_clear(&lv->ring);
+	for (int i = 0; i < 4; i++)
+		buf_reset(&lv->ring.partial[i]);
+	lv->opts.previous = !lv->opts.previous;
+	lv->ended = false;
+	lv->follow = true;
+	lv->match = NO_MATCH;
+	snprintf(lv->status, sizeof(lv->status), "%s", lv->opts.previous ? "previous instance" : "following");
+	/* the title says which instance is shown */
+	const char *tag = " (previous)";
+	size_t n = strlen(lv->title), t = strlen(tag);
+	if (n > t && !strcmp(lv->title + n - t, tag))
+		lv->title[n - t] = '\0';
+	else if (lv->opts.previous)
+		strncat(lv->title, tag, sizeof(lv->title) - n - 1);
+	struct log_sink sink = {on_data, on_end, lv};
+	lv->handle = lv->ep->ops->logs(lv->ep, lv->kind, lv->id, &lv->opts, &sink);
+	lv->drawn_added = (uint64_t)-1;
 }
 
 bool logview_dirty(const struct logview *lv)
@@ -246,6 +275,9 @@ enum logview_result logview_key(struct logview *lv, int key, int page)
 	case ACT_WIDE:
 	case ACT_WRAP:
 		lv->wrap = !lv->wrap;
+		break;
+	case ACT_PREVIOUS:
+		logview_toggle_previous(lv);
 		break;
 	case ACT_SEARCH_NEXT:
 		logview_search(lv, lv->search, 1);

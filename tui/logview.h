@@ -24,6 +24,9 @@ struct logview {
 	bool ended;
 	char status[256];      /* "following", "stream ended: ..." */
 	uint64_t drawn_added;  /* ring.added when last drawn */
+	/* what was opened, to open it again (previous instance) */
+	char kind[32], id[512], container[128];
+	struct log_opts opts;
 };
 
 /* Opens the stream (ep->ops->logs) into a new viewer. */
@@ -37,6 +40,8 @@ bool logview_dirty(const struct logview *lv);
 enum logview_result { LV_UNHANDLED, LV_HANDLED, LV_CLOSE };
 enum logview_result logview_key(struct logview *lv, int key, int page);
 bool logview_search(struct logview *lv, const char *text, int dir);
+/* Switches between the current and the previous instance's logs (Kubernetes). */
+void logview_toggle_previous(struct logview *lv);
 /* Saves the kept lines; the path written (owned) or NULL with err. */
 int logview_save(struct logview *lv, const char *path, char *err, size_t errlen);
 

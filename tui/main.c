@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 	const char *target = NULL;
 	if (get) {
 		if (optind + 1 >= argc) {
-			fprintf(stderr, "binnacle: get needs a kind: containers, images or nodes\n");
+			fprintf(stderr, "binnacle: get needs a kind: containers, images, nodes, pods, deployments...\n");
 			return 2;
 		}
 		go.kind = argv[optind + 1];
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	} else if (optind < argc) {
 		target = argv[optind];
 		if (optind + 1 < argc || !view_find_alias(target)) {
-			fprintf(stderr, "binnacle: unknown view \"%s\" (try containers, images or nodes)\n", target);
+			fprintf(stderr, "binnacle: unknown view \"%s\" (try containers, images, nodes, pods, deploy...)\n", target);
 			return 2;
 		}
 	}

@@ -93,6 +93,38 @@ static void on_confirm(void *ctx, bool accepted, const char *text)
 	run(o);
 }
 
+static void confirm_then_run(struct op *o);
+
+static void on_input(void *ctx, bool accepted, const char *text)
+{
+	struct op *o = ctx;
+	app_close_dialog(o->a);
+	if (!accepted || !text || !*text) {
+		app_flash(o->a, NOTE_INFO, "%s %s: cancelled", o->act->name, o->name);
+		free(o);
+		return;
+	}
+	snprintf(o->input, sizeof(o->input), "%s", text);
+	/* the value typed goes into the progress and the audit log */
+	char name[sizeof(o->name)];
+	snprintf(name, sizeof(name), "%.200s to %.40s", o->name, text);
+	memcpy(o->name, name, sizeof(name));
+	confirm_then_run(o);
+}
+
+/* Asks for the action's value first (scale: the replicas), showing the current one. */
+static void ask_input(struct op *o, const char *current)
+{
+	struct app *a = o->a;
+	char title[400], msg[512];
+	snprintf(title, sizeof(title), "%s %s", o->act->name, o->name);
+	snprintf(msg, sizeof(msg), "%s for %s (now %s):", o->act->input_prompt ? o->act->input_prompt : "value", o->name,
+		 current && *current ? current : "unknown");
+	a->dialog_return = a->mode;
+	dialog_open(&a->dialog, DIALOG_INPUT, title, msg, current, false, on_input, o);
+	a->mode = MODE_DIALOG;
+}
+
 /* Asks according to the rules, then runs. */
 static void confirm_then_run(struct op *o)
 {
@@ -164,22 +196,29 @@ void ops_run_pending_exec(struct app *a)
 	free(o);
 }
 
-static void shell(struct app *a, const struct backend_action *act, const struct row *r)
+static void shell(struct app *a, const struct backend_action *act, const struct row *r, const char *container)
 {
 	struct op *o = op_new(a, act, r);
-	struct exec_opts eo = {.shell = a->shell, .tty = true, .interactive = true, .rows = LINES, .cols = COLS};
+	if (container) {
+		snprintf(o->input, sizeof(o->input), "%s", container);
+		char name[sizeof(o->name)];
+		snprintf(name, sizeof(name), "%.160s/%.80s", o->name, container);
+		memcpy(o->name, name, sizeof(name));
+	}
+	struct exec_opts eo = {.shell = a->shell, .tty = true, .interactive = true, .rows = LINES, .cols = COLS,
+			       .container = container};
 	app_flash(a, NOTE_INFO, "opening a shell in %s…", o->name);
 	a->ep->ops->exec(a->ep, o->kind, o->id, &eo, on_exec_open, o);
 }
 
 /* ---- logs ---- */
 
-static void logs(struct app *a, const struct row *r)
+static void logs(struct app *a, const struct row *r, const char *container)
 {
 	struct frame *f = app_frame(a);
-	struct log_opts lo = {.tail = a->log_tail, .follow = true};
+	struct log_opts lo = {.tail = a->log_tail, .follow = true, .container = container};
 	char title[300];
-	snprintf(title, sizeof(title), "logs %s", row_text(r, 0));
+	snprintf(title, sizeof(title), "logs %s%s%s", row_text(r, 0), container ? "/" : "", container ? container : "");
 	logview_close(a->logs);
 	a->logs = logview_open(a->ep, f->view->kind, r->id, title, &lo, a->log_lines);
 	a->mode = MODE_LOGS;
@@ -295,6 +334,54 @@ void ops_pull(struct app *a, const char *ref)
 	a->mode = MODE_DIALOG;
 }
 
+/* ---- container picker ---- */
+
+struct pick {
+	struct app *a;
+	enum action act;
+	char id[256];
+};
+
+/* The row the pick was made for, if it is still there. */
+static const struct row *pick_row(struct pick *p)
+{
+	const struct row *r = selected(p->a);
+	return r && !strcmp(r->id, p->id) ? r : NULL;
+}
+
+static void on_pick(void *ctx, bool accepted, const char *text)
+{
+	struct pick *p = ctx;
+	struct app *a = p->a;
+	app_close_dialog(a);
+	const struct row *r = pick_row(p);
+	if (accepted && r) {
+		if (p->act == ACT_SHELL)
+			shell(a, backend_action_find(a->ep->ops, app_frame(a)->view->kind, "shell"), r, text);
+		else
+			logs(a, r, text);
+	}
+	free(p);
+}
+
+/* Pods with several containers ask which one; the others go straight on. */
+static bool pick_container(struct app *a, enum action act, const struct row *r)
+{
+	if (strcmp(app_frame(a)->view->kind, KIND_PODS))
+		return false;
+	const char *names = row_text(r, POD_CONTAINERS);
+	if (!strchr(names, ','))
+		return false;
+	struct pick *p = xcalloc(1, sizeof(*p));
+	p->a = a;
+	p->act = act;
+	snprintf(p->id, sizeof(p->id), "%s", r->id);
+	a->dialog_return = a->mode;
+	dialog_open_pick(&a->dialog, act == ACT_SHELL ? "shell" : "logs", "Which container?", names, on_pick, p);
+	a->mode = MODE_DIALOG;
+	return true;
+}
+
 /* ---- dispatch ---- */
 
 bool ops_offered(struct app *a, enum action act)
@@ -303,7 +390,9 @@ bool ops_offered(struct app *a, enum action act)
 	const char *kind = app_frame(a)->view->kind;
 	switch (act) {
 	case ACT_LOGS:
-		return a->ep->ops->logs && backend_action_find(a->ep->ops, kind, "shell");
+		return a->ep->ops->logs && backend_action_find(a->ep->ops, kind, "logs");
+	case ACT_EVENTS:
+		return backend_serves(a->ep->ops, KIND_EVENTS) && strcmp(kind, KIND_EVENTS) && app_frame(a)->view->object_kind;
 	case ACT_DESCRIBE:
 	case ACT_DESCRIBE_JSON:
 		return a->ep->ops->inspect != NULL;
@@ -311,6 +400,21 @@ bool ops_offered(struct app *a, enum action act)
 		return a->ep->ops->pull && endpoint_may(a->ep, backend_action_find(a->ep->ops, NULL, "pull"));
 	default:
 		return info->verb && endpoint_may(a->ep, backend_action_find(a->ep->ops, kind, info->name));
+	}
+}
+
+/* e: the events of the selected object, as a drill-down */
+static void events_of(struct app *a, const struct row *r)
+{
+	const struct view *v = view_find_kind(KIND_EVENTS);
+	const struct view *cur = app_frame(a)->view;
+	struct drill d = {.kind = KIND_EVENTS, .cell = EV_INVOLVED};
+	const char *ns = cur->namespace_cell >= 0 ? row_text(r, cur->namespace_cell) : "";
+	snprintf(d.value, sizeof(d.value), "%s/%s/%s", cur->object_kind, ns, row_text(r, 0));
+	snprintf(d.label, sizeof(d.label), "events of %s %s", cur->object_kind, row_text(r, 0));
+	if (v) {
+		a->ep->ops->watch(a->ep, KIND_EVENTS);
+		app_push_view(a, v, &d);
 	}
 }
 
@@ -323,40 +427,50 @@ bool ops_key(struct app *a, enum action act)
 		save_logs(a);
 		return true;
 	}
+	if (!ops_offered(a, act)) {
+		const struct backend_action *ba = info->verb ? backend_action_find(a->ep->ops, kind, info->name) : NULL;
+		if (ba && !endpoint_may(a->ep, ba)) {
+			app_flash(a, NOTE_WARN, "%s is read-only: %s is disabled", a->ep->name, info->name);
+			return true;
+		}
+		return false; /* not here: another action on the same key may be */
+	}
 	if (act == ACT_PULL) {
 		ops_pull(a, NULL);
-		return true;
-	}
-	if (act == ACT_LOGS) {
-		if (!ops_offered(a, act))
-			app_flash(a, NOTE_WARN, "%s has no logs here", app_frame(a)->view->title);
-		else if (r && !r->gone_ms)
-			logs(a, r);
 		return true;
 	}
 	if (act == ACT_DESCRIBE || act == ACT_DESCRIBE_JSON) {
 		app_describe(a, act == ACT_DESCRIBE_JSON);
 		return true;
 	}
-	if (!info->verb)
-		return false;
-	const struct backend_action *ba = backend_action_find(a->ep->ops, kind, info->name);
-	if (!ba)
-		return true; /* not offered here: the key does nothing, as help shows */
-	if (!endpoint_may(a->ep, ba)) {
-		app_flash(a, NOTE_WARN, "%s is read-only: %s is disabled", a->ep->name, info->name);
-		return true;
-	}
 	if (!r || r->gone_ms)
 		return true;
+	if (act == ACT_EVENTS) {
+		events_of(a, r);
+		return true;
+	}
+	if (act == ACT_LOGS) {
+		if (!pick_container(a, act, r))
+			logs(a, r, NULL);
+		return true;
+	}
+	const struct backend_action *ba = backend_action_find(a->ep->ops, kind, info->name);
 	if (act == ACT_SHELL) {
 		if (!strcmp(kind, KIND_CONTAINERS) && strcmp(row_text(r, CTR_STATE), "running")) {
 			app_flash(a, NOTE_WARN, "%s is not running", row_text(r, 0));
 			return true;
 		}
-		shell(a, ba, r);
+		if (!pick_container(a, act, r))
+			shell(a, ba, r, NULL);
 		return true;
 	}
-	confirm_then_run(op_new(a, ba, r));
+	struct op *o = op_new(a, ba, r);
+	if (ba->flags & ACTION_INPUT) {
+		char current[32] = "";
+		if (!strcmp(kind, KIND_DEPLOYMENTS) || !strcmp(kind, KIND_STATEFULSETS) || !strcmp(kind, KIND_REPLICASETS))
+			model_cell_text(&r->cells[WL_DESIRED], wall_s(), current, sizeof(current));
+		ask_input(o, current);
+	} else
+		confirm_then_run(o);
 	return true;
 }

@@ -67,6 +67,8 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 		struct endpoint_config *c = &s->cfg.endpoints[i];
 		if (o->endpoint && strcmp(o->endpoint, c->name))
 			continue;
+		if (o->endpoint)
+			c->on_demand = false; /* named on the command line: it is the one wanted */
 		if (o->readonly || s->cfg.readonly)
 			c->readonly = true;
 		struct endpoint *ep = endpoint_new(c, err, errlen);

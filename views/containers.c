@@ -57,6 +57,7 @@ const struct view view_containers = {
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
 	.sort_col = 0,
 	.ncells = CTR_NCELLS,
+	.namespace_cell = -1,
 	.drill = drill,
 	.row_style = NULL,
 };

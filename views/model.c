@@ -250,18 +250,22 @@ static int sort_cmp(const void *pa, const void *pb, void *arg)
 			     *(struct row *const *)pb);
 }
 
-static bool in_scope(const struct row *r, int idx, const char *value, int64_t now)
+static bool in_scope(const struct row *r, const struct model_params *p, int64_t now)
 {
-	if (idx < 0)
+	if (p->scope_ns_cell > 0 && strcmp(row_text(r, p->scope_ns_cell), p->scope_ns ? p->scope_ns : ""))
+		return false;
+	if (p->scope_cell < 0)
 		return true;
-	const struct cell *c = row_cell(r, idx);
+	const struct cell *c = row_cell(r, p->scope_cell);
+	if (p->scope_selector)
+		return labels_match(p->scope_value, c->text);
 	char tmp[64];
-	return !strcmp(cell_display(c, now, tmp, sizeof(tmp)), value ? value : "");
+	return !strcmp(cell_display(c, now, tmp, sizeof(tmp)), p->scope_value ? p->scope_value : "");
 }
 
 void model_build(struct model *m, const struct rtable *t, const struct model_params *p)
 {
-	static const struct model_params defaults = {.scope_cell = -1};
+	static const struct model_params defaults = {.scope_cell = -1, .scope_ns_cell = -1};
 	if (!p) {
 		/* NULL params: the view's own default order, nothing narrowed */
 		struct model_params d = defaults;
@@ -283,7 +287,7 @@ void model_build(struct model *m, const struct rtable *t, const struct model_par
 		struct row *r = t->rows[i];
 		if (r->gone_ms && !p->include_gone)
 			continue;
-		if (!in_scope(r, p->scope_cell, p->scope_value, now))
+		if (!in_scope(r, p, now))
 			continue;
 		if (m->view && !filter_match_at(p->filter, m->view, r, now))
 			continue;

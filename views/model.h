@@ -41,6 +41,9 @@ struct model {
 struct model_params {
 	int scope_cell;          /* -1 = no drill scope */
 	const char *scope_value;
+	bool scope_selector;     /* scope_value is a label selector matched against the cell */
+	int scope_ns_cell;       /* -1, or a second narrowing: this cell equals scope_ns */
+	const char *scope_ns;
 	const struct filter *filter; /* may be NULL */
 	int sort_col;
 	bool sort_desc;

@@ -29,7 +29,12 @@ struct drill {
 	int cell;
 	char value[256];
 	char label[128]; /* breadcrumb: "image nginx:latest" */
+	bool selector;   /* value is a label selector matched against the cell's labels */
+	bool in_ns;      /* also narrowed to rows whose cell ns_cell equals ns */
+	int ns_cell;
+	char ns[128];
 	bool describe;   /* Enter opens the object's description instead */
+	bool switch_ns;  /* Enter makes value the endpoint's namespace, then shows kind */
 };
 
 struct view {
@@ -43,6 +48,10 @@ struct view {
 	int ncells;        /* the kind's cell count */
 	/* Fills d for Enter on r; false when the row has nowhere to go. */
 	bool (*drill)(const struct row *r, struct drill *d);
+	/* Kubernetes: the object's Kind ("Pod") and the namespace cell, so `e`
+	 * can find its events ("Kind/namespace/name"); NULL when it has none. */
+	const char *object_kind;
+	int namespace_cell; /* -1 = cluster-scoped */
 	/* Row colour by state (NULL = normal). */
 	enum style (*row_style)(const struct row *r);
 };

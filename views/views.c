@@ -3,9 +3,12 @@
 
 #include <string.h>
 
-extern const struct view view_containers, view_images, view_nodes;
+extern const struct view view_containers, view_images, view_nodes, view_pods, view_deployments, view_statefulsets,
+	view_daemonsets, view_replicasets, view_services, view_namespaces, view_events;
 
-static const struct view *const all[] = {&view_containers, &view_images, &view_nodes, NULL};
+static const struct view *const all[] = {&view_containers,   &view_images,     &view_nodes,      &view_pods,
+					 &view_deployments,  &view_statefulsets, &view_daemonsets, &view_replicasets,
+					 &view_services,     &view_namespaces, &view_events,     NULL};
 
 const struct view *const *views_all(void)
 {

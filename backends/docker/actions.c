@@ -18,6 +18,7 @@ const struct backend_action docker_actions[] = {
 	{"kill", KIND_CONTAINERS, ACTION_MUTATES | ACTION_CONFIRM, "killing", NULL},
 	{"remove", KIND_CONTAINERS, ACTION_MUTATES | ACTION_CONFIRM, "removing", NULL},
 	{"shell", KIND_CONTAINERS, ACTION_MUTATES, "opening a shell in", NULL},
+	{"logs", KIND_CONTAINERS, 0, "reading logs of", NULL},
 	{"remove", KIND_IMAGES, ACTION_MUTATES | ACTION_CONFIRM, "removing", NULL},
 	{"pull", KIND_IMAGES, ACTION_MUTATES | ACTION_INPUT | ACTION_NO_TARGET, "pulling", "image to pull"},
 	{NULL, NULL, 0, NULL, NULL},

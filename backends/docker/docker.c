@@ -90,6 +90,7 @@ static void cancel_all(struct docker *d, const char *why)
 	http_req_cancel(d->events);
 	d->events = NULL;
 	d->stats_pending = 0;
+	d->ep->extras_pending = 0;
 	buf_reset(&d->evbuf);
 }
 
@@ -420,6 +421,7 @@ static void on_stats(void *arg, const struct http_result *res)
 	docker_call_end(c);
 	if (d->stats_pending)
 		d->stats_pending--;
+	d->ep->extras_pending = d->stats_pending;
 	struct rtable *t = store_find_table(d->ep->store, KIND_CONTAINERS);
 	struct row *row = t ? rtable_find(t, c->id) : NULL;
 	/* a container that just stopped has no stats: not worth a flash */
@@ -465,6 +467,7 @@ static void stats_round(void *arg)
 		docker_call_start(d, "GET", path, 20000, on_stats, r->id);
 		free(path);
 		d->stats_pending++;
+		d->ep->extras_pending = d->stats_pending;
 	}
 }
 
@@ -605,6 +608,7 @@ const struct backend_ops docker_backend = {
 	.name = "docker",
 	.description = "Docker Engine or Podman (Docker-compatible API)",
 	.kinds = kinds,
+	.default_kind = KIND_CONTAINERS,
 	.options = options,
 	.discover = docker_discover,
 	.open = docker_open,

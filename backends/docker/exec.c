@@ -6,6 +6,7 @@
  * GET /exec/{id}/json once the stream ends. */
 #include "internal.h"
 #include "log.h"
+#include "bqueue.h"
 #include "mux.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ struct dexec {
 	struct http_raw *raw;
 	enum xphase phase;
 	struct buf hdr;
-	struct buf out; /* queued output: [stream byte][4-byte length][bytes]... */
+	struct bqueue out;
 	struct mux_decoder mux;
 	struct call *pending; /* exit status request, cancelled on close */
 	bool finished, sized;
@@ -37,12 +38,7 @@ struct dexec {
 static void queue(void *arg, int stream, const char *data, size_t len)
 {
 	struct dexec *x = arg;
-	unsigned char head[5] = {(unsigned char)stream, (unsigned char)(len >> 24), (unsigned char)(len >> 16),
-				 (unsigned char)(len >> 8), (unsigned char)len};
-	if (!len)
-		return;
-	buf_append(&x->out, head, 5);
-	buf_append(&x->out, data, len);
+	bqueue_push(&x->out, stream, data, len);
 }
 
 static void on_exit_status(void *arg, const struct http_result *res)
@@ -108,25 +104,8 @@ static void x_resize(struct bstream *s, int rows, int cols);
 
 static long x_pop(struct dexec *x, char *buf, size_t n, int *stream)
 {
-	if (x->out.len < 5)
-		return -2;
-	unsigned char *h = (unsigned char *)x->out.data;
-	size_t len = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 | h[4];
-	size_t take = len < n ? len : n;
-	if (stream)
-		*stream = h[0];
-	memcpy(buf, x->out.data + 5, take);
-	if (take == len) {
-		buf_consume(&x->out, 5 + len);
-	} else {
-		/* keep the rest of this segment with an updated length */
-		size_t rest = len - take;
-		memmove(x->out.data + 5, x->out.data + 5 + take, x->out.len - 5 - take);
-		x->out.len -= take;
-		h[1] = (unsigned char)(rest >> 24), h[2] = (unsigned char)(rest >> 16);
-		h[3] = (unsigned char)(rest >> 8), h[4] = (unsigned char)rest;
-	}
-	return (long)take;
+	long r = bqueue_pop(&x->out, buf, n, stream);
+	return r < 0 ? -2 : r;
 }
 
 static long x_read(struct bstream *s, char *buf, size_t n, int *stream)
@@ -162,7 +141,7 @@ static long x_read(struct bstream *s, char *buf, size_t n, int *stream)
 		mux_feed(&x->mux, tmp, (size_t)r, queue, x);
 	}
 	/* engines refuse a resize until the process runs: its first output says it does */
-	if (x->phase == X_STREAM && !x->sized && x->out.len) {
+	if (x->phase == X_STREAM && !x->sized && !bqueue_empty(&x->out)) {
 		x->sized = true;
 		x_resize(&x->base, x->rows, x->cols);
 	}
@@ -221,7 +200,7 @@ static void x_free(struct dexec *x)
 	}
 	http_raw_close(x->raw);
 	buf_cleanup(&x->hdr);
-	buf_cleanup(&x->out);
+	bqueue_cleanup(&x->out);
 	free(x);
 }
 
@@ -335,7 +314,7 @@ void docker_exec(struct endpoint *ep, const char *kind, const char *id, const st
 	x->done = done;
 	x->arg = arg;
 	buf_init(&x->hdr);
-	buf_init(&x->out);
+	bqueue_init(&x->out);
 	mux_init(&x->mux);
 	json_object *body = json_object_new_object(), *cmd = json_object_new_array(), *env = json_object_new_array();
 	json_object_object_add(body, "AttachStdin", json_object_new_boolean(o->interactive));
@@ -348,11 +327,8 @@ void docker_exec(struct endpoint *ep, const char *kind, const char *id, const st
 	} else if (o->shell && *o->shell) {
 		json_object_array_add(cmd, json_object_new_string(o->shell));
 	} else {
-		/* bash when the image has it, else the POSIX shell every image has */
-		json_object_array_add(cmd, json_object_new_string("/bin/sh"));
-		json_object_array_add(cmd, json_object_new_string("-c"));
-		json_object_array_add(cmd, json_object_new_string(
-						   "if command -v bash >/dev/null 2>&1; then exec bash; fi; exec sh"));
+		for (size_t i = 0; exec_default_shell[i]; i++)
+			json_object_array_add(cmd, json_object_new_string(exec_default_shell[i]));
 	}
 	json_object_object_add(body, "Cmd", cmd);
 	const char *term = getenv("TERM");

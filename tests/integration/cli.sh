@@ -9,9 +9,9 @@ check "--help shows the usage" grep -q "Usage: binnacle" <<<"$out"
 check "--help documents get" grep -q "binnacle get KIND" <<<"$out"
 check "--version prints the version" bash -c "'$BINNACLE' --version | grep -Eq '^binnacle [0-9]+\.[0-9]+'"
 
-err=$("$BINNACLE" get pods 2>&1); rc=$?
+err=$("$BINNACLE" get bogus 2>&1); rc=$?
 check "get of an unknown kind fails" [ $rc -eq 1 ]
-check "and says which kinds exist" grep -q 'unknown kind "pods"' <<<"$err"
+check "and says which kinds exist" grep -q 'unknown kind "bogus" (known: containers, images, nodes, pods,' <<<"$err"
 
 "$BINNACLE" --no-such-option >/dev/null 2>&1; rc=$?
 check "an unknown option exits 2" [ $rc -eq 2 ]

@@ -31,7 +31,7 @@ check "start: the container runs again" wait_until 30 bash -c "[ \"\$(tmux -L '$
 
 tui_select gamma
 keys C-d
-check "remove asks first" wait_until 5 screen_has "remove container gamma on docker?"
+check "remove asks first" wait_until 5 screen_has "remove container gamma on docker\\?"
 keys n
 check "answering no cancels" wait_until 5 screen_has "remove gamma: cancelled"
 check "and the container is still there" lab_podman container exists gamma
@@ -65,7 +65,7 @@ tui_start 120 30 --config "$XDG_CONFIG_HOME/prod.yaml"
 check "a production endpoint is marked in the header" wait_until 15 screen_has "PRODUCTION"
 tui_select beta
 keys x
-check "on production even stop asks" wait_until 5 screen_has "stop container beta on prod-engine?"
+check "on production even stop asks" wait_until 5 screen_has "stop container beta on prod-engine\\?"
 keys n
 keys C-d
 check "remove on production asks for the name" wait_until 5 screen_has 'Type the name "beta"'

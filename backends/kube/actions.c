@@ -1,0 +1,261 @@
+/* actions.c: Kubernetes operator actions, the way kubectl does them: scale
+ * through the scale subresource, rollout restart with the same annotation
+ * patch, delete a pod, cordon/uncordon with a strategic merge patch, and
+ * drain through the eviction API, reporting pods a disruption budget
+ * protects. Read-only endpoints refuse before any request is built. */
+#include "internal.h"
+#include "kinds.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define STRATEGIC "application/strategic-merge-patch+json"
+#define MERGE "application/merge-patch+json"
+
+const struct backend_action kube_actions[] = {
+	{"scale", KIND_DEPLOYMENTS, ACTION_MUTATES | ACTION_INPUT, "scaling", "replicas"},
+	{"scale", KIND_STATEFULSETS, ACTION_MUTATES | ACTION_INPUT, "scaling", "replicas"},
+	{"scale", KIND_REPLICASETS, ACTION_MUTATES | ACTION_INPUT, "scaling", "replicas"},
+	{"restart", KIND_DEPLOYMENTS, ACTION_MUTATES, "restarting", NULL},
+	{"restart", KIND_STATEFULSETS, ACTION_MUTATES, "restarting", NULL},
+	{"restart", KIND_DAEMONSETS, ACTION_MUTATES, "restarting", NULL},
+	{"remove", KIND_PODS, ACTION_MUTATES | ACTION_CONFIRM, "deleting", NULL},
+	{"shell", KIND_PODS, ACTION_MUTATES, "opening a shell in", NULL},
+	{"shell", KIND_CONTAINERS, ACTION_MUTATES, "opening a shell in", NULL},
+	{"logs", KIND_PODS, 0, "reading logs of", NULL},
+	{"logs", KIND_CONTAINERS, 0, "reading logs of", NULL},
+	{"logs", KIND_DEPLOYMENTS, 0, "reading logs of", NULL},
+	{"logs", KIND_STATEFULSETS, 0, "reading logs of", NULL},
+	{"logs", KIND_DAEMONSETS, 0, "reading logs of", NULL},
+	{"logs", KIND_REPLICASETS, 0, "reading logs of", NULL},
+	{"logs", KIND_SERVICES, 0, "reading logs of", NULL},
+	{"cordon", KIND_NODES, ACTION_MUTATES, "cordoning", NULL},
+	{"uncordon", KIND_NODES, ACTION_MUTATES, "uncordoning", NULL},
+	{"drain", KIND_NODES, ACTION_MUTATES | ACTION_CONFIRM, "draining", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
+struct kact {
+	struct kube *k;
+	action_done_fn done;
+	void *arg;
+	char node[256];
+	/* drain bookkeeping */
+	unsigned pending, evicted, failed;
+	struct buf protected_pods, errors;
+};
+
+static void finish(struct kact *x, const char *error)
+{
+	x->done(x->arg, error);
+	buf_cleanup(&x->protected_pods);
+	buf_cleanup(&x->errors);
+	free(x);
+}
+
+static void on_simple(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	struct kact *x = c->ctx;
+	char err[ERRLEN];
+	if (kube_ok(res)) {
+		finish(x, NULL);
+	} else {
+		kube_result_error(c->k, res, NULL, err, sizeof(err));
+		finish(x, err);
+	}
+}
+
+static char *object_path(struct kube *k, const char *kind, const char *id)
+{
+	char ns[256], name[256];
+	kube_split_id(id, ns, sizeof(ns), name, sizeof(name));
+	char *coll = kube_collection_path(k, kube_res(kind), ns);
+	char *path = xasprintf("%s/%s", coll, name);
+	free(coll);
+	return path;
+}
+
+/* ---- drain ---- */
+
+static void drain_step_done(struct kact *x)
+{
+	if (--x->pending)
+		return;
+	char msg[ERRLEN * 2];
+	if (x->protected_pods.len || x->failed) {
+		snprintf(msg, sizeof(msg), "node %s cordoned, %u pods evicted; %s%s%s%s", x->node, x->evicted,
+			 x->protected_pods.len ? "protected by a disruption budget: " : "",
+			 x->protected_pods.len ? x->protected_pods.data : "", x->errors.len ? "; " : "",
+			 x->errors.len ? x->errors.data : "");
+		finish(x, msg);
+	} else {
+		log_msg("kube: drained %s, %u pods evicted", x->node, x->evicted);
+		finish(x, NULL);
+	}
+}
+
+struct evict_ctx {
+	struct kact *x;
+	char pod[300];
+};
+
+static void on_evicted(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	struct evict_ctx *e = c->ctx;
+	struct kact *x = e->x;
+	char err[ERRLEN];
+	if (kube_ok(res) || res->status == 404) {
+		x->evicted++;
+	} else if (res->status == 429) {
+		/* the eviction API's answer when a PodDisruptionBudget would be violated */
+		buf_printf(&x->protected_pods, "%s%s", x->protected_pods.len ? ", " : "", e->pod);
+	} else {
+		x->failed++;
+		kube_result_error(c->k, res, NULL, err, sizeof(err));
+		buf_printf(&x->errors, "%s%s: %s", x->errors.len ? "; " : "", e->pod, err);
+	}
+	free(e);
+	drain_step_done(x);
+}
+
+static bool skip_on_drain(json_object *pod)
+{
+	json_object *meta, *owners, *ann;
+	if (json_object_object_get_ex(pod, "metadata", &meta)) {
+		/* mirror pods belong to the kubelet; DaemonSet pods come straight back */
+		if (json_object_object_get_ex(meta, "annotations", &ann) &&
+		    json_object_object_get_ex(ann, "kubernetes.io/config.mirror", NULL))
+			return true;
+		if (json_object_object_get_ex(meta, "ownerReferences", &owners))
+			for (size_t i = 0; i < json_object_array_length(owners); i++) {
+				json_object *o = json_object_array_get_idx(owners, i), *kind;
+				if (json_object_object_get_ex(o, "kind", &kind) &&
+				    !strcmp(json_object_get_string(kind), "DaemonSet"))
+					return true;
+			}
+	}
+	return false;
+}
+
+static void on_node_pods(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	struct kact *x = c->ctx;
+	struct kube *k = c->k;
+	char err[ERRLEN];
+	if (!kube_ok(res)) {
+		kube_result_error(k, res, NULL, err, sizeof(err));
+		finish(x, err);
+		return;
+	}
+	json_object *root = json_tokener_parse(res->body), *items;
+	x->pending = 1; /* held until every eviction is sent */
+	if (root && json_object_object_get_ex(root, "items", &items))
+		for (size_t i = 0; i < json_object_array_length(items); i++) {
+			json_object *pod = json_object_array_get_idx(items, i), *meta, *v;
+			if (skip_on_drain(pod) || !json_object_object_get_ex(pod, "metadata", &meta))
+				continue;
+			const char *ns = json_object_object_get_ex(meta, "namespace", &v) ? json_object_get_string(v) : "default";
+			const char *name = json_object_object_get_ex(meta, "name", &v) ? json_object_get_string(v) : "";
+			json_object *ev = json_object_new_object(), *em = json_object_new_object();
+			json_object_object_add(ev, "apiVersion", json_object_new_string("policy/v1"));
+			json_object_object_add(ev, "kind", json_object_new_string("Eviction"));
+			json_object_object_add(em, "name", json_object_new_string(name));
+			json_object_object_add(em, "namespace", json_object_new_string(ns));
+			json_object_object_add(ev, "metadata", em);
+			char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/eviction", ns, name);
+			struct evict_ctx *e = xcalloc(1, sizeof(*e));
+			e->x = x;
+			snprintf(e->pod, sizeof(e->pod), "%s/%s", ns, name);
+			x->pending++;
+			kube_call(k, "POST", path, json_object_to_json_string(ev), "application/json", 60000, on_evicted,
+				  NULL, e);
+			free(path);
+			json_object_put(ev);
+		}
+	json_object_put(root);
+	drain_step_done(x);
+}
+
+static void on_cordoned_for_drain(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	struct kact *x = c->ctx;
+	char err[ERRLEN];
+	if (!kube_ok(res)) {
+		kube_result_error(c->k, res, NULL, err, sizeof(err));
+		finish(x, err);
+		return;
+	}
+	char *sel = http_escape("spec.nodeName=", 14);
+	char *node = http_escape(x->node, strlen(x->node));
+	char *path = xasprintf("/api/v1/pods?fieldSelector=%s%s", sel, node);
+	free(sel);
+	free(node);
+	kube_call(c->k, "GET", path, NULL, NULL, 60000, on_node_pods, NULL, x);
+	free(path);
+}
+
+/* ---- dispatch ---- */
+
+void kube_act(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
+	      action_done_fn done, void *arg)
+{
+	struct kube *k = ep->priv;
+	if (ep->readonly) {
+		done(arg, "this endpoint is read-only");
+		return;
+	}
+	if (!k->creds || k->phase != K_LIVE) {
+		done(arg, ep->error[0] ? ep->error : "not connected to the API server");
+		return;
+	}
+	struct kact *x = xcalloc(1, sizeof(*x));
+	x->k = k;
+	x->done = done;
+	x->arg = arg;
+	buf_init(&x->protected_pods);
+	buf_init(&x->errors);
+	char *path = object_path(k, a->kind, id);
+	if (!strcmp(a->name, "scale")) {
+		char *end = NULL;
+		long n = input ? strtol(input, &end, 10) : -1;
+		if (!end || *end || n < 0 || n > 100000) {
+			free(path);
+			finish(x, "the number of replicas must be a whole number from 0 to 100000");
+			return;
+		}
+		char *scale = xasprintf("%s/scale", path);
+		char *body = xasprintf("{\"spec\":{\"replicas\":%ld}}", n);
+		kube_call(k, "PATCH", scale, body, MERGE, 30000, on_simple, NULL, x);
+		free(scale);
+		free(body);
+	} else if (!strcmp(a->name, "restart")) {
+		/* the annotation `kubectl rollout restart` sets on the pod template */
+		char now[40];
+		time_t t = time(NULL);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		char *body = xasprintf("{\"spec\":{\"template\":{\"metadata\":{\"annotations\":"
+				       "{\"kubectl.kubernetes.io/restartedAt\":\"%s\"}}}}}",
+				       now);
+		kube_call(k, "PATCH", path, body, STRATEGIC, 30000, on_simple, NULL, x);
+		free(body);
+	} else if (!strcmp(a->name, "remove")) {
+		kube_call(k, "DELETE", path, NULL, NULL, 30000, on_simple, NULL, x);
+	} else if (!strcmp(a->name, "cordon") || !strcmp(a->name, "uncordon") || !strcmp(a->name, "drain")) {
+		bool on = strcmp(a->name, "uncordon") != 0;
+		snprintf(x->node, sizeof(x->node), "%s", id);
+		kube_call(k, "PATCH", path, on ? "{\"spec\":{\"unschedulable\":true}}" : "{\"spec\":{\"unschedulable\":null}}",
+			  STRATEGIC, 30000, !strcmp(a->name, "drain") ? on_cordoned_for_drain : on_simple, NULL, x);
+	} else {
+		finish(x, "this action is not available here");
+	}
+	free(path);
+}

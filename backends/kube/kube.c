@@ -1,0 +1,614 @@
+/* kube.c: the Kubernetes backend's life cycle: one endpoint per kubeconfig
+ * context (resolved lazily, so a broken context is one sentence on screen,
+ * not a crash), credentials before the first request and again after a 401,
+ * the API server's version for the header, whether metrics.k8s.io is served,
+ * and requests that carry the current credentials. */
+#include "decode.h"
+#include "internal.h"
+#include "kinds.h"
+#include "kube.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 30000
+
+const struct kres kube_resources[] = {
+	{KIND_PODS, "/api/v1", "pods", "Pod", true, POD_NCELLS},
+	{KIND_NODES, "/api/v1", "nodes", "Node", false, NODE_NCELLS},
+	{KIND_NAMESPACES, "/api/v1", "namespaces", "Namespace", false, NS_NCELLS},
+	{KIND_SERVICES, "/api/v1", "services", "Service", true, SVC_NCELLS},
+	{KIND_EVENTS, "/api/v1", "events", "Event", true, EV_NCELLS},
+	{KIND_DEPLOYMENTS, "/apis/apps/v1", "deployments", "Deployment", true, WL_NCELLS},
+	{KIND_STATEFULSETS, "/apis/apps/v1", "statefulsets", "StatefulSet", true, WL_NCELLS},
+	{KIND_DAEMONSETS, "/apis/apps/v1", "daemonsets", "DaemonSet", true, WL_NCELLS},
+	{KIND_REPLICASETS, "/apis/apps/v1", "replicasets", "ReplicaSet", true, WL_NCELLS},
+	{NULL, NULL, NULL, NULL, false, 0},
+};
+
+static const char *const kinds[] = {KIND_PODS,	      KIND_DEPLOYMENTS, KIND_STATEFULSETS, KIND_DAEMONSETS,
+				    KIND_REPLICASETS, KIND_SERVICES,	KIND_NODES,	   KIND_NAMESPACES,
+				    KIND_EVENTS,      KIND_CONTAINERS,	NULL};
+
+static const struct option_def options[] = {
+	{"context", OPT_STRING, "the kubeconfig context (default: the current one)"},
+	{"kubeconfig", OPT_STRING, "kubeconfig files, ':'-separated (default: $KUBECONFIG or ~/.kube/config)"},
+	{"namespace", OPT_STRING, "namespace to show first; \"all\" for every namespace"},
+	{NULL, 0, NULL},
+};
+
+const struct kres *kube_res(const char *kind)
+{
+	for (const struct kres *r = kube_resources; r->kind; r++)
+		if (!strcmp(r->kind, kind))
+			return r;
+	return NULL;
+}
+
+void kube_split_id(const char *id, char *ns, size_t nslen, char *name, size_t namelen)
+{
+	const char *slash = strchr(id, '/');
+	if (slash) {
+		snprintf(ns, nslen, "%.*s", (int)(slash - id), id);
+		snprintf(name, namelen, "%s", slash + 1);
+	} else {
+		snprintf(ns, nslen, "%s", "");
+		snprintf(name, namelen, "%s", id);
+	}
+}
+
+char *kube_collection_path(struct kube *k, const struct kres *r, const char *ns)
+{
+	if (!ns)
+		ns = k->ns;
+	if (r->namespaced && ns && *ns)
+		return xasprintf("%s/namespaces/%s/%s", r->prefix, ns, r->plural);
+	return xasprintf("%s/%s", r->prefix, r->plural);
+}
+
+/* ---- requests ---- */
+
+static void kcall_issue(struct kcall *c);
+
+static void kcall_unlink(struct kcall *c)
+{
+	for (struct kcall **p = &c->k->calls; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			return;
+		}
+}
+
+static void kcall_free(struct kcall *c)
+{
+	free(c->method);
+	free(c->path);
+	free(c->body);
+	free(c->ctype);
+	free(c);
+}
+
+static void on_fresh_creds(void *arg, const char *error)
+{
+	struct kcall *c = arg;
+	struct kube *k = c->k;
+	if (!c->done) { /* cancelled while the credentials were renewed */
+		kcall_free(c);
+		return;
+	}
+	if (error) {
+		struct http_result res = {.status = 401, .body = "", .error = NULL};
+		char msg[ERRLEN];
+		snprintf(msg, sizeof(msg), "renewing credentials failed: %s", error);
+		res.error = msg;
+		kcall_unlink(c);
+		c->done(c, &res);
+		kcall_free(c);
+		return;
+	}
+	kube_creds_apply(k->creds, &k->target);
+	kcall_issue(c);
+}
+
+static void kcall_done(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	c->req = NULL;
+	/* an expired token: renew it once and send the same request again */
+	if (res->status == 401 && !c->retried) {
+		c->retried = true;
+		log_msg("kube %s: 401 on %s %s, renewing credentials", c->k->ep->name, c->method, c->path);
+		kube_creds_invalidate(c->k->creds);
+		kube_creds_get(c->k->creds, on_fresh_creds, c);
+		return;
+	}
+	kcall_unlink(c);
+	struct http_result copy = *res;
+	c->done(c, &copy);
+	kcall_free(c);
+}
+
+static void kcall_issue(struct kcall *c)
+{
+	c->req = http_req_new(&c->k->target, c->method, c->path);
+	http_req_header(c->req, "Accept: application/json");
+	if (c->body)
+		http_req_body(c->req, c->body, strlen(c->body), c->ctype);
+	if (c->stream)
+		http_req_stream(c->req, c->stream);
+	http_req_timeout(c->req, c->timeout_ms);
+	http_req_callback(c->req, kcall_done, c);
+	http_req_start(c->req);
+}
+
+struct kcall *kube_call(struct kube *k, const char *method, const char *path, const char *body, const char *ctype,
+			long timeout_ms, http_done_fn done, http_data_fn stream, void *ctx)
+{
+	struct kcall *c = xcalloc(1, sizeof(*c));
+	c->k = k;
+	c->method = xstrdup(method);
+	c->path = xstrdup(path);
+	c->body = xstrdup(body);
+	c->ctype = xstrdup(ctype);
+	c->timeout_ms = timeout_ms;
+	c->done = done;
+	c->stream = stream;
+	c->ctx = ctx;
+	c->next = k->calls;
+	k->calls = c;
+	kcall_issue(c);
+	return c;
+}
+
+void kube_call_cancel(struct kcall *c)
+{
+	if (!c)
+		return;
+	kcall_unlink(c);
+	if (c->req) {
+		http_req_cancel(c->req);
+		kcall_free(c);
+	} else {
+		c->done = NULL; /* waiting for credentials: freed when they come */
+	}
+}
+
+bool kube_ok(const struct http_result *res)
+{
+	return !res->error && res->status >= 200 && res->status < 300;
+}
+
+void kube_result_error(struct kube *k, const struct http_result *res, const char *what, char *err, size_t errlen)
+{
+	if (res->error) {
+		snprintf(err, errlen, "%s", res->error);
+		return;
+	}
+	char msg[ERRLEN] = "";
+	json_object *o = res->len ? json_tokener_parse(res->body) : NULL, *v;
+	if (o && json_object_object_get_ex(o, "message", &v))
+		snprintf(msg, sizeof(msg), "%s", json_object_get_string(v));
+	json_object_put(o);
+	if (res->status == 401)
+		snprintf(err, errlen, "the API server rejected %s as unauthorized%s%s", kube_creds_who(k->creds),
+			 msg[0] ? ": " : "", msg);
+	else if (res->status == 403)
+		/* the Status message names user, verb and resource, as kubectl shows it */
+		snprintf(err, errlen, "%s", msg[0] ? msg : "forbidden");
+	else if (msg[0])
+		snprintf(err, errlen, "%s", msg);
+	else
+		snprintf(err, errlen, "%s failed with HTTP %ld", what ? what : "the request", res->status);
+}
+
+/* ---- connection ---- */
+
+static void connect_start(struct kube *k);
+
+static void fail(struct kube *k, const char *what)
+{
+	kube_watch_stop_all(k);
+	k->phase = K_IDLE;
+	endpoint_fail(k->ep, "%s", what);
+	timer_arm(k->retry, k->backoff_ms);
+	k->backoff_ms = k->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : k->backoff_ms * 2;
+}
+
+static void on_metrics_discovery(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	if (c->k->ep->extras_pending)
+		c->k->ep->extras_pending--;
+	c->k->metrics = kube_ok(res);
+	log_msg("kube %s: metrics.k8s.io %s", c->k->ep->name, c->k->metrics ? "served" : "not served");
+	if (c->k->metrics)
+		timer_arm(c->k->metrics_tick, 100);
+}
+
+static void on_version(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	struct kube *k = c->k;
+	char err[ERRLEN];
+	if (!kube_ok(res)) {
+		kube_result_error(k, res, "GET /version", err, sizeof(err));
+		fail(k, err);
+		return;
+	}
+	json_object *o = json_tokener_parse(res->body), *v;
+	if (o && json_object_object_get_ex(o, "gitVersion", &v))
+		snprintf(k->version, sizeof(k->version), "%s", json_object_get_string(v));
+	json_object_put(o);
+	snprintf(k->ep->product, sizeof(k->ep->product), "Kubernetes %s · ns %s", k->version[0] ? k->version : "?",
+		 k->ns ? k->ns : "all");
+	k->phase = K_LIVE;
+	k->backoff_ms = BACKOFF_MIN_MS;
+	endpoint_ready(k->ep);
+	/* figures are coming: `get` waits for the first round of them */
+	k->ep->extras_pending++;
+	kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1", NULL, NULL, 15000, on_metrics_discovery, NULL, NULL);
+	kube_watch_restart_all(k);
+}
+
+static void on_creds(void *arg, const char *error)
+{
+	struct kube *k = arg;
+	if (k->phase != K_AUTH)
+		return;
+	if (error) {
+		fail(k, error);
+		return;
+	}
+	kube_creds_apply(k->creds, &k->target);
+	kube_call(k, "GET", "/version", NULL, NULL, 15000, on_version, NULL, NULL);
+}
+
+static void connect_start(struct kube *k)
+{
+	if (k->phase != K_IDLE || !k->creds)
+		return;
+	k->phase = K_AUTH;
+	kube_creds_get(k->creds, on_creds, k);
+}
+
+static void on_retry(void *arg)
+{
+	connect_start(arg);
+}
+
+/* ---- metrics ---- */
+
+static void on_metrics(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	struct kube *k = c->k;
+	if (k->ep->extras_pending)
+		k->ep->extras_pending--;
+	if (!kube_ok(res))
+		return; /* figures are a bonus: their absence is not worth a flash */
+	json_object *o = json_tokener_parse(res->body);
+	if (o) {
+		if (c->ctx)
+			kube_decode_node_metrics(k->ep->store, o);
+		else
+			kube_decode_pod_metrics(k->ep->store, o);
+	}
+	json_object_put(o);
+}
+
+static void metrics_round(void *arg)
+{
+	struct kube *k = arg;
+	int64_t every = k->ep->refresh_ms < 5000 ? 5000 : k->ep->refresh_ms;
+	timer_arm(k->metrics_tick, every);
+	if (k->phase != K_LIVE || !k->metrics)
+		return;
+	if (kube_watching(k, KIND_NODES)) {
+		k->ep->extras_pending++;
+		kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1/nodes", NULL, NULL, 20000, on_metrics, NULL, k);
+	}
+	if (kube_watching(k, KIND_PODS)) {
+		char *path = k->ns ? xasprintf("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", k->ns)
+				   : xstrdup("/apis/metrics.k8s.io/v1beta1/pods");
+		k->ep->extras_pending++;
+		kube_call(k, "GET", path, NULL, NULL, 20000, on_metrics, NULL, NULL);
+		free(path);
+	}
+}
+
+/* ---- ops ---- */
+
+/* tls-server-name: ask for the certificate's name, connect to the server's
+ * address. curl verifies (and sends SNI for) the URL's host, so the URL gets
+ * the name and CONNECT_TO maps it to the real host. */
+static void use_server_name(struct http_target *t, const char *name)
+{
+	const char *hp = strstr(t->base_url, "://");
+	if (!hp)
+		return;
+	hp += 3;
+	const char *colon = strrchr(hp, ':');
+	bool bracket = strchr(hp, ']') != NULL;
+	char host[256], port[16] = "443";
+	if (colon && (!bracket || colon > strchr(hp, ']'))) {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - hp), hp);
+		snprintf(port, sizeof(port), "%s", colon + 1);
+	} else {
+		snprintf(host, sizeof(host), "%s", hp);
+	}
+	t->connect_to = xasprintf("%s:%s:%s:%s", name, port, host, port);
+	char *url = xasprintf("%.*s%s:%s", (int)(hp - t->base_url), t->base_url, name, port);
+	free(t->base_url);
+	t->base_url = url;
+}
+
+static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, char *err, size_t errlen)
+{
+	struct kube *k = xcalloc(1, sizeof(*k));
+	k->ep = ep;
+	ep->priv = k;
+	k->backoff_ms = BACKOFF_MIN_MS;
+	k->retry = timer_new(on_retry, k);
+	k->metrics_tick = timer_new(metrics_round, k);
+	struct kubeconfig kc;
+	const char *paths = endpoint_config_get(cfg, "kubeconfig");
+	char why[ERRLEN] = "";
+	if (kubeconfig_load(&kc, paths ? paths : getenv("KUBECONFIG"), why, sizeof(why)) == 0) {
+		const char *ctx = endpoint_config_get(cfg, "context");
+		if (!ctx)
+			ctx = kc.current_context;
+		if (!ctx || !*ctx)
+			snprintf(why, sizeof(why), "the kubeconfig names no current context; set \"context\"");
+		else if (kubeconfig_resolve(&kc, ctx, &k->conn, why, sizeof(why)) == 0)
+			why[0] = '\0';
+		kubeconfig_cleanup(&kc);
+	}
+	(void)err;
+	(void)errlen;
+	if (why[0]) {
+		/* shown on the endpoint, so the rest of the dashboard keeps working */
+		ep->address = xstrdup(endpoint_config_get(cfg, "context") ? endpoint_config_get(cfg, "context") : "kube");
+		snprintf(ep->error, sizeof(ep->error), "%s", why);
+		ep->state = EP_STALE;
+		return 0;
+	}
+	const char *ns = endpoint_config_get(cfg, "namespace");
+	if (!ns)
+		ns = k->conn.namespace && strcmp(k->conn.namespace, "default") ? k->conn.namespace : NULL;
+	k->ns = ns && strcmp(ns, "all") ? xstrdup(ns) : NULL;
+	k->creds = kube_creds_new(&k->conn);
+	size_t n = strlen(k->conn.cluster.server);
+	while (n && k->conn.cluster.server[n - 1] == '/')
+		n--;
+	k->target.base_url = xstrndup(k->conn.cluster.server, n);
+	k->target.display = xstrdup(k->target.base_url);
+	if (k->conn.cluster.tls_server_name && *k->conn.cluster.tls_server_name)
+		use_server_name(&k->target, k->conn.cluster.tls_server_name);
+	ep->address = xasprintf("%s", k->conn.cluster.server);
+	snprintf(ep->product, sizeof(ep->product), "connecting…");
+	return 0;
+}
+
+static void kube_close(struct endpoint *ep)
+{
+	struct kube *k = ep->priv;
+	if (!k)
+		return;
+	kube_watch_free_all(k);
+	while (k->calls)
+		kube_call_cancel(k->calls);
+	timer_free(k->retry);
+	timer_free(k->metrics_tick);
+	kube_creds_free(k->creds);
+	kube_conn_cleanup(&k->conn);
+	http_target_cleanup(&k->target);
+	free(k->ns);
+	free(k);
+	ep->priv = NULL;
+}
+
+static void kube_watch(struct endpoint *ep, const char *kind)
+{
+	struct kube *k = ep->priv;
+	if (!k->creds)
+		return; /* the context did not resolve: ep->error says why */
+	if (!strcmp(kind, KIND_CONTAINERS)) {
+		/* containers come from the pods: make sure they are followed */
+		store_table(ep->store, KIND_CONTAINERS, CTR_NCELLS);
+		if (!k->want_containers) {
+			k->want_containers = true;
+			kube_watch_start(k, KIND_PODS);
+			if (k->phase == K_LIVE)
+				kube_watch_restart_all(k);
+		}
+		kind = KIND_PODS;
+	}
+	kube_watch_start(k, kind);
+	if (k->phase == K_IDLE && !timer_armed(k->retry))
+		connect_start(k);
+}
+
+struct inspect_ctx {
+	void (*done)(void *arg, const char *json, const char *error);
+	void *arg;
+	json_object *obj; /* the object, waiting for its events */
+};
+
+static void deliver(struct inspect_ctx *x)
+{
+	x->done(x->arg, json_object_to_json_string_ext(x->obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+							      JSON_C_TO_STRING_NOSLASHESCAPE),
+		NULL);
+	json_object_put(x->obj);
+	free(x);
+}
+
+/* Like kubectl describe: the object's recent events come after it. */
+static void on_events(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	struct inspect_ctx *x = c->ctx;
+	json_object *list = kube_ok(res) ? json_tokener_parse(res->body) : NULL, *items;
+	json_object *out = json_object_new_array();
+	if (list && json_object_object_get_ex(list, "items", &items))
+		for (size_t i = 0; i < json_object_array_length(items); i++) {
+			json_object *ev = json_object_array_get_idx(items, i), *v, *e = json_object_new_object();
+			static const char *const keys[] = {"lastTimestamp", "type", "reason", "message", "count"};
+			for (size_t k = 0; k < 5; k++)
+				if (json_object_object_get_ex(ev, keys[k], &v))
+					json_object_object_add(e, keys[k], json_object_get(v));
+			json_object_array_add(out, e);
+		}
+	json_object_put(list);
+	json_object_object_add(x->obj, "recentEvents", out);
+	deliver(x);
+}
+
+static void on_inspect(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	struct inspect_ctx *x = c->ctx;
+	char err[ERRLEN];
+	json_object *o = kube_ok(res) ? json_tokener_parse(res->body) : NULL, *meta, *v;
+	if (!kube_ok(res) || !o) {
+		if (!kube_ok(res))
+			kube_result_error(c->k, res, "describe", err, sizeof(err));
+		x->done(x->arg, NULL, !kube_ok(res) ? err : "the API server sent an object that is not JSON");
+		json_object_put(o);
+		free(x);
+		return;
+	}
+	x->obj = o;
+	const char *name = NULL, *ns = NULL, *kind = NULL;
+	if (json_object_object_get_ex(o, "metadata", &meta)) {
+		/* managedFields are noise for an operator, as kubectl hides them */
+		json_object_object_del(meta, "managedFields");
+		name = json_object_object_get_ex(meta, "name", &v) ? json_object_get_string(v) : NULL;
+		ns = json_object_object_get_ex(meta, "namespace", &v) ? json_object_get_string(v) : NULL;
+	}
+	kind = json_object_object_get_ex(o, "kind", &v) ? json_object_get_string(v) : NULL;
+	if (!name || !kind) {
+		deliver(x);
+		return;
+	}
+	char *sel = xasprintf("involvedObject.name=%s,involvedObject.kind=%s", name, kind);
+	char *esel = http_escape(sel, strlen(sel));
+	char *path = ns ? xasprintf("/api/v1/namespaces/%s/events?fieldSelector=%s", ns, esel)
+			: xasprintf("/api/v1/events?fieldSelector=%s", esel);
+	kube_call(c->k, "GET", path, NULL, NULL, 15000, on_events, NULL, x);
+	free(path);
+	free(esel);
+	free(sel);
+}
+
+static void kube_inspect(struct endpoint *ep, const char *kind, const char *id,
+			 void (*done)(void *arg, const char *json, const char *error), void *arg)
+{
+	struct kube *k = ep->priv;
+	char ns[256], name[256];
+	kube_split_id(id, ns, sizeof(ns), name, sizeof(name));
+	if (!strcmp(kind, KIND_CONTAINERS)) {
+		/* a container is described by its pod: "ns/pod/container" */
+		char *slash = strchr(name, '/');
+		if (slash)
+			*slash = '\0';
+		kind = KIND_PODS;
+	}
+	const struct kres *r = kube_res(kind);
+	if (!r || k->phase != K_LIVE) {
+		done(arg, NULL, ep->error[0] ? ep->error : "not connected to the API server");
+		return;
+	}
+	char *coll = kube_collection_path(k, r, ns);
+	char *path = xasprintf("%s/%s", coll, name);
+	free(coll);
+	struct inspect_ctx *x = xcalloc(1, sizeof(*x));
+	x->done = done;
+	x->arg = arg;
+	kube_call(k, "GET", path, NULL, NULL, 30000, on_inspect, NULL, x);
+	free(path);
+}
+
+static const char *kube_get_namespace(struct endpoint *ep)
+{
+	struct kube *k = ep->priv;
+	return k->ns;
+}
+
+static int kube_set_namespace(struct endpoint *ep, const char *ns, char *err, size_t errlen)
+{
+	struct kube *k = ep->priv;
+	if (!k->creds)
+		return set_err(err, errlen, "%s", ep->error);
+	if (ns && (!*ns || !strcmp(ns, "all") || !strcmp(ns, "-A")))
+		ns = NULL;
+	if (ns && strspn(ns, "abcdefghijklmnopqrstuvwxyz0123456789-.") != strlen(ns))
+		return set_err(err, errlen, "\"%s\" is not a namespace name", ns);
+	free(k->ns);
+	k->ns = xstrdup(ns);
+	snprintf(ep->product, sizeof(ep->product), "Kubernetes %s · ns %s", k->version[0] ? k->version : "?",
+		 k->ns ? k->ns : "all");
+	/* cluster-scoped kinds keep their rows; namespaced ones list again */
+	for (const struct kres *r = kube_resources; r->kind; r++)
+		if (r->namespaced) {
+			struct rtable *t = store_find_table(ep->store, r->kind);
+			if (t) {
+				rtable_relist_begin(t);
+				rtable_relist_end(ep->store, t);
+			}
+		}
+	kube_watch_restart_all(k);
+	return 0;
+}
+
+/* Every context of the kubeconfig is an endpoint; the current one first. */
+static size_t kube_discover(struct endpoint_config **cfgs)
+{
+	struct kubeconfig kc;
+	char err[ERRLEN];
+	*cfgs = NULL;
+	if (kubeconfig_load(&kc, getenv("KUBECONFIG"), err, sizeof(err)) < 0 || !kc.ncontexts) {
+		if (!err[0])
+			kubeconfig_cleanup(&kc);
+		return 0;
+	}
+	size_t n = 0;
+	*cfgs = xcalloc(kc.ncontexts, sizeof(**cfgs));
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < kc.ncontexts; i++) {
+			bool current = kc.current_context && !strcmp(kc.contexts[i].name, kc.current_context);
+			if (current != (pass == 0))
+				continue;
+			struct endpoint_config *c = &(*cfgs)[n++];
+			c->name = xstrdup(kc.contexts[i].name);
+			c->backend = xstrdup("kubernetes");
+			c->on_demand = !current;
+			endpoint_config_set(c, "context", kc.contexts[i].name);
+		}
+	kubeconfig_cleanup(&kc);
+	return n;
+}
+
+const struct backend_ops kube_backend = {
+	.abi = BACKEND_ABI_VERSION,
+	.name = "kubernetes",
+	.description = "Kubernetes API server (any conformant cluster, EKS included)",
+	.kinds = kinds,
+	.default_kind = KIND_PODS,
+	.options = options,
+	.discover = kube_discover,
+	.open = kube_open,
+	.close = kube_close,
+	.watch = kube_watch,
+	.inspect = kube_inspect,
+	.actions = kube_actions,
+	.act = kube_act,
+	.exec = kube_exec,
+	.logs = kube_logs,
+	.logs_stop = kube_logs_stop,
+	.get_namespace = kube_get_namespace,
+	.set_namespace = kube_set_namespace,
+};

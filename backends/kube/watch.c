@@ -1,0 +1,359 @@
+/* watch.c: keeps a kind live the way the API server wants: a paged list
+ * (limit/continue; rows appear as each page arrives and each page's JSON is
+ * freed once its rows are out), then a watch from the list's resourceVersion
+ * with bookmarks. An expired resourceVersion (410, as a status or in the
+ * stream) relists; a dropped connection re-watches from the last version
+ * seen, with backoff. Nothing ever relists on a timer. */
+#include "decode.h"
+#include "internal.h"
+#include "kinds.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_SIZE 500
+#define WATCH_TIMEOUT_S 300
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 30000
+
+enum wstate { W_IDLE, W_LISTING, W_WATCHING, W_WAITING };
+
+struct kwatch {
+	struct kube *k;
+	const struct kres *res;
+	enum wstate state;
+	char rv[128];        /* last resourceVersion seen; opaque */
+	struct kcall *call;
+	struct buf line;     /* watch stream: the event being received */
+	bool first_page;
+	int64_t backoff_ms;
+	struct timer *retry;
+	struct kwatch *next;
+};
+
+static void list_page(struct kwatch *w, const char *cont);
+static void watch_from(struct kwatch *w);
+
+static struct kwatch *find(struct kube *k, const char *kind)
+{
+	for (struct kwatch *w = k->watches; w; w = w->next)
+		if (!strcmp(w->res->kind, kind))
+			return w;
+	return NULL;
+}
+
+bool kube_watching(struct kube *k, const char *kind)
+{
+	return find(k, kind) != NULL;
+}
+
+static struct rtable *table(struct kwatch *w)
+{
+	return store_table(w->k->ep->store, w->res->kind, w->res->ncells);
+}
+
+static void set_error(struct kwatch *w, const char *msg)
+{
+	struct rtable *t = table(w);
+	if (strcmp(t->error, msg)) {
+		snprintf(t->error, sizeof(t->error), "%s", msg);
+		w->k->ep->store->gen++;
+	}
+}
+
+static void on_retry(void *arg)
+{
+	struct kwatch *w = arg;
+	if (w->k->phase != K_LIVE)
+		return;
+	if (w->rv[0])
+		watch_from(w);
+	else
+		list_page(w, NULL);
+}
+
+/* Waits, then resumes from the last version (or relists when there is none). */
+static void backoff(struct kwatch *w, const char *why, bool transport)
+{
+	w->state = W_WAITING;
+	w->call = NULL;
+	if (transport)
+		endpoint_fail(w->k->ep, "%s", why);
+	else
+		set_error(w, why);
+	log_msg("kube %s: %s: %s; again in %lldms", w->k->ep->name, w->res->kind, why, (long long)w->backoff_ms);
+	timer_arm(w->retry, w->backoff_ms);
+	w->backoff_ms = w->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : w->backoff_ms * 2;
+}
+
+static void took(struct kwatch *w, json_object *obj)
+{
+	char err[ERRLEN];
+	struct store *s = w->k->ep->store;
+	if (kube_decode_object(s, w->res->kind, obj, err, sizeof(err)) < 0)
+		log_msg("kube %s: %s: %s", w->k->ep->name, w->res->kind, err);
+	else if (!strcmp(w->res->kind, KIND_PODS))
+		kube_watch_pod_seen(w->k, obj);
+}
+
+/* ---- list ---- */
+
+static void on_page(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	struct kwatch *w = c->ctx;
+	struct kube *k = w->k;
+	char err[ERRLEN];
+	w->call = NULL;
+	if (res->status == 410) {
+		/* the continue token expired: start the list again */
+		log_msg("kube %s: %s: continue token expired, listing again", k->ep->name, w->res->kind);
+		list_page(w, NULL);
+		return;
+	}
+	if (!kube_ok(res)) {
+		kube_result_error(k, res, NULL, err, sizeof(err));
+		char full[ERRLEN + 32];
+		snprintf(full, sizeof(full), "%s", err);
+		backoff(w, full, res->error != NULL);
+		return;
+	}
+	json_object *root = json_tokener_parse(res->body), *items, *meta, *v;
+	if (!root || !json_object_object_get_ex(root, "items", &items) ||
+	    !json_object_is_type(items, json_type_array)) {
+		json_object_put(root);
+		backoff(w, "the API server sent a list that is not a Kubernetes list", false);
+		return;
+	}
+	struct rtable *t = table(w);
+	if (w->first_page) {
+		rtable_relist_begin(t);
+		w->first_page = false;
+	}
+	size_t n = json_object_array_length(items);
+	for (size_t i = 0; i < n; i++)
+		took(w, json_object_array_get_idx(items, i));
+	const char *cont = NULL, *rv = NULL;
+	if (json_object_object_get_ex(root, "metadata", &meta)) {
+		if (json_object_object_get_ex(meta, "continue", &v))
+			cont = json_object_get_string(v);
+		if (json_object_object_get_ex(meta, "resourceVersion", &v))
+			rv = json_object_get_string(v);
+	}
+	if (rv)
+		snprintf(w->rv, sizeof(w->rv), "%s", rv);
+	endpoint_ready(k->ep);
+	set_error(w, "");
+	if (cont && *cont) {
+		char *next = xstrdup(cont);
+		json_object_put(root); /* this page's tree goes before the next arrives */
+		list_page(w, next);
+		free(next);
+		return;
+	}
+	json_object_put(root);
+	rtable_relist_end(k->ep->store, t);
+	if (!strcmp(w->res->kind, KIND_PODS)) {
+		kube_decode_refresh_node_pods(k->ep->store);
+		if (k->want_containers)
+			kube_decode_prune_containers(k->ep->store);
+	}
+	w->backoff_ms = BACKOFF_MIN_MS;
+	watch_from(w);
+}
+
+static void list_page(struct kwatch *w, const char *cont)
+{
+	struct kube *k = w->k;
+	if (!cont) {
+		w->first_page = true;
+		w->rv[0] = '\0';
+	}
+	char *coll = kube_collection_path(k, w->res, NULL);
+	struct buf path;
+	buf_init(&path);
+	buf_printf(&path, "%s?limit=%d", coll, PAGE_SIZE);
+	if (cont) {
+		char *e = http_escape(cont, strlen(cont));
+		buf_printf(&path, "&continue=%s", e);
+		free(e);
+	}
+	free(coll);
+	w->state = W_LISTING;
+	w->call = kube_call(k, "GET", path.data, NULL, NULL, 120000, on_page, NULL, w);
+	buf_cleanup(&path);
+}
+
+/* ---- watch ---- */
+
+static void watch_event(struct kwatch *w, const char *text, size_t len)
+{
+	json_object *ev = json_tokener_parse(text), *type, *obj, *meta, *v;
+	(void)len;
+	if (!ev || !json_object_object_get_ex(ev, "type", &type) || !json_object_object_get_ex(ev, "object", &obj)) {
+		json_object_put(ev);
+		return;
+	}
+	const char *t = json_object_get_string(type);
+	if (!strcmp(t, "ERROR")) {
+		int code = json_object_object_get_ex(obj, "code", &v) ? json_object_get_int(v) : 0;
+		const char *msg = json_object_object_get_ex(obj, "message", &v) ? json_object_get_string(v) : "";
+		log_msg("kube %s: %s watch error %d: %s", w->k->ep->name, w->res->kind, code, msg);
+		/* 410 Gone: our version is too old; anything else ends this watch too */
+		if (code == 410)
+			w->rv[0] = '\0';
+		json_object_put(ev);
+		/* the stream callback returns false: the transfer ends and on_watch_end sees it */
+		w->state = W_WAITING;
+		timer_arm(w->retry, code == 410 ? 0 : w->backoff_ms);
+		return;
+	}
+	if (json_object_object_get_ex(obj, "metadata", &meta) && json_object_object_get_ex(meta, "resourceVersion", &v))
+		snprintf(w->rv, sizeof(w->rv), "%s", json_object_get_string(v));
+	if (!strcmp(t, "ADDED") || !strcmp(t, "MODIFIED")) {
+		took(w, obj);
+	} else if (!strcmp(t, "DELETED")) {
+		char id[512];
+		kube_decode_row_id(w->res->kind, obj, id, sizeof(id));
+		rtable_delete(w->k->ep->store, table(w), id);
+		if (!strcmp(w->res->kind, KIND_PODS) && w->k->want_containers)
+			kube_decode_forget_pod(w->k->ep->store, id); /* its containers go with it */
+	}
+	/* BOOKMARK: only the version moves; nothing to show */
+	if (!strcmp(w->res->kind, KIND_PODS) && strcmp(t, "BOOKMARK"))
+		kube_decode_refresh_node_pods(w->k->ep->store);
+	json_object_put(ev);
+}
+
+static bool on_watch_data(void *arg, const char *data, size_t len)
+{
+	struct kcall *c = arg;
+	struct kwatch *w = c->ctx;
+	/* data flowing again (events or bookmarks) means the server is back */
+	if (w->k->ep->error[0])
+		endpoint_ready(w->k->ep);
+	w->backoff_ms = BACKOFF_MIN_MS;
+	buf_append(&w->line, data, len);
+	char *nl;
+	/* chunk boundaries are not event boundaries: only whole lines are events */
+	while (w->line.len && (nl = memchr(w->line.data, '\n', w->line.len))) {
+		*nl = '\0';
+		size_t n = (size_t)(nl - w->line.data);
+		if (n)
+			watch_event(w, w->line.data, n);
+		if (w->state != W_WATCHING)
+			return false; /* the event ended this watch */
+		buf_consume(&w->line, n + 1);
+	}
+	return true;
+}
+
+static void on_watch_end(void *arg, const struct http_result *res)
+{
+	struct kcall *c = arg;
+	struct kwatch *w = c->ctx;
+	char err[ERRLEN];
+	w->call = NULL;
+	buf_reset(&w->line);
+	if (w->state != W_WATCHING)
+		return; /* ended by an in-stream event, which chose what next */
+	if (res->status == 410) {
+		w->rv[0] = '\0';
+		list_page(w, NULL);
+	} else if (kube_ok(res)) {
+		/* the server's timeout: carry on from the last version seen */
+		watch_from(w);
+	} else {
+		kube_result_error(w->k, res, NULL, err, sizeof(err));
+		/* the server refused this version (too large after a restart, or any
+		 * other error): like client-go's reflector, list again next time;
+		 * only a broken connection resumes from the same version */
+		if (!res->error)
+			w->rv[0] = '\0';
+		backoff(w, err, res->error != NULL);
+	}
+}
+
+static void watch_from(struct kwatch *w)
+{
+	struct kube *k = w->k;
+	char *coll = kube_collection_path(k, w->res, NULL);
+	char *e = http_escape(w->rv, strlen(w->rv));
+	char *path = xasprintf("%s?watch=1&resourceVersion=%s&allowWatchBookmarks=true&timeoutSeconds=%d", coll, e,
+			       WATCH_TIMEOUT_S);
+	free(e);
+	free(coll);
+	w->state = W_WATCHING;
+	buf_reset(&w->line);
+	w->call = kube_call(k, "GET", path, NULL, NULL, 0, on_watch_end, on_watch_data, w);
+	free(path);
+}
+
+/* ---- life cycle ---- */
+
+static void stop(struct kwatch *w)
+{
+	kube_call_cancel(w->call);
+	w->call = NULL;
+	timer_disarm(w->retry);
+	w->state = W_IDLE;
+	buf_reset(&w->line);
+}
+
+void kube_watch_start(struct kube *k, const char *kind)
+{
+	const struct kres *r = kube_res(kind);
+	if (!r)
+		return;
+	struct kwatch *w = find(k, kind);
+	if (!w) {
+		w = xcalloc(1, sizeof(*w));
+		w->k = k;
+		w->res = r;
+		w->backoff_ms = BACKOFF_MIN_MS;
+		w->retry = timer_new(on_retry, w);
+		buf_init(&w->line);
+		w->next = k->watches;
+		k->watches = w;
+		table(w);
+	}
+	if (k->phase == K_LIVE && w->state == W_IDLE)
+		list_page(w, NULL);
+}
+
+void kube_watch_restart_all(struct kube *k)
+{
+	for (struct kwatch *w = k->watches; w; w = w->next) {
+		stop(w);
+		w->rv[0] = '\0';
+		w->backoff_ms = BACKOFF_MIN_MS;
+		if (k->phase == K_LIVE)
+			list_page(w, NULL);
+	}
+}
+
+void kube_watch_stop_all(struct kube *k)
+{
+	for (struct kwatch *w = k->watches; w; w = w->next)
+		stop(w);
+}
+
+void kube_watch_free_all(struct kube *k)
+{
+	while (k->watches) {
+		struct kwatch *w = k->watches;
+		k->watches = w->next;
+		stop(w);
+		timer_free(w->retry);
+		buf_cleanup(&w->line);
+		free(w);
+	}
+}
+
+void kube_watch_pod_seen(struct kube *k, struct json_object *pod)
+{
+	if (k->want_containers)
+		kube_decode_pod_containers(k->ep->store, pod);
+}

@@ -1,0 +1,875 @@
+/* test_websocket.c: SHA-1 against the FIPS vectors, the WebSocket upgrade
+ * (request, accept key, good and refused responses, split reads), client
+ * frames, server messages (lengths, fragments, control frames, close, every
+ * split point, protocol errors, the size bound), the Kubernetes channel
+ * framing and exit codes, and a replay of the reference exec sessions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base64.h"
+#include "fixtures.h"
+#include "sha1.h"
+#include "util.h"
+#include "websocket.h"
+
+/* ---- helpers ---- */
+
+/* An unmasked server frame, as the API server sends them. */
+static void server_frame(struct buf *out, bool fin, int op, const void *p, size_t len)
+{
+	unsigned char h[10];
+	size_t n = 0;
+	h[n++] = (unsigned char)((fin ? 0x80 : 0) | op);
+	if (len < 126) {
+		h[n++] = (unsigned char)len;
+	} else if (len <= 0xffff) {
+		h[n++] = 126, h[n++] = (unsigned char)(len >> 8), h[n++] = (unsigned char)len;
+	} else {
+		h[n++] = 127;
+		for (int i = 7; i >= 0; i--)
+			h[n++] = (unsigned char)((uint64_t)len >> (8 * i));
+	}
+	buf_append(out, h, n);
+	buf_append(out, p, len);
+}
+
+/* Decodes one client frame at d (checking it is final and masked) into
+ * *op and payload (unmasked); returns its size on the wire. */
+static size_t client_unframe(const char *d, size_t avail, int *op, struct buf *payload, size_t *hdr)
+{
+	const unsigned char *p = (const unsigned char *)d;
+	assert_true(avail >= 6);
+	assert_true(p[0] & 0x80);         /* FIN */
+	assert_int_equal(p[0] & 0x70, 0); /* RSV */
+	assert_true(p[1] & 0x80);         /* MASK */
+	*op = p[0] & 0x0f;
+	uint64_t len = p[1] & 0x7f;
+	size_t hl = 2;
+	if (len == 126) {
+		len = (uint64_t)p[2] << 8 | p[3];
+		hl = 4;
+	} else if (len == 127) {
+		len = 0;
+		for (int i = 0; i < 8; i++)
+			len = len << 8 | p[2 + i];
+		hl = 10;
+	}
+	const unsigned char *mask = p + hl;
+	hl += 4;
+	assert_true(avail >= hl + len);
+	buf_reset(payload);
+	for (size_t i = 0; i < len; i++) {
+		char c = (char)(p[hl + i] ^ mask[i & 3]);
+		buf_append(payload, &c, 1);
+	}
+	if (hdr)
+		*hdr = hl;
+	return hl + (size_t)len;
+}
+
+/* The verdict of a fresh w, offering offer, on the response resp in which
+ * "@A@" stands for the right Sec-WebSocket-Accept, fed a byte at a time;
+ * then end of stream when eof. The caller cleans w up. */
+static int handshake(struct ws *w, const char *offer, const char *resp, bool eof, char *err)
+{
+	char accept[29];
+	ws_init(w);
+	free(ws_handshake_request(w, "h", "/", offer, NULL));
+	ws_accept_key(w->key, accept);
+	struct buf b;
+	buf_init(&b);
+	for (const char *p = resp; *p;) {
+		const char *at = strstr(p, "@A@");
+		size_t n = at ? (size_t)(at - p) : strlen(p);
+		buf_append(&b, p, n);
+		p += n;
+		if (at) {
+			buf_puts(&b, accept);
+			p += 3;
+		}
+	}
+	/* A byte at a time: no verdict may come before its bytes have. */
+	int r = 1;
+	size_t i = 0;
+	while (i < b.len && r == 1)
+		r = ws_handshake_response(w, b.data + i++, 1, err, ERRLEN);
+	if (r == 0) /* frames after the header */
+		ws_feed(w, b.data + i, b.len - i);
+	if (eof && r == 1) {
+		ws_eof(w);
+		r = ws_handshake_response(w, NULL, 0, err, ERRLEN);
+	}
+	buf_cleanup(&b);
+	return r;
+}
+
+#define H101   "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+#define ACCEPT "Sec-WebSocket-Accept: @A@\r\n"
+#define OFFER  "v5.channel.k8s.io, v4.channel.k8s.io"
+
+/* A ws with the handshake done (no subprotocol offered), ready for frames. */
+static void upgraded(struct ws *w)
+{
+	char err[ERRLEN];
+	assert_int_equal(handshake(w, NULL, H101 ACCEPT "\r\n", false, err), 0);
+}
+
+/* Every message ws_next gives as "op:payload;" (payload bytes as they are). */
+static void drain(struct ws *w, struct buf *log)
+{
+	char err[ERRLEN];
+	struct buf m;
+	buf_init(&m);
+	int op, r;
+	while ((r = ws_next(w, &op, &m, err, sizeof(err))) == 1) {
+		buf_printf(log, "%d:", op);
+		buf_append(log, m.data, m.len);
+		buf_putc(log, ';');
+	}
+	assert_int_equal(r, 0);
+	buf_cleanup(&m);
+}
+
+/* The kubernetes reference file, or NULL (the test then skips). */
+static char *kube_ref(const char *name, size_t *len)
+{
+	const char *dir = getenv("BINNACLE_REFERENCE_DIR");
+	char *path = dir && *dir ? xasprintf("%s/kubernetes/%s", dir, name)
+				 : xasprintf("%s/../shared/reference/kubernetes/%s", fixture_top_srcdir(), name);
+	char *data = fixture_read_path(path, len);
+	free(path);
+	return data;
+}
+
+static void unhex(const char *hex, struct buf *out)
+{
+	buf_reset(out);
+	buf_append(out, "", 0);
+	for (; hex[0] && hex[1] && hex[0] != '\t'; hex += 2) {
+		unsigned v;
+		char two[3] = {hex[0], hex[1], 0};
+		assert_int_equal(sscanf(two, "%2x", &v), 1);
+		buf_putc(out, (char)v);
+	}
+}
+
+/* ---- SHA-1 ---- */
+
+static void test_sha1_vectors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *hex;
+	} v[] = {
+		{"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+		{"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		 "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
+		{"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrs"
+		 "mnopqrstnopqrstu",
+		 "a49b2446a02c645bf419f995b67091253a04a259"},
+	};
+	char hex[41];
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sha1_hex(v[i].in, strlen(v[i].in), hex);
+		assert_string_equal(hex, v[i].hex);
+	}
+	/* One million 'a' fed in uneven pieces crosses every block boundary case. */
+	char a[1000];
+	memset(a, 'a', sizeof(a));
+	struct sha1 s;
+	unsigned char d[20];
+	sha1_init(&s);
+	size_t left = 1000000, step = 1;
+	while (left) {
+		size_t n = step < left ? step : left;
+		sha1_update(&s, a, n);
+		left -= n;
+		step = step % 990 + 7; /* 7..996, within a */
+	}
+	sha1_final(&s, d);
+	for (int i = 0; i < 20; i++)
+		snprintf(hex + i * 2, 3, "%02x", d[i]);
+	assert_string_equal(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+	/* 55, 56 and 64 bytes: the padding edge cases. */
+	sha1_hex(a, 55, hex);
+	assert_string_equal(hex, "c1c8bbdc22796e28c0e15163d20899b65621d65a");
+	sha1_hex(a, 56, hex);
+	assert_string_equal(hex, "c2db330f6083854c99d4b5bfb6e8f29f201be699");
+	sha1_hex(a, 64, hex);
+	assert_string_equal(hex, "0098ba824b5c16427bd7a1122a5a442a25ec644d");
+}
+
+/* ---- handshake ---- */
+
+static void test_accept_key(void **state)
+{
+	(void)state;
+	char out[29];
+	ws_accept_key("dGhlIHNhbXBsZSBub25jZQ==", out);
+	assert_string_equal(out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); /* RFC 6455 1.3 */
+}
+
+static void test_handshake_request(void **state)
+{
+	(void)state;
+	struct ws w;
+	ws_init(&w);
+	char *r = ws_handshake_request(&w, "10.0.0.1:6443", "/api/v1/namespaces/default/pods/p/exec?command=sh",
+				       "v5.channel.k8s.io, v4.channel.k8s.io", "Authorization: Bearer t\r\n");
+	assert_true(str_starts(r, "GET /api/v1/namespaces/default/pods/p/exec?command=sh HTTP/1.1\r\n"));
+	assert_non_null(strstr(r, "\r\nHost: 10.0.0.1:6443\r\n"));
+	assert_non_null(strstr(r, "\r\nConnection: Upgrade\r\n"));
+	assert_non_null(strstr(r, "\r\nUpgrade: websocket\r\n"));
+	assert_non_null(strstr(r, "\r\nSec-WebSocket-Version: 13\r\n"));
+	assert_non_null(strstr(r, "\r\nSec-WebSocket-Protocol: v5.channel.k8s.io, v4.channel.k8s.io\r\n"));
+	assert_non_null(strstr(r, "\r\nAuthorization: Bearer t\r\n\r\n"));
+	assert_true(str_ends(r, "\r\n\r\n"));
+	/* The key: base64 of 16 bytes, sent as kept, fresh each time. */
+	assert_int_equal(strlen(w.key), 24);
+	size_t n = 0;
+	char *raw = base64_decode(w.key, strlen(w.key), &n);
+	assert_non_null(raw);
+	assert_int_equal(n, 16);
+	free(raw);
+	char *line = xasprintf("\r\nSec-WebSocket-Key: %s\r\n", w.key);
+	assert_non_null(strstr(r, line));
+	free(line);
+	char first[32];
+	strcpy(first, w.key);
+	free(r);
+	r = ws_handshake_request(&w, "h", "/", NULL, NULL);
+	assert_string_not_equal(first, w.key);
+	assert_null(strstr(r, "Sec-WebSocket-Protocol"));
+	assert_string_equal(strstr(r, "\r\n\r\n"), "\r\n\r\n"); /* one blank line, at the end */
+	free(r);
+	ws_cleanup(&w);
+}
+
+static const char forbidden_json[] =
+	"{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+	"\"message\":\"pods \\\"web-0\\\" is forbidden: User \\\"dev\\\" cannot get resource \\\"pods/exec\\\"\","
+	"\"reason\":\"Forbidden\",\"details\":{\"name\":\"web-0\",\"kind\":\"pods\"},\"code\":403}\n";
+#define FORBIDDEN_MSG "pods \"web-0\" is forbidden: User \"dev\" cannot get resource \"pods/exec\""
+
+/* Good and refused responses: each case's verdict and its protocol (0) or
+ * error sentence (-1). */
+static void test_responses(void **state)
+{
+	(void)state;
+	char *cl =
+		xasprintf("HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+			  strlen(forbidden_json), forbidden_json);
+	char *chunked =
+		xasprintf("HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n%.16s\r\n%zx\r\n%s\r\n"
+			  "0\r\n\r\n",
+			  forbidden_json, strlen(forbidden_json) - 16, forbidden_json + 16);
+	char *toeof = xasprintf("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n%s", forbidden_json);
+	const struct {
+		const char *offer, *resp;
+		bool eof;
+		int want;
+		const char *text; /* the whole of it, or with a leading '~' a part */
+	} c[] = {
+		{OFFER, H101 ACCEPT "Sec-WebSocket-Protocol: v4.channel.k8s.io\r\n\r\n", false, 0, "v4.channel.k8s.io"},
+		/* Header names and the Upgrade/Connection tokens are case-insensitive. */
+		{OFFER,
+		 "HTTP/1.1 101 OK\r\nupgrade: WebSocket\r\nconnection: keep-alive, upgrade\r\n"
+		 "sec-websocket-accept:@A@\r\nsec-websocket-protocol:  v5.channel.k8s.io \r\n\r\n",
+		 false, 0, "v5.channel.k8s.io"},
+		{NULL, H101 ACCEPT "\r\n", false, 0, ""}, /* nothing offered, nothing chosen */
+		{NULL, H101 "\r\n", false, -1, "~no Sec-WebSocket-Accept"},
+		{NULL, H101 "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n", false, -1, "~does not match"},
+		{NULL, "HTTP/1.1 101 X\r\nConnection: Upgrade\r\n" ACCEPT "\r\n", false, -1, "~not to WebSocket"},
+		{NULL, "HTTP/1.1 101 X\r\nUpgrade: websocket\r\n" ACCEPT "\r\n", false, -1, "~Connection: Upgrade"},
+		{NULL, H101 ACCEPT "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n", false, -1, "~extension"},
+		/* Subprotocols: not offered, a prefix of an offer, none of the offers. */
+		{OFFER, H101 ACCEPT "Sec-WebSocket-Protocol: base64.channel.k8s.io\r\n\r\n", false, -1,
+		 "~\"base64.channel.k8s.io\", which was not offered"},
+		{OFFER, H101 ACCEPT "Sec-WebSocket-Protocol: v5.channel\r\n\r\n", false, -1, "~not offered"},
+		{NULL, H101 ACCEPT "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n", false, -1, "~not offered"},
+		{OFFER, H101 ACCEPT "\r\n", false, -1, "~none of the offered"},
+		/* Kubernetes Status bodies, however delimited. */
+		{NULL, cl, false, -1, "HTTP/1.1 403 Forbidden: " FORBIDDEN_MSG},
+		{NULL, chunked, false, -1, "HTTP/1.1 403 Forbidden: " FORBIDDEN_MSG},
+		{NULL, toeof, true, -1, "HTTP/1.1 400 Bad Request: " FORBIDDEN_MSG},
+		/* Plain text gives its first line; anything else just the status line. */
+		{NULL,
+		 "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: 14\r\n\r\nUnauthorized\r\n",
+		 false, -1, "HTTP/1.1 401 Unauthorized: Unauthorized"},
+		{NULL, "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 6\r\n\r\n<html>", false,
+		 -1, "HTTP/1.1 404 Not Found"},
+		/* Not HTTP, cut short. */
+		{NULL, "SSH-2.0-OpenSSH\r\n\r\n", false, -1, "~did not answer with HTTP"},
+		{NULL, "HTTP/1.1 101 Swi", true, -1, "~closed in the upgrade response"},
+		{NULL, "", true, -1, "~before any upgrade response"},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct ws w;
+		char err[ERRLEN] = "";
+		int r = handshake(&w, c[i].offer, c[i].resp, c[i].eof, err);
+		const char *got = r ? err : w.protocol, *t = c[i].text;
+		if (r != c[i].want || (t[0] == '~' ? !strstr(got, t + 1) : strcmp(got, t)) || (!r && w.in.len))
+			fail_msg("case %zu: %d \"%s\"", i, r, got);
+		ws_cleanup(&w);
+	}
+	free(cl);
+	free(chunked);
+	free(toeof);
+}
+
+static void test_response_split_with_frames(void **state)
+{
+	(void)state;
+	struct ws w;
+	char err[ERRLEN], accept[29];
+	ws_init(&w);
+	free(ws_handshake_request(&w, "h", "/", "v5.channel.k8s.io", NULL));
+	ws_accept_key(w.key, accept);
+	struct buf all, log;
+	buf_init(&all);
+	buf_init(&log);
+	buf_printf(&all, H101 "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n", accept);
+	size_t hl = all.len;
+	server_frame(&all, true, WS_BINARY, "\x01", 1);
+	server_frame(&all, true, WS_BINARY, "\x01hi\n", 4);
+	/* The header arrives a byte at a time, its last byte with a frame and a half. */
+	for (size_t i = 0; i + 1 < hl; i++)
+		assert_int_equal(ws_handshake_response(&w, all.data + i, 1, err, sizeof(err)), 1);
+	assert_int_equal(ws_handshake_response(&w, all.data + hl - 1, 6, err, sizeof(err)), 0);
+	assert_string_equal(w.protocol, "v5.channel.k8s.io");
+	drain(&w, &log);
+	assert_int_equal(log.len, 4);
+	assert_memory_equal(log.data, "2:\x01;", 4);
+	ws_feed(&w, all.data + hl + 5, all.len - hl - 5);
+	drain(&w, &log);
+	assert_memory_equal(log.data, "2:\x01;2:\x01hi\n;", 12);
+	buf_cleanup(&log);
+	buf_cleanup(&all);
+	ws_cleanup(&w);
+}
+
+/* ---- frames ---- */
+
+/* Every length encoding both ways: our masked frames decode (unmasked here)
+ * to the payload, and the server's unmasked ones come out of ws_next. */
+static void test_frames(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = {0, 1, 125, 126, 65535, 65536, 70000};
+	static const size_t hdrs[] = {6, 6, 6, 8, 8, 14, 14};
+	char *data = xmalloc(70000), err[ERRLEN];
+	for (size_t i = 0; i < 70000; i++)
+		data[i] = (char)(i * 7 + 3);
+	struct buf out, pl;
+	buf_init(&out);
+	buf_init(&pl);
+	struct ws w;
+	upgraded(&w);
+	int op;
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		buf_reset(&out);
+		ws_frame(&out, WS_BINARY, data, sizes[k]);
+		size_t hl;
+		assert_int_equal(client_unframe(out.data, out.len, &op, &pl, &hl), out.len);
+		assert_int_equal(hl, hdrs[k]);
+		assert_int_equal(op, WS_BINARY);
+		assert_int_equal(pl.len, sizes[k]);
+		assert_memory_equal(pl.data, data, sizes[k]);
+		if (sizes[k] >= 64) /* masked: the wire bytes differ from the payload */
+			assert_memory_not_equal(out.data + hl, data, sizes[k]);
+		buf_reset(&out);
+		server_frame(&out, true, WS_BINARY, data, sizes[k]);
+		ws_feed(&w, out.data, out.len);
+		assert_int_equal(ws_next(&w, &op, &pl, err, sizeof(err)), 1);
+		assert_int_equal(op, WS_BINARY);
+		assert_int_equal(pl.len, sizes[k]);
+		assert_non_null(pl.data);
+		assert_memory_equal(pl.data, data, sizes[k]);
+		assert_int_equal(ws_next(&w, &op, &pl, err, sizeof(err)), 0);
+	}
+	/* A 64-bit length for a small payload is still understood. */
+	ws_feed(&w, "\x82\x7f\0\0\0\0\0\0\0\x02hi", 12);
+	assert_int_equal(ws_next(&w, &op, &pl, err, sizeof(err)), 1);
+	assert_string_equal(pl.data, "hi");
+	ws_cleanup(&w);
+	/* Each frame has its own mask. */
+	buf_reset(&out);
+	ws_frame(&out, WS_TEXT, "same", 4);
+	ws_frame(&out, WS_TEXT, "same", 4);
+	assert_int_equal(out.len, 20);
+	assert_memory_not_equal(out.data + 2, out.data + 12, 4);
+	/* Appends after what is there; control frames are clipped to 125. */
+	buf_reset(&out);
+	buf_puts(&out, "x");
+	ws_frame(&out, WS_PING, data, 200);
+	assert_int_equal(client_unframe(out.data + 1, out.len - 1, &op, &pl, NULL), out.len - 1);
+	assert_int_equal(op, WS_PING);
+	assert_int_equal(pl.len, 125);
+	/* Close with code and reason, clipped at a character boundary. */
+	buf_reset(&out);
+	ws_close_frame(&out, 1000, "bye");
+	client_unframe(out.data, out.len, &op, &pl, NULL);
+	assert_int_equal(op, WS_CLOSE);
+	assert_int_equal(pl.len, 5);
+	assert_memory_equal(pl.data, "\x03\xe8\x62ye", 5); /* 1000, "bye" */
+	char longr[200] = "";
+	for (int i = 0; i < 62; i++)
+		strcat(longr, "\xc3\xa9"); /* 124 bytes of 'é': 122 fit */
+	buf_reset(&out);
+	ws_close_frame(&out, 1001, longr);
+	client_unframe(out.data, out.len, &op, &pl, NULL);
+	assert_int_equal(pl.len, 2 + 122);
+	buf_cleanup(&out);
+	buf_cleanup(&pl);
+	free(data);
+}
+
+/* The stream the split test cuts up: a text message in three fragments with
+ * a ping and a pong between them, a 300-byte binary, an empty binary, a
+ * close; and the log drain() makes of it. */
+static void mixed_stream(struct buf *in, struct buf *want)
+{
+	char big[300];
+	for (int i = 0; i < 300; i++)
+		big[i] = (char)('a' + i % 26);
+	server_frame(in, false, WS_TEXT, "Hel", 3);
+	server_frame(in, true, WS_PING, "p1", 2);
+	server_frame(in, false, WS_CONT, "lo, ", 4);
+	server_frame(in, true, WS_PONG, "", 0);
+	server_frame(in, true, WS_CONT, "w\xc3\xb6rld", 6);
+	server_frame(in, true, WS_BINARY, big, 300);
+	server_frame(in, true, WS_BINARY, "", 0);
+	server_frame(in, true, WS_CLOSE, "\x03\xe9going away", 12);
+	buf_puts(want, "9:p1;10:;1:Hello, w\xc3\xb6rld;2:");
+	buf_append(want, big, 300);
+	buf_puts(want, ";2:;8:\x03\xe9going away;");
+}
+
+/* Cut in two at every byte (the whole stream at once included), then fed a
+ * byte at a time: the same messages every way. */
+static void test_split_every_boundary(void **state)
+{
+	(void)state;
+	struct buf in, want, log;
+	buf_init(&in);
+	buf_init(&want);
+	buf_init(&log);
+	mixed_stream(&in, &want);
+	struct ws w;
+	for (size_t cut = 0; cut <= in.len + 1; cut++) {
+		upgraded(&w);
+		buf_reset(&log);
+		if (cut <= in.len) {
+			ws_feed(&w, in.data, cut);
+			drain(&w, &log);
+			ws_feed(&w, in.data + cut, in.len - cut);
+			drain(&w, &log);
+		} else {
+			for (size_t i = 0; i < in.len; i++) {
+				ws_feed(&w, in.data + i, 1);
+				drain(&w, &log);
+			}
+		}
+		assert_int_equal(log.len, want.len);
+		assert_memory_equal(log.data, want.data, want.len);
+		assert_true(w.closed);
+		assert_int_equal(w.close_code, 1001);
+		assert_string_equal(w.close_reason, "going away");
+		ws_cleanup(&w);
+	}
+	/* Nothing is read after the close, not even garbage or the end. */
+	upgraded(&w);
+	ws_feed(&w, in.data, in.len);
+	drain(&w, &log);
+	ws_feed(&w, "\xff\xff\xff", 3);
+	drain(&w, &log);
+	ws_eof(&w);
+	drain(&w, &log);
+	ws_cleanup(&w);
+	/* A close without a body has no status. */
+	upgraded(&w);
+	ws_feed(&w, "\x88\x00", 2);
+	buf_reset(&log);
+	drain(&w, &log);
+	assert_string_equal(log.data, "8:;");
+	assert_true(w.closed);
+	assert_int_equal(w.close_code, WS_CLOSE_NO_STATUS);
+	assert_string_equal(w.close_reason, "");
+	ws_cleanup(&w);
+	buf_cleanup(&in);
+	buf_cleanup(&want);
+	buf_cleanup(&log);
+}
+
+/* ws_next's verdict on one stream (then end of stream when eof), with err's
+ * text when it fails. */
+static int verdict(const void *bytes, size_t len, bool eof, char *err)
+{
+	struct ws w;
+	upgraded(&w);
+	ws_feed(&w, bytes, len);
+	if (eof)
+		ws_eof(&w);
+	struct buf m;
+	buf_init(&m);
+	int op, r;
+	err[0] = '\0';
+	while ((r = ws_next(&w, &op, &m, err, ERRLEN)) == 1)
+		;
+	buf_cleanup(&m);
+	ws_cleanup(&w);
+	return r;
+}
+
+static void test_protocol_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *bytes;
+		size_t len;
+		bool eof;
+		int want;
+		const char *err;
+	} c[] = {
+		{"\x82\x81\x01\x02\x03\x04x", 7, false, -1, "masked"},
+		{"\xc2\x00", 2, false, -1, "reserved"},                   /* RSV1 */
+		{"\x83\x00", 2, false, -1, "opcode 3"},                   /* reserved data opcode */
+		{"\x8b\x00", 2, false, -1, "opcode 11"},                  /* reserved control opcode */
+		{"\x80\x01x", 3, false, -1, "continuation"},              /* stray continuation */
+		{"\x02\x01x\x82\x01y", 6, false, -1, "before finishing"}, /* new message mid-way */
+		{"\x09\x00", 2, false, -1, "control"},                    /* fragmented ping */
+		{"\x89\x7e\x00\x7e", 4, false, -1, "control"},            /* 126-byte ping */
+		{"\x81\x02\xc3\x28", 4, false, -1, "UTF-8"},              /* bad UTF-8 text */
+		{"\x81\x03\xed\xa0\x80", 5, false, -1, "UTF-8"},          /* a surrogate */
+		{"\x01\x01\xe2\x80\x02\x82\xac", 7, false, 0, ""},        /* € split over fragments */
+		{"\x88\x01\x03", 3, false, -1, "malformed close"},        /* 1-byte close */
+		{"\x88\x02\x03\xe7", 4, false, -1, "malformed close"},    /* close 999 */
+		{"\x88\x02\x03\xed", 4, false, -1, "malformed close"},    /* close 1005 */
+		{"\x88\x04\x0b\xb8\xff\xfe", 6, false, -1, "UTF-8"},      /* close reason */
+		{"\x88\x02\x0f\xa0", 4, false, 0, ""},                    /* 4000 is fine */
+		{"", 0, true, -1, "without a WebSocket close"},
+		{"\x82\x05x", 3, true, -1, "middle"},
+		{"\x02\x01x", 3, true, -1, "middle"},
+		{"\x82\x05x", 3, false, 0, ""},
+		/* Over 16 MiB is refused from the header alone, before buffering. */
+		{"\x82\x7f\x00\x00\x00\x00\x01\x00\x00\x01", 10, false, -1, "16 MiB"},
+		{"\x82\x7f\x80\x00\x00\x00\x00\x00\x00\x00", 10, false, -1, "16 MiB"},
+	};
+	char err[ERRLEN];
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int r = verdict(c[i].bytes, c[i].len, c[i].eof, err);
+		if (r != c[i].want || !strstr(err, c[i].err))
+			fail_msg("case %zu: %d \"%s\"", i, r, err);
+	}
+	/* Before the handshake there are no frames. */
+	struct ws w;
+	struct buf m;
+	int op;
+	ws_init(&w);
+	buf_init(&m);
+	assert_int_equal(ws_next(&w, &op, &m, err, sizeof(err)), -1);
+	ws_cleanup(&w);
+	buf_cleanup(&m);
+}
+
+/* Exactly 16 MiB in two fragments is fine; one byte more is not. */
+static void test_size_bound(void **state)
+{
+	(void)state;
+	size_t half = WS_MAX_MESSAGE / 2;
+	char *data = xcalloc(1, half), err[ERRLEN];
+	struct buf in, m;
+	buf_init(&in);
+	buf_init(&m);
+	server_frame(&in, false, WS_BINARY, data, half);
+	server_frame(&in, true, WS_CONT, data, half);
+	struct ws w;
+	upgraded(&w);
+	ws_feed(&w, in.data, in.len);
+	int op;
+	assert_int_equal(ws_next(&w, &op, &m, err, sizeof(err)), 1);
+	assert_int_equal(m.len, WS_MAX_MESSAGE);
+	ws_cleanup(&w);
+	buf_reset(&in);
+	server_frame(&in, false, WS_BINARY, data, half);
+	server_frame(&in, false, WS_CONT, data, half);
+	server_frame(&in, true, WS_CONT, "x", 1);
+	upgraded(&w);
+	ws_feed(&w, in.data, in.len);
+	assert_int_equal(ws_next(&w, &op, &m, err, sizeof(err)), -1);
+	ws_cleanup(&w);
+	buf_cleanup(&in);
+	buf_cleanup(&m);
+	free(data);
+}
+
+/* ---- Kubernetes channels ---- */
+
+/* Frames data on channel, checks the message on the wire is wire[0..wlen),
+ * and that it parses back to the same channel and data. */
+static void k8s_roundtrip(int channel, const char *data, size_t len, bool base64, const char *wire, size_t wlen)
+{
+	struct buf out, pl, scratch;
+	buf_init(&out);
+	buf_init(&pl);
+	buf_init(&scratch);
+	ws_k8s_frame(&out, channel, data, len, base64);
+	int op, ch;
+	const char *d;
+	size_t n;
+	assert_int_equal(client_unframe(out.data, out.len, &op, &pl, NULL), out.len);
+	assert_int_equal(op, base64 ? WS_TEXT : WS_BINARY);
+	assert_int_equal(pl.len, wlen);
+	assert_memory_equal(pl.data, wire, wlen);
+	assert_int_equal(ws_k8s_parse(&pl, op, base64, &ch, &d, &n, &scratch), 0);
+	assert_int_equal(ch, channel);
+	assert_int_equal(n, len);
+	assert_non_null(d);
+	assert_memory_equal(d, data, len);
+	buf_cleanup(&out);
+	buf_cleanup(&pl);
+	buf_cleanup(&scratch);
+}
+
+/* ws_k8s_parse on a message given as text. */
+static int k8s_parse(const char *msg, size_t len, int opcode, bool base64, int *ch)
+{
+	struct buf m, scratch;
+	buf_init(&m);
+	buf_init(&scratch);
+	buf_append(&m, msg, len);
+	const char *d;
+	size_t n;
+	int r = ws_k8s_parse(&m, opcode, base64, ch, &d, &n, &scratch);
+	buf_cleanup(&m);
+	buf_cleanup(&scratch);
+	return r;
+}
+
+static void test_k8s_channels(void **state)
+{
+	(void)state;
+	k8s_roundtrip(WS_K8S_STDIN, "ls\n", 3, false, "\0ls\n", 4);
+	k8s_roundtrip(WS_K8S_STDOUT, "", 0, false, "\x01", 1);      /* "connected" */
+	k8s_roundtrip(WS_K8S_CLOSE, "\0", 1, false, "\xff\x00", 2); /* v5 stdin half-close */
+	k8s_roundtrip(WS_K8S_RESIZE, "{\"Width\":80,\"Height\":24}", 24, true, "4eyJXaWR0aCI6ODAsIkhlaWdodCI6MjR9", 33);
+	k8s_roundtrip(WS_K8S_STDOUT, "", 0, true, "1", 1);
+	assert_true(ws_k8s_is_base64("base64.channel.k8s.io"));
+	assert_true(ws_k8s_is_base64("v4.base64.channel.k8s.io"));
+	assert_false(ws_k8s_is_base64("v4.channel.k8s.io"));
+	assert_false(ws_k8s_is_base64(""));
+	assert_false(ws_k8s_is_base64(NULL));
+	/* Not channel messages: empty, the wrong frame type, no digit, bad base64. */
+	int ch;
+	assert_int_equal(k8s_parse("", 0, WS_BINARY, false, &ch), -1);
+	assert_int_equal(k8s_parse("\x01x", 2, WS_TEXT, false, &ch), -1);
+	assert_int_equal(k8s_parse("1Zm9v", 5, WS_BINARY, true, &ch), -1);
+	assert_int_equal(k8s_parse("xZm9v", 5, WS_TEXT, true, &ch), -1);
+	assert_int_equal(k8s_parse("1Zm9v!", 6, WS_TEXT, true, &ch), -1);
+	assert_int_equal(k8s_parse("2Zm9v", 5, WS_TEXT, true, &ch), 0);
+	assert_int_equal(ch, 2);
+}
+
+static void test_k8s_exit_code(void **state)
+{
+	(void)state;
+	char msg[ERRLEN];
+	const char *ok = "{\"metadata\":{},\"status\":\"Success\"}";
+	assert_int_equal(ws_k8s_exit_code(ok, strlen(ok), msg, sizeof(msg)), 0);
+	assert_string_equal(msg, "");
+	const char *three =
+		"{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit "
+		"code: exit code 3\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":"
+		"\"Other\",\"message\":\"x\"},{\"reason\":\"ExitCode\",\"message\":\"3\"}]}}";
+	assert_int_equal(ws_k8s_exit_code(three, strlen(three), msg, sizeof(msg)), 3);
+	const char *big = "{\"status\":\"Failure\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":"
+			  "[{\"reason\":\"ExitCode\",\"message\":\"137\"}]}}";
+	assert_int_equal(ws_k8s_exit_code(big, strlen(big), msg, sizeof(msg)), 137);
+	/* Other failures: -1 and the Status message. */
+	const char *fail = "{\"status\":\"Failure\",\"message\":\"container not found (\\\"web\\\")\","
+			   "\"reason\":\"InternalError\"}";
+	assert_int_equal(ws_k8s_exit_code(fail, strlen(fail), msg, sizeof(msg)), -1);
+	assert_string_equal(msg, "container not found (\"web\")");
+	const char *nocause = "{\"status\":\"Failure\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":"
+			      "[{\"reason\":\"ExitCode\",\"message\":\"three\"}]}}";
+	assert_int_equal(ws_k8s_exit_code(nocause, strlen(nocause), msg, sizeof(msg)), -1);
+	assert_string_equal(msg, "The command failed (NonZeroExitCode).");
+	/* channel.k8s.io v1: plain text. */
+	const char *text = "exec: \"bash\": executable file not found in $PATH\n";
+	assert_int_equal(ws_k8s_exit_code(text, strlen(text), msg, sizeof(msg)), -1);
+	assert_string_equal(msg, "exec: \"bash\": executable file not found in $PATH");
+	/* Not NUL-terminated, and no message buffer. */
+	assert_int_equal(ws_k8s_exit_code(three, 20, NULL, 0), -1);
+}
+
+/* ---- the reference sessions ---- */
+
+/* Walks a reference session's message lines ("C->S|S->C, kind, payload as
+ * hex or for text as is"): each C->S message must be what ws_k8s_frame makes
+ * of its channel and data; the S->C ones are framed as the server would and
+ * appended to wire. */
+static void replay(char *f, bool base64, struct buf *wire)
+{
+	struct buf msg, out, pl, scratch;
+	buf_init(&msg);
+	buf_init(&out);
+	buf_init(&pl);
+	buf_init(&scratch);
+	for (char *line = strtok(f, "\n"); line; line = strtok(NULL, "\n")) {
+		bool c2s = str_starts(line, "C->S\t");
+		if (!c2s && !str_starts(line, "S->C\t"))
+			continue;
+		const char *kind = line + 5, *payload = strchr(kind, '\t') + 1;
+		int op = str_starts(kind, "text\t") ? WS_TEXT : str_starts(kind, "close\t") ? WS_CLOSE : WS_BINARY;
+		if (op == WS_TEXT) {
+			buf_reset(&msg);
+			buf_append(&msg, payload, strcspn(payload, "\t"));
+		} else {
+			unhex(payload, &msg);
+		}
+		if (!c2s) {
+			server_frame(wire, true, op, msg.data, msg.len);
+			continue;
+		}
+		int ch, op2;
+		const char *d;
+		size_t n;
+		assert_int_equal(op, base64 ? WS_TEXT : WS_BINARY);
+		assert_int_equal(ws_k8s_parse(&msg, op, base64, &ch, &d, &n, &scratch), 0);
+		buf_reset(&out);
+		ws_k8s_frame(&out, ch, d, n, base64);
+		client_unframe(out.data, out.len, &op2, &pl, NULL);
+		assert_int_equal(op2, op);
+		assert_int_equal(pl.len, msg.len);
+		assert_memory_equal(pl.data, msg.data, msg.len);
+	}
+	buf_cleanup(&msg);
+	buf_cleanup(&out);
+	buf_cleanup(&pl);
+	buf_cleanup(&scratch);
+}
+
+/* What an exec client makes of w's messages: "channel:data;" for each, and
+ * the exit code from channel 3. */
+static int play(struct ws *w, struct buf *log)
+{
+	char err[ERRLEN];
+	struct buf m, scratch;
+	buf_init(&m);
+	buf_init(&scratch);
+	int op, r, exit_code = -2;
+	while ((r = ws_next(w, &op, &m, err, sizeof(err))) == 1) {
+		if (op == WS_CLOSE)
+			continue;
+		int ch;
+		const char *d;
+		size_t n;
+		assert_int_equal(ws_k8s_parse(&m, op, ws_k8s_is_base64(w->protocol), &ch, &d, &n, &scratch), 0);
+		buf_printf(log, "%d:", ch);
+		buf_append(log, d, n);
+		buf_putc(log, ';');
+		if (ch == WS_K8S_ERROR)
+			exit_code = ws_k8s_exit_code(d, n, err, sizeof(err));
+	}
+	assert_int_equal(r, 0);
+	buf_cleanup(&m);
+	buf_cleanup(&scratch);
+	return exit_code;
+}
+
+static void test_fixture_v5_session(void **state)
+{
+	(void)state;
+	size_t len;
+	char *f = kube_ref("exec_websocket_v5_session_constructed.txt", &len);
+	if (!f)
+		skip();
+	char err[ERRLEN];
+	struct ws w;
+	ws_init(&w);
+	/* Our request is the fixture's, byte for byte, once the key is the same. */
+	const char *req = strstr(f, "## C->S handshake\n"), *res = strstr(f, "## S->C handshake\n");
+	assert_non_null(req);
+	assert_non_null(res);
+	req += strlen("## C->S handshake\n");
+	res += strlen("## S->C handshake\n");
+	size_t reqlen = (size_t)(strstr(req, "\r\n\r\n") + 4 - req);
+	char *path = xstrndup(req + 4, strcspn(req + 4, " "));
+	char *r = ws_handshake_request(&w, "127.0.0.1:6443", path, OFFER, "Authorization: Bearer <token>\r\n");
+	char *at = strstr(r, w.key);
+	assert_non_null(at);
+	memcpy(at, "dGhlIHNhbXBsZSBub25jZQ==", 24);
+	strcpy(w.key, "dGhlIHNhbXBsZSBub25jZQ==");
+	assert_int_equal(strlen(r), reqlen);
+	assert_memory_equal(r, req, reqlen);
+	free(r);
+	free(path);
+	/* The fixture's 101 and the server's messages arrive in one read. */
+	struct buf wire, log;
+	buf_init(&wire);
+	buf_init(&log);
+	buf_append(&wire, res, (size_t)(strstr(res, "\r\n\r\n") + 4 - res));
+	replay(f, false, &wire);
+	assert_int_equal(ws_handshake_response(&w, wire.data, wire.len, err, sizeof(err)), 0);
+	assert_string_equal(w.protocol, "v5.channel.k8s.io");
+	assert_int_equal(play(&w, &log), 3);
+	/* "connected" on stdout first, stdout, stderr, the Status on channel 3. */
+	assert_true(str_starts(log.data, "1:;1:hi\n;2:warn\n;3:{\"metadata\":{},\"status\":\"Failure\","));
+	assert_true(w.closed);
+	assert_int_equal(w.close_code, 1000);
+	buf_cleanup(&wire);
+	buf_cleanup(&log);
+	ws_cleanup(&w);
+	free(f);
+}
+
+static void test_fixture_base64(void **state)
+{
+	(void)state;
+	size_t len;
+	char *f = kube_ref("exec_websocket_base64_channel_constructed.txt", &len);
+	if (!f)
+		skip();
+	char err[ERRLEN];
+	struct ws w;
+	struct buf wire, log;
+	buf_init(&wire);
+	buf_init(&log);
+	buf_puts(&wire, H101 ACCEPT "Sec-WebSocket-Protocol: base64.channel.k8s.io\r\n\r\n");
+	replay(f, true, &wire);
+	assert_int_equal(handshake(&w, "v4.channel.k8s.io, base64.channel.k8s.io", wire.data, false, err), 0);
+	assert_int_equal(play(&w, &log), -2);
+	assert_string_equal(log.data, "1:\n;");
+	buf_cleanup(&wire);
+	buf_cleanup(&log);
+	ws_cleanup(&w);
+	free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha1_vectors),
+		cmocka_unit_test(test_accept_key),
+		cmocka_unit_test(test_handshake_request),
+		cmocka_unit_test(test_responses),
+		cmocka_unit_test(test_response_split_with_frames),
+		cmocka_unit_test(test_frames),
+		cmocka_unit_test(test_split_every_boundary),
+		cmocka_unit_test(test_protocol_errors),
+		cmocka_unit_test(test_size_bound),
+		cmocka_unit_test(test_k8s_channels),
+		cmocka_unit_test(test_k8s_exit_code),
+		cmocka_unit_test(test_fixture_v5_session),
+		cmocka_unit_test(test_fixture_base64),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

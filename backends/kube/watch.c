@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "kinds.h"
 #include "log.h"
+#include "watchstream.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,8 @@ struct kwatch {
 	struct kube *k;
 	const struct kres *res;
 	enum wstate state;
-	char rv[128];        /* last resourceVersion seen; opaque */
 	struct kcall *call;
-	struct buf line;     /* watch stream: the event being received */
+	struct kube_watch_stream ws; /* ws.rv: the last resourceVersion seen (lists set it too) */
 	bool first_page;
 	int64_t backoff_ms;
 	struct timer *retry;
@@ -68,7 +68,7 @@ static void on_retry(void *arg)
 	struct kwatch *w = arg;
 	if (w->k->phase != K_LIVE)
 		return;
-	if (w->rv[0])
+	if (w->ws.rv[0])
 		watch_from(w);
 	else
 		list_page(w, NULL);
@@ -100,6 +100,24 @@ static void took(struct kwatch *w, json_object *obj)
 
 /* ---- list ---- */
 
+/* The continue token of a list page without parsing the page: real servers
+ * (and json.Marshal) write metadata before items. NULL when it is not in
+ * the first few hundred bytes; the caller then reads it after parsing. */
+static char *peek_continue(const char *body, size_t len)
+{
+	size_t lim = len < 1024 ? len : 1024;
+	const char *items = memmem(body, lim, "\"items\"", 7);
+	const char *key = memmem(body, items ? (size_t)(items - body) : lim, "\"continue\":\"", 12);
+	if (!key)
+		return NULL;
+	key += 12;
+	const char *end = memchr(key, '"', lim - (size_t)(key - body));
+	/* tokens are base64: a backslash would need unescaping, leave it to the parser */
+	if (!end || end == key || memchr(key, '\\', (size_t)(end - key)))
+		return NULL;
+	return xstrndup(key, (size_t)(end - key));
+}
+
 static void on_page(void *arg, const struct http_result *res)
 {
 	struct kcall *c = arg;
@@ -120,6 +138,11 @@ static void on_page(void *arg, const struct http_result *res)
 		backoff(w, full, res->error != NULL);
 		return;
 	}
+	/* ask for the next page first, so the server works while this one is
+	 * decoded; the token sits in the metadata before the items */
+	char *early = peek_continue(res->body, res->len);
+	if (early)
+		list_page(w, early);
 	json_object *root = json_tokener_parse(res->body), *items, *meta, *v;
 	if (!root || !json_object_object_get_ex(root, "items", &items) ||
 	    !json_object_is_type(items, json_type_array)) {
@@ -143,17 +166,22 @@ static void on_page(void *arg, const struct http_result *res)
 			rv = json_object_get_string(v);
 	}
 	if (rv)
-		snprintf(w->rv, sizeof(w->rv), "%s", rv);
+		snprintf(w->ws.rv, sizeof(w->ws.rv), "%s", rv);
 	endpoint_ready(k->ep);
 	set_error(w, "");
 	if (cont && *cont) {
 		char *next = xstrdup(cont);
 		json_object_put(root); /* this page's tree goes before the next arrives */
-		list_page(w, next);
+		release_free_memory();
+		if (!early)
+			list_page(w, next);
 		free(next);
+		free(early);
 		return;
 	}
 	json_object_put(root);
+	release_free_memory();
+	free(early);
 	rtable_relist_end(k->ep->store, t);
 	if (!strcmp(w->res->kind, KIND_PODS)) {
 		kube_decode_refresh_node_pods(k->ep->store);
@@ -169,7 +197,7 @@ static void list_page(struct kwatch *w, const char *cont)
 	struct kube *k = w->k;
 	if (!cont) {
 		w->first_page = true;
-		w->rv[0] = '\0';
+		w->ws.rv[0] = '\0';
 	}
 	char *coll = kube_collection_path(k, w->res, NULL);
 	struct buf path;
@@ -188,43 +216,34 @@ static void list_page(struct kwatch *w, const char *cont)
 
 /* ---- watch ---- */
 
-static void watch_event(struct kwatch *w, const char *text, size_t len)
+/* One event of the stream; ws.rv already holds its version. Returns false
+ * when the event ended this watch. */
+static bool watch_event(void *arg, enum kube_watch_event type, json_object *obj, int code, const char *msg)
 {
-	json_object *ev = json_tokener_parse(text), *type, *obj, *meta, *v;
-	(void)len;
-	if (!ev || !json_object_object_get_ex(ev, "type", &type) || !json_object_object_get_ex(ev, "object", &obj)) {
-		json_object_put(ev);
-		return;
-	}
-	const char *t = json_object_get_string(type);
-	if (!strcmp(t, "ERROR")) {
-		int code = json_object_object_get_ex(obj, "code", &v) ? json_object_get_int(v) : 0;
-		const char *msg = json_object_object_get_ex(obj, "message", &v) ? json_object_get_string(v) : "";
+	struct kwatch *w = arg;
+	if (type == KW_ERROR) {
 		log_msg("kube %s: %s watch error %d: %s", w->k->ep->name, w->res->kind, code, msg);
 		/* 410 Gone: our version is too old; anything else ends this watch too */
 		if (code == 410)
-			w->rv[0] = '\0';
-		json_object_put(ev);
-		/* the stream callback returns false: the transfer ends and on_watch_end sees it */
+			w->ws.rv[0] = '\0';
+		/* returning false ends the transfer, and on_watch_end sees the state */
 		w->state = W_WAITING;
 		timer_arm(w->retry, code == 410 ? 0 : w->backoff_ms);
-		return;
+		return false;
 	}
-	if (json_object_object_get_ex(obj, "metadata", &meta) && json_object_object_get_ex(meta, "resourceVersion", &v))
-		snprintf(w->rv, sizeof(w->rv), "%s", json_object_get_string(v));
-	if (!strcmp(t, "ADDED") || !strcmp(t, "MODIFIED")) {
+	if (type == KW_ADDED || type == KW_MODIFIED) {
 		took(w, obj);
-	} else if (!strcmp(t, "DELETED")) {
+	} else if (type == KW_DELETED) {
 		char id[512];
 		kube_decode_row_id(w->res->kind, obj, id, sizeof(id));
 		rtable_delete(w->k->ep->store, table(w), id);
 		if (!strcmp(w->res->kind, KIND_PODS) && w->k->want_containers)
 			kube_decode_forget_pod(w->k->ep->store, id); /* its containers go with it */
 	}
-	/* BOOKMARK: only the version moves; nothing to show */
-	if (!strcmp(w->res->kind, KIND_PODS) && strcmp(t, "BOOKMARK"))
-		kube_decode_refresh_node_pods(w->k->ep->store);
-	json_object_put(ev);
+	/* KW_BOOKMARK: only the version moves; nothing to show */
+	if (!strcmp(w->res->kind, KIND_PODS) && type != KW_BOOKMARK)
+		kube_pods_changed(w->k);
+	return w->state == W_WATCHING;
 }
 
 static bool on_watch_data(void *arg, const char *data, size_t len)
@@ -235,19 +254,12 @@ static bool on_watch_data(void *arg, const char *data, size_t len)
 	if (w->k->ep->error[0])
 		endpoint_ready(w->k->ep);
 	w->backoff_ms = BACKOFF_MIN_MS;
-	buf_append(&w->line, data, len);
-	char *nl;
-	/* chunk boundaries are not event boundaries: only whole lines are events */
-	while (w->line.len && (nl = memchr(w->line.data, '\n', w->line.len))) {
-		*nl = '\0';
-		size_t n = (size_t)(nl - w->line.data);
-		if (n)
-			watch_event(w, w->line.data, n);
-		if (w->state != W_WATCHING)
-			return false; /* the event ended this watch */
-		buf_consume(&w->line, n + 1);
-	}
-	return true;
+	size_t bad = w->ws.malformed;
+	bool go = kube_watch_stream_feed(&w->ws, data, len, watch_event, w);
+	if (w->ws.malformed != bad)
+		log_msg("kube %s: %s: skipped %zu malformed watch line(s) (%zu in all)", w->k->ep->name, w->res->kind,
+			w->ws.malformed - bad, w->ws.malformed);
+	return go;
 }
 
 static void on_watch_end(void *arg, const struct http_result *res)
@@ -256,11 +268,11 @@ static void on_watch_end(void *arg, const struct http_result *res)
 	struct kwatch *w = c->ctx;
 	char err[ERRLEN];
 	w->call = NULL;
-	buf_reset(&w->line);
+	kube_watch_stream_reset(&w->ws);
 	if (w->state != W_WATCHING)
 		return; /* ended by an in-stream event, which chose what next */
 	if (res->status == 410) {
-		w->rv[0] = '\0';
+		w->ws.rv[0] = '\0';
 		list_page(w, NULL);
 	} else if (kube_ok(res)) {
 		/* the server's timeout: carry on from the last version seen */
@@ -271,7 +283,7 @@ static void on_watch_end(void *arg, const struct http_result *res)
 		 * other error): like client-go's reflector, list again next time;
 		 * only a broken connection resumes from the same version */
 		if (!res->error)
-			w->rv[0] = '\0';
+			w->ws.rv[0] = '\0';
 		backoff(w, err, res->error != NULL);
 	}
 }
@@ -280,13 +292,13 @@ static void watch_from(struct kwatch *w)
 {
 	struct kube *k = w->k;
 	char *coll = kube_collection_path(k, w->res, NULL);
-	char *e = http_escape(w->rv, strlen(w->rv));
+	char *e = http_escape(w->ws.rv, strlen(w->ws.rv));
 	char *path = xasprintf("%s?watch=1&resourceVersion=%s&allowWatchBookmarks=true&timeoutSeconds=%d", coll, e,
 			       WATCH_TIMEOUT_S);
 	free(e);
 	free(coll);
 	w->state = W_WATCHING;
-	buf_reset(&w->line);
+	kube_watch_stream_reset(&w->ws);
 	w->call = kube_call(k, "GET", path, NULL, NULL, 0, on_watch_end, on_watch_data, w);
 	free(path);
 }
@@ -299,7 +311,7 @@ static void stop(struct kwatch *w)
 	w->call = NULL;
 	timer_disarm(w->retry);
 	w->state = W_IDLE;
-	buf_reset(&w->line);
+	kube_watch_stream_reset(&w->ws);
 }
 
 void kube_watch_start(struct kube *k, const char *kind)
@@ -314,7 +326,7 @@ void kube_watch_start(struct kube *k, const char *kind)
 		w->res = r;
 		w->backoff_ms = BACKOFF_MIN_MS;
 		w->retry = timer_new(on_retry, w);
-		buf_init(&w->line);
+		kube_watch_stream_init(&w->ws);
 		w->next = k->watches;
 		k->watches = w;
 		table(w);
@@ -327,7 +339,7 @@ void kube_watch_restart_all(struct kube *k)
 {
 	for (struct kwatch *w = k->watches; w; w = w->next) {
 		stop(w);
-		w->rv[0] = '\0';
+		w->ws.rv[0] = '\0';
 		w->backoff_ms = BACKOFF_MIN_MS;
 		if (k->phase == K_LIVE)
 			list_page(w, NULL);
@@ -347,7 +359,7 @@ void kube_watch_free_all(struct kube *k)
 		k->watches = w->next;
 		stop(w);
 		timer_free(w->retry);
-		buf_cleanup(&w->line);
+		kube_watch_stream_cleanup(&w->ws);
 		free(w);
 	}
 }

@@ -3,6 +3,9 @@
 #include "util.h"
 
 #include <ctype.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,4 +341,12 @@ char *read_file(const char *path, size_t *len)
 	if (len)
 		*len = b.len;
 	return buf_steal(&b);
+}
+
+void release_free_memory(void)
+{
+#ifdef __GLIBC__
+	/* glibc keeps freed chunks below long-lived ones; trim returns their pages */
+	malloc_trim(0);
+#endif
 }

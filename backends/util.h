@@ -52,6 +52,10 @@ int64_t parse_duration_ms(const char *s);
 /* Parses RFC 3339 ("2024-01-02T03:04:05.123456789Z", "+01:00") to Unix seconds; -1 on error. */
 int64_t parse_rfc3339(const char *s);
 
+/* Gives memory freed after a large transient allocation (a parsed list page)
+ * back to the system, so resident memory tracks what is really kept. */
+void release_free_memory(void);
+
 /* The whole file as an owned NUL-terminated string (len may be NULL); NULL
  * with errno set when it cannot be read. */
 char *read_file(const char *path, size_t *len);

@@ -17,6 +17,9 @@
 
 /* The shortest time between two frames: ~30 per second at most. */
 #define FRAME_MS 33
+/* Tables larger than this are re-sorted at most every LARGE_TABLE_REBUILD_MS. */
+#define LARGE_TABLE_ROWS 5000
+#define LARGE_TABLE_REBUILD_MS 250
 
 struct frame *app_frame(struct app *a)
 {
@@ -173,7 +176,8 @@ static void rebuild(struct app *a)
 	if (f->top > 0 && f->top + rows > (long)a->model.len)
 		f->top = (long)a->model.len > rows ? (long)a->model.len - rows : 0;
 	table_layout(f->view, &a->model, COLS, a->wide, &a->layout);
-	a->built_gen = a->ep->store->gen;
+	a->built_gen = t ? t->gen : 0;
+	a->built_ms = mono_ms();
 	/* tell the backend which rows are on screen, for per-row figures */
 	if (a->ep->ops->visible) {
 		const char *ids[128];
@@ -547,8 +551,17 @@ static void draw(struct app *a)
 		a->resized = false;
 		app_resize(a);
 	}
-	if (a->built_gen != a->ep->store->gen)
+	struct rtable *shown = store_find_table(a->ep->store, app_frame(a)->view->kind);
+	uint64_t tgen = shown ? shown->gen : 0;
+	/* sorting tens of thousands of rows on every change would eat a core:
+	 * big tables follow changes four times a second, small ones at once */
+	bool big = shown && shown->len > LARGE_TABLE_ROWS;
+	a->rebuild_pending = false;
+	if (a->built_gen == (uint64_t)-1 ||
+	    (a->built_gen != tgen && (!big || mono_ms() - a->built_ms >= LARGE_TABLE_REBUILD_MS)))
 		rebuild(a);
+	else if (a->built_gen != tgen)
+		a->rebuild_pending = true; /* the loop comes back for it */
 	chrome_draw_header(a);
 	chrome_draw_crumbs(a);
 	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
@@ -610,6 +623,11 @@ static int next_wakeup_ms(struct app *a)
 	struct frame *f = app_frame(a);
 	if (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)) && ms > 250)
 		ms = 250;
+	if (a->rebuild_pending) {
+		int64_t left = a->built_ms + LARGE_TABLE_REBUILD_MS - now;
+		if (left < ms)
+			ms = left > 0 ? (int)left : 0;
+	}
 	return ms < 10 ? 10 : ms;
 }
 
@@ -657,6 +675,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		struct frame *f = app_frame(a);
 		bool logs_moved = a->logs && logview_dirty(a->logs);
 		bool want = gen != last_gen || sec != last_second || a->dirty || a->resized || logs_moved ||
+			    (a->rebuild_pending && mono_ms() - a->built_ms >= LARGE_TABLE_REBUILD_MS) ||
 			    (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)));
 		/* a flood of log lines or events redraws at most FRAME_MS apart */
 		int64_t since = mono_ms() - last_draw;
@@ -664,8 +683,6 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		if (want && since < FRAME_MS && !a->dirty && !a->resized) {
 			wait = (int)(FRAME_MS - since);
 		} else if (want) {
-			if (gen != last_gen)
-				a->built_gen = (uint64_t)-1;
 			draw(a);
 			last_draw = mono_ms();
 			last_gen = gen;

@@ -48,7 +48,9 @@ struct app {
 	int depth;            /* frames in use (>= 1) */
 	struct model model;
 	struct table_layout layout;
-	uint64_t built_gen;   /* store generation the model was built from */
+	uint64_t built_gen;   /* generation of the shown table the model was built from */
+	int64_t built_ms;     /* when */
+	bool rebuild_pending; /* the shown table changed while rebuilds were throttled */
 	bool wide;
 	enum app_mode mode;
 	struct prompt cmd, filt, search;

@@ -151,7 +151,9 @@ static void print_table(struct session *s, const struct view *v, struct model *m
 static void print_json(struct session *s, const struct view *v, struct model *models)
 {
 	int64_t now = wall_s();
-	json_object *arr = json_object_new_array();
+	/* one object at a time: 50,000 rows must not become one tree in memory */
+	bool first = true;
+	fputs("[", stdout);
 	for (size_t m = 0; m < s->neps; m++)
 		for (size_t i = 0; i < models[m].len; i++) {
 			const struct row *r = models[m].rows[i];
@@ -176,12 +178,13 @@ static void print_json(struct session *s, const struct view *v, struct model *mo
 					json_object_object_add(o, nkey, json_object_new_int64(cell->num));
 				}
 			}
-			json_object_array_add(arr, o);
+			/* json-c escapes control characters, so the output is safe as it is */
+			printf("%s\n  %s", first ? "" : ",",
+			       json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+			first = false;
+			json_object_put(o);
 		}
-	/* json-c escapes control characters, so the output is safe as it is */
-	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(arr);
+	puts(first ? "]" : "\n]");
 }
 
 int getcmd_run(struct session *s, const struct get_opts *o)

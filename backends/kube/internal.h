@@ -38,6 +38,7 @@ struct kube {
 	enum kphase phase;
 	int64_t backoff_ms;
 	struct timer *retry, *metrics_tick;
+	struct timer *node_pods; /* recounts pods per node, at most once a second */
 	struct kwatch *watches;
 	struct kcall *calls;
 	bool metrics;          /* metrics.k8s.io is served */
@@ -78,6 +79,8 @@ bool kube_watching(struct kube *k, const char *kind);
 void kube_watch_restart_all(struct kube *k); /* namespace changed or reconnected */
 void kube_watch_stop_all(struct kube *k);
 void kube_watch_free_all(struct kube *k); /* at close */
+/* Pods changed: the pods-per-node counts are recomputed soon (batched). */
+void kube_pods_changed(struct kube *k);
 /* Called for every pod the store takes in (containers drill, node counts). */
 void kube_watch_pod_seen(struct kube *k, struct json_object *pod);
 

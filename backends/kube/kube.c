@@ -15,6 +15,8 @@
 
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
+/* Above this many pods, pod metrics are fetched for a chosen namespace only. */
+#define POD_METRICS_CLUSTER_MAX 5000
 
 const struct kres kube_resources[] = {
 	{KIND_PODS, "/api/v1", "pods", "Pod", true, POD_NCELLS},
@@ -310,13 +312,32 @@ static void metrics_round(void *arg)
 		k->ep->extras_pending++;
 		kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1/nodes", NULL, NULL, 20000, on_metrics, NULL, k);
 	}
-	if (kube_watching(k, KIND_PODS)) {
+	struct rtable *pods = store_find_table(k->ep->store, KIND_PODS);
+	/* every pod's metrics of a large cluster is a document of tens of MB every
+	 * few seconds: at that scale pod figures come per namespace only */
+	bool affordable = k->ns || (pods && pods->synced && pods->len <= POD_METRICS_CLUSTER_MAX);
+	if (kube_watching(k, KIND_PODS) && affordable) {
 		char *path = k->ns ? xasprintf("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", k->ns)
 				   : xstrdup("/apis/metrics.k8s.io/v1beta1/pods");
 		k->ep->extras_pending++;
 		kube_call(k, "GET", path, NULL, NULL, 20000, on_metrics, NULL, NULL);
 		free(path);
 	}
+}
+
+/* ---- pods per node ---- */
+
+static void recount_node_pods(void *arg)
+{
+	struct kube *k = arg;
+	kube_decode_refresh_node_pods(k->ep->store);
+}
+
+void kube_pods_changed(struct kube *k)
+{
+	/* a walk over every pod: once a second under churn, not once per event */
+	if (!timer_armed(k->node_pods))
+		timer_arm(k->node_pods, 1000);
 }
 
 /* ---- ops ---- */
@@ -353,6 +374,7 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 	k->backoff_ms = BACKOFF_MIN_MS;
 	k->retry = timer_new(on_retry, k);
 	k->metrics_tick = timer_new(metrics_round, k);
+	k->node_pods = timer_new(recount_node_pods, k);
 	struct kubeconfig kc;
 	const char *paths = endpoint_config_get(cfg, "kubeconfig");
 	char why[ERRLEN] = "";
@@ -402,6 +424,7 @@ static void kube_close(struct endpoint *ep)
 		kube_call_cancel(k->calls);
 	timer_free(k->retry);
 	timer_free(k->metrics_tick);
+	timer_free(k->node_pods);
 	kube_creds_free(k->creds);
 	kube_conn_cleanup(&k->conn);
 	http_target_cleanup(&k->target);

@@ -289,6 +289,14 @@ void row_clear(struct store *s, struct rtable *t, struct row *r, int idx)
 	touch(s, t);
 }
 
+void row_set_text_or_clear(struct store *s, struct rtable *t, struct row *r, int idx, const char *text)
+{
+	if (text && *text)
+		row_set_text(s, t, r, idx, text);
+	else
+		row_clear(s, t, r, idx);
+}
+
 const char *row_text(const struct row *r, int idx)
 {
 	if (idx < 0 || idx >= r->ncells || !r->cells[idx].text)

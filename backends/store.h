@@ -79,6 +79,8 @@ void row_set_text(struct store *s, struct rtable *t, struct row *r, int idx, con
 void row_set_num(struct store *s, struct rtable *t, struct row *r, int idx, enum cell_type type,
 		 int64_t num, const char *text);
 void row_clear(struct store *s, struct rtable *t, struct row *r, int idx);
+/* row_set_text, or row_clear when text is NULL or "". */
+void row_set_text_or_clear(struct store *s, struct rtable *t, struct row *r, int idx, const char *text);
 const char *row_text(const struct row *r, int idx); /* "" when unset */
 
 /* A label selector "k=v,k2=v2" matches labels "a=b,k=v,k2=v2" (as the store

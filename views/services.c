@@ -2,8 +2,8 @@
  * Enter lists the pods the service's selector sends traffic to. */
 #include "kinds.h"
 #include "view.h"
+#include "workload.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* A load balancer still waiting for its address is worth a glance. */
@@ -27,19 +27,8 @@ static const struct column columns[] = {
  * picks no pods: Enter has nowhere to go. */
 static bool drill(const struct row *r, struct drill *d)
 {
-	const char *sel = row_text(r, SVC_SELECTOR);
-	memset(d, 0, sizeof(*d));
-	if (!*sel)
-		return false;
-	d->kind = KIND_PODS;
-	d->cell = POD_LABELS;
-	d->selector = true;
-	d->in_ns = true;
-	d->ns_cell = POD_NAMESPACE;
-	snprintf(d->ns, sizeof(d->ns), "%s", row_text(r, SVC_NAMESPACE));
-	snprintf(d->value, sizeof(d->value), "%s", sel);
-	snprintf(d->label, sizeof(d->label), "service %s", row_text(r, SVC_NAME));
-	return true;
+	return selector_drill(d, row_text(r, SVC_SELECTOR), row_text(r, SVC_NAMESPACE), "service",
+			      row_text(r, SVC_NAME));
 }
 
 static const char *const aliases[] = {"services", "service", "svc", NULL};

@@ -1,7 +1,8 @@
 /* workload.h: what the deployments, statefulsets, daemonsets and replicasets
  * views share: one row layout (enum workload_cell), so one READY colour, one
- * drill to the pods the selector picks, and the common columns as
- * initialisers. Each kind keeps its own file, columns and aliases. */
+ * drill to the pods the selector picks (which the services view uses too),
+ * and the common columns as initialisers. Each kind keeps its own file,
+ * columns and aliases. */
 #ifndef BINNACLE_VIEWS_WORKLOAD_H
 #define BINNACLE_VIEWS_WORKLOAD_H
 
@@ -42,23 +43,31 @@ static inline enum style workload_available_style(const struct row *r)
 	return workload_short_style(r, WL_AVAILABLE);
 }
 
-/* Enter on a workload: its pods, the ones its selector matches. A workload
- * without matchLabels (matchExpressions only) has nowhere to go. */
-static inline bool workload_drill(const struct row *r, struct drill *d, const char *what)
+/* Enter on an object that picks pods by label selector (a workload, a
+ * service): those pods, in the object's namespace, the drill labelled
+ * "<what> <name>". An empty selector (matchExpressions only, or a service
+ * without one) has nowhere to go. */
+static inline bool selector_drill(struct drill *d, const char *selector, const char *ns, const char *what,
+				  const char *name)
 {
-	const char *sel = row_text(r, WL_SELECTOR);
 	memset(d, 0, sizeof(*d));
-	if (!*sel)
+	if (!*selector)
 		return false;
 	d->kind = KIND_PODS;
 	d->cell = POD_LABELS;
 	d->selector = true;
 	d->in_ns = true;
 	d->ns_cell = POD_NAMESPACE;
-	snprintf(d->ns, sizeof(d->ns), "%s", row_text(r, WL_NAMESPACE));
-	snprintf(d->value, sizeof(d->value), "%s", sel);
-	snprintf(d->label, sizeof(d->label), "%s %s", what, row_text(r, WL_NAME));
+	snprintf(d->ns, sizeof(d->ns), "%s", ns);
+	snprintf(d->value, sizeof(d->value), "%s", selector);
+	snprintf(d->label, sizeof(d->label), "%s %s", what, name);
 	return true;
+}
+
+/* Enter on a workload: its pods, the ones its selector matches. */
+static inline bool workload_drill(const struct row *r, struct drill *d, const char *what)
+{
+	return selector_drill(d, row_text(r, WL_SELECTOR), row_text(r, WL_NAMESPACE), what, row_text(r, WL_NAME));
 }
 
 /* The columns every workload view starts and ends with. */

@@ -1,7 +1,9 @@
 /* decode.c: the Docker container list into rows of the resource store, plus
- * the JSON readers the other decode files share. The JSON tree of a body lives
- * only for the call; the store keeps the compact cells of kinds.h. */
+ * the parsing and copy helpers the other decode files share. The JSON tree of
+ * a body lives only for the call; the store keeps the compact cells of
+ * kinds.h. */
 #include "docker/decode.h"
+#include "jsonget.h"
 #include "kinds.h"
 #include "store.h"
 #include "util.h"
@@ -13,15 +15,6 @@
 #include <string.h>
 
 #include <json-c/json.h>
-
-/* short names for the shared readers declared in decode.h */
-#define jget docker_decode_jget
-#define jstr docker_decode_jstr
-#define jint docker_decode_jint
-#define jobj docker_decode_jobj
-#define jarr docker_decode_jarr
-#define jtime docker_decode_jtime
-#define set_text_or_clear docker_decode_set_text
 
 /* ---- helpers shared by the decode files ---- */
 
@@ -97,91 +90,6 @@ struct json_object *docker_decode_parse(const char *json, size_t len, const char
 	return o;
 }
 
-/* ---- small readers: absent, null and wrongly typed fields all read as "none" ---- */
-
-struct json_object *docker_decode_jget(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-	if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-const char *docker_decode_jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = docker_decode_jget(o, key);
-	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-bool docker_decode_jint(struct json_object *o, const char *key, int64_t *out)
-{
-	struct json_object *v = docker_decode_jget(o, key);
-	if (json_object_is_type(v, json_type_int)) {
-		*out = json_object_get_int64(v);
-		return true;
-	}
-	if (json_object_is_type(v, json_type_double)) {
-		double d = json_object_get_double(v);
-		*out = d >= 9.2e18 ? INT64_MAX : d <= -9.2e18 ? INT64_MIN : (int64_t)d;
-		return true;
-	}
-	return false;
-}
-
-/* Counters are uint64 on the wire and cgroup v2's "unlimited" is 2^64-1. */
-bool docker_decode_ju64(struct json_object *o, const char *key, uint64_t *out)
-{
-	struct json_object *v = jget(o, key);
-	if (json_object_is_type(v, json_type_int)) {
-		*out = json_object_get_uint64(v);
-		return true;
-	}
-	if (json_object_is_type(v, json_type_double)) {
-		double d = json_object_get_double(v);
-		*out = d <= 0 ? 0 : d >= 1.8e19 ? UINT64_MAX : (uint64_t)d;
-		return true;
-	}
-	return false;
-}
-
-struct json_object *docker_decode_jarr(struct json_object *o, const char *key)
-{
-	struct json_object *v = docker_decode_jget(o, key);
-	return json_object_is_type(v, json_type_array) ? v : NULL;
-}
-
-struct json_object *docker_decode_jobj(struct json_object *o, const char *key)
-{
-	struct json_object *v = docker_decode_jget(o, key);
-	return json_object_is_type(v, json_type_object) ? v : NULL;
-}
-
-void docker_decode_set_text(struct store *s, struct rtable *t, struct row *r, int idx, const char *v)
-{
-	if (v && *v)
-		row_set_text(s, t, r, idx, v);
-	else
-		row_clear(s, t, r, idx);
-}
-
-/* Created is Unix seconds in lists, RFC 3339 in inspect and libpod bodies. */
-bool docker_decode_jtime(struct json_object *o, const char *key, int64_t *out)
-{
-	if (docker_decode_jint(o, key, out))
-		return *out > 0;
-	const char *str = docker_decode_jstr(o, key);
-	if (str) {
-		*out = parse_rfc3339(str);
-		return *out > 0;
-	}
-	return false;
-}
-
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* ---- containers ---- */
 
 struct port {
@@ -232,7 +140,7 @@ static void port_group_put(struct buf *out, const struct port_group *g)
  * ":::8080->80/tcp" as the docker CLI printed it before v26. */
 static char *format_ports(struct json_object *ports)
 {
-	size_t n = ports ? json_object_array_length(ports) : 0;
+	size_t n = jsonget_len(ports);
 	if (!n)
 		return NULL;
 	struct port *p = xcalloc(n, sizeof(*p));
@@ -240,13 +148,13 @@ static char *format_ports(struct json_object *ports)
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(ports, i);
 		int64_t priv;
-		if (!json_object_is_type(o, json_type_object) || !jint(o, "PrivatePort", &priv))
+		if (!json_object_is_type(o, json_type_object) || !jsonget_int(o, "PrivatePort", &priv))
 			continue;
 		p[np].priv = priv;
-		if (!jint(o, "PublicPort", &p[np].pub))
+		if (!jsonget_int(o, "PublicPort", &p[np].pub))
 			p[np].pub = 0;
-		p[np].ip = jstr(o, "IP") ? jstr(o, "IP") : "";
-		p[np].type = jstr(o, "Type") && *jstr(o, "Type") ? jstr(o, "Type") : "tcp";
+		p[np].ip = jsonget_str(o, "IP") ? jsonget_str(o, "IP") : "";
+		p[np].type = jsonget_str(o, "Type") && *jsonget_str(o, "Type") ? jsonget_str(o, "Type") : "tcp";
 		np++;
 	}
 	qsort(p, np, sizeof(*p), port_cmp);
@@ -297,31 +205,6 @@ static char *format_ports(struct json_object *ports)
 	return out.len ? buf_steal(&out) : (buf_cleanup(&out), NULL);
 }
 
-/* "k=v,k=v" sorted by key; NULL for no labels. */
-static char *format_labels(struct json_object *labels)
-{
-	if (!json_object_is_type(labels, json_type_object) || !json_object_object_length(labels))
-		return NULL;
-	size_t n = (size_t)json_object_object_length(labels), i = 0;
-	const char **keys = xcalloc(n, sizeof(*keys));
-	json_object_object_foreach(labels, k, unused)
-	{
-		(void)unused;
-		if (i < n)
-			keys[i++] = k;
-	}
-	qsort(keys, i, sizeof(*keys), cmp_strp);
-	struct buf b;
-	buf_init(&b);
-	for (size_t j = 0; j < i; j++) {
-		struct json_object *jv = jget(labels, keys[j]);
-		const char *val = json_object_is_type(jv, json_type_null) ? "" : json_object_get_string(jv);
-		buf_printf(&b, "%s%s=%s", j ? "," : "", keys[j], val ? val : "");
-	}
-	free(keys);
-	return buf_steal(&b);
-}
-
 /* For old engines (API < 1.23) that have no State: what `docker ps` printed. */
 static const char *state_from_status(const char *status)
 {
@@ -357,7 +240,7 @@ static void normalise_state(const char *in, char *out, size_t outlen)
 
 static const char *health_of(struct json_object *c, const char *status)
 {
-	const char *h = jstr(jobj(c, "Health"), "Status");
+	const char *h = jsonget_str(jsonget_obj(c, "Health"), "Status");
 	if (h && (!strcmp(h, "healthy") || !strcmp(h, "unhealthy") || !strcmp(h, "starting")))
 		return h;
 	if (status) {
@@ -374,8 +257,8 @@ static const char *health_of(struct json_object *c, const char *status)
 /* Names[0] is the canonical name; later entries may be link aliases ("/a/b"). */
 static const char *container_name(struct json_object *c)
 {
-	struct json_object *names = jarr(c, "Names");
-	size_t n = names ? json_object_array_length(names) : 0;
+	struct json_object *names = jsonget_arr(c, "Names");
+	size_t n = jsonget_len(names);
 	const char *first = NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *v = json_object_array_get_idx(names, i);
@@ -394,52 +277,52 @@ static const char *container_name(struct json_object *c)
 
 static void decode_container(struct store *s, struct rtable *t, struct json_object *c)
 {
-	const char *id = jstr(c, "Id");
+	const char *id = jsonget_str(c, "Id");
 	if (!json_object_is_type(c, json_type_object) || !id || !*id)
 		return;
 	struct row *r = rtable_upsert(s, t, id);
 	const char *name = container_name(c);
 	char shortid[13];
 	docker_decode_copy(shortid, sizeof(shortid), id);
-	set_text_or_clear(s, t, r, CTR_NAME, name && *name ? name : shortid);
+	row_set_text_or_clear(s, t, r, CTR_NAME, name && *name ? name : shortid);
 
-	const char *image = jstr(c, "Image");
+	const char *image = jsonget_str(c, "Image");
 	char shortimg[13];
 	if (image && str_starts(image, "sha256:") && strlen(image) == 71) {
 		/* the tag was removed or re-pointed: docker ps shows the short id */
 		docker_decode_copy(shortimg, sizeof(shortimg), image + 7);
 		image = shortimg;
 	}
-	set_text_or_clear(s, t, r, CTR_IMAGE, image);
+	row_set_text_or_clear(s, t, r, CTR_IMAGE, image);
 
-	const char *status = jstr(c, "Status");
-	const char *state = jstr(c, "State");
+	const char *status = jsonget_str(c, "Status");
+	const char *state = jsonget_str(c, "State");
 	if (!state) /* some Podman versions: an object like inspect's */
-		state = jstr(jobj(c, "State"), "Status");
+		state = jsonget_str(jsonget_obj(c, "State"), "Status");
 	char st[32];
 	if (state && *state)
 		normalise_state(state, st, sizeof(st));
 	else
 		snprintf(st, sizeof(st), "%s", state_from_status(status) ? state_from_status(status) : "");
-	set_text_or_clear(s, t, r, CTR_STATE, st);
-	set_text_or_clear(s, t, r, CTR_STATUS, status);
-	set_text_or_clear(s, t, r, CTR_HEALTH, health_of(c, status));
+	row_set_text_or_clear(s, t, r, CTR_STATE, st);
+	row_set_text_or_clear(s, t, r, CTR_STATUS, status);
+	row_set_text_or_clear(s, t, r, CTR_HEALTH, health_of(c, status));
 
-	char *ports = format_ports(jarr(c, "Ports"));
-	set_text_or_clear(s, t, r, CTR_PORTS, ports);
+	char *ports = format_ports(jsonget_arr(c, "Ports"));
+	row_set_text_or_clear(s, t, r, CTR_PORTS, ports);
 	free(ports);
 
 	int64_t created;
-	if (jtime(c, "Created", &created))
+	if (jsonget_time(c, "Created", JSONGET_RFC3339_OR_UNIX, &created))
 		row_set_num(s, t, r, CTR_CREATED, CELL_TIME, created, NULL);
 	else
 		row_clear(s, t, r, CTR_CREATED);
 
-	set_text_or_clear(s, t, r, CTR_ID, shortid);
-	set_text_or_clear(s, t, r, CTR_IMAGEID, jstr(c, "ImageID"));
-	set_text_or_clear(s, t, r, CTR_COMMAND, jstr(c, "Command"));
-	char *labels = format_labels(jget(c, "Labels"));
-	set_text_or_clear(s, t, r, CTR_LABELS, labels);
+	row_set_text_or_clear(s, t, r, CTR_ID, shortid);
+	row_set_text_or_clear(s, t, r, CTR_IMAGEID, jsonget_str(c, "ImageID"));
+	row_set_text_or_clear(s, t, r, CTR_COMMAND, jsonget_str(c, "Command"));
+	char *labels = jsonget_map_text(jsonget_field(c, "Labels"), JSONGET_ANY_AS_JSON);
+	row_set_text_or_clear(s, t, r, CTR_LABELS, labels);
 	free(labels);
 	/* CTR_CPU, CTR_MEM and CTR_MEMLIMIT belong to the stats poller */
 }

@@ -94,10 +94,7 @@ int docker_decode_stats(const char *json, size_t len, const struct docker_cpu_sa
  * sentence naming the HTTP status. */
 void docker_decode_error(long http_status, const char *body, size_t len, char *err, size_t errlen);
 
-/* Helpers shared by the decode files. */
-
-struct rtable;
-struct row;
+/* Helpers shared by the decode files (field readers are in jsonget.h). */
 
 /* Parses one JSON document of len bytes (surrounding whitespace allowed). On
  * failure returns NULL and writes "the engine sent <what> that is not JSON: ..."
@@ -111,17 +108,5 @@ struct json_object *docker_decode_list(const char *json, size_t len, const char 
 /* Copies src (NULL reads as "") into dst (dstlen > 0), cutting at a UTF-8
  * character boundary. */
 void docker_decode_copy(char *dst, size_t dstlen, const char *src);
-/* Field readers: an absent key, a null and a value of the wrong type all read
- * as "none" (NULL or false). Returned strings are borrowed from the tree. */
-struct json_object *docker_decode_jget(struct json_object *o, const char *key);
-struct json_object *docker_decode_jobj(struct json_object *o, const char *key);
-struct json_object *docker_decode_jarr(struct json_object *o, const char *key);
-const char *docker_decode_jstr(struct json_object *o, const char *key);
-bool docker_decode_jint(struct json_object *o, const char *key, int64_t *out);
-bool docker_decode_ju64(struct json_object *o, const char *key, uint64_t *out);
-/* Unix seconds from a number or an RFC 3339 string; false when absent or <= 0. */
-bool docker_decode_jtime(struct json_object *o, const char *key, int64_t *out);
-/* Sets a text cell, or clears it when v is NULL or "". */
-void docker_decode_set_text(struct store *s, struct rtable *t, struct row *r, int idx, const char *v);
 
 #endif

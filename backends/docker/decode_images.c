@@ -2,6 +2,7 @@
  * /version) into rows of the resource store, and the images' in-use counts
  * derived from the containers table. */
 #include "docker/decode.h"
+#include "jsonget.h"
 #include "kinds.h"
 #include "store.h"
 #include "util.h"
@@ -11,15 +12,6 @@
 #include <string.h>
 
 #include <json-c/json.h>
-
-/* short names for the shared readers declared in decode.h */
-#define jget docker_decode_jget
-#define jstr docker_decode_jstr
-#define jint docker_decode_jint
-#define jobj docker_decode_jobj
-#define jarr docker_decode_jarr
-#define jtime docker_decode_jtime
-#define set_text_or_clear docker_decode_set_text
 
 /* Podman and old engines disagree on the prefix of image ids: compare without it. */
 static const char *strip_sha256(const char *s)
@@ -106,7 +98,7 @@ static size_t tag_repo_len(const char *tag)
  * falling back to the first one; NULL when there is none. */
 static const char *image_digest(struct json_object *digests, const char *repo, size_t repolen)
 {
-	size_t n = digests ? json_object_array_length(digests) : 0;
+	size_t n = jsonget_len(digests);
 	const char *first = NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *v = json_object_array_get_idx(digests, i);
@@ -133,28 +125,28 @@ static void fill_image_row(struct store *s, struct rtable *t, struct json_object
 	docker_decode_copy(shortid, sizeof(shortid), strip_sha256(id));
 	row_set_text(s, t, r, IMG_ID, shortid);
 	int64_t v;
-	if (jint(img, "Size", &v) || jint(img, "VirtualSize", &v))
+	if (jsonget_int(img, "Size", &v) || jsonget_int(img, "VirtualSize", &v))
 		row_set_num(s, t, r, IMG_SIZE, CELL_BYTES, v, NULL);
 	else
 		row_clear(s, t, r, IMG_SIZE);
-	if (jtime(img, "Created", &v))
+	if (jsonget_time(img, "Created", JSONGET_RFC3339_OR_UNIX, &v))
 		row_set_num(s, t, r, IMG_CREATED, CELL_TIME, v, NULL);
 	else
 		row_clear(s, t, r, IMG_CREATED);
 	row_set_text(s, t, r, IMG_FULLID, id);
 	bool untagged = str_ends(name, ":<none>");
 	size_t repolen = tag_repo_len(name);
-	set_text_or_clear(s, t, r, IMG_DIGEST,
-			  image_digest(jarr(img, "RepoDigests"), untagged ? NULL : name, repolen));
+	row_set_text_or_clear(s, t, r, IMG_DIGEST,
+			  image_digest(jsonget_arr(img, "RepoDigests"), untagged ? NULL : name, repolen));
 }
 
 static void decode_image(struct store *s, struct rtable *t, struct json_object *img)
 {
-	const char *id = jstr(img, "Id");
+	const char *id = jsonget_str(img, "Id");
 	if (!json_object_is_type(img, json_type_object) || !id || !*id)
 		return;
-	struct json_object *tags = jarr(img, "RepoTags");
-	size_t n = tags ? json_object_array_length(tags) : 0, rows = 0;
+	struct json_object *tags = jsonget_arr(img, "RepoTags");
+	size_t n = jsonget_len(tags), rows = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *v = json_object_array_get_idx(tags, i);
 		const char *tag = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
@@ -166,8 +158,8 @@ static void decode_image(struct store *s, struct rtable *t, struct json_object *
 	if (rows)
 		return;
 	/* untagged: name it after a repo digest if one exists, as `docker images` does */
-	struct json_object *digests = jarr(img, "RepoDigests");
-	size_t nd = digests ? json_object_array_length(digests) : 0;
+	struct json_object *digests = jsonget_arr(img, "RepoDigests");
+	size_t nd = jsonget_len(digests);
 	char *name = NULL;
 	for (size_t i = 0; i < nd; i++) {
 		struct json_object *jd = json_object_array_get_idx(digests, i);
@@ -192,31 +184,31 @@ int docker_decode_images(struct store *s, const char *json, size_t len, char *er
 
 static bool is_podman(struct json_object *info, struct json_object *version)
 {
-	struct json_object *comps = jarr(version, "Components");
-	size_t n = comps ? json_object_array_length(comps) : 0;
+	struct json_object *comps = jsonget_arr(version, "Components");
+	size_t n = jsonget_len(comps);
 	for (size_t i = 0; i < n; i++) {
-		const char *nm = jstr(json_object_array_get_idx(comps, i), "Name");
+		const char *nm = jsonget_str(json_object_array_get_idx(comps, i), "Name");
 		if (nm && str_casestr(nm, "podman"))
 			return true;
 	}
 	/* Podman's compat /info extends Docker's with these */
-	return jget(info, "BuildahVersion") || jget(info, "Rootless");
+	return jsonget_field(info, "BuildahVersion") || jsonget_field(info, "Rootless");
 }
 
 static const char *engine_version(struct json_object *info, struct json_object *version)
 {
-	const char *v = jstr(version, "Version");
+	const char *v = jsonget_str(version, "Version");
 	if (v && *v)
 		return v;
-	struct json_object *comps = jarr(version, "Components");
-	size_t n = comps ? json_object_array_length(comps) : 0;
+	struct json_object *comps = jsonget_arr(version, "Components");
+	size_t n = jsonget_len(comps);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *c = json_object_array_get_idx(comps, i);
-		const char *nm = jstr(c, "Name");
-		if (nm && (!strcmp(nm, "Engine") || str_casestr(nm, "podman")) && jstr(c, "Version"))
-			return jstr(c, "Version");
+		const char *nm = jsonget_str(c, "Name");
+		if (nm && (!strcmp(nm, "Engine") || str_casestr(nm, "podman")) && jsonget_str(c, "Version"))
+			return jsonget_str(c, "Version");
 	}
-	v = jstr(info, "ServerVersion");
+	v = jsonget_str(info, "ServerVersion");
 	return v ? v : "";
 }
 
@@ -245,13 +237,13 @@ int docker_decode_info(struct store *s, const char *info_json, size_t info_len, 
 	bool podman = is_podman(info, version);
 	const char *product = podman ? "Podman" : "Docker";
 	const char *ver = engine_version(info, version);
-	const char *name = jstr(info, "Name") ? jstr(info, "Name") : "";
-	const char *id = jstr(info, "ID");
+	const char *name = jsonget_str(info, "Name") ? jsonget_str(info, "Name") : "";
+	const char *id = jsonget_str(info, "ID");
 	/* Podman invents a fresh random ID on every /info call: key by host name */
 	const char *rowid = !podman && id && *id ? id : *name ? name : id && *id ? id : "engine";
 
-	const char *os = jstr(info, "OperatingSystem") ? jstr(info, "OperatingSystem") : "";
-	const char *osver = jstr(info, "OSVersion");
+	const char *os = jsonget_str(info, "OperatingSystem") ? jsonget_str(info, "OperatingSystem") : "";
+	const char *osver = jsonget_str(info, "OSVersion");
 	char osbuf[256];
 	if (osver && *osver && !strstr(os, osver))
 		snprintf(osbuf, sizeof(osbuf), "%s%s%s", os, *os ? " " : "", osver);
@@ -261,29 +253,29 @@ int docker_decode_info(struct store *s, const char *info_json, size_t info_len, 
 	struct rtable *t = store_table(s, KIND_NODES, NODE_NCELLS);
 	rtable_relist_begin(t);
 	struct row *r = rtable_upsert(s, t, rowid);
-	set_text_or_clear(s, t, r, NODE_NAME, *name ? name : rowid);
+	row_set_text_or_clear(s, t, r, NODE_NAME, *name ? name : rowid);
 	row_set_text(s, t, r, NODE_STATUS, "Ready");
 	row_set_text(s, t, r, NODE_ROLES, "engine");
 	char vbuf[96];
 	snprintf(vbuf, sizeof(vbuf), "%s%s%s", product, *ver ? " " : "", ver);
 	row_set_text(s, t, r, NODE_VERSION, vbuf);
-	set_text_or_clear(s, t, r, NODE_OS, osbuf);
-	set_text_or_clear(s, t, r, NODE_KERNEL, jstr(info, "KernelVersion"));
-	set_text_or_clear(s, t, r, NODE_ARCH, jstr(info, "Architecture"));
+	row_set_text_or_clear(s, t, r, NODE_OS, osbuf);
+	row_set_text_or_clear(s, t, r, NODE_KERNEL, jsonget_str(info, "KernelVersion"));
+	row_set_text_or_clear(s, t, r, NODE_ARCH, jsonget_str(info, "Architecture"));
 	int64_t v, total;
 	char num[48];
-	if (jint(info, "NCPU", &v)) {
+	if (jsonget_int(info, "NCPU", &v)) {
 		snprintf(num, sizeof(num), "%lld", (long long)v);
 		row_set_num(s, t, r, NODE_CPUS, CELL_INT, v, num);
 	} else {
 		row_clear(s, t, r, NODE_CPUS);
 	}
-	if (jint(info, "MemTotal", &v))
+	if (jsonget_int(info, "MemTotal", &v))
 		row_set_num(s, t, r, NODE_MEM, CELL_BYTES, v, NULL);
 	else
 		row_clear(s, t, r, NODE_MEM);
-	if (jint(info, "ContainersRunning", &v)) {
-		if (jint(info, "Containers", &total))
+	if (jsonget_int(info, "ContainersRunning", &v)) {
+		if (jsonget_int(info, "Containers", &total))
 			snprintf(num, sizeof(num), "%lld/%lld", (long long)v, (long long)total);
 		else
 			snprintf(num, sizeof(num), "%lld", (long long)v);
@@ -298,7 +290,7 @@ int docker_decode_info(struct store *s, const char *info_json, size_t info_len, 
 		docker_decode_copy(out->name, sizeof(out->name), name);
 		docker_decode_copy(out->product, sizeof(out->product), product);
 		docker_decode_copy(out->version, sizeof(out->version), ver);
-		docker_decode_copy(out->api_version, sizeof(out->api_version), jstr(version, "ApiVersion"));
+		docker_decode_copy(out->api_version, sizeof(out->api_version), jsonget_str(version, "ApiVersion"));
 		docker_decode_copy(out->os, sizeof(out->os), osbuf);
 	}
 	json_object_put(version);

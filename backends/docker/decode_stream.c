@@ -2,6 +2,7 @@
  * stats samples (CPU and memory figured the way `docker stats` does) and the
  * {"message":...} error bodies. */
 #include "docker/decode.h"
+#include "jsonget.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -10,13 +11,6 @@
 
 #include <json-c/json.h>
 
-/* short names for the shared readers declared in decode.h */
-#define jget docker_decode_jget
-#define jstr docker_decode_jstr
-#define jint docker_decode_jint
-#define ju64 docker_decode_ju64
-#define jobj docker_decode_jobj
-
 /* ---- events ---- */
 
 /* Events from API < 1.22 carry no Type: container events name their image in
@@ -24,7 +18,7 @@
 static const char *legacy_type(struct json_object *o, const char *status)
 {
 	static const char *const image_verbs[] = {"untag", "tag", "delete", "pull", "push", "import", "load", "save"};
-	if (jstr(o, "from"))
+	if (jsonget_str(o, "from"))
 		return "container";
 	for (size_t i = 0; status && i < sizeof(image_verbs) / sizeof(image_verbs[0]); i++)
 		if (!strcmp(status, image_verbs[i]))
@@ -50,17 +44,17 @@ int docker_decode_event(const char *line, size_t len, struct docker_event *ev, c
 		json_object_put(o);
 		return set_err(err, errlen, "the engine sent an event that is not a JSON object");
 	}
-	struct json_object *actor = jobj(o, "Actor");
-	const char *action = jstr(o, "Action");
+	struct json_object *actor = jsonget_obj(o, "Actor");
+	const char *action = jsonget_str(o, "Action");
 	if (!action || !*action)
-		action = jstr(o, "status"); /* legacy shape, gone in API 1.52 */
-	const char *type = jstr(o, "Type");
+		action = jsonget_str(o, "status"); /* legacy shape, gone in API 1.52 */
+	const char *type = jsonget_str(o, "Type");
 	if (!type || !*type)
 		type = legacy_type(o, action);
-	const char *id = jstr(actor, "ID");
+	const char *id = jsonget_str(actor, "ID");
 	if (!id || !*id)
-		id = jstr(o, "id");
-	const char *name = jstr(jobj(actor, "Attributes"), "name");
+		id = jsonget_str(o, "id");
+	const char *name = jsonget_str(jsonget_obj(actor, "Attributes"), "name");
 
 	docker_decode_copy(ev->type, sizeof(ev->type), type);
 	docker_decode_copy(ev->id, sizeof(ev->id), id);
@@ -83,9 +77,9 @@ int docker_decode_event(const char *line, size_t len, struct docker_event *ev, c
 		}
 	}
 	int64_t t;
-	if (jint(o, "timeNano", &t) && t > 0)
+	if (jsonget_int(o, "timeNano", &t) && t > 0)
 		ev->time_ns = t;
-	else if (jint(o, "time", &t) && t > 0 && t < INT64_MAX / 1000000000)
+	else if (jsonget_int(o, "time", &t) && t > 0 && t < INT64_MAX / 1000000000)
 		ev->time_ns = t * 1000000000;
 	json_object_put(o);
 	return 0;
@@ -120,14 +114,14 @@ struct cpu_read {
 static struct cpu_read cpu_read(struct json_object *cs)
 {
 	struct cpu_read c = {0};
-	struct json_object *usage = jobj(cs, "cpu_usage");
-	c.has_total = ju64(usage, "total_usage", &c.total);
-	if (!ju64(cs, "system_cpu_usage", &c.system))
+	struct json_object *usage = jsonget_obj(cs, "cpu_usage");
+	c.has_total = jsonget_u64(usage, "total_usage", &c.total);
+	if (!jsonget_u64(cs, "system_cpu_usage", &c.system))
 		c.system = 0;
 	int64_t online;
-	if (jint(cs, "online_cpus", &online) && online > 0 && online < 1 << 20)
+	if (jsonget_int(cs, "online_cpus", &online) && online > 0 && online < 1 << 20)
 		c.online = (uint32_t)online;
-	struct json_object *percpu = jget(usage, "percpu_usage");
+	struct json_object *percpu = jsonget_field(usage, "percpu_usage");
 	if (!c.online && json_object_is_type(percpu, json_type_array))
 		c.online = (uint32_t)json_object_array_length(percpu); /* pre-1.27 engines */
 	return c;
@@ -143,13 +137,14 @@ static int64_t permille(uint64_t used, uint64_t possible, double scale)
 
 static int64_t stats_cpu(struct json_object *root, const struct docker_cpu_sample *prev, struct cpu_read cur)
 {
-	struct cpu_read pre = cpu_read(jobj(root, "precpu_stats"));
+	struct cpu_read pre = cpu_read(jsonget_obj(root, "precpu_stats"));
 	if (!cur.has_total)
 		return -1;
 	if (!cur.system) {
 		/* Windows: no system counter; 100 ns intervals over read - preread */
-		int64_t nprocs, read = rfc3339_ns(jstr(root, "read")), preread = rfc3339_ns(jstr(root, "preread"));
-		if (!jint(root, "num_procs", &nprocs) || nprocs <= 0 || read <= 0 || preread <= 0 ||
+		int64_t nprocs, read = rfc3339_ns(jsonget_str(root, "read")),
+				preread = rfc3339_ns(jsonget_str(root, "preread"));
+		if (!jsonget_int(root, "num_procs", &nprocs) || nprocs <= 0 || read <= 0 || preread <= 0 ||
 		    read <= preread || !pre.has_total || cur.total < pre.total)
 			return -1;
 		uint64_t possible = (uint64_t)(read - preread) / 100 * (uint64_t)nprocs;
@@ -165,7 +160,7 @@ static int64_t stats_cpu(struct json_object *root, const struct docker_cpu_sampl
 		 * samples of our own, CPU time over wall-clock time is what `podman
 		 * stats` shows, and it does not depend on the host's system counter
 		 * (which some VMs advance far slower than real time). */
-		int64_t read = rfc3339_ns(jstr(root, "read"));
+		int64_t read = rfc3339_ns(jsonget_str(root, "read"));
 		if (read > 0 && prev->read_ns > 0 && read > prev->read_ns && cur.total >= prev->total)
 			return permille(cur.total - prev->total, (uint64_t)(read - prev->read_ns), 1.0);
 		base_total = prev->total;
@@ -186,19 +181,19 @@ static int64_t stats_cpu(struct json_object *root, const struct docker_cpu_sampl
 static int64_t stats_mem(struct json_object *ms)
 {
 	uint64_t usage, v;
-	if (!ju64(ms, "usage", &usage)) {
-		if (ju64(ms, "privateworkingset", &v) && v > 0) /* Windows */
+	if (!jsonget_u64(ms, "usage", &usage)) {
+		if (jsonget_u64(ms, "privateworkingset", &v) && v > 0) /* Windows */
 			return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 		return -1;
 	}
 	/* what `docker stats` shows: usage less the page cache it could drop */
-	struct json_object *st = jobj(ms, "stats");
-	if (ju64(st, "total_inactive_file", &v) && v < usage) /* cgroup v1 */
+	struct json_object *st = jsonget_obj(ms, "stats");
+	if (jsonget_u64(st, "total_inactive_file", &v) && v < usage) /* cgroup v1 */
 		usage -= v;
-	else if (ju64(st, "inactive_file", &v) && v < usage) /* cgroup v2 */
+	else if (jsonget_u64(st, "inactive_file", &v) && v < usage) /* cgroup v2 */
 		usage -= v;
-	else if (!jget(st, "total_inactive_file") && !jget(st, "inactive_file") && ju64(st, "cache", &v) &&
-		 v < usage)
+	else if (!jsonget_field(st, "total_inactive_file") && !jsonget_field(st, "inactive_file") &&
+		 jsonget_u64(st, "cache", &v) && v < usage)
 		usage -= v;
 	return usage > INT64_MAX ? INT64_MAX : (int64_t)usage;
 }
@@ -214,19 +209,19 @@ int docker_decode_stats(const char *json, size_t len, const struct docker_cpu_sa
 		json_object_put(root);
 		return set_err(err, errlen, "the engine sent a stats sample that is not a JSON object");
 	}
-	struct cpu_read cur = cpu_read(jobj(root, "cpu_stats"));
+	struct cpu_read cur = cpu_read(jsonget_obj(root, "cpu_stats"));
 	int64_t cpu = stats_cpu(root, prev, cur); /* reads prev before next may overwrite it */
-	struct json_object *ms = jobj(root, "memory_stats");
+	struct json_object *ms = jsonget_obj(root, "memory_stats");
 	int64_t mem = stats_mem(ms);
 	uint64_t limit = 0;
 	/* 2^63-ish (cgroup v1) and 2^64-1 (v2) both mean "no limit" */
-	if (!ju64(ms, "limit", &limit) || limit >= (UINT64_C(1) << 62))
+	if (!jsonget_u64(ms, "limit", &limit) || limit >= (UINT64_C(1) << 62))
 		limit = 0;
 	if (next) {
 		next->total = cur.total;
 		next->system = cur.system;
 		next->online_cpus = cur.online;
-		next->read_ns = rfc3339_ns(jstr(root, "read"));
+		next->read_ns = rfc3339_ns(jsonget_str(root, "read"));
 		if (next->read_ns < 0)
 			next->read_ns = 0;
 		next->valid = cur.has_total && cur.system > 0;
@@ -295,11 +290,11 @@ void docker_decode_error(long http_status, const char *body, size_t len, char *e
 		i++;
 	if (i < len && body[i] == '{') {
 		struct json_object *o = docker_decode_parse(body + i, len - i, "an error", NULL, 0);
-		const char *msg = jstr(o, "message");
+		const char *msg = jsonget_str(o, "message");
 		if (!msg || !*msg)
-			msg = jstr(o, "error"); /* pull-stream and some proxies */
+			msg = jsonget_str(o, "error"); /* pull-stream and some proxies */
 		if (!msg || !*msg)
-			msg = jstr(jobj(o, "errorDetail"), "message");
+			msg = jsonget_str(jsonget_obj(o, "errorDetail"), "message");
 		if (msg && *msg) {
 			flatten(msg, strlen(msg), err, errlen);
 			json_object_put(o);

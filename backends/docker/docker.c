@@ -73,6 +73,12 @@ void docker_call_end(struct call *c)
 		}
 }
 
+void docker_call_finish(struct call *c)
+{
+	docker_call_end(c);
+	free(c);
+}
+
 static void cancel_all(struct docker *d, const char *why)
 {
 	while (d->calls) {
@@ -136,8 +142,7 @@ void docker_on_list(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct docker *d = c->d;
 	const char *kind = c->kind;
-	docker_call_end(c);
-	free(c);
+	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -169,8 +174,7 @@ static void on_info(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	docker_call_end(c);
-	free(c);
+	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -185,8 +189,7 @@ static void on_version(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	docker_call_end(c);
-	free(c);
+	docker_call_finish(c);
 	free(d->version_body);
 	/* /version is cosmetic: without it the node row still shows /info */
 	d->version_body = xstrdup(docker_ok(res) ? res->body : "{}");

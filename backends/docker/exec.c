@@ -45,8 +45,7 @@ static void on_exit_status(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct dexec *x = c->ctx;
-	docker_call_end(c);
-	free(c);
+	docker_call_finish(c);
 	x->pending = NULL;
 	json_object *o = docker_ok(res) ? json_tokener_parse(res->body) : NULL, *v;
 	if (o && json_object_object_get_ex(o, "ExitCode", &v) && !json_object_is_type(v, json_type_null))
@@ -165,8 +164,7 @@ static void on_resized(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	(void)res;
-	docker_call_end(c);
-	free(c);
+	docker_call_finish(c);
 }
 
 static void x_resize(struct bstream *s, int rows, int cols)
@@ -195,8 +193,7 @@ static void x_free(struct dexec *x)
 {
 	if (x->pending) {
 		http_req_cancel(x->pending->req);
-		docker_call_end(x->pending);
-		free(x->pending);
+		docker_call_finish(x->pending);
 	}
 	http_raw_close(x->raw);
 	buf_cleanup(&x->hdr);
@@ -267,8 +264,7 @@ static void on_created(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct dexec *x = c->ctx;
 	struct docker *d = c->d;
-	docker_call_end(c);
-	free(c);
+	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));

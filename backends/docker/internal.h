@@ -66,6 +66,8 @@ struct call *docker_call_new(struct docker *d, const char *method, const char *p
 struct call *docker_call_go(struct call *c);
 /* First thing in every call callback: the request is no longer in flight. */
 void docker_call_end(struct call *c);
+/* docker_call_end, then frees c: for a callback that needs nothing more from it. */
+void docker_call_finish(struct call *c);
 bool docker_ok(const struct http_result *res);
 /* The sentence for a failed request: transport error or the engine's message. */
 void docker_result_error(const struct http_result *res, char *err, size_t errlen);

@@ -55,8 +55,7 @@ static void on_end(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct dlogs *l = c->ctx;
-	docker_call_end(c);
-	free(c);
+	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -71,8 +70,7 @@ static void on_inspected(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct dlogs *l = c->ctx;
 	struct docker *d = c->d;
-	docker_call_end(c);
-	free(c);
+	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -129,8 +127,7 @@ void docker_logs_stop(struct endpoint *ep, void *handle)
 		return;
 	if (l->call) {
 		http_req_cancel(l->call->req);
-		docker_call_end(l->call);
-		free(l->call);
+		docker_call_finish(l->call);
 	}
 	free(l);
 }

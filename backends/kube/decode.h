@@ -93,26 +93,10 @@ int kube_decode_node_metrics(struct store *s, struct json_object *list);
  * "running/total". Cleared until the pods table has been listed once. */
 void kube_decode_refresh_node_pods(struct store *s);
 
-/* ---- helpers shared by the decode files ---- */
+/* ---- helpers shared by the decode files (field readers are in jsonget.h) ---- */
 
-/* Field readers: an absent key, a null and a value of the wrong type all
- * read as "none" (NULL, false). Strings are borrowed from the tree. */
-struct json_object *kube_jget(struct json_object *o, const char *key);
-struct json_object *kube_jobj(struct json_object *o, const char *key);
-struct json_object *kube_jarr(struct json_object *o, const char *key);
-const char *kube_jstr(struct json_object *o, const char *key);
-bool kube_jint(struct json_object *o, const char *key, int64_t *out);
-bool kube_jbool(struct json_object *o, const char *key);
-/* Element i of an array; NULL when arr is NULL or too short. */
-struct json_object *kube_jidx(struct json_object *arr, size_t i);
-/* Unix seconds of an RFC 3339 field; false when absent, null or malformed. */
-bool kube_jtime(struct json_object *o, const char *key, int64_t *out);
-/* A string map ({"k":"v"}) as "k=v,k=v" sorted by key; owned, NULL when empty. */
-char *kube_format_map(struct json_object *map);
 /* The named field of every object in arr, comma-joined; owned, NULL when none. */
 char *kube_join_field(struct json_object *arr, const char *key);
-/* Sets a text cell, or clears it when v is NULL or "". */
-void kube_set_text(struct store *s, struct rtable *t, struct row *r, int idx, const char *v);
 /* Sets a CELL_TIME cell from an RFC 3339 field, or clears it. */
 void kube_set_time(struct store *s, struct rtable *t, struct row *r, int idx, struct json_object *o,
 		   const char *key);

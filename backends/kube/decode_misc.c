@@ -3,6 +3,7 @@
  * the pods-per-node count of the nodes view. Cells follow what kubectl get
  * prints, so a user comparing the two sees the same text. */
 #include "kube/decode.h"
+#include "jsonget.h"
 #include "kinds.h"
 #include "store.h"
 #include "util.h"
@@ -14,17 +15,6 @@
 #include <string.h>
 
 #include <json-c/json.h>
-
-#define jget kube_jget
-#define jobj kube_jobj
-#define jarr kube_jarr
-#define jstr kube_jstr
-#define jint kube_jint
-
-static size_t arr_len(struct json_object *a)
-{
-	return a ? json_object_array_length(a) : 0;
-}
 
 static bool has_text(const char *s)
 {
@@ -49,8 +39,8 @@ static size_t sort_unique(const char **v, size_t n)
 
 static void set_labels(struct store *s, struct rtable *t, struct row *r, int idx, struct json_object *map)
 {
-	char *text = kube_format_map(map);
-	kube_set_text(s, t, r, idx, text);
+	char *text = jsonget_map_text(map, JSONGET_STRINGS_ONLY);
+	row_set_text_or_clear(s, t, r, idx, text);
 	free(text);
 }
 
@@ -59,21 +49,22 @@ static void set_labels(struct store *s, struct rtable *t, struct row *r, int idx
 /* EXTERNAL-IP as kubectl's getServiceExternalIP (wide form: never clipped). */
 static void service_external(struct json_object *spec, struct json_object *st, struct buf *out)
 {
-	const char *type = jstr(spec, "type");
-	struct json_object *ext = jarr(spec, "externalIPs");
+	const char *type = jsonget_str(spec, "type");
+	struct json_object *ext = jsonget_arr(spec, "externalIPs");
 	if (!has_text(type))
 		type = "ClusterIP";
 	if (!strcmp(type, "ExternalName")) {
-		buf_puts(out, jstr(spec, "externalName") ? jstr(spec, "externalName") : "");
+		buf_puts(out, jsonget_str(spec, "externalName") ? jsonget_str(spec, "externalName") : "");
 		return;
 	}
 	if (!strcmp(type, "LoadBalancer")) {
-		struct json_object *ingress = jarr(jobj(st, "loadBalancer"), "ingress");
-		size_t n = arr_len(ingress), m = 0;
+		struct json_object *ingress = jsonget_arr(jsonget_obj(st, "loadBalancer"), "ingress");
+		size_t n = jsonget_len(ingress), m = 0;
 		const char **v = xcalloc(n ? n : 1, sizeof(*v));
 		for (size_t i = 0; i < n; i++) {
 			struct json_object *in = json_object_array_get_idx(ingress, i);
-			const char *a = has_text(jstr(in, "ip")) ? jstr(in, "ip") : jstr(in, "hostname");
+			const char *a =
+				has_text(jsonget_str(in, "ip")) ? jsonget_str(in, "ip") : jsonget_str(in, "hostname");
 			if (has_text(a))
 				v[m++] = a;
 		}
@@ -85,7 +76,7 @@ static void service_external(struct json_object *spec, struct json_object *st, s
 		buf_puts(out, "<unknown>");
 		return;
 	}
-	for (size_t i = 0; i < arr_len(ext); i++) {
+	for (size_t i = 0; i < jsonget_len(ext); i++) {
 		const char *a = json_object_get_string(json_object_array_get_idx(ext, i));
 		if (has_text(a))
 			buf_printf(out, "%s%s", out->len ? "," : "", a);
@@ -97,13 +88,13 @@ static void service_external(struct json_object *spec, struct json_object *st, s
 /* PORT(S) as kubectl's makePortString: "80/TCP,443:30443/TCP". */
 static void service_ports(struct json_object *spec, struct buf *out)
 {
-	struct json_object *ports = jarr(spec, "ports");
-	for (size_t i = 0; i < arr_len(ports); i++) {
+	struct json_object *ports = jsonget_arr(spec, "ports");
+	for (size_t i = 0; i < jsonget_len(ports); i++) {
 		struct json_object *p = json_object_array_get_idx(ports, i);
 		int64_t port = 0, node = 0;
-		jint(p, "port", &port);
-		jint(p, "nodePort", &node);
-		const char *proto = has_text(jstr(p, "protocol")) ? jstr(p, "protocol") : "TCP";
+		jsonget_int(p, "port", &port);
+		jsonget_int(p, "nodePort", &node);
+		const char *proto = has_text(jsonget_str(p, "protocol")) ? jsonget_str(p, "protocol") : "TCP";
 		if (out->len)
 			buf_putc(out, ',');
 		if (node > 0)
@@ -119,25 +110,26 @@ void kube_decode_service(struct store *s, struct json_object *svc, const char *i
 {
 	struct rtable *t = store_table(s, KIND_SERVICES, SVC_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jobj(svc, "metadata"), *spec = jobj(svc, "spec");
-	kube_set_text(s, t, r, SVC_NAME, jstr(meta, "name"));
-	kube_set_text(s, t, r, SVC_NAMESPACE, jstr(meta, "namespace"));
-	kube_set_text(s, t, r, SVC_TYPE, has_text(jstr(spec, "type")) ? jstr(spec, "type") : "ClusterIP");
+	struct json_object *meta = jsonget_obj(svc, "metadata"), *spec = jsonget_obj(svc, "spec");
+	row_set_text_or_clear(s, t, r, SVC_NAME, jsonget_str(meta, "name"));
+	row_set_text_or_clear(s, t, r, SVC_NAMESPACE, jsonget_str(meta, "namespace"));
+	row_set_text_or_clear(s, t, r, SVC_TYPE,
+			      has_text(jsonget_str(spec, "type")) ? jsonget_str(spec, "type") : "ClusterIP");
 	/* clusterIPs[0] as kubectl; servers before dual-stack only had clusterIP */
-	struct json_object *first = kube_jidx(jarr(spec, "clusterIPs"), 0);
+	struct json_object *first = jsonget_idx(jsonget_arr(spec, "clusterIPs"), 0);
 	const char *cip = json_object_is_type(first, json_type_string) ? json_object_get_string(first)
-									: jstr(spec, "clusterIP");
-	kube_set_text(s, t, r, SVC_CLUSTER_IP, has_text(cip) ? cip : "<none>");
+									: jsonget_str(spec, "clusterIP");
+	row_set_text_or_clear(s, t, r, SVC_CLUSTER_IP, has_text(cip) ? cip : "<none>");
 	struct buf b;
 	buf_init(&b);
-	service_external(spec, jobj(svc, "status"), &b);
-	kube_set_text(s, t, r, SVC_EXTERNAL_IP, b.data);
+	service_external(spec, jsonget_obj(svc, "status"), &b);
+	row_set_text_or_clear(s, t, r, SVC_EXTERNAL_IP, b.data);
 	buf_reset(&b);
 	service_ports(spec, &b);
-	kube_set_text(s, t, r, SVC_PORTS, b.data);
+	row_set_text_or_clear(s, t, r, SVC_PORTS, b.data);
 	buf_cleanup(&b);
 	kube_set_time(s, t, r, SVC_AGE, meta, "creationTimestamp");
-	set_labels(s, t, r, SVC_SELECTOR, jobj(spec, "selector"));
+	set_labels(s, t, r, SVC_SELECTOR, jsonget_obj(spec, "selector"));
 }
 
 /* ---- namespaces ---- */
@@ -146,11 +138,11 @@ void kube_decode_namespace(struct store *s, struct json_object *ns, const char *
 {
 	struct rtable *t = store_table(s, KIND_NAMESPACES, NS_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jobj(ns, "metadata");
-	kube_set_text(s, t, r, NS_NAME, jstr(meta, "name"));
-	kube_set_text(s, t, r, NS_STATUS, jstr(jobj(ns, "status"), "phase"));
+	struct json_object *meta = jsonget_obj(ns, "metadata");
+	row_set_text_or_clear(s, t, r, NS_NAME, jsonget_str(meta, "name"));
+	row_set_text_or_clear(s, t, r, NS_STATUS, jsonget_str(jsonget_obj(ns, "status"), "phase"));
 	kube_set_time(s, t, r, NS_AGE, meta, "creationTimestamp");
-	set_labels(s, t, r, NS_LABELS, jobj(meta, "labels"));
+	set_labels(s, t, r, NS_LABELS, jsonget_obj(meta, "labels"));
 }
 
 /* ---- events ---- */
@@ -160,48 +152,52 @@ void kube_decode_namespace(struct store *s, struct json_object *ns, const char *
  * lastTimestamp, firstTimestamp, eventTime; creation as the last resort. */
 static bool event_last(struct json_object *ev, int64_t *out)
 {
-	return kube_jtime(jobj(ev, "series"), "lastObservedTime", out) || kube_jtime(ev, "lastTimestamp", out) ||
-	       kube_jtime(ev, "deprecatedLastTimestamp", out) || kube_jtime(ev, "firstTimestamp", out) ||
-	       kube_jtime(ev, "eventTime", out) || kube_jtime(jobj(ev, "metadata"), "creationTimestamp", out);
+	return jsonget_time(jsonget_obj(ev, "series"), "lastObservedTime", JSONGET_RFC3339, out) ||
+	       jsonget_time(ev, "lastTimestamp", JSONGET_RFC3339, out) ||
+	       jsonget_time(ev, "deprecatedLastTimestamp", JSONGET_RFC3339, out) ||
+	       jsonget_time(ev, "firstTimestamp", JSONGET_RFC3339, out) ||
+	       jsonget_time(ev, "eventTime", JSONGET_RFC3339, out) ||
+	       jsonget_time(jsonget_obj(ev, "metadata"), "creationTimestamp", JSONGET_RFC3339, out);
 }
 
 void kube_decode_event(struct store *s, struct json_object *ev, const char *id)
 {
 	struct rtable *t = store_table(s, KIND_EVENTS, EV_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jobj(ev, "metadata");
-	kube_set_text(s, t, r, EV_NAME, jstr(meta, "name"));
-	kube_set_text(s, t, r, EV_NAMESPACE, jstr(meta, "namespace"));
+	struct json_object *meta = jsonget_obj(ev, "metadata");
+	row_set_text_or_clear(s, t, r, EV_NAME, jsonget_str(meta, "name"));
+	row_set_text_or_clear(s, t, r, EV_NAMESPACE, jsonget_str(meta, "namespace"));
 	int64_t last;
 	if (event_last(ev, &last))
 		row_set_num(s, t, r, EV_LAST, CELL_TIME, last, NULL);
 	else
 		row_clear(s, t, r, EV_LAST);
-	kube_set_text(s, t, r, EV_TYPE, jstr(ev, "type"));
-	kube_set_text(s, t, r, EV_REASON, jstr(ev, "reason"));
+	row_set_text_or_clear(s, t, r, EV_TYPE, jsonget_str(ev, "type"));
+	row_set_text_or_clear(s, t, r, EV_REASON, jsonget_str(ev, "reason"));
 
 	/* core/v1 says involvedObject; events.k8s.io/v1 says regarding */
-	struct json_object *obj = jobj(ev, "involvedObject");
+	struct json_object *obj = jsonget_obj(ev, "involvedObject");
 	if (!obj)
-		obj = jobj(ev, "regarding");
-	const char *kind = jstr(obj, "kind"), *name = jstr(obj, "name"), *ns = jstr(obj, "namespace");
+		obj = jsonget_obj(ev, "regarding");
+	const char *kind = jsonget_str(obj, "kind"), *name = jsonget_str(obj, "name"),
+		   *ns = jsonget_str(obj, "namespace");
 	struct buf b;
 	buf_init(&b);
 	for (const char *p = kind ? kind : ""; *p; p++)
 		buf_putc(&b, (char)tolower((unsigned char)*p));
 	if (has_text(name))
 		buf_printf(&b, "/%s", name);
-	kube_set_text(s, t, r, EV_OBJECT, b.data);
+	row_set_text_or_clear(s, t, r, EV_OBJECT, b.data);
 	buf_reset(&b);
 	/* "Pod/default/web-1", "Node//minikube": what `e` on an object looks for */
 	if (has_text(kind) && has_text(name))
 		buf_printf(&b, "%s/%s/%s", kind, ns ? ns : "", name);
-	kube_set_text(s, t, r, EV_INVOLVED, b.data);
+	row_set_text_or_clear(s, t, r, EV_INVOLVED, b.data);
 	buf_cleanup(&b);
 
-	const char *msg = jstr(ev, "message");
+	const char *msg = jsonget_str(ev, "message");
 	if (!msg)
-		msg = jstr(ev, "note");
+		msg = jsonget_str(ev, "note");
 	msg = msg ? msg : "";
 	while (isspace((unsigned char)*msg))
 		msg++;
@@ -209,12 +205,12 @@ void kube_decode_event(struct store *s, struct json_object *ev, const char *id)
 	while (n && isspace((unsigned char)msg[n - 1]))
 		n--;
 	char *trimmed = xstrndup(msg, n);
-	kube_set_text(s, t, r, EV_MESSAGE, trimmed);
+	row_set_text_or_clear(s, t, r, EV_MESSAGE, trimmed);
 	free(trimmed);
 
 	int64_t count = 0;
-	if (!jint(jobj(ev, "series"), "count", &count) && !jint(ev, "count", &count))
-		jint(ev, "deprecatedCount", &count);
+	if (!jsonget_int(jsonget_obj(ev, "series"), "count", &count) && !jsonget_int(ev, "count", &count))
+		jsonget_int(ev, "deprecatedCount", &count);
 	kube_set_count(s, t, r, EV_COUNT, count > 0 ? count : 1, NULL); /* singletons have no count */
 }
 
@@ -223,21 +219,21 @@ void kube_decode_event(struct store *s, struct json_object *ev, const char *id)
 void kube_node_status(struct json_object *node, char *out, size_t outlen)
 {
 	const char *status = "Unknown";
-	struct json_object *conds = jarr(jobj(node, "status"), "conditions");
-	for (size_t i = 0; i < arr_len(conds); i++) {
+	struct json_object *conds = jsonget_arr(jsonget_obj(node, "status"), "conditions");
+	for (size_t i = 0; i < jsonget_len(conds); i++) {
 		struct json_object *c = json_object_array_get_idx(conds, i);
-		const char *type = jstr(c, "type"), *cs = jstr(c, "status");
+		const char *type = jsonget_str(c, "type"), *cs = jsonget_str(c, "status");
 		if (type && !strcmp(type, "Ready"))
 			status = cs && !strcmp(cs, "True") ? "Ready" : "NotReady";
 	}
-	bool cordoned = kube_jbool(jobj(node, "spec"), "unschedulable");
+	bool cordoned = jsonget_bool(jsonget_obj(node, "spec"), "unschedulable");
 	snprintf(out, outlen, "%s%s", status, cordoned ? ",SchedulingDisabled" : "");
 }
 
 void kube_node_roles(struct json_object *node, char *out, size_t outlen)
 {
 	static const char prefix[] = "node-role.kubernetes.io/";
-	struct json_object *labels = jobj(jobj(node, "metadata"), "labels");
+	struct json_object *labels = jsonget_obj(jsonget_obj(node, "metadata"), "labels");
 	size_t n = labels ? (size_t)json_object_object_length(labels) : 0, m = 0;
 	const char **roles = xcalloc(n ? n : 1, sizeof(*roles));
 	if (labels) {
@@ -278,27 +274,27 @@ void kube_decode_node(struct store *s, struct json_object *node, const char *id)
 {
 	struct rtable *t = store_table(s, KIND_NODES, NODE_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jobj(node, "metadata"), *st = jobj(node, "status");
-	struct json_object *info = jobj(st, "nodeInfo"), *alloc = jobj(st, "allocatable");
+	struct json_object *meta = jsonget_obj(node, "metadata"), *st = jsonget_obj(node, "status");
+	struct json_object *info = jsonget_obj(st, "nodeInfo"), *alloc = jsonget_obj(st, "allocatable");
 	char text[256];
-	kube_set_text(s, t, r, NODE_NAME, jstr(meta, "name"));
+	row_set_text_or_clear(s, t, r, NODE_NAME, jsonget_str(meta, "name"));
 	kube_node_status(node, text, sizeof(text));
-	kube_set_text(s, t, r, NODE_STATUS, text);
+	row_set_text_or_clear(s, t, r, NODE_STATUS, text);
 	kube_node_roles(node, text, sizeof(text));
-	kube_set_text(s, t, r, NODE_ROLES, text);
-	kube_set_text(s, t, r, NODE_VERSION, jstr(info, "kubeletVersion"));
-	kube_set_text(s, t, r, NODE_OS, jstr(info, "osImage"));
-	kube_set_text(s, t, r, NODE_KERNEL, jstr(info, "kernelVersion"));
-	kube_set_text(s, t, r, NODE_ARCH, jstr(info, "architecture"));
+	row_set_text_or_clear(s, t, r, NODE_ROLES, text);
+	row_set_text_or_clear(s, t, r, NODE_VERSION, jsonget_str(info, "kubeletVersion"));
+	row_set_text_or_clear(s, t, r, NODE_OS, jsonget_str(info, "osImage"));
+	row_set_text_or_clear(s, t, r, NODE_KERNEL, jsonget_str(info, "kernelVersion"));
+	row_set_text_or_clear(s, t, r, NODE_ARCH, jsonget_str(info, "architecture"));
 
-	int64_t cpu = kube_quantity_cpu_milli(jstr(alloc, "cpu"));
+	int64_t cpu = kube_quantity_cpu_milli(jsonget_str(alloc, "cpu"));
 	if (cpu >= 0) {
 		format_cpus(cpu, text, sizeof(text));
 		kube_set_count(s, t, r, NODE_CPUS, cpu, text);
 	} else {
 		row_clear(s, t, r, NODE_CPUS);
 	}
-	int64_t mem = kube_quantity_bytes(jstr(alloc, "memory"));
+	int64_t mem = kube_quantity_bytes(jsonget_str(alloc, "memory"));
 	if (mem >= 0)
 		row_set_num(s, t, r, NODE_MEM, CELL_BYTES, mem, NULL);
 	else
@@ -306,15 +302,15 @@ void kube_decode_node(struct store *s, struct json_object *node, const char *id)
 	kube_set_time(s, t, r, NODE_AGE, meta, "creationTimestamp");
 
 	const char *ip = NULL;
-	struct json_object *addrs = jarr(st, "addresses");
-	for (size_t i = 0; i < arr_len(addrs) && !ip; i++) {
+	struct json_object *addrs = jsonget_arr(st, "addresses");
+	for (size_t i = 0; i < jsonget_len(addrs) && !ip; i++) {
 		struct json_object *a = json_object_array_get_idx(addrs, i);
-		const char *type = jstr(a, "type");
+		const char *type = jsonget_str(a, "type");
 		if (type && !strcmp(type, "InternalIP"))
-			ip = jstr(a, "address");
+			ip = jsonget_str(a, "address");
 	}
-	kube_set_text(s, t, r, NODE_IP, ip);
-	set_labels(s, t, r, NODE_LABELS, jobj(meta, "labels"));
+	row_set_text_or_clear(s, t, r, NODE_IP, ip);
+	set_labels(s, t, r, NODE_LABELS, jsonget_obj(meta, "labels"));
 }
 
 /* ---- quantities ---- */
@@ -500,13 +496,13 @@ static void set_cpu_mem(struct store *s, struct rtable *t, struct row *r, int cp
 
 int kube_decode_pod_metrics(struct store *s, struct json_object *list)
 {
-	struct json_object *items = jarr(list, "items");
+	struct json_object *items = jsonget_arr(list, "items");
 	if (!items)
 		return -1;
 	struct rtable *pods = store_find_table(s, KIND_PODS), *ctrs = store_find_table(s, KIND_CONTAINERS);
 	struct rowset done_pods = {0}, done_ctrs = {0};
 	char id[512], text[32];
-	for (size_t i = 0; pods && i < arr_len(items); i++) {
+	for (size_t i = 0; pods && i < jsonget_len(items); i++) {
 		struct json_object *it = json_object_array_get_idx(items, i);
 		kube_decode_row_id(KIND_PODS, it, id, sizeof(id));
 		struct row *r = *id ? rtable_find(pods, id) : NULL;
@@ -514,11 +510,11 @@ int kube_decode_pod_metrics(struct store *s, struct json_object *list)
 			continue;
 		int64_t cpu = 0, mem = 0;
 		bool any_cpu = false, any_mem = false;
-		struct json_object *cs = jarr(it, "containers");
-		for (size_t k = 0; k < arr_len(cs); k++) {
-			struct json_object *c = json_object_array_get_idx(cs, k), *usage = jobj(c, "usage");
-			int64_t ccpu = kube_quantity_cpu_milli(jstr(usage, "cpu"));
-			int64_t cmem = kube_quantity_bytes(jstr(usage, "memory"));
+		struct json_object *cs = jsonget_arr(it, "containers");
+		for (size_t k = 0; k < jsonget_len(cs); k++) {
+			struct json_object *c = json_object_array_get_idx(cs, k), *usage = jsonget_obj(c, "usage");
+			int64_t ccpu = kube_quantity_cpu_milli(jsonget_str(usage, "cpu"));
+			int64_t cmem = kube_quantity_bytes(jsonget_str(usage, "memory"));
 			if (ccpu >= 0) {
 				cpu += ccpu;
 				any_cpu = true;
@@ -527,7 +523,7 @@ int kube_decode_pod_metrics(struct store *s, struct json_object *list)
 				mem += cmem;
 				any_mem = true;
 			}
-			char *cid = xasprintf("%s/%s", id, jstr(c, "name") ? jstr(c, "name") : "");
+			char *cid = xasprintf("%s/%s", id, jsonget_str(c, "name") ? jsonget_str(c, "name") : "");
 			struct row *cr = ctrs ? rtable_find(ctrs, cid) : NULL;
 			free(cid);
 			if (cr && !cr->gone_ms) {
@@ -547,19 +543,19 @@ int kube_decode_pod_metrics(struct store *s, struct json_object *list)
 
 int kube_decode_node_metrics(struct store *s, struct json_object *list)
 {
-	struct json_object *items = jarr(list, "items");
+	struct json_object *items = jsonget_arr(list, "items");
 	if (!items)
 		return -1;
 	struct rtable *nodes = store_find_table(s, KIND_NODES);
 	struct rowset done = {0};
-	for (size_t i = 0; nodes && i < arr_len(items); i++) {
-		struct json_object *it = json_object_array_get_idx(items, i), *usage = jobj(it, "usage");
-		const char *name = jstr(jobj(it, "metadata"), "name");
+	for (size_t i = 0; nodes && i < jsonget_len(items); i++) {
+		struct json_object *it = json_object_array_get_idx(items, i), *usage = jsonget_obj(it, "usage");
+		const char *name = jsonget_str(jsonget_obj(it, "metadata"), "name");
 		struct row *r = has_text(name) ? rtable_find(nodes, name) : NULL;
 		if (!r || r->gone_ms || !kube_node(r))
 			continue;
-		int64_t cpu = kube_quantity_cpu_milli(jstr(usage, "cpu"));
-		int64_t mem = kube_quantity_bytes(jstr(usage, "memory"));
+		int64_t cpu = kube_quantity_cpu_milli(jsonget_str(usage, "cpu"));
+		int64_t mem = kube_quantity_bytes(jsonget_str(usage, "memory"));
 		const struct cell *ac = &r->cells[NODE_CPUS], *am = &r->cells[NODE_MEM];
 		char text[64], size[32];
 		if (cpu >= 0) {

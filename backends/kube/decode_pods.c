@@ -2,6 +2,7 @@
  * RESTARTS computed exactly as kubectl prints them, and a pod's containers
  * into rows of the containers table. */
 #include "kube/decode.h"
+#include "jsonget.h"
 #include "kinds.h"
 #include "store.h"
 #include "util.h"
@@ -12,19 +13,6 @@
 
 #include <json-c/json.h>
 
-#define jget kube_jget
-#define jobj kube_jobj
-#define jarr kube_jarr
-#define jstr kube_jstr
-#define jint kube_jint
-#define jbool kube_jbool
-#define jtime kube_jtime
-
-static size_t arr_len(struct json_object *a)
-{
-	return a ? json_object_array_length(a) : 0;
-}
-
 static bool has_text(const char *s)
 {
 	return s && *s;
@@ -33,10 +21,10 @@ static bool has_text(const char *s)
 /* The condition of `type` has status "True" (PodReady, Initialized...). */
 static bool condition_true(struct json_object *status, const char *type)
 {
-	struct json_object *conds = jarr(status, "conditions");
-	for (size_t i = 0; i < arr_len(conds); i++) {
+	struct json_object *conds = jsonget_arr(status, "conditions");
+	for (size_t i = 0; i < jsonget_len(conds); i++) {
 		struct json_object *c = json_object_array_get_idx(conds, i);
-		const char *ct = jstr(c, "type"), *cs = jstr(c, "status");
+		const char *ct = jsonget_str(c, "type"), *cs = jsonget_str(c, "status");
 		if (ct && !strcmp(ct, type) && cs && !strcmp(cs, "True"))
 			return true;
 	}
@@ -47,9 +35,9 @@ static bool condition_true(struct json_object *status, const char *type)
  * beside the main containers, so kubectl counts it in READY. */
 static bool restartable_init(struct json_object *spec_inits, const char *name)
 {
-	for (size_t i = 0; name && i < arr_len(spec_inits); i++) {
+	for (size_t i = 0; name && i < jsonget_len(spec_inits); i++) {
 		struct json_object *c = json_object_array_get_idx(spec_inits, i);
-		const char *n = jstr(c, "name"), *policy = jstr(c, "restartPolicy");
+		const char *n = jsonget_str(c, "name"), *policy = jsonget_str(c, "restartPolicy");
 		if (n && !strcmp(n, name))
 			return policy && !strcmp(policy, "Always");
 	}
@@ -60,22 +48,23 @@ static bool restartable_init(struct json_object *spec_inits, const char *name)
 static void note_last_termination(struct json_object *cstatus, int64_t *last)
 {
 	int64_t t;
-	if (jtime(jobj(jobj(cstatus, "lastState"), "terminated"), "finishedAt", &t) && t > *last)
+	struct json_object *term = jsonget_obj(jsonget_obj(cstatus, "lastState"), "terminated");
+	if (jsonget_time(term, "finishedAt", JSONGET_RFC3339, &t) && t > *last)
 		*last = t;
 }
 
 static int64_t restart_count(struct json_object *cstatus)
 {
 	int64_t n;
-	return jint(cstatus, "restartCount", &n) && n > 0 ? n : 0;
+	return jsonget_int(cstatus, "restartCount", &n) && n > 0 ? n : 0;
 }
 
 /* "Signal:9" or "ExitCode:1" for a termination without a reason, after prefix. */
 static void exit_text(struct json_object *term, const char *prefix, char *out, size_t outlen)
 {
 	int64_t sig = 0, code = 0;
-	jint(term, "signal", &sig);
-	jint(term, "exitCode", &code);
+	jsonget_int(term, "signal", &sig);
+	jsonget_int(term, "exitCode", &code);
 	if (sig)
 		snprintf(out, outlen, "%sSignal:%lld", prefix, (long long)sig);
 	else
@@ -87,39 +76,40 @@ static void exit_text(struct json_object *term, const char *prefix, char *out, s
 static bool init_status(struct json_object *spec, struct json_object *st, char *reason, size_t rlen,
 			int *restarts, int64_t *last, int *sidecar_restarts, int64_t *sidecar_last, int *ready)
 {
-	struct json_object *inits = jarr(spec, "initContainers");
-	struct json_object *statuses = jarr(st, "initContainerStatuses");
-	for (size_t i = 0; i < arr_len(statuses); i++) {
+	struct json_object *inits = jsonget_arr(spec, "initContainers");
+	struct json_object *statuses = jsonget_arr(st, "initContainerStatuses");
+	for (size_t i = 0; i < jsonget_len(statuses); i++) {
 		struct json_object *c = json_object_array_get_idx(statuses, i);
-		bool sidecar = restartable_init(inits, jstr(c, "name"));
+		bool sidecar = restartable_init(inits, jsonget_str(c, "name"));
 		*restarts += (int)restart_count(c);
 		note_last_termination(c, last);
 		if (sidecar) {
 			*sidecar_restarts += (int)restart_count(c);
 			note_last_termination(c, sidecar_last);
 		}
-		struct json_object *state = jobj(c, "state");
-		struct json_object *term = jobj(state, "terminated"), *wait = jobj(state, "waiting");
+		struct json_object *state = jsonget_obj(c, "state");
+		struct json_object *term = jsonget_obj(state, "terminated"), *wait = jsonget_obj(state, "waiting");
 		int64_t code = 0; /* absent reads as 0, as in Go */
 		if (term)
-			jint(term, "exitCode", &code);
+			jsonget_int(term, "exitCode", &code);
 		if (term && code == 0)
 			continue;
-		if (sidecar && jbool(c, "started")) {
-			if (jbool(c, "ready"))
+		if (sidecar && jsonget_bool(c, "started")) {
+			if (jsonget_bool(c, "ready"))
 				(*ready)++;
 			continue;
 		}
 		if (term) {
-			const char *r = jstr(term, "reason");
+			const char *r = jsonget_str(term, "reason");
 			if (has_text(r))
 				snprintf(reason, rlen, "Init:%s", r);
 			else
 				exit_text(term, "Init:", reason, rlen);
-		} else if (wait && has_text(jstr(wait, "reason")) && strcmp(jstr(wait, "reason"), "PodInitializing")) {
-			snprintf(reason, rlen, "Init:%s", jstr(wait, "reason"));
+		} else if (wait && has_text(jsonget_str(wait, "reason")) &&
+			   strcmp(jsonget_str(wait, "reason"), "PodInitializing")) {
+			snprintf(reason, rlen, "Init:%s", jsonget_str(wait, "reason"));
 		} else {
-			snprintf(reason, rlen, "Init:%zu/%zu", i, arr_len(inits));
+			snprintf(reason, rlen, "Init:%zu/%zu", i, jsonget_len(inits));
 		}
 		return true;
 	}
@@ -129,25 +119,26 @@ static bool init_status(struct json_object *spec, struct json_object *st, char *
 void kube_pod_status(struct json_object *pod, char *out, size_t outlen, int *ready_out, int *total_out,
 		     int *restarts_out, int64_t *last_out)
 {
-	struct json_object *spec = jobj(pod, "spec"), *st = jobj(pod, "status"), *meta = jobj(pod, "metadata");
+	struct json_object *spec = jsonget_obj(pod, "spec"), *st = jsonget_obj(pod, "status"),
+			   *meta = jsonget_obj(pod, "metadata");
 	int restarts = 0, sidecar_restarts = 0, ready = 0;
-	int total = (int)arr_len(jarr(spec, "containers"));
+	int total = (int)jsonget_len(jsonget_arr(spec, "containers"));
 	int64_t last = 0, sidecar_last = 0;
-	const char *phase = jstr(st, "phase"), *st_reason = jstr(st, "reason");
+	const char *phase = jsonget_str(st, "phase"), *st_reason = jsonget_str(st, "reason");
 	char reason[128];
 	snprintf(reason, sizeof(reason), "%s", has_text(st_reason) ? st_reason : phase ? phase : "");
 
-	struct json_object *conds = jarr(st, "conditions");
-	for (size_t i = 0; i < arr_len(conds); i++) {
+	struct json_object *conds = jsonget_arr(st, "conditions");
+	for (size_t i = 0; i < jsonget_len(conds); i++) {
 		struct json_object *c = json_object_array_get_idx(conds, i);
-		const char *ct = jstr(c, "type"), *cr = jstr(c, "reason");
+		const char *ct = jsonget_str(c, "type"), *cr = jsonget_str(c, "reason");
 		if (ct && !strcmp(ct, "PodScheduled") && cr && !strcmp(cr, "SchedulingGated"))
 			snprintf(reason, sizeof(reason), "SchedulingGated");
 	}
 
-	struct json_object *inits = jarr(spec, "initContainers");
-	for (size_t i = 0; i < arr_len(inits); i++) {
-		const char *policy = jstr(json_object_array_get_idx(inits, i), "restartPolicy");
+	struct json_object *inits = jsonget_arr(spec, "initContainers");
+	for (size_t i = 0; i < jsonget_len(inits); i++) {
+		const char *policy = jsonget_str(json_object_array_get_idx(inits, i), "restartPolicy");
 		if (policy && !strcmp(policy, "Always"))
 			total++;
 	}
@@ -159,21 +150,22 @@ void kube_pod_status(struct json_object *pod, char *out, size_t outlen, int *rea
 		restarts = sidecar_restarts;
 		last = sidecar_last;
 		bool has_running = false;
-		struct json_object *statuses = jarr(st, "containerStatuses");
+		struct json_object *statuses = jsonget_arr(st, "containerStatuses");
 		/* backwards, so that the first container's reason is the one shown */
-		for (size_t k = arr_len(statuses); k-- > 0;) {
+		for (size_t k = jsonget_len(statuses); k-- > 0;) {
 			struct json_object *c = json_object_array_get_idx(statuses, k);
 			restarts += (int)restart_count(c);
 			note_last_termination(c, &last);
-			struct json_object *state = jobj(c, "state");
-			struct json_object *wait = jobj(state, "waiting"), *term = jobj(state, "terminated");
-			if (wait && has_text(jstr(wait, "reason")))
-				snprintf(reason, sizeof(reason), "%s", jstr(wait, "reason"));
-			else if (term && has_text(jstr(term, "reason")))
-				snprintf(reason, sizeof(reason), "%s", jstr(term, "reason"));
+			struct json_object *state = jsonget_obj(c, "state");
+			struct json_object *wait = jsonget_obj(state, "waiting"),
+					   *term = jsonget_obj(state, "terminated");
+			if (wait && has_text(jsonget_str(wait, "reason")))
+				snprintf(reason, sizeof(reason), "%s", jsonget_str(wait, "reason"));
+			else if (term && has_text(jsonget_str(term, "reason")))
+				snprintf(reason, sizeof(reason), "%s", jsonget_str(term, "reason"));
 			else if (term)
 				exit_text(term, "", reason, sizeof(reason));
-			else if (jbool(c, "ready") && jobj(state, "running")) {
+			else if (jsonget_bool(c, "ready") && jsonget_obj(state, "running")) {
 				has_running = true;
 				ready++;
 			}
@@ -183,7 +175,7 @@ void kube_pod_status(struct json_object *pod, char *out, size_t outlen, int *rea
 			snprintf(reason, sizeof(reason), "%s", condition_true(st, "Ready") ? "Running" : "NotReady");
 	}
 
-	if (has_text(jstr(meta, "deletionTimestamp"))) {
+	if (has_text(jsonget_str(meta, "deletionTimestamp"))) {
 		bool terminal = phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"));
 		if (st_reason && !strcmp(st_reason, "NodeLost"))
 			snprintf(reason, sizeof(reason), "Unknown");
@@ -206,26 +198,27 @@ void kube_pod_status(struct json_object *pod, char *out, size_t outlen, int *rea
 /* "ReplicaSet/web-7d9f": the controller owner, else the first one. */
 static void owner_text(struct json_object *meta, char *out, size_t outlen)
 {
-	struct json_object *owners = jarr(meta, "ownerReferences"), *pick = NULL;
-	for (size_t i = 0; i < arr_len(owners); i++) {
+	struct json_object *owners = jsonget_arr(meta, "ownerReferences"), *pick = NULL;
+	for (size_t i = 0; i < jsonget_len(owners); i++) {
 		struct json_object *o = json_object_array_get_idx(owners, i);
-		if (!pick || jbool(o, "controller"))
+		if (!pick || jsonget_bool(o, "controller"))
 			pick = o;
-		if (jbool(o, "controller"))
+		if (jsonget_bool(o, "controller"))
 			break;
 	}
 	out[0] = '\0';
-	if (pick && jstr(pick, "kind") && jstr(pick, "name"))
-		snprintf(out, outlen, "%s/%s", jstr(pick, "kind"), jstr(pick, "name"));
+	if (pick && jsonget_str(pick, "kind") && jsonget_str(pick, "name"))
+		snprintf(out, outlen, "%s/%s", jsonget_str(pick, "kind"), jsonget_str(pick, "name"));
 }
 
 void kube_decode_pod(struct store *s, struct json_object *pod, const char *id)
 {
 	struct rtable *t = store_table(s, KIND_PODS, POD_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jobj(pod, "metadata"), *spec = jobj(pod, "spec"), *st = jobj(pod, "status");
-	kube_set_text(s, t, r, POD_NAME, jstr(meta, "name"));
-	kube_set_text(s, t, r, POD_NAMESPACE, jstr(meta, "namespace"));
+	struct json_object *meta = jsonget_obj(pod, "metadata"), *spec = jsonget_obj(pod, "spec"),
+			   *st = jsonget_obj(pod, "status");
+	row_set_text_or_clear(s, t, r, POD_NAME, jsonget_str(meta, "name"));
+	row_set_text_or_clear(s, t, r, POD_NAMESPACE, jsonget_str(meta, "namespace"));
 
 	char status[128], text[96];
 	int ready, total, restarts;
@@ -233,7 +226,7 @@ void kube_decode_pod(struct store *s, struct json_object *pod, const char *id)
 	kube_pod_status(pod, status, sizeof(status), &ready, &total, &restarts, &last);
 	snprintf(text, sizeof(text), "%d/%d", ready, total);
 	kube_set_count(s, t, r, POD_READY, ready, text);
-	kube_set_text(s, t, r, POD_STATUS, status);
+	row_set_text_or_clear(s, t, r, POD_STATUS, status);
 	if (restarts && last > 0) {
 		/* frozen at decode time: the next update of the pod refreshes it */
 		char age[32];
@@ -245,30 +238,30 @@ void kube_decode_pod(struct store *s, struct json_object *pod, const char *id)
 	}
 	kube_set_time(s, t, r, POD_AGE, meta, "creationTimestamp");
 
-	const char *ip = jstr(st, "podIP");
+	const char *ip = jsonget_str(st, "podIP");
 	if (!has_text(ip))
-		ip = jstr(kube_jidx(jarr(st, "podIPs"), 0), "ip");
-	kube_set_text(s, t, r, POD_IP, ip);
-	kube_set_text(s, t, r, POD_NODE, jstr(spec, "nodeName"));
+		ip = jsonget_str(jsonget_idx(jsonget_arr(st, "podIPs"), 0), "ip");
+	row_set_text_or_clear(s, t, r, POD_IP, ip);
+	row_set_text_or_clear(s, t, r, POD_NODE, jsonget_str(spec, "nodeName"));
 
-	char *labels = kube_format_map(jobj(meta, "labels"));
-	kube_set_text(s, t, r, POD_LABELS, labels);
+	char *labels = jsonget_map_text(jsonget_obj(meta, "labels"), JSONGET_STRINGS_ONLY);
+	row_set_text_or_clear(s, t, r, POD_LABELS, labels);
 	free(labels);
 	owner_text(meta, text, sizeof(text));
-	kube_set_text(s, t, r, POD_OWNER, text);
-	char *names = kube_join_field(jarr(spec, "containers"), "name");
-	kube_set_text(s, t, r, POD_CONTAINERS, names);
+	row_set_text_or_clear(s, t, r, POD_OWNER, text);
+	char *names = kube_join_field(jsonget_arr(spec, "containers"), "name");
+	row_set_text_or_clear(s, t, r, POD_CONTAINERS, names);
 	free(names);
-	kube_set_text(s, t, r, POD_PHASE, jstr(st, "phase"));
+	row_set_text_or_clear(s, t, r, POD_PHASE, jsonget_str(st, "phase"));
 }
 
 /* ---- containers ---- */
 
 static struct json_object *status_named(struct json_object *statuses, const char *name)
 {
-	for (size_t i = 0; i < arr_len(statuses); i++) {
+	for (size_t i = 0; i < jsonget_len(statuses); i++) {
 		struct json_object *c = json_object_array_get_idx(statuses, i);
-		const char *n = jstr(c, "name");
+		const char *n = jsonget_str(c, "name");
 		if (n && !strcmp(n, name))
 			return c;
 	}
@@ -278,45 +271,46 @@ static struct json_object *status_named(struct json_object *statuses, const char
 static void decode_container(struct store *s, struct rtable *t, const char *pod_id, struct json_object *spec_c,
 			     struct json_object *cst)
 {
-	const char *name = jstr(spec_c, "name");
+	const char *name = jsonget_str(spec_c, "name");
 	char *id = xasprintf("%s/%s", pod_id, name);
 	struct row *r = rtable_upsert(s, t, id);
 	free(id);
-	kube_set_text(s, t, r, CTR_NAME, name);
-	kube_set_text(s, t, r, CTR_POD, pod_id);
-	kube_set_text(s, t, r, CTR_IMAGE, jstr(spec_c, "image"));
+	row_set_text_or_clear(s, t, r, CTR_NAME, name);
+	row_set_text_or_clear(s, t, r, CTR_POD, pod_id);
+	row_set_text_or_clear(s, t, r, CTR_IMAGE, jsonget_str(spec_c, "image"));
 
-	struct json_object *state = jobj(cst, "state");
-	struct json_object *run = jobj(state, "running"), *wait = jobj(state, "waiting");
-	struct json_object *term = jobj(state, "terminated");
+	struct json_object *state = jsonget_obj(cst, "state");
+	struct json_object *run = jsonget_obj(state, "running"), *wait = jsonget_obj(state, "waiting");
+	struct json_object *term = jsonget_obj(state, "terminated");
 	char status[96];
 	const char *st_name;
 	int64_t started = 0;
 	if (run) {
 		st_name = "running";
 		snprintf(status, sizeof(status), "Running");
-		jtime(run, "startedAt", &started);
+		jsonget_time(run, "startedAt", JSONGET_RFC3339, &started);
 	} else if (term) {
 		st_name = "terminated";
 		int64_t code = 0, sig = 0;
-		jint(term, "exitCode", &code);
-		jint(term, "signal", &sig);
-		if (has_text(jstr(term, "reason")))
-			snprintf(status, sizeof(status), "%s", jstr(term, "reason"));
+		jsonget_int(term, "exitCode", &code);
+		jsonget_int(term, "signal", &sig);
+		if (has_text(jsonget_str(term, "reason")))
+			snprintf(status, sizeof(status), "%s", jsonget_str(term, "reason"));
 		else if (code == 0 && sig == 0)
 			snprintf(status, sizeof(status), "Completed");
 		else
 			exit_text(term, "", status, sizeof(status));
-		jtime(term, "startedAt", &started);
+		jsonget_time(term, "startedAt", JSONGET_RFC3339, &started);
 	} else {
 		/* no status yet (not scheduled) reads as waiting too */
 		st_name = "waiting";
-		snprintf(status, sizeof(status), "%s", has_text(jstr(wait, "reason")) ? jstr(wait, "reason") : "Pending");
+		snprintf(status, sizeof(status), "%s",
+			 has_text(jsonget_str(wait, "reason")) ? jsonget_str(wait, "reason") : "Pending");
 	}
-	kube_set_text(s, t, r, CTR_STATE, st_name);
-	kube_set_text(s, t, r, CTR_STATUS, status);
+	row_set_text_or_clear(s, t, r, CTR_STATE, st_name);
+	row_set_text_or_clear(s, t, r, CTR_STATUS, status);
 	if (cst) {
-		kube_set_text(s, t, r, CTR_READY, jbool(cst, "ready") ? "true" : "false");
+		row_set_text_or_clear(s, t, r, CTR_READY, jsonget_bool(cst, "ready") ? "true" : "false");
 		kube_set_count(s, t, r, CTR_RESTARTS, restart_count(cst), NULL);
 	} else {
 		row_clear(s, t, r, CTR_READY);
@@ -328,17 +322,17 @@ static void decode_container(struct store *s, struct rtable *t, const char *pod_
 		row_clear(s, t, r, CTR_CREATED);
 
 	/* "containerd://<64 hex>": the short id docker ps would show */
-	const char *cid = jstr(cst, "containerID");
+	const char *cid = jsonget_str(cst, "containerID");
 	const char *sep = cid ? strstr(cid, "://") : NULL;
 	char shortid[13] = "";
 	if (sep)
 		snprintf(shortid, sizeof(shortid), "%s", sep + 3);
-	kube_set_text(s, t, r, CTR_ID, shortid);
+	row_set_text_or_clear(s, t, r, CTR_ID, shortid);
 }
 
 static void pod_id_of(struct json_object *meta, char *out, size_t outlen)
 {
-	const char *ns = jstr(meta, "namespace"), *name = jstr(meta, "name");
+	const char *ns = jsonget_str(meta, "namespace"), *name = jsonget_str(meta, "name");
 	if (has_text(ns))
 		snprintf(out, outlen, "%s/%s", ns, name);
 	else
@@ -374,8 +368,9 @@ static void delete_missing(struct store *s, const char *pod_id, const char *old,
 
 void kube_decode_pod_containers(struct store *s, struct json_object *pod)
 {
-	struct json_object *meta = jobj(pod, "metadata"), *spec = jobj(pod, "spec"), *st = jobj(pod, "status");
-	if (!has_text(jstr(meta, "name")))
+	struct json_object *meta = jsonget_obj(pod, "metadata"), *spec = jsonget_obj(pod, "spec"),
+			   *st = jsonget_obj(pod, "status");
+	if (!has_text(jsonget_str(meta, "name")))
 		return;
 	char pod_id[512];
 	pod_id_of(meta, pod_id, sizeof(pod_id));
@@ -385,10 +380,10 @@ void kube_decode_pod_containers(struct store *s, struct json_object *pod)
 	static const char *const groups[][2] = {{"initContainers", "initContainerStatuses"},
 						{"containers", "containerStatuses"}};
 	for (size_t g = 0; g < 2; g++) {
-		struct json_object *list = jarr(spec, groups[g][0]), *statuses = jarr(st, groups[g][1]);
-		for (size_t i = 0; i < arr_len(list); i++) {
+		struct json_object *list = jsonget_arr(spec, groups[g][0]), *statuses = jsonget_arr(st, groups[g][1]);
+		for (size_t i = 0; i < jsonget_len(list); i++) {
 			struct json_object *c = json_object_array_get_idx(list, i);
-			const char *name = jstr(c, "name");
+			const char *name = jsonget_str(c, "name");
 			if (!has_text(name) || strchr(name, ','))
 				continue;
 			decode_container(s, t, pod_id, c, status_named(statuses, name));
@@ -400,7 +395,7 @@ void kube_decode_pod_containers(struct store *s, struct json_object *pod)
 	struct rtable *known = store_table(s, KUBE_TABLE_POD_CONTAINERS, 1);
 	struct row *k = rtable_upsert(s, known, pod_id);
 	delete_missing(s, pod_id, row_text(k, 0), names.data);
-	kube_set_text(s, known, k, 0, names.data);
+	row_set_text_or_clear(s, known, k, 0, names.data);
 	buf_cleanup(&names);
 }
 

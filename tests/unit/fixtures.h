@@ -1,12 +1,14 @@
-/* fixtures.h: reading fixture files for the unit tests. Static inline so each
- * test program that includes it gets its own copy and no extra object file.
- * Needs <cmocka.h> included first for REF (which skips the test). */
+/* fixtures.h: reading fixture files and scratch directories for the unit
+ * tests. Static inline so each test program that includes it gets its own copy
+ * and no extra object file. Needs <cmocka.h> included first (REF skips the
+ * test; the scratch helpers assert). */
 #ifndef BINNACLE_TEST_FIXTURES_H
 #define BINNACLE_TEST_FIXTURES_H
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -58,5 +60,34 @@ static inline char *ref_read(const char *name, size_t *len)
 	char *var = ref_read(name, &len);                                                                    \
 	if (!var)                                                                                            \
 		skip()
+
+/* ---- scratch directories ---- */
+
+/* Makes a new empty directory /tmp/<prefix>-XXXXXX into dir; returns 0 (for a
+ * cmocka setup). */
+static inline int fixture_tmpdir_make(char *dir, size_t dirlen, const char *prefix)
+{
+	snprintf(dir, dirlen, "/tmp/%s-XXXXXX", prefix);
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+/* Removes dir and all it holds; returns 0 (for a cmocka teardown). */
+static inline int fixture_tmpdir_remove(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return 0;
+}
+
+/* Writes text to the file at path, created or truncated. */
+static inline void fixture_write_path(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
 
 #endif

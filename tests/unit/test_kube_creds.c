@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "base64.h"
+#include "fixtures.h"
 #include "http.h"
 #include "kube/creds.h"
 #include "kube/kubeconfig.h"
@@ -34,18 +35,13 @@ static char tmpdir[64];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/binnacle-creds-XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	return 0;
+	return fixture_tmpdir_make(tmpdir, sizeof(tmpdir), "binnacle-creds");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	return 0;
+	return fixture_tmpdir_remove(tmpdir);
 }
 
 /* ---- helpers ---- */
@@ -58,10 +54,7 @@ static char *tmp_path(const char *name)
 static void write_file(const char *name, const char *text, mode_t mode)
 {
 	char *path = tmp_path(name);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	fixture_write_path(path, text);
 	assert_int_equal(chmod(path, mode), 0);
 	free(path);
 }

@@ -16,12 +16,12 @@
 #include <json-c/json.h>
 
 #include "fixtures.h"
+#include "jsonget.h"
 #include "kinds.h"
 #include "kube/decode.h"
+#include "kube_fixtures.h"
 #include "store.h"
 #include "util.h"
-
-#define NOW 1800000000 /* 2027-01-15T08:00:00Z */
 
 /* ---- fixtures ---- */
 
@@ -47,47 +47,9 @@ static struct json_object *kref_json(const char *name)
 	if (!var)                                                                                            \
 	skip()
 
-/* Hand-made JSON with ' for " so the cases stay readable. */
-static struct json_object *jq(const char *text)
-{
-	char *s = xstrdup(text);
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	struct json_object *o = json_tokener_parse(s);
-	if (!o)
-		fail_msg("bad test JSON: %s", s);
-	free(s);
-	return o;
-}
-
-static int setup(void **state)
-{
-	clock_pin(1000000, NOW);
-	*state = store_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	store_free(*state);
-	clock_pin(0, 0);
-	return 0;
-}
-
-static struct row *row_of(struct store *s, const char *kind, const char *id)
-{
-	struct rtable *t = store_find_table(s, kind);
-	assert_non_null(t);
-	struct row *r = rtable_find(t, id);
-	if (!r)
-		fail_msg("no %s row %s", kind, id);
-	return r;
-}
-
 static void decode_items(struct store *s, const char *kind, struct json_object *list)
 {
-	struct json_object *items = kube_jarr(list, "items");
+	struct json_object *items = jsonget_arr(list, "items");
 	assert_non_null(items);
 	for (size_t i = 0; i < json_object_array_length(items); i++) {
 		char err[ERRLEN] = "";
@@ -242,8 +204,8 @@ static void test_watch_stream_reference(void **state)
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		struct json_object *ev = json_tokener_parse(line);
 		assert_non_null(ev);
-		const char *type = kube_jstr(ev, "type");
-		struct json_object *obj = kube_jobj(ev, "object");
+		const char *type = jsonget_str(ev, "type");
+		struct json_object *obj = jsonget_obj(ev, "object");
 		char id[256], err[ERRLEN];
 		if (!strcmp(type, "DELETED")) {
 			kube_decode_row_id(KIND_PODS, obj, id, sizeof(id));

@@ -15,50 +15,12 @@
 
 #include "kinds.h"
 #include "kube/decode.h"
+#include "kube_fixtures.h"
 #include "store.h"
 #include "util.h"
 
-#define NOW 1800000000 /* 2027-01-15T08:00:00Z */
 #define GiB (1024LL * 1024 * 1024)
 #define MiB (1024LL * 1024)
-
-/* Hand-made JSON with ' for " so the cases stay readable. */
-static struct json_object *jq(const char *text)
-{
-	char *s = xstrdup(text);
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	struct json_object *o = json_tokener_parse(s);
-	if (!o)
-		fail_msg("bad test JSON: %s", s);
-	free(s);
-	return o;
-}
-
-static int setup(void **state)
-{
-	clock_pin(1000000, NOW);
-	*state = store_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	store_free(*state);
-	clock_pin(0, 0);
-	return 0;
-}
-
-static struct row *row_of(struct store *s, const char *kind, const char *id)
-{
-	struct rtable *t = store_find_table(s, kind);
-	assert_non_null(t);
-	struct row *r = rtable_find(t, id);
-	if (!r)
-		fail_msg("no %s row %s", kind, id);
-	return r;
-}
 
 static void put(struct store *s, const char *kind, const char *json)
 {

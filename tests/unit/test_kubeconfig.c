@@ -28,18 +28,13 @@ static char tmpdir[64];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/binnacle-kc-XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	return 0;
+	return fixture_tmpdir_make(tmpdir, sizeof(tmpdir), "binnacle-kc");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	return 0;
+	return fixture_tmpdir_remove(tmpdir);
 }
 
 /* Writes text to tmpdir/name (creating one level of directory); owned path. */
@@ -50,10 +45,7 @@ static char *put(const char *name, const char *text)
 	*slash = '\0';
 	mkdir(path, 0700);
 	*slash = '/';
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	fixture_write_path(path, text);
 	return path;
 }
 

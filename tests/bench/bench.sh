@@ -41,6 +41,27 @@ echo "== requests made by the dashboard in that run"
 echo "   full container lists: $(grep -c 'http GET .*/containers/json?all=1 ->' "$T/bench.log")," \
 	"single-container fetches: $(grep -c 'containers/json?all=1&filters=.* ->' "$T/bench.log")"
 
+echo "== log viewer on a container writing as fast as it can (10 s)"
+lab_podman run -d --name flood localhost/busybox:lab sh -c 'i=0; while :; do echo "flood line $i with some padding to look like a real log line"; i=$((i+1)); done' >/dev/null
+keys Escape '/' '^flood$' Enter
+wait_until 10 screen_has "/\\^flood"
+keys l
+wait_until 10 screen_has FOLLOW
+sleep 1
+fcpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+fl0=$(lab_podman logs flood 2>/dev/null | wc -l)
+sleep 10
+fcpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+fl1=$(lab_podman logs flood 2>/dev/null | wc -l)
+t0=$(ms)
+keys t
+until screen | grep -q TIMESTAMPS; do sleep 0.01; done
+echo "   the container wrote $(( (fl1 - fl0) / 10 )) lines/s; binnacle used $(( (fcpu1 - fcpu0) * 10 / 100 ))% of one core"
+echo "   a key during the flood took effect on screen after $(($(ms) - t0)) ms"
+grep -E 'VmRSS' "/proc/$pid/status" | sed 's/^/   memory with the ring full (10000 lines): /'
+lab_podman rm -f flood >/dev/null
+keys Escape
+
 # ---- Kubernetes at scale: the lab API server with about 50,000 pods ----
 if ! command -v kubectl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
 	echo "== Kubernetes: skipped (needs python3)"

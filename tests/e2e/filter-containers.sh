@@ -39,6 +39,17 @@ check "G selects the last row" wait_until 5 screen_has " 6/6"
 keys g
 check "g selects the first row" wait_until 5 screen_has " 1/6"
 
+# resizing the terminal redraws for the new size
+tmx resize-window -x 60 -y 16
+check "shrunk to 60x16: the table is redrawn" wait_until 5 screen_has "^NAME"
+check "keeping the rows that fit" wait_until 5 screen_has "^cache "
+check "with the less important columns dropped" screen_lacks "PORTS"
+widest() { tmux -L "$TMUX_SOCK" capture-pane -p | python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in sys.stdin))'; }
+check "and nothing wider than the terminal" [ "$(widest)" -le 60 ]
+tmx resize-window -x 150 -y 40
+check "grown to 150x40: the columns come back" wait_until 5 screen_has "PORTS"
+check "and the rows are all there" wait_until 5 screen_has "^worker "
+
 keys q
 check "q quits" wait_until 5 screen_has "BINNACLE-EXITED-0"
 

@@ -61,6 +61,13 @@ check "a deployment's logs merge its pods, each line named" wait_until 15 screen
 keys Escape
 
 keys ':pods' Enter
+sidecar=$(kc get pods -n shop -l app=frontend -o name | head -1 | cut -d/ -f2)
+tui_select "$sidecar"
+keys l
+check "a pod with several containers asks which one" wait_until 10 screen_has "Which container\\?"
+keys j Enter
+check "and opens the chosen container's logs" wait_until 10 screen_has "logs $sidecar/"
+keys Escape
 tui_select "$web"
 keys d
 check "describe shows the object as YAML" wait_until 10 screen_has "^kind: Pod"

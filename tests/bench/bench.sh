@@ -44,18 +44,19 @@ echo "   full container lists: $(grep -c 'http GET .*/containers/json?all=1 ->' 
 echo "== log viewer on a container writing as fast as it can (10 s)"
 lab_podman run -d --name flood localhost/busybox:lab sh -c 'i=0; while :; do echo "flood line $i with some padding to look like a real log line"; i=$((i+1)); done' >/dev/null
 keys Escape '/' '^flood$' Enter
-wait_until 10 screen_has "/\\^flood"
+wait_until 15 screen_has "^flood " || { echo "   flood container not on screen"; exit 1; }
 keys l
-wait_until 10 screen_has FOLLOW
+wait_until 10 screen_has FOLLOW || { echo "   the log viewer did not open"; exit 1; }
 sleep 1
 fcpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-fl0=$(lab_podman logs flood 2>/dev/null | wc -l)
+counter() { lab_podman logs --tail 1 flood 2>/dev/null | awk '{print $3}'; }
+fl0=$(counter)
 sleep 10
 fcpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-fl1=$(lab_podman logs flood 2>/dev/null | wc -l)
+fl1=$(counter)
 t0=$(ms)
 keys t
-until screen | grep -q TIMESTAMPS; do sleep 0.01; done
+wait_until 10 screen_has TIMESTAMPS
 echo "   the container wrote $(( (fl1 - fl0) / 10 )) lines/s; binnacle used $(( (fcpu1 - fcpu0) * 10 / 100 ))% of one core"
 echo "   a key during the flood took effect on screen after $(($(ms) - t0)) ms"
 grep -E 'VmRSS' "/proc/$pid/status" | sed 's/^/   memory with the ring full (10000 lines): /'

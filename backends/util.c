@@ -350,3 +350,59 @@ void release_free_memory(void)
 	malloc_trim(0);
 #endif
 }
+
+/* The wording of Docker's units.HumanDuration, which its Status strings use. */
+void format_human_duration(int64_t s, char *out, size_t outlen)
+{
+	if (s < 1)
+		snprintf(out, outlen, "Less than a second");
+	else if (s == 1)
+		snprintf(out, outlen, "1 second");
+	else if (s < 60)
+		snprintf(out, outlen, "%lld seconds", (long long)s);
+	else if (s / 60 == 1)
+		snprintf(out, outlen, "About a minute");
+	else if (s < 3600)
+		snprintf(out, outlen, "%lld minutes", (long long)(s / 60));
+	else if ((s + 1800) / 3600 == 1)
+		snprintf(out, outlen, "About an hour");
+	else if (s < 48 * 3600)
+		snprintf(out, outlen, "%lld hours", (long long)((s + 1800) / 3600));
+	else if (s < 7 * 24 * 3600 * 2)
+		snprintf(out, outlen, "%lld days", (long long)(s / 86400));
+	else if (s < 30 * 24 * 3600 * 3)
+		snprintf(out, outlen, "%lld weeks", (long long)(s / (7 * 86400)));
+	else if (s < 365 * 24 * 3600 * 2)
+		snprintf(out, outlen, "%lld months", (long long)(s / (30 * 86400)));
+	else
+		snprintf(out, outlen, "%lld years", (long long)(s / (365 * 86400)));
+}
+
+int64_t parse_human_duration(const char *s, size_t *used)
+{
+	static const struct {
+		const char *phrase;
+		int64_t seconds;
+	} fixed[] = {{"Less than a second", 0}, {"About a minute", 60}, {"About an hour", 3600},
+		     {"1 second", 1}};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (str_starts(s, fixed[i].phrase)) {
+			*used = strlen(fixed[i].phrase);
+			return fixed[i].seconds;
+		}
+	static const struct {
+		const char *unit;
+		int64_t seconds;
+	} units[] = {{"seconds", 1}, {"minutes", 60}, {"hours", 3600}, {"days", 86400},
+		     {"weeks", 7 * 86400}, {"months", 30 * 86400}, {"years", 365 * 86400}};
+	char *end;
+	long long n = strtoll(s, &end, 10);
+	if (end == s || *end != ' ' || n < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (str_starts(end + 1, units[i].unit)) {
+			*used = (size_t)(end + 1 - s) + strlen(units[i].unit);
+			return n * units[i].seconds;
+		}
+	return -1;
+}

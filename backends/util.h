@@ -47,6 +47,15 @@ char *buf_steal(struct buf *b);            /* owned string; b is reset */
 void format_age(int64_t seconds, char *out, size_t outlen);
 /* "1.5GiB", "300MiB", "12KiB", "999B" */
 void format_bytes(int64_t bytes, char *out, size_t outlen);
+/* Docker's human durations ("Less than a second", "About a minute",
+ * "3 hours", "2 weeks"), both ways: format from seconds, and parse at the
+ * start of s (seconds, or -1; *used gets the bytes read). */
+void format_human_duration(int64_t seconds, char *out, size_t outlen);
+int64_t parse_human_duration(const char *s, size_t *used);
+/* A time cell's text may be a template: TIME_SLOT marks where the live
+ * duration goes ("Up \x1f (healthy)"), so a status stays true as time passes. */
+#define TIME_SLOT '\x1f'
+
 /* Parses "2s", "500ms", "1m", "3" (seconds) into milliseconds; -1 on error. */
 int64_t parse_duration_ms(const char *s);
 /* Parses RFC 3339 ("2024-01-02T03:04:05.123456789Z", "+01:00") to Unix seconds; -1 on error. */

@@ -94,7 +94,15 @@ void model_cell_text(const struct cell *c, int64_t now, char *out, size_t outlen
 		snprintf(out, outlen, "%s", c->text ? c->text : "");
 		return;
 	case CELL_TIME:
-		format_age(now - c->num, out, outlen);
+		if (c->text && strchr(c->text, TIME_SLOT)) {
+			/* "Up \x1f (healthy)": the phrase for the time since num, in place */
+			char dur[48];
+			const char *slot = strchr(c->text, TIME_SLOT);
+			format_human_duration(now - c->num, dur, sizeof(dur));
+			snprintf(out, outlen, "%.*s%s%s", (int)(slot - c->text), c->text, dur, slot + 1);
+		} else {
+			format_age(now - c->num, out, outlen);
+		}
 		return;
 	case CELL_INT:
 	case CELL_BYTES:

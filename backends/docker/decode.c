@@ -275,6 +275,46 @@ static const char *container_name(struct json_object *c)
 	return first;
 }
 
+/* "Up 3 minutes (healthy)", "Exited (0) 2 hours ago": the engine wrote the
+ * duration when it answered, and updates only come with events, so the
+ * duration becomes a live time cell ("Up \x1f (healthy)" since T) that the
+ * screen renders anew as time passes. Anything else stays plain text. */
+static void set_status(struct store *s, struct rtable *t, struct row *r, const char *status)
+{
+	const char *p = NULL;
+	if (status && str_starts(status, "Up "))
+		p = status + 3;
+	else if (status && (str_starts(status, "Exited (") || str_starts(status, "Restarting ("))) {
+		const char *close = strstr(status, ") ");
+		p = close ? close + 2 : NULL;
+	}
+	size_t used = 0;
+	int64_t secs = p ? parse_human_duration(p, &used) : -1;
+	if (secs < 0) {
+		row_set_text_or_clear(s, t, r, CTR_STATUS, status);
+		return;
+	}
+	struct buf tpl;
+	buf_init(&tpl);
+	buf_append(&tpl, status, (size_t)(p - status));
+	buf_putc(&tpl, TIME_SLOT);
+	for (const char *q = p + used; *q; q++)
+		if (*q != TIME_SLOT) /* the engine's text cannot place a slot of its own */
+			buf_putc(&tpl, *q);
+	int64_t since = wall_s() - secs;
+	const struct cell *old = &r->cells[CTR_STATUS];
+	char then[48], now_phrase[48];
+	/* a refetch estimates the start again: keep the old one while it reads the same */
+	if (old->type == CELL_TIME && old->text && !strcmp(old->text, tpl.data)) {
+		format_human_duration(wall_s() - old->num, then, sizeof(then));
+		format_human_duration(secs, now_phrase, sizeof(now_phrase));
+		if (!strcmp(then, now_phrase))
+			since = old->num;
+	}
+	row_set_num(s, t, r, CTR_STATUS, CELL_TIME, since, tpl.data);
+	buf_cleanup(&tpl);
+}
+
 static void decode_container(struct store *s, struct rtable *t, struct json_object *c)
 {
 	const char *id = jsonget_str(c, "Id");
@@ -305,7 +345,7 @@ static void decode_container(struct store *s, struct rtable *t, struct json_obje
 	else
 		snprintf(st, sizeof(st), "%s", state_from_status(status) ? state_from_status(status) : "");
 	row_set_text_or_clear(s, t, r, CTR_STATE, st);
-	row_set_text_or_clear(s, t, r, CTR_STATUS, status);
+	set_status(s, t, r, status);
 	row_set_text_or_clear(s, t, r, CTR_HEALTH, health_of(c, status));
 
 	char *ports = format_ports(jsonget_arr(c, "Ports"));

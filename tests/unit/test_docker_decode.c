@@ -15,6 +15,7 @@
 #include "docker/decode.h"
 #include "fixtures.h"
 #include "kinds.h"
+#include "model.h"
 #include "store.h"
 #include "util.h"
 
@@ -33,6 +34,14 @@ static const char *http_body(const char *raw, size_t len, size_t *blen)
 	p += skip_n;
 	*blen = len - (size_t)(p - raw);
 	return p;
+}
+
+/* The STATUS cell as the screen shows it now (a live duration, or text). */
+static const char *shown_status(const struct row *r)
+{
+	static char out[256];
+	model_cell_text(&r->cells[CTR_STATUS], wall_s(), out, sizeof(out));
+	return out;
 }
 
 static int setup(void **state)
@@ -93,7 +102,7 @@ static void test_containers_api122(void **state)
 	assert_string_equal(row_text(r, CTR_IMAGE), "busybox");
 	/* API 1.22 has no State: derived from "Up Less than a second" */
 	assert_string_equal(row_text(r, CTR_STATE), "running");
-	assert_string_equal(row_text(r, CTR_STATUS), "Up Less than a second");
+	assert_string_equal(shown_status(r), "Up Less than a second");
 	assert_int_equal(r->cells[CTR_HEALTH].type, CELL_NONE);
 	assert_int_equal(r->cells[CTR_PORTS].type, CELL_NONE);
 	assert_int_equal(r->cells[CTR_LABELS].type, CELL_NONE);
@@ -117,7 +126,7 @@ static void test_containers_docker_desktop(void **state)
 	assert_string_equal(r->id, "b40f35de8cbcd844954a936a87fe2d2392ef8b765567d9b30c9caf39602da868");
 	assert_string_equal(row_text(r, CTR_IMAGE), "nginx");
 	assert_string_equal(row_text(r, CTR_STATE), "running");
-	assert_string_equal(row_text(r, CTR_STATUS), "Up About a minute");
+	assert_string_equal(shown_status(r), "Up About a minute");
 	/* "Health":{"Status":"none"}: no health check, so no health shown */
 	assert_int_equal(r->cells[CTR_HEALTH].type, CELL_NONE);
 	/* "IP":"" and no PublicPort: exposed, not published */
@@ -142,7 +151,7 @@ static void test_containers_swagger(void **state)
 	assert_non_null(r);
 	assert_string_equal(row_text(r, CTR_NAME), "boring_feynman");
 	assert_string_equal(row_text(r, CTR_STATE), "exited"); /* "Exited" in the example */
-	assert_string_equal(row_text(r, CTR_STATUS), "Exit 0");
+	assert_string_equal(shown_status(r), "Exit 0");
 	/* a published port without an address keeps its host port */
 	assert_string_equal(row_text(r, CTR_PORTS), "3333->2222/tcp");
 	assert_string_equal(row_text(r, CTR_LABELS),
@@ -643,9 +652,38 @@ static void test_images_in_use(void **state)
 	}
 }
 
+/* The engine's "Up 3 minutes" is true when fetched; the screen keeps it true. */
+static void test_status_stays_live(void **state)
+{
+	struct store *s = *state;
+	char err[ERRLEN];
+	clock_pin(1000, 1700000000);
+	const char *json = "[{\"Id\":\"a1\",\"Names\":[\"/web\"],\"State\":\"running\",\"Status\":\"Up 3 minutes (healthy)\"},"
+			   "{\"Id\":\"b2\",\"Names\":[\"/job\"],\"State\":\"exited\",\"Status\":\"Exited (0) 5 minutes ago\"},"
+			   "{\"Id\":\"c3\",\"Names\":[\"/new\"],\"State\":\"created\",\"Status\":\"Created\"},"
+			   "{\"Id\":\"d4\",\"Names\":[\"/odd\"],\"State\":\"running\",\"Status\":\"Up 2 seconds \\u001f%n\"}]";
+	assert_int_equal(docker_decode_containers(s, json, strlen(json), err, sizeof(err)), 0);
+	struct rtable *t = store_find_table(s, KIND_CONTAINERS);
+	assert_string_equal(shown_status(rtable_find(t, "a1")), "Up 3 minutes (healthy)");
+	assert_string_equal(shown_status(rtable_find(t, "b2")), "Exited (0) 5 minutes ago");
+	clock_pin(1000, 1700000000 + 2 * 3600);
+	assert_string_equal(shown_status(rtable_find(t, "a1")), "Up 2 hours (healthy)");
+	assert_string_equal(shown_status(rtable_find(t, "b2")), "Exited (0) 2 hours ago");
+	assert_string_equal(shown_status(rtable_find(t, "c3")), "Created");
+	/* the engine's own text cannot add a slot of its own */
+	assert_string_equal(shown_status(rtable_find(t, "d4")), "Up 2 hours %n");
+	/* a refetch that reads the same keeps the row still (no change highlight) */
+	int64_t since = rtable_find(t, "a1")->cells[CTR_STATUS].num;
+	const char *again = "[{\"Id\":\"a1\",\"Names\":[\"/web\"],\"State\":\"running\",\"Status\":\"Up 2 hours (healthy)\"}]";
+	assert_int_equal(docker_decode_containers_partial(s, again, strlen(again), NULL, err, sizeof(err)), 0);
+	assert_int_equal(rtable_find(t, "a1")->cells[CTR_STATUS].num, since);
+	clock_pin(0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_status_stays_live, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_containers_api122, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_containers_docker_desktop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_containers_swagger, setup, teardown),

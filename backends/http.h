@@ -76,6 +76,9 @@ long http_raw_send(struct http_raw *r, const void *data, size_t len, char *err, 
 long http_raw_recv(struct http_raw *r, void *buf, size_t len, char *err, size_t errlen);
 /* Half-closes the sending side (end of stdin); only on plain sockets. */
 void http_raw_shutdown_write(struct http_raw *r);
+/* Sends all of a short request (an upgrade) on a fresh connection, waiting
+ * up to timeout_ms while the socket is full; 0, or -1 with a sentence. */
+int http_raw_send_all(struct http_raw *r, const void *data, size_t len, int timeout_ms, char *err, size_t errlen);
 void http_raw_close(struct http_raw *r);
 
 /* A descriptor watched by the loop next to the network (a credential

@@ -10,20 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The endpoints `get` asks: those serving the kind, other kube contexts only when named. */
+static bool asked(const struct endpoint *ep, const struct view *v)
+{
+	return backend_serves(ep->ops, v->kind) && !ep->on_demand;
+}
+
 static bool all_settled(struct session *s, const struct view *v, bool *failed)
 {
 	bool settled = true;
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
-		if (!backend_serves(ep->ops, v->kind))
+		if (!asked(ep, v))
 			continue;
 		struct rtable *t = store_find_table(ep->store, v->kind);
 		if (ep->error[0] || (t && t->error[0])) {
 			*failed = true;
 			continue;
 		}
-		if (ep->on_demand)
-			continue;
 		if (!t || !t->synced)
 			settled = false;
 	}
@@ -51,7 +55,7 @@ static void wait_extras(struct session *s, const struct view *v, int64_t deadlin
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
 		struct rtable *t = store_find_table(ep->store, v->kind);
-		if (!t || !ep->ops->visible || !backend_serves(ep->ops, v->kind) || ep->on_demand)
+		if (!t || !ep->ops->visible || !asked(ep, v))
 			continue;
 		const char **ids = xcalloc(t->len + 1, sizeof(*ids));
 		for (size_t j = 0; j < t->len; j++)
@@ -89,7 +93,7 @@ static void print_table(struct session *s, const struct view *v, struct model *m
 	int64_t now = wall_s();
 	size_t used = 0;
 	for (size_t m = 0; m < s->neps; m++)
-		used += backend_serves(s->eps[m]->ops, v->kind) && !s->eps[m]->on_demand;
+		used += asked(s->eps[m], v);
 	bool show_ep = used > 1;
 	int widths[64] = {0}, epw = 8;
 	bool shown[64];
@@ -206,7 +210,7 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	}
 	size_t served = 0;
 	for (size_t i = 0; i < s->neps; i++)
-		if (backend_serves(s->eps[i]->ops, v->kind) && !s->eps[i]->on_demand) {
+		if (asked(s->eps[i], v)) {
 			s->eps[i]->ops->watch(s->eps[i], v->kind);
 			served++;
 		}
@@ -221,7 +225,7 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
 		struct rtable *t = store_find_table(ep->store, v->kind);
-		if (!backend_serves(ep->ops, v->kind) || ep->on_demand)
+		if (!asked(ep, v))
 			continue;
 		if (ep->error[0] || (t && t->error[0])) {
 			char *e = sanitize_display(ep->error[0] ? ep->error : t->error, strlen(ep->error[0] ? ep->error : t->error));

@@ -33,18 +33,24 @@ void prompt_begin(struct prompt *p, char lead, const char *initial)
 	set_utf8(p, initial);
 }
 
-char *prompt_text(const struct prompt *p)
+/* The first n characters as UTF-8 (owned). */
+static char *utf8_of(const struct prompt *p, size_t n)
 {
 	struct buf b;
 	buf_init(&b);
 	mbstate_t st = {0};
-	for (size_t i = 0; i < p->len; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char mb[MB_LEN_MAX];
-		size_t n = wcrtomb(mb, p->text[i], &st);
-		if (n != (size_t)-1)
-			buf_append(&b, mb, n);
+		size_t k = wcrtomb(mb, p->text[i], &st);
+		if (k != (size_t)-1)
+			buf_append(&b, mb, k);
 	}
 	return buf_steal(&b);
+}
+
+char *prompt_text(const struct prompt *p)
+{
+	return utf8_of(p, p->len);
 }
 
 void prompt_remember(struct prompt *p, const char *line)
@@ -91,9 +97,7 @@ static void complete(struct prompt *p)
 		ws--;
 	char *line = prompt_text(p);
 	/* byte offset of the word start */
-	struct prompt tmp = *p;
-	tmp.len = ws;
-	char *head = prompt_text(&tmp);
+	char *head = utf8_of(p, ws);
 	size_t wbyte = strlen(head);
 	free(head);
 	char **cands = p->complete(p->complete_arg, line, wbyte);
@@ -242,9 +246,7 @@ void prompt_draw(WINDOW *w, const struct prompt *p)
 	char *text = prompt_text(p);
 	char *safe = sanitize_display(text, strlen(text));
 	/* keep the cursor visible on a long line by scrolling the start */
-	struct prompt before = *p;
-	before.len = p->cur;
-	char *head = prompt_text(&before);
+	char *head = utf8_of(p, p->cur);
 	int curx = sanitize_width(head);
 	int shift = curx > cols - 3 ? curx - (cols - 3) : 0;
 	size_t skip = sanitize_fit(safe, shift, NULL);

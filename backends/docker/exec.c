@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <json-c/json.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,16 +100,10 @@ static int handshake(struct dexec *x)
 
 static void x_resize(struct bstream *s, int rows, int cols);
 
-static long x_pop(struct dexec *x, char *buf, size_t n, int *stream)
-{
-	long r = bqueue_pop(&x->out, buf, n, stream);
-	return r < 0 ? -2 : r;
-}
-
 static long x_read(struct bstream *s, char *buf, size_t n, int *stream)
 {
 	struct dexec *x = (struct dexec *)s;
-	long got = x_pop(x, buf, n, stream);
+	long got = bqueue_pop(&x->out, buf, n, stream);
 	if (got >= 0)
 		return got;
 	if (x->phase == X_EOF)
@@ -122,7 +115,7 @@ static long x_read(struct bstream *s, char *buf, size_t n, int *stream)
 	if (r == 0) {
 		x->phase = X_EOF;
 		ask_exit_status(x);
-		got = x_pop(x, buf, n, stream);
+		got = bqueue_pop(&x->out, buf, n, stream);
 		return got >= 0 ? got : 0;
 	}
 	if (x->phase == X_HANDSHAKE) {
@@ -144,7 +137,7 @@ static long x_read(struct bstream *s, char *buf, size_t n, int *stream)
 		x->sized = true;
 		x_resize(&x->base, x->rows, x->cols);
 	}
-	got = x_pop(x, buf, n, stream);
+	got = bqueue_pop(&x->out, buf, n, stream);
 	if (got >= 0)
 		return got;
 	errno = EAGAIN;
@@ -235,23 +228,10 @@ static void on_connected(void *arg, struct http_raw *raw, const char *error)
 			      "Content-Type: application/json\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
 			      "Content-Length: %zu\r\n\r\n%s",
 			      x->d->prefix, x->exec_id, PACKAGE_VERSION, strlen(body), body);
-	size_t len = strlen(req), sent = 0;
 	char err[ERRLEN] = "";
-	/* a few hundred bytes on a fresh socket: wait briefly if the kernel is full */
-	while (sent < len) {
-		long w = http_raw_send(raw, req + sent, len - sent, err, sizeof(err));
-		if (w < 0 && errno != EAGAIN)
-			break;
-		if (w > 0) {
-			sent += (size_t)w;
-			continue;
-		}
-		struct pollfd p = {.fd = http_raw_fd(raw), .events = POLLOUT};
-		if (poll(&p, 1, 2000) <= 0)
-			break;
-	}
+	int rc = http_raw_send_all(raw, req, strlen(req), 2000, err, sizeof(err));
 	free(req);
-	if (sent < len) {
+	if (rc < 0) {
 		fail_open(x, err[0] ? err : "could not send the exec request");
 		return;
 	}

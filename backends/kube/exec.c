@@ -10,7 +10,6 @@
 #include "websocket.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,18 +228,9 @@ static void on_connected(void *arg, struct http_raw *raw, const char *error)
 	char *extra = x->k->target.auth_header ? xasprintf("%s\r\n", x->k->target.auth_header) : xstrdup("");
 	char *req = ws_handshake_request(&x->ws, host, x->path, "v5.channel.k8s.io, v4.channel.k8s.io", extra);
 	free(extra);
-	buf_puts(&x->unsent, req);
+	int rc = http_raw_send_all(raw, req, strlen(req), 2000, x->base.error, sizeof(x->base.error));
 	free(req);
-	/* a few hundred bytes on a fresh connection: wait briefly if it is full */
-	for (int tries = 0; x->unsent.len && tries < 20; tries++) {
-		if (!flush(x))
-			break;
-		if (x->unsent.len) {
-			struct pollfd p = {.fd = http_raw_fd(raw), .events = POLLOUT};
-			poll(&p, 1, 100);
-		}
-	}
-	if (x->unsent.len) {
+	if (rc < 0) {
 		fail_open(x, x->base.error[0] ? x->base.error : "could not send the exec request");
 		return;
 	}
@@ -271,13 +261,10 @@ void kube_exec(struct endpoint *ep, const char *kind, const char *id, const stru
 		return;
 	}
 	char ns[256], pod[512];
-	kube_split_id(id, ns, sizeof(ns), pod, sizeof(pod));
-	const char *container = o->container;
-	char *slash = strchr(pod, '/');
-	if (!strcmp(kind, KIND_CONTAINERS) && slash) { /* "ns/pod/container" */
-		*slash = '\0';
-		container = slash + 1;
-	}
+	const char *container = kube_split_id(id, ns, sizeof(ns), pod, sizeof(pod));
+	(void)kind; /* a container row's id names its container; a pod's does not */
+	if (!container)
+		container = o->container;
 	struct buf path;
 	buf_init(&path);
 	buf_printf(&path, "/api/v1/namespaces/%s/pods/%s/exec?stdin=%s&stdout=true&stderr=true&tty=%s", ns, pod,

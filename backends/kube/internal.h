@@ -98,7 +98,9 @@ void *kube_logs(struct endpoint *ep, const char *kind, const char *id, const str
 		const struct log_sink *sink);
 void kube_logs_stop(struct endpoint *ep, void *handle);
 
-/* Splits a row id "ns/name" (or "name") into its parts. */
-void kube_split_id(const char *id, char *ns, size_t nslen, char *name, size_t namelen);
+/* Splits a row id "ns/name" (or "name") into its parts. A container row's id
+ * "ns/pod/container" leaves the pod in name and returns the container (a
+ * pointer into name); otherwise NULL. */
+const char *kube_split_id(const char *id, char *ns, size_t nslen, char *name, size_t namelen);
 
 #endif

@@ -50,7 +50,7 @@ const struct kres *kube_res(const char *kind)
 	return NULL;
 }
 
-void kube_split_id(const char *id, char *ns, size_t nslen, char *name, size_t namelen)
+const char *kube_split_id(const char *id, char *ns, size_t nslen, char *name, size_t namelen)
 {
 	const char *slash = strchr(id, '/');
 	if (slash) {
@@ -60,6 +60,11 @@ void kube_split_id(const char *id, char *ns, size_t nslen, char *name, size_t na
 		snprintf(ns, nslen, "%s", "");
 		snprintf(name, namelen, "%s", id);
 	}
+	char *container = strchr(name, '/');
+	if (!container)
+		return NULL;
+	*container = '\0';
+	return container + 1;
 }
 
 char *kube_collection_path(struct kube *k, const struct kres *r, const char *ns)
@@ -283,22 +288,28 @@ static void on_retry(void *arg)
 
 /* ---- metrics ---- */
 
-static void on_metrics(void *arg, const struct http_result *res)
+static void take_metrics(struct kcall *c, const struct http_result *res,
+			 int (*decode)(struct store *s, struct json_object *list))
 {
-	struct kcall *c = arg;
 	struct kube *k = c->k;
 	if (k->ep->extras_pending)
 		k->ep->extras_pending--;
 	if (!kube_ok(res))
 		return; /* figures are a bonus: their absence is not worth a flash */
 	json_object *o = json_tokener_parse(res->body);
-	if (o) {
-		if (c->ctx)
-			kube_decode_node_metrics(k->ep->store, o);
-		else
-			kube_decode_pod_metrics(k->ep->store, o);
-	}
+	if (o)
+		decode(k->ep->store, o);
 	json_object_put(o);
+}
+
+static void on_node_metrics(void *arg, const struct http_result *res)
+{
+	take_metrics(arg, res, kube_decode_node_metrics);
+}
+
+static void on_pod_metrics(void *arg, const struct http_result *res)
+{
+	take_metrics(arg, res, kube_decode_pod_metrics);
 }
 
 static void metrics_round(void *arg)
@@ -310,7 +321,7 @@ static void metrics_round(void *arg)
 		return;
 	if (kube_watching(k, KIND_NODES)) {
 		k->ep->extras_pending++;
-		kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1/nodes", NULL, NULL, 20000, on_metrics, NULL, k);
+		kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1/nodes", NULL, NULL, 20000, on_node_metrics, NULL, NULL);
 	}
 	struct rtable *pods = store_find_table(k->ep->store, KIND_PODS);
 	/* every pod's metrics of a large cluster is a document of tens of MB every
@@ -320,7 +331,7 @@ static void metrics_round(void *arg)
 		char *path = k->ns ? xasprintf("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", k->ns)
 				   : xstrdup("/apis/metrics.k8s.io/v1beta1/pods");
 		k->ep->extras_pending++;
-		kube_call(k, "GET", path, NULL, NULL, 20000, on_metrics, NULL, NULL);
+		kube_call(k, "GET", path, NULL, NULL, 20000, on_pod_metrics, NULL, NULL);
 		free(path);
 	}
 }
@@ -533,13 +544,8 @@ static void kube_inspect(struct endpoint *ep, const char *kind, const char *id,
 	struct kube *k = ep->priv;
 	char ns[256], name[256];
 	kube_split_id(id, ns, sizeof(ns), name, sizeof(name));
-	if (!strcmp(kind, KIND_CONTAINERS)) {
-		/* a container is described by its pod: "ns/pod/container" */
-		char *slash = strchr(name, '/');
-		if (slash)
-			*slash = '\0';
-		kind = KIND_PODS;
-	}
+	if (!strcmp(kind, KIND_CONTAINERS))
+		kind = KIND_PODS; /* a container is described by its pod */
 	const struct kres *r = kube_res(kind);
 	if (!r || k->phase != K_LIVE) {
 		done(arg, NULL, ep->error[0] ? ep->error : "not connected to the API server");

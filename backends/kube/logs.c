@@ -135,14 +135,11 @@ void *kube_logs(struct endpoint *ep, const char *kind, const char *id, const str
 		return l;
 	}
 	char ns[256], name[512];
-	kube_split_id(id, ns, sizeof(ns), name, sizeof(name));
+	const char *container = kube_split_id(id, ns, sizeof(ns), name, sizeof(name));
 	if (!strcmp(kind, KIND_PODS) || !strcmp(kind, KIND_CONTAINERS)) {
 		struct log_opts one = *o;
-		char *slash = strchr(name, '/');
-		if (slash) { /* a container row: "ns/pod/container" */
-			*slash = '\0';
-			one.container = slash + 1;
-		}
+		if (container)
+			one.container = container;
 		l->n = 1;
 		l->src = xcalloc(1, sizeof(*l->src));
 		start_source(l, l->src, ns, name, &one, o->tail);

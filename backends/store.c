@@ -67,8 +67,16 @@ struct store *store_new(void)
 	return xcalloc(1, sizeof(struct store));
 }
 
-static void row_free(struct row *r)
+struct row *row_retain(struct row *r)
 {
+	r->refs++;
+	return r;
+}
+
+void row_release(struct row *r)
+{
+	if (!r || --r->refs)
+		return;
 	for (int i = 0; i < r->ncells; i++)
 		free(r->cells[i].text);
 	free(r->id);
@@ -78,7 +86,7 @@ static void row_free(struct row *r)
 static void rtable_free(struct rtable *t)
 {
 	for (size_t i = 0; i < t->len; i++)
-		row_free(t->rows[i]);
+		row_release(t->rows[i]);
 	free(t->rows);
 	if (t->index)
 		free(t->index->slots);
@@ -149,6 +157,7 @@ struct row *rtable_upsert(struct store *s, struct rtable *t, const char *id)
 	r = xcalloc(1, sizeof(*r) + (size_t)t->ncells * sizeof(struct cell));
 	r->id = xstrdup(id);
 	r->ncells = t->ncells;
+	r->refs = 1; /* the table's */
 	r->seen = true;
 	/* rows of the first list are not "new": only later arrivals flash */
 	r->added_ms = t->synced ? mono_ms() : 0;
@@ -209,7 +218,7 @@ static void remove_at(struct rtable *t, size_t pos)
 		t->index->slots[slot] = TOMBSTONE;
 	t->rows[pos] = t->rows[--t->len];
 	t->rows[pos]->pos = pos;
-	row_free(r);
+	row_release(r);
 }
 
 size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms)

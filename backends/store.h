@@ -25,11 +25,16 @@ struct cell {
 	unsigned char type; /* enum cell_type */
 };
 
+/* A row is shared by whoever holds it: its table, and every view model that
+ * shows it. Purging takes it out of the table, but it is freed only when the
+ * last holder lets go (row_release), so a model can never hold freed memory,
+ * whatever happens to the store between two rebuilds. */
 struct row {
 	char *id;          /* stable key within its table (owned) */
 	int64_t added_ms;  /* when the row first appeared (0 for rows of the first list) */
 	int64_t gone_ms;   /* when it was deleted; 0 = alive. Gone rows linger briefly. */
 	size_t pos;        /* index in the table's array (private to the store) */
+	unsigned refs;     /* holders: the table while the row is in it, plus models */
 	bool seen;         /* relist mark */
 	int ncells;
 	struct cell cells[]; /* cells[0] is the name by convention */
@@ -62,6 +67,11 @@ struct rtable *store_table(struct store *s, const char *kind, int ncells);
 struct rtable *store_find_table(struct store *s, const char *kind);
 
 struct row *rtable_find(struct rtable *t, const char *id);
+/* Takes a reference to a row (a view model keeping it between rebuilds). */
+struct row *row_retain(struct row *r);
+/* Drops a reference; the row is freed when its table and every other
+ * holder have let go. NULL is fine. */
+void row_release(struct row *r);
 /* The row for id, created if absent; marks it seen and brings a gone row back. */
 struct row *rtable_upsert(struct store *s, struct rtable *t, const char *id);
 /* Marks a row gone (it stays visible for a moment, then rtable_purge drops it). */
@@ -69,7 +79,8 @@ void rtable_delete(struct store *s, struct rtable *t, const char *id);
 void rtable_relist_begin(struct rtable *t);
 /* Rows not upserted since relist_begin are deleted; the table becomes synced. */
 void rtable_relist_end(struct store *s, struct rtable *t);
-/* Drops rows gone for longer than linger_ms; returns how many. */
+/* Drops rows gone for longer than linger_ms out of the table (holders keep
+ * theirs until they let go); returns how many. */
 size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms);
 /* Count of rows that are not gone. */
 size_t rtable_live_count(const struct rtable *t);

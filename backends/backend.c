@@ -1,8 +1,8 @@
 /* backend.c: the table of compiled-in backends and the endpoint lifecycle
  * shared by all of them. */
-#include "backend.h"
-#include "docker/docker.h"
-#include "kube/kube.h"
+#include "backends/backend.h"
+#include "backends/docker/docker.h"
+#include "backends/kube/kube.h"
 
 #include <stdarg.h>
 #include <stdio.h>

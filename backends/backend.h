@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "store.h"
-#include "util.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 /* Bumped whenever struct backend_ops or struct endpoint changes shape, so a
  * backend built out of tree and loaded later can be refused cleanly. */

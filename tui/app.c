@@ -2,11 +2,11 @@
  * thread: each turn drains input, rebuilds the model when the store moved,
  * draws at most once, then sleeps in the session until network, input, a
  * timer or the next clock tick. */
-#include "app.h"
-#include "jsonyaml.h"
-#include "keymap.h"
-#include "log.h"
-#include "sanitize.h"
+#include "tui/app.h"
+#include "backends/codec/jsonyaml.h"
+#include "tui/keymap.h"
+#include "backends/util/log.h"
+#include "tui/sanitize.h"
 
 #include <errno.h>
 #include <stdarg.h>

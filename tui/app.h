@@ -4,16 +4,16 @@
 #ifndef BINNACLE_APP_H
 #define BINNACLE_APP_H
 
-#include "dialog.h"
-#include "logview.h"
-#include "model.h"
-#include "prompt.h"
-#include "pullview.h"
-#include "session.h"
-#include "table.h"
-#include "textview.h"
-#include "keymap.h"
-#include "theme.h"
+#include "tui/dialog.h"
+#include "tui/logview.h"
+#include "views/model.h"
+#include "tui/prompt.h"
+#include "tui/pullview.h"
+#include "backends/model/session.h"
+#include "tui/table.h"
+#include "tui/textview.h"
+#include "tui/keymap.h"
+#include "tui/theme.h"
 
 /* One level of navigation: a view, optionally narrowed by a drill-down. */
 struct frame {

@@ -1,10 +1,10 @@
 /* chrome.c: everything around the table: the header (endpoint, engine,
  * counts, clock, stale and production markers), the breadcrumbs with filter
  * and sort, the flash line and the key hints. */
-#include "app.h"
-#include "keymap.h"
-#include "kinds.h"
-#include "sanitize.h"
+#include "tui/app.h"
+#include "tui/keymap.h"
+#include "backends/model/kinds.h"
+#include "tui/sanitize.h"
 
 #include <stdio.h>
 #include <stdlib.h>

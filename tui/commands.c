@@ -1,8 +1,8 @@
 /* commands.c: `:` command mode: view aliases (:containers, :ctr, :images,
  * :img, :nodes), :q, :sort, :endpoint, :help, with Tab completion of command
  * names and their arguments; and the `?` help text built from the keymap. */
-#include "app.h"
-#include "keymap.h"
+#include "tui/app.h"
+#include "tui/keymap.h"
 
 #include <stdio.h>
 #include <stdlib.h>

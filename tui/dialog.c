@@ -1,8 +1,8 @@
 /* dialog.c: modal dialogs (see dialog.h). */
-#include "dialog.h"
-#include "keymap.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/dialog.h"
+#include "tui/keymap.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* getcmd.c: `binnacle get` (see getcmd.h). It lists the kind on every
  * endpoint that serves it, waits for the lists (and one round of per-row
  * figures such as CPU), then prints. Server text is sanitised as on screen. */
-#include "getcmd.h"
-#include "model.h"
-#include "sanitize.h"
+#include "tui/getcmd.h"
+#include "views/model.h"
+#include "tui/sanitize.h"
 
 #include <json-c/json.h>
 #include <stdio.h>

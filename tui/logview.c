@@ -1,10 +1,10 @@
 /* logview.c: the log viewer (see logview.h). Lines are addressed by their
  * absolute number (ring.added counts every line ever added), so the view
  * stays put while old lines drop off the front of the ring. */
-#include "logview.h"
-#include "keymap.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/logview.h"
+#include "tui/keymap.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

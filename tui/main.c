@@ -2,13 +2,13 @@
  * dashboard, and `binnacle get` for scripts. */
 #include "config.h"
 
-#include "app.h"
-#include "getcmd.h"
-#include "http.h"
-#include "keymap.h"
-#include "log.h"
-#include "session.h"
-#include "theme.h"
+#include "tui/app.h"
+#include "tui/getcmd.h"
+#include "backends/net/http.h"
+#include "tui/keymap.h"
+#include "backends/util/log.h"
+#include "backends/model/session.h"
+#include "tui/theme.h"
 
 #include <getopt.h>
 #include <locale.h>

@@ -3,12 +3,12 @@
  * endpoint is read-only, confirmed by the rules of confirm.h, run with its
  * progress in the flash line, and recorded in the audit log with its result.
  * Exec, logs and pulls open their own screens. */
-#include "app.h"
-#include "audit.h"
-#include "kinds.h"
-#include "log.h"
-#include "passthrough.h"
-#include "sanitize.h"
+#include "tui/app.h"
+#include "tui/audit.h"
+#include "backends/model/kinds.h"
+#include "backends/util/log.h"
+#include "tui/passthrough.h"
+#include "tui/sanitize.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* passthrough.c: terminal handover for exec (see passthrough.h). Like
  * ssh, "Enter ~ ." cuts a session that no longer answers. */
-#include "passthrough.h"
-#include "log.h"
+#include "tui/passthrough.h"
+#include "backends/util/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

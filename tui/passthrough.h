@@ -5,8 +5,8 @@
 #ifndef BINNACLE_PASSTHROUGH_H
 #define BINNACLE_PASSTHROUGH_H
 
-#include "backend.h"
-#include "session.h"
+#include "backends/backend.h"
+#include "backends/model/session.h"
 
 /* Runs until the remote side ends (or the user types Enter ~ .). Returns the
  * exit status, -1 when unknown; err gets a sentence when the stream failed. */

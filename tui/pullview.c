@@ -1,7 +1,7 @@
 /* pullview.c: pull progress (see pullview.h). */
-#include "pullview.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/pullview.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

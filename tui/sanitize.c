@@ -4,7 +4,7 @@
 #define _XOPEN_SOURCE 700 /* wcwidth() under -std=c11 */
 #endif
 
-#include "sanitize.h"
+#include "tui/sanitize.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "util.h"
+#include "backends/util/util.h"
 
 #define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one cell */
 

@@ -1,7 +1,7 @@
 /* screen.c: curses start/stop and theme application (see screen.h). */
-#include "screen.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/screen.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,8 +7,8 @@
 #include <curses.h>
 #include <stdbool.h>
 
-#include "style.h"
-#include "theme.h"
+#include "views/style.h"
+#include "tui/theme.h"
 
 /* Starts curses with the theme (monochrome when the terminal has no colours
  * or NO_COLOR is set; *t is updated to what was applied). */

@@ -1,7 +1,7 @@
 /* table.c: the table widget (see table.h). */
-#include "table.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/table.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdlib.h>
 #include <string.h>

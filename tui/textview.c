@@ -1,8 +1,8 @@
 /* textview.c: the text viewer (see textview.h). */
-#include "textview.h"
-#include "keymap.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/textview.h"
+#include "tui/keymap.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdlib.h>
 #include <string.h>

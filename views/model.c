@@ -1,8 +1,8 @@
 /* model.c: turns a store table into what a table shows (see model.h): the
  * user's filter, the drill scope, a total sort order, and cell formatting, so
  * the screen and `binnacle get` agree row for row. */
-#include "model.h"
-#include "util.h"
+#include "views/model.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "view.h"
+#include "views/view.h"
 
 /* The `/` filter: a regular expression (case-insensitive), or a plain
  * substring when the text is not a valid one; a leading '!' inverts it. */

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "store.h"
-#include "style.h"
+#include "backends/model/store.h"
+#include "views/style.h"
 
 enum align { ALIGN_LEFT, ALIGN_RIGHT };
 

@@ -1,5 +1,5 @@
 /* views.c: the table of views and lookup by kind or command-mode alias. */
-#include "view.h"
+#include "views/view.h"
 
 #include <string.h>
 

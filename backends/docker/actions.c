@@ -2,9 +2,9 @@
  * kill, remove a container; remove an image) and image pulls with their
  * NDJSON progress stream. A read-only endpoint refuses them before any
  * request is built, whatever the UI offered. */
-#include "internal.h"
-#include "kinds.h"
-#include "log.h"
+#include "backends/docker/internal.h"
+#include "backends/model/kinds.h"
+#include "backends/util/log.h"
 
 #include <json-c/json.h>
 #include <stdio.h>

@@ -3,13 +3,13 @@
  * Afterwards only events drive updates (one small per-container fetch per
  * change); per-row stats are fetched for the rows on screen only. Any failure
  * marks the data stale and reconnects with exponential backoff. */
-#include "docker.h"
-#include "internal.h"
-#include "decode.h"
-#include "kinds.h"
-#include "log.h"
-#include "target.h"
-#include "timer.h"
+#include "backends/docker/docker.h"
+#include "backends/docker/internal.h"
+#include "backends/docker/decode.h"
+#include "backends/model/kinds.h"
+#include "backends/util/log.h"
+#include "backends/docker/target.h"
+#include "backends/net/timer.h"
 
 #include <json-c/json.h>
 #include <stdio.h>

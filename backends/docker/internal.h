@@ -3,10 +3,10 @@
 #ifndef BINNACLE_DOCKER_INTERNAL_H
 #define BINNACLE_DOCKER_INTERNAL_H
 
-#include "decode.h"
-#include "docker.h"
-#include "http.h"
-#include "timer.h"
+#include "backends/docker/decode.h"
+#include "backends/docker/docker.h"
+#include "backends/net/http.h"
+#include "backends/net/timer.h"
 
 enum docker_phase { PH_IDLE, PH_PINGING, PH_LIVE };
 

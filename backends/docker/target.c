@@ -2,8 +2,8 @@
  * following the Docker CLI's rules: $DOCKER_HOST (with DOCKER_TLS_VERIFY and
  * DOCKER_CERT_PATH), then $DOCKER_CONTEXT or the current context of
  * ~/.docker/config.json, then the well-known Docker and Podman sockets. */
-#include "target.h"
-#include "sha256.h"
+#include "backends/docker/target.h"
+#include "backends/codec/sha256.h"
 
 #include <json-c/json.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * patch, delete a pod, cordon/uncordon with a strategic merge patch, and
  * drain through the eviction API, reporting pods a disruption budget
  * protects. Read-only endpoints refuse before any request is built. */
-#include "internal.h"
-#include "kinds.h"
-#include "log.h"
+#include "backends/kube/internal.h"
+#include "backends/model/kinds.h"
+#include "backends/util/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

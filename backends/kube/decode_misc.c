@@ -2,11 +2,11 @@
  * metrics.k8s.io lists (with the resource.Quantity parsers they need), and
  * the pods-per-node count of the nodes view. Cells follow what kubectl get
  * prints, so a user comparing the two sees the same text. */
-#include "kube/decode.h"
-#include "jsonget.h"
-#include "kinds.h"
-#include "store.h"
-#include "util.h"
+#include "backends/kube/decode.h"
+#include "backends/codec/jsonget.h"
+#include "backends/model/kinds.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #include <ctype.h>
 #include <stdint.h>

@@ -1,11 +1,11 @@
 /* decode_pods.c: pods into rows of the pods table, with STATUS, READY and
  * RESTARTS computed exactly as kubectl prints them, and a pod's containers
  * into rows of the containers table. */
-#include "kube/decode.h"
-#include "jsonget.h"
-#include "kinds.h"
-#include "store.h"
-#include "util.h"
+#include "backends/kube/decode.h"
+#include "backends/codec/jsonget.h"
+#include "backends/model/kinds.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

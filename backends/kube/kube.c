@@ -3,11 +3,11 @@
  * not a crash), credentials before the first request and again after a 401,
  * the API server's version for the header, whether metrics.k8s.io is served,
  * and requests that carry the current credentials. */
-#include "decode.h"
-#include "internal.h"
-#include "kinds.h"
-#include "kube.h"
-#include "log.h"
+#include "backends/kube/decode.h"
+#include "backends/kube/internal.h"
+#include "backends/model/kinds.h"
+#include "backends/kube/kube.h"
+#include "backends/util/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

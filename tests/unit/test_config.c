@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "util.h"
+#include "backends/model/config.h"
+#include "backends/util/util.h"
 
 static struct config cfg;
 static char err[ERRLEN];

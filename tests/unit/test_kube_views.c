@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "kinds.h"
-#include "model.h"
-#include "store.h"
-#include "view.h"
+#include "backends/model/kinds.h"
+#include "views/model.h"
+#include "backends/model/store.h"
+#include "views/view.h"
 
 static int setup(void **state)
 {

@@ -12,10 +12,10 @@
 
 #include <cmocka.h>
 
-#include "kinds.h"
-#include "model.h"
-#include "store.h"
-#include "util.h"
+#include "backends/model/kinds.h"
+#include "views/model.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #define NOW 1700000000
 #define MiB (1024LL * 1024)

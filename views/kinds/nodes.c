@@ -1,0 +1,84 @@
+/* nodes.c: the nodes view: Kubernetes nodes and container engine hosts in
+ * one layout (columns only one side fills stay hidden). Enter lists what
+ * runs on the node: its pods, or an engine's containers. */
+#include "backends/model/kinds.h"
+#include "views/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static enum style status_style(const struct row *r)
+{
+	const char *s = row_text(r, NODE_STATUS);
+	if (!strncmp(s, "Ready", 5))
+		return strstr(s, "SchedulingDisabled") ? ST_WARN : ST_OK;
+	return ST_ERROR;
+}
+
+/* The usage cells end in "(NN%)", the share of allocatable: near the top
+ * a node starts throttling (CPU) or evicting pods (memory). */
+static enum style share_style(const struct row *r, int idx)
+{
+	const char *open = strrchr(row_text(r, idx), '(');
+	long pct = open ? strtol(open + 1, NULL, 10) : 0;
+	return pct >= 90 ? ST_ERROR : pct >= 75 ? ST_WARN : ST_NORMAL;
+}
+
+static enum style cpu_use_style(const struct row *r)
+{
+	return share_style(r, NODE_CPU_USAGE);
+}
+
+static enum style mem_use_style(const struct row *r)
+{
+	return share_style(r, NODE_MEM_USAGE);
+}
+
+static const struct column columns[] = {
+	{"NAME", NODE_NAME, 6, 40, 0, ALIGN_LEFT, false, NULL},
+	{"STATUS", NODE_STATUS, 24, 28, 0, ALIGN_LEFT, false, status_style},
+	{"ROLES", NODE_ROLES, 5, 20, 4, ALIGN_LEFT, false, NULL},
+	{"VERSION", NODE_VERSION, 7, 24, 2, ALIGN_LEFT, false, NULL},
+	{"OS", NODE_OS, 4, 36, 6, ALIGN_LEFT, false, NULL},
+	{"KERNEL", NODE_KERNEL, 6, 28, 7, ALIGN_LEFT, false, NULL},
+	{"CPUS", NODE_CPUS, 4, 6, 3, ALIGN_RIGHT, false, NULL},
+	{"MEMORY", NODE_MEM, 6, 9, 3, ALIGN_RIGHT, false, NULL},
+	{"CPU USE", NODE_CPU_USAGE, 7, 14, 4, ALIGN_RIGHT, false, cpu_use_style},
+	{"MEM USE", NODE_MEM_USAGE, 7, 16, 4, ALIGN_RIGHT, false, mem_use_style},
+	{"RUNNING", NODE_WORKLOADS, 7, 11, 1, ALIGN_RIGHT, false, NULL},
+	{"AGE", NODE_AGE, 3, 7, 5, ALIGN_RIGHT, false, NULL},
+	{"ARCH", NODE_ARCH, 4, 10, 0, ALIGN_LEFT, true, NULL},
+	{"INTERNAL-IP", NODE_IP, 11, 39, 0, ALIGN_LEFT, true, NULL},
+};
+
+static bool drill(const struct row *r, struct drill *d)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->label, sizeof(d->label), "node %s", row_text(r, NODE_NAME));
+	if (!strcmp(row_text(r, NODE_ROLES), "engine")) {
+		/* an engine host runs containers; it is the endpoint itself, so no narrowing */
+		d->kind = KIND_CONTAINERS;
+		d->cell = -1;
+		return true;
+	}
+	d->kind = KIND_PODS;
+	d->cell = POD_NODE;
+	snprintf(d->value, sizeof(d->value), "%s", row_text(r, NODE_NAME));
+	return true;
+}
+
+static const char *const aliases[] = {"nodes", "node", "no", "hosts", NULL};
+
+const struct view view_nodes = {
+	.kind = KIND_NODES,
+	.title = "Nodes",
+	.aliases = aliases,
+	.columns = columns,
+	.ncolumns = sizeof(columns) / sizeof(columns[0]),
+	.sort_col = 0,
+	.ncells = NODE_NCELLS,
+	.namespace_cell = -1,
+	.object_kind = "Node",
+	.drill = drill,
+};

@@ -1,6 +1,7 @@
 /* backend.c: the table of compiled-in backends and the endpoint lifecycle
  * shared by all of them. */
 #include "backends/backend.h"
+#include "views/view.h"
 #include "backends/docker/docker.h"
 #include "backends/kube/kube.h"
 
@@ -22,23 +23,27 @@ const struct backend_ops *const *backends_all(void)
 
 const struct backend_ops *backend_find(const char *name)
 {
-	for (size_t i = 0; table[i]; i++)
-		if (!strcmp(table[i]->name, name))
-			return table[i];
-	/* Podman speaks the Docker API: let users say what they run */
-	if (!strcmp(name, "podman"))
-		return &docker_backend;
-	if (!strcmp(name, "kube") || !strcmp(name, "k8s") || !strcmp(name, "eks"))
-		return &kube_backend;
+	for (const struct backend_ops *const *b = backends_all(); *b; b++) {
+		if (!strcmp((*b)->name, name))
+			return *b;
+		for (const char *const *a = (*b)->aliases; a && *a; a++)
+			if (!strcmp(*a, name))
+				return *b;
+	}
+	return NULL;
+}
+
+const struct view *backend_view(const struct backend_ops *ops, const char *kind)
+{
+	for (const struct view *const *v = ops->views; v && *v; v++)
+		if (!strcmp((*v)->kind, kind))
+			return *v;
 	return NULL;
 }
 
 bool backend_serves(const struct backend_ops *ops, const char *kind)
 {
-	for (size_t i = 0; ops->kinds[i]; i++)
-		if (!strcmp(ops->kinds[i], kind))
-			return true;
-	return false;
+	return backend_view(ops, kind) != NULL;
 }
 
 const char *endpoint_config_get(const struct endpoint_config *c, const char *key)

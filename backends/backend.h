@@ -2,7 +2,10 @@
  * endpoint is one configured instance of it (one Docker host, one kube
  * context). Every call is asynchronous: it queues work on the event loop and
  * returns; results reach the endpoint's store as deltas. A NULL capability
- * slot means the backend cannot do that and the UI does not offer it. */
+ * slot means the backend cannot do that and the UI does not offer it.
+ * Everything the UI shows of a backend — its views, actions and the rows they
+ * apply to, its scope, its header summary — is declared here as data, so the
+ * UI never needs to know which backend it talks to. */
 #ifndef BINNACLE_BACKEND_H
 #define BINNACLE_BACKEND_H
 
@@ -12,9 +15,13 @@
 #include "backends/model/store.h"
 #include "backends/util/util.h"
 
-/* Bumped whenever struct backend_ops or struct endpoint changes shape, so a
- * backend built out of tree and loaded later can be refused cleanly. */
-#define BACKEND_ABI_VERSION 1
+/* Bumped whenever struct backend_ops, struct endpoint, struct view or any
+ * other structure a backend shares with the program changes shape, so a
+ * backend built out of tree against other headers is refused cleanly. */
+#define BACKEND_ABI_VERSION 2
+
+struct view;  /* views/view.h */
+struct drill;
 
 enum opt_type { OPT_STRING, OPT_BOOL, OPT_PATH };
 
@@ -97,6 +104,15 @@ struct backend_action {
 	unsigned flags;           /* enum action_flags */
 	const char *progress;     /* for the flash line: "restarting" */
 	const char *input_prompt; /* ACTION_INPUT: "replicas" */
+	/* ACTION_INPUT: the value the dialog starts from (scale: the desired
+	 * count); NULL = empty. */
+	void (*input_now)(const struct row *r, char *out, size_t outlen);
+	/* Something the user picks first, as a comma-separated list (a pod's
+	 * containers); one choice or none asks nothing. NULL = never asks. */
+	const char *(*choices)(const struct row *r);
+	const char *choose_title; /* the question: "Which container?" */
+	/* Why the action cannot apply to r ("is not running"); NULL when it can. */
+	const char *(*refuse)(const struct row *r);
 };
 
 typedef void (*action_done_fn)(void *arg, const char *error /* NULL = done */);
@@ -152,13 +168,38 @@ struct pull_sink {
 	void *arg;
 };
 
+/* What narrows a backend's views the way a Kubernetes namespace does (an
+ * ECS cluster, a registry repository): one value at a time, or all. */
+struct backend_scope {
+	const char *name;            /* "namespace", for sentences */
+	const char *const *commands; /* command-mode names: "ns", "namespace" */
+	const char *kind;            /* the kind whose row ids are the values; NULL = none */
+	/* The current value; NULL = all. */
+	const char *(*get)(struct endpoint *ep);
+	/* Switches (value NULL, "" or "all" = all); the narrowed kinds list again. */
+	int (*set)(struct endpoint *ep, const char *value, char *err, size_t errlen);
+};
+
+enum backend_caps {
+	/* Its endpoints follow their default kind from the start, shown or not
+	 * (cheap and local, like an engine's containers), so switching is instant. */
+	BACKEND_EAGER = 1,
+	/* Its logs can show the previous instance of a restarted container. */
+	BACKEND_LOGS_PREVIOUS = 2,
+};
+
 struct backend_ops {
 	int abi;
 	const char *name;        /* "docker": the `type:` in the config */
+	const char *const *aliases; /* other names for the type ("podman"), NULL-terminated; may be NULL */
 	const char *description;
-	const char *const *kinds; /* NULL-terminated kinds it serves */
+	/* The views of the kinds it serves, NULL-terminated: its own, and the
+	 * shared ones (nodes, containers, images) that it fills. */
+	const struct view *const *views;
 	const char *default_kind; /* the view an endpoint of it opens on */
+	unsigned caps;            /* enum backend_caps */
 	const struct option_def *options; /* NULL-terminated by key */
+	const struct backend_scope *scope; /* NULL = its views cannot be narrowed */
 
 	/* Fills cfgs with endpoints found on this machine without configuration;
 	 * returns how many (0 = none). Optional. */
@@ -189,9 +230,14 @@ struct backend_ops {
 	void (*logs_stop)(struct endpoint *ep, void *handle);
 	/* Pulls an image reference with progress. Optional. */
 	void (*pull)(struct endpoint *ep, const char *ref, const struct pull_sink *sink);
-	/* Namespaces (Kubernetes): the one listed, NULL = all; switching relists. Optional. */
-	const char *(*get_namespace)(struct endpoint *ep);
-	int (*set_namespace)(struct endpoint *ep, const char *ns, char *err, size_t errlen);
+	/* The header's counts for this endpoint ("ctr 3/5  img 7"); "" = none. Optional. */
+	void (*summary)(struct endpoint *ep, char *out, size_t outlen);
+	/* Where Enter leads from a row of a shared kind (a node: its pods, an
+	 * engine's containers), asked before the view's own drill. Optional. */
+	bool (*drill)(struct endpoint *ep, const struct view *v, const struct row *r, struct drill *d);
+	/* The events of the object in row r of view v, as a drill into the
+	 * backend's events kind (the `e` key); false when it has none. Optional. */
+	bool (*events_of)(struct endpoint *ep, const struct view *v, const struct row *r, struct drill *d);
 };
 
 /* The backend's action named verb for kind, or NULL. */
@@ -199,8 +245,12 @@ const struct backend_action *backend_action_find(const struct backend_ops *ops, 
 /* Whether the UI may offer a: read-only endpoints get no mutating action. */
 bool endpoint_may(const struct endpoint *ep, const struct backend_action *a);
 
+/* Every backend: those compiled in, then those loaded as plugins. */
 const struct backend_ops *const *backends_all(void);
+/* The backend called name or one of its aliases, or NULL. */
 const struct backend_ops *backend_find(const char *name);
+/* The backend's view of kind, or NULL when it does not serve it. */
+const struct view *backend_view(const struct backend_ops *ops, const char *kind);
 bool backend_serves(const struct backend_ops *ops, const char *kind);
 
 /* Creates an endpoint of cfg's backend; NULL with a sentence in err. */

@@ -102,15 +102,21 @@ static void pop_view(struct app *a)
 	app_invalidate(a);
 }
 
+const struct view *app_default_view(const struct endpoint *ep)
+{
+	const struct view *v = ep->ops->default_kind ? backend_view(ep->ops, ep->ops->default_kind) : NULL;
+	return v ? v : ep->ops->views[0];
+}
+
 void app_set_endpoint(struct app *a, struct endpoint *ep)
 {
 	if (a->ep != ep && a->ep->ops->visible)
 		a->ep->ops->visible(a->ep, app_frame(a)->view->kind, NULL, 0);
 	a->ep = ep;
 	const struct view *v = app_frame(a)->view;
-	/* a Kubernetes context has no images; a Docker host no deployments */
-	if (!backend_serves(ep->ops, v->kind) && ep->ops->default_kind)
-		v = view_find_kind(ep->ops->default_kind);
+	/* the same view where the new endpoint has it, else its own first one */
+	if (!backend_serves(ep->ops, v->kind))
+		v = app_default_view(ep);
 	app_switch_view(a, v);
 	app_flash(a, NOTE_INFO, "endpoint %s (%s)", ep->name, ep->address);
 }
@@ -273,25 +279,30 @@ static void drill(struct app *a)
 	const struct row *r = selected_row(a);
 	struct frame *f = app_frame(a);
 	struct drill d;
-	if (!r || !f->view->drill || !f->view->drill(r, &d))
+	if (!r)
+		return;
+	/* the backend says where its rows of a shared kind lead, else the view */
+	bool go = a->ep->ops->drill && a->ep->ops->drill(a->ep, f->view, r, &d);
+	if (!go && !(f->view->drill && f->view->drill(r, &d)))
 		return;
 	if (d.describe) {
 		app_describe(a, false);
 		return;
 	}
-	if (d.switch_ns && a->ep->ops->set_namespace) {
+	const struct backend_scope *scope = a->ep->ops->scope;
+	if (d.switch_scope && scope) {
 		char err[ERRLEN];
-		if (a->ep->ops->set_namespace(a->ep, d.value, err, sizeof(err)) < 0) {
+		if (scope->set(a->ep, d.value, err, sizeof(err)) < 0) {
 			app_flash(a, NOTE_WARN, "%s", err);
 			return;
 		}
-		const struct view *pods = view_find_kind(d.kind);
-		if (pods)
-			app_switch_view(a, pods);
-		app_flash(a, NOTE_INFO, "namespace %s", d.value);
+		const struct view *to = backend_view(a->ep->ops, d.kind);
+		if (to)
+			app_switch_view(a, to);
+		app_flash(a, NOTE_INFO, "%s %s", scope->name, d.value);
 		return;
 	}
-	const struct view *v = view_find_kind(d.kind);
+	const struct view *v = backend_view(a->ep->ops, d.kind);
 	if (v)
 		app_push_view(a, v, d.cell >= 0 ? &d : NULL);
 	if (v && d.cell < 0) {
@@ -647,15 +658,17 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	screen_start(&a->theme);
 	nodelay(stdscr, TRUE);
 	make_windows(a);
-	const struct view *v = start_view ? view_find_alias(start_view) : NULL;
+	const struct view *v = start_view ? views_find(start_view) : NULL;
 	if (!v)
-		v = view_find_kind(a->ep->ops->default_kind ? a->ep->ops->default_kind : "containers");
-	app_push_view(a, v ? v : views_all()[0], NULL);
-	/* Docker endpoints keep their containers live, so switching is instant;
-	 * Kubernetes contexts connect when first shown (there may be dozens) */
-	for (size_t i = 0; i < s->neps; i++)
-		if (s->eps[i] != a->ep && s->eps[i]->ops->default_kind && !strcmp(s->eps[i]->ops->default_kind, "containers"))
-			s->eps[i]->ops->watch(s->eps[i], "containers");
+		v = app_default_view(a->ep);
+	app_push_view(a, v, NULL);
+	/* cheap local endpoints (engines) stay live, so switching is instant;
+	 * the others (kube contexts, maybe dozens) connect when first shown */
+	for (size_t i = 0; i < s->neps; i++) {
+		struct endpoint *ep = s->eps[i];
+		if (ep != a->ep && (ep->ops->caps & BACKEND_EAGER))
+			ep->ops->watch(ep, app_default_view(ep)->kind);
+	}
 	if (first_error && *first_error)
 		app_flash(a, NOTE_ERROR, "%s", first_error);
 	int64_t last_second = -1;

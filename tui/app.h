@@ -87,6 +87,8 @@ struct frame *app_frame(struct app *a);
 void app_push_view(struct app *a, const struct view *v, const struct drill *scope);
 void app_switch_view(struct app *a, const struct view *v);
 void app_set_endpoint(struct app *a, struct endpoint *ep);
+/* The view an endpoint opens on: its backend's default kind, else its first view. */
+const struct view *app_default_view(const struct endpoint *ep);
 void app_open_text(struct app *a, const char *title);
 void app_show_help(struct app *a);
 void app_invalidate(struct app *a);

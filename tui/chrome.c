@@ -3,7 +3,6 @@
  * and sort, the flash line and the key hints. */
 #include "tui/app.h"
 #include "tui/keymap.h"
-#include "backends/model/kinds.h"
 #include "tui/sanitize.h"
 
 #include <stdio.h>
@@ -22,22 +21,6 @@ static void put_safe(WINDOW *w, const char *text, int cells, enum style st)
 static int room(WINDOW *w)
 {
 	return getmaxx(w) - getcurx(w);
-}
-
-static void counts(struct endpoint *ep, char *out, size_t outlen)
-{
-	struct rtable *c = store_find_table(ep->store, KIND_CONTAINERS);
-	struct rtable *i = store_find_table(ep->store, KIND_IMAGES);
-	char ctr[64] = "", img[32] = "";
-	if (c && c->synced) {
-		size_t running = 0;
-		for (size_t k = 0; k < c->len; k++)
-			running += !c->rows[k]->gone_ms && !strcmp(row_text(c->rows[k], CTR_STATE), "running");
-		snprintf(ctr, sizeof(ctr), "ctr %zu/%zu", running, rtable_live_count(c));
-	}
-	if (i && i->synced)
-		snprintf(img, sizeof(img), "img %zu", rtable_live_count(i));
-	snprintf(out, outlen, "%s%s%s", ctr, ctr[0] && img[0] ? "  " : "", img);
 }
 
 void chrome_draw_header(struct app *a)
@@ -70,7 +53,9 @@ void chrome_draw_header(struct app *a)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
-	counts(ep, cnt, sizeof(cnt));
+	cnt[0] = '\0';
+	if (ep->ops->summary)
+		ep->ops->summary(ep, cnt, sizeof(cnt));
 	snprintf(right, sizeof(right), "%s  %s ", cnt, clock);
 	int rw = sanitize_width(right);
 	if (ep->error[0] && ep->state != EP_READY) {
@@ -200,7 +185,7 @@ void chrome_draw_hints(struct app *a)
 		hint(w, ACT_WIDE, "wrap");
 		hint(w, ACT_FILTER, "search");
 		hint(w, ACT_SAVE, "save");
-		if (a->logs && !strcmp(a->ep->ops->name, "kubernetes"))
+		if (a->logs && (a->ep->ops->caps & BACKEND_LOGS_PREVIOUS))
 			hint(w, ACT_PREVIOUS, "previous");
 		hint(w, ACT_BACK, "close");
 		break;

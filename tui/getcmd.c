@@ -193,7 +193,7 @@ static void print_json(struct session *s, const struct view *v, struct model *mo
 
 int getcmd_run(struct session *s, const struct get_opts *o)
 {
-	const struct view *v = view_find_alias(o->kind);
+	const struct view *v = views_find(o->kind);
 	if (!v) {
 		struct buf known;
 		buf_init(&known);

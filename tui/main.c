@@ -18,6 +18,30 @@
 #include <string.h>
 #include <unistd.h>
 
+/* "pods (po), deployments (deploy), ...": every view the backends declare,
+ * with its shortest alias, wrapped at width columns after an indent. */
+static void print_kinds(FILE *f, const char *lead, int width)
+{
+	int col = fprintf(f, "%s", lead);
+	for (const struct view *const *v = views_all(); *v; v++) {
+		const char *shortest = NULL;
+		for (const char *const *a = (*v)->aliases; a && *a; a++)
+			if (strcmp(*a, (*v)->kind) && (!shortest || strlen(*a) < strlen(shortest)))
+				shortest = *a;
+		char item[96];
+		int n = shortest ? snprintf(item, sizeof(item), "%s (%s)%s", (*v)->kind, shortest, v[1] ? "," : "")
+				 : snprintf(item, sizeof(item), "%s%s", (*v)->kind, v[1] ? "," : "");
+		if (col + 1 + n > width) {
+			fputs("\n", f);
+			col = 0;
+		} else if (col > 0) {
+			col += fprintf(f, " ");
+		}
+		col += fprintf(f, "%s", item);
+	}
+	fputs("\n", f);
+}
+
 static void usage(FILE *f)
 {
 	fputs("Usage: binnacle [OPTIONS] [VIEW]\n"
@@ -26,11 +50,10 @@ static void usage(FILE *f)
 	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included)\n"
 	      "and Docker or Podman engines, live, with the operator's actions at hand:\n"
 	      "scale, restart, shell, logs, cordon, drain, delete, pull, describe.\n"
-	      "\n"
-	      "VIEW and KIND: pods (po), deployments (deploy), statefulsets (sts),\n"
-	      "daemonsets (ds), replicasets (rs), services (svc), namespaces (ns),\n"
-	      "events (ev), nodes (no), containers (ctr), images (img)\n"
-	      "\n"
+	      "\n",
+	      f);
+	print_kinds(f, "VIEW and KIND:", 78);
+	fputs("\n"
 	      "Options:\n"
 	      "  -c, --config FILE      configuration file\n"
 	      "                         (default $XDG_CONFIG_HOME/binnacle/config.yaml)\n"
@@ -122,7 +145,7 @@ int main(int argc, char **argv)
 	const char *target = NULL;
 	if (get) {
 		if (optind + 1 >= argc) {
-			fprintf(stderr, "binnacle: get needs a kind: containers, images, nodes, pods, deployments...\n");
+			print_kinds(stderr, "binnacle: get needs a kind:", 78);
 			return 2;
 		}
 		go.kind = argv[optind + 1];
@@ -132,8 +155,9 @@ int main(int argc, char **argv)
 		}
 	} else if (optind < argc) {
 		target = argv[optind];
-		if (optind + 1 < argc || !view_find_alias(target)) {
-			fprintf(stderr, "binnacle: unknown view \"%s\" (try containers, images, nodes, pods, deploy...)\n", target);
+		if (optind + 1 < argc || !views_find(target)) {
+			fprintf(stderr, "binnacle: unknown view \"%s\"\n", target);
+			print_kinds(stderr, "Views:", 78);
 			return 2;
 		}
 	}

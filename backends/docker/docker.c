@@ -21,6 +21,7 @@
 #define STATS_MAX_ROWS 64
 
 static const char *const kinds[] = {KIND_CONTAINERS, KIND_IMAGES, KIND_NODES, NULL};
+static const char *const aliases[] = {"podman", NULL};
 
 static const struct option_def options[] = {
 	{"host", OPT_STRING, "engine address: unix:///path or tcp://host:port"},
@@ -609,9 +610,11 @@ static void docker_inspect(struct endpoint *ep, const char *kind, const char *id
 const struct backend_ops docker_backend = {
 	.abi = BACKEND_ABI_VERSION,
 	.name = "docker",
+	.aliases = aliases,
 	.description = "Docker Engine or Podman (Docker-compatible API)",
-	.kinds = kinds,
+	.views = docker_views,
 	.default_kind = KIND_CONTAINERS,
+	.caps = BACKEND_EAGER,
 	.options = options,
 	.discover = docker_discover,
 	.open = docker_open,
@@ -625,4 +628,6 @@ const struct backend_ops docker_backend = {
 	.logs = docker_logs,
 	.logs_stop = docker_logs_stop,
 	.pull = docker_pull,
+	.summary = docker_summary,
+	.drill = docker_view_drill,
 };

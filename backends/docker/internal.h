@@ -77,6 +77,11 @@ void docker_on_list(void *arg, const struct http_result *res);
 
 /* actions.c */
 extern const struct backend_action docker_actions[];
+
+/* views.c */
+extern const struct view *const docker_views[];
+bool docker_view_drill(struct endpoint *ep, const struct view *v, const struct row *r, struct drill *d);
+void docker_summary(struct endpoint *ep, char *out, size_t outlen);
 void docker_act(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
 		action_done_fn done, void *arg);
 void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *sink);

@@ -4,7 +4,7 @@
  * prints, so a user comparing the two sees the same text. */
 #include "backends/kube/decode.h"
 #include "backends/codec/jsonget.h"
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "backends/model/store.h"
 #include "backends/util/util.h"
 

@@ -3,7 +3,7 @@
  * into rows of the containers table. */
 #include "backends/kube/decode.h"
 #include "backends/codec/jsonget.h"
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "backends/model/store.h"
 #include "backends/util/util.h"
 

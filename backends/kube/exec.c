@@ -5,7 +5,7 @@
  * raw connection carrying the same TLS and credentials as every request. */
 #include "backends/util/bqueue.h"
 #include "backends/kube/internal.h"
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "backends/util/log.h"
 #include "backends/net/websocket.h"
 

@@ -2,7 +2,7 @@
  * container), and the merged logs of every pod of a workload or service,
  * each line prefixed with its pod's name, into one sink. */
 #include "backends/kube/internal.h"
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * seen, with backoff. Nothing ever relists on a timer. */
 #include "backends/kube/decode.h"
 #include "backends/kube/internal.h"
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "backends/util/log.h"
 #include "backends/kube/watchstream.h"
 

@@ -17,7 +17,7 @@
 
 #include "tests/unit/fixtures.h"
 #include "backends/codec/jsonget.h"
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "backends/kube/decode.h"
 #include "tests/unit/kube_fixtures.h"
 #include "backends/model/store.h"

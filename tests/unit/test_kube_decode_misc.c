@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "backends/kube/decode.h"
 #include "tests/unit/kube_fixtures.h"
 #include "backends/model/store.h"

@@ -1,7 +1,7 @@
 /* containers.c: the containers view: state colours, health, ports, and
  * CPU/memory of the rows on screen. Enter opens the container's description. */
 #include "backends/model/kinds.h"
-#include "views/view.h"
+#include "views/kinds/shared.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +47,11 @@ static bool drill(const struct row *r, struct drill *d)
 	return true;
 }
 
+const char *container_not_running(const struct row *r)
+{
+	return strcmp(row_text(r, CTR_STATE), "running") ? "is not running" : NULL;
+}
+
 static const char *const aliases[] = {"containers", "container", "ctr", "co", "ps", NULL};
 
 const struct view view_containers = {
@@ -57,7 +62,7 @@ const struct view view_containers = {
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
 	.sort_col = 0,
 	.ncells = CTR_NCELLS,
-	.namespace_cell = -1,
+	.scope_cell = -1,
 	.drill = drill,
 	.row_style = NULL,
 };

@@ -44,6 +44,6 @@ const struct view view_images = {
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
 	.sort_col = 0,
 	.ncells = IMG_NCELLS,
-	.namespace_cell = -1,
+	.scope_cell = -1,
 	.drill = drill,
 };

@@ -1,6 +1,7 @@
-/* nodes.c: the nodes view: Kubernetes nodes and container engine hosts in
- * one layout (columns only one side fills stay hidden). Enter lists what
- * runs on the node: its pods, or an engine's containers. */
+/* nodes.c: the nodes view, shared by every backend that has machines to
+ * show (cluster nodes, engine hosts): one layout, where columns no row fills
+ * stay hidden. What Enter lists on a node (what runs on it) is the backend's
+ * to say, through its drill slot. */
 #include "backends/model/kinds.h"
 #include "views/view.h"
 
@@ -52,22 +53,6 @@ static const struct column columns[] = {
 	{"INTERNAL-IP", NODE_IP, 11, 39, 0, ALIGN_LEFT, true, NULL},
 };
 
-static bool drill(const struct row *r, struct drill *d)
-{
-	memset(d, 0, sizeof(*d));
-	snprintf(d->label, sizeof(d->label), "node %s", row_text(r, NODE_NAME));
-	if (!strcmp(row_text(r, NODE_ROLES), "engine")) {
-		/* an engine host runs containers; it is the endpoint itself, so no narrowing */
-		d->kind = KIND_CONTAINERS;
-		d->cell = -1;
-		return true;
-	}
-	d->kind = KIND_PODS;
-	d->cell = POD_NODE;
-	snprintf(d->value, sizeof(d->value), "%s", row_text(r, NODE_NAME));
-	return true;
-}
-
 static const char *const aliases[] = {"nodes", "node", "no", "hosts", NULL};
 
 const struct view view_nodes = {
@@ -78,7 +63,5 @@ const struct view view_nodes = {
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
 	.sort_col = 0,
 	.ncells = NODE_NCELLS,
-	.namespace_cell = -1,
-	.object_kind = "Node",
-	.drill = drill,
-};
+	.scope_cell = -1,
+	};

@@ -30,7 +30,6 @@ const struct view view_daemonsets = {
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
 	.sort_col = 0, /* namespace, then name: kubectl -A order */
 	.ncells = WL_NCELLS,
-	.object_kind = "DaemonSet",
-	.namespace_cell = WL_NAMESPACE,
+	.scope_cell = WL_NAMESPACE,
 	.drill = drill,
 };

@@ -1,6 +1,6 @@
 /* events.c: the events view, laid out like `kubectl get events`, newest
  * first, with warnings standing out. Enter opens the event's description. */
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "views/view.h"
 
 #include <stdio.h>
@@ -48,7 +48,7 @@ const struct view view_events = {
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
 	.sort_col = 0, /* LAST SEEN ascending: ages sort youngest first */
 	.ncells = EV_NCELLS,
-	.namespace_cell = EV_NAMESPACE,
+	.scope_cell = EV_NAMESPACE,
 	.drill = drill,
 	.row_style = row_style,
 };

@@ -1,7 +1,7 @@
 /* namespaces.c: the namespaces view. `:ns` switches the namespace in
  * command mode, so this view answers to `:namespaces` and `:namespace`.
  * Enter lists the pods of the namespace. */
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "views/view.h"
 
 #include <stdio.h>
@@ -29,7 +29,7 @@ static bool drill(const struct row *r, struct drill *d)
 	 * listed then); the scope keeps the drill right if a backend cannot */
 	d->kind = KIND_PODS;
 	d->cell = POD_NAMESPACE;
-	d->switch_ns = true;
+	d->switch_scope = true;
 	snprintf(d->value, sizeof(d->value), "%s", row_text(r, NS_NAME));
 	snprintf(d->label, sizeof(d->label), "namespace %s", row_text(r, NS_NAME));
 	return true;
@@ -45,7 +45,6 @@ const struct view view_namespaces = {
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
 	.sort_col = 0,
 	.ncells = NS_NCELLS,
-	.object_kind = "Namespace",
-	.namespace_cell = -1,
+	.scope_cell = -1,
 	.drill = drill,
 };

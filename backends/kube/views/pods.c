@@ -1,7 +1,7 @@
 /* pods.c: the pods view, laid out like `kubectl get pods -o wide` with CPU
  * and memory from metrics.k8s.io. STATUS is coloured by what it asks of the
  * operator; Enter lists the pod's containers. */
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "views/view.h"
 
 #include <ctype.h>
@@ -99,7 +99,6 @@ const struct view view_pods = {
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
 	.sort_col = 0, /* namespace, then name: kubectl -A order */
 	.ncells = POD_NCELLS,
-	.object_kind = "Pod",
-	.namespace_cell = POD_NAMESPACE,
+	.scope_cell = POD_NAMESPACE,
 	.drill = drill,
 };

@@ -1,6 +1,6 @@
 /* services.c: the services view, laid out like `kubectl get svc -o wide`.
  * Enter lists the pods the service's selector sends traffic to. */
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "views/view.h"
 #include "backends/kube/views/workload.h"
 
@@ -41,7 +41,6 @@ const struct view view_services = {
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
 	.sort_col = 0, /* namespace, then name: kubectl -A order */
 	.ncells = SVC_NCELLS,
-	.object_kind = "Service",
-	.namespace_cell = SVC_NAMESPACE,
+	.scope_cell = SVC_NAMESPACE,
 	.drill = drill,
 };

@@ -25,7 +25,6 @@ const struct view view_statefulsets = {
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
 	.sort_col = 0, /* namespace, then name: kubectl -A order */
 	.ncells = WL_NCELLS,
-	.object_kind = "StatefulSet",
-	.namespace_cell = WL_NAMESPACE,
+	.scope_cell = WL_NAMESPACE,
 	.drill = drill,
 };

@@ -6,7 +6,7 @@
 #ifndef BINNACLE_VIEWS_WORKLOAD_H
 #define BINNACLE_VIEWS_WORKLOAD_H
 
-#include "backends/model/kinds.h"
+#include "backends/kube/kinds.h"
 #include "views/view.h"
 
 #include <stdio.h>

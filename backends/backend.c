@@ -1,50 +1,11 @@
-/* backend.c: the table of compiled-in backends and the endpoint lifecycle
- * shared by all of them. */
+/* backend.c: the endpoint lifecycle shared by every backend: its options,
+ * state changes and notes, and which actions it may offer. */
 #include "backends/backend.h"
-#include "views/view.h"
-#include "backends/docker/docker.h"
-#include "backends/kube/kube.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const struct backend_ops *const table[] = {
-	&kube_backend,
-	&docker_backend,
-	NULL,
-};
-
-const struct backend_ops *const *backends_all(void)
-{
-	return table;
-}
-
-const struct backend_ops *backend_find(const char *name)
-{
-	for (const struct backend_ops *const *b = backends_all(); *b; b++) {
-		if (!strcmp((*b)->name, name))
-			return *b;
-		for (const char *const *a = (*b)->aliases; a && *a; a++)
-			if (!strcmp(*a, name))
-				return *b;
-	}
-	return NULL;
-}
-
-const struct view *backend_view(const struct backend_ops *ops, const char *kind)
-{
-	for (const struct view *const *v = ops->views; v && *v; v++)
-		if (!strcmp((*v)->kind, kind))
-			return *v;
-	return NULL;
-}
-
-bool backend_serves(const struct backend_ops *ops, const char *kind)
-{
-	return backend_view(ops, kind) != NULL;
-}
 
 const char *endpoint_config_get(const struct endpoint_config *c, const char *key)
 {
@@ -123,11 +84,6 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 	const struct backend_ops *ops = backend_find(cfg->backend);
 	if (!ops) {
 		set_err(err, errlen, "endpoint %s: unknown type \"%s\"", cfg->name, cfg->backend);
-		return NULL;
-	}
-	if (ops->abi != BACKEND_ABI_VERSION) {
-		set_err(err, errlen, "backend %s was built for interface version %d, not %d", ops->name,
-			ops->abi, BACKEND_ABI_VERSION);
 		return NULL;
 	}
 	struct endpoint *ep = xcalloc(1, sizeof(*ep));

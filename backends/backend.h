@@ -247,6 +247,10 @@ bool endpoint_may(const struct endpoint *ep, const struct backend_action *a);
 
 /* Every backend: those compiled in, then those loaded as plugins. */
 const struct backend_ops *const *backends_all(void);
+/* Adds a backend loaded from a plugin (from names it in sentences); refused
+ * with a sentence when it was built for another interface version, lacks
+ * the slots every backend has, or takes a name already in use. */
+int backend_register(const struct backend_ops *ops, const char *from, char *err, size_t errlen);
 /* The backend called name or one of its aliases, or NULL. */
 const struct backend_ops *backend_find(const char *name);
 /* The backend's view of kind, or NULL when it does not serve it. */

@@ -20,6 +20,8 @@
 /* Tables larger than this are re-sorted at most every LARGE_TABLE_REBUILD_MS. */
 #define LARGE_TABLE_ROWS 5000
 #define LARGE_TABLE_REBUILD_MS 250
+/* How long a start-up problem stays in the flash line before endpoint notes may replace it. */
+#define STARTUP_PIN_MS 10000
 
 struct frame *app_frame(struct app *a)
 {
@@ -46,8 +48,14 @@ void app_flash(struct app *a, enum note_level level, const char *fmt, ...)
 
 static void on_note(struct session *s, struct endpoint *ep, enum note_level level, const char *text)
 {
-	(void)ep;
-	app_flash(s->ui, level, "%s", text);
+	struct app *a = s->ui;
+	/* a start-up problem (config, theme, plugin) must be readable: an
+	 * endpoint's own trouble shows in the header meanwhile, and in the log */
+	if (mono_ms() < a->flash_pinned_until) {
+		log_msg("note kept back by a start-up message: %s: %s", ep->name, text);
+		return;
+	}
+	app_flash(a, level, "%s", text);
 }
 
 static void frame_cleanup(struct frame *f)
@@ -669,8 +677,10 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		if (ep != a->ep && (ep->ops->caps & BACKEND_EAGER))
 			ep->ops->watch(ep, app_default_view(ep)->kind);
 	}
-	if (first_error && *first_error)
+	if (first_error && *first_error) {
 		app_flash(a, NOTE_ERROR, "%s", first_error);
+		a->flash_pinned_until = mono_ms() + STARTUP_PIN_MS;
+	}
 	int64_t last_second = -1;
 	uint64_t last_gen = 0;
 	int64_t last_draw = 0;

@@ -60,6 +60,7 @@ struct app {
 	char flash[512];
 	enum note_level flash_level;
 	int64_t flash_until;
+	int64_t flash_pinned_until; /* a start-up problem: endpoint notes wait until then */
 	bool quit, dirty, resized;
 	struct theme theme;
 	WINDOW *header, *crumbs, *body, *flash_win, *prompt_win;

@@ -4,7 +4,9 @@
 
 #include "tui/app.h"
 #include "tui/getcmd.h"
+#include "backends/backend.h"
 #include "backends/net/http.h"
+#include "backends/plugins.h"
 #include "tui/keymap.h"
 #include "backends/util/log.h"
 #include "backends/model/session.h"
@@ -76,10 +78,72 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* The version, the backends it has (compiled in and loaded) and any plugin
+ * that was refused, so a plugin problem can be seen without the dashboard. */
+static void print_version(void)
+{
+	printf("binnacle %s\nbackends:", PACKAGE_VERSION);
+	for (const struct backend_ops *const *b = backends_all(); *b; b++) {
+		printf(" %s", (*b)->name);
+		for (const char *const *a = (*b)->aliases; a && *a; a++)
+			printf("%s%s%s", a == (*b)->aliases ? " (" : ", ", *a, a[1] ? "" : ")");
+		printf("%s", b[1] ? "," : "\n");
+	}
+	if (*plugins_loaded())
+		printf("plugins:\n%s\n", plugins_loaded());
+	if (*plugins_problems())
+		printf("refused plugins:\n%s\n", plugins_problems());
+}
+
+/* Opens the session (falling back to discovery when the configuration is
+ * broken, so the operator is never locked out), then runs `get` (go set) or
+ * the dashboard. The caller closes the session whatever happens here. */
+static int run(struct session *s, struct session_opts *so, const struct get_opts *go, const char *target,
+	       const char *theme_name)
+{
+	char err[ERRLEN], config_err[ERRLEN] = "";
+	if (go && *plugins_problems())
+		fprintf(stderr, "binnacle: %s\n", plugins_problems());
+	if (session_open(s, so, err, sizeof(err)) < 0) {
+		if (go || so->endpoint) {
+			fprintf(stderr, "binnacle: %s\n", err);
+			return 1;
+		}
+		snprintf(config_err, sizeof(config_err), "%s", err);
+		session_close(s);
+		so->ignore_config = true;
+		if (session_open(s, so, err, sizeof(err)) < 0) {
+			fprintf(stderr, "binnacle: %s\n", err);
+			return 1;
+		}
+	}
+	if (go)
+		return getcmd_run(s, go);
+	if (!config_err[0] && keymap_apply(&s->cfg, err, sizeof(err)) < 0)
+		snprintf(config_err, sizeof(config_err), "%s", err);
+	struct theme theme;
+	const char *tn = theme_name ? theme_name : s->cfg.theme ? s->cfg.theme : "dark";
+	char theme_err[ERRLEN] = "";
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR")) {
+		theme_mono(&theme);
+	} else if (theme_load(&theme, tn, theme_err, sizeof(theme_err)) < 0 && theme_name) {
+		fprintf(stderr, "binnacle: %s\n", theme_err);
+		return 2;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "binnacle: the dashboard needs a terminal; use `binnacle get KIND` in scripts\n");
+		return 2;
+	}
+	const char *first = config_err[0] ? config_err : theme_err[0] ? theme_err : plugins_problems();
+	return app_run(s, &theme, target, first);
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
+	/* before the options: --help and get list the views plugins bring */
+	plugins_load();
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},  {"endpoint", required_argument, NULL, 'e'},
 		{"theme", required_argument, NULL, 't'},   {"readonly", no_argument, NULL, 'r'},
@@ -134,7 +198,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("binnacle %s\n", PACKAGE_VERSION);
+			print_version();
 			return 0;
 		default:
 			usage(stderr);
@@ -167,54 +231,16 @@ int main(int argc, char **argv)
 	}
 	if (http_init(err, sizeof(err)) < 0) {
 		fprintf(stderr, "binnacle: %s\n", err);
+		log_close();
 		return 1;
 	}
 	keymap_init_defaults();
 	struct session s = {0};
-	int rc;
-	char config_err[ERRLEN] = "";
-	if (session_open(&s, &so, err, sizeof(err)) < 0) {
-		if (get || so.endpoint) {
-			fprintf(stderr, "binnacle: %s\n", err);
-			session_close(&s);
-			http_cleanup();
-			return 1;
-		}
-		/* a broken config must not lock the operator out: show why, run on defaults */
-		snprintf(config_err, sizeof(config_err), "%s", err);
-		session_close(&s);
-		so.ignore_config = true;
-		if (session_open(&s, &so, err, sizeof(err)) < 0) {
-			fprintf(stderr, "binnacle: %s\n", err);
-			return 1;
-		}
-	}
-	if (get) {
-		rc = getcmd_run(&s, &go);
-	} else {
-		if (!config_err[0] && keymap_apply(&s.cfg, err, sizeof(err)) < 0)
-			snprintf(config_err, sizeof(config_err), "%s", err);
-		struct theme theme;
-		const char *tn = theme_name ? theme_name : s.cfg.theme ? s.cfg.theme : "dark";
-		char theme_err[ERRLEN] = "";
-		if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-			theme_mono(&theme);
-		else if (theme_load(&theme, tn, theme_err, sizeof(theme_err)) < 0 && theme_name) {
-			fprintf(stderr, "binnacle: %s\n", theme_err);
-			session_close(&s);
-			http_cleanup();
-			return 2;
-		}
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-			fprintf(stderr, "binnacle: the dashboard needs a terminal; use `binnacle get KIND` in scripts\n");
-			session_close(&s);
-			http_cleanup();
-			return 2;
-		}
-		rc = app_run(&s, &theme, target, config_err[0] ? config_err : theme_err);
-	}
+	int rc = run(&s, &so, get ? &go : NULL, target, theme_name);
+	/* one way out, whatever failed: every path above released nothing yet */
 	session_close(&s);
 	http_cleanup();
+	plugins_unload();
 	log_close();
 	return rc;
 }

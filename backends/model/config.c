@@ -3,6 +3,7 @@
  * wrong types with what was expected, always at file:line:column. */
 #include "backends/model/config.h"
 #include "backends/codec/yamltree.h"
+#include "backends/plugins.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -134,8 +135,9 @@ static int parse_endpoint(struct config *c, const struct ynode *n, const char *n
 			strncat(known, known[0] ? ", " : "", sizeof(known) - strlen(known) - 1);
 			strncat(known, (*b)->name, sizeof(known) - strlen(known) - 1);
 		}
-		return where(err, errlen, name, type->line, type->col, "unknown endpoint type \"%s\" (known: %s)",
-			     type->value, known);
+		return where(err, errlen, name, type->line, type->col, "unknown endpoint type \"%s\" (known: %s)%s",
+			     type->value, known,
+			     *plugins_problems() ? "; a backend plugin was refused: binnacle --version says why" : "");
 	}
 	struct endpoint_config ec = {0};
 	ec.backend = xstrdup(ops->name);

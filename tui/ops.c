@@ -178,11 +178,17 @@ void ops_run_pending_exec(struct app *a)
 	char *safe = sanitize_display(banner, strlen(banner));
 	def_prog_mode();
 	endwin();
-	int code = passthrough_run(a->session, s, safe, err, sizeof(err));
+	struct buf keys;
+	buf_init(&keys);
+	int code = passthrough_run(a->session, s, safe, &keys, err, sizeof(err));
 	free(safe);
 	s->ops->close(s);
 	reset_prog_mode();
 	app_resize(a);
+	/* keys typed as the shell ended go to the dashboard, in order */
+	for (size_t i = keys.len; i-- > 0;)
+		ungetch((unsigned char)keys.data[i]);
+	buf_cleanup(&keys);
 	char result[ERRLEN + 32];
 	if (err[0])
 		snprintf(result, sizeof(result), "%s", err);

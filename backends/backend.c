@@ -52,21 +52,37 @@ void endpoint_note(struct endpoint *ep, enum note_level level, const char *fmt, 
 	free(s);
 }
 
-void endpoint_fail(struct endpoint *ep, const char *fmt, ...)
+static void fail(struct endpoint *ep, bool auth, const char *fmt, va_list ap)
 {
 	char msg[ERRLEN];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	bool repeat = !strcmp(msg, ep->error);
 	snprintf(ep->error, sizeof(ep->error), "%s", msg);
 	if (ep->state == EP_READY)
 		ep->state = EP_STALE;
+	if (!ep->down_since)
+		ep->down_since = wall_s();
+	ep->auth_failing = auth;
 	ep->store->gen++;
 	/* a retry loop failing the same way must not flood the flash line */
 	if (!repeat)
 		endpoint_note(ep, NOTE_ERROR, "%s: %s", ep->name, msg);
+}
+
+void endpoint_fail(struct endpoint *ep, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail(ep, false, fmt, ap);
+	va_end(ap);
+}
+
+void endpoint_fail_auth(struct endpoint *ep, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail(ep, true, fmt, ap);
+	va_end(ap);
 }
 
 void endpoint_ready(struct endpoint *ep)
@@ -74,6 +90,8 @@ void endpoint_ready(struct endpoint *ep)
 	bool was_down = ep->error[0] != '\0';
 	ep->state = EP_READY;
 	ep->error[0] = '\0';
+	ep->down_since = 0;
+	ep->auth_failing = false;
 	ep->store->gen++;
 	if (was_down)
 		endpoint_note(ep, NOTE_INFO, "%s: connected again", ep->name);

@@ -69,6 +69,8 @@ struct endpoint {
 	struct store *store;
 	enum endpoint_state state;
 	char error[ERRLEN]; /* last connection error, "" when healthy */
+	int64_t down_since; /* wall seconds since the connection failed (or never came up); 0 = live */
+	bool auth_failing;  /* the server refused our credentials (error says how) */
 	bool readonly, production;
 	bool on_demand;     /* see endpoint_config */
 	int64_t refresh_ms; /* how often per-row extras (stats) refresh */
@@ -84,6 +86,8 @@ void endpoint_note(struct endpoint *ep, enum note_level level, const char *fmt, 
 	__attribute__((format(printf, 3, 4)));
 /* Records a connection failure: state stale, error kept, one flash. */
 void endpoint_fail(struct endpoint *ep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, when the server refused the credentials (401, expired token). */
+void endpoint_fail_auth(struct endpoint *ep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Records a (re)connection: state ready, error cleared. */
 void endpoint_ready(struct endpoint *ep);
 
@@ -188,6 +192,36 @@ enum backend_caps {
 	BACKEND_LOGS_PREVIOUS = 2,
 };
 
+/* ---- health ---- */
+
+enum problem_level {
+	PROBLEM_CRITICAL, /* broken now: down, crash-looping, failing to start */
+	PROBLEM_WARNING,  /* degraded or heading there: short of desired, pressure, restarts */
+};
+
+/* Something wrong with one object of an endpoint, as the health screen lists
+ * it. Strings are borrowed for the call. */
+struct problem {
+	enum problem_level level;
+	const char *code;  /* a stable word for what is wrong ("crashloop"): with kind and id, its identity */
+	const char *kind;  /* the kind whose view shows the object */
+	const char *id;    /* its row id there */
+	const char *name;  /* its name, as the view shows it (for the filter that finds it) */
+	const char *scope; /* its scope value (namespace); NULL = none */
+	const char *what;  /* one line: "CrashLoopBackOff, restarted 12 times" */
+	int64_t since;     /* wall seconds when it began; 0 = unknown (first seen is used) */
+};
+
+/* Receives an endpoint's health: counts that matter for it ("nodes ready",
+ * 3 of 4), its problems, and its restarts so far (a counter that only
+ * grows while the endpoint lives: trends are drawn from its increase). */
+struct health_sink {
+	void (*count)(void *arg, const char *label, long ok, long total);
+	void (*problem)(void *arg, const struct problem *p);
+	void (*restarts)(void *arg, int64_t so_far);
+	void *arg;
+};
+
 struct backend_ops {
 	int abi;
 	const char *name;        /* "docker": the `type:` in the config */
@@ -238,6 +272,12 @@ struct backend_ops {
 	/* The events of the object in row r of view v, as a drill into the
 	 * backend's events kind (the `e` key); false when it has none. Optional. */
 	bool (*events_of)(struct endpoint *ep, const struct view *v, const struct row *r, struct drill *d);
+	/* Keeps live what health() needs, from the cheapest signal the server
+	 * offers (a cluster's nodes, workloads and warnings, not every pod). */
+	void (*health_watch)(struct endpoint *ep);
+	/* Reports the endpoint's counts and current problems from what it holds.
+	 * Its connection state (stale, auth failing) is the health screen's own. */
+	void (*health)(struct endpoint *ep, const struct health_sink *sink);
 };
 
 /* The backend's action named verb for kind, or NULL. */

@@ -350,6 +350,8 @@ static void table_key(struct app *a, int key)
 			filter_cleanup(&f->filter);
 			filter_init(&f->filter, NULL);
 			app_invalidate(a);
+		} else if (a->depth == 1 && a->health_home) {
+			app_show_health(a, true);
 		} else {
 			pop_view(a);
 		}
@@ -506,6 +508,81 @@ static void pull_key(struct app *a, int key)
 	}
 }
 
+/* ---- the health screen ---- */
+
+void app_show_health(struct app *a, bool home)
+{
+	if (!a->health)
+		a->health = healthview_new(a->session, !screen_utf8());
+	a->health_home = a->health_home || home;
+	healthview_tick(a->health, true);
+	a->mode = MODE_HEALTH;
+	a->dirty = true;
+}
+
+/* Enter on a problem: its endpoint, the view of its kind, narrowed to it and
+ * with it selected; Esc from there comes back here. */
+static void go_to_problem(struct app *a, const struct row *p)
+{
+	struct endpoint *ep = health_problem_endpoint(&a->health->health, p);
+	if (!ep) {
+		app_flash(a, NOTE_WARN, "that endpoint is no longer open");
+		return;
+	}
+	char kind[64], id[512], name[256], scope[256];
+	snprintf(kind, sizeof(kind), "%s", row_text(p, HP_KIND));
+	snprintf(id, sizeof(id), "%s", row_text(p, HP_ID));
+	snprintf(name, sizeof(name), "%s", row_text(p, HP_NAME));
+	snprintf(scope, sizeof(scope), "%s", row_text(p, HP_SCOPE));
+	a->health_home = true;
+	a->mode = MODE_TABLE;
+	if (a->ep != ep)
+		app_set_endpoint(a, ep);
+	const struct view *v = backend_view(ep->ops, kind);
+	if (!v) {
+		/* the endpoint itself: its own first view */
+		app_switch_view(a, app_default_view(ep));
+		return;
+	}
+	const struct backend_scope *sc = ep->ops->scope;
+	const char *now = sc ? sc->get(ep) : NULL;
+	char err[ERRLEN];
+	if (sc && *scope && now && strcmp(now, scope) && sc->set(ep, scope, err, sizeof(err)) < 0)
+		app_flash(a, NOTE_WARN, "%s", err);
+	app_switch_view(a, v);
+	struct frame *f = app_frame(a);
+	char *pattern = xasprintf("^%s$", *name ? name : id);
+	filter_cleanup(&f->filter);
+	filter_init(&f->filter, pattern);
+	free(pattern);
+	free(f->selected_id);
+	f->selected_id = xstrdup(id);
+	app_invalidate(a);
+}
+
+static void health_key(struct app *a, int key)
+{
+	enum action act = keymap_lookup(key);
+	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT) {
+		table_key(a, key);
+		return;
+	}
+	switch (healthview_key(a->health, key, body_rows(a) / 2)) {
+	case HV_GO:
+		go_to_problem(a, healthview_selected(a->health));
+		break;
+	case HV_CLOSE:
+		if (a->health_home)
+			app_flash(a, NOTE_INFO, "the health screen: Enter goes to a problem, : opens any view");
+		else
+			a->mode = MODE_TABLE;
+		break;
+	case HV_STAY:
+		break;
+	}
+	app_invalidate(a);
+}
+
 void app_close_dialog(struct app *a)
 {
 	if (a->mode == MODE_DIALOG)
@@ -530,6 +607,9 @@ static void handle_key(struct app *a, int key)
 		break;
 	case MODE_PULL:
 		pull_key(a, key);
+		break;
+	case MODE_HEALTH:
+		health_key(a, key);
 		break;
 	default:
 		prompt_mode_key(a, key);
@@ -590,6 +670,8 @@ static void draw(struct app *a)
 		logview_draw(a->body, a->logs);
 	} else if (body == MODE_PULL && a->pull) {
 		pullview_draw(a->body, a->pull);
+	} else if (body == MODE_HEALTH && a->health) {
+		healthview_draw(a->body, a->health);
 	} else {
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
@@ -642,6 +724,8 @@ static int next_wakeup_ms(struct app *a)
 	struct frame *f = app_frame(a);
 	if (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)) && ms > 250)
 		ms = 250;
+	if (a->mode == MODE_HEALTH && a->health && healthview_next_ms(a->health) < ms)
+		ms = healthview_next_ms(a->health);
 	if (a->rebuild_pending) {
 		int64_t left = a->built_ms + LARGE_TABLE_REBUILD_MS - now;
 		if (left < ms)
@@ -670,6 +754,12 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	if (!v)
 		v = app_default_view(a->ep);
 	app_push_view(a, v, NULL);
+	/* several endpoints in use: start on what is wrong across them */
+	size_t active = 0;
+	for (size_t i = 0; i < s->neps; i++)
+		active += !s->eps[i]->on_demand;
+	if ((!start_view && active > 1) || (start_view && !strcmp(start_view, health_endpoints_view.kind)))
+		app_show_health(a, true);
 	/* cheap local endpoints (engines) stay live, so switching is instant;
 	 * the others (kube contexts, maybe dozens) connect when first shown */
 	for (size_t i = 0; i < s->neps; i++) {
@@ -693,6 +783,8 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 			a->flash[0] = '\0';
 			a->dirty = true;
 		}
+		if (a->mode == MODE_HEALTH && a->health && healthview_tick(a->health, false))
+			a->dirty = true;
 		uint64_t gen = session_gen(s);
 		int64_t sec = wall_s();
 		struct frame *f = app_frame(a);
@@ -721,6 +813,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	textview_free(a->text);
 	logview_close(a->logs);
 	pullview_free(a->pull);
+	healthview_free(a->health);
 	free(a->filter_before);
 	prompt_cleanup(&a->cmd);
 	prompt_cleanup(&a->filt);

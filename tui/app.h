@@ -8,6 +8,7 @@
 #include "tui/logview.h"
 #include "views/model.h"
 #include "tui/prompt.h"
+#include "tui/healthview.h"
 #include "tui/pullview.h"
 #include "backends/model/session.h"
 #include "tui/table.h"
@@ -37,6 +38,7 @@ enum app_mode {
 	MODE_LOGS,
 	MODE_LOGS_SEARCH,
 	MODE_PULL,
+	MODE_HEALTH,
 };
 
 #define APP_MAX_DEPTH 16
@@ -70,6 +72,8 @@ struct app {
 	enum app_mode dialog_return;
 	struct logview *logs;
 	struct pullview *pull;
+	struct healthview *health;     /* the health screen, once opened */
+	bool health_home;              /* Esc at the top of the tables goes back to it */
 	struct bstream *pending_exec;  /* opened; the loop hands the terminal over */
 	struct op *pending_exec_op;
 	unsigned ops_running;          /* actions in flight */
@@ -108,6 +112,9 @@ void ops_run_pending_exec(struct app *a);
 void app_close_dialog(struct app *a);
 void app_describe(struct app *a, bool json);
 void app_resize(struct app *a);
+
+/* Opens the health screen; home: it is where Esc leads back from the tables. */
+void app_show_health(struct app *a, bool home);
 
 /* commands.c */
 void commands_run(struct app *a, const char *line);

@@ -77,11 +77,29 @@ void chrome_draw_header(struct app *a)
 	wnoutrefresh(w);
 }
 
+static void health_crumbs(struct app *a, WINDOW *w)
+{
+	char right[128];
+	put_safe(w, " Health ", room(w), ST_CRUMB_ACTIVE);
+	healthview_summary(a->health, right, sizeof(right));
+	strncat(right, " ", sizeof(right) - strlen(right) - 1);
+	int rw = sanitize_width(right);
+	if (getmaxx(w) - rw > getcurx(w) + 1) {
+		wmove(w, 0, getmaxx(w) - rw);
+		screen_put(w, right, rw, ST_CRUMBS);
+	}
+	wnoutrefresh(w);
+}
+
 void chrome_draw_crumbs(struct app *a)
 {
 	WINDOW *w = a->crumbs;
 	werase(w);
 	wmove(w, 0, 0);
+	if ((a->mode == MODE_DIALOG ? a->dialog_return : a->mode) == MODE_HEALTH && a->health) {
+		health_crumbs(a, w);
+		return;
+	}
 	for (int i = 0; i < a->depth; i++) {
 		const struct frame *f = &a->stack[i];
 		bool last = i == a->depth - 1;
@@ -191,6 +209,13 @@ void chrome_draw_hints(struct app *a)
 		break;
 	case MODE_PULL:
 		hint(w, ACT_BACK, "close");
+		break;
+	case MODE_HEALTH:
+		hint(w, ACT_ENTER, "go to the problem");
+		hint(w, ACT_COMMAND, "cmd");
+		hint(w, ACT_NEXT_ENDPOINT, "endpoints");
+		hint(w, ACT_HELP, "help");
+		hint(w, ACT_QUIT, "quit");
 		break;
 	default: {
 		/* the verbs this view offers here, then the essentials */

@@ -105,6 +105,12 @@ static void cmd_scope(struct app *a, const char *arg)
 	app_flash(a, NOTE_INFO, "%s %s", scope->name, strcmp(arg, "all") && strcmp(arg, "-A") ? arg : "all");
 }
 
+static void cmd_health(struct app *a, const char *arg)
+{
+	(void)arg;
+	app_show_health(a, false);
+}
+
 static void cmd_pull(struct app *a, const char *arg)
 {
 	ops_pull(a, arg);
@@ -122,6 +128,7 @@ static const struct command commands[] = {
 	{"endpoint", endpoint_aliases, "[NAME]", "switch endpoint (no name: list them)", cmd_endpoint},
 	{"wide", none, "", "show or hide the wide columns", cmd_wide},
 	{"pull", none, "[REF]", "pull an image (asks for the reference without one)", cmd_pull},
+	{"health", none, "", "what is wrong on every endpoint (Enter goes to a problem)", cmd_health},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

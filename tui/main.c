@@ -4,6 +4,7 @@
 
 #include "tui/app.h"
 #include "tui/getcmd.h"
+#include "tui/healthcmd.h"
 #include "backends/backend.h"
 #include "backends/net/http.h"
 #include "backends/plugins.h"
@@ -48,6 +49,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: binnacle [OPTIONS] [VIEW]\n"
 	      "       binnacle get KIND [-o table|wide|json] [--filter TEXT] [OPTIONS]\n"
+	      "       binnacle health [-o table|wide|json] [OPTIONS]\n"
 	      "\n"
 	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included)\n"
 	      "and Docker or Podman engines, live, with the operator's actions at hand:\n"
@@ -64,9 +66,9 @@ static void usage(FILE *f)
 	      "  -r, --readonly         offer no action that changes anything, and send none\n"
 	      "      --refresh DURATION how often per-row figures refresh (e.g. 2s, 500ms)\n"
 	      "      --log FILE         write a debug log to FILE\n"
-	      "  -o, --output FORMAT    for get: table (default), wide or json\n"
+	      "  -o, --output FORMAT    for get and health: table (default), wide or json\n"
 	      "      --filter TEXT      for get: only rows matching TEXT (as the / filter)\n"
-	      "      --timeout DURATION for get: how long to wait for the lists (default 15s)\n"
+	      "      --timeout DURATION for get and health: how long to wait for answers (default 15s)\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
@@ -98,14 +100,17 @@ static void print_version(void)
 /* Opens the session (falling back to discovery when the configuration is
  * broken, so the operator is never locked out), then runs `get` (go set) or
  * the dashboard. The caller closes the session whatever happens here. */
-static int run(struct session *s, struct session_opts *so, const struct get_opts *go, const char *target,
-	       const char *theme_name)
+enum command { CMD_DASHBOARD, CMD_GET, CMD_HEALTH };
+
+static int run(struct session *s, struct session_opts *so, enum command cmd, const struct get_opts *go,
+	       const char *target, const char *theme_name)
 {
 	char err[ERRLEN], config_err[ERRLEN] = "";
-	if (go && *plugins_problems())
+	bool script = cmd != CMD_DASHBOARD;
+	if (script && *plugins_problems())
 		fprintf(stderr, "binnacle: %s\n", plugins_problems());
 	if (session_open(s, so, err, sizeof(err)) < 0) {
-		if (go || so->endpoint) {
+		if (script || so->endpoint) {
 			fprintf(stderr, "binnacle: %s\n", err);
 			return 1;
 		}
@@ -117,8 +122,10 @@ static int run(struct session *s, struct session_opts *so, const struct get_opts
 			return 1;
 		}
 	}
-	if (go)
+	if (cmd == CMD_GET)
 		return getcmd_run(s, go);
+	if (cmd == CMD_HEALTH)
+		return healthcmd_run(s, go);
 	if (!config_err[0] && keymap_apply(&s->cfg, err, sizeof(err)) < 0)
 		snprintf(config_err, sizeof(config_err), "%s", err);
 	struct theme theme;
@@ -205,9 +212,15 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	bool get = optind < argc && !strcmp(argv[optind], "get");
+	enum command cmd = optind >= argc			  ? CMD_DASHBOARD
+			   : !strcmp(argv[optind], "get")	  ? CMD_GET
+			   : !strcmp(argv[optind], "health") ? CMD_HEALTH
+							  : CMD_DASHBOARD;
 	const char *target = NULL;
-	if (get) {
+	if (cmd == CMD_HEALTH && optind + 1 < argc) {
+		fprintf(stderr, "binnacle: unexpected argument \"%s\"\n", argv[optind + 1]);
+		return 2;
+	} else if (cmd == CMD_GET) {
 		if (optind + 1 >= argc) {
 			print_kinds(stderr, "binnacle: get needs a kind:", 78);
 			return 2;
@@ -217,7 +230,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "binnacle: unexpected argument \"%s\"\n", argv[optind + 2]);
 			return 2;
 		}
-	} else if (optind < argc) {
+	} else if (cmd == CMD_DASHBOARD && optind < argc) {
 		target = argv[optind];
 		if (optind + 1 < argc || !views_find(target)) {
 			fprintf(stderr, "binnacle: unknown view \"%s\"\n", target);
@@ -236,7 +249,7 @@ int main(int argc, char **argv)
 	}
 	keymap_init_defaults();
 	struct session s = {0};
-	int rc = run(&s, &so, get ? &go : NULL, target, theme_name);
+	int rc = run(&s, &so, cmd, &go, target, theme_name);
 	/* one way out, whatever failed: every path above released nothing yet */
 	session_close(&s);
 	http_cleanup();

@@ -3,10 +3,17 @@
 #include "tui/sanitize.h"
 #include "backends/util/util.h"
 
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 
 static attr_t attrs[ST_COUNT];
+
+bool screen_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+}
 
 static attr_t to_attrs(unsigned a)
 {

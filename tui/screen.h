@@ -17,6 +17,8 @@ void screen_stop(void);
 attr_t screen_attr(enum style s);
 /* Writes UTF-8 text (already sanitised) at the cursor, at most cells wide. */
 void screen_put(WINDOW *w, const char *text, int cells, enum style st);
+/* Whether the locale is UTF-8 (else only ASCII is drawn). */
+bool screen_utf8(void);
 /* Fills the rest of the line from the cursor with spaces in style st. */
 void screen_fill(WINDOW *w, enum style st);
 

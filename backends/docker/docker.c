@@ -630,4 +630,6 @@ const struct backend_ops docker_backend = {
 	.pull = docker_pull,
 	.summary = docker_summary,
 	.drill = docker_view_drill,
+	.health_watch = docker_health_watch,
+	.health = docker_health,
 };

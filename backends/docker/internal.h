@@ -82,6 +82,9 @@ extern const struct backend_action docker_actions[];
 extern const struct view *const docker_views[];
 bool docker_view_drill(struct endpoint *ep, const struct view *v, const struct row *r, struct drill *d);
 void docker_summary(struct endpoint *ep, char *out, size_t outlen);
+/* health.c */
+void docker_health_watch(struct endpoint *ep);
+void docker_health(struct endpoint *ep, const struct health_sink *sink);
 void docker_act(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
 		action_done_fn done, void *arg);
 void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *sink);

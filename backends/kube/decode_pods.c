@@ -236,6 +236,10 @@ void kube_decode_pod(struct store *s, struct json_object *pod, const char *id)
 	} else {
 		kube_set_count(s, t, r, POD_RESTARTS, restarts, NULL);
 	}
+	if (restarts && last > 0)
+		row_set_num(s, t, r, POD_LAST_RESTART, CELL_TIME, last, NULL);
+	else
+		row_clear(s, t, r, POD_LAST_RESTART);
 	kube_set_time(s, t, r, POD_AGE, meta, "creationTimestamp");
 
 	const char *ip = jsonget_str(st, "podIP");

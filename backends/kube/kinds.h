@@ -33,6 +33,7 @@ enum pod_cell {
 	POD_CPU,        /* CELL_PERMILLE of one CPU, from metrics.k8s.io */
 	POD_MEM,        /* CELL_BYTES working set, from metrics.k8s.io */
 	POD_PHASE,      /* status.phase: Pending, Running, Succeeded, Failed, Unknown */
+	POD_LAST_RESTART, /* CELL_TIME: when a container last restarted; unset when none did */
 	POD_NCELLS
 };
 

@@ -59,6 +59,7 @@ enum node_cell {
 	NODE_MEM_USAGE, /* CELL_BYTES: metrics.k8s.io working set */
 	NODE_IP,        /* InternalIP */
 	NODE_LABELS,
+	NODE_PRESSURE,  /* conditions that say trouble: "MemoryPressure,DiskPressure"; unset when none */
 	NODE_NCELLS
 };
 

@@ -51,6 +51,7 @@ static const struct column columns[] = {
 	{"AGE", NODE_AGE, 3, 7, 5, ALIGN_RIGHT, false, NULL},
 	{"ARCH", NODE_ARCH, 4, 10, 0, ALIGN_LEFT, true, NULL},
 	{"INTERNAL-IP", NODE_IP, 11, 39, 0, ALIGN_LEFT, true, NULL},
+	{"PRESSURE", NODE_PRESSURE, 8, 40, 0, ALIGN_LEFT, true, NULL},
 };
 
 static const char *const aliases[] = {"nodes", "node", "no", "hosts", NULL};

@@ -1,5 +1,6 @@
 /* pullview.c: pull progress (see pullview.h). */
 #include "tui/pullview.h"
+#include "tui/charset.h"
 #include "tui/sanitize.h"
 #include "backends/util/util.h"
 
@@ -99,7 +100,7 @@ static void bar(WINDOW *w, int width, int64_t cur, int64_t total, bool complete)
 		fill = width;
 	wattrset(w, screen_attr(complete ? ST_OK : ST_CHANGED));
 	for (int i = 0; i < width; i++)
-		waddstr(w, i < fill ? "█" : "░");
+		waddstr(w, charset_glyph(i < fill ? GLYPH_BAR_DONE : GLYPH_BAR_TODO));
 }
 
 void pullview_draw(WINDOW *w, const struct pullview *p)

@@ -58,7 +58,8 @@ void chrome_draw_header(struct app *a)
 	if (ep->ops->summary)
 		ep->ops->summary(ep, cnt, sizeof(cnt));
 	snprintf(right, sizeof(right), "%s  %s ", cnt, clock);
-	int rw = sanitize_width(right);
+	char *safe_right = sanitize_display(right, strlen(right)); /* a plugin's summary */
+	int rw = sanitize_width(safe_right);
 	if (ep->error[0] && ep->state != EP_READY) {
 		screen_put(w, "  ", room(w), base);
 		char stale[ERRLEN + 32];
@@ -73,7 +74,8 @@ void chrome_draw_header(struct app *a)
 	for (; x < cols - rw; x++)
 		waddch(w, ' ');
 	if (cols - rw > getcurx(w) - 1)
-		screen_put(w, right, room(w), base);
+		screen_put(w, safe_right, room(w), base);
+	free(safe_right);
 	screen_fill(w, base);
 	wnoutrefresh(w);
 }

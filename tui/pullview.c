@@ -125,9 +125,14 @@ void pullview_draw(WINDOW *w, const struct pullview *p)
 		snprintf(id, sizeof(id), "%.12s", l->id);
 		screen_put(w, id, 12, ST_NORMAL);
 		waddstr(w, " ");
-		char st[32];
-		snprintf(st, sizeof(st), "%-22.22s", l->status);
-		screen_put(w, st, 22, layer_done(l) ? ST_OK : ST_NORMAL);
+		/* the engine's words: made inert, and cut by cells, not bytes */
+		char *st = sanitize_display(l->status, strlen(l->status));
+		struct buf cell;
+		buf_init(&cell);
+		sanitize_pad(&cell, st, 22, false);
+		screen_put(w, cell.data, 22, layer_done(l) ? ST_OK : ST_NORMAL);
+		buf_cleanup(&cell);
+		free(st);
 		waddstr(w, " ");
 		if (getmaxx(w) - getcurx(w) > barw + 2)
 			bar(w, barw, l->current, l->total, layer_done(l));

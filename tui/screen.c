@@ -72,8 +72,8 @@ int screen_probe(char *note, size_t notelen, char *err, size_t errlen)
 			continue;
 		snprintf(term_name, sizeof(term_name), "%s", fallbacks[i]);
 		if (term && *term)
-			snprintf(note, notelen, "this machine has no terminfo entry for TERM=%.60s: drawing as %s", term,
-				 term_name);
+			/* fits 80 columns for the usual names */
+			snprintf(note, notelen, "no terminfo entry for TERM=%.60s here: drawing as %s", term, term_name);
 		else
 			snprintf(note, notelen, "TERM is not set: drawing as %s", term_name);
 		return 0;

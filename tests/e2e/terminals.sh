@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # terminals.sh: every terminal an SSH session lands in. binnacle runs in tmux
 # on the Podman lab under the C and C.UTF-8 locales and the terminal types
-# people meet (xterm-256color, xterm, screen, tmux-256color, linux, vt100,
+# people meet (xterm-256color, xterm, screen, tmux, tmux-256color, linux, vt100,
+# a 16-colour entry made with tic,
 # a name this machine does not know, dumb), and the screen is read back:
 # ASCII only in the C locale with its sort and cut marks, the same rows on
 # every terminal, only the colours the terminal has, a production endpoint
@@ -123,7 +124,7 @@ infocmp -x xterm-256color | sed -e 's/^xterm-256color|[^,]*,/binnacle-16color|xt
 	-e 's/colors#0x100/colors#16/' -e 's/pairs#0x10000/pairs#256/' >"$T/16color.src"
 tic -x -o "$T/terminfo" "$T/16color.src" || { echo "FAIL: tic cannot build a 16-colour entry" >&2; exit 1; }
 
-for term in xterm-256color xterm screen tmux-256color linux vt100 binnacle-16color; do
+for term in xterm-256color xterm screen tmux tmux-256color linux vt100 binnacle-16color; do
 	env=""
 	[ "$term" = binnacle-16color ] && env="TERMINFO=$T/terminfo"
 	for loc in C C.UTF-8; do

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # terminals.sh: every terminal an SSH session lands in. binnacle runs in tmux
 # on the Podman lab under the C and C.UTF-8 locales and the terminal types
-# people meet (xterm-256color, xterm, screen, tmux, tmux-256color, linux, vt100,
-# a 16-colour entry made with tic,
-# a name this machine does not know, dumb), and the screen is read back:
+# people meet (xterm-256color, xterm, screen, tmux, tmux-256color, linux,
+# vt100, a 16-colour entry made with tic, a name this machine does not know,
+# dumb), and the screen is read back:
 # ASCII only in the C locale with its sort and cut marks, the same rows on
 # every terminal, only the colours the terminal has, a production endpoint
 # that stands out at 8 colours and in monochrome, and one sentence where

@@ -99,23 +99,31 @@ tmx() { tmux -L "$TMUX_SOCK" "$@"; }
 
 # tui_start COLS ROWS ARGS...: runs binnacle in a detached tmux session,
 # each on a tmux server of its own so a previous one shutting down cannot race.
+# The terminal type is $TUI_TERM (default xterm-256color; tmux would set its
+# own, so it is set on the command), the locale $TUI_LOCALE when set (as
+# LC_ALL), and $TUI_ENV adds NAME=VALUE words (e.g. NO_COLOR=1).
 TUI_COUNT=0
 tui_start() {
 	require_cmd tmux
 	local cols=$1 rows=$2
 	shift 2
-	local cmd
-	cmd=$(printf '%q ' "$BINNACLE" "$@")
+	local cmd envs=("TERM=${TUI_TERM:-xterm-256color}")
+	[ -n "${TUI_LOCALE:-}" ] && envs+=("LC_ALL=$TUI_LOCALE")
+	# shellcheck disable=SC2206 # NAME=VALUE words, split on purpose
+	[ -n "${TUI_ENV:-}" ] && envs+=($TUI_ENV)
+	cmd=$(printf '%q ' env "${envs[@]}" "$BINNACLE" "$@")
 	TUI_COUNT=$((TUI_COUNT + 1))
 	TMUX_SOCK="binnacle-test-$$-$TUI_COUNT"
 	cleanup "tmux -L '$TMUX_SOCK' kill-server"
 	tmx -f /dev/null new-session -d -x "$cols" -y "$rows" -e "DOCKER_HOST=${DOCKER_HOST:-}" \
-		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" -e "TERM=xterm-256color" \
+		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" \
 		-e "XDG_STATE_HOME=$XDG_STATE_HOME" -e "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
 		-e "KUBECONFIG=$KUBECONFIG" \
 		"$cmd; echo BINNACLE-EXITED-\$?; sleep 30"
 }
 screen() { tmx capture-pane -p; }
+# screen_sgr: the screen with its colours and attributes as escape sequences
+screen_sgr() { tmx capture-pane -p -e; }
 screen_has() { screen | grep -Eq -- "$1"; }
 screen_lacks() { ! screen | grep -Eq -- "$1"; }
 keys() { tmx send-keys "$@"; }

@@ -3,6 +3,7 @@
  * draws at most once, then sleeps in the session until network, input, a
  * timer or the next clock tick. */
 #include "tui/app.h"
+#include "tui/charset.h"
 #include "backends/codec/jsonyaml.h"
 #include "tui/keymap.h"
 #include "backends/util/log.h"
@@ -513,7 +514,7 @@ static void pull_key(struct app *a, int key)
 void app_show_health(struct app *a, bool home)
 {
 	if (!a->health)
-		a->health = healthview_new(a->session, !screen_utf8());
+		a->health = healthview_new(a->session, charset_ascii());
 	a->health_home = a->health_home || home;
 	healthview_tick(a->health, true);
 	a->mode = MODE_HEALTH;

@@ -2,6 +2,7 @@
  * counts, clock, stale and production markers), the breadcrumbs with filter
  * and sort, the flash line and the key hints. */
 #include "tui/app.h"
+#include "tui/charset.h"
 #include "tui/keymap.h"
 #include "tui/sanitize.h"
 
@@ -57,14 +58,15 @@ void chrome_draw_header(struct app *a)
 	if (ep->ops->summary)
 		ep->ops->summary(ep, cnt, sizeof(cnt));
 	snprintf(right, sizeof(right), "%s  %s ", cnt, clock);
-	int rw = sanitize_width(right);
+	char *safe_right = sanitize_display(right, strlen(right)); /* a plugin's summary */
+	int rw = sanitize_width(safe_right);
 	if (ep->error[0] && ep->state != EP_READY) {
 		screen_put(w, "  ", room(w), base);
 		char stale[ERRLEN + 32];
 		snprintf(stale, sizeof(stale), ep->state == EP_STALE ? " STALE: %s " : " OFFLINE: %s ", ep->error);
 		put_safe(w, stale, room(w) - rw - 1, ST_STALE);
 	} else if (ep->product[0]) {
-		screen_put(w, " │ ", room(w), base);
+		screen_put(w, charset_glyph(GLYPH_SEPARATOR), room(w), base);
 		put_safe(w, ep->product, room(w) - rw - 2, base);
 	}
 	int x = getcurx(w);
@@ -72,7 +74,8 @@ void chrome_draw_header(struct app *a)
 	for (; x < cols - rw; x++)
 		waddch(w, ' ');
 	if (cols - rw > getcurx(w) - 1)
-		screen_put(w, right, room(w), base);
+		screen_put(w, safe_right, room(w), base);
+	free(safe_right);
 	screen_fill(w, base);
 	wnoutrefresh(w);
 }
@@ -109,7 +112,7 @@ void chrome_draw_crumbs(struct app *a)
 		else
 			snprintf(crumb, sizeof(crumb), " %s ", f->view->title);
 		if (i)
-			screen_put(w, "›", room(w), ST_CRUMBS);
+			screen_put(w, charset_glyph(GLYPH_CRUMB), room(w), ST_CRUMBS);
 		put_safe(w, crumb, room(w), last ? ST_CRUMB_ACTIVE : ST_CRUMBS);
 	}
 	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
@@ -118,7 +121,7 @@ void chrome_draw_crumbs(struct app *a)
 			    : body == MODE_PULL && a->pull				 ? "pull"
 											 : NULL;
 	if (extra) {
-		screen_put(w, "›", room(w), ST_CRUMBS);
+		screen_put(w, charset_glyph(GLYPH_CRUMB), room(w), ST_CRUMBS);
 		char t[300];
 		snprintf(t, sizeof(t), " %s ", extra);
 		put_safe(w, t, room(w), ST_CRUMB_ACTIVE);

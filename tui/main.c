@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include "tui/app.h"
+#include "tui/charset.h"
+#include "tui/screen.h"
 #include "tui/getcmd.h"
 #include "tui/healthcmd.h"
 #include "backends/backend.h"
@@ -63,6 +65,7 @@ static void usage(FILE *f)
 	      "                         (default $XDG_CONFIG_HOME/binnacle/config.yaml)\n"
 	      "  -e, --endpoint NAME    use only this endpoint (or kubeconfig context)\n"
 	      "  -t, --theme NAME       colour theme: dark, light, mono, or a .yaml path\n"
+	      "      --charset NAME     what to draw: auto (from the locale), utf-8 or ascii\n"
 	      "  -r, --readonly         offer no action that changes anything, and send none\n"
 	      "      --refresh DURATION how often per-row figures refresh (e.g. 2s, 500ms)\n"
 	      "      --log FILE         write a debug log to FILE\n"
@@ -103,12 +106,22 @@ static void print_version(void)
 enum command { CMD_DASHBOARD, CMD_GET, CMD_HEALTH };
 
 static int run(struct session *s, struct session_opts *so, enum command cmd, const struct get_opts *go,
-	       const char *target, const char *theme_name)
+	       const char *target, const char *theme_name, int charset)
 {
-	char err[ERRLEN], config_err[ERRLEN] = "";
+	char err[ERRLEN], config_err[ERRLEN] = "", term_note[ERRLEN] = "";
 	bool script = cmd != CMD_DASHBOARD;
 	if (script && *plugins_problems())
 		fprintf(stderr, "binnacle: %s\n", plugins_problems());
+	/* before any connection: a terminal that cannot show the dashboard is
+	 * told so at once */
+	if (!script && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "binnacle: the dashboard needs a terminal; use `binnacle get KIND` in scripts\n");
+		return 2;
+	}
+	if (!script && screen_probe(term_note, sizeof(term_note), err, sizeof(err)) < 0) {
+		fprintf(stderr, "binnacle: %s\n", err);
+		return 2;
+	}
 	if (session_open(s, so, err, sizeof(err)) < 0) {
 		if (script || so->endpoint) {
 			fprintf(stderr, "binnacle: %s\n", err);
@@ -122,6 +135,11 @@ static int run(struct session *s, struct session_opts *so, enum command cmd, con
 			return 1;
 		}
 	}
+	char charset_note[ERRLEN];
+	charset_setup(charset >= 0 ? (enum charset_setting)charset : s->cfg.charset, !script || isatty(STDOUT_FILENO),
+		      charset_note, sizeof(charset_note));
+	if (script && charset_note[0])
+		fprintf(stderr, "binnacle: %s\n", charset_note);
 	if (cmd == CMD_GET)
 		return getcmd_run(s, go);
 	if (cmd == CMD_HEALTH)
@@ -137,12 +155,16 @@ static int run(struct session *s, struct session_opts *so, enum command cmd, con
 		fprintf(stderr, "binnacle: %s\n", theme_err);
 		return 2;
 	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "binnacle: the dashboard needs a terminal; use `binnacle get KIND` in scripts\n");
-		return 2;
-	}
 	const char *first = config_err[0] ? config_err : theme_err[0] ? theme_err : plugins_problems();
-	return app_run(s, &theme, target, first);
+	/* the terminal's own notes are short: they go first, the rest follows */
+	char both[3 * ERRLEN];
+	const char *notes[] = {term_note, charset_note, first};
+	size_t n = 0;
+	both[0] = '\0';
+	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++)
+		if (*notes[i] && n < sizeof(both))
+			n += (size_t)snprintf(both + n, sizeof(both) - n, "%s%s", n ? "; " : "", notes[i]);
+	return app_run(s, &theme, target, both);
 }
 
 int main(int argc, char **argv)
@@ -157,11 +179,13 @@ int main(int argc, char **argv)
 		{"refresh", required_argument, NULL, 'R'}, {"log", required_argument, NULL, 'L'},
 		{"output", required_argument, NULL, 'o'},  {"filter", required_argument, NULL, 'F'},
 		{"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},       {"charset", required_argument, NULL, 'C'},
+		{NULL, 0, NULL, 0},
 	};
 	struct session_opts so = {0};
 	struct get_opts go = {0};
 	const char *theme_name = NULL, *log_path = NULL;
+	int charset = -1; /* -1: as the configuration says */
 	char err[ERRLEN];
 	int c;
 	while ((c = getopt_long(argc, argv, "c:e:t:ro:hV", longopts, NULL)) != -1) {
@@ -182,6 +206,13 @@ int main(int argc, char **argv)
 			so.refresh_ms = parse_duration_ms(optarg);
 			if (so.refresh_ms < 100) {
 				fprintf(stderr, "binnacle: --refresh needs a duration of at least 100ms, like 2s\n");
+				return 2;
+			}
+			break;
+		case 'C':
+			charset = config_charset_parse(optarg);
+			if (charset < 0) {
+				fprintf(stderr, "binnacle: --charset must be auto, utf-8 or ascii\n");
 				return 2;
 			}
 			break;
@@ -249,7 +280,7 @@ int main(int argc, char **argv)
 	}
 	keymap_init_defaults();
 	struct session s = {0};
-	int rc = run(&s, &so, cmd, &go, target, theme_name);
+	int rc = run(&s, &so, cmd, &go, target, theme_name, charset);
 	/* one way out, whatever failed: every path above released nothing yet */
 	session_close(&s);
 	http_cleanup();

@@ -82,7 +82,7 @@ void textview_set_text(struct textview *tv, const char *text)
 void textview_set_loading(struct textview *tv, const char *msg)
 {
 	free(tv->loading);
-	tv->loading = xstrdup(msg);
+	tv->loading = sanitize_display(msg, strlen(msg));
 }
 
 /* Bytes of s to skip to start `cells` cells in (never inside a character). */

@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const top_keys[] = {"refresh", "theme", "readonly", "shell", "log_tail", "log_lines",
-				       "endpoints", "keys", NULL};
+static const char *const top_keys[] = {"refresh", "theme", "charset", "readonly", "shell", "log_tail",
+				       "log_lines", "endpoints", "keys", NULL};
+static const char *const charset_names[] = {"auto", "utf-8", "ascii", NULL};
 static const char *const endpoint_keys[] = {"name", "type", "readonly", "production", NULL};
 
 char *config_default_path(void)
@@ -264,6 +266,16 @@ static int parse_root(struct config *c, const struct ynode *root, const char *na
 				return where(err, errlen, name, v->line, v->col, "theme must be a name");
 			free(c->theme);
 			c->theme = xstrdup(v->value);
+		} else if (!strcmp(key, "charset")) {
+			int cs = v->type == YNODE_SCALAR ? config_charset_parse(v->value) : -1;
+			if (cs < 0) {
+				char hint[96] = "";
+				if (v->type == YNODE_SCALAR)
+					suggest(hint, sizeof(hint), v->value, charset_names, NULL);
+				return where(err, errlen, name, v->line, v->col, "charset must be auto, utf-8 or ascii%s",
+					     hint);
+			}
+			c->charset = (enum charset_setting)cs;
 		} else if (!strcmp(key, "endpoints")) {
 			if (expect_type(v, YNODE_SEQ, "endpoints", name, err, errlen) < 0)
 				return -1;
@@ -317,6 +329,19 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	ynode_free(root);
 	c->path = p;
 	return rc;
+}
+
+int config_charset_parse(const char *name)
+{
+	if (!name)
+		return -1;
+	if (!strcasecmp(name, "auto"))
+		return CHARSET_AUTO;
+	if (!strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8"))
+		return CHARSET_UTF8;
+	if (!strcasecmp(name, "ascii"))
+		return CHARSET_ASCII;
+	return -1;
 }
 
 void config_cleanup(struct config *c)

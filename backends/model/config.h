@@ -1,6 +1,6 @@
 /* config.h: binnacle's configuration file ($XDG_CONFIG_HOME/binnacle/config.yaml
- * or --config): endpoints per backend, refresh interval, theme, read-only, key
- * bindings. Every error names the file, line and column. */
+ * or --config): endpoints per backend, refresh interval, theme, charset,
+ * read-only, key bindings. Every error names the file, line and column. */
 #ifndef BINNACLE_CONFIG_H
 #define BINNACLE_CONFIG_H
 
@@ -9,6 +9,10 @@
 #include <stdint.h>
 
 #include "backends/backend.h"
+
+/* What the screen may draw (the `charset` key and --charset): auto follows
+ * the locale. */
+enum charset_setting { CHARSET_AUTO = 0, CHARSET_UTF8, CHARSET_ASCII };
 
 struct keybind {
 	char *action, *key;
@@ -19,6 +23,7 @@ struct config {
 	char *path;         /* the file read; NULL when there was none */
 	int64_t refresh_ms; /* default 2000 */
 	char *theme;        /* NULL = default */
+	enum charset_setting charset;
 	bool readonly;
 	char *shell;        /* exec shell; NULL = bash when present, else sh */
 	int log_tail;       /* log lines shown first (default 200) */
@@ -39,5 +44,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen);
 /* Same, from a buffer (name is what errors call it). */
 int config_parse(struct config *c, const char *data, size_t len, const char *name, char *err, size_t errlen);
 void config_cleanup(struct config *c);
+/* "auto", "utf-8" (also "utf8") or "ascii", any case; -1 for anything else. */
+int config_charset_parse(const char *name);
 
 #endif

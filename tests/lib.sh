@@ -1,7 +1,9 @@
 # tests/lib.sh: helpers shared by the integration and end-to-end tests:
 # peers that may be missing (skip with 77, or fail under
 # BINNACLE_REQUIRE_PEERS=1), a private temporary directory cleaned up on
-# exit, bounded polling, the Podman lab, and driving binnacle in tmux.
+# exit, bounded polling that never retries past a crash, sanitiser reports
+# and crashes of any binnacle the test started (tmux's children included)
+# failing the test, the Podman lab, and driving binnacle in tmux.
 # shellcheck shell=bash
 
 set -u
@@ -28,6 +30,13 @@ require_cmd() {
 }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/binnacle-test.XXXXXX")
+# A sanitiser build (./configure --enable-asan) writes its reports into the
+# test's directory, whoever started the program (the test, tmux, a pipe that
+# swallows stderr), and aborts on the first one; on_exit shows them and fails.
+mkdir -p "$T/san"
+SAN_OPTS="abort_on_error=1:halt_on_error=1:print_stacktrace=1:log_path=$T/san/report"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}$SAN_OPTS"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}$SAN_OPTS"
 CLEANUPS=()
 on_exit() {
 	local rc=$?
@@ -35,6 +44,8 @@ on_exit() {
 	for ((i = ${#CLEANUPS[@]} - 1; i >= 0; i--)); do
 		eval "${CLEANUPS[$i]}" >/dev/null 2>&1 || true
 	done
+	# after the cleanups: programs they stopped have written their reports by now
+	crashes_reported && rc=1
 	rm -rf "$T" 2>/dev/null || true
 	exit $rc
 }
@@ -58,16 +69,69 @@ check() { # check DESCRIPTION COMMAND...
 }
 finish() {
 	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
+	[ "$FAILED" -eq 0 ] && [ ! -s "$T/crashes" ]
 }
 
-# wait_until SECONDS COMMAND...: polls every 0.2 s; 0 when it succeeded.
+# ---- crashes: never a mere "not yet" ----
+
+# crashed SENTENCE: records that a program under test died; the test fails
+# at its end however it goes on. A file, so subshells and pipelines count too.
+crashed() {
+	echo "CRASH: $1" >&2
+	echo "$1" >>"$T/crashes"
+}
+# crashes_reported: prints every crash and sanitiser report of this test; 0
+# when there was one. Called by on_exit.
+crashes_reported() {
+	local f rc found=1
+	for f in "$T"/tui-*.rc; do
+		[ -f "$f" ] || continue
+		rc=$(cat "$f")
+		# 129/130/137/143: hung up, interrupted or killed by the test itself
+		case $rc in '' | 129 | 130 | 137 | 143) continue ;; esac
+		[ "$rc" -gt 128 ] && crashed "binnacle in tmux (#${f##*/tui-}) died of signal $((rc - 128))"
+	done
+	[ -s "$T/crashes" ] && { echo "# crashes:" >&2; sed 's/^/#   /' "$T/crashes" >&2; found=0; }
+	for f in "$T"/san/*; do
+		[ -f "$f" ] || continue
+		echo "# sanitiser report $f:" >&2
+		cat "$f" >&2
+		found=0
+	done
+	return $found
+}
+# run_binnacle ARGS...: the program under test, with its exit status; death
+# by a signal (a crash, or a sanitiser's abort) is recorded as a crash.
+run_binnacle() {
+	local rc=0
+	"$BINNACLE" "$@" || rc=$?
+	[ $rc -gt 128 ] && crashed "binnacle $* died of signal $((rc - 128))"
+	return $rc
+}
+# binnacle_prints PATTERN ARGS...: binnacle ARGS succeeds and prints a line
+# matching the extended regular expression PATTERN; for polling with wait_until.
+binnacle_prints() {
+	local pattern=$1 out
+	shift
+	out=$(run_binnacle "$@") && grep -Eq -- "$pattern" <<<"$out"
+}
+
+# wait_until SECONDS COMMAND...: polls every 0.2 s; 0 when it succeeded. A
+# command that dies of a signal, or a crash recorded meanwhile, ends the
+# polling at once: retrying must not hide a crash.
 wait_until() {
 	local limit=$1
 	shift
-	local end=$((SECONDS + limit))
+	local end=$((SECONDS + limit)) rc
 	while [ $SECONDS -le $end ]; do
-		"$@" && return 0
+		rc=0
+		"$@" || rc=$?
+		[ $rc -eq 0 ] && return 0
+		if [ $rc -gt 128 ]; then
+			crashed "$* died of signal $((rc - 128))"
+			return 1
+		fi
+		[ -s "$T/crashes" ] && return 1
 		sleep 0.2
 	done
 	return 1
@@ -109,11 +173,12 @@ tui_start() {
 	TUI_COUNT=$((TUI_COUNT + 1))
 	TMUX_SOCK="binnacle-test-$$-$TUI_COUNT"
 	cleanup "tmux -L '$TMUX_SOCK' kill-server"
+	# its exit status goes to a file: crashes_reported finds one that crashed
 	tmx -f /dev/null new-session -d -x "$cols" -y "$rows" -e "DOCKER_HOST=${DOCKER_HOST:-}" \
 		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" -e "TERM=xterm-256color" \
 		-e "XDG_STATE_HOME=$XDG_STATE_HOME" -e "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
-		-e "KUBECONFIG=$KUBECONFIG" \
-		"$cmd; echo BINNACLE-EXITED-\$?; sleep 30"
+		-e "KUBECONFIG=$KUBECONFIG" -e "ASAN_OPTIONS=$ASAN_OPTIONS" -e "UBSAN_OPTIONS=$UBSAN_OPTIONS" \
+		"$cmd; rc=\$?; echo \$rc >'$T/tui-$TUI_COUNT.rc'; echo BINNACLE-EXITED-\$rc; sleep 30"
 }
 screen() { tmx capture-pane -p; }
 screen_has() { screen | grep -Eq -- "$1"; }

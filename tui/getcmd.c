@@ -116,6 +116,7 @@ static void print_table(struct session *s, const struct view *v, struct model *m
 	}
 	struct buf line;
 	buf_init(&line);
+	buf_puts(&line, ""); /* a line with no column left must still print, not pass NULL */
 	if (show_ep) {
 		sanitize_pad(&line, "ENDPOINT", epw, false);
 		buf_puts(&line, "   ");
@@ -248,8 +249,13 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 		model_init(&models[i], v);
 		model_build(&models[i], store_find_table(s->eps[i]->store, v->kind), &p);
 	}
+	size_t rows = 0;
+	for (size_t i = 0; i < s->neps; i++)
+		rows += models[i].len;
 	if (!strcmp(out, "json"))
 		print_json(s, v, models);
+	else if (!rows) /* as kubectl says it: no header, stdout stays empty for scripts */
+		fputs("No resources found\n", stderr);
 	else
 		print_table(s, v, models, !strcmp(out, "wide"));
 	for (size_t i = 0; i < s->neps; i++)

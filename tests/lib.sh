@@ -83,13 +83,14 @@ crashed() {
 # crashes_reported: prints every crash and sanitiser report of this test; 0
 # when there was one. Called by on_exit.
 crashes_reported() {
-	local f rc found=1
+	local f n rc found=1
 	for f in "$T"/tui-*.rc; do
 		[ -f "$f" ] || continue
 		rc=$(cat "$f")
 		# 129/130/137/143: hung up, interrupted or killed by the test itself
 		case $rc in '' | 129 | 130 | 137 | 143) continue ;; esac
-		[ "$rc" -gt 128 ] && crashed "binnacle in tmux (#${f##*/tui-}) died of signal $((rc - 128))"
+		n=${f##*/tui-}
+		[ "$rc" -gt 128 ] && crashed "binnacle started in tmux (number ${n%.rc}) died of signal $((rc - 128))"
 	done
 	[ -s "$T/crashes" ] && { echo "# crashes:" >&2; sed 's/^/#   /' "$T/crashes" >&2; found=0; }
 	for f in "$T"/san/*; do

@@ -61,7 +61,17 @@ mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 PASSED=0
 FAILED=0
 ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
-not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+not_ok() {
+	FAILED=$((FAILED + 1))
+	echo "not ok - $1"
+	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	# what the dashboard showed then, for the log
+	if [ "$TUI_COUNT" -gt 0 ] && tmx has-session 2>/dev/null; then
+		echo "#   the screen:"
+		tmx capture-pane -p | sed 's/^/#   | /'
+	fi
+	return 0
+}
 check() { # check DESCRIPTION COMMAND...
 	local d=$1
 	shift

@@ -127,22 +127,27 @@ binnacle_prints() {
 	out=$(run_binnacle "$@") && grep -Eq -- "$pattern" <<<"$out"
 }
 
+# crash_mark: changes whenever a crash is recorded
+crash_mark() { if [ -f "$T/crashes" ]; then wc -c <"$T/crashes"; else echo 0; fi; }
+
 # wait_until SECONDS COMMAND...: polls every 0.2 s; 0 when it succeeded. A
-# command that dies of a signal, or a crash recorded meanwhile, ends the
-# polling at once: retrying must not hide a crash.
+# command that dies of a signal, or a crash recorded while polling (inside a
+# pipeline or a function), ends the polling at once: retrying must not hide
+# a crash.
 wait_until() {
 	local limit=$1
 	shift
-	local end=$((SECONDS + limit)) rc
+	local end=$((SECONDS + limit)) rc mark
+	mark=$(crash_mark)
 	while [ $SECONDS -le $end ]; do
 		rc=0
 		"$@" || rc=$?
 		[ $rc -eq 0 ] && return 0
 		if [ $rc -gt 128 ]; then
-			crashed "$* died of signal $((rc - 128))"
+			[ "$(crash_mark)" = "$mark" ] && crashed "$* died of signal $((rc - 128))"
 			return 1
 		fi
-		[ -s "$T/crashes" ] && return 1
+		[ "$(crash_mark)" = "$mark" ] || return 1
 		sleep 0.2
 	done
 	return 1

@@ -68,7 +68,8 @@ not_ok() {
 	# what the dashboard showed then, for the log
 	if [ "$TUI_COUNT" -gt 0 ] && tmx has-session 2>/dev/null; then
 		echo "#   the screen:"
-		tmx capture-pane -p | sed 's/^/#   | /'
+		# without the blank lines at the end
+		tmx capture-pane -p | awk '/./ { for (; n > 0; n--) print ""; print; next } { n++ }' | sed 's/^/#   | /'
 	fi
 	return 0
 }
@@ -93,14 +94,11 @@ crashed() {
 # crashes_reported: prints every crash and sanitiser report of this test; 0
 # when there was one. Called by on_exit.
 crashes_reported() {
-	local f n rc found=1
+	local f n found=1
 	for f in "$T"/tui-*.rc; do
 		[ -f "$f" ] || continue
-		rc=$(cat "$f")
-		# 129/130/137/143: hung up, interrupted or killed by the test itself
-		case $rc in '' | 129 | 130 | 137 | 143) continue ;; esac
 		n=${f##*/tui-}
-		[ "$rc" -gt 128 ] && crashed "binnacle started in tmux (number ${n%.rc}) died of signal $((rc - 128))"
+		tui_crashed "${n%.rc}" || true
 	done
 	[ -s "$T/crashes" ] && { echo "# crashes:" >&2; sed 's/^/#   /' "$T/crashes" >&2; found=0; }
 	for f in "$T"/san/*; do
@@ -110,6 +108,18 @@ crashes_reported() {
 		found=0
 	done
 	return $found
+}
+# tui_crashed N: 0 (and recorded once) when the Nth binnacle started in tmux
+# died of a signal that the test did not send
+tui_crashed() {
+	local f="$T/tui-$1.rc" rc
+	[ -f "$f" ] || return 1
+	rc=$(cat "$f")
+	# 129/130/137/143: hung up, interrupted or killed by the test itself
+	case $rc in '' | 129 | 130 | 137 | 143) return 1 ;; esac
+	[ "$rc" -gt 128 ] || return 1
+	[ -f "$f.seen" ] || { crashed "binnacle started in tmux (number $1) died of signal $((rc - 128))"; : >"$f.seen"; }
+	return 0
 }
 # run_binnacle ARGS...: the program under test, with its exit status; death
 # by a signal (a crash, or a sanitiser's abort) is recorded as a crash.
@@ -131,9 +141,9 @@ binnacle_prints() {
 crash_mark() { if [ -f "$T/crashes" ]; then wc -c <"$T/crashes"; else echo 0; fi; }
 
 # wait_until SECONDS COMMAND...: polls every 0.2 s; 0 when it succeeded. A
-# command that dies of a signal, or a crash recorded while polling (inside a
-# pipeline or a function), ends the polling at once: retrying must not hide
-# a crash.
+# command that dies of a signal, a crash recorded while polling (inside a
+# pipeline or a function) or a dashboard in tmux that crashed ends the
+# polling at once: retrying must not hide a crash.
 wait_until() {
 	local limit=$1
 	shift
@@ -148,6 +158,7 @@ wait_until() {
 			return 1
 		fi
 		[ "$(crash_mark)" = "$mark" ] || return 1
+		[ "$TUI_COUNT" -gt 0 ] && tui_crashed "$TUI_COUNT" && return 1
 		sleep 0.2
 	done
 	return 1

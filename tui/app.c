@@ -158,11 +158,6 @@ static void rebuild(struct app *a)
 		model_cleanup(&a->model);
 		model_init(&a->model, f->view);
 	}
-	/* the model borrows t's rows until the next rebuild, so session_turn
-	 * must not free them: the deleted rows that lingered go here instead */
-	if (t)
-		rtable_purge(a->ep->store, t, GONE_LINGER_MS);
-	a->session->borrowed = t;
 	model_build(&a->model, t, &p);
 	/* keep the selection on the same object, wherever it moved */
 	long idx = f->selected_id ? model_find(&a->model, f->selected_id) : -1;
@@ -561,11 +556,9 @@ static void draw(struct app *a)
 	/* sorting tens of thousands of rows on every change would eat a core:
 	 * big tables follow changes four times a second, small ones at once */
 	bool big = shown && shown->len > LARGE_TABLE_ROWS;
-	bool settled = mono_ms() - a->built_ms >= LARGE_TABLE_REBUILD_MS;
 	a->rebuild_pending = false;
-	/* deleted rows leave only through a rebuild (see rebuild): look for them now and then */
-	if (a->built_gen == (uint64_t)-1 || (a->built_gen != tgen && (!big || settled)) ||
-	    (shown && shown->ngone && settled))
+	if (a->built_gen == (uint64_t)-1 ||
+	    (a->built_gen != tgen && (!big || mono_ms() - a->built_ms >= LARGE_TABLE_REBUILD_MS)))
 		rebuild(a);
 	else if (a->built_gen != tgen)
 		a->rebuild_pending = true; /* the loop comes back for it */
@@ -702,7 +695,6 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	for (int i = 0; i < a->depth; i++)
 		frame_cleanup(&a->stack[i]);
 	model_cleanup(&a->model);
-	s->borrowed = NULL;
 	textview_free(a->text);
 	logview_close(a->logs);
 	pullview_free(a->pull);

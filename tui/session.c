@@ -106,8 +106,7 @@ void session_turn(struct session *s, struct pollfd *extra, unsigned nextra, int 
 	timers_run_due();
 	for (size_t i = 0; i < s->neps; i++)
 		for (struct rtable *t = s->eps[i]->store->tables; t; t = t->next)
-			if (t != s->borrowed) /* freeing its rows would leave the model pointing at them */
-				rtable_purge(s->eps[i]->store, t, GONE_LINGER_MS);
+			rtable_purge(s->eps[i]->store, t, GONE_LINGER_MS);
 }
 
 uint64_t session_gen(const struct session *s)

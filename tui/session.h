@@ -20,9 +20,6 @@ struct session {
 	/* called for every message an endpoint reports */
 	void (*on_note)(struct session *s, struct endpoint *ep, enum note_level level, const char *text);
 	void *ui;
-	/* the table whose rows the screen's model points at: session_turn leaves
-	 * its deleted rows alone, the screen drops them just before it rebuilds */
-	const struct rtable *borrowed;
 };
 
 struct session_opts {
@@ -38,8 +35,7 @@ struct session_opts {
 int session_open(struct session *s, const struct session_opts *o, char *err, size_t errlen);
 void session_close(struct session *s);
 /* Waits up to timeout_ms for the network, the extra fds or a timer, then runs
- * whatever is ready and drops the deleted rows that lingered long enough
- * (except in s->borrowed). */
+ * whatever is ready. */
 void session_turn(struct session *s, struct pollfd *extra, unsigned nextra, int timeout_ms);
 /* Sum of every endpoint store's generation: changes when anything visible does. */
 uint64_t session_gen(const struct session *s);

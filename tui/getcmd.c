@@ -128,14 +128,17 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 		model_build(&models[i], store_find_table(s->eps[i]->store, v->kind), &p);
 	}
 	const char **labels = xcalloc(s->neps, sizeof(*labels));
-	size_t used = 0;
+	size_t used = 0, rows = 0;
 	for (size_t i = 0; i < s->neps; i++) {
 		labels[i] = s->eps[i]->name;
 		used += asked(s->eps[i], v);
+		rows += models[i].len;
 	}
 	struct printrows pr = {.view = v, .models = models, .labels = labels, .n = s->neps, .show_labels = used > 1};
 	if (!strcmp(out, "json"))
 		printrows_json(stdout, &pr);
+	else if (!rows) /* as kubectl says it: no header, stdout stays empty for scripts */
+		fputs("No resources found\n", stderr);
 	else
 		printrows_table(stdout, &pr, !strcmp(out, "wide"));
 	free(labels);

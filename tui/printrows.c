@@ -53,6 +53,7 @@ void printrows_table(FILE *f, const struct printrows *p, bool wide)
 	}
 	struct buf line;
 	buf_init(&line);
+	buf_puts(&line, ""); /* a line with no column left must still print, not pass NULL */
 	if (show_ep) {
 		sanitize_pad(&line, "ENDPOINT", epw, false);
 		buf_puts(&line, "   ");

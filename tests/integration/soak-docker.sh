@@ -7,9 +7,6 @@
 soak=${BINNACLE_SOAK_SECONDS:-90}
 start_podman start
 
-mkdir -p "$T/sanitizer"
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T/sanitizer/asan"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:log_path=$T/sanitizer/ubsan"
 
 tui_start 120 30 --log "$T/binnacle.log" --refresh 500ms containers
 check "the dashboard opens on containers" wait_until 15 screen_has "Containers"
@@ -34,6 +31,5 @@ check "the dashboard is still running after ${soak}s of container churn ($round 
 check "the last removals reached the screen" wait_until 15 screen_lacks "soak-$round-"
 keys q
 check "it quits cleanly" wait_until 10 screen_has "BINNACLE-EXITED-0"
-reports=$(cat "$T"/sanitizer/* 2>/dev/null | head -40)
-if [ -n "$reports" ]; then not_ok "no sanitiser report" "$reports"; else ok "no sanitiser report"; fi
+# a sanitiser report (in the sanitiser build) fails the test through tests/lib.sh
 finish

@@ -3,7 +3,7 @@
  * DOCKER_CERT_PATH), then $DOCKER_CONTEXT or the current context of
  * ~/.docker/config.json, then the well-known Docker and Podman sockets. */
 #include "backends/docker/target.h"
-#include "backends/codec/sha256.h"
+#include "backends/codec/crypto.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -135,7 +135,7 @@ static bool discover_context(struct endpoint_config **cfgs, size_t *n)
 	bool found = false;
 	if (ctx && strcmp(ctx, "default")) {
 		char hash[65];
-		sha256_hex(ctx, strlen(ctx), hash);
+		crypto_sha256_hex(ctx, strlen(ctx), hash);
 		char *path = xasprintf("%s/contexts/meta/%s/meta.json", dir, hash);
 		char *text = read_file(path, NULL);
 		free(path);

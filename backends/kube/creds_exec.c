@@ -5,7 +5,7 @@
  * cancelled runs, and parsing the ExecCredential they print into the
  * cache of creds.c. Tokens and keys never reach the log or a sentence. */
 #include "backends/kube/creds_internal.h"
-#include "backends/codec/base64.h"
+#include "backends/codec/crypto.h"
 #include "backends/util/log.h"
 #include "backends/net/timer.h"
 #include "backends/util/util.h"
@@ -343,7 +343,7 @@ static char *exec_info(const struct kube_creds *c)
 		size_t calen = 0;
 		char *ca = cl->ca_pem ? xstrdup(cl->ca_pem) : cl->ca_file ? read_file(cl->ca_file, &calen) : NULL;
 		if (ca) {
-			char *b64 = base64_encode(ca, strlen(ca));
+			char *b64 = crypto_base64_encode(ca, strlen(ca));
 			json_object_object_add(j, "certificate-authority-data", json_object_new_string(b64));
 			free(b64);
 			free(ca);

@@ -14,8 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "backends/codec/base64.h"
-#include "backends/codec/sha1.h"
+#include "backends/codec/crypto.h"
 
 /* The GUID RFC 6455 4.2.2 appends to the key before hashing. */
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -202,13 +201,12 @@ void ws_cleanup(struct ws *w)
 
 void ws_accept_key(const char *key, char out[29])
 {
-	struct sha1 s;
-	unsigned char d[20];
-	sha1_init(&s);
-	sha1_update(&s, key, strlen(key));
-	sha1_update(&s, WS_GUID, strlen(WS_GUID));
-	sha1_final(&s, d);
-	char *b = base64_encode(d, sizeof(d));
+	struct crypto_hash *h = crypto_hash_new(CRYPTO_SHA1);
+	unsigned char d[CRYPTO_SHA1_LEN];
+	crypto_hash_update(h, key, strlen(key));
+	crypto_hash_update(h, WS_GUID, strlen(WS_GUID));
+	crypto_hash_final(h, d);
+	char *b = crypto_base64_encode(d, sizeof(d));
 	copy_clipped(out, 29, b, strlen(b));
 	free(b);
 }
@@ -218,7 +216,7 @@ char *ws_handshake_request(struct ws *w, const char *host, const char *path, con
 {
 	unsigned char nonce[16];
 	ws_random(nonce, sizeof(nonce));
-	char *key = base64_encode(nonce, sizeof(nonce));
+	char *key = crypto_base64_encode(nonce, sizeof(nonce));
 	copy_clipped(w->key, sizeof(w->key), key, strlen(key));
 	free(key);
 	free(w->offered);
@@ -575,7 +573,7 @@ void ws_k8s_frame(struct buf *out, int channel, const void *data, size_t len, bo
 	struct buf m;
 	buf_init(&m);
 	if (base64) {
-		char *b = base64_encode(data, len);
+		char *b = crypto_base64_encode(data, len);
 		buf_putc(&m, (char)('0' + channel % 10));
 		buf_puts(&m, b);
 		free(b);
@@ -604,7 +602,7 @@ int ws_k8s_parse(const struct buf *msg, int opcode, bool base64, int *channel, c
 	if (opcode != WS_TEXT || msg->data[0] < '0' || msg->data[0] > '9')
 		return -1;
 	size_t n = 0;
-	char *d = base64_decode(msg->data + 1, msg->len - 1, &n);
+	char *d = crypto_base64_decode(msg->data + 1, msg->len - 1, &n);
 	if (!d)
 		return -1;
 	buf_reset(scratch);

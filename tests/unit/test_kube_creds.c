@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "backends/codec/base64.h"
+#include "backends/codec/crypto.h"
 #include "tests/unit/fixtures.h"
 #include "backends/net/http.h"
 #include "backends/kube/creds.h"
@@ -353,7 +353,7 @@ static void test_exec_info_and_env(void **state)
 	assert_true(json_object_object_get_ex(cluster, "server", &v));
 	assert_string_equal(json_object_get_string(v), "https://k.example:6443");
 	assert_true(json_object_object_get_ex(cluster, "certificate-authority-data", &v));
-	char *ca = base64_decode(json_object_get_string(v), json_object_get_string_len(v), NULL);
+	char *ca = crypto_base64_decode(json_object_get_string(v), json_object_get_string_len(v), NULL);
 	assert_string_equal(ca, c.cluster.ca_pem);
 	free(ca);
 	assert_true(json_object_object_get_ex(cluster, "config", &v));

@@ -1,6 +1,7 @@
 /* passthrough.c: terminal handover for exec (see passthrough.h). Like
  * ssh, "Enter ~ ." cuts a session that no longer answers. */
 #include "tui/passthrough.h"
+#include "backends/net/loop.h"
 #include "backends/util/log.h"
 
 #include <errno.h>
@@ -44,6 +45,13 @@ static void write_all(int fd, const char *p, size_t n)
 	}
 }
 
+/* What the loop saw on a descriptor this turn. */
+static void note(void *arg, int fd, short revents)
+{
+	(void)fd;
+	*(short *)arg |= revents;
+}
+
 static void send_size(struct bstream *st)
 {
 	struct winsize ws;
@@ -64,8 +72,9 @@ static bool forward(struct session *s, struct bstream *st, const char *p, size_t
 		if (n && mono_ms() > deadline)
 			return false;
 		if (n) {
-			struct pollfd pf = {.fd = st->ops->fd(st), .events = POLLOUT};
-			session_turn(s, &pf, 1, 50);
+			struct loop_fd *room = loop_watch(st->ops->fd(st), POLLOUT, NULL, NULL);
+			session_turn(s, 50);
+			loop_unwatch(room);
 		}
 	}
 	return true;
@@ -118,14 +127,14 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, c
 	send_size(st);
 	int state = 1; /* 1: at the start of a line, 2: after Enter ~ */
 	bool open = true;
+	short in_ready = 0, winch_ready = 0;
+	struct loop_fd *win = loop_watch(STDIN_FILENO, POLLIN, note, &in_ready);
+	struct loop_fd *wst = loop_watch(st->ops->fd(st), POLLIN, NULL, NULL);
+	struct loop_fd *wwinch = winch_pipe[0] >= 0 ? loop_watch(winch_pipe[0], POLLIN, note, &winch_ready) : NULL;
 	while (open) {
-		struct pollfd fds[3] = {
-			{.fd = STDIN_FILENO, .events = POLLIN},
-			{.fd = st->ops->fd(st), .events = POLLIN},
-			{.fd = winch_pipe[0], .events = POLLIN},
-		};
-		session_turn(s, fds, winch_pipe[0] >= 0 ? 3 : 2, 200);
-		if (fds[2].revents & POLLIN) {
+		in_ready = winch_ready = 0;
+		session_turn(s, 200);
+		if (winch_ready & POLLIN) {
 			char junk[64];
 			while (read(winch_pipe[0], junk, sizeof(junk)) > 0)
 				;
@@ -133,7 +142,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, c
 		}
 		/* TLS may hold decrypted bytes the socket no longer signals: always try */
 		open = drain(st, err, errlen);
-		if (open && (fds[0].revents & (POLLIN | POLLHUP))) {
+		if (open && (in_ready & (POLLIN | POLLHUP))) {
 			char in[4096], outb[4100];
 			ssize_t n = read(STDIN_FILENO, in, sizeof(in));
 			if (n <= 0) {
@@ -163,10 +172,13 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, c
 			}
 		}
 	}
+	loop_unwatch(win);
+	loop_unwatch(wst);
+	loop_unwatch(wwinch);
 	/* the exit status arrives just after the stream ends */
 	int64_t deadline = mono_ms() + 3000;
 	while (!st->ops->finished(st) && mono_ms() < deadline)
-		session_turn(s, NULL, 0, 50);
+		session_turn(s, 50);
 	sigaction(SIGWINCH, &old, NULL);
 	if (winch_pipe[0] >= 0) {
 		close(winch_pipe[0]);

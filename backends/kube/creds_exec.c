@@ -7,6 +7,7 @@
 #include "backends/kube/creds_internal.h"
 #include "backends/codec/crypto.h"
 #include "backends/util/log.h"
+#include "backends/net/loop.h"
 #include "backends/net/timer.h"
 #include "backends/util/util.h"
 
@@ -33,7 +34,7 @@ extern char **environ;
 struct plugin_run {
 	pid_t pid;
 	int out_fd, err_fd, status_fd; /* status_fd carries errno when exec fails */
-	struct http_fdwatch *wout, *werr;
+	struct loop_fd *wout, *werr;
 	struct buf out, errtxt;
 	bool out_overflow;
 	struct timer *tick;
@@ -101,8 +102,8 @@ static void first_line(const char *text, char *out, size_t outlen)
 
 static void run_close(struct plugin_run *r)
 {
-	http_unwatch_fd(r->wout);
-	http_unwatch_fd(r->werr);
+	loop_unwatch(r->wout);
+	loop_unwatch(r->werr);
 	if (r->out_fd >= 0)
 		close(r->out_fd);
 	if (r->err_fd >= 0)
@@ -278,11 +279,11 @@ static void run_poll(struct kube_creds *c)
 	struct plugin_run *r = c->run;
 	size_t had = r->out.len + r->errtxt.len;
 	if (r->wout && !drain(r->out_fd, &r->out, PLUGIN_MAX_OUT, &r->out_overflow)) {
-		http_unwatch_fd(r->wout); /* an ended pipe polls ready forever */
+		loop_unwatch(r->wout); /* an ended pipe polls ready forever */
 		r->wout = NULL;
 	}
 	if (r->werr && !drain(r->err_fd, &r->errtxt, PLUGIN_MAX_ERR, NULL)) {
-		http_unwatch_fd(r->werr);
+		loop_unwatch(r->werr);
 		r->werr = NULL;
 	}
 	if ((r->out_overflow || mono_ms() - r->started_ms > PLUGIN_TIMEOUT_MS) && !r->timed_out) {
@@ -518,8 +519,8 @@ int creds_run_start(struct kube_creds *c)
 	set_nonblock(r->err_fd);
 	set_nonblock(r->status_fd);
 	r->started_ms = mono_ms();
-	r->wout = http_watch_fd(r->out_fd, POLLIN, on_pipe, c);
-	r->werr = http_watch_fd(r->err_fd, POLLIN, on_pipe, c);
+	r->wout = loop_watch(r->out_fd, POLLIN, on_pipe, c);
+	r->werr = loop_watch(r->err_fd, POLLIN, on_pipe, c);
 	/* poll may report a finished pipe as POLLHUP alone, which the loop does
 	 * not pass on, and the child's exit has no descriptor: tick as well */
 	r->tick = timer_new(on_tick, c);

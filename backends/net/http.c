@@ -1,5 +1,7 @@
 /* http.c: requests on the shared curl multi handle (see http.h). */
 #include "backends/net/http.h"
+#include "backends/net/loop.h"
+#include "backends/net/timer.h"
 #include "backends/util/log.h"
 #include "backends/util/util.h"
 
@@ -26,18 +28,8 @@ struct http_req {
 	struct http_req *next; /* list of started requests, for cleanup */
 };
 
-struct http_fdwatch {
-	int fd;
-	short events, revents;
-	http_fd_fn fn;
-	void *arg;
-	bool dead;
-	struct http_fdwatch *next;
-};
-
-static struct http_fdwatch *watches;
-
 static CURLM *multi;
+static struct timer *curl_timer; /* when curl wants to be called back without I/O */
 static struct http_req *started;
 static uint64_t count_total, count_mutating;
 
@@ -58,6 +50,60 @@ void http_target_cleanup(struct http_target *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* ---- curl on the loop ---- */
+
+static void process_done(void);
+
+static void on_curl_fd(void *arg, int fd, short revents)
+{
+	(void)arg;
+	int ev = (revents & (POLLIN | POLLHUP) ? CURL_CSELECT_IN : 0) | (revents & POLLOUT ? CURL_CSELECT_OUT : 0) |
+		 (revents & (POLLERR | POLLNVAL) ? CURL_CSELECT_ERR : 0);
+	int still = 0;
+	curl_multi_socket_action(multi, fd, ev, &still);
+	process_done();
+}
+
+static void on_curl_timer(void *arg)
+{
+	(void)arg;
+	int still = 0;
+	curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &still);
+	process_done();
+}
+
+static int on_curl_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	struct loop_fd *w = socketp;
+	(void)easy;
+	(void)userp;
+	if (what == CURL_POLL_REMOVE) {
+		loop_unwatch(w);
+		curl_multi_assign(multi, s, NULL);
+		return 0;
+	}
+	short events = (short)((what & CURL_POLL_IN ? POLLIN : 0) | (what & CURL_POLL_OUT ? POLLOUT : 0));
+	if (w) {
+		loop_watch_events(w, events);
+	} else {
+		w = loop_watch((int)s, events, on_curl_fd, NULL);
+		curl_multi_assign(multi, s, w);
+	}
+	return 0;
+}
+
+static int on_curl_timeout(CURLM *m, long timeout_ms, void *userp)
+{
+	(void)m;
+	(void)userp;
+	/* never call curl from inside its own callback: the loop does it */
+	if (timeout_ms < 0)
+		timer_disarm(curl_timer);
+	else
+		timer_arm(curl_timer, timeout_ms);
+	return 0;
+}
+
 int http_init(char *err, size_t errlen)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
@@ -65,6 +111,10 @@ int http_init(char *err, size_t errlen)
 	multi = curl_multi_init();
 	if (!multi)
 		return set_err(err, errlen, "cannot initialise libcurl's multi interface");
+	/* curl's sockets and timeout go to the one loop (loop.h) */
+	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_curl_timeout);
+	curl_timer = timer_new(on_curl_timer, NULL);
 	return 0;
 }
 
@@ -102,14 +152,11 @@ void http_cleanup(void)
 		curl_multi_remove_handle(multi, r->easy);
 		req_free(r);
 	}
-	while (watches) {
-		struct http_fdwatch *w = watches;
-		watches = w->next;
-		free(w);
-	}
 	if (multi)
 		curl_multi_cleanup(multi);
 	multi = NULL;
+	timer_free(curl_timer);
+	curl_timer = NULL;
 	curl_global_cleanup();
 }
 
@@ -318,76 +365,6 @@ const char *http_result_header(const struct http_result *res, const char *name)
 	return NULL;
 }
 
-struct http_fdwatch *http_watch_fd(int fd, short events, http_fd_fn fn, void *arg)
-{
-	struct http_fdwatch *w = xcalloc(1, sizeof(*w));
-	w->fd = fd;
-	w->events = events;
-	w->fn = fn;
-	w->arg = arg;
-	w->next = watches;
-	watches = w;
-	return w;
-}
-
-void http_unwatch_fd(struct http_fdwatch *w)
-{
-	if (w)
-		w->dead = true; /* freed by the loop: a callback may unwatch itself */
-}
-
-static void run_watches(void)
-{
-	for (struct http_fdwatch *w = watches; w; w = w->next)
-		if (!w->dead && w->revents) {
-			short r = w->revents;
-			w->revents = 0;
-			w->fn(w->arg, w->fd, r);
-		}
-	for (struct http_fdwatch **p = &watches; *p;) {
-		if ((*p)->dead) {
-			struct http_fdwatch *d = *p;
-			*p = d->next;
-			free(d);
-		} else {
-			p = &(*p)->next;
-		}
-	}
-}
-
-void http_wait(struct pollfd *extra, unsigned nextra, int timeout_ms)
-{
-	struct curl_waitfd wfd[32];
-	if (nextra > 16)
-		nextra = 16;
-	unsigned nw = 0;
-	struct http_fdwatch *wl[16];
-	for (struct http_fdwatch *w = watches; w && nw < 16; w = w->next)
-		if (!w->dead)
-			wl[nw++] = w;
-	for (unsigned i = 0; i < nextra; i++) {
-		wfd[i].fd = extra[i].fd;
-		wfd[i].events = (short)((extra[i].events & POLLIN ? CURL_WAIT_POLLIN : 0) |
-					(extra[i].events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
-		wfd[i].revents = 0;
-	}
-	for (unsigned i = 0; i < nw; i++) {
-		wfd[nextra + i].fd = wl[i]->fd;
-		wfd[nextra + i].events = (short)((wl[i]->events & POLLIN ? CURL_WAIT_POLLIN : 0) |
-						 (wl[i]->events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
-		wfd[nextra + i].revents = 0;
-	}
-	int n = 0;
-	curl_multi_poll(multi, wfd, nextra + nw, timeout_ms, &n);
-	for (unsigned i = 0; i < nextra; i++)
-		extra[i].revents = (short)((wfd[i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
-					   (wfd[i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
-	for (unsigned i = 0; i < nw; i++)
-		wl[i]->revents = (short)((wfd[nextra + i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
-					 (wfd[nextra + i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
-	run_watches();
-}
-
 static void transport_error(struct http_req *r, CURLcode code, char *out, size_t outlen)
 {
 	const char *detail = r->errbuf[0] ? r->errbuf : curl_easy_strerror(code);
@@ -414,10 +391,9 @@ static void transport_error(struct http_req *r, CURLcode code, char *out, size_t
 	}
 }
 
-void http_process(void)
+/* Runs the callbacks of finished transfers; after every curl_multi_socket_action. */
+static void process_done(void)
 {
-	int running = 0;
-	curl_multi_perform(multi, &running);
 	CURLMsg *msg;
 	int left;
 	while ((msg = curl_multi_info_read(multi, &left))) {

@@ -1,11 +1,10 @@
 /* http.h: asynchronous HTTP on the one shared curl multi handle. A request
  * is built, started, and completes through a callback; streaming bodies
  * (events, watches, logs) arrive chunk by chunk. Nothing here ever blocks:
- * the event loop calls http_wait and http_process each turn. */
+ * curl's sockets and timeout are registered with the one loop (loop.h). */
 #ifndef BINNACLE_HTTP_H
 #define BINNACLE_HTTP_H
 
-#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -81,16 +80,6 @@ void http_raw_shutdown_write(struct http_raw *r);
 int http_raw_send_all(struct http_raw *r, const void *data, size_t len, int timeout_ms, char *err, size_t errlen);
 void http_raw_close(struct http_raw *r);
 
-/* A descriptor watched by the loop next to the network (a credential
- * plugin's output pipe); fn runs when it is ready. */
-typedef void (*http_fd_fn)(void *arg, int fd, short revents);
-struct http_fdwatch *http_watch_fd(int fd, short events, http_fd_fn fn, void *arg);
-void http_unwatch_fd(struct http_fdwatch *w); /* NULL is fine */
-
-/* Waits for network activity, the extra descriptors, or the timeout. */
-void http_wait(struct pollfd *extra, unsigned nextra, int timeout_ms);
-/* Drives transfers and runs the callbacks of finished requests. */
-void http_process(void);
 /* Number of transfers in flight. */
 unsigned http_active(void);
 /* Requests started since the program began, and those whose method mutates. */

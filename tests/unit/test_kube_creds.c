@@ -22,6 +22,7 @@
 #include "backends/codec/crypto.h"
 #include "tests/unit/fixtures.h"
 #include "backends/net/http.h"
+#include "backends/net/loop.h"
 #include "backends/kube/creds.h"
 #include "backends/kube/kubeconfig.h"
 #include "backends/net/timer.h"
@@ -165,9 +166,7 @@ static void on_done(void *arg, const char *error)
 
 static void loop_once(int ms)
 {
-	http_wait(NULL, 0, ms);
-	http_process();
-	timers_run_due();
+	loop_run_once(ms);
 }
 
 /* Turns the loop until r has been called (or 10 s pass). */

@@ -14,7 +14,8 @@
 
 struct http_req {
 	CURL *easy;
-	struct curl_slist *headers, *connect_to;
+	struct curl_slist *headers;
+	struct transport_via *via; /* how it connects (tunnel state, connect-to) */
 	char *method, *url, *display;
 	char *body;
 	struct buf resp, resp_headers;
@@ -32,23 +33,6 @@ static CURLM *multi;
 static struct timer *curl_timer; /* when curl wants to be called back without I/O */
 static struct http_req *started;
 static uint64_t count_total, count_mutating;
-
-void http_target_cleanup(struct http_target *t)
-{
-	free(t->base_url);
-	free(t->unix_socket);
-	free(t->ca_file);
-	free(t->cert_file);
-	free(t->key_file);
-	free(t->ca_pem);
-	free(t->cert_pem);
-	free(t->key_pem);
-	free(t->proxy);
-	free(t->auth_header);
-	free(t->connect_to);
-	free(t->display);
-	memset(t, 0, sizeof(*t));
-}
 
 /* ---- curl on the loop ---- */
 
@@ -125,7 +109,7 @@ static void req_free(struct http_req *r)
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
-	curl_slist_free_all(r->connect_to);
+	transport_via_free(r->via);
 	free(r->method);
 	free(r->url);
 	free(r->display);
@@ -157,6 +141,7 @@ void http_cleanup(void)
 	multi = NULL;
 	timer_free(curl_timer);
 	curl_timer = NULL;
+	transport_cleanup();
 	curl_global_cleanup();
 }
 
@@ -220,40 +205,9 @@ struct http_req *http_req_new(const struct http_target *t, const char *method, c
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 10L);
-	if (t->unix_socket)
-		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, t->unix_socket);
-	if (t->ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, t->ca_file);
-	if (t->cert_file)
-		curl_easy_setopt(e, CURLOPT_SSLCERT, t->cert_file);
-	if (t->key_file)
-		curl_easy_setopt(e, CURLOPT_SSLKEY, t->key_file);
-	if (t->ca_pem) {
-		struct curl_blob blob = {t->ca_pem, strlen(t->ca_pem), CURL_BLOB_COPY};
-		curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
-	}
-	if (t->cert_pem) {
-		struct curl_blob blob = {t->cert_pem, strlen(t->cert_pem), CURL_BLOB_COPY};
-		curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &blob);
-		curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
-	}
-	if (t->key_pem) {
-		struct curl_blob blob = {t->key_pem, strlen(t->key_pem), CURL_BLOB_COPY};
-		curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &blob);
-		curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
-	}
-	if (t->proxy)
-		curl_easy_setopt(e, CURLOPT_PROXY, t->proxy);
-	if (t->connect_to) {
-		r->connect_to = curl_slist_append(NULL, t->connect_to);
-		curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to);
-	}
+	r->via = transport_apply(e, t);
 	if (t->auth_header)
 		http_req_header(r, t->auth_header);
-	if (t->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
 	if (!strcmp(method, "HEAD"))
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 	else if (strcmp(method, "GET"))
@@ -368,6 +322,11 @@ const char *http_result_header(const struct http_result *res, const char *name)
 static void transport_error(struct http_req *r, CURLcode code, char *out, size_t outlen)
 {
 	const char *detail = r->errbuf[0] ? r->errbuf : curl_easy_strerror(code);
+	const char *tunnel = transport_via_error(r->via);
+	if (tunnel && code != CURLE_OPERATION_TIMEDOUT) {
+		snprintf(out, outlen, "cannot reach %s through its tunnel: %s", r->display, tunnel);
+		return;
+	}
 	switch (code) {
 	case CURLE_COULDNT_CONNECT:
 		snprintf(out, outlen, "cannot connect to %s: %s", r->display, detail);
@@ -449,11 +408,7 @@ struct http_raw {
 	CURL *easy;
 	curl_socket_t fd;
 	bool tls;
-};
-
-struct raw_pending {
-	void (*done)(void *arg, struct http_raw *raw, const char *error);
-	void *arg;
+	struct transport_via *via; /* curl's handle still points into it */
 };
 
 static void raw_connected(void *arg, const struct http_result *res)
@@ -474,18 +429,21 @@ static void raw_connected(void *arg, const struct http_result *res)
 	raw->easy = r->easy;
 	raw->fd = fd;
 	raw->tls = str_starts(r->url, "https://");
+	raw->via = r->via;
 	r->easy = NULL; /* the raw stream owns the handle now */
+	r->via = NULL;
 	done(arg, raw, NULL);
 }
 
-void http_raw_connect(const struct http_target *t, void (*done)(void *arg, struct http_raw *raw, const char *error),
-		      void *arg)
+struct http_req *http_raw_connect(const struct http_target *t,
+				  void (*done)(void *arg, struct http_raw *raw, const char *error), void *arg)
 {
 	struct http_req *r = http_req_new(t, "GET", "/");
 	curl_easy_setopt(r->easy, CURLOPT_CONNECT_ONLY, 1L);
 	r->raw_done = done;
 	http_req_callback(r, raw_connected, arg);
 	http_req_start(r);
+	return r;
 }
 
 int http_raw_fd(struct http_raw *r)
@@ -546,6 +504,11 @@ int http_raw_send_all(struct http_raw *r, const void *data, size_t len, int time
 	return 0;
 }
 
+const char *http_raw_tunnel_error(const struct http_raw *r)
+{
+	return transport_via_error(r->via);
+}
+
 void http_raw_shutdown_write(struct http_raw *r)
 {
 	if (!r->tls)
@@ -558,5 +521,6 @@ void http_raw_close(struct http_raw *r)
 		return;
 	curl_multi_remove_handle(multi, r->easy);
 	curl_easy_cleanup(r->easy);
+	transport_via_free(r->via);
 	free(r);
 }

@@ -71,11 +71,8 @@ static bool forward(struct session *s, struct bstream *st, const char *p, size_t
 		n -= (size_t)w;
 		if (n && mono_ms() > deadline)
 			return false;
-		if (n) {
-			struct loop_fd *room = loop_watch(st->ops->fd(st), POLLOUT, NULL, NULL);
-			session_turn(s, 50);
-			loop_unwatch(room);
-		}
+		if (n)
+			session_turn(s, 50); /* the stream's queue is full: let it drain */
 	}
 	return true;
 }
@@ -129,7 +126,6 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, c
 	bool open = true;
 	short in_ready = 0, winch_ready = 0;
 	struct loop_fd *win = loop_watch(STDIN_FILENO, POLLIN, note, &in_ready);
-	struct loop_fd *wst = loop_watch(st->ops->fd(st), POLLIN, NULL, NULL);
 	struct loop_fd *wwinch = winch_pipe[0] >= 0 ? loop_watch(winch_pipe[0], POLLIN, note, &winch_ready) : NULL;
 	while (open) {
 		in_ready = winch_ready = 0;
@@ -140,7 +136,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, c
 				;
 			send_size(st);
 		}
-		/* TLS may hold decrypted bytes the socket no longer signals: always try */
+		/* the loop moved the stream's bytes during the turn */
 		open = drain(st, err, errlen);
 		if (open && (in_ready & (POLLIN | POLLHUP))) {
 			char in[4096], outb[4100];
@@ -173,7 +169,6 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, c
 		}
 	}
 	loop_unwatch(win);
-	loop_unwatch(wst);
 	loop_unwatch(wwinch);
 	/* the exit status arrives just after the stream ends */
 	int64_t deadline = mono_ms() + 3000;

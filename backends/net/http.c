@@ -483,27 +483,6 @@ long http_raw_recv(struct http_raw *r, void *buf, size_t len, char *err, size_t 
 	return (long)n;
 }
 
-int http_raw_send_all(struct http_raw *r, const void *data, size_t len, int timeout_ms, char *err, size_t errlen)
-{
-	const char *p = data;
-	int64_t deadline = mono_ms() + timeout_ms;
-	while (len) {
-		long w = http_raw_send(r, p, len, err, errlen);
-		if (w < 0 && errno != EAGAIN)
-			return -1;
-		if (w > 0) {
-			p += w;
-			len -= (size_t)w;
-			continue;
-		}
-		int64_t left = deadline - mono_ms();
-		struct pollfd pf = {.fd = (int)r->fd, .events = POLLOUT};
-		if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
-			return set_err(err, errlen, "the connection did not take the request in time");
-	}
-	return 0;
-}
-
 const char *http_raw_tunnel_error(const struct http_raw *r)
 {
 	return transport_via_error(r->via);

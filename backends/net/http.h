@@ -68,7 +68,6 @@ const char *http_raw_tunnel_error(const struct http_raw *r);
 /* Half-closes the sending side (end of stdin); only on plain sockets. */
 void http_raw_shutdown_write(struct http_raw *r);
 void http_raw_close(struct http_raw *r);
-int http_raw_send_all(struct http_raw *r, const void *data, size_t len, int timeout_ms, char *err, size_t errlen);
 
 /* Number of transfers in flight. */
 unsigned http_active(void);

@@ -47,7 +47,6 @@ static void on_action(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct act_ctx *x = c->ctx;
-	docker_call_end(c);
 	char err[ERRLEN];
 	/* 304: already in that state, which is what the operator wanted */
 	if (docker_ok(res) || res->status == 304) {
@@ -57,7 +56,6 @@ static void on_action(void *arg, const struct http_result *res)
 		x->done(x->arg, err);
 	}
 	free(x);
-	free(c);
 }
 
 void docker_act(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
@@ -154,7 +152,6 @@ static void on_pull_done(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct act_ctx *x = c->ctx;
 	struct docker *d = c->d;
-	docker_call_end(c);
 	char err[ERRLEN];
 	if (x->line.len)
 		pull_line(x, x->line.data, x->line.len);
@@ -167,7 +164,6 @@ static void on_pull_done(void *arg, const struct http_result *res)
 	}
 	buf_cleanup(&x->line);
 	free(x);
-	free(c);
 	/* the image events usually do this; a pull of an existing image emits none */
 	if (d->watch_images)
 		docker_call_start(d, "GET", "/images/json", 60000, docker_on_list, NULL)->kind = KIND_IMAGES;
@@ -210,6 +206,6 @@ void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *s
 	free(path);
 	c->ctx = x;
 	c->on_cancel = act_cancel;
-	http_req_stream(c->req, on_pull_data);
+	calls_stream(&c->base, on_pull_data);
 	docker_call_go(c);
 }

@@ -37,23 +37,18 @@ static void connect_start(struct docker *d);
 struct call *docker_call_new(struct docker *d, const char *method, const char *path, long timeout_ms,
 			     http_done_fn fn, const char *id)
 {
-	struct call *c = xcalloc(1, sizeof(*c));
+	char *full = xasprintf("%s%s", d->prefix, path);
+	struct call *c = calls_new(&d->calls, sizeof(*c), method, full, timeout_ms, fn);
+	free(full);
 	c->d = d;
 	if (id)
 		snprintf(c->id, sizeof(c->id), "%s", id);
-	char *full = xasprintf("%s%s", d->prefix, path);
-	c->req = http_req_new(&d->target, method, full);
-	free(full);
-	http_req_callback(c->req, fn, c);
-	http_req_timeout(c->req, timeout_ms);
 	return c;
 }
 
 struct call *docker_call_go(struct call *c)
 {
-	c->next = c->d->calls;
-	c->d->calls = c;
-	http_req_start(c->req);
+	calls_start(&c->base);
 	return c;
 }
 
@@ -63,34 +58,25 @@ struct call *docker_call_start(struct docker *d, const char *method, const char 
 	return docker_call_go(docker_call_new(d, method, path, timeout_ms, fn, id));
 }
 
-/* Called first thing in every call callback: the request is done. */
-void docker_call_end(struct call *c)
+void docker_call_cancel(struct call *c)
 {
-	for (struct call **p = &c->d->calls; *p; p = &(*p)->next)
-		if (*p == c) {
-			*p = c->next;
-			break;
-		}
+	if (c)
+		calls_cancel(&c->base);
 }
 
-void docker_call_finish(struct call *c)
+/* The connection failed: each call's owner hears why (NULL: the endpoint closes). */
+static void on_call_cancelled(struct calls_req *base, const char *why)
 {
-	docker_call_end(c);
-	free(c);
+	struct call *c = (struct call *)base;
+	if (c->on_cancel)
+		c->on_cancel(c, why);
+	else if (c->done && why)
+		c->done(c->arg, NULL, why);
 }
 
 static void cancel_all(struct docker *d, const char *why)
 {
-	while (d->calls) {
-		struct call *c = d->calls;
-		d->calls = c->next;
-		http_req_cancel(c->req);
-		if (c->on_cancel)
-			c->on_cancel(c, why);
-		else if (c->done && why)
-			c->done(c->arg, NULL, why);
-		free(c);
-	}
+	calls_cancel_all(&d->calls, why);
 	http_req_cancel(d->ping);
 	d->ping = NULL;
 	http_req_cancel(d->events);
@@ -106,9 +92,9 @@ static void fail(struct docker *d, const char *what)
 	cancel_all(d, what);
 	d->phase = PH_IDLE;
 	endpoint_fail(d->ep, "%s", what);
-	log_msg("docker %s: %s; retrying in %lldms", d->ep->name, what, (long long)d->backoff_ms);
-	timer_arm(d->retry, d->backoff_ms);
-	d->backoff_ms = d->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : d->backoff_ms * 2;
+	int64_t wait = backoff_next(&d->backoff);
+	log_msg("docker %s: %s; retrying in %lldms", d->ep->name, what, (long long)wait);
+	timer_arm(d->retry, wait);
 }
 
 /* The sentence for a failed request, from transport error or error body. */
@@ -142,7 +128,6 @@ void docker_on_list(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct docker *d = c->d;
 	const char *kind = c->kind;
-	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -174,7 +159,6 @@ static void on_info(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -189,7 +173,6 @@ static void on_version(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	docker_call_finish(c);
 	free(d->version_body);
 	/* /version is cosmetic: without it the node row still shows /info */
 	d->version_body = xstrdup(docker_ok(res) ? res->body : "{}");
@@ -232,7 +215,6 @@ static void on_container_fetch(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct docker *d = c->d;
 	char err[ERRLEN];
-	docker_call_end(c);
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
 		if (res->error)
@@ -241,7 +223,6 @@ static void on_container_fetch(void *arg, const struct http_result *res)
 						    sizeof(err)) < 0) {
 		log_msg("docker %s: %s", d->ep->name, err);
 	}
-	free(c);
 }
 
 static void flush_dirty(void *arg)
@@ -327,6 +308,7 @@ static void on_events_end(void *arg, const struct http_result *res)
 	struct docker *d = arg;
 	char err[ERRLEN];
 	d->events = NULL;
+	backoff_from_result(&d->backoff, res);
 	if (res->error || res->status != 200)
 		docker_result_error(res, err, sizeof(err));
 	else
@@ -362,6 +344,7 @@ static void on_ping(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	d->ping = NULL;
 	if (!docker_ok(res)) {
+		backoff_from_result(&d->backoff, res);
 		docker_result_error(res, err, sizeof(err));
 		return fail(d, err);
 	}
@@ -377,7 +360,7 @@ static void on_ping(void *arg, const struct http_result *res)
 		snprintf(v, sizeof(v), "%s", DOCKER_API_MAX);
 	snprintf(d->prefix, sizeof(d->prefix), "/v%s", v);
 	d->phase = PH_LIVE;
-	d->backoff_ms = BACKOFF_MIN_MS;
+	backoff_healthy(&d->backoff);
 	endpoint_ready(d->ep);
 	/* events first, so nothing that happens during the lists is missed */
 	start_events(d);
@@ -421,22 +404,18 @@ static void on_stats(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	docker_call_end(c);
 	if (d->stats_pending)
 		d->stats_pending--;
 	d->ep->extras_pending = d->stats_pending;
 	struct rtable *t = store_find_table(d->ep->store, KIND_CONTAINERS);
 	struct row *row = t ? rtable_find(t, c->id) : NULL;
 	/* a container that just stopped has no stats: not worth a flash */
-	if (!docker_ok(res) || !row) {
-		free(c);
+	if (!docker_ok(res) || !row)
 		return;
-	}
 	struct stats_slot *slot = sample_for(d, c->id);
 	struct docker_cpu_sample next;
 	int64_t cpu = -1, mem = -1, limit = -1;
 	char err[ERRLEN], text[32];
-	free(c);
 	if (docker_decode_stats(res->body, res->len, &slot->sample, &next, &cpu, &mem, &limit, err,
 				sizeof(err)) < 0)
 		return;
@@ -484,7 +463,9 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 		return -1;
 	}
 	d->ep = ep;
-	d->backoff_ms = BACKOFF_MIN_MS;
+	backoff_init(&d->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
+	calls_init(&d->calls, &d->target, d);
+	d->calls.cancelled = on_call_cancelled;
 	/* the engine host row also names the product and version for the header */
 	d->watch_nodes = true;
 	d->retry = timer_new(on_retry, d);
@@ -569,7 +550,6 @@ static void on_inspect(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	char err[ERRLEN];
-	docker_call_end(c);
 	json_object *root = docker_ok(res) ? json_tokener_parse(res->body) : NULL;
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -583,7 +563,6 @@ static void on_inspect(void *arg, const struct http_result *res)
 			NULL);
 	}
 	json_object_put(root);
-	free(c);
 }
 
 static void docker_inspect(struct endpoint *ep, const char *kind, const char *id,

@@ -46,7 +46,6 @@ static void on_exit_status(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct dexec *x = c->ctx;
-	docker_call_finish(c);
 	x->pending = NULL;
 	json_object *o = docker_ok(res) ? json_tokener_parse(res->body) : NULL;
 	int64_t code;
@@ -113,9 +112,8 @@ static void x_input(struct execstream *s, const char *data, size_t len)
 
 static void on_resized(void *arg, const struct http_result *res)
 {
-	struct call *c = arg;
+	(void)arg;
 	(void)res;
-	docker_call_finish(c);
 }
 
 static void resize_now(struct dexec *x, int rows, int cols)
@@ -150,10 +148,7 @@ static void x_ended(struct execstream *s, const char *error)
 static void x_free(struct execstream *s)
 {
 	struct dexec *x = s->priv;
-	if (x->pending) {
-		http_req_cancel(x->pending->req);
-		docker_call_finish(x->pending);
-	}
+	docker_call_cancel(x->pending);
 	buf_cleanup(&x->hdr);
 	free(x);
 }
@@ -172,7 +167,6 @@ static void on_created(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct dexec *x = c->ctx;
 	struct docker *d = c->d;
-	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -257,7 +251,7 @@ void docker_exec(struct endpoint *ep, const char *kind, const char *id, const st
 	char path[160];
 	snprintf(path, sizeof(path), "/containers/%s/exec", id);
 	struct call *c = docker_call_new(d, "POST", path, 30000, on_created, id);
-	http_req_body(c->req, text, strlen(text), "application/json");
+	calls_body(&c->base, text, strlen(text), "application/json");
 	c->ctx = x;
 	c->on_cancel = create_cancel;
 	docker_call_go(c);

@@ -21,6 +21,9 @@ serves until killed:
   GET  /ws                     a WebSocket (RFC 6455) upgrade choosing the
                                first offered subprotocol; echoes text and
                                binary messages, answers pings, echoes close
+  GET  /auth                   200 "welcome\n" with "Authorization: Bearer fresh",
+                               else 401 (a token that expired)
+  GET  /busy                   503 with "Retry-After: 7"
   GET  /status                 200 {"open_lines": n, "max_open_lines": n}
 """
 
@@ -67,6 +70,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.lines(query.get("id", "?"), int(query.get("n", "10")), int(query.get("wait", "0")))
         elif url.path == "/ws":
             self.websocket()
+        elif url.path == "/auth":
+            if self.headers.get("Authorization") == "Bearer fresh":
+                self.reply(200, "welcome\n")
+            else:
+                self.reply(401, '{"kind":"Status","message":"Unauthorized"}', "application/json")
+        elif url.path == "/busy":
+            self.send_response(503)
+            self.send_header("Retry-After", "7")
+            self.send_header("Content-Length", "5")
+            self.end_headers()
+            self.wfile.write(b"busy\n")
         elif url.path == "/status":
             with lock:
                 body = json.dumps({"open_lines": open_lines, "max_open_lines": max_open_lines})

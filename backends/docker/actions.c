@@ -3,6 +3,7 @@
  * NDJSON progress stream. A read-only endpoint refuses them before any
  * request is built, whatever the UI offered. */
 #include "backends/docker/internal.h"
+#include "backends/codec/jsonget.h"
 #include "backends/model/kinds.h"
 #include "backends/util/log.h"
 
@@ -107,27 +108,19 @@ static void pull_line(struct act_ctx *x, const char *line, size_t len)
 	(void)len;
 	if (!o)
 		return;
-	json_object *v, *detail;
-	if (json_object_object_get_ex(o, "errorDetail", &detail) || json_object_object_get_ex(o, "error", &v)) {
-		const char *msg = NULL;
-		if (json_object_object_get_ex(o, "errorDetail", &detail) &&
-		    json_object_object_get_ex(detail, "message", &v))
-			msg = json_object_get_string(v);
-		if ((!msg || !*msg) && json_object_object_get_ex(o, "error", &v))
-			msg = json_object_get_string(v);
+	if (jsonget_field(o, "errorDetail") || jsonget_field(o, "error")) {
+		const char *msg = jsonget_str(jsonget_obj(o, "errorDetail"), "message");
+		if (!msg || !*msg)
+			msg = jsonget_str(o, "error");
 		if (!x->error[0])
 			snprintf(x->error, sizeof(x->error), "%s", msg && *msg ? msg : "the pull failed");
 	} else {
-		const char *id = json_object_object_get_ex(o, "id", &v) ? json_object_get_string(v) : "";
-		const char *status = json_object_object_get_ex(o, "status", &v) ? json_object_get_string(v) : "";
+		const char *id = jsonget_str(o, "id"), *status = jsonget_str(o, "status");
 		int64_t cur = -1, total = -1;
-		if (json_object_object_get_ex(o, "progressDetail", &detail)) {
-			if (json_object_object_get_ex(detail, "current", &v))
-				cur = json_object_get_int64(v);
-			if (json_object_object_get_ex(detail, "total", &v))
-				total = json_object_get_int64(v);
-		}
-		x->pull->progress(x->pull->arg, id, status, cur, total);
+		struct json_object *detail = jsonget_obj(o, "progressDetail");
+		jsonget_int(detail, "current", &cur);
+		jsonget_int(detail, "total", &total);
+		x->pull->progress(x->pull->arg, id ? id : "", status ? status : "", cur, total);
 	}
 	json_object_put(o);
 }

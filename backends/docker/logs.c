@@ -3,6 +3,7 @@
  * container has a TTY, which only its configuration says (Config.Tty), so
  * the container is inspected first. The handle lives until logs_stop. */
 #include "backends/docker/internal.h"
+#include "backends/codec/jsonget.h"
 #include "backends/docker/mux.h"
 
 #include <json-c/json.h>
@@ -75,9 +76,8 @@ static void on_inspected(void *arg, const struct http_result *res)
 		end(l, err);
 		return;
 	}
-	json_object *o = json_tokener_parse(res->body), *cfg, *tty;
-	l->tty = o && json_object_object_get_ex(o, "Config", &cfg) && json_object_object_get_ex(cfg, "Tty", &tty) &&
-		 json_object_get_boolean(tty);
+	json_object *o = json_tokener_parse(res->body);
+	l->tty = jsonget_bool(jsonget_obj(o, "Config"), "Tty");
 	json_object_put(o);
 	char path[256], tail[24];
 	if (l->opts.tail >= 0)

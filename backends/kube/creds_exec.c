@@ -6,6 +6,7 @@
  * prints into the cache of creds.c. Tokens and keys never reach the log or
  * a sentence. */
 #include "backends/kube/creds_internal.h"
+#include "backends/codec/jsonget.h"
 #include "backends/codec/crypto.h"
 #include "backends/net/child.h"
 #include "backends/util/log.h"
@@ -55,10 +56,8 @@ void creds_run_abort(struct kube_creds *c)
 /* A non-empty string member of the ExecCredential's status, or NULL. */
 static const char *status_str(struct json_object *status, const char *key)
 {
-	struct json_object *v;
-	if (!status || !json_object_object_get_ex(status, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return *json_object_get_string(v) ? json_object_get_string(v) : NULL;
+	const char *v = jsonget_str(status, key);
+	return v && *v ? v : NULL;
 }
 
 static int parse_output(struct kube_creds *c, const struct child_result *r)
@@ -70,14 +69,13 @@ static int parse_output(struct kube_creds *c, const struct child_result *r)
 	struct json_object *o = json_tokener_parse_ex(tok, r->out, (int)r->out_len);
 	json_tokener_free(tok);
 	int rc = -1;
-	struct json_object *v, *status = NULL;
+	struct json_object *status;
 	if (!o || !json_object_is_type(o, json_type_object)) {
 		set_err(c->err, sizeof(c->err), "the credential plugin %s printed something that is not an ExecCredential",
 			c->plugin);
 		goto out;
 	}
-	const char *kind = json_object_object_get_ex(o, "kind", &v) ? json_object_get_string(v) : NULL;
-	const char *api = json_object_object_get_ex(o, "apiVersion", &v) ? json_object_get_string(v) : NULL;
+	const char *kind = jsonget_str(o, "kind"), *api = jsonget_str(o, "apiVersion");
 	if (!api || strcmp(api, want)) {
 		set_err(c->err, sizeof(c->err),
 			"the credential plugin %s answered with apiVersion \"%.60s\" but the kubeconfig asks for \"%s\"",
@@ -89,7 +87,7 @@ static int parse_output(struct kube_creds *c, const struct child_result *r)
 			c->plugin, kind);
 		goto out;
 	}
-	json_object_object_get_ex(o, "status", &status);
+	status = jsonget_obj(o, "status");
 	const char *token = status_str(status, "token"), *cert = status_str(status, "clientCertificateData"),
 		   *key = status_str(status, "clientKeyData"), *exp = status_str(status, "expirationTimestamp");
 	if (!token && !cert && !key) {

@@ -4,6 +4,7 @@
  * the API server's version for the header, whether metrics.k8s.io is served,
  * and requests that carry the current credentials. */
 #include "backends/kube/decode.h"
+#include "backends/codec/jsonget.h"
 #include "backends/kube/internal.h"
 #include "backends/model/kinds.h"
 #include "backends/kube/kube.h"
@@ -126,9 +127,10 @@ void kube_result_error(struct kube *k, const struct http_result *res, const char
 		return;
 	}
 	char msg[ERRLEN] = "";
-	json_object *o = res->len ? json_tokener_parse(res->body) : NULL, *v;
-	if (o && json_object_object_get_ex(o, "message", &v))
-		snprintf(msg, sizeof(msg), "%s", json_object_get_string(v));
+	json_object *o = res->len ? json_tokener_parse(res->body) : NULL;
+	const char *m = jsonget_str(o, "message");
+	if (m)
+		snprintf(msg, sizeof(msg), "%s", m);
 	json_object_put(o);
 	if (res->status == 401)
 		snprintf(err, errlen, "the API server rejected %s as unauthorized%s%s", kube_creds_who(k->creds),
@@ -176,9 +178,10 @@ static void on_version(void *arg, const struct http_result *res)
 		fail(k, err);
 		return;
 	}
-	json_object *o = json_tokener_parse(res->body), *v;
-	if (o && json_object_object_get_ex(o, "gitVersion", &v))
-		snprintf(k->version, sizeof(k->version), "%s", json_object_get_string(v));
+	json_object *o = json_tokener_parse(res->body);
+	const char *git = jsonget_str(o, "gitVersion");
+	if (git)
+		snprintf(k->version, sizeof(k->version), "%s", git);
 	json_object_put(o);
 	snprintf(k->ep->product, sizeof(k->ep->product), "Kubernetes %s · ns %s", k->version[0] ? k->version : "?",
 		 k->ns ? k->ns : "all");
@@ -418,17 +421,18 @@ static void on_events(void *arg, const struct http_result *res)
 {
 	struct kcall *c = arg;
 	struct inspect_ctx *x = c->ctx;
-	json_object *list = kube_ok(res) ? json_tokener_parse(res->body) : NULL, *items;
+	json_object *list = kube_ok(res) ? json_tokener_parse(res->body) : NULL, *items = jsonget_arr(list, "items");
 	json_object *out = json_object_new_array();
-	if (list && json_object_object_get_ex(list, "items", &items))
-		for (size_t i = 0; i < json_object_array_length(items); i++) {
-			json_object *ev = json_object_array_get_idx(items, i), *v, *e = json_object_new_object();
-			static const char *const keys[] = {"lastTimestamp", "type", "reason", "message", "count"};
-			for (size_t k = 0; k < 5; k++)
-				if (json_object_object_get_ex(ev, keys[k], &v))
-					json_object_object_add(e, keys[k], json_object_get(v));
-			json_object_array_add(out, e);
+	for (size_t i = 0; i < jsonget_len(items); i++) {
+		json_object *ev = jsonget_idx(items, i), *e = json_object_new_object();
+		static const char *const keys[] = {"lastTimestamp", "type", "reason", "message", "count"};
+		for (size_t k = 0; k < 5; k++) {
+			json_object *v = jsonget_field(ev, keys[k]);
+			if (v)
+				json_object_object_add(e, keys[k], json_object_get(v));
 		}
+		json_object_array_add(out, e);
+	}
 	json_object_put(list);
 	json_object_object_add(x->obj, "recentEvents", out);
 	deliver(x);
@@ -439,7 +443,7 @@ static void on_inspect(void *arg, const struct http_result *res)
 	struct kcall *c = arg;
 	struct inspect_ctx *x = c->ctx;
 	char err[ERRLEN];
-	json_object *o = kube_ok(res) ? json_tokener_parse(res->body) : NULL, *meta, *v;
+	json_object *o = kube_ok(res) ? json_tokener_parse(res->body) : NULL, *meta;
 	if (!kube_ok(res) || !o) {
 		if (!kube_ok(res))
 			kube_result_error(c->k, res, "describe", err, sizeof(err));
@@ -450,13 +454,13 @@ static void on_inspect(void *arg, const struct http_result *res)
 	}
 	x->obj = o;
 	const char *name = NULL, *ns = NULL, *kind = NULL;
-	if (json_object_object_get_ex(o, "metadata", &meta)) {
+	if ((meta = jsonget_obj(o, "metadata"))) {
 		/* managedFields are noise for an operator, as kubectl hides them */
 		json_object_object_del(meta, "managedFields");
-		name = json_object_object_get_ex(meta, "name", &v) ? json_object_get_string(v) : NULL;
-		ns = json_object_object_get_ex(meta, "namespace", &v) ? json_object_get_string(v) : NULL;
+		name = jsonget_str(meta, "name");
+		ns = jsonget_str(meta, "namespace");
 	}
-	kind = json_object_object_get_ex(o, "kind", &v) ? json_object_get_string(v) : NULL;
+	kind = jsonget_str(o, "kind");
 	if (!name || !kind) {
 		deliver(x);
 		return;

@@ -5,6 +5,7 @@
  * stream) relists; a dropped connection re-watches from the last version
  * seen, with backoff. Nothing ever relists on a timer. */
 #include "backends/kube/decode.h"
+#include "backends/codec/jsonget.h"
 #include "backends/kube/internal.h"
 #include "backends/model/kinds.h"
 #include "backends/util/log.h"
@@ -144,9 +145,8 @@ static void on_page(void *arg, const struct http_result *res)
 	char *early = peek_continue(res->body, res->len);
 	if (early)
 		list_page(w, early);
-	json_object *root = json_tokener_parse(res->body), *items, *meta, *v;
-	if (!root || !json_object_object_get_ex(root, "items", &items) ||
-	    !json_object_is_type(items, json_type_array)) {
+	json_object *root = json_tokener_parse(res->body), *items = jsonget_arr(root, "items");
+	if (!items) {
 		json_object_put(root);
 		backoff(w, "the API server sent a list that is not a Kubernetes list", false);
 		return;
@@ -159,13 +159,8 @@ static void on_page(void *arg, const struct http_result *res)
 	size_t n = json_object_array_length(items);
 	for (size_t i = 0; i < n; i++)
 		took(w, json_object_array_get_idx(items, i));
-	const char *cont = NULL, *rv = NULL;
-	if (json_object_object_get_ex(root, "metadata", &meta)) {
-		if (json_object_object_get_ex(meta, "continue", &v))
-			cont = json_object_get_string(v);
-		if (json_object_object_get_ex(meta, "resourceVersion", &v))
-			rv = json_object_get_string(v);
-	}
+	json_object *meta = jsonget_obj(root, "metadata");
+	const char *cont = jsonget_str(meta, "continue"), *rv = jsonget_str(meta, "resourceVersion");
 	if (rv)
 		snprintf(w->ws.rv, sizeof(w->ws.rv), "%s", rv);
 	endpoint_ready(k->ep);

@@ -2,6 +2,7 @@
  * the bytes), plus the Kubernetes channel framing carried inside it. Only
  * /dev/urandom is read, for keys and masks. */
 #include "backends/net/websocket.h"
+#include "backends/codec/jsonget.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -173,15 +174,6 @@ static struct json_object *json_parse(const char *s, size_t len)
 	return o;
 }
 
-static const char *json_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* ---- handshake ---- */
 
 void ws_init(struct ws *w)
@@ -283,7 +275,7 @@ static bool dechunk(const char *body, size_t len, struct buf *out)
 static int refused(const char *status, const char *body, size_t blen, bool text, char *err, size_t errlen)
 {
 	struct json_object *o = json_parse(body, blen);
-	const char *msg = json_str(o, "message");
+	const char *msg = jsonget_str(o, "message");
 	if (msg && *msg) {
 		set_err(err, errlen, "%s: %s", status, msg);
 	} else if (text && blen) {
@@ -617,13 +609,10 @@ int ws_k8s_parse(const struct buf *msg, int opcode, bool base64, int *channel, c
 /* details.causes[] entry with reason "ExitCode": its message as a code, or -1. */
 static int exit_cause(struct json_object *status)
 {
-	struct json_object *details, *causes;
-	if (!json_object_object_get_ex(status, "details", &details) ||
-	    !json_object_object_get_ex(details, "causes", &causes) || !json_object_is_type(causes, json_type_array))
-		return -1;
-	for (size_t i = 0; i < json_object_array_length(causes); i++) {
-		struct json_object *c = json_object_array_get_idx(causes, i);
-		const char *reason = json_str(c, "reason"), *m = json_str(c, "message");
+	struct json_object *causes = jsonget_arr(jsonget_obj(status, "details"), "causes");
+	for (size_t i = 0; i < jsonget_len(causes); i++) {
+		struct json_object *c = jsonget_idx(causes, i);
+		const char *reason = jsonget_str(c, "reason"), *m = jsonget_str(c, "message");
 		if (!reason || strcmp(reason, "ExitCode") || !m)
 			continue;
 		char *end;
@@ -649,8 +638,8 @@ int ws_k8s_exit_code(const char *status_json, size_t len, char *msg, size_t msgl
 		json_object_put(o);
 		return -1;
 	}
-	const char *status = json_str(o, "status"), *reason = json_str(o, "reason");
-	const char *m = json_str(o, "message");
+	const char *status = jsonget_str(o, "status"), *reason = jsonget_str(o, "reason");
+	const char *m = jsonget_str(o, "message");
 	int code = -1;
 	if (status && !strcmp(status, "Success"))
 		code = 0;

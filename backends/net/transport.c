@@ -205,7 +205,7 @@ static struct route *route_for(const struct http_target *t, char *err, size_t er
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", r->path);
 	r->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (r->lfd < 0 || bind(r->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(r->lfd, 64) < 0) {
+	if (r->lfd < 0 || bind(r->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(r->lfd, SOMAXCONN) < 0) {
 		set_err(err, errlen, "cannot listen for the tunnel: %s", strerror(errno));
 		if (r->lfd >= 0)
 			close(r->lfd);

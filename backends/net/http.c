@@ -360,6 +360,8 @@ static void process_done(void)
 			continue;
 		struct http_req *r = NULL;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		if (!r)
+			continue; /* a raw stream's handle: its request is long gone */
 		CURLcode code = msg->data.result;
 		/* a connect-only handle must stay in the multi or curl drops its socket */
 		if (!r->raw_done || code != CURLE_OK)
@@ -409,6 +411,7 @@ struct http_raw {
 	curl_socket_t fd;
 	bool tls;
 	struct transport_via *via; /* curl's handle still points into it */
+	char errbuf[CURL_ERROR_SIZE]; /* the handle's error buffer from now on */
 };
 
 static void raw_connected(void *arg, const struct http_result *res)
@@ -430,6 +433,11 @@ static void raw_connected(void *arg, const struct http_result *res)
 	raw->fd = fd;
 	raw->tls = str_starts(r->url, "https://");
 	raw->via = r->via;
+	/* the handle must not point into the request, which is freed next */
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, raw->errbuf);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, NULL);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, NULL);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, NULL);
 	r->easy = NULL; /* the raw stream owns the handle now */
 	r->via = NULL;
 	done(arg, raw, NULL);

@@ -128,10 +128,12 @@ struct fwd_tunnel {
 	bool refuse;     /* open fails at once */
 	bool dead_end;   /* connect to a closed port: the far end cannot be reached */
 	char last_dest[300];
+	struct fwd_conn *conns; /* open ones, freed by fwd_done */
 };
 
 struct fwd_conn {
 	struct fwd_tunnel *t;
+	struct fwd_conn *next;
 	int a, b; /* a: the client's socketpair end, b: the upstream TCP socket */
 	struct loop_fd *wa, *wb;
 	struct buf ab, ba; /* bytes on their way from a to b, from b to a */
@@ -142,6 +144,11 @@ struct fwd_conn {
 
 static inline void fwd_free(struct fwd_conn *c)
 {
+	for (struct fwd_conn **p = &c->t->conns; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
 	loop_unwatch(c->wa);
 	loop_unwatch(c->wb);
 	close(c->a);
@@ -259,11 +266,21 @@ static inline int fwd_open(struct tunnel *base, const struct tunnel_dest *d, int
 	buf_init(&c->ba);
 	c->wa = loop_watch(fd, POLLIN, fwd_on_a, c);
 	c->wb = loop_watch(b, POLLOUT, fwd_on_b, c);
+	c->next = t->conns;
+	t->conns = c;
 	t->opened++;
 	return 0;
 }
 
 static const struct tunnel_ops fwd_ops = {.name = "test", .open = fwd_open};
+
+/* The tunnel goes away: the transport forgets it, its connections close. */
+static inline void fwd_done(struct fwd_tunnel *t)
+{
+	transport_forget_tunnel(&t->base);
+	while (t->conns)
+		fwd_free(t->conns);
+}
 
 static inline void fwd_init(struct fwd_tunnel *t, int port)
 {

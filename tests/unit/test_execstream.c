@@ -175,7 +175,7 @@ static void test_echo_session(void **state)
 	free(back);
 	free(blob);
 	s->ops->close(s);
-	transport_forget_tunnel(&fwd.base);
+	fwd_done(&fwd);
 	http_target_cleanup(&t);
 	netlab_stop(&lab);
 }

@@ -175,7 +175,7 @@ static void test_200_streams_through_a_tunnel(void **state)
 	assert_true(netlab_turn_until(all_done, NULL));
 	check_streams("t");
 	assert_int_equal(fwd.opened, NSTREAMS);
-	transport_forget_tunnel(&fwd.base);
+	fwd_done(&fwd);
 	http_target_cleanup(&t);
 	netlab_stop(&lab);
 }

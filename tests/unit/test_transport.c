@@ -90,8 +90,8 @@ static void test_http_through_tunnel(void **state)
 	assert_string_equal(fwd2.last_dest, "unix:/var/run/docker.sock");
 	assert_int_equal(fwd.opened, 1); /* not the other tunnel's connection */
 	got_cleanup(&g);
-	transport_forget_tunnel(&fwd2.base);
-	transport_forget_tunnel(&fwd.base);
+	fwd_done(&fwd2);
+	fwd_done(&fwd);
 	http_target_cleanup(&u);
 	http_target_cleanup(&t);
 	netlab_stop(&lab);
@@ -129,8 +129,8 @@ static void test_tls_through_tunnel(void **state)
 	assert_int_equal(g.status, 200);
 	assert_string_equal(fwd2.last_dest, "10.1.2.3:6443");
 	got_cleanup(&g);
-	transport_forget_tunnel(&fwd2.base);
-	transport_forget_tunnel(&fwd.base);
+	fwd_done(&fwd2);
+	fwd_done(&fwd);
 	http_target_cleanup(&s);
 	http_target_cleanup(&t);
 	netlab_stop(&lab);
@@ -159,7 +159,7 @@ static void test_tunnel_failures(void **state)
 	assert_non_null(g.error);
 	assert_non_null(strstr(g.error, "the test tunnel cannot reach backend.invalid:8080"));
 	got_cleanup(&g);
-	transport_forget_tunnel(&fwd.base);
+	fwd_done(&fwd);
 	http_target_cleanup(&t);
 }
 
@@ -284,7 +284,7 @@ static void test_raw_direct_and_tunnelled(void **state)
 	struct http_target via = {.base_url = xstrdup("http://engine.invalid:2375"), .tunnel = &fwd.base};
 	hijack_echo(&via);
 	assert_string_equal(fwd.last_dest, "engine.invalid:2375");
-	transport_forget_tunnel(&fwd.base);
+	fwd_done(&fwd);
 	http_target_cleanup(&via);
 	http_target_cleanup(&direct);
 	netlab_stop(&lab);
@@ -347,7 +347,7 @@ static void test_websocket_tls_through_tunnel(void **state)
 	assert_int_equal(got_pong, 1);
 	assert_string_equal(fwd.last_dest, "localhost:6443");
 	raw_cleanup(&r);
-	transport_forget_tunnel(&fwd.base);
+	fwd_done(&fwd);
 	http_target_cleanup(&t);
 	netlab_stop(&lab);
 }
@@ -386,7 +386,7 @@ static void test_raw_connect_failure(void **state)
 	assert_false(r.ended); /* a failed open is not also an end */
 	assert_int_equal(rawconn_room(r.c), 0);
 	raw_cleanup(&r);
-	transport_forget_tunnel(&fwd.base);
+	fwd_done(&fwd);
 	http_target_cleanup(&t);
 }
 

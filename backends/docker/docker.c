@@ -77,10 +77,7 @@ static void on_call_cancelled(struct calls_req *base, const char *why)
 static void cancel_all(struct docker *d, const char *why)
 {
 	calls_cancel_all(&d->calls, why);
-	http_req_cancel(d->ping);
-	d->ping = NULL;
-	http_req_cancel(d->events);
-	d->events = NULL;
+	d->ping = d->events = NULL;
 	d->stats_pending = 0;
 	d->ep->extras_pending = 0;
 	buf_reset(&d->evbuf);
@@ -283,7 +280,8 @@ static void on_event(struct docker *d, const struct docker_event *ev)
 
 static bool on_events_data(void *arg, const char *data, size_t len)
 {
-	struct docker *d = arg;
+	struct call *c = arg;
+	struct docker *d = c->d;
 	buf_append(&d->evbuf, data, len);
 	char *nl;
 	while (d->evbuf.len && (nl = memchr(d->evbuf.data, '\n', d->evbuf.len))) {
@@ -305,7 +303,8 @@ static bool on_events_data(void *arg, const char *data, size_t len)
 
 static void on_events_end(void *arg, const struct http_result *res)
 {
-	struct docker *d = arg;
+	struct call *c = arg;
+	struct docker *d = c->d;
 	char err[ERRLEN];
 	d->events = NULL;
 	backoff_from_result(&d->backoff, res);
@@ -319,13 +318,10 @@ static void on_events_end(void *arg, const struct http_result *res)
 static void start_events(struct docker *d)
 {
 	/* filters={"type":["container","image"]} */
-	char *path = xasprintf("%s/events?filters=%%7B%%22type%%22%%3A%%5B%%22container%%22%%2C%%22image%%22%%5D%%7D",
-			       d->prefix);
-	d->events = http_req_new(&d->target, "GET", path);
-	free(path);
-	http_req_callback(d->events, on_events_end, d);
-	http_req_stream(d->events, on_events_data);
-	http_req_start(d->events);
+	struct call *c = docker_call_new(
+		d, "GET", "/events?filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D", 0, on_events_end, NULL);
+	calls_stream(&c->base, on_events_data);
+	d->events = docker_call_go(c);
 }
 
 /* ---- connecting ---- */
@@ -340,7 +336,8 @@ static int version_cmp(const char *a, const char *b)
 
 static void on_ping(void *arg, const struct http_result *res)
 {
-	struct docker *d = arg;
+	struct call *c = arg;
+	struct docker *d = c->d;
 	char err[ERRLEN];
 	d->ping = NULL;
 	if (!docker_ok(res)) {
@@ -373,10 +370,7 @@ static void connect_start(struct docker *d)
 		return;
 	d->phase = PH_PINGING;
 	d->prefix[0] = '\0';
-	d->ping = http_req_new(&d->target, "GET", "/_ping");
-	http_req_timeout(d->ping, 10000);
-	http_req_callback(d->ping, on_ping, d);
-	http_req_start(d->ping);
+	d->ping = docker_call_start(d, "GET", "/_ping", 10000, on_ping, NULL);
 }
 
 static void on_retry(void *arg)

@@ -25,7 +25,7 @@ struct docker {
 	struct backoff backoff; /* reconnects */
 	bool watch_containers, watch_images, watch_nodes;
 	struct timer *retry, *flush, *stats_tick;
-	struct http_req *ping, *events;
+	struct call *ping, *events; /* the connection itself: in the list like the rest */
 	struct buf evbuf;
 	struct calls calls; /* in-flight requests other than ping and events */
 	/* container ids changed by events, fetched together after a short debounce */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +33,40 @@ struct netlab {
 	bool tls;
 	char cert[128], key[128]; /* TLS: the certificate doubles as the CA */
 };
+
+/* Labs still running: a failed assertion leaves its test before
+ * netlab_stop, so the group teardown stops these (netlab_stop_all). */
+static struct {
+	pid_t pid;
+	char dir[64];
+} netlab_live[8];
+
+static inline void netlab_forget(const char *dir, bool stop)
+{
+	for (size_t i = 0; i < sizeof(netlab_live) / sizeof(netlab_live[0]); i++) {
+		if (!netlab_live[i].dir[0] || (dir && strcmp(netlab_live[i].dir, dir)))
+			continue;
+		if (stop && netlab_live[i].pid > 0) {
+			kill(netlab_live[i].pid, SIGTERM);
+			waitpid(netlab_live[i].pid, NULL, 0);
+		}
+		if (stop) {
+			char *cmd = xasprintf("rm -rf '%s'", netlab_live[i].dir);
+			if (system(cmd) != 0)
+				fprintf(stderr, "cannot remove %s\n", netlab_live[i].dir);
+			free(cmd);
+		}
+		netlab_live[i].pid = 0;
+		netlab_live[i].dir[0] = '\0';
+	}
+}
+
+/* Stops every lab a test left running (for a group teardown). */
+static inline int netlab_stop_all(void)
+{
+	netlab_forget(NULL, true);
+	return 0;
+}
 
 /* A missing peer skips the test, unless CI requires every peer. */
 static inline void netlab_skip_or_fail(const char *why)
@@ -50,6 +85,7 @@ static inline bool netlab_start(struct netlab *lab, bool tls)
 	lab->tls = tls;
 	fixture_tmpdir_make(lab->dir, sizeof(lab->dir), "binnacle-netlab");
 	if (system("command -v python3 >/dev/null 2>&1") != 0) {
+		fixture_tmpdir_remove(lab->dir);
 		netlab_skip_or_fail("python3 is not installed");
 		return false;
 	}
@@ -63,6 +99,7 @@ static inline bool netlab_start(struct netlab *lab, bool tls)
 		int rc = system(cmd);
 		free(cmd);
 		if (rc != 0) {
+			fixture_tmpdir_remove(lab->dir);
 			netlab_skip_or_fail("openssl cannot make a test certificate");
 			return false;
 		}
@@ -72,6 +109,7 @@ static inline bool netlab_start(struct netlab *lab, bool tls)
 	lab->pid = fork();
 	assert_true(lab->pid >= 0);
 	if (lab->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM); /* the lab ends with the test, even a crashed one */
 		int devnull = open("/dev/null", O_WRONLY);
 		if (devnull >= 0)
 			dup2(devnull, 1);
@@ -94,12 +132,20 @@ static inline bool netlab_start(struct netlab *lab, bool tls)
 	}
 	free(script);
 	free(portfile);
+	for (size_t i = 0; i < sizeof(netlab_live) / sizeof(netlab_live[0]); i++)
+		if (!netlab_live[i].dir[0]) {
+			netlab_live[i].pid = lab->pid;
+			snprintf(netlab_live[i].dir, sizeof(netlab_live[i].dir), "%s", lab->dir);
+			break;
+		}
 	assert_true(lab->port > 0);
 	return true;
 }
 
 static inline void netlab_stop(struct netlab *lab)
 {
+	if (lab->dir[0])
+		netlab_forget(lab->dir, false);
 	if (lab->pid > 0) {
 		kill(lab->pid, SIGTERM);
 		waitpid(lab->pid, NULL, 0);

@@ -190,6 +190,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	netlab_stop_all(); /* the labs of tests that failed half-way */
 	http_cleanup();
 	loop_cleanup();
 	return 0;

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="build-essential autoconf automake pkg-config
-libncurses-dev libcurl4-openssl-dev libjson-c-dev libyaml-dev libssh2-1-dev libcmocka-dev
+libncurses-dev libcurl4-openssl-dev libssl-dev libjson-c-dev libyaml-dev libssh2-1-dev libcmocka-dev
 podman runc busybox-static uidmap skopeo docker-registry apache2-utils
 openssh-server openssl tmux curl python3 ca-certificates"
 

@@ -121,11 +121,12 @@ struct backend_action {
 
 typedef void (*action_done_fn)(void *arg, const char *error /* NULL = done */);
 
-/* A bidirectional byte stream to a process in a container (exec). Output
- * arrives by read(); everything is non-blocking around fd(). */
+/* A bidirectional byte stream to a process in a container (exec), driven
+ * by the event loop (backends/net/execstream.h): output waits in a queue
+ * for read(), input is queued by write(); neither ever blocks. A loop turn
+ * (session_turn) is what moves bytes. */
 struct bstream;
 struct bstream_ops {
-	int (*fd)(struct bstream *s);
 	/* Output bytes into buf; >0 bytes, 0 at the end, -1 when nothing is ready
 	 * (errno EAGAIN) or on error (s->error set). *stream: 1 stdout, 2 stderr. */
 	long (*read)(struct bstream *s, char *buf, size_t n, int *stream);

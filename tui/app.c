@@ -5,6 +5,7 @@
 #include "tui/app.h"
 #include "tui/charset.h"
 #include "backends/codec/jsonyaml.h"
+#include "backends/net/loop.h"
 #include "tui/keymap.h"
 #include "backends/util/log.h"
 #include "tui/sanitize.h"
@@ -775,6 +776,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	int64_t last_second = -1;
 	uint64_t last_gen = 0;
 	int64_t last_draw = 0;
+	struct loop_fd *input = loop_watch(STDIN_FILENO, POLLIN, NULL, NULL); /* a key wakes the loop */
 	while (!a->quit) {
 		drain_input(a);
 		if (a->quit)
@@ -804,9 +806,9 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 			last_gen = gen;
 			last_second = sec;
 		}
-		struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-		session_turn(s, &pfd, 1, wait);
+		session_turn(s, wait);
 	}
+	loop_unwatch(input);
 	screen_stop();
 	for (int i = 0; i < a->depth; i++)
 		frame_cleanup(&a->stack[i]);

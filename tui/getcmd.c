@@ -39,7 +39,7 @@ static bool all_settled(struct session *s, const struct view *v, bool *failed)
 static void wait_lists(struct session *s, const struct view *v, int64_t deadline, bool *failed)
 {
 	while (!all_settled(s, v, failed) && mono_ms() < deadline)
-		session_turn(s, NULL, 0, 100);
+		session_turn(s, 100);
 }
 
 static bool extras_pending(struct session *s)
@@ -67,7 +67,7 @@ static void wait_extras(struct session *s, const struct view *v, int64_t deadlin
 	/* the backends start their requests on their next timer: give them a moment */
 	int64_t until = mono_ms() + 200;
 	while (mono_ms() < deadline && (mono_ms() < until || extras_pending(s)))
-		session_turn(s, NULL, 0, 50);
+		session_turn(s, 50);
 }
 
 int getcmd_run(struct session *s, const struct get_opts *o)

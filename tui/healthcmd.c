@@ -30,7 +30,7 @@ static void wait_settled(struct session *s, int64_t deadline)
 			all = settled(s->eps[i]);
 		if (all || mono_ms() >= deadline)
 			return;
-		session_turn(s, NULL, 0, 100);
+		session_turn(s, 100);
 	}
 }
 

@@ -1,7 +1,5 @@
 /* main.c: command line parsing and the two ways to run: the interactive
  * dashboard, and `binnacle get` for scripts. */
-#include "config.h"
-
 #include "tui/app.h"
 #include "tui/charset.h"
 #include "tui/screen.h"

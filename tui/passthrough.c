@@ -1,6 +1,7 @@
 /* passthrough.c: terminal handover for exec (see passthrough.h). Like
  * ssh, "Enter ~ ." cuts a session that no longer answers. */
 #include "tui/passthrough.h"
+#include "backends/net/loop.h"
 #include "backends/util/log.h"
 
 #include <errno.h>
@@ -51,6 +52,13 @@ static void write_all(int fd, const char *p, size_t n)
 	}
 }
 
+/* What the loop saw on a descriptor this turn. */
+static void note(void *arg, int fd, short revents)
+{
+	(void)fd;
+	*(short *)arg |= revents;
+}
+
 static void send_size(struct bstream *st)
 {
 	struct winsize ws;
@@ -70,10 +78,8 @@ static bool forward(struct session *s, struct bstream *st, const char *p, size_t
 		n -= (size_t)w;
 		if (n && mono_ms() > deadline)
 			return false;
-		if (n) {
-			struct pollfd pf = {.fd = st->ops->fd(st), .events = POLLOUT};
-			session_turn(s, &pf, 1, 50);
-		}
+		if (n)
+			session_turn(s, 50); /* the stream's queue is full: let it drain */
 	}
 	return true;
 }
@@ -131,24 +137,23 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	struct buf held;
 	buf_init(&held);
 	int64_t line_end_ms = 0;
+	short in_ready = 0, winch_ready = 0;
+	struct loop_fd *win = loop_watch(STDIN_FILENO, POLLIN, note, &in_ready);
+	struct loop_fd *wwinch = winch_pipe[0] >= 0 ? loop_watch(winch_pipe[0], POLLIN, note, &winch_ready) : NULL;
 	while (open) {
 		int wait = 200;
 		int64_t hold_left = line_end_ms + HOLD_AFTER_LINE_MS - mono_ms();
 		if (held.len && hold_left < wait)
 			wait = hold_left > 0 ? (int)hold_left : 0;
-		struct pollfd fds[3] = {
-			{.fd = STDIN_FILENO, .events = POLLIN},
-			{.fd = st->ops->fd(st), .events = POLLIN},
-			{.fd = winch_pipe[0], .events = POLLIN},
-		};
-		session_turn(s, fds, winch_pipe[0] >= 0 ? 3 : 2, wait);
-		if (fds[2].revents & POLLIN) {
+		in_ready = winch_ready = 0;
+		session_turn(s, wait);
+		if (winch_ready & POLLIN) {
 			char junk[64];
 			while (read(winch_pipe[0], junk, sizeof(junk)) > 0)
 				;
 			send_size(st);
 		}
-		/* TLS may hold decrypted bytes the socket no longer signals: always try */
+		/* the loop moved the stream's bytes during the turn */
 		open = drain(st, err, errlen);
 		if (open && held.len && mono_ms() - line_end_ms >= HOLD_AFTER_LINE_MS) {
 			/* the session went on: the held keys were for it */
@@ -158,7 +163,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 			}
 			buf_reset(&held);
 		}
-		if (open && (fds[0].revents & (POLLIN | POLLHUP))) {
+		if (open && (in_ready & (POLLIN | POLLHUP))) {
 			char in[4096], outb[4100];
 			ssize_t n = read(STDIN_FILENO, in, sizeof(in));
 			if (n <= 0) {
@@ -203,10 +208,12 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	if (leftover && held.len && !err[0])
 		buf_append(leftover, held.data, held.len);
 	buf_cleanup(&held);
+	loop_unwatch(win);
+	loop_unwatch(wwinch);
 	/* the exit status arrives just after the stream ends */
 	int64_t deadline = mono_ms() + 3000;
 	while (!st->ops->finished(st) && mono_ms() < deadline)
-		session_turn(s, NULL, 0, 50);
+		session_turn(s, 50);
 	sigaction(SIGWINCH, &old, NULL);
 	if (winch_pipe[0] >= 0) {
 		close(winch_pipe[0]);

@@ -3,6 +3,7 @@
  * NDJSON progress stream. A read-only endpoint refuses them before any
  * request is built, whatever the UI offered. */
 #include "backends/docker/internal.h"
+#include "backends/codec/jsonget.h"
 #include "backends/model/kinds.h"
 #include "backends/util/log.h"
 #include "views/kinds/shared.h"
@@ -53,7 +54,6 @@ static void on_action(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct act_ctx *x = c->ctx;
-	docker_call_end(c);
 	char err[ERRLEN];
 	/* 304: already in that state, which is what the operator wanted */
 	if (docker_ok(res) || res->status == 304) {
@@ -63,7 +63,6 @@ static void on_action(void *arg, const struct http_result *res)
 		x->done(x->arg, err);
 	}
 	free(x);
-	free(c);
 }
 
 void docker_act(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
@@ -115,27 +114,19 @@ static void pull_line(struct act_ctx *x, const char *line, size_t len)
 	(void)len;
 	if (!o)
 		return;
-	json_object *v, *detail;
-	if (json_object_object_get_ex(o, "errorDetail", &detail) || json_object_object_get_ex(o, "error", &v)) {
-		const char *msg = NULL;
-		if (json_object_object_get_ex(o, "errorDetail", &detail) &&
-		    json_object_object_get_ex(detail, "message", &v))
-			msg = json_object_get_string(v);
-		if ((!msg || !*msg) && json_object_object_get_ex(o, "error", &v))
-			msg = json_object_get_string(v);
+	if (jsonget_field(o, "errorDetail") || jsonget_field(o, "error")) {
+		const char *msg = jsonget_str(jsonget_obj(o, "errorDetail"), "message");
+		if (!msg || !*msg)
+			msg = jsonget_str(o, "error");
 		if (!x->error[0])
 			snprintf(x->error, sizeof(x->error), "%s", msg && *msg ? msg : "the pull failed");
 	} else {
-		const char *id = json_object_object_get_ex(o, "id", &v) ? json_object_get_string(v) : "";
-		const char *status = json_object_object_get_ex(o, "status", &v) ? json_object_get_string(v) : "";
+		const char *id = jsonget_str(o, "id"), *status = jsonget_str(o, "status");
 		int64_t cur = -1, total = -1;
-		if (json_object_object_get_ex(o, "progressDetail", &detail)) {
-			if (json_object_object_get_ex(detail, "current", &v))
-				cur = json_object_get_int64(v);
-			if (json_object_object_get_ex(detail, "total", &v))
-				total = json_object_get_int64(v);
-		}
-		x->pull->progress(x->pull->arg, id, status, cur, total);
+		struct json_object *detail = jsonget_obj(o, "progressDetail");
+		jsonget_int(detail, "current", &cur);
+		jsonget_int(detail, "total", &total);
+		x->pull->progress(x->pull->arg, id ? id : "", status ? status : "", cur, total);
 	}
 	json_object_put(o);
 }
@@ -160,7 +151,6 @@ static void on_pull_done(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct act_ctx *x = c->ctx;
 	struct docker *d = c->d;
-	docker_call_end(c);
 	char err[ERRLEN];
 	if (x->line.len)
 		pull_line(x, x->line.data, x->line.len);
@@ -173,7 +163,6 @@ static void on_pull_done(void *arg, const struct http_result *res)
 	}
 	buf_cleanup(&x->line);
 	free(x);
-	free(c);
 	/* the image events usually do this; a pull of an existing image emits none */
 	if (d->watch_images)
 		docker_call_start(d, "GET", "/images/json", 60000, docker_on_list, NULL)->kind = KIND_IMAGES;
@@ -216,6 +205,6 @@ void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *s
 	free(path);
 	c->ctx = x;
 	c->on_cancel = act_cancel;
-	http_req_stream(c->req, on_pull_data);
+	calls_stream(&c->base, on_pull_data);
 	docker_call_go(c);
 }

@@ -38,23 +38,18 @@ static void connect_start(struct docker *d);
 struct call *docker_call_new(struct docker *d, const char *method, const char *path, long timeout_ms,
 			     http_done_fn fn, const char *id)
 {
-	struct call *c = xcalloc(1, sizeof(*c));
+	char *full = xasprintf("%s%s", d->prefix, path);
+	struct call *c = calls_new(&d->calls, sizeof(*c), method, full, timeout_ms, fn);
+	free(full);
 	c->d = d;
 	if (id)
 		snprintf(c->id, sizeof(c->id), "%s", id);
-	char *full = xasprintf("%s%s", d->prefix, path);
-	c->req = http_req_new(&d->target, method, full);
-	free(full);
-	http_req_callback(c->req, fn, c);
-	http_req_timeout(c->req, timeout_ms);
 	return c;
 }
 
 struct call *docker_call_go(struct call *c)
 {
-	c->next = c->d->calls;
-	c->d->calls = c;
-	http_req_start(c->req);
+	calls_start(&c->base);
 	return c;
 }
 
@@ -64,38 +59,26 @@ struct call *docker_call_start(struct docker *d, const char *method, const char 
 	return docker_call_go(docker_call_new(d, method, path, timeout_ms, fn, id));
 }
 
-/* Called first thing in every call callback: the request is done. */
-void docker_call_end(struct call *c)
+void docker_call_cancel(struct call *c)
 {
-	for (struct call **p = &c->d->calls; *p; p = &(*p)->next)
-		if (*p == c) {
-			*p = c->next;
-			break;
-		}
+	if (c)
+		calls_cancel(&c->base);
 }
 
-void docker_call_finish(struct call *c)
+/* The connection failed: each call's owner hears why (NULL: the endpoint closes). */
+static void on_call_cancelled(struct calls_req *base, const char *why)
 {
-	docker_call_end(c);
-	free(c);
+	struct call *c = (struct call *)base;
+	if (c->on_cancel)
+		c->on_cancel(c, why);
+	else if (c->done && why)
+		c->done(c->arg, NULL, why);
 }
 
 static void cancel_all(struct docker *d, const char *why)
 {
-	while (d->calls) {
-		struct call *c = d->calls;
-		d->calls = c->next;
-		http_req_cancel(c->req);
-		if (c->on_cancel)
-			c->on_cancel(c, why);
-		else if (c->done && why)
-			c->done(c->arg, NULL, why);
-		free(c);
-	}
-	http_req_cancel(d->ping);
-	d->ping = NULL;
-	http_req_cancel(d->events);
-	d->events = NULL;
+	calls_cancel_all(&d->calls, why);
+	d->ping = d->events = NULL;
 	d->stats_pending = 0;
 	d->ep->extras_pending = 0;
 	buf_reset(&d->evbuf);
@@ -107,9 +90,9 @@ static void fail(struct docker *d, const char *what)
 	cancel_all(d, what);
 	d->phase = PH_IDLE;
 	endpoint_fail(d->ep, "%s", what);
-	log_msg("docker %s: %s; retrying in %lldms", d->ep->name, what, (long long)d->backoff_ms);
-	timer_arm(d->retry, d->backoff_ms);
-	d->backoff_ms = d->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : d->backoff_ms * 2;
+	int64_t wait = backoff_next(&d->backoff);
+	log_msg("docker %s: %s; retrying in %lldms", d->ep->name, what, (long long)wait);
+	timer_arm(d->retry, wait);
 }
 
 /* The sentence for a failed request, from transport error or error body. */
@@ -143,7 +126,6 @@ void docker_on_list(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct docker *d = c->d;
 	const char *kind = c->kind;
-	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -175,7 +157,6 @@ static void on_info(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -190,7 +171,6 @@ static void on_version(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	docker_call_finish(c);
 	free(d->version_body);
 	/* /version is cosmetic: without it the node row still shows /info */
 	d->version_body = xstrdup(docker_ok(res) ? res->body : "{}");
@@ -233,7 +213,6 @@ static void on_container_fetch(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct docker *d = c->d;
 	char err[ERRLEN];
-	docker_call_end(c);
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
 		if (res->error)
@@ -242,7 +221,6 @@ static void on_container_fetch(void *arg, const struct http_result *res)
 						    sizeof(err)) < 0) {
 		log_msg("docker %s: %s", d->ep->name, err);
 	}
-	free(c);
 }
 
 static void flush_dirty(void *arg)
@@ -303,7 +281,8 @@ static void on_event(struct docker *d, const struct docker_event *ev)
 
 static bool on_events_data(void *arg, const char *data, size_t len)
 {
-	struct docker *d = arg;
+	struct call *c = arg;
+	struct docker *d = c->d;
 	buf_append(&d->evbuf, data, len);
 	char *nl;
 	while (d->evbuf.len && (nl = memchr(d->evbuf.data, '\n', d->evbuf.len))) {
@@ -325,9 +304,11 @@ static bool on_events_data(void *arg, const char *data, size_t len)
 
 static void on_events_end(void *arg, const struct http_result *res)
 {
-	struct docker *d = arg;
+	struct call *c = arg;
+	struct docker *d = c->d;
 	char err[ERRLEN];
 	d->events = NULL;
+	backoff_from_result(&d->backoff, res);
 	if (res->error || res->status != 200)
 		docker_result_error(res, err, sizeof(err));
 	else
@@ -338,13 +319,10 @@ static void on_events_end(void *arg, const struct http_result *res)
 static void start_events(struct docker *d)
 {
 	/* filters={"type":["container","image"]} */
-	char *path = xasprintf("%s/events?filters=%%7B%%22type%%22%%3A%%5B%%22container%%22%%2C%%22image%%22%%5D%%7D",
-			       d->prefix);
-	d->events = http_req_new(&d->target, "GET", path);
-	free(path);
-	http_req_callback(d->events, on_events_end, d);
-	http_req_stream(d->events, on_events_data);
-	http_req_start(d->events);
+	struct call *c = docker_call_new(
+		d, "GET", "/events?filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D", 0, on_events_end, NULL);
+	calls_stream(&c->base, on_events_data);
+	d->events = docker_call_go(c);
 }
 
 /* ---- connecting ---- */
@@ -359,10 +337,12 @@ static int version_cmp(const char *a, const char *b)
 
 static void on_ping(void *arg, const struct http_result *res)
 {
-	struct docker *d = arg;
+	struct call *c = arg;
+	struct docker *d = c->d;
 	char err[ERRLEN];
 	d->ping = NULL;
 	if (!docker_ok(res)) {
+		backoff_from_result(&d->backoff, res);
 		docker_result_error(res, err, sizeof(err));
 		return fail(d, err);
 	}
@@ -378,7 +358,7 @@ static void on_ping(void *arg, const struct http_result *res)
 		snprintf(v, sizeof(v), "%s", DOCKER_API_MAX);
 	snprintf(d->prefix, sizeof(d->prefix), "/v%s", v);
 	d->phase = PH_LIVE;
-	d->backoff_ms = BACKOFF_MIN_MS;
+	backoff_healthy(&d->backoff);
 	endpoint_ready(d->ep);
 	/* events first, so nothing that happens during the lists is missed */
 	start_events(d);
@@ -391,10 +371,7 @@ static void connect_start(struct docker *d)
 		return;
 	d->phase = PH_PINGING;
 	d->prefix[0] = '\0';
-	d->ping = http_req_new(&d->target, "GET", "/_ping");
-	http_req_timeout(d->ping, 10000);
-	http_req_callback(d->ping, on_ping, d);
-	http_req_start(d->ping);
+	d->ping = docker_call_start(d, "GET", "/_ping", 10000, on_ping, NULL);
 }
 
 static void on_retry(void *arg)
@@ -422,22 +399,18 @@ static void on_stats(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	docker_call_end(c);
 	if (d->stats_pending)
 		d->stats_pending--;
 	d->ep->extras_pending = d->stats_pending;
 	struct rtable *t = store_find_table(d->ep->store, KIND_CONTAINERS);
 	struct row *row = t ? rtable_find(t, c->id) : NULL;
 	/* a container that just stopped has no stats: not worth a flash */
-	if (!docker_ok(res) || !row) {
-		free(c);
+	if (!docker_ok(res) || !row)
 		return;
-	}
 	struct stats_slot *slot = sample_for(d, c->id);
 	struct docker_cpu_sample next;
 	int64_t cpu = -1, mem = -1, limit = -1;
 	char err[ERRLEN], text[32];
-	free(c);
 	if (docker_decode_stats(res->body, res->len, &slot->sample, &next, &cpu, &mem, &limit, err,
 				sizeof(err)) < 0)
 		return;
@@ -485,7 +458,9 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 		return -1;
 	}
 	d->ep = ep;
-	d->backoff_ms = BACKOFF_MIN_MS;
+	backoff_init(&d->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
+	calls_init(&d->calls, &d->target, d);
+	d->calls.cancelled = on_call_cancelled;
 	/* the engine host row also names the product and version for the header */
 	d->watch_nodes = true;
 	d->retry = timer_new(on_retry, d);
@@ -570,7 +545,6 @@ static void on_inspect(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	char err[ERRLEN];
-	docker_call_end(c);
 	json_object *root = docker_ok(res) ? json_tokener_parse(res->body) : NULL;
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -584,7 +558,6 @@ static void on_inspect(void *arg, const struct http_result *res)
 			NULL);
 	}
 	json_object_put(root);
-	free(c);
 }
 
 static void docker_inspect(struct endpoint *ep, const char *kind, const char *id,

@@ -5,6 +5,8 @@
 
 #include "backends/docker/decode.h"
 #include "backends/docker/docker.h"
+#include "backends/net/backoff.h"
+#include "backends/net/calls.h"
 #include "backends/net/http.h"
 #include "backends/net/timer.h"
 
@@ -20,12 +22,12 @@ struct docker {
 	struct http_target target;
 	char prefix[24]; /* "/v1.41" */
 	enum docker_phase phase;
-	int64_t backoff_ms;
+	struct backoff backoff; /* reconnects */
 	bool watch_containers, watch_images, watch_nodes;
 	struct timer *retry, *flush, *stats_tick;
-	struct http_req *ping, *events;
+	struct call *ping, *events; /* the connection itself: in the list like the rest */
 	struct buf evbuf;
-	struct call *calls; /* in-flight requests other than ping and events */
+	struct calls calls; /* in-flight requests other than ping and events */
 	/* container ids changed by events, fetched together after a short debounce */
 	char **dirty;
 	size_t ndirty;
@@ -42,10 +44,11 @@ struct docker {
 };
 
 /* One request in flight with what its callback needs to know. Calls are
- * cancelled together when the connection fails. */
+ * cancelled together when the connection fails; a call is freed after its
+ * callback returns. */
 struct call {
+	struct calls_req base; /* first: the shared in-flight entry (calls.h) */
 	struct docker *d;
-	struct http_req *req;
 	char id[80];
 	const char *kind; /* for list calls */
 	void (*done)(void *arg, const char *json, const char *error); /* inspect */
@@ -53,21 +56,19 @@ struct call {
 	/* a feature's own context, and how to tell it the connection failed */
 	void *ctx;
 	void (*on_cancel)(struct call *c, const char *why);
-	struct call *next;
 };
 
-/* Starts a request on the negotiated API version; the call is freed by its
- * callback (after docker_call_end) or when the connection fails. */
+/* Starts a request on the negotiated API version; the call is freed after
+ * its callback returns, or when the connection fails (on_cancel). */
 struct call *docker_call_start(struct docker *d, const char *method, const char *path, long timeout_ms,
 			       http_done_fn fn, const char *id);
-/* The same in two steps, to add a body or a stream handler before it goes. */
+/* The same in two steps, to add a body (calls_body) or a stream handler
+ * (calls_stream) before it goes. */
 struct call *docker_call_new(struct docker *d, const char *method, const char *path, long timeout_ms,
 			     http_done_fn fn, const char *id);
 struct call *docker_call_go(struct call *c);
-/* First thing in every call callback: the request is no longer in flight. */
-void docker_call_end(struct call *c);
-/* docker_call_end, then frees c: for a callback that needs nothing more from it. */
-void docker_call_finish(struct call *c);
+/* Stops a call without its callbacks and frees it; NULL is fine. */
+void docker_call_cancel(struct call *c);
 bool docker_ok(const struct http_result *res);
 /* The sentence for a failed request: transport error or the engine's message. */
 void docker_result_error(const struct http_result *res, char *err, size_t errlen);

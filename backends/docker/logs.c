@@ -3,6 +3,7 @@
  * container has a TTY, which only its configuration says (Config.Tty), so
  * the container is inspected first. The handle lives until logs_stop. */
 #include "backends/docker/internal.h"
+#include "backends/codec/jsonget.h"
 #include "backends/docker/mux.h"
 
 #include <json-c/json.h>
@@ -55,7 +56,6 @@ static void on_end(void *arg, const struct http_result *res)
 {
 	struct call *c = arg;
 	struct dlogs *l = c->ctx;
-	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
@@ -70,16 +70,14 @@ static void on_inspected(void *arg, const struct http_result *res)
 	struct call *c = arg;
 	struct dlogs *l = c->ctx;
 	struct docker *d = c->d;
-	docker_call_finish(c);
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
 		end(l, err);
 		return;
 	}
-	json_object *o = json_tokener_parse(res->body), *cfg, *tty;
-	l->tty = o && json_object_object_get_ex(o, "Config", &cfg) && json_object_object_get_ex(cfg, "Tty", &tty) &&
-		 json_object_get_boolean(tty);
+	json_object *o = json_tokener_parse(res->body);
+	l->tty = jsonget_bool(jsonget_obj(o, "Config"), "Tty");
 	json_object_put(o);
 	char path[256], tail[24];
 	if (l->opts.tail >= 0)
@@ -91,7 +89,7 @@ static void on_inspected(void *arg, const struct http_result *res)
 	l->call = docker_call_new(d, "GET", path, 0, on_end, NULL);
 	l->call->ctx = l;
 	l->call->on_cancel = on_cancel;
-	http_req_stream(l->call->req, on_data);
+	calls_stream(&l->call->base, on_data);
 	docker_call_go(l->call);
 }
 
@@ -125,9 +123,6 @@ void docker_logs_stop(struct endpoint *ep, void *handle)
 	(void)ep;
 	if (!l)
 		return;
-	if (l->call) {
-		http_req_cancel(l->call->req);
-		docker_call_finish(l->call);
-	}
+	docker_call_cancel(l->call);
 	free(l);
 }

@@ -3,7 +3,8 @@
  * DOCKER_CERT_PATH), then $DOCKER_CONTEXT or the current context of
  * ~/.docker/config.json, then the well-known Docker and Podman sockets. */
 #include "backends/docker/target.h"
-#include "backends/codec/sha256.h"
+#include "backends/codec/jsonget.h"
+#include "backends/codec/crypto.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -108,14 +109,6 @@ static struct endpoint_config *add(struct endpoint_config **cfgs, size_t *n, con
 	return c;
 }
 
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v;
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v)
-		       : NULL;
-}
-
 /* The current Docker context's endpoint, as `docker context use` left it. */
 static bool discover_context(struct endpoint_config **cfgs, size_t *n)
 {
@@ -128,7 +121,7 @@ static bool discover_context(struct endpoint_config **cfgs, size_t *n)
 		char *text = read_file(path, NULL);
 		free(path);
 		json_object *root = text ? json_tokener_parse(text) : NULL;
-		const char *cur = root ? jstr(root, "currentContext") : NULL;
+		const char *cur = jsonget_str(root, "currentContext");
 		ctx = xstrdup(cur);
 		json_object_put(root);
 		free(text);
@@ -136,19 +129,17 @@ static bool discover_context(struct endpoint_config **cfgs, size_t *n)
 	bool found = false;
 	if (ctx && strcmp(ctx, "default")) {
 		char hash[65];
-		sha256_hex(ctx, strlen(ctx), hash);
+		crypto_sha256_hex(ctx, strlen(ctx), hash);
 		char *path = xasprintf("%s/contexts/meta/%s/meta.json", dir, hash);
 		char *text = read_file(path, NULL);
 		free(path);
-		json_object *root = text ? json_tokener_parse(text) : NULL, *eps, *dk;
-		if (root && json_object_object_get_ex(root, "Endpoints", &eps) &&
-		    json_object_object_get_ex(eps, "docker", &dk) && jstr(dk, "Host")) {
-			struct endpoint_config *c = add(cfgs, n, ctx, jstr(dk, "Host"));
+		json_object *root = text ? json_tokener_parse(text) : NULL;
+		json_object *dk = jsonget_obj(jsonget_obj(root, "Endpoints"), "docker");
+		if (jsonget_str(dk, "Host")) {
+			struct endpoint_config *c = add(cfgs, n, ctx, jsonget_str(dk, "Host"));
 			if (c) {
 				char *tlsdir = xasprintf("%s/contexts/tls/%s/docker", dir, hash);
-				json_object *skip;
-				bool insecure = json_object_object_get_ex(dk, "SkipTLSVerify", &skip) &&
-						json_object_get_boolean(skip);
+				bool insecure = jsonget_bool(dk, "SkipTLSVerify");
 				if (access(tlsdir, R_OK) == 0) {
 					endpoint_config_set(c, "cert_path", tlsdir);
 					endpoint_config_set(c, insecure ? "tls" : "tls_verify", "true");

@@ -4,6 +4,7 @@
  * drain through the eviction API, reporting pods a disruption budget
  * protects. Read-only endpoints refuse before any request is built. */
 #include "backends/kube/internal.h"
+#include "backends/codec/jsonget.h"
 #include "backends/kube/kinds.h"
 #include "backends/util/log.h"
 #include "views/kinds/shared.h"
@@ -150,19 +151,15 @@ static void on_evicted(void *arg, const struct http_result *res)
 
 static bool skip_on_drain(json_object *pod)
 {
-	json_object *meta, *owners, *ann;
-	if (json_object_object_get_ex(pod, "metadata", &meta)) {
-		/* mirror pods belong to the kubelet; DaemonSet pods come straight back */
-		if (json_object_object_get_ex(meta, "annotations", &ann) &&
-		    json_object_object_get_ex(ann, "kubernetes.io/config.mirror", NULL))
+	json_object *meta = jsonget_obj(pod, "metadata");
+	/* mirror pods belong to the kubelet; DaemonSet pods come straight back */
+	if (jsonget_field(jsonget_obj(meta, "annotations"), "kubernetes.io/config.mirror"))
+		return true;
+	json_object *owners = jsonget_arr(meta, "ownerReferences");
+	for (size_t i = 0; i < jsonget_len(owners); i++) {
+		const char *kind = jsonget_str(jsonget_idx(owners, i), "kind");
+		if (kind && !strcmp(kind, "DaemonSet"))
 			return true;
-		if (json_object_object_get_ex(meta, "ownerReferences", &owners))
-			for (size_t i = 0; i < json_object_array_length(owners); i++) {
-				json_object *o = json_object_array_get_idx(owners, i), *kind;
-				if (json_object_object_get_ex(o, "kind", &kind) &&
-				    !strcmp(json_object_get_string(kind), "DaemonSet"))
-					return true;
-			}
 	}
 	return false;
 }
@@ -178,31 +175,31 @@ static void on_node_pods(void *arg, const struct http_result *res)
 		finish(x, err);
 		return;
 	}
-	json_object *root = json_tokener_parse(res->body), *items;
+	json_object *root = json_tokener_parse(res->body), *items = jsonget_arr(root, "items");
 	x->pending = 1; /* held until every eviction is sent */
-	if (root && json_object_object_get_ex(root, "items", &items))
-		for (size_t i = 0; i < json_object_array_length(items); i++) {
-			json_object *pod = json_object_array_get_idx(items, i), *meta, *v;
-			if (skip_on_drain(pod) || !json_object_object_get_ex(pod, "metadata", &meta))
-				continue;
-			const char *ns = json_object_object_get_ex(meta, "namespace", &v) ? json_object_get_string(v) : "default";
-			const char *name = json_object_object_get_ex(meta, "name", &v) ? json_object_get_string(v) : "";
-			json_object *ev = json_object_new_object(), *em = json_object_new_object();
-			json_object_object_add(ev, "apiVersion", json_object_new_string("policy/v1"));
-			json_object_object_add(ev, "kind", json_object_new_string("Eviction"));
-			json_object_object_add(em, "name", json_object_new_string(name));
-			json_object_object_add(em, "namespace", json_object_new_string(ns));
-			json_object_object_add(ev, "metadata", em);
-			char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/eviction", ns, name);
-			struct evict_ctx *e = xcalloc(1, sizeof(*e));
-			e->x = x;
-			snprintf(e->pod, sizeof(e->pod), "%s/%s", ns, name);
-			x->pending++;
-			kube_call(k, "POST", path, json_object_to_json_string(ev), "application/json", 60000, on_evicted,
-				  NULL, e);
-			free(path);
-			json_object_put(ev);
-		}
+	for (size_t i = 0; i < jsonget_len(items); i++) {
+		json_object *pod = jsonget_idx(items, i), *meta = jsonget_obj(pod, "metadata");
+		if (skip_on_drain(pod) || !meta)
+			continue;
+		const char *ns = jsonget_str(meta, "namespace"), *name = jsonget_str(meta, "name");
+		ns = ns ? ns : "default";
+		name = name ? name : "";
+		json_object *ev = json_object_new_object(), *em = json_object_new_object();
+		json_object_object_add(ev, "apiVersion", json_object_new_string("policy/v1"));
+		json_object_object_add(ev, "kind", json_object_new_string("Eviction"));
+		json_object_object_add(em, "name", json_object_new_string(name));
+		json_object_object_add(em, "namespace", json_object_new_string(ns));
+		json_object_object_add(ev, "metadata", em);
+		char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/eviction", ns, name);
+		struct evict_ctx *e = xcalloc(1, sizeof(*e));
+		e->x = x;
+		snprintf(e->pod, sizeof(e->pod), "%s/%s", ns, name);
+		x->pending++;
+		kube_call(k, "POST", path, json_object_to_json_string(ev), "application/json", 60000, on_evicted,
+			  NULL, e);
+		free(path);
+		json_object_put(ev);
+	}
 	json_object_put(root);
 	drain_step_done(x);
 }

@@ -4,7 +4,7 @@
  * who we are for sentences. Tokens, keys and passwords never reach the log
  * or an error sentence. */
 #include "backends/kube/creds_internal.h"
-#include "backends/codec/base64.h"
+#include "backends/codec/crypto.h"
 #include "backends/util/log.h"
 #include "backends/util/util.h"
 
@@ -218,7 +218,7 @@ void kube_creds_apply(struct kube_creds *c, struct http_target *t)
 		t->auth_header = xasprintf("Authorization: Bearer %s", bearer);
 	} else if (u->username && u->password && !u->exec) {
 		char *pair = xasprintf("%s:%s", u->username, u->password);
-		char *b64 = base64_encode(pair, strlen(pair));
+		char *b64 = crypto_base64_encode(pair, strlen(pair));
 		t->auth_header = xasprintf("Authorization: Basic %s", b64);
 		creds_clear_secret(&pair);
 		creds_clear_secret(&b64);

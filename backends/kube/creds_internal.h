@@ -16,7 +16,7 @@ struct waiter {
 	void *arg;
 };
 
-struct plugin_run; /* creds_exec.c */
+struct child; /* the running plugin (backends/net/child.h) */
 
 struct kube_creds {
 	struct kube_conn conn;
@@ -27,7 +27,7 @@ struct kube_creds {
 	int64_t expiry; /* wall seconds, 0 = no expiry */
 	bool token_file_stale;
 	int64_t token_read_ms;
-	struct plugin_run *run;
+	struct child *run;
 	struct waiter *waiters;
 	size_t nwaiters;
 	int calling; /* depth of done callbacks running */
@@ -46,7 +46,7 @@ void creds_update_who(struct kube_creds *c);
 /* creds_exec.c */
 /* Checks the exec section and starts the plugin: 0, or -1 with c->err set. */
 int creds_run_start(struct kube_creds *c);
-/* Kills the running plugin (reaped in the background) and drops c->run. */
+/* Kills the running plugin (the loop reaps it) and drops c->run. */
 void creds_run_abort(struct kube_creds *c);
 
 #endif

@@ -6,6 +6,8 @@
 
 #include "backends/backend.h"
 #include "backends/kube/creds.h"
+#include "backends/net/backoff.h"
+#include "backends/net/calls.h"
 #include "backends/net/http.h"
 #include "backends/kube/kubeconfig.h"
 #include "backends/net/timer.h"
@@ -36,11 +38,11 @@ struct kube {
 	struct http_target target;
 	char *ns;              /* namespace listed; NULL = all namespaces */
 	enum kphase phase;
-	int64_t backoff_ms;
+	struct backoff backoff; /* reconnects */
 	struct timer *retry, *metrics_tick;
 	struct timer *node_pods; /* recounts pods per node, at most once a second */
 	struct kwatch *watches;
-	struct kcall *calls;
+	struct calls calls;
 	bool metrics;          /* metrics.k8s.io is served */
 	bool want_containers;  /* the pod -> containers drill is open */
 	char version[48];
@@ -48,22 +50,17 @@ struct kube {
 
 /* ---- requests ---- */
 
-/* A request that is re-sent once with fresh credentials after a 401. */
+/* A request that is re-sent once with fresh credentials after a 401 (the
+ * shared list of calls.h does it, asking kube.c to renew). */
 struct kcall {
+	struct calls_req base; /* first: the shared in-flight entry */
 	struct kube *k;
-	struct http_req *req;
-	char *method, *path, *body, *ctype;
-	long timeout_ms;
-	http_done_fn done;   /* gets the kcall as arg */
-	http_data_fn stream; /* streaming body (watches, logs), gets the kcall */
 	void *ctx;
-	bool retried;
-	void (*on_cancel)(struct kcall *c, const char *why);
-	struct kcall *next;
 };
 
 /* Builds and starts a request (path includes the query); body may be NULL.
- * The kcall is freed after done returns, or by kube_call_cancel. */
+ * done and stream get the kcall as arg. The kcall is freed after done
+ * returns, or by kube_call_cancel. */
 struct kcall *kube_call(struct kube *k, const char *method, const char *path, const char *body, const char *ctype,
 			long timeout_ms, http_done_fn done, http_data_fn stream, void *ctx);
 void kube_call_cancel(struct kcall *c);

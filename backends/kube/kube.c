@@ -4,6 +4,7 @@
  * the API server's version for the header, whether metrics.k8s.io is served,
  * and requests that carry the current credentials. */
 #include "backends/kube/decode.h"
+#include "backends/codec/jsonget.h"
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
 #include "backends/kube/kube.h"
@@ -78,109 +79,40 @@ char *kube_collection_path(struct kube *k, const struct kres *r, const char *ns)
 
 /* ---- requests ---- */
 
-static void kcall_issue(struct kcall *c);
-
-static void kcall_unlink(struct kcall *c)
-{
-	for (struct kcall **p = &c->k->calls; *p; p = &(*p)->next)
-		if (*p == c) {
-			*p = c->next;
-			return;
-		}
-}
-
-static void kcall_free(struct kcall *c)
-{
-	free(c->method);
-	free(c->path);
-	free(c->body);
-	free(c->ctype);
-	free(c);
-}
-
 static void on_fresh_creds(void *arg, const char *error)
 {
 	struct kcall *c = arg;
-	struct kube *k = c->k;
-	if (!c->done) { /* cancelled while the credentials were renewed */
-		kcall_free(c);
-		return;
-	}
-	if (error) {
-		struct http_result res = {.status = 401, .body = "", .error = NULL};
-		char msg[ERRLEN];
-		snprintf(msg, sizeof(msg), "renewing credentials failed: %s", error);
-		res.error = msg;
-		kcall_unlink(c);
-		c->done(c, &res);
-		kcall_free(c);
-		return;
-	}
-	kube_creds_apply(k->creds, &k->target);
-	kcall_issue(c);
+	if (!error && !c->base.orphaned)
+		kube_creds_apply(c->k->creds, &c->k->target);
+	calls_renewed(&c->base, error);
 }
 
-static void kcall_done(void *arg, const struct http_result *res)
+/* The list's renew hook: an expired token is renewed once, then the same request goes again. */
+static void renew(void *owner, struct calls_req *base)
 {
-	struct kcall *c = arg;
-	c->req = NULL;
-	/* an expired token: renew it once and send the same request again */
-	if (res->status == 401 && !c->retried) {
-		c->retried = true;
-		log_msg("kube %s: 401 on %s %s, renewing credentials", c->k->ep->name, c->method, c->path);
-		kube_creds_invalidate(c->k->creds);
-		kube_creds_get(c->k->creds, on_fresh_creds, c);
-		return;
-	}
-	kcall_unlink(c);
-	struct http_result copy = *res;
-	c->done(c, &copy);
-	kcall_free(c);
-}
-
-static void kcall_issue(struct kcall *c)
-{
-	c->req = http_req_new(&c->k->target, c->method, c->path);
-	http_req_header(c->req, "Accept: application/json");
-	if (c->body)
-		http_req_body(c->req, c->body, strlen(c->body), c->ctype);
-	if (c->stream)
-		http_req_stream(c->req, c->stream);
-	http_req_timeout(c->req, c->timeout_ms);
-	http_req_callback(c->req, kcall_done, c);
-	http_req_start(c->req);
+	struct kube *k = owner;
+	log_msg("kube %s: 401 on %s %s, renewing credentials", k->ep->name, base->method, base->path);
+	kube_creds_invalidate(k->creds);
+	kube_creds_get(k->creds, on_fresh_creds, base);
 }
 
 struct kcall *kube_call(struct kube *k, const char *method, const char *path, const char *body, const char *ctype,
 			long timeout_ms, http_done_fn done, http_data_fn stream, void *ctx)
 {
-	struct kcall *c = xcalloc(1, sizeof(*c));
+	struct kcall *c = calls_new(&k->calls, sizeof(*c), method, path, timeout_ms, done);
 	c->k = k;
-	c->method = xstrdup(method);
-	c->path = xstrdup(path);
-	c->body = xstrdup(body);
-	c->ctype = xstrdup(ctype);
-	c->timeout_ms = timeout_ms;
-	c->done = done;
-	c->stream = stream;
 	c->ctx = ctx;
-	c->next = k->calls;
-	k->calls = c;
-	kcall_issue(c);
+	if (body)
+		calls_body(&c->base, body, strlen(body), ctype);
+	calls_stream(&c->base, stream);
+	calls_start(&c->base);
 	return c;
 }
 
 void kube_call_cancel(struct kcall *c)
 {
-	if (!c)
-		return;
-	kcall_unlink(c);
-	if (c->req) {
-		http_req_cancel(c->req);
-		kcall_free(c);
-	} else {
-		c->done = NULL; /* waiting for credentials: freed when they come */
-	}
+	if (c)
+		calls_cancel(&c->base);
 }
 
 bool kube_ok(const struct http_result *res)
@@ -195,9 +127,10 @@ void kube_result_error(struct kube *k, const struct http_result *res, const char
 		return;
 	}
 	char msg[ERRLEN] = "";
-	json_object *o = res->len ? json_tokener_parse(res->body) : NULL, *v;
-	if (o && json_object_object_get_ex(o, "message", &v))
-		snprintf(msg, sizeof(msg), "%s", json_object_get_string(v));
+	json_object *o = res->len ? json_tokener_parse(res->body) : NULL;
+	const char *m = jsonget_str(o, "message");
+	if (m)
+		snprintf(msg, sizeof(msg), "%s", m);
 	json_object_put(o);
 	if (res->status == 401)
 		snprintf(err, errlen, "the API server rejected %s as unauthorized%s%s", kube_creds_who(k->creds),
@@ -220,8 +153,7 @@ static void fail(struct kube *k, const char *what)
 	kube_watch_stop_all(k);
 	k->phase = K_IDLE;
 	endpoint_fail(k->ep, "%s", what);
-	timer_arm(k->retry, k->backoff_ms);
-	k->backoff_ms = k->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : k->backoff_ms * 2;
+	timer_arm(k->retry, backoff_next(&k->backoff));
 }
 
 static void on_metrics_discovery(void *arg, const struct http_result *res)
@@ -242,17 +174,19 @@ static void on_version(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!kube_ok(res)) {
 		kube_result_error(k, res, "GET /version", err, sizeof(err));
+		backoff_from_result(&k->backoff, res);
 		fail(k, err);
 		return;
 	}
-	json_object *o = json_tokener_parse(res->body), *v;
-	if (o && json_object_object_get_ex(o, "gitVersion", &v))
-		snprintf(k->version, sizeof(k->version), "%s", json_object_get_string(v));
+	json_object *o = json_tokener_parse(res->body);
+	const char *git = jsonget_str(o, "gitVersion");
+	if (git)
+		snprintf(k->version, sizeof(k->version), "%s", git);
 	json_object_put(o);
 	snprintf(k->ep->product, sizeof(k->ep->product), "Kubernetes %s · ns %s", k->version[0] ? k->version : "?",
 		 k->ns ? k->ns : "all");
 	k->phase = K_LIVE;
-	k->backoff_ms = BACKOFF_MIN_MS;
+	backoff_healthy(&k->backoff);
 	endpoint_ready(k->ep);
 	/* figures are coming: `get` waits for the first round of them */
 	k->ep->extras_pending++;
@@ -382,7 +316,10 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 	struct kube *k = xcalloc(1, sizeof(*k));
 	k->ep = ep;
 	ep->priv = k;
-	k->backoff_ms = BACKOFF_MIN_MS;
+	backoff_init(&k->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
+	calls_init(&k->calls, &k->target, k);
+	k->calls.header = "Accept: application/json";
+	k->calls.renew = renew;
 	k->retry = timer_new(on_retry, k);
 	k->metrics_tick = timer_new(metrics_round, k);
 	k->node_pods = timer_new(recount_node_pods, k);
@@ -431,8 +368,7 @@ static void kube_close(struct endpoint *ep)
 	if (!k)
 		return;
 	kube_watch_free_all(k);
-	while (k->calls)
-		kube_call_cancel(k->calls);
+	calls_cleanup(&k->calls);
 	timer_free(k->retry);
 	timer_free(k->metrics_tick);
 	timer_free(k->node_pods);
@@ -485,17 +421,18 @@ static void on_events(void *arg, const struct http_result *res)
 {
 	struct kcall *c = arg;
 	struct inspect_ctx *x = c->ctx;
-	json_object *list = kube_ok(res) ? json_tokener_parse(res->body) : NULL, *items;
+	json_object *list = kube_ok(res) ? json_tokener_parse(res->body) : NULL, *items = jsonget_arr(list, "items");
 	json_object *out = json_object_new_array();
-	if (list && json_object_object_get_ex(list, "items", &items))
-		for (size_t i = 0; i < json_object_array_length(items); i++) {
-			json_object *ev = json_object_array_get_idx(items, i), *v, *e = json_object_new_object();
-			static const char *const keys[] = {"lastTimestamp", "type", "reason", "message", "count"};
-			for (size_t k = 0; k < 5; k++)
-				if (json_object_object_get_ex(ev, keys[k], &v))
-					json_object_object_add(e, keys[k], json_object_get(v));
-			json_object_array_add(out, e);
+	for (size_t i = 0; i < jsonget_len(items); i++) {
+		json_object *ev = jsonget_idx(items, i), *e = json_object_new_object();
+		static const char *const keys[] = {"lastTimestamp", "type", "reason", "message", "count"};
+		for (size_t k = 0; k < 5; k++) {
+			json_object *v = jsonget_field(ev, keys[k]);
+			if (v)
+				json_object_object_add(e, keys[k], json_object_get(v));
 		}
+		json_object_array_add(out, e);
+	}
 	json_object_put(list);
 	json_object_object_add(x->obj, "recentEvents", out);
 	deliver(x);
@@ -506,7 +443,7 @@ static void on_inspect(void *arg, const struct http_result *res)
 	struct kcall *c = arg;
 	struct inspect_ctx *x = c->ctx;
 	char err[ERRLEN];
-	json_object *o = kube_ok(res) ? json_tokener_parse(res->body) : NULL, *meta, *v;
+	json_object *o = kube_ok(res) ? json_tokener_parse(res->body) : NULL, *meta;
 	if (!kube_ok(res) || !o) {
 		if (!kube_ok(res))
 			kube_result_error(c->k, res, "describe", err, sizeof(err));
@@ -517,13 +454,13 @@ static void on_inspect(void *arg, const struct http_result *res)
 	}
 	x->obj = o;
 	const char *name = NULL, *ns = NULL, *kind = NULL;
-	if (json_object_object_get_ex(o, "metadata", &meta)) {
+	if ((meta = jsonget_obj(o, "metadata"))) {
 		/* managedFields are noise for an operator, as kubectl hides them */
 		json_object_object_del(meta, "managedFields");
-		name = json_object_object_get_ex(meta, "name", &v) ? json_object_get_string(v) : NULL;
-		ns = json_object_object_get_ex(meta, "namespace", &v) ? json_object_get_string(v) : NULL;
+		name = jsonget_str(meta, "name");
+		ns = jsonget_str(meta, "namespace");
 	}
-	kind = json_object_object_get_ex(o, "kind", &v) ? json_object_get_string(v) : NULL;
+	kind = jsonget_str(o, "kind");
 	if (!name || !kind) {
 		deliver(x);
 		return;

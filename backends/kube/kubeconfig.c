@@ -3,7 +3,7 @@
  * point at file:line:col because users edit these files by hand; they never
  * quote a value, since most values here are secrets. */
 #include "backends/kube/kubeconfig.h"
-#include "backends/codec/base64.h"
+#include "backends/codec/crypto.h"
 #include "backends/util/util.h"
 #include "backends/codec/yamltree.h"
 
@@ -102,7 +102,7 @@ static int get_data(struct loader *ld, const struct ynode *map, const char *key,
 		return -1;
 	if (!raw)
 		return 0;
-	*out = base64_decode(raw, strlen(raw), NULL);
+	*out = crypto_base64_decode(raw, strlen(raw), NULL);
 	free(raw);
 	if (!*out)
 		return at_err(ld, ynode_get(map, key), "is not valid base64", key);

@@ -5,6 +5,7 @@
  * stream) relists; a dropped connection re-watches from the last version
  * seen, with backoff. Nothing ever relists on a timer. */
 #include "backends/kube/decode.h"
+#include "backends/codec/jsonget.h"
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
 #include "backends/util/log.h"
@@ -28,7 +29,7 @@ struct kwatch {
 	struct kcall *call;
 	struct kube_watch_stream ws; /* ws.rv: the last resourceVersion seen (lists set it too) */
 	bool first_page;
-	int64_t backoff_ms;
+	struct backoff backoff;
 	struct timer *retry;
 	struct kwatch *next;
 };
@@ -83,9 +84,9 @@ static void backoff(struct kwatch *w, const char *why, bool transport)
 		endpoint_fail(w->k->ep, "%s", why);
 	else
 		set_error(w, why);
-	log_msg("kube %s: %s: %s; again in %lldms", w->k->ep->name, w->res->kind, why, (long long)w->backoff_ms);
-	timer_arm(w->retry, w->backoff_ms);
-	w->backoff_ms = w->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : w->backoff_ms * 2;
+	int64_t wait = backoff_next(&w->backoff);
+	log_msg("kube %s: %s: %s; again in %lldms", w->k->ep->name, w->res->kind, why, (long long)wait);
+	timer_arm(w->retry, wait);
 }
 
 static void took(struct kwatch *w, json_object *obj)
@@ -133,6 +134,7 @@ static void on_page(void *arg, const struct http_result *res)
 	}
 	if (!kube_ok(res)) {
 		kube_result_error(k, res, NULL, err, sizeof(err));
+		backoff_from_result(&w->backoff, res);
 		char full[ERRLEN + 32];
 		snprintf(full, sizeof(full), "%s", err);
 		backoff(w, full, res->error != NULL);
@@ -143,9 +145,8 @@ static void on_page(void *arg, const struct http_result *res)
 	char *early = peek_continue(res->body, res->len);
 	if (early)
 		list_page(w, early);
-	json_object *root = json_tokener_parse(res->body), *items, *meta, *v;
-	if (!root || !json_object_object_get_ex(root, "items", &items) ||
-	    !json_object_is_type(items, json_type_array)) {
+	json_object *root = json_tokener_parse(res->body), *items = jsonget_arr(root, "items");
+	if (!items) {
 		json_object_put(root);
 		backoff(w, "the API server sent a list that is not a Kubernetes list", false);
 		return;
@@ -158,13 +159,8 @@ static void on_page(void *arg, const struct http_result *res)
 	size_t n = json_object_array_length(items);
 	for (size_t i = 0; i < n; i++)
 		took(w, json_object_array_get_idx(items, i));
-	const char *cont = NULL, *rv = NULL;
-	if (json_object_object_get_ex(root, "metadata", &meta)) {
-		if (json_object_object_get_ex(meta, "continue", &v))
-			cont = json_object_get_string(v);
-		if (json_object_object_get_ex(meta, "resourceVersion", &v))
-			rv = json_object_get_string(v);
-	}
+	json_object *meta = jsonget_obj(root, "metadata");
+	const char *cont = jsonget_str(meta, "continue"), *rv = jsonget_str(meta, "resourceVersion");
 	if (rv)
 		snprintf(w->ws.rv, sizeof(w->ws.rv), "%s", rv);
 	endpoint_ready(k->ep);
@@ -188,7 +184,7 @@ static void on_page(void *arg, const struct http_result *res)
 		if (k->want_containers)
 			kube_decode_prune_containers(k->ep->store);
 	}
-	w->backoff_ms = BACKOFF_MIN_MS;
+	backoff_healthy(&w->backoff);
 	watch_from(w);
 }
 
@@ -228,7 +224,7 @@ static bool watch_event(void *arg, enum kube_watch_event type, json_object *obj,
 			w->ws.rv[0] = '\0';
 		/* returning false ends the transfer, and on_watch_end sees the state */
 		w->state = W_WAITING;
-		timer_arm(w->retry, code == 410 ? 0 : w->backoff_ms);
+		timer_arm(w->retry, code == 410 ? 0 : backoff_next(&w->backoff));
 		return false;
 	}
 	if (type == KW_ADDED || type == KW_MODIFIED) {
@@ -253,7 +249,7 @@ static bool on_watch_data(void *arg, const char *data, size_t len)
 	/* data flowing again (events or bookmarks) means the server is back */
 	if (w->k->ep->error[0])
 		endpoint_ready(w->k->ep);
-	w->backoff_ms = BACKOFF_MIN_MS;
+	backoff_healthy(&w->backoff);
 	size_t bad = w->ws.malformed;
 	bool go = kube_watch_stream_feed(&w->ws, data, len, watch_event, w);
 	if (w->ws.malformed != bad)
@@ -284,6 +280,7 @@ static void on_watch_end(void *arg, const struct http_result *res)
 		 * only a broken connection resumes from the same version */
 		if (!res->error)
 			w->ws.rv[0] = '\0';
+		backoff_from_result(&w->backoff, res);
 		backoff(w, err, res->error != NULL);
 	}
 }
@@ -324,7 +321,7 @@ void kube_watch_start(struct kube *k, const char *kind)
 		w = xcalloc(1, sizeof(*w));
 		w->k = k;
 		w->res = r;
-		w->backoff_ms = BACKOFF_MIN_MS;
+		backoff_init(&w->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 		w->retry = timer_new(on_retry, w);
 		kube_watch_stream_init(&w->ws);
 		w->next = k->watches;
@@ -340,7 +337,7 @@ void kube_watch_restart_all(struct kube *k)
 	for (struct kwatch *w = k->watches; w; w = w->next) {
 		stop(w);
 		w->ws.rv[0] = '\0';
-		w->backoff_ms = BACKOFF_MIN_MS;
+		backoff_healthy(&w->backoff);
 		if (k->phase == K_LIVE)
 			list_page(w, NULL);
 	}

@@ -1,6 +1,7 @@
 /* watchstream.c: splits a Kubernetes watch stream into lines (chunk
  * boundaries are not event boundaries) and each line into a typed event. */
 #include "backends/kube/watchstream.h"
+#include "backends/codec/jsonget.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -46,27 +47,27 @@ static bool event_type(const char *t, enum kube_watch_event *type)
 /* One line (NUL-terminated, no '\n'); returns fn's answer. */
 static bool event(struct kube_watch_stream *ws, const char *text, kube_watch_fn fn, void *arg)
 {
-	json_object *ev = json_tokener_parse(text), *type, *obj, *meta, *v;
-	if (!ev || !json_object_object_get_ex(ev, "type", &type) || !json_object_is_type(type, json_type_string) ||
-	    !json_object_object_get_ex(ev, "object", &obj) || !json_object_is_type(obj, json_type_object)) {
+	json_object *ev = json_tokener_parse(text), *obj = jsonget_obj(ev, "object");
+	const char *t = jsonget_str(ev, "type");
+	if (!t || !obj) {
 		json_object_put(ev);
 		ws->malformed++;
 		return true;
 	}
-	const char *t = json_object_get_string(type);
 	enum kube_watch_event et = KW_ADDED;
 	bool known = event_type(t, &et);
 	if (known && et == KW_ERROR) {
-		int code = json_object_object_get_ex(obj, "code", &v) ? json_object_get_int(v) : 0;
-		const char *msg = json_object_object_get_ex(obj, "message", &v) ? json_object_get_string(v) : NULL;
-		bool go = fn(arg, KW_ERROR, obj, code, msg ? msg : "");
+		int64_t code = 0;
+		jsonget_int(obj, "code", &code);
+		const char *msg = jsonget_str(obj, "message");
+		bool go = fn(arg, KW_ERROR, obj, (int)code, msg ? msg : "");
 		json_object_put(ev);
 		return go;
 	}
 	/* any object's version counts, even one of a type this does not know */
-	if (json_object_object_get_ex(obj, "metadata", &meta) && json_object_object_get_ex(meta, "resourceVersion", &v) &&
-	    json_object_is_type(v, json_type_string))
-		snprintf(ws->rv, sizeof(ws->rv), "%s", json_object_get_string(v));
+	const char *rv = jsonget_str(jsonget_obj(obj, "metadata"), "resourceVersion");
+	if (rv)
+		snprintf(ws->rv, sizeof(ws->rv), "%s", rv);
 	bool go = true;
 	if (known)
 		go = fn(arg, et, obj, 0, NULL);

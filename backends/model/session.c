@@ -1,7 +1,6 @@
 /* session.c: configuration to live endpoints, and one loop turn (see session.h). */
 #include "backends/model/session.h"
-#include "backends/net/http.h"
-#include "backends/net/timer.h"
+#include "backends/net/loop.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,14 +95,9 @@ void session_close(struct session *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void session_turn(struct session *s, struct pollfd *extra, unsigned nextra, int timeout_ms)
+void session_turn(struct session *s, int timeout_ms)
 {
-	int64_t next = timers_next_ms();
-	if (next >= 0 && next < timeout_ms)
-		timeout_ms = (int)next;
-	http_wait(extra, nextra, timeout_ms);
-	http_process();
-	timers_run_due();
+	loop_run_once(timeout_ms);
 	for (size_t i = 0; i < s->neps; i++)
 		for (struct rtable *t = s->eps[i]->store->tables; t; t = t->next)
 			rtable_purge(s->eps[i]->store, t, GONE_LINGER_MS);

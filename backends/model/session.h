@@ -4,8 +4,6 @@
 #ifndef BINNACLE_SESSION_H
 #define BINNACLE_SESSION_H
 
-#include <poll.h>
-
 #include "backends/backend.h"
 #include "backends/model/config.h"
 
@@ -34,9 +32,10 @@ struct session_opts {
  * Returns 0, or -1 with a sentence in err. */
 int session_open(struct session *s, const struct session_opts *o, char *err, size_t errlen);
 void session_close(struct session *s);
-/* Waits up to timeout_ms for the network, the extra fds or a timer, then runs
- * whatever is ready. */
-void session_turn(struct session *s, struct pollfd *extra, unsigned nextra, int timeout_ms);
+/* One turn of the loop (loop.h): waits up to timeout_ms for the network, a
+ * watched descriptor (the terminal's input), a child or a timer, runs
+ * whatever is ready, then expires deleted rows. */
+void session_turn(struct session *s, int timeout_ms);
 /* Sum of every endpoint store's generation: changes when anything visible does. */
 uint64_t session_gen(const struct session *s);
 struct endpoint *session_find(const struct session *s, const char *name);

@@ -1,5 +1,7 @@
 /* http.c: requests on the shared curl multi handle (see http.h). */
 #include "backends/net/http.h"
+#include "backends/net/loop.h"
+#include "backends/net/timer.h"
 #include "backends/util/log.h"
 #include "backends/util/util.h"
 
@@ -12,7 +14,8 @@
 
 struct http_req {
 	CURL *easy;
-	struct curl_slist *headers, *connect_to;
+	struct curl_slist *headers;
+	struct transport_via *via; /* how it connects (tunnel state, connect-to) */
 	char *method, *url, *display;
 	char *body;
 	struct buf resp, resp_headers;
@@ -26,36 +29,63 @@ struct http_req {
 	struct http_req *next; /* list of started requests, for cleanup */
 };
 
-struct http_fdwatch {
-	int fd;
-	short events, revents;
-	http_fd_fn fn;
-	void *arg;
-	bool dead;
-	struct http_fdwatch *next;
-};
-
-static struct http_fdwatch *watches;
-
 static CURLM *multi;
+static struct timer *curl_timer; /* when curl wants to be called back without I/O */
 static struct http_req *started;
 static uint64_t count_total, count_mutating;
 
-void http_target_cleanup(struct http_target *t)
+/* ---- curl on the loop ---- */
+
+static void process_done(void);
+
+static void on_curl_fd(void *arg, int fd, short revents)
 {
-	free(t->base_url);
-	free(t->unix_socket);
-	free(t->ca_file);
-	free(t->cert_file);
-	free(t->key_file);
-	free(t->ca_pem);
-	free(t->cert_pem);
-	free(t->key_pem);
-	free(t->proxy);
-	free(t->auth_header);
-	free(t->connect_to);
-	free(t->display);
-	memset(t, 0, sizeof(*t));
+	(void)arg;
+	int ev = (revents & (POLLIN | POLLHUP) ? CURL_CSELECT_IN : 0) | (revents & POLLOUT ? CURL_CSELECT_OUT : 0) |
+		 (revents & (POLLERR | POLLNVAL) ? CURL_CSELECT_ERR : 0);
+	int still = 0;
+	curl_multi_socket_action(multi, fd, ev, &still);
+	process_done();
+}
+
+static void on_curl_timer(void *arg)
+{
+	(void)arg;
+	int still = 0;
+	curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &still);
+	process_done();
+}
+
+static int on_curl_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	struct loop_fd *w = socketp;
+	(void)easy;
+	(void)userp;
+	if (what == CURL_POLL_REMOVE) {
+		loop_unwatch(w);
+		curl_multi_assign(multi, s, NULL);
+		return 0;
+	}
+	short events = (short)((what & CURL_POLL_IN ? POLLIN : 0) | (what & CURL_POLL_OUT ? POLLOUT : 0));
+	if (w) {
+		loop_watch_events(w, events);
+	} else {
+		w = loop_watch((int)s, events, on_curl_fd, NULL);
+		curl_multi_assign(multi, s, w);
+	}
+	return 0;
+}
+
+static int on_curl_timeout(CURLM *m, long timeout_ms, void *userp)
+{
+	(void)m;
+	(void)userp;
+	/* never call curl from inside its own callback: the loop does it */
+	if (timeout_ms < 0)
+		timer_disarm(curl_timer);
+	else
+		timer_arm(curl_timer, timeout_ms);
+	return 0;
 }
 
 int http_init(char *err, size_t errlen)
@@ -65,6 +95,10 @@ int http_init(char *err, size_t errlen)
 	multi = curl_multi_init();
 	if (!multi)
 		return set_err(err, errlen, "cannot initialise libcurl's multi interface");
+	/* curl's sockets and timeout go to the one loop (loop.h) */
+	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_curl_timeout);
+	curl_timer = timer_new(on_curl_timer, NULL);
 	return 0;
 }
 
@@ -75,7 +109,7 @@ static void req_free(struct http_req *r)
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
-	curl_slist_free_all(r->connect_to);
+	transport_via_free(r->via);
 	free(r->method);
 	free(r->url);
 	free(r->display);
@@ -102,14 +136,12 @@ void http_cleanup(void)
 		curl_multi_remove_handle(multi, r->easy);
 		req_free(r);
 	}
-	while (watches) {
-		struct http_fdwatch *w = watches;
-		watches = w->next;
-		free(w);
-	}
 	if (multi)
 		curl_multi_cleanup(multi);
 	multi = NULL;
+	timer_free(curl_timer);
+	curl_timer = NULL;
+	transport_cleanup();
 	curl_global_cleanup();
 }
 
@@ -173,40 +205,9 @@ struct http_req *http_req_new(const struct http_target *t, const char *method, c
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 10L);
-	if (t->unix_socket)
-		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, t->unix_socket);
-	if (t->ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, t->ca_file);
-	if (t->cert_file)
-		curl_easy_setopt(e, CURLOPT_SSLCERT, t->cert_file);
-	if (t->key_file)
-		curl_easy_setopt(e, CURLOPT_SSLKEY, t->key_file);
-	if (t->ca_pem) {
-		struct curl_blob blob = {t->ca_pem, strlen(t->ca_pem), CURL_BLOB_COPY};
-		curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
-	}
-	if (t->cert_pem) {
-		struct curl_blob blob = {t->cert_pem, strlen(t->cert_pem), CURL_BLOB_COPY};
-		curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &blob);
-		curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
-	}
-	if (t->key_pem) {
-		struct curl_blob blob = {t->key_pem, strlen(t->key_pem), CURL_BLOB_COPY};
-		curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &blob);
-		curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
-	}
-	if (t->proxy)
-		curl_easy_setopt(e, CURLOPT_PROXY, t->proxy);
-	if (t->connect_to) {
-		r->connect_to = curl_slist_append(NULL, t->connect_to);
-		curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to);
-	}
+	r->via = transport_apply(e, t);
 	if (t->auth_header)
 		http_req_header(r, t->auth_header);
-	if (t->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
 	if (!strcmp(method, "HEAD"))
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 	else if (strcmp(method, "GET"))
@@ -318,79 +319,14 @@ const char *http_result_header(const struct http_result *res, const char *name)
 	return NULL;
 }
 
-struct http_fdwatch *http_watch_fd(int fd, short events, http_fd_fn fn, void *arg)
-{
-	struct http_fdwatch *w = xcalloc(1, sizeof(*w));
-	w->fd = fd;
-	w->events = events;
-	w->fn = fn;
-	w->arg = arg;
-	w->next = watches;
-	watches = w;
-	return w;
-}
-
-void http_unwatch_fd(struct http_fdwatch *w)
-{
-	if (w)
-		w->dead = true; /* freed by the loop: a callback may unwatch itself */
-}
-
-static void run_watches(void)
-{
-	for (struct http_fdwatch *w = watches; w; w = w->next)
-		if (!w->dead && w->revents) {
-			short r = w->revents;
-			w->revents = 0;
-			w->fn(w->arg, w->fd, r);
-		}
-	for (struct http_fdwatch **p = &watches; *p;) {
-		if ((*p)->dead) {
-			struct http_fdwatch *d = *p;
-			*p = d->next;
-			free(d);
-		} else {
-			p = &(*p)->next;
-		}
-	}
-}
-
-void http_wait(struct pollfd *extra, unsigned nextra, int timeout_ms)
-{
-	struct curl_waitfd wfd[32];
-	if (nextra > 16)
-		nextra = 16;
-	unsigned nw = 0;
-	struct http_fdwatch *wl[16];
-	for (struct http_fdwatch *w = watches; w && nw < 16; w = w->next)
-		if (!w->dead)
-			wl[nw++] = w;
-	for (unsigned i = 0; i < nextra; i++) {
-		wfd[i].fd = extra[i].fd;
-		wfd[i].events = (short)((extra[i].events & POLLIN ? CURL_WAIT_POLLIN : 0) |
-					(extra[i].events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
-		wfd[i].revents = 0;
-	}
-	for (unsigned i = 0; i < nw; i++) {
-		wfd[nextra + i].fd = wl[i]->fd;
-		wfd[nextra + i].events = (short)((wl[i]->events & POLLIN ? CURL_WAIT_POLLIN : 0) |
-						 (wl[i]->events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
-		wfd[nextra + i].revents = 0;
-	}
-	int n = 0;
-	curl_multi_poll(multi, wfd, nextra + nw, timeout_ms, &n);
-	for (unsigned i = 0; i < nextra; i++)
-		extra[i].revents = (short)((wfd[i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
-					   (wfd[i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
-	for (unsigned i = 0; i < nw; i++)
-		wl[i]->revents = (short)((wfd[nextra + i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
-					 (wfd[nextra + i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
-	run_watches();
-}
-
 static void transport_error(struct http_req *r, CURLcode code, char *out, size_t outlen)
 {
 	const char *detail = r->errbuf[0] ? r->errbuf : curl_easy_strerror(code);
+	const char *tunnel = transport_via_error(r->via);
+	if (tunnel && code != CURLE_OPERATION_TIMEDOUT) {
+		snprintf(out, outlen, "cannot reach %s through its tunnel: %s", r->display, tunnel);
+		return;
+	}
 	switch (code) {
 	case CURLE_COULDNT_CONNECT:
 		snprintf(out, outlen, "cannot connect to %s: %s", r->display, detail);
@@ -414,10 +350,9 @@ static void transport_error(struct http_req *r, CURLcode code, char *out, size_t
 	}
 }
 
-void http_process(void)
+/* Runs the callbacks of finished transfers; after every curl_multi_socket_action. */
+static void process_done(void)
 {
-	int running = 0;
-	curl_multi_perform(multi, &running);
 	CURLMsg *msg;
 	int left;
 	while ((msg = curl_multi_info_read(multi, &left))) {
@@ -425,6 +360,8 @@ void http_process(void)
 			continue;
 		struct http_req *r = NULL;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		if (!r)
+			continue; /* a raw stream's handle: its request is long gone */
 		CURLcode code = msg->data.result;
 		/* a connect-only handle must stay in the multi or curl drops its socket */
 		if (!r->raw_done || code != CURLE_OK)
@@ -473,11 +410,8 @@ struct http_raw {
 	CURL *easy;
 	curl_socket_t fd;
 	bool tls;
-};
-
-struct raw_pending {
-	void (*done)(void *arg, struct http_raw *raw, const char *error);
-	void *arg;
+	struct transport_via *via; /* curl's handle still points into it */
+	char errbuf[CURL_ERROR_SIZE]; /* the handle's error buffer from now on */
 };
 
 static void raw_connected(void *arg, const struct http_result *res)
@@ -498,18 +432,26 @@ static void raw_connected(void *arg, const struct http_result *res)
 	raw->easy = r->easy;
 	raw->fd = fd;
 	raw->tls = str_starts(r->url, "https://");
+	raw->via = r->via;
+	/* the handle must not point into the request, which is freed next */
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, raw->errbuf);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, NULL);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, NULL);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, NULL);
 	r->easy = NULL; /* the raw stream owns the handle now */
+	r->via = NULL;
 	done(arg, raw, NULL);
 }
 
-void http_raw_connect(const struct http_target *t, void (*done)(void *arg, struct http_raw *raw, const char *error),
-		      void *arg)
+struct http_req *http_raw_connect(const struct http_target *t,
+				  void (*done)(void *arg, struct http_raw *raw, const char *error), void *arg)
 {
 	struct http_req *r = http_req_new(t, "GET", "/");
 	curl_easy_setopt(r->easy, CURLOPT_CONNECT_ONLY, 1L);
 	r->raw_done = done;
 	http_req_callback(r, raw_connected, arg);
 	http_req_start(r);
+	return r;
 }
 
 int http_raw_fd(struct http_raw *r)
@@ -549,25 +491,9 @@ long http_raw_recv(struct http_raw *r, void *buf, size_t len, char *err, size_t 
 	return (long)n;
 }
 
-int http_raw_send_all(struct http_raw *r, const void *data, size_t len, int timeout_ms, char *err, size_t errlen)
+const char *http_raw_tunnel_error(const struct http_raw *r)
 {
-	const char *p = data;
-	int64_t deadline = mono_ms() + timeout_ms;
-	while (len) {
-		long w = http_raw_send(r, p, len, err, errlen);
-		if (w < 0 && errno != EAGAIN)
-			return -1;
-		if (w > 0) {
-			p += w;
-			len -= (size_t)w;
-			continue;
-		}
-		int64_t left = deadline - mono_ms();
-		struct pollfd pf = {.fd = (int)r->fd, .events = POLLOUT};
-		if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
-			return set_err(err, errlen, "the connection did not take the request in time");
-	}
-	return 0;
+	return transport_via_error(r->via);
 }
 
 void http_raw_shutdown_write(struct http_raw *r)
@@ -582,5 +508,6 @@ void http_raw_close(struct http_raw *r)
 		return;
 	curl_multi_remove_handle(multi, r->easy);
 	curl_easy_cleanup(r->easy);
+	transport_via_free(r->via);
 	free(r);
 }

@@ -2,6 +2,7 @@
  * the bytes), plus the Kubernetes channel framing carried inside it. Only
  * /dev/urandom is read, for keys and masks. */
 #include "backends/net/websocket.h"
+#include "backends/codec/jsonget.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -14,8 +15,7 @@
 
 #include <json-c/json.h>
 
-#include "backends/codec/base64.h"
-#include "backends/codec/sha1.h"
+#include "backends/codec/crypto.h"
 
 /* The GUID RFC 6455 4.2.2 appends to the key before hashing. */
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -174,15 +174,6 @@ static struct json_object *json_parse(const char *s, size_t len)
 	return o;
 }
 
-static const char *json_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* ---- handshake ---- */
 
 void ws_init(struct ws *w)
@@ -202,13 +193,12 @@ void ws_cleanup(struct ws *w)
 
 void ws_accept_key(const char *key, char out[29])
 {
-	struct sha1 s;
-	unsigned char d[20];
-	sha1_init(&s);
-	sha1_update(&s, key, strlen(key));
-	sha1_update(&s, WS_GUID, strlen(WS_GUID));
-	sha1_final(&s, d);
-	char *b = base64_encode(d, sizeof(d));
+	struct crypto_hash *h = crypto_hash_new(CRYPTO_SHA1);
+	unsigned char d[CRYPTO_SHA1_LEN];
+	crypto_hash_update(h, key, strlen(key));
+	crypto_hash_update(h, WS_GUID, strlen(WS_GUID));
+	crypto_hash_final(h, d);
+	char *b = crypto_base64_encode(d, sizeof(d));
 	copy_clipped(out, 29, b, strlen(b));
 	free(b);
 }
@@ -218,7 +208,7 @@ char *ws_handshake_request(struct ws *w, const char *host, const char *path, con
 {
 	unsigned char nonce[16];
 	ws_random(nonce, sizeof(nonce));
-	char *key = base64_encode(nonce, sizeof(nonce));
+	char *key = crypto_base64_encode(nonce, sizeof(nonce));
 	copy_clipped(w->key, sizeof(w->key), key, strlen(key));
 	free(key);
 	free(w->offered);
@@ -285,7 +275,7 @@ static bool dechunk(const char *body, size_t len, struct buf *out)
 static int refused(const char *status, const char *body, size_t blen, bool text, char *err, size_t errlen)
 {
 	struct json_object *o = json_parse(body, blen);
-	const char *msg = json_str(o, "message");
+	const char *msg = jsonget_str(o, "message");
 	if (msg && *msg) {
 		set_err(err, errlen, "%s: %s", status, msg);
 	} else if (text && blen) {
@@ -575,7 +565,7 @@ void ws_k8s_frame(struct buf *out, int channel, const void *data, size_t len, bo
 	struct buf m;
 	buf_init(&m);
 	if (base64) {
-		char *b = base64_encode(data, len);
+		char *b = crypto_base64_encode(data, len);
 		buf_putc(&m, (char)('0' + channel % 10));
 		buf_puts(&m, b);
 		free(b);
@@ -604,7 +594,7 @@ int ws_k8s_parse(const struct buf *msg, int opcode, bool base64, int *channel, c
 	if (opcode != WS_TEXT || msg->data[0] < '0' || msg->data[0] > '9')
 		return -1;
 	size_t n = 0;
-	char *d = base64_decode(msg->data + 1, msg->len - 1, &n);
+	char *d = crypto_base64_decode(msg->data + 1, msg->len - 1, &n);
 	if (!d)
 		return -1;
 	buf_reset(scratch);
@@ -619,13 +609,10 @@ int ws_k8s_parse(const struct buf *msg, int opcode, bool base64, int *channel, c
 /* details.causes[] entry with reason "ExitCode": its message as a code, or -1. */
 static int exit_cause(struct json_object *status)
 {
-	struct json_object *details, *causes;
-	if (!json_object_object_get_ex(status, "details", &details) ||
-	    !json_object_object_get_ex(details, "causes", &causes) || !json_object_is_type(causes, json_type_array))
-		return -1;
-	for (size_t i = 0; i < json_object_array_length(causes); i++) {
-		struct json_object *c = json_object_array_get_idx(causes, i);
-		const char *reason = json_str(c, "reason"), *m = json_str(c, "message");
+	struct json_object *causes = jsonget_arr(jsonget_obj(status, "details"), "causes");
+	for (size_t i = 0; i < jsonget_len(causes); i++) {
+		struct json_object *c = jsonget_idx(causes, i);
+		const char *reason = jsonget_str(c, "reason"), *m = jsonget_str(c, "message");
 		if (!reason || strcmp(reason, "ExitCode") || !m)
 			continue;
 		char *end;
@@ -651,8 +638,8 @@ int ws_k8s_exit_code(const char *status_json, size_t len, char *msg, size_t msgl
 		json_object_put(o);
 		return -1;
 	}
-	const char *status = json_str(o, "status"), *reason = json_str(o, "reason");
-	const char *m = json_str(o, "message");
+	const char *status = jsonget_str(o, "status"), *reason = jsonget_str(o, "reason");
+	const char *m = jsonget_str(o, "message");
 	int code = -1;
 	if (status && !strcmp(status, "Success"))
 		code = 0;

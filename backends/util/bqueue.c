@@ -31,6 +31,11 @@ int bqueue_empty(const struct bqueue *q)
 	return q->data.len < 5;
 }
 
+size_t bqueue_bytes(const struct bqueue *q)
+{
+	return q->data.len;
+}
+
 long bqueue_pop(struct bqueue *q, char *buf, size_t n, int *stream)
 {
 	if (q->data.len < 5)

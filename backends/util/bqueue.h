@@ -18,6 +18,8 @@ void bqueue_push(struct bqueue *q, int stream, const char *data, size_t len);
 /* Copies up to n bytes of the first segment; its length, or -1 when empty. */
 long bqueue_pop(struct bqueue *q, char *buf, size_t n, int *stream);
 int bqueue_empty(const struct bqueue *q);
+/* Bytes held, segment headers included: what a cap is measured against. */
+size_t bqueue_bytes(const struct bqueue *q);
 
 /* The command an exec runs when the user configured no shell: bash when the
  * image has it, else the POSIX sh every image has. NULL-terminated. */

@@ -19,9 +19,10 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "backends/codec/base64.h"
+#include "backends/codec/crypto.h"
 #include "tests/unit/fixtures.h"
 #include "backends/net/http.h"
+#include "backends/net/loop.h"
 #include "backends/kube/creds.h"
 #include "backends/kube/kubeconfig.h"
 #include "backends/net/timer.h"
@@ -165,9 +166,7 @@ static void on_done(void *arg, const char *error)
 
 static void loop_once(int ms)
 {
-	http_wait(NULL, 0, ms);
-	http_process();
-	timers_run_due();
+	loop_run_once(ms);
 }
 
 /* Turns the loop until r has been called (or 10 s pass). */
@@ -353,7 +352,7 @@ static void test_exec_info_and_env(void **state)
 	assert_true(json_object_object_get_ex(cluster, "server", &v));
 	assert_string_equal(json_object_get_string(v), "https://k.example:6443");
 	assert_true(json_object_object_get_ex(cluster, "certificate-authority-data", &v));
-	char *ca = base64_decode(json_object_get_string(v), json_object_get_string_len(v), NULL);
+	char *ca = crypto_base64_decode(json_object_get_string(v), json_object_get_string_len(v), NULL);
 	assert_string_equal(ca, c.cluster.ca_pem);
 	free(ca);
 	assert_true(json_object_object_get_ex(cluster, "config", &v));
@@ -549,9 +548,10 @@ static void test_cancel_and_free_in_callback(void **state)
 		loop_once(20);
 	kube_creds_free(k); /* kills the plugin; the callback never comes */
 	int64_t deadline = mono_ms() + 5000;
-	while (timers_next_ms() >= 0 && mono_ms() < deadline)
+	while ((timers_next_ms() >= 0 || loop_child_count()) && mono_ms() < deadline)
 		loop_once(50);
-	assert_int_equal(timers_next_ms(), -1); /* the killed plugin was reaped */
+	assert_int_equal(timers_next_ms(), -1);
+	assert_int_equal(loop_child_count(), 0); /* the killed plugin was reaped */
 	assert_int_equal(r.calls, 0);
 
 	/* a callback may free the creds it was called for */

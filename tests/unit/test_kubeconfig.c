@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 
-#include "backends/codec/base64.h"
+#include "backends/codec/crypto.h"
 #include "tests/unit/fixtures.h"
 #include "backends/kube/kubeconfig.h"
 #include "backends/util/util.h"
@@ -565,7 +565,7 @@ static void test_data_decoded(void **state)
 {
 	(void)state;
 	const char pem[] = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-	char *b64 = base64_encode(pem, strlen(pem));
+	char *b64 = crypto_base64_encode(pem, strlen(pem));
 	/* kubeconfigs written by hand sometimes wrap long base64 */
 	char *text = xasprintf("clusters:\n- name: k\n  cluster:\n    server: https://k\n"
 			       "    certificate-authority-data: >-\n      %.20s\n      %s\n",
@@ -590,33 +590,33 @@ static void test_base64(void **state)
 	} v[] = {{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="},
 		 {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		char *e = base64_encode(v[i].plain, strlen(v[i].plain));
+		char *e = crypto_base64_encode(v[i].plain, strlen(v[i].plain));
 		assert_string_equal(e, v[i].b64);
 		size_t n;
-		char *d = base64_decode(e, strlen(e), &n);
+		char *d = crypto_base64_decode(e, strlen(e), &n);
 		assert_int_equal(n, strlen(v[i].plain));
 		assert_memory_equal(d, v[i].plain, n);
 		free(d);
 		free(e);
 	}
 	unsigned char bin[] = {0xfb, 0xff, 0xfe};
-	char *u = base64url_encode(bin, 3), *s = base64_encode(bin, 3);
+	char *u = crypto_base64url_encode(bin, 3), *s = crypto_base64_encode(bin, 3);
 	assert_string_equal(u, "-__-");
 	assert_string_equal(s, "+//+");
 	size_t n;
-	char *d = base64_decode(u, 4, &n);
+	char *d = crypto_base64_decode(u, 4, &n);
 	assert_int_equal(n, 3);
 	assert_memory_equal(d, bin, 3);
 	free(d);
 	free(u);
 	free(s);
-	d = base64_decode("Zm9v\nYmE", 8, &n); /* no padding, a line break */
+	d = crypto_base64_decode("Zm9v\nYmE", 8, &n); /* no padding, a line break */
 	assert_string_equal(d, "fooba");
 	free(d);
-	assert_null(base64_decode("Zm9vY", 5, NULL));
-	assert_null(base64_decode("Zg==Zg==", 8, NULL));
-	assert_null(base64_decode("Zm9v*", 5, NULL));
-	assert_null(base64_decode("Zg=", 3, NULL));
+	assert_null(crypto_base64_decode("Zm9vY", 5, NULL));
+	assert_null(crypto_base64_decode("Zg==Zg==", 8, NULL));
+	assert_null(crypto_base64_decode("Zm9v*", 5, NULL));
+	assert_null(crypto_base64_decode("Zg=", 3, NULL));
 }
 
 int main(void)

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "backends/codec/base64.h"
+#include "backends/codec/crypto.h"
 #include "tests/unit/fixtures.h"
 #include "backends/util/util.h"
 #include "backends/net/websocket.h"
@@ -73,7 +73,7 @@ static void test_handshake_request(void **state)
 	/* The key: base64 of 16 bytes, sent as kept, fresh each time. */
 	assert_int_equal(strlen(w.key), 24);
 	size_t n = 0;
-	char *raw = base64_decode(w.key, strlen(w.key), &n);
+	char *raw = crypto_base64_decode(w.key, strlen(w.key), &n);
 	assert_non_null(raw);
 	assert_int_equal(n, 16);
 	free(raw);

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "backends/codec/base64.h"
+#include "backends/codec/crypto.h"
 #include "tests/unit/fixtures.h"
 #include "backends/util/util.h"
 #include "backends/net/websocket.h"

@@ -1,0 +1,45 @@
+/* backoff.h: how long to wait before trying a server again: exponential
+ * with jitter between a floor and a cap, so two hundred endpoints that lost
+ * their server together do not come back in step; a server's Retry-After
+ * (seconds or an HTTP-date) is honoured as the least the next wait may be.
+ * Only an explicit "healthy" starts the series over. Used by every
+ * reconnect and every Kubernetes watch retry. */
+#ifndef BINNACLE_BACKOFF_H
+#define BINNACLE_BACKOFF_H
+
+#include <stdint.h>
+
+struct http_result;
+
+/* The longest Retry-After honoured: a server asking more is asked again then. */
+#define BACKOFF_RETRY_AFTER_MAX_MS (10 * 60 * 1000)
+
+struct backoff {
+	int64_t floor_ms, cap_ms;
+	int64_t step_ms;        /* the longest the next wait may be (before Retry-After) */
+	int64_t retry_after_ms; /* the least the next wait may be, 0 = no such wish */
+	unsigned failures;      /* waits handed out since the last healthy */
+};
+
+/* Waits will be at least floor_ms and at most cap_ms (a Retry-After aside). */
+void backoff_init(struct backoff *b, int64_t floor_ms, int64_t cap_ms);
+/* The wait before the next attempt: uniformly between half the current step
+ * (never under the floor) and the step, which then doubles up to the cap. */
+int64_t backoff_next(struct backoff *b);
+/* The server asked for ms (< 0: it did not ask): the next wait is at least that. */
+void backoff_retry_after(struct backoff *b, int64_t ms);
+/* The same from a response's Retry-After header, when it has one. */
+void backoff_from_result(struct backoff *b, const struct http_result *res);
+/* It worked: the next failure waits the shortest again. */
+void backoff_healthy(struct backoff *b);
+
+/* A Retry-After value (delay-seconds, or an HTTP-date measured against
+ * wall_s()) in milliseconds, clamped to [0, BACKOFF_RETRY_AFTER_MAX_MS];
+ * -1 when it is neither. */
+int64_t backoff_parse_retry_after(const char *value);
+
+/* Replaces the random source (tests): fn returns uniformly random 64 bits.
+ * NULL restores the built-in one. */
+void backoff_set_random(uint64_t (*fn)(void *arg), void *arg);
+
+#endif

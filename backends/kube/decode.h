@@ -13,7 +13,7 @@
 struct store;
 struct rtable;
 struct row;
-struct json_object;
+struct jnode;
 
 /* Upserts one object (a list item, which has no kind/apiVersion, or a watch
  * event's object) of `kind` (KIND_PODS, KIND_DEPLOYMENTS, KIND_STATEFULSETS,
@@ -25,14 +25,14 @@ struct json_object;
  * kube_decode_refresh_node_pods for that (the latter once per batch, since it
  * walks every pod). Returns 0, or -1 with an error sentence when the object
  * lacks metadata.name or the kind is not one of these. */
-int kube_decode_object(struct store *s, const char *kind, struct json_object *obj, char *err, size_t errlen);
+int kube_decode_object(struct store *s, const char *kind, const struct jnode *obj, char *err, size_t errlen);
 /* The same into the store table named table (health's own tables). */
-int kube_decode_into(struct store *s, const char *table, const char *kind, struct json_object *obj, char *err,
+int kube_decode_into(struct store *s, const char *table, const char *kind, const struct jnode *obj, char *err,
 		     size_t errlen);
 
 /* The row id the object would get (for DELETED events) into out; "" when it
  * has no metadata.name. */
-void kube_decode_row_id(const char *kind, struct json_object *obj, char *out, size_t outlen);
+void kube_decode_row_id(const char *kind, const struct jnode *obj, char *out, size_t outlen);
 
 /* Pod STATUS exactly as kubectl prints it (port of printPod in
  * pkg/printers/internalversion/printers.go): status.reason, init containers
@@ -43,19 +43,19 @@ void kube_decode_row_id(const char *kind, struct json_object *obj, char *out, si
  * init containers, i.e. sidecars, count), *restarts the RESTARTS count and
  * *last_restart the Unix time of the last restart (0 = unknown). Any output
  * pointer may be NULL. */
-void kube_pod_status(struct json_object *pod, char *out, size_t outlen, int *ready, int *total, int *restarts,
+void kube_pod_status(const struct jnode *pod, char *out, size_t outlen, int *ready, int *total, int *restarts,
 		     int64_t *last_restart);
 
 /* Node STATUS as kubectl prints it: "Ready", "NotReady" or "Unknown" (no
  * Ready condition), plus ",SchedulingDisabled" when spec.unschedulable. */
-void kube_node_status(struct json_object *node, char *out, size_t outlen);
+void kube_node_status(const struct jnode *node, char *out, size_t outlen);
 /* The node's conditions other than Ready that are True, comma-separated
  * ("MemoryPressure,DiskPressure"); "" when none. */
-void kube_node_pressure(struct json_object *node, char *out, size_t outlen);
+void kube_node_pressure(const struct jnode *node, char *out, size_t outlen);
 /* Node ROLES as kubectl prints them: node-role.kubernetes.io/<role> and
  * kubernetes.io/role=<role> labels, sorted and comma-joined ("control-plane,
  * master"), or "<none>". */
-void kube_node_roles(struct json_object *node, char *out, size_t outlen);
+void kube_node_roles(const struct jnode *node, char *out, size_t outlen);
 
 /* The pod's containers (init containers first, then the others) as rows of
  * KIND_CONTAINERS: id "ns/pod/container", CTR_POD "ns/pod", CTR_NAME,
@@ -65,7 +65,7 @@ void kube_node_roles(struct json_object *node, char *out, size_t outlen);
  * had at the previous call and no longer has (a pod recreated under the same
  * name) are deleted; the previous set is kept in a private table,
  * KUBE_TABLE_POD_CONTAINERS, so that costs no walk of the containers table. */
-void kube_decode_pod_containers(struct store *s, struct json_object *pod);
+void kube_decode_pod_containers(struct store *s, const struct jnode *pod);
 /* Deletes the container rows of pod "ns/name" (a DELETED event). */
 void kube_decode_forget_pod(struct store *s, const char *pod_id);
 /* Forgets the containers of every pod that is no longer a live row of the
@@ -87,35 +87,35 @@ int64_t kube_quantity_bytes(const char *q);
  * (the list is taken as complete for the pods table). Metrics for a pod not in
  * the pods table are ignored. Returns the number of pods updated, -1 when list
  * is not a list. */
-int kube_decode_pod_metrics(struct store *s, struct json_object *list);
+int kube_decode_pod_metrics(struct store *s, const struct jnode *list);
 /* A metrics.k8s.io NodeMetricsList: NODE_CPU_USAGE (CELL_PERMILLE of one
  * CPU: used millicores, text "250m (12%)" with the share of allocatable) and
  * NODE_MEM_USAGE (CELL_BYTES, text "1.2GiB (40%)"). Nodes the list leaves out
  * lose both cells. Returns the number of nodes updated, -1 when not a list. */
-int kube_decode_node_metrics(struct store *s, struct json_object *list);
+int kube_decode_node_metrics(struct store *s, const struct jnode *list);
 
 /* NODE_WORKLOADS of every node row (engine rows excepted): the live pods of
  * the pods table on that node, num = pods in phase Running, text
  * "running/total". Cleared until the pods table has been listed once. */
 void kube_decode_refresh_node_pods(struct store *s);
 
-/* ---- helpers shared by the decode files (field readers are in jsonget.h) ---- */
+/* ---- helpers shared by the decode files (field readers are in jdoc.h) ---- */
 
 /* The named field of every object in arr, comma-joined; owned, NULL when none. */
-char *kube_join_field(struct json_object *arr, const char *key);
+char *kube_join_field(const struct jnode *arr, const char *key);
 /* Sets a CELL_TIME cell from an RFC 3339 field, or clears it. */
-void kube_set_time(struct store *s, struct rtable *t, struct row *r, int idx, struct json_object *o,
+void kube_set_time(struct store *s, struct rtable *t, struct row *r, int idx, const struct jnode *o,
 		   const char *key);
 /* Sets a count cell (CELL_INT; text NULL shows the number). */
 void kube_set_count(struct store *s, struct rtable *t, struct row *r, int idx, int64_t n, const char *text);
 
 /* Per-kind upserts into table t behind kube_decode_into (obj has metadata.name). */
-void kube_decode_pod(struct store *s, struct rtable *t, struct json_object *pod, const char *id);
-void kube_decode_workload(struct store *s, struct rtable *t, const char *kind, struct json_object *obj,
+void kube_decode_pod(struct store *s, struct rtable *t, const struct jnode *pod, const char *id);
+void kube_decode_workload(struct store *s, struct rtable *t, const char *kind, const struct jnode *obj,
 			  const char *id);
-void kube_decode_service(struct store *s, struct rtable *t, struct json_object *svc, const char *id);
-void kube_decode_namespace(struct store *s, struct rtable *t, struct json_object *ns, const char *id);
-void kube_decode_event(struct store *s, struct rtable *t, struct json_object *ev, const char *id);
-void kube_decode_node(struct store *s, struct rtable *t, struct json_object *node, const char *id);
+void kube_decode_service(struct store *s, struct rtable *t, const struct jnode *svc, const char *id);
+void kube_decode_namespace(struct store *s, struct rtable *t, const struct jnode *ns, const char *id);
+void kube_decode_event(struct store *s, struct rtable *t, const struct jnode *ev, const char *id);
+void kube_decode_node(struct store *s, struct rtable *t, const struct jnode *node, const char *id);
 
 #endif

@@ -3,7 +3,7 @@
  * the pods-per-node count of the nodes view. Cells follow what kubectl get
  * prints, so a user comparing the two sees the same text. */
 #include "backends/kube/decode.h"
-#include "backends/codec/jsonget.h"
+#include "backends/codec/jdoc.h"
 #include "backends/kube/kinds.h"
 #include "backends/model/store.h"
 #include "backends/util/util.h"
@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
 
 static bool has_text(const char *s)
 {
@@ -37,9 +36,9 @@ static size_t sort_unique(const char **v, size_t n)
 	return m;
 }
 
-static void set_labels(struct store *s, struct rtable *t, struct row *r, int idx, struct json_object *map)
+static void set_labels(struct store *s, struct rtable *t, struct row *r, int idx, const struct jnode *map)
 {
-	char *text = jsonget_map_text(map, JSONGET_STRINGS_ONLY);
+	char *text = jn_map_text(map);
 	row_set_text_or_clear(s, t, r, idx, text);
 	free(text);
 }
@@ -47,24 +46,24 @@ static void set_labels(struct store *s, struct rtable *t, struct row *r, int idx
 /* ---- services ---- */
 
 /* EXTERNAL-IP as kubectl's getServiceExternalIP (wide form: never clipped). */
-static void service_external(struct json_object *spec, struct json_object *st, struct buf *out)
+static void service_external(const struct jnode *spec, const struct jnode *st, struct buf *out)
 {
-	const char *type = jsonget_str(spec, "type");
-	struct json_object *ext = jsonget_arr(spec, "externalIPs");
+	const char *type = jn_str(spec, "type");
+	const struct jnode *ext = jn_arr(spec, "externalIPs");
 	if (!has_text(type))
 		type = "ClusterIP";
 	if (!strcmp(type, "ExternalName")) {
-		buf_puts(out, jsonget_str(spec, "externalName") ? jsonget_str(spec, "externalName") : "");
+		buf_puts(out, jn_str(spec, "externalName") ? jn_str(spec, "externalName") : "");
 		return;
 	}
 	if (!strcmp(type, "LoadBalancer")) {
-		struct json_object *ingress = jsonget_arr(jsonget_obj(st, "loadBalancer"), "ingress");
-		size_t n = jsonget_len(ingress), m = 0;
+		const struct jnode *ingress = jn_arr(jn_obj(st, "loadBalancer"), "ingress");
+		size_t n = jn_len(ingress), m = 0;
 		const char **v = xcalloc(n ? n : 1, sizeof(*v));
 		for (size_t i = 0; i < n; i++) {
-			struct json_object *in = json_object_array_get_idx(ingress, i);
+			const struct jnode *in = jn_idx(ingress, i);
 			const char *a =
-				has_text(jsonget_str(in, "ip")) ? jsonget_str(in, "ip") : jsonget_str(in, "hostname");
+				has_text(jn_str(in, "ip")) ? jn_str(in, "ip") : jn_str(in, "hostname");
 			if (has_text(a))
 				v[m++] = a;
 		}
@@ -76,8 +75,8 @@ static void service_external(struct json_object *spec, struct json_object *st, s
 		buf_puts(out, "<unknown>");
 		return;
 	}
-	for (size_t i = 0; i < jsonget_len(ext); i++) {
-		const char *a = json_object_get_string(json_object_array_get_idx(ext, i));
+	for (size_t i = 0; i < jn_len(ext); i++) {
+		const char *a = jn_text(jn_idx(ext, i));
 		if (has_text(a))
 			buf_printf(out, "%s%s", out->len ? "," : "", a);
 	}
@@ -86,15 +85,15 @@ static void service_external(struct json_object *spec, struct json_object *st, s
 }
 
 /* PORT(S) as kubectl's makePortString: "80/TCP,443:30443/TCP". */
-static void service_ports(struct json_object *spec, struct buf *out)
+static void service_ports(const struct jnode *spec, struct buf *out)
 {
-	struct json_object *ports = jsonget_arr(spec, "ports");
-	for (size_t i = 0; i < jsonget_len(ports); i++) {
-		struct json_object *p = json_object_array_get_idx(ports, i);
+	const struct jnode *ports = jn_arr(spec, "ports");
+	for (size_t i = 0; i < jn_len(ports); i++) {
+		const struct jnode *p = jn_idx(ports, i);
 		int64_t port = 0, node = 0;
-		jsonget_int(p, "port", &port);
-		jsonget_int(p, "nodePort", &node);
-		const char *proto = has_text(jsonget_str(p, "protocol")) ? jsonget_str(p, "protocol") : "TCP";
+		jn_int(p, "port", &port);
+		jn_int(p, "nodePort", &node);
+		const char *proto = has_text(jn_str(p, "protocol")) ? jn_str(p, "protocol") : "TCP";
 		if (out->len)
 			buf_putc(out, ',');
 		if (node > 0)
@@ -106,41 +105,40 @@ static void service_ports(struct json_object *spec, struct buf *out)
 		buf_puts(out, "<none>");
 }
 
-void kube_decode_service(struct store *s, struct rtable *t, struct json_object *svc, const char *id)
+void kube_decode_service(struct store *s, struct rtable *t, const struct jnode *svc, const char *id)
 {
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jsonget_obj(svc, "metadata"), *spec = jsonget_obj(svc, "spec");
-	row_set_text_or_clear(s, t, r, SVC_NAME, jsonget_str(meta, "name"));
-	row_set_text_or_clear(s, t, r, SVC_NAMESPACE, jsonget_str(meta, "namespace"));
+	const struct jnode *meta = jn_obj(svc, "metadata"), *spec = jn_obj(svc, "spec");
+	row_set_text_or_clear(s, t, r, SVC_NAME, jn_str(meta, "name"));
+	row_set_text_or_clear(s, t, r, SVC_NAMESPACE, jn_str(meta, "namespace"));
 	row_set_text_or_clear(s, t, r, SVC_TYPE,
-			      has_text(jsonget_str(spec, "type")) ? jsonget_str(spec, "type") : "ClusterIP");
+			      has_text(jn_str(spec, "type")) ? jn_str(spec, "type") : "ClusterIP");
 	/* clusterIPs[0] as kubectl; servers before dual-stack only had clusterIP */
-	struct json_object *first = jsonget_idx(jsonget_arr(spec, "clusterIPs"), 0);
-	const char *cip = json_object_is_type(first, json_type_string) ? json_object_get_string(first)
-									: jsonget_str(spec, "clusterIP");
+	const struct jnode *first = jn_idx(jn_arr(spec, "clusterIPs"), 0);
+	const char *cip = jn_text(first) ? jn_text(first) : jn_str(spec, "clusterIP");
 	row_set_text_or_clear(s, t, r, SVC_CLUSTER_IP, has_text(cip) ? cip : "<none>");
 	struct buf b;
 	buf_init(&b);
-	service_external(spec, jsonget_obj(svc, "status"), &b);
+	service_external(spec, jn_obj(svc, "status"), &b);
 	row_set_text_or_clear(s, t, r, SVC_EXTERNAL_IP, b.data);
 	buf_reset(&b);
 	service_ports(spec, &b);
 	row_set_text_or_clear(s, t, r, SVC_PORTS, b.data);
 	buf_cleanup(&b);
 	kube_set_time(s, t, r, SVC_AGE, meta, "creationTimestamp");
-	set_labels(s, t, r, SVC_SELECTOR, jsonget_obj(spec, "selector"));
+	set_labels(s, t, r, SVC_SELECTOR, jn_obj(spec, "selector"));
 }
 
 /* ---- namespaces ---- */
 
-void kube_decode_namespace(struct store *s, struct rtable *t, struct json_object *ns, const char *id)
+void kube_decode_namespace(struct store *s, struct rtable *t, const struct jnode *ns, const char *id)
 {
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jsonget_obj(ns, "metadata");
-	row_set_text_or_clear(s, t, r, NS_NAME, jsonget_str(meta, "name"));
-	row_set_text_or_clear(s, t, r, NS_STATUS, jsonget_str(jsonget_obj(ns, "status"), "phase"));
+	const struct jnode *meta = jn_obj(ns, "metadata");
+	row_set_text_or_clear(s, t, r, NS_NAME, jn_str(meta, "name"));
+	row_set_text_or_clear(s, t, r, NS_STATUS, jn_str(jn_obj(ns, "status"), "phase"));
 	kube_set_time(s, t, r, NS_AGE, meta, "creationTimestamp");
-	set_labels(s, t, r, NS_LABELS, jsonget_obj(meta, "labels"));
+	set_labels(s, t, r, NS_LABELS, jn_obj(meta, "labels"));
 }
 
 /* ---- events ---- */
@@ -148,36 +146,36 @@ void kube_decode_namespace(struct store *s, struct rtable *t, struct json_object
 /* LAST SEEN as kubectl computes it: the series' last observation for an
  * event series (the new API leaves lastTimestamp unset there), else
  * lastTimestamp, firstTimestamp, eventTime; creation as the last resort. */
-static bool event_last(struct json_object *ev, int64_t *out)
+static bool event_last(const struct jnode *ev, int64_t *out)
 {
-	return jsonget_time(jsonget_obj(ev, "series"), "lastObservedTime", JSONGET_RFC3339, out) ||
-	       jsonget_time(ev, "lastTimestamp", JSONGET_RFC3339, out) ||
-	       jsonget_time(ev, "deprecatedLastTimestamp", JSONGET_RFC3339, out) ||
-	       jsonget_time(ev, "firstTimestamp", JSONGET_RFC3339, out) ||
-	       jsonget_time(ev, "eventTime", JSONGET_RFC3339, out) ||
-	       jsonget_time(jsonget_obj(ev, "metadata"), "creationTimestamp", JSONGET_RFC3339, out);
+	return jn_time(jn_obj(ev, "series"), "lastObservedTime", out) ||
+	       jn_time(ev, "lastTimestamp", out) ||
+	       jn_time(ev, "deprecatedLastTimestamp", out) ||
+	       jn_time(ev, "firstTimestamp", out) ||
+	       jn_time(ev, "eventTime", out) ||
+	       jn_time(jn_obj(ev, "metadata"), "creationTimestamp", out);
 }
 
-void kube_decode_event(struct store *s, struct rtable *t, struct json_object *ev, const char *id)
+void kube_decode_event(struct store *s, struct rtable *t, const struct jnode *ev, const char *id)
 {
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jsonget_obj(ev, "metadata");
-	row_set_text_or_clear(s, t, r, EV_NAME, jsonget_str(meta, "name"));
-	row_set_text_or_clear(s, t, r, EV_NAMESPACE, jsonget_str(meta, "namespace"));
+	const struct jnode *meta = jn_obj(ev, "metadata");
+	row_set_text_or_clear(s, t, r, EV_NAME, jn_str(meta, "name"));
+	row_set_text_or_clear(s, t, r, EV_NAMESPACE, jn_str(meta, "namespace"));
 	int64_t last;
 	if (event_last(ev, &last))
 		row_set_num(s, t, r, EV_LAST, CELL_TIME, last, NULL);
 	else
 		row_clear(s, t, r, EV_LAST);
-	row_set_text_or_clear(s, t, r, EV_TYPE, jsonget_str(ev, "type"));
-	row_set_text_or_clear(s, t, r, EV_REASON, jsonget_str(ev, "reason"));
+	row_set_text_or_clear(s, t, r, EV_TYPE, jn_str(ev, "type"));
+	row_set_text_or_clear(s, t, r, EV_REASON, jn_str(ev, "reason"));
 
 	/* core/v1 says involvedObject; events.k8s.io/v1 says regarding */
-	struct json_object *obj = jsonget_obj(ev, "involvedObject");
+	const struct jnode *obj = jn_obj(ev, "involvedObject");
 	if (!obj)
-		obj = jsonget_obj(ev, "regarding");
-	const char *kind = jsonget_str(obj, "kind"), *name = jsonget_str(obj, "name"),
-		   *ns = jsonget_str(obj, "namespace");
+		obj = jn_obj(ev, "regarding");
+	const char *kind = jn_str(obj, "kind"), *name = jn_str(obj, "name"),
+		   *ns = jn_str(obj, "namespace");
 	struct buf b;
 	buf_init(&b);
 	for (const char *p = kind ? kind : ""; *p; p++)
@@ -192,9 +190,9 @@ void kube_decode_event(struct store *s, struct rtable *t, struct json_object *ev
 	row_set_text_or_clear(s, t, r, EV_INVOLVED, b.data);
 	buf_cleanup(&b);
 
-	const char *msg = jsonget_str(ev, "message");
+	const char *msg = jn_str(ev, "message");
 	if (!msg)
-		msg = jsonget_str(ev, "note");
+		msg = jn_str(ev, "note");
 	msg = msg ? msg : "";
 	while (isspace((unsigned char)*msg))
 		msg++;
@@ -206,35 +204,35 @@ void kube_decode_event(struct store *s, struct rtable *t, struct json_object *ev
 	free(trimmed);
 
 	int64_t count = 0;
-	if (!jsonget_int(jsonget_obj(ev, "series"), "count", &count) && !jsonget_int(ev, "count", &count))
-		jsonget_int(ev, "deprecatedCount", &count);
+	if (!jn_int(jn_obj(ev, "series"), "count", &count) && !jn_int(ev, "count", &count))
+		jn_int(ev, "deprecatedCount", &count);
 	kube_set_count(s, t, r, EV_COUNT, count > 0 ? count : 1, NULL); /* singletons have no count */
 }
 
 /* ---- nodes ---- */
 
-void kube_node_status(struct json_object *node, char *out, size_t outlen)
+void kube_node_status(const struct jnode *node, char *out, size_t outlen)
 {
 	const char *status = "Unknown";
-	struct json_object *conds = jsonget_arr(jsonget_obj(node, "status"), "conditions");
-	for (size_t i = 0; i < jsonget_len(conds); i++) {
-		struct json_object *c = json_object_array_get_idx(conds, i);
-		const char *type = jsonget_str(c, "type"), *cs = jsonget_str(c, "status");
+	const struct jnode *conds = jn_arr(jn_obj(node, "status"), "conditions");
+	for (size_t i = 0; i < jn_len(conds); i++) {
+		const struct jnode *c = jn_idx(conds, i);
+		const char *type = jn_str(c, "type"), *cs = jn_str(c, "status");
 		if (type && !strcmp(type, "Ready"))
 			status = cs && !strcmp(cs, "True") ? "Ready" : "NotReady";
 	}
-	bool cordoned = jsonget_bool(jsonget_obj(node, "spec"), "unschedulable");
+	bool cordoned = jn_bool(jn_obj(node, "spec"), "unschedulable");
 	snprintf(out, outlen, "%s%s", status, cordoned ? ",SchedulingDisabled" : "");
 }
 
-void kube_node_pressure(struct json_object *node, char *out, size_t outlen)
+void kube_node_pressure(const struct jnode *node, char *out, size_t outlen)
 {
-	struct json_object *conds = jsonget_arr(jsonget_obj(node, "status"), "conditions");
+	const struct jnode *conds = jn_arr(jn_obj(node, "status"), "conditions");
 	size_t n = 0;
 	out[0] = '\0';
-	for (size_t i = 0; i < jsonget_len(conds); i++) {
-		struct json_object *c = json_object_array_get_idx(conds, i);
-		const char *type = jsonget_str(c, "type"), *cs = jsonget_str(c, "status");
+	for (size_t i = 0; i < jn_len(conds); i++) {
+		const struct jnode *c = jn_idx(conds, i);
+		const char *type = jn_str(c, "type"), *cs = jn_str(c, "status");
 		/* every condition but Ready says trouble when True (MemoryPressure,
 		 * DiskPressure, PIDPressure, NetworkUnavailable, and custom ones) */
 		if (type && strcmp(type, "Ready") && cs && !strcmp(cs, "True"))
@@ -242,16 +240,16 @@ void kube_node_pressure(struct json_object *node, char *out, size_t outlen)
 	}
 }
 
-void kube_node_roles(struct json_object *node, char *out, size_t outlen)
+void kube_node_roles(const struct jnode *node, char *out, size_t outlen)
 {
 	static const char prefix[] = "node-role.kubernetes.io/";
-	struct json_object *labels = jsonget_obj(jsonget_obj(node, "metadata"), "labels");
-	size_t n = labels ? (size_t)json_object_object_length(labels) : 0, m = 0;
+	const struct jnode *labels = jn_obj(jn_obj(node, "metadata"), "labels");
+	size_t n = jn_len(labels), m = 0;
 	const char **roles = xcalloc(n ? n : 1, sizeof(*roles));
 	if (labels) {
-		json_object_object_foreach(labels, key, val)
-		{
-			const char *v = json_object_is_type(val, json_type_string) ? json_object_get_string(val) : "";
+		for (const struct jnode *val = jn_first(labels); val; val = jn_next(labels, val)) {
+			const char *key = jn_key_of(val);
+			const char *v = jn_text(val) ? jn_text(val) : "";
 			if (str_starts(key, prefix) && key[sizeof(prefix) - 1] && m < n)
 				roles[m++] = key + sizeof(prefix) - 1;
 			else if (!strcmp(key, "kubernetes.io/role") && *v && m < n)
@@ -282,32 +280,32 @@ static void format_cpus(int64_t milli, char *out, size_t outlen)
 	snprintf(out, outlen, "%lld.%s", (long long)(milli / 1000), frac);
 }
 
-void kube_decode_node(struct store *s, struct rtable *t, struct json_object *node, const char *id)
+void kube_decode_node(struct store *s, struct rtable *t, const struct jnode *node, const char *id)
 {
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jsonget_obj(node, "metadata"), *st = jsonget_obj(node, "status");
-	struct json_object *info = jsonget_obj(st, "nodeInfo"), *alloc = jsonget_obj(st, "allocatable");
+	const struct jnode *meta = jn_obj(node, "metadata"), *st = jn_obj(node, "status");
+	const struct jnode *info = jn_obj(st, "nodeInfo"), *alloc = jn_obj(st, "allocatable");
 	char text[256];
-	row_set_text_or_clear(s, t, r, NODE_NAME, jsonget_str(meta, "name"));
+	row_set_text_or_clear(s, t, r, NODE_NAME, jn_str(meta, "name"));
 	kube_node_status(node, text, sizeof(text));
 	row_set_text_or_clear(s, t, r, NODE_STATUS, text);
 	kube_node_roles(node, text, sizeof(text));
 	row_set_text_or_clear(s, t, r, NODE_ROLES, text);
 	kube_node_pressure(node, text, sizeof(text));
 	row_set_text_or_clear(s, t, r, NODE_PRESSURE, text);
-	row_set_text_or_clear(s, t, r, NODE_VERSION, jsonget_str(info, "kubeletVersion"));
-	row_set_text_or_clear(s, t, r, NODE_OS, jsonget_str(info, "osImage"));
-	row_set_text_or_clear(s, t, r, NODE_KERNEL, jsonget_str(info, "kernelVersion"));
-	row_set_text_or_clear(s, t, r, NODE_ARCH, jsonget_str(info, "architecture"));
+	row_set_text_or_clear(s, t, r, NODE_VERSION, jn_str(info, "kubeletVersion"));
+	row_set_text_or_clear(s, t, r, NODE_OS, jn_str(info, "osImage"));
+	row_set_text_or_clear(s, t, r, NODE_KERNEL, jn_str(info, "kernelVersion"));
+	row_set_text_or_clear(s, t, r, NODE_ARCH, jn_str(info, "architecture"));
 
-	int64_t cpu = kube_quantity_cpu_milli(jsonget_str(alloc, "cpu"));
+	int64_t cpu = kube_quantity_cpu_milli(jn_str(alloc, "cpu"));
 	if (cpu >= 0) {
 		format_cpus(cpu, text, sizeof(text));
 		kube_set_count(s, t, r, NODE_CPUS, cpu, text);
 	} else {
 		row_clear(s, t, r, NODE_CPUS);
 	}
-	int64_t mem = kube_quantity_bytes(jsonget_str(alloc, "memory"));
+	int64_t mem = kube_quantity_bytes(jn_str(alloc, "memory"));
 	if (mem >= 0)
 		row_set_num(s, t, r, NODE_MEM, CELL_BYTES, mem, NULL);
 	else
@@ -315,15 +313,15 @@ void kube_decode_node(struct store *s, struct rtable *t, struct json_object *nod
 	kube_set_time(s, t, r, NODE_AGE, meta, "creationTimestamp");
 
 	const char *ip = NULL;
-	struct json_object *addrs = jsonget_arr(st, "addresses");
-	for (size_t i = 0; i < jsonget_len(addrs) && !ip; i++) {
-		struct json_object *a = json_object_array_get_idx(addrs, i);
-		const char *type = jsonget_str(a, "type");
+	const struct jnode *addrs = jn_arr(st, "addresses");
+	for (size_t i = 0; i < jn_len(addrs) && !ip; i++) {
+		const struct jnode *a = jn_idx(addrs, i);
+		const char *type = jn_str(a, "type");
 		if (type && !strcmp(type, "InternalIP"))
-			ip = jsonget_str(a, "address");
+			ip = jn_str(a, "address");
 	}
 	row_set_text_or_clear(s, t, r, NODE_IP, ip);
-	set_labels(s, t, r, NODE_LABELS, jsonget_obj(meta, "labels"));
+	set_labels(s, t, r, NODE_LABELS, jn_obj(meta, "labels"));
 }
 
 /* ---- quantities ---- */
@@ -507,27 +505,27 @@ static void set_cpu_mem(struct store *s, struct rtable *t, struct row *r, int cp
 		row_clear(s, t, r, mem_idx);
 }
 
-int kube_decode_pod_metrics(struct store *s, struct json_object *list)
+int kube_decode_pod_metrics(struct store *s, const struct jnode *list)
 {
-	struct json_object *items = jsonget_arr(list, "items");
+	const struct jnode *items = jn_arr(list, "items");
 	if (!items)
 		return -1;
 	struct rtable *pods = store_find_table(s, KIND_PODS), *ctrs = store_find_table(s, KIND_CONTAINERS);
 	struct rowset done_pods = {0}, done_ctrs = {0};
 	char id[512], text[32];
-	for (size_t i = 0; pods && i < jsonget_len(items); i++) {
-		struct json_object *it = json_object_array_get_idx(items, i);
+	for (size_t i = 0; pods && i < jn_len(items); i++) {
+		const struct jnode *it = jn_idx(items, i);
 		kube_decode_row_id(KIND_PODS, it, id, sizeof(id));
 		struct row *r = *id ? rtable_find(pods, id) : NULL;
 		if (!r || r->gone_ms)
 			continue;
 		int64_t cpu = 0, mem = 0;
 		bool any_cpu = false, any_mem = false;
-		struct json_object *cs = jsonget_arr(it, "containers");
-		for (size_t k = 0; k < jsonget_len(cs); k++) {
-			struct json_object *c = json_object_array_get_idx(cs, k), *usage = jsonget_obj(c, "usage");
-			int64_t ccpu = kube_quantity_cpu_milli(jsonget_str(usage, "cpu"));
-			int64_t cmem = kube_quantity_bytes(jsonget_str(usage, "memory"));
+		const struct jnode *cs = jn_arr(it, "containers");
+		for (size_t k = 0; k < jn_len(cs); k++) {
+			const struct jnode *c = jn_idx(cs, k), *usage = jn_obj(c, "usage");
+			int64_t ccpu = kube_quantity_cpu_milli(jn_str(usage, "cpu"));
+			int64_t cmem = kube_quantity_bytes(jn_str(usage, "memory"));
 			if (ccpu >= 0) {
 				cpu += ccpu;
 				any_cpu = true;
@@ -536,7 +534,7 @@ int kube_decode_pod_metrics(struct store *s, struct json_object *list)
 				mem += cmem;
 				any_mem = true;
 			}
-			char *cid = xasprintf("%s/%s", id, jsonget_str(c, "name") ? jsonget_str(c, "name") : "");
+			char *cid = xasprintf("%s/%s", id, jn_str(c, "name") ? jn_str(c, "name") : "");
 			struct row *cr = ctrs ? rtable_find(ctrs, cid) : NULL;
 			free(cid);
 			if (cr && !cr->gone_ms) {
@@ -554,21 +552,21 @@ int kube_decode_pod_metrics(struct store *s, struct json_object *list)
 	return n;
 }
 
-int kube_decode_node_metrics(struct store *s, struct json_object *list)
+int kube_decode_node_metrics(struct store *s, const struct jnode *list)
 {
-	struct json_object *items = jsonget_arr(list, "items");
+	const struct jnode *items = jn_arr(list, "items");
 	if (!items)
 		return -1;
 	struct rtable *nodes = store_find_table(s, KIND_NODES);
 	struct rowset done = {0};
-	for (size_t i = 0; nodes && i < jsonget_len(items); i++) {
-		struct json_object *it = json_object_array_get_idx(items, i), *usage = jsonget_obj(it, "usage");
-		const char *name = jsonget_str(jsonget_obj(it, "metadata"), "name");
+	for (size_t i = 0; nodes && i < jn_len(items); i++) {
+		const struct jnode *it = jn_idx(items, i), *usage = jn_obj(it, "usage");
+		const char *name = jn_str(jn_obj(it, "metadata"), "name");
 		struct row *r = has_text(name) ? rtable_find(nodes, name) : NULL;
 		if (!r || r->gone_ms || !kube_node(r))
 			continue;
-		int64_t cpu = kube_quantity_cpu_milli(jsonget_str(usage, "cpu"));
-		int64_t mem = kube_quantity_bytes(jsonget_str(usage, "memory"));
+		int64_t cpu = kube_quantity_cpu_milli(jn_str(usage, "cpu"));
+		int64_t mem = kube_quantity_bytes(jn_str(usage, "memory"));
 		const struct cell *ac = &r->cells[NODE_CPUS], *am = &r->cells[NODE_MEM];
 		char text[64], size[32];
 		if (cpu >= 0) {

@@ -2,7 +2,7 @@
  * RESTARTS computed exactly as kubectl prints them, and a pod's containers
  * into rows of the containers table. */
 #include "backends/kube/decode.h"
-#include "backends/codec/jsonget.h"
+#include "backends/codec/jdoc.h"
 #include "backends/kube/kinds.h"
 #include "backends/model/store.h"
 #include "backends/util/util.h"
@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
 
 static bool has_text(const char *s)
 {
@@ -19,12 +18,12 @@ static bool has_text(const char *s)
 }
 
 /* The condition of `type` has status "True" (PodReady, Initialized...). */
-static bool condition_true(struct json_object *status, const char *type)
+static bool condition_true(const struct jnode *status, const char *type)
 {
-	struct json_object *conds = jsonget_arr(status, "conditions");
-	for (size_t i = 0; i < jsonget_len(conds); i++) {
-		struct json_object *c = json_object_array_get_idx(conds, i);
-		const char *ct = jsonget_str(c, "type"), *cs = jsonget_str(c, "status");
+	const struct jnode *conds = jn_arr(status, "conditions");
+	for (size_t i = 0; i < jn_len(conds); i++) {
+		const struct jnode *c = jn_idx(conds, i);
+		const char *ct = jn_str(c, "type"), *cs = jn_str(c, "status");
 		if (ct && !strcmp(ct, type) && cs && !strcmp(cs, "True"))
 			return true;
 	}
@@ -33,11 +32,11 @@ static bool condition_true(struct json_object *status, const char *type)
 
 /* A sidecar: an init container with restartPolicy Always keeps running
  * beside the main containers, so kubectl counts it in READY. */
-static bool restartable_init(struct json_object *spec_inits, const char *name)
+static bool restartable_init(const struct jnode *spec_inits, const char *name)
 {
-	for (size_t i = 0; name && i < jsonget_len(spec_inits); i++) {
-		struct json_object *c = json_object_array_get_idx(spec_inits, i);
-		const char *n = jsonget_str(c, "name"), *policy = jsonget_str(c, "restartPolicy");
+	for (size_t i = 0; name && i < jn_len(spec_inits); i++) {
+		const struct jnode *c = jn_idx(spec_inits, i);
+		const char *n = jn_str(c, "name"), *policy = jn_str(c, "restartPolicy");
 		if (n && !strcmp(n, name))
 			return policy && !strcmp(policy, "Always");
 	}
@@ -45,26 +44,26 @@ static bool restartable_init(struct json_object *spec_inits, const char *name)
 }
 
 /* Moves *last forward to lastState.terminated.finishedAt when that is later. */
-static void note_last_termination(struct json_object *cstatus, int64_t *last)
+static void note_last_termination(const struct jnode *cstatus, int64_t *last)
 {
 	int64_t t;
-	struct json_object *term = jsonget_obj(jsonget_obj(cstatus, "lastState"), "terminated");
-	if (jsonget_time(term, "finishedAt", JSONGET_RFC3339, &t) && t > *last)
+	const struct jnode *term = jn_obj(jn_obj(cstatus, "lastState"), "terminated");
+	if (jn_time(term, "finishedAt", &t) && t > *last)
 		*last = t;
 }
 
-static int64_t restart_count(struct json_object *cstatus)
+static int64_t restart_count(const struct jnode *cstatus)
 {
 	int64_t n;
-	return jsonget_int(cstatus, "restartCount", &n) && n > 0 ? n : 0;
+	return jn_int(cstatus, "restartCount", &n) && n > 0 ? n : 0;
 }
 
 /* "Signal:9" or "ExitCode:1" for a termination without a reason, after prefix. */
-static void exit_text(struct json_object *term, const char *prefix, char *out, size_t outlen)
+static void exit_text(const struct jnode *term, const char *prefix, char *out, size_t outlen)
 {
 	int64_t sig = 0, code = 0;
-	jsonget_int(term, "signal", &sig);
-	jsonget_int(term, "exitCode", &code);
+	jn_int(term, "signal", &sig);
+	jn_int(term, "exitCode", &code);
 	if (sig)
 		snprintf(out, outlen, "%sSignal:%lld", prefix, (long long)sig);
 	else
@@ -73,72 +72,72 @@ static void exit_text(struct json_object *term, const char *prefix, char *out, s
 
 /* The init containers part of printPod: returns whether the pod is still
  * initializing (and then has set reason). */
-static bool init_status(struct json_object *spec, struct json_object *st, char *reason, size_t rlen,
+static bool init_status(const struct jnode *spec, const struct jnode *st, char *reason, size_t rlen,
 			int *restarts, int64_t *last, int *sidecar_restarts, int64_t *sidecar_last, int *ready)
 {
-	struct json_object *inits = jsonget_arr(spec, "initContainers");
-	struct json_object *statuses = jsonget_arr(st, "initContainerStatuses");
-	for (size_t i = 0; i < jsonget_len(statuses); i++) {
-		struct json_object *c = json_object_array_get_idx(statuses, i);
-		bool sidecar = restartable_init(inits, jsonget_str(c, "name"));
+	const struct jnode *inits = jn_arr(spec, "initContainers");
+	const struct jnode *statuses = jn_arr(st, "initContainerStatuses");
+	for (size_t i = 0; i < jn_len(statuses); i++) {
+		const struct jnode *c = jn_idx(statuses, i);
+		bool sidecar = restartable_init(inits, jn_str(c, "name"));
 		*restarts += (int)restart_count(c);
 		note_last_termination(c, last);
 		if (sidecar) {
 			*sidecar_restarts += (int)restart_count(c);
 			note_last_termination(c, sidecar_last);
 		}
-		struct json_object *state = jsonget_obj(c, "state");
-		struct json_object *term = jsonget_obj(state, "terminated"), *wait = jsonget_obj(state, "waiting");
+		const struct jnode *state = jn_obj(c, "state");
+		const struct jnode *term = jn_obj(state, "terminated"), *wait = jn_obj(state, "waiting");
 		int64_t code = 0; /* absent reads as 0, as in Go */
 		if (term)
-			jsonget_int(term, "exitCode", &code);
+			jn_int(term, "exitCode", &code);
 		if (term && code == 0)
 			continue;
-		if (sidecar && jsonget_bool(c, "started")) {
-			if (jsonget_bool(c, "ready"))
+		if (sidecar && jn_bool(c, "started")) {
+			if (jn_bool(c, "ready"))
 				(*ready)++;
 			continue;
 		}
 		if (term) {
-			const char *r = jsonget_str(term, "reason");
+			const char *r = jn_str(term, "reason");
 			if (has_text(r))
 				snprintf(reason, rlen, "Init:%s", r);
 			else
 				exit_text(term, "Init:", reason, rlen);
-		} else if (wait && has_text(jsonget_str(wait, "reason")) &&
-			   strcmp(jsonget_str(wait, "reason"), "PodInitializing")) {
-			snprintf(reason, rlen, "Init:%s", jsonget_str(wait, "reason"));
+		} else if (wait && has_text(jn_str(wait, "reason")) &&
+			   strcmp(jn_str(wait, "reason"), "PodInitializing")) {
+			snprintf(reason, rlen, "Init:%s", jn_str(wait, "reason"));
 		} else {
-			snprintf(reason, rlen, "Init:%zu/%zu", i, jsonget_len(inits));
+			snprintf(reason, rlen, "Init:%zu/%zu", i, jn_len(inits));
 		}
 		return true;
 	}
 	return false;
 }
 
-void kube_pod_status(struct json_object *pod, char *out, size_t outlen, int *ready_out, int *total_out,
+void kube_pod_status(const struct jnode *pod, char *out, size_t outlen, int *ready_out, int *total_out,
 		     int *restarts_out, int64_t *last_out)
 {
-	struct json_object *spec = jsonget_obj(pod, "spec"), *st = jsonget_obj(pod, "status"),
-			   *meta = jsonget_obj(pod, "metadata");
+	const struct jnode *spec = jn_obj(pod, "spec"), *st = jn_obj(pod, "status"),
+			   *meta = jn_obj(pod, "metadata");
 	int restarts = 0, sidecar_restarts = 0, ready = 0;
-	int total = (int)jsonget_len(jsonget_arr(spec, "containers"));
+	int total = (int)jn_len(jn_arr(spec, "containers"));
 	int64_t last = 0, sidecar_last = 0;
-	const char *phase = jsonget_str(st, "phase"), *st_reason = jsonget_str(st, "reason");
+	const char *phase = jn_str(st, "phase"), *st_reason = jn_str(st, "reason");
 	char reason[128];
 	snprintf(reason, sizeof(reason), "%s", has_text(st_reason) ? st_reason : phase ? phase : "");
 
-	struct json_object *conds = jsonget_arr(st, "conditions");
-	for (size_t i = 0; i < jsonget_len(conds); i++) {
-		struct json_object *c = json_object_array_get_idx(conds, i);
-		const char *ct = jsonget_str(c, "type"), *cr = jsonget_str(c, "reason");
+	const struct jnode *conds = jn_arr(st, "conditions");
+	for (size_t i = 0; i < jn_len(conds); i++) {
+		const struct jnode *c = jn_idx(conds, i);
+		const char *ct = jn_str(c, "type"), *cr = jn_str(c, "reason");
 		if (ct && !strcmp(ct, "PodScheduled") && cr && !strcmp(cr, "SchedulingGated"))
 			snprintf(reason, sizeof(reason), "SchedulingGated");
 	}
 
-	struct json_object *inits = jsonget_arr(spec, "initContainers");
-	for (size_t i = 0; i < jsonget_len(inits); i++) {
-		const char *policy = jsonget_str(json_object_array_get_idx(inits, i), "restartPolicy");
+	const struct jnode *inits = jn_arr(spec, "initContainers");
+	for (size_t i = 0; i < jn_len(inits); i++) {
+		const char *policy = jn_str(jn_idx(inits, i), "restartPolicy");
 		if (policy && !strcmp(policy, "Always"))
 			total++;
 	}
@@ -150,22 +149,22 @@ void kube_pod_status(struct json_object *pod, char *out, size_t outlen, int *rea
 		restarts = sidecar_restarts;
 		last = sidecar_last;
 		bool has_running = false;
-		struct json_object *statuses = jsonget_arr(st, "containerStatuses");
+		const struct jnode *statuses = jn_arr(st, "containerStatuses");
 		/* backwards, so that the first container's reason is the one shown */
-		for (size_t k = jsonget_len(statuses); k-- > 0;) {
-			struct json_object *c = json_object_array_get_idx(statuses, k);
+		for (size_t k = jn_len(statuses); k-- > 0;) {
+			const struct jnode *c = jn_idx(statuses, k);
 			restarts += (int)restart_count(c);
 			note_last_termination(c, &last);
-			struct json_object *state = jsonget_obj(c, "state");
-			struct json_object *wait = jsonget_obj(state, "waiting"),
-					   *term = jsonget_obj(state, "terminated");
-			if (wait && has_text(jsonget_str(wait, "reason")))
-				snprintf(reason, sizeof(reason), "%s", jsonget_str(wait, "reason"));
-			else if (term && has_text(jsonget_str(term, "reason")))
-				snprintf(reason, sizeof(reason), "%s", jsonget_str(term, "reason"));
+			const struct jnode *state = jn_obj(c, "state");
+			const struct jnode *wait = jn_obj(state, "waiting"),
+					   *term = jn_obj(state, "terminated");
+			if (wait && has_text(jn_str(wait, "reason")))
+				snprintf(reason, sizeof(reason), "%s", jn_str(wait, "reason"));
+			else if (term && has_text(jn_str(term, "reason")))
+				snprintf(reason, sizeof(reason), "%s", jn_str(term, "reason"));
 			else if (term)
 				exit_text(term, "", reason, sizeof(reason));
-			else if (jsonget_bool(c, "ready") && jsonget_obj(state, "running")) {
+			else if (jn_bool(c, "ready") && jn_obj(state, "running")) {
 				has_running = true;
 				ready++;
 			}
@@ -175,7 +174,7 @@ void kube_pod_status(struct json_object *pod, char *out, size_t outlen, int *rea
 			snprintf(reason, sizeof(reason), "%s", condition_true(st, "Ready") ? "Running" : "NotReady");
 	}
 
-	if (has_text(jsonget_str(meta, "deletionTimestamp"))) {
+	if (has_text(jn_str(meta, "deletionTimestamp"))) {
 		bool terminal = phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"));
 		if (st_reason && !strcmp(st_reason, "NodeLost"))
 			snprintf(reason, sizeof(reason), "Unknown");
@@ -196,28 +195,28 @@ void kube_pod_status(struct json_object *pod, char *out, size_t outlen, int *rea
 }
 
 /* "ReplicaSet/web-7d9f": the controller owner, else the first one. */
-static void owner_text(struct json_object *meta, char *out, size_t outlen)
+static void owner_text(const struct jnode *meta, char *out, size_t outlen)
 {
-	struct json_object *owners = jsonget_arr(meta, "ownerReferences"), *pick = NULL;
-	for (size_t i = 0; i < jsonget_len(owners); i++) {
-		struct json_object *o = json_object_array_get_idx(owners, i);
-		if (!pick || jsonget_bool(o, "controller"))
+	const struct jnode *owners = jn_arr(meta, "ownerReferences"), *pick = NULL;
+	for (size_t i = 0; i < jn_len(owners); i++) {
+		const struct jnode *o = jn_idx(owners, i);
+		if (!pick || jn_bool(o, "controller"))
 			pick = o;
-		if (jsonget_bool(o, "controller"))
+		if (jn_bool(o, "controller"))
 			break;
 	}
 	out[0] = '\0';
-	if (pick && jsonget_str(pick, "kind") && jsonget_str(pick, "name"))
-		snprintf(out, outlen, "%s/%s", jsonget_str(pick, "kind"), jsonget_str(pick, "name"));
+	if (pick && jn_str(pick, "kind") && jn_str(pick, "name"))
+		snprintf(out, outlen, "%s/%s", jn_str(pick, "kind"), jn_str(pick, "name"));
 }
 
-void kube_decode_pod(struct store *s, struct rtable *t, struct json_object *pod, const char *id)
+void kube_decode_pod(struct store *s, struct rtable *t, const struct jnode *pod, const char *id)
 {
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jsonget_obj(pod, "metadata"), *spec = jsonget_obj(pod, "spec"),
-			   *st = jsonget_obj(pod, "status");
-	row_set_text_or_clear(s, t, r, POD_NAME, jsonget_str(meta, "name"));
-	row_set_text_or_clear(s, t, r, POD_NAMESPACE, jsonget_str(meta, "namespace"));
+	const struct jnode *meta = jn_obj(pod, "metadata"), *spec = jn_obj(pod, "spec"),
+			   *st = jn_obj(pod, "status");
+	row_set_text_or_clear(s, t, r, POD_NAME, jn_str(meta, "name"));
+	row_set_text_or_clear(s, t, r, POD_NAMESPACE, jn_str(meta, "namespace"));
 
 	char status[128], text[96];
 	int ready, total, restarts;
@@ -241,79 +240,79 @@ void kube_decode_pod(struct store *s, struct rtable *t, struct json_object *pod,
 		row_clear(s, t, r, POD_LAST_RESTART);
 	kube_set_time(s, t, r, POD_AGE, meta, "creationTimestamp");
 
-	const char *ip = jsonget_str(st, "podIP");
+	const char *ip = jn_str(st, "podIP");
 	if (!has_text(ip))
-		ip = jsonget_str(jsonget_idx(jsonget_arr(st, "podIPs"), 0), "ip");
+		ip = jn_str(jn_idx(jn_arr(st, "podIPs"), 0), "ip");
 	row_set_text_or_clear(s, t, r, POD_IP, ip);
-	row_set_text_or_clear(s, t, r, POD_NODE, jsonget_str(spec, "nodeName"));
+	row_set_text_or_clear(s, t, r, POD_NODE, jn_str(spec, "nodeName"));
 
-	char *labels = jsonget_map_text(jsonget_obj(meta, "labels"), JSONGET_STRINGS_ONLY);
+	char *labels = jn_map_text(jn_obj(meta, "labels"));
 	row_set_text_or_clear(s, t, r, POD_LABELS, labels);
 	free(labels);
 	owner_text(meta, text, sizeof(text));
 	row_set_text_or_clear(s, t, r, POD_OWNER, text);
-	char *names = kube_join_field(jsonget_arr(spec, "containers"), "name");
+	char *names = kube_join_field(jn_arr(spec, "containers"), "name");
 	row_set_text_or_clear(s, t, r, POD_CONTAINERS, names);
 	free(names);
-	row_set_text_or_clear(s, t, r, POD_PHASE, jsonget_str(st, "phase"));
+	row_set_text_or_clear(s, t, r, POD_PHASE, jn_str(st, "phase"));
 }
 
 /* ---- containers ---- */
 
-static struct json_object *status_named(struct json_object *statuses, const char *name)
+static const struct jnode *status_named(const struct jnode *statuses, const char *name)
 {
-	for (size_t i = 0; i < jsonget_len(statuses); i++) {
-		struct json_object *c = json_object_array_get_idx(statuses, i);
-		const char *n = jsonget_str(c, "name");
+	for (size_t i = 0; i < jn_len(statuses); i++) {
+		const struct jnode *c = jn_idx(statuses, i);
+		const char *n = jn_str(c, "name");
 		if (n && !strcmp(n, name))
 			return c;
 	}
 	return NULL;
 }
 
-static void decode_container(struct store *s, struct rtable *t, const char *pod_id, struct json_object *spec_c,
-			     struct json_object *cst)
+static void decode_container(struct store *s, struct rtable *t, const char *pod_id, const struct jnode *spec_c,
+			     const struct jnode *cst)
 {
-	const char *name = jsonget_str(spec_c, "name");
+	const char *name = jn_str(spec_c, "name");
 	char *id = xasprintf("%s/%s", pod_id, name);
 	struct row *r = rtable_upsert(s, t, id);
 	free(id);
 	row_set_text_or_clear(s, t, r, CTR_NAME, name);
 	row_set_text_or_clear(s, t, r, CTR_POD, pod_id);
-	row_set_text_or_clear(s, t, r, CTR_IMAGE, jsonget_str(spec_c, "image"));
+	row_set_text_or_clear(s, t, r, CTR_IMAGE, jn_str(spec_c, "image"));
 
-	struct json_object *state = jsonget_obj(cst, "state");
-	struct json_object *run = jsonget_obj(state, "running"), *wait = jsonget_obj(state, "waiting");
-	struct json_object *term = jsonget_obj(state, "terminated");
+	const struct jnode *state = jn_obj(cst, "state");
+	const struct jnode *run = jn_obj(state, "running"), *wait = jn_obj(state, "waiting");
+	const struct jnode *term = jn_obj(state, "terminated");
 	char status[96];
 	const char *st_name;
 	int64_t started = 0;
 	if (run) {
 		st_name = "running";
 		snprintf(status, sizeof(status), "Running");
-		jsonget_time(run, "startedAt", JSONGET_RFC3339, &started);
+		jn_time(run, "startedAt", &started);
 	} else if (term) {
 		st_name = "terminated";
 		int64_t code = 0, sig = 0;
-		jsonget_int(term, "exitCode", &code);
-		jsonget_int(term, "signal", &sig);
-		if (has_text(jsonget_str(term, "reason")))
-			snprintf(status, sizeof(status), "%s", jsonget_str(term, "reason"));
+		jn_int(term, "exitCode", &code);
+		jn_int(term, "signal", &sig);
+		if (has_text(jn_str(term, "reason")))
+			snprintf(status, sizeof(status), "%s", jn_str(term, "reason"));
 		else if (code == 0 && sig == 0)
 			snprintf(status, sizeof(status), "Completed");
 		else
 			exit_text(term, "", status, sizeof(status));
-		jsonget_time(term, "startedAt", JSONGET_RFC3339, &started);
+		jn_time(term, "startedAt", &started);
 	} else {
 		/* no status yet (not scheduled) reads as waiting too */
 		st_name = "waiting";
 		snprintf(status, sizeof(status), "%s",
-			 has_text(jsonget_str(wait, "reason")) ? jsonget_str(wait, "reason") : "Pending");
+			 has_text(jn_str(wait, "reason")) ? jn_str(wait, "reason") : "Pending");
 	}
 	row_set_text_or_clear(s, t, r, CTR_STATE, st_name);
 	row_set_text_or_clear(s, t, r, CTR_STATUS, status);
 	if (cst) {
-		row_set_text_or_clear(s, t, r, CTR_READY, jsonget_bool(cst, "ready") ? "true" : "false");
+		row_set_text_or_clear(s, t, r, CTR_READY, jn_bool(cst, "ready") ? "true" : "false");
 		kube_set_count(s, t, r, CTR_RESTARTS, restart_count(cst), NULL);
 	} else {
 		row_clear(s, t, r, CTR_READY);
@@ -325,7 +324,7 @@ static void decode_container(struct store *s, struct rtable *t, const char *pod_
 		row_clear(s, t, r, CTR_CREATED);
 
 	/* "containerd://<64 hex>": the short id docker ps would show */
-	const char *cid = jsonget_str(cst, "containerID");
+	const char *cid = jn_str(cst, "containerID");
 	const char *sep = cid ? strstr(cid, "://") : NULL;
 	char shortid[13] = "";
 	if (sep)
@@ -333,9 +332,9 @@ static void decode_container(struct store *s, struct rtable *t, const char *pod_
 	row_set_text_or_clear(s, t, r, CTR_ID, shortid);
 }
 
-static void pod_id_of(struct json_object *meta, char *out, size_t outlen)
+static void pod_id_of(const struct jnode *meta, char *out, size_t outlen)
 {
-	const char *ns = jsonget_str(meta, "namespace"), *name = jsonget_str(meta, "name");
+	const char *ns = jn_str(meta, "namespace"), *name = jn_str(meta, "name");
 	if (has_text(ns))
 		snprintf(out, outlen, "%s/%s", ns, name);
 	else
@@ -369,11 +368,11 @@ static void delete_missing(struct store *s, const char *pod_id, const char *old,
 	}
 }
 
-void kube_decode_pod_containers(struct store *s, struct json_object *pod)
+void kube_decode_pod_containers(struct store *s, const struct jnode *pod)
 {
-	struct json_object *meta = jsonget_obj(pod, "metadata"), *spec = jsonget_obj(pod, "spec"),
-			   *st = jsonget_obj(pod, "status");
-	if (!has_text(jsonget_str(meta, "name")))
+	const struct jnode *meta = jn_obj(pod, "metadata"), *spec = jn_obj(pod, "spec"),
+			   *st = jn_obj(pod, "status");
+	if (!has_text(jn_str(meta, "name")))
 		return;
 	char pod_id[512];
 	pod_id_of(meta, pod_id, sizeof(pod_id));
@@ -383,10 +382,10 @@ void kube_decode_pod_containers(struct store *s, struct json_object *pod)
 	static const char *const groups[][2] = {{"initContainers", "initContainerStatuses"},
 						{"containers", "containerStatuses"}};
 	for (size_t g = 0; g < 2; g++) {
-		struct json_object *list = jsonget_arr(spec, groups[g][0]), *statuses = jsonget_arr(st, groups[g][1]);
-		for (size_t i = 0; i < jsonget_len(list); i++) {
-			struct json_object *c = json_object_array_get_idx(list, i);
-			const char *name = jsonget_str(c, "name");
+		const struct jnode *list = jn_arr(spec, groups[g][0]), *statuses = jn_arr(st, groups[g][1]);
+		for (size_t i = 0; i < jn_len(list); i++) {
+			const struct jnode *c = jn_idx(list, i);
+			const char *name = jn_str(c, "name");
 			if (!has_text(name) || strchr(name, ','))
 				continue;
 			decode_container(s, t, pod_id, c, status_named(statuses, name));

@@ -3,7 +3,7 @@
  * through (kube_decode_object, kube_decode_row_id) and the formatters and
  * cell setters the decode files share. */
 #include "backends/kube/decode.h"
-#include "backends/codec/jsonget.h"
+#include "backends/codec/jdoc.h"
 #include "backends/kube/kinds.h"
 #include "backends/model/store.h"
 #include "backends/util/util.h"
@@ -12,15 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
 
-char *kube_join_field(struct json_object *arr, const char *key)
+char *kube_join_field(const struct jnode *arr, const char *key)
 {
-	size_t n = jsonget_len(arr);
+	size_t n = jn_len(arr);
 	struct buf b;
 	buf_init(&b);
 	for (size_t i = 0; i < n; i++) {
-		const char *v = jsonget_str(json_object_array_get_idx(arr, i), key);
+		const char *v = jn_str(jn_idx(arr, i), key);
 		if (!v || !*v)
 			continue;
 		if (b.len)
@@ -30,11 +29,11 @@ char *kube_join_field(struct json_object *arr, const char *key)
 	return b.len ? buf_steal(&b) : (buf_cleanup(&b), NULL);
 }
 
-void kube_set_time(struct store *s, struct rtable *t, struct row *r, int idx, struct json_object *o,
+void kube_set_time(struct store *s, struct rtable *t, struct row *r, int idx, const struct jnode *o,
 		   const char *key)
 {
 	int64_t when;
-	if (jsonget_time(o, key, JSONGET_RFC3339, &when))
+	if (jn_time(o, key, &when))
 		row_set_num(s, t, r, idx, CELL_TIME, when, NULL);
 	else
 		row_clear(s, t, r, idx);
@@ -58,12 +57,12 @@ static bool is_workload(const char *kind)
 	       !strcmp(kind, KIND_DAEMONSETS) || !strcmp(kind, KIND_REPLICASETS);
 }
 
-void kube_decode_row_id(const char *kind, struct json_object *obj, char *out, size_t outlen)
+void kube_decode_row_id(const char *kind, const struct jnode *obj, char *out, size_t outlen)
 {
 	if (!outlen)
 		return;
-	struct json_object *meta = jsonget_obj(obj, "metadata");
-	const char *name = jsonget_str(meta, "name"), *ns = jsonget_str(meta, "namespace");
+	const struct jnode *meta = jn_obj(obj, "metadata");
+	const char *name = jn_str(meta, "name"), *ns = jn_str(meta, "namespace");
 	if (!name || !*name)
 		out[0] = '\0';
 	else if (cluster_scoped(kind) || !ns || !*ns)
@@ -72,7 +71,7 @@ void kube_decode_row_id(const char *kind, struct json_object *obj, char *out, si
 		snprintf(out, outlen, "%s/%s", ns, name);
 }
 
-int kube_decode_into(struct store *s, const char *table, const char *kind, struct json_object *obj, char *err,
+int kube_decode_into(struct store *s, const char *table, const char *kind, const struct jnode *obj, char *err,
 		     size_t errlen)
 {
 	static const struct {
@@ -109,26 +108,26 @@ int kube_decode_into(struct store *s, const char *table, const char *kind, struc
 	return 0;
 }
 
-int kube_decode_object(struct store *s, const char *kind, struct json_object *obj, char *err, size_t errlen)
+int kube_decode_object(struct store *s, const char *kind, const struct jnode *obj, char *err, size_t errlen)
 {
 	return kube_decode_into(s, kind, kind, obj, err, errlen);
 }
 
 /* ---- workloads ---- */
 
-static int64_t int_or(struct json_object *o, const char *key, int64_t dflt)
+static int64_t int_or(const struct jnode *o, const char *key, int64_t dflt)
 {
 	int64_t v;
-	return jsonget_int(o, key, &v) ? v : dflt;
+	return jn_int(o, key, &v) ? v : dflt;
 }
 
-void kube_decode_workload(struct store *s, struct rtable *t, const char *kind, struct json_object *obj, const char *id)
+void kube_decode_workload(struct store *s, struct rtable *t, const char *kind, const struct jnode *obj, const char *id)
 {
 	struct row *r = rtable_upsert(s, t, id);
-	struct json_object *meta = jsonget_obj(obj, "metadata"), *spec = jsonget_obj(obj, "spec");
-	struct json_object *st = jsonget_obj(obj, "status");
-	row_set_text_or_clear(s, t, r, WL_NAME, jsonget_str(meta, "name"));
-	row_set_text_or_clear(s, t, r, WL_NAMESPACE, jsonget_str(meta, "namespace"));
+	const struct jnode *meta = jn_obj(obj, "metadata"), *spec = jn_obj(obj, "spec");
+	const struct jnode *st = jn_obj(obj, "status");
+	row_set_text_or_clear(s, t, r, WL_NAME, jn_str(meta, "name"));
+	row_set_text_or_clear(s, t, r, WL_NAMESPACE, jn_str(meta, "namespace"));
 
 	/* status counters are omitted when zero; spec.replicas defaults to 1 */
 	bool ds = !strcmp(kind, KIND_DAEMONSETS);
@@ -160,11 +159,11 @@ void kube_decode_workload(struct store *s, struct rtable *t, const char *kind, s
 	kube_set_count(s, t, r, WL_AVAILABLE, available, NULL);
 	kube_set_time(s, t, r, WL_AGE, meta, "creationTimestamp");
 
-	struct json_object *match = jsonget_obj(jsonget_obj(spec, "selector"), "matchLabels");
-	char *sel = jsonget_map_text(match, JSONGET_STRINGS_ONLY);
+	const struct jnode *match = jn_obj(jn_obj(spec, "selector"), "matchLabels");
+	char *sel = jn_map_text(match);
 	row_set_text_or_clear(s, t, r, WL_SELECTOR, sel);
 	free(sel);
-	struct json_object *ctrs = jsonget_arr(jsonget_obj(jsonget_obj(spec, "template"), "spec"), "containers");
+	const struct jnode *ctrs = jn_arr(jn_obj(jn_obj(spec, "template"), "spec"), "containers");
 	char *images = kube_join_field(ctrs, "image"), *names = kube_join_field(ctrs, "name");
 	row_set_text_or_clear(s, t, r, WL_IMAGES, images);
 	row_set_text_or_clear(s, t, r, WL_CONTAINERS, names);

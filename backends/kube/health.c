@@ -9,6 +9,7 @@
  * a pod that recovered or is gone stops being listed before its events age
  * out. When the pods view lists every namespace its table is read instead. */
 #include "backends/kube/decode.h"
+#include "backends/codec/jdoc.h"
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
 #include "backends/util/log.h"
@@ -82,10 +83,10 @@ static void on_probe(void *arg, const struct http_result *res)
 		rtable_delete(k->ep->store, t, x->id);
 	} else if (kube_ok(res)) {
 		char err[ERRLEN];
-		json_object *o = json_tokener_parse(res->body);
+		struct jnode *o = jdoc_parse(res->body, res->len, NULL, 0);
 		if (!o || kube_decode_into(k->ep->store, KUBE_HEALTH_PROBED, KIND_PODS, o, err, sizeof(err)) < 0)
 			log_msg("kube %s: health: pod %s: %s", k->ep->name, x->id, o ? err : "not JSON");
-		json_object_put(o);
+		jdoc_free(o);
 	}
 	t->synced = true;
 	free(x->id);

@@ -14,6 +14,8 @@
 
 #include <json-c/json.h>
 
+struct jnode;
+
 /* A resource kind as the API serves it. */
 struct kres {
 	const char *kind;     /* store kind: "pods" */
@@ -106,7 +108,7 @@ void kube_watch_free_all(struct kube *k); /* at close */
 /* Pods changed: the pods-per-node counts are recomputed soon (batched). */
 void kube_pods_changed(struct kube *k);
 /* Called for every pod the store takes in (containers drill, node counts). */
-void kube_watch_pod_seen(struct kube *k, struct json_object *pod);
+void kube_watch_pod_seen(struct kube *k, const struct jnode *pod);
 
 /* The path of a kind's collection in the current namespace scope. */
 char *kube_collection_path(struct kube *k, const struct kres *r, const char *ns);

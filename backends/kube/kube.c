@@ -4,6 +4,7 @@
  * the API server's version for the header, whether metrics.k8s.io is served,
  * and requests that carry the current credentials. */
 #include "backends/kube/decode.h"
+#include "backends/codec/jdoc.h"
 #include "backends/codec/jsonget.h"
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
@@ -230,17 +231,17 @@ static void on_retry(void *arg)
 /* ---- metrics ---- */
 
 static void take_metrics(struct kcall *c, const struct http_result *res,
-			 int (*decode)(struct store *s, struct json_object *list))
+			 int (*decode)(struct store *s, const struct jnode *list))
 {
 	struct kube *k = c->k;
 	if (k->ep->extras_pending)
 		k->ep->extras_pending--;
 	if (!kube_ok(res))
 		return; /* figures are a bonus: their absence is not worth a flash */
-	json_object *o = json_tokener_parse(res->body);
+	struct jnode *o = jdoc_parse(res->body, res->len, NULL, 0);
 	if (o)
 		decode(k->ep->store, o);
-	json_object_put(o);
+	jdoc_free(o);
 }
 
 static void on_node_metrics(void *arg, const struct http_result *res)

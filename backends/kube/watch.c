@@ -5,7 +5,7 @@
  * stream) relists; a dropped connection re-watches from the last version
  * seen, with backoff. Nothing ever relists on a timer. */
 #include "backends/kube/decode.h"
-#include "backends/codec/jsonget.h"
+#include "backends/codec/jdoc.h"
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
 #include "backends/util/log.h"
@@ -108,7 +108,7 @@ static void backoff(struct kwatch *w, const char *why, bool transport)
 	timer_arm(w->retry, wait);
 }
 
-static void took(struct kwatch *w, json_object *obj)
+static void took(struct kwatch *w, const struct jnode *obj)
 {
 	char err[ERRLEN];
 	struct store *s = w->k->ep->store;
@@ -164,9 +164,10 @@ static void on_page(void *arg, const struct http_result *res)
 	char *early = peek_continue(res->body, res->len);
 	if (early)
 		list_page(w, early);
-	json_object *root = json_tokener_parse(res->body), *items = jsonget_arr(root, "items");
+	struct jnode *root = jdoc_parse(res->body, res->len, NULL, 0);
+	const struct jnode *items = jn_arr(root, "items");
 	if (!items) {
-		json_object_put(root);
+		jdoc_free(root);
 		backoff(w, "the API server sent a list that is not a Kubernetes list", false);
 		return;
 	}
@@ -175,29 +176,28 @@ static void on_page(void *arg, const struct http_result *res)
 		rtable_relist_begin(t);
 		w->first_page = false;
 	}
-	size_t n = json_object_array_length(items);
-	for (size_t i = 0; i < n; i++)
-		took(w, json_object_array_get_idx(items, i));
-	json_object *meta = jsonget_obj(root, "metadata");
-	const char *cont = jsonget_str(meta, "continue"), *rv = jsonget_str(meta, "resourceVersion");
+	for (const struct jnode *it = jn_first(items); it; it = jn_next(items, it))
+		took(w, it);
+	const struct jnode *meta = jn_obj(root, "metadata");
+	const char *cont = jn_str(meta, "continue"), *rv = jn_str(meta, "resourceVersion");
 	if (rv)
 		snprintf(w->ws.rv, sizeof(w->ws.rv), "%s", rv);
 	endpoint_ready(k->ep);
 	set_error(w, "");
 	if (cont && *cont) {
 		char *next = xstrdup(cont);
-		json_object_put(root); /* this page's tree goes before the next arrives */
-		release_free_memory();
+		jdoc_free(root); /* this page's nodes go before the next arrives */
 		if (!early)
 			list_page(w, next);
 		free(next);
 		free(early);
 		return;
 	}
-	json_object_put(root);
-	release_free_memory();
+	jdoc_free(root);
 	free(early);
 	rtable_relist_end(k->ep->store, t);
+	/* once per list, not per page: trimming walks the whole heap */
+	release_free_memory();
 	if (view_pods(w)) {
 		kube_decode_refresh_node_pods(k->ep->store);
 		if (k->want_containers)
@@ -233,7 +233,7 @@ static void list_page(struct kwatch *w, const char *cont)
 
 /* One event of the stream; ws.rv already holds its version. Returns false
  * when the event ended this watch. */
-static bool watch_event(void *arg, enum kube_watch_event type, json_object *obj, int code, const char *msg)
+static bool watch_event(void *arg, enum kube_watch_event type, const struct jnode *obj, int code, const char *msg)
 {
 	struct kwatch *w = arg;
 	if (type == KW_ERROR) {
@@ -396,7 +396,7 @@ void kube_watch_free_all(struct kube *k)
 	}
 }
 
-void kube_watch_pod_seen(struct kube *k, struct json_object *pod)
+void kube_watch_pod_seen(struct kube *k, const struct jnode *pod)
 {
 	if (k->want_containers)
 		kube_decode_pod_containers(k->ep->store, pod);

@@ -1,9 +1,8 @@
 /* watchstream.c: splits a Kubernetes watch stream into lines (chunk
  * boundaries are not event boundaries) and each line into a typed event. */
 #include "backends/kube/watchstream.h"
-#include "backends/codec/jsonget.h"
+#include "backends/codec/jdoc.h"
 
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,13 +43,14 @@ static bool event_type(const char *t, enum kube_watch_event *type)
 	return false;
 }
 
-/* One line (NUL-terminated, no '\n'); returns fn's answer. */
-static bool event(struct kube_watch_stream *ws, const char *text, kube_watch_fn fn, void *arg)
+/* One line (NUL-terminated, no '\n', parsed in place); returns fn's answer. */
+static bool event(struct kube_watch_stream *ws, char *text, size_t len, kube_watch_fn fn, void *arg)
 {
-	json_object *ev = json_tokener_parse(text), *obj = jsonget_obj(ev, "object");
-	const char *t = jsonget_str(ev, "type");
+	struct jnode *ev = jdoc_parse_mut(text, len, NULL, 0);
+	const struct jnode *obj = jn_obj(ev, "object");
+	const char *t = jn_str(ev, "type");
 	if (!t || !obj) {
-		json_object_put(ev);
+		jdoc_free(ev);
 		ws->malformed++;
 		return true;
 	}
@@ -58,14 +58,14 @@ static bool event(struct kube_watch_stream *ws, const char *text, kube_watch_fn 
 	bool known = event_type(t, &et);
 	if (known && et == KW_ERROR) {
 		int64_t code = 0;
-		jsonget_int(obj, "code", &code);
-		const char *msg = jsonget_str(obj, "message");
+		jn_int(obj, "code", &code);
+		const char *msg = jn_str(obj, "message");
 		bool go = fn(arg, KW_ERROR, obj, (int)code, msg ? msg : "");
-		json_object_put(ev);
+		jdoc_free(ev);
 		return go;
 	}
 	/* any object's version counts, even one of a type this does not know */
-	const char *rv = jsonget_str(jsonget_obj(obj, "metadata"), "resourceVersion");
+	const char *rv = jn_str(jn_obj(obj, "metadata"), "resourceVersion");
 	if (rv)
 		snprintf(ws->rv, sizeof(ws->rv), "%s", rv);
 	bool go = true;
@@ -73,7 +73,7 @@ static bool event(struct kube_watch_stream *ws, const char *text, kube_watch_fn 
 		go = fn(arg, et, obj, 0, NULL);
 	else
 		ws->malformed++;
-	json_object_put(ev);
+	jdoc_free(ev);
 	return go;
 }
 
@@ -92,7 +92,7 @@ bool kube_watch_stream_feed(struct kube_watch_stream *ws, const char *data, size
 			text[--n] = '\0';
 		start = (size_t)(nl - ws->line.data) + 1;
 		ws->scanned = start;
-		if (n && !event(ws, text, fn, arg)) {
+		if (n && !event(ws, text, n, fn, arg)) {
 			kube_watch_stream_reset(ws);
 			return false;
 		}

@@ -9,7 +9,7 @@
 
 #include "backends/util/util.h"
 
-struct json_object;
+struct jnode;
 
 enum kube_watch_event { KW_ADDED, KW_MODIFIED, KW_DELETED, KW_BOOKMARK, KW_ERROR };
 
@@ -25,7 +25,7 @@ struct kube_watch_stream {
  * expired; 0 when absent) and msg its message ("" when absent); for the other
  * types code is 0 and msg NULL. Returns false to end the watch. It must not
  * feed or reset the stream it is called from. */
-typedef bool (*kube_watch_fn)(void *arg, enum kube_watch_event type, struct json_object *obj, int code,
+typedef bool (*kube_watch_fn)(void *arg, enum kube_watch_event type, const struct jnode *obj, int code,
 			      const char *msg);
 
 void kube_watch_stream_init(struct kube_watch_stream *ws);

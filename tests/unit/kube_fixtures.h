@@ -5,22 +5,23 @@
 #define BINNACLE_TEST_KUBE_FIXTURES_H
 
 #include <stdlib.h>
+#include <string.h>
 
-#include <json-c/json.h>
 
+#include "backends/codec/jdoc.h"
 #include "backends/model/store.h"
 #include "backends/util/util.h"
 
 #define NOW 1800000000 /* 2027-01-15T08:00:00Z */
 
-/* Hand-made JSON with ' for " so the cases stay readable. */
-static inline struct json_object *jq(const char *text)
+/* Hand-made JSON with ' for " so the cases stay readable; owned (jdoc_free). */
+static inline struct jnode *jq(const char *text)
 {
 	char *s = xstrdup(text);
 	for (char *p = s; *p; p++)
 		if (*p == '\'')
 			*p = '"';
-	struct json_object *o = json_tokener_parse(s);
+	struct jnode *o = jdoc_parse(s, strlen(s), NULL, 0);
 	if (!o)
 		fail_msg("bad test JSON: %s", s);
 	free(s);

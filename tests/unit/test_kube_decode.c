@@ -13,10 +13,9 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <json-c/json.h>
 
 #include "tests/unit/fixtures.h"
-#include "backends/codec/jsonget.h"
+#include "backends/codec/jdoc.h"
 #include "backends/kube/kinds.h"
 #include "backends/kube/decode.h"
 #include "tests/unit/kube_fixtures.h"
@@ -26,7 +25,7 @@
 /* ---- fixtures ---- */
 
 /* A file of the reference folder's kubernetes/ directory, or NULL. */
-static struct json_object *kref_json(const char *name)
+static struct jnode *kref_json(const char *name)
 {
 	const char *dir = getenv("BINNACLE_REFERENCE_DIR");
 	char *path = dir && *dir ? xasprintf("%s/kubernetes/%s", dir, name)
@@ -36,24 +35,24 @@ static struct json_object *kref_json(const char *name)
 	free(path);
 	if (!text)
 		return NULL;
-	struct json_object *o = json_tokener_parse(text);
+	struct jnode *o = jdoc_parse(text, strlen(text), NULL, 0);
 	free(text);
 	assert_non_null(o);
 	return o;
 }
 
 #define KREF(var, name)                                                                                      \
-	struct json_object *var = kref_json(name);                                                           \
+	struct jnode *var = kref_json(name);                                                           \
 	if (!var)                                                                                            \
 	skip()
 
-static void decode_items(struct store *s, const char *kind, struct json_object *list)
+static void decode_items(struct store *s, const char *kind, struct jnode *list)
 {
-	struct json_object *items = jsonget_arr(list, "items");
+	const struct jnode *items = jn_arr(list, "items");
 	assert_non_null(items);
-	for (size_t i = 0; i < json_object_array_length(items); i++) {
+	for (size_t i = 0; i < jn_len(items); i++) {
 		char err[ERRLEN] = "";
-		int rc = kube_decode_object(s, kind, json_object_array_get_idx(items, i), err, sizeof(err));
+		int rc = kube_decode_object(s, kind, jn_idx(items, i), err, sizeof(err));
 		if (rc)
 			fail_msg("decode %s item %zu: %s", kind, i, err);
 	}
@@ -66,7 +65,7 @@ static void test_podlist_reference(void **state)
 	struct store *s = *state;
 	KREF(list, "podlist_kube-system_v1.36.json");
 	decode_items(s, KIND_PODS, list);
-	json_object_put(list);
+	jdoc_free(list);
 	struct rtable *t = store_find_table(s, KIND_PODS);
 	assert_int_equal(rtable_live_count(t), 8);
 
@@ -104,7 +103,7 @@ static void test_pod_single_and_containers(void **state)
 	char err[ERRLEN];
 	assert_int_equal(kube_decode_object(s, KIND_PODS, pod, err, sizeof(err)), 0);
 	kube_decode_pod_containers(s, pod);
-	json_object_put(pod);
+	jdoc_free(pod);
 
 	struct row *r = row_of(s, KIND_PODS, "default/nginx");
 	assert_string_equal(row_text(r, POD_STATUS), "Running");
@@ -130,7 +129,7 @@ static void test_deploymentlist_reference(void **state)
 	struct store *s = *state;
 	KREF(list, "deploymentlist_kube-system_v1.36.json");
 	decode_items(s, KIND_DEPLOYMENTS, list);
-	json_object_put(list);
+	jdoc_free(list);
 	struct row *r = row_of(s, KIND_DEPLOYMENTS, "kube-system/coredns");
 	assert_string_equal(row_text(r, WL_NAME), "coredns");
 	assert_string_equal(row_text(r, WL_NAMESPACE), "kube-system");
@@ -151,7 +150,7 @@ static void test_nodelist_reference(void **state)
 	struct store *s = *state;
 	KREF(list, "nodelist_kind_v1.25.json");
 	decode_items(s, KIND_NODES, list);
-	json_object_put(list);
+	jdoc_free(list);
 	struct row *r = row_of(s, KIND_NODES, "onprem-control-plane");
 	assert_string_equal(row_text(r, NODE_NAME), "onprem-control-plane");
 	assert_string_equal(row_text(r, NODE_STATUS), "Ready");
@@ -176,7 +175,7 @@ static void test_node_single_minikube(void **state)
 	KREF(node, "node_single_minikube.json");
 	char err[ERRLEN];
 	assert_int_equal(kube_decode_object(s, KIND_NODES, node, err, sizeof(err)), 0);
-	json_object_put(node);
+	jdoc_free(node);
 	struct row *r = row_of(s, KIND_NODES, "minikube");
 	assert_string_equal(row_text(r, NODE_ROLES), "master");
 	assert_string_equal(row_text(r, NODE_STATUS), "Ready");
@@ -202,10 +201,10 @@ static void test_watch_stream_reference(void **state)
 	int n = 0;
 	bool saw_terminating = false;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		struct json_object *ev = json_tokener_parse(line);
+		struct jnode *ev = jdoc_parse(line, strlen(line), NULL, 0);
 		assert_non_null(ev);
-		const char *type = jsonget_str(ev, "type");
-		struct json_object *obj = jsonget_obj(ev, "object");
+		const char *type = jn_str(ev, "type");
+		const struct jnode *obj = jn_obj(ev, "object");
 		char id[256], err[ERRLEN];
 		if (!strcmp(type, "DELETED")) {
 			kube_decode_row_id(KIND_PODS, obj, id, sizeof(id));
@@ -217,7 +216,7 @@ static void test_watch_stream_reference(void **state)
 			if (r && !strcmp(row_text(r, POD_STATUS), "Terminating"))
 				saw_terminating = true;
 		}
-		json_object_put(ev);
+		jdoc_free(ev);
 		n++;
 	}
 	free(text);
@@ -239,7 +238,7 @@ struct status_case {
 
 static void check_status(const struct status_case *c)
 {
-	struct json_object *pod = jq(c->json);
+	struct jnode *pod = jq(c->json);
 	char out[128];
 	int ready = -1, total = -1, restarts = -1;
 	int64_t last = -1;
@@ -249,7 +248,7 @@ static void check_status(const struct status_case *c)
 	assert_int_equal(ready, c->ready);
 	assert_int_equal(total, c->total);
 	assert_int_equal(restarts, c->restarts);
-	json_object_put(pod);
+	jdoc_free(pod);
 }
 
 #define ONE "'spec':{'containers':[{'name':'a'}]}"
@@ -352,16 +351,16 @@ static void test_pod_status_cases(void **state)
 static void test_pod_status_null_outputs(void **state)
 {
 	(void)state;
-	struct json_object *pod = jq("{" ONE ",'status':{'phase':'Running'}}");
+	struct jnode *pod = jq("{" ONE ",'status':{'phase':'Running'}}");
 	kube_pod_status(pod, NULL, 0, NULL, NULL, NULL, NULL);
-	json_object_put(pod);
+	jdoc_free(pod);
 }
 
 /* RESTARTS "3 (2m ago)": the count, and how long since the last one. */
 static void test_restarts_text(void **state)
 {
 	struct store *s = *state;
-	struct json_object *pod = jq("{'metadata':{'name':'web-1','namespace':'default'}," ONE
+	struct jnode *pod = jq("{'metadata':{'name':'web-1','namespace':'default'}," ONE
 				     ",'status':{'phase':'Running','containerStatuses':[{'name':'a','ready':true,"
 				     "'restartCount':3,'state':{'running':{'startedAt':'2027-01-15T07:58:01Z'}},"
 				     "'lastState':{'terminated':{'exitCode':1,'reason':'Error',"
@@ -371,7 +370,7 @@ static void test_restarts_text(void **state)
 	int64_t last = 0;
 	int restarts = 0;
 	kube_pod_status(pod, NULL, 0, NULL, NULL, &restarts, &last);
-	json_object_put(pod);
+	jdoc_free(pod);
 	assert_int_equal(restarts, 3);
 	assert_int_equal(last, NOW - 120);
 	struct row *r = row_of(s, KIND_PODS, "default/web-1");
@@ -384,7 +383,7 @@ static void test_restarts_text(void **state)
 		 ",'status':{'phase':'Running','containerStatuses':[{'name':'a','ready':true,"
 		 "'restartCount':2,'state':{'running':{}}}]}}");
 	assert_int_equal(kube_decode_object(s, KIND_PODS, pod, err, sizeof(err)), 0);
-	json_object_put(pod);
+	jdoc_free(pod);
 	r = row_of(s, KIND_PODS, "default/web-2");
 	assert_int_equal(r->cells[POD_RESTARTS].num, 2);
 	assert_null(r->cells[POD_RESTARTS].text);
@@ -396,38 +395,38 @@ static void test_row_ids(void **state)
 {
 	struct store *s = *state;
 	char id[64], err[ERRLEN] = "";
-	struct json_object *o = jq("{'metadata':{'name':'web','namespace':'shop'}}");
+	struct jnode *o = jq("{'metadata':{'name':'web','namespace':'shop'}}");
 	kube_decode_row_id(KIND_PODS, o, id, sizeof(id));
 	assert_string_equal(id, "shop/web");
 	kube_decode_row_id(KIND_DEPLOYMENTS, o, id, sizeof(id));
 	assert_string_equal(id, "shop/web");
 	kube_decode_row_id(KIND_EVENTS, o, id, sizeof(id));
 	assert_string_equal(id, "shop/web");
-	json_object_put(o);
+	jdoc_free(o);
 
 	o = jq("{'metadata':{'name':'worker-1'}}");
 	kube_decode_row_id(KIND_NODES, o, id, sizeof(id));
 	assert_string_equal(id, "worker-1");
-	json_object_put(o);
+	jdoc_free(o);
 	/* namespaces are cluster-scoped, even if a namespace field appeared */
 	o = jq("{'metadata':{'name':'shop','namespace':'x'}}");
 	kube_decode_row_id(KIND_NAMESPACES, o, id, sizeof(id));
 	assert_string_equal(id, "shop");
-	json_object_put(o);
+	jdoc_free(o);
 
 	o = jq("{'metadata':{'namespace':'shop'}}");
 	kube_decode_row_id(KIND_PODS, o, id, sizeof(id));
 	assert_string_equal(id, "");
 	assert_int_equal(kube_decode_object(s, KIND_PODS, o, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "metadata.name"));
-	json_object_put(o);
+	jdoc_free(o);
 	assert_int_equal(kube_decode_object(s, KIND_PODS, NULL, err, sizeof(err)), -1);
 
 	o = jq("{'metadata':{'name':'x','namespace':'y'}}");
 	err[0] = '\0';
 	assert_int_equal(kube_decode_object(s, "cronjobs", o, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "cronjobs"));
-	json_object_put(o);
+	jdoc_free(o);
 	assert_null(store_find_table(s, KIND_PODS));
 }
 
@@ -436,7 +435,7 @@ static void test_row_ids(void **state)
 static void test_pod_containers(void **state)
 {
 	struct store *s = *state;
-	struct json_object *pod = jq(
+	struct jnode *pod = jq(
 		"{'metadata':{'name':'web-0','namespace':'shop'},"
 		"'spec':{'initContainers':[{'name':'migrate','image':'app:2'}],"
 		"'containers':[{'name':'app','image':'app:2'},{'name':'proxy','image':'envoy:1'},{'name':'log','image':'fb:1'}]},"
@@ -447,7 +446,7 @@ static void test_pod_containers(void **state)
 		"{'name':'proxy','ready':false,'restartCount':5,'state':{'waiting':{'reason':'CrashLoopBackOff'}}},"
 		"{'name':'log','ready':false,'restartCount':0,'state':{'terminated':{'exitCode':2}}}]}}");
 	kube_decode_pod_containers(s, pod);
-	json_object_put(pod);
+	jdoc_free(pod);
 	struct rtable *t = store_find_table(s, KIND_CONTAINERS);
 	assert_int_equal(rtable_live_count(t), 4);
 
@@ -477,7 +476,7 @@ static void test_pod_containers(void **state)
 	pod = jq("{'metadata':{'name':'web-0','namespace':'shop'},"
 		 "'spec':{'containers':[{'name':'app','image':'app:3'}]},'status':{'phase':'Pending'}}");
 	kube_decode_pod_containers(s, pod);
-	json_object_put(pod);
+	jdoc_free(pod);
 	assert_int_equal(rtable_live_count(t), 1);
 	assert_true(rtable_find(t, "shop/web-0/proxy")->gone_ms > 0);
 	assert_true(rtable_find(t, "shop/web-0/log")->gone_ms > 0);
@@ -492,7 +491,7 @@ static void test_pod_containers(void **state)
 	/* a pod of another namespace with the same name is its own */
 	pod = jq("{'metadata':{'name':'web-0','namespace':'dev'},'spec':{'containers':[{'name':'app'}]}}");
 	kube_decode_pod_containers(s, pod);
-	json_object_put(pod);
+	jdoc_free(pod);
 	assert_int_equal(rtable_live_count(t), 2);
 
 	/* DELETED: its containers go with it */
@@ -506,7 +505,7 @@ static void test_pod_containers(void **state)
 	pod = jq("{'metadata':{'name':'other','namespace':'dev'},'spec':{'containers':[{'name':'c'}]}}");
 	assert_int_equal(kube_decode_object(s, KIND_PODS, pod, err, sizeof(err)), 0);
 	kube_decode_pod_containers(s, pod);
-	json_object_put(pod);
+	jdoc_free(pod);
 	kube_decode_prune_containers(s);
 	assert_true(rtable_find(t, "dev/web-0/app")->gone_ms > 0);
 	assert_int_equal(rtable_find(t, "dev/other/c")->gone_ms, 0);

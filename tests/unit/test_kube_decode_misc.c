@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <json-c/json.h>
 
 #include "backends/kube/kinds.h"
 #include "backends/kube/decode.h"
@@ -24,11 +23,11 @@
 
 static void put(struct store *s, const char *kind, const char *json)
 {
-	struct json_object *o = jq(json);
+	struct jnode *o = jq(json);
 	char err[ERRLEN] = "";
 	if (kube_decode_object(s, kind, o, err, sizeof(err)))
 		fail_msg("decode %s: %s", kind, err);
-	json_object_put(o);
+	jdoc_free(o);
 }
 
 /* ---- quantities ---- */
@@ -96,24 +95,24 @@ static void test_pod_metrics(void **state)
 {
 	struct store *s = *state;
 	two_pods(s);
-	struct json_object *pod = jq("{'metadata':{'name':'web','namespace':'shop'},'spec':{'containers':[{'name':'app'},"
+	struct jnode *pod = jq("{'metadata':{'name':'web','namespace':'shop'},'spec':{'containers':[{'name':'app'},"
 				     "{'name':'proxy'}]}}");
 	kube_decode_pod_containers(s, pod);
-	json_object_put(pod);
+	jdoc_free(pod);
 	/* db had figures from an earlier round */
 	struct rtable *pods = store_find_table(s, KIND_PODS);
 	struct row *db = row_of(s, KIND_PODS, "shop/db");
 	row_set_num(s, pods, db, POD_CPU, CELL_PERMILLE, 10, "10m");
 	row_set_num(s, pods, db, POD_MEM, CELL_BYTES, MiB, NULL);
 
-	struct json_object *list = jq(
+	struct jnode *list = jq(
 		"{'kind':'PodMetricsList','apiVersion':'metrics.k8s.io/v1beta1','metadata':{},'items':["
 		"{'metadata':{'name':'web','namespace':'shop'},'timestamp':'2027-01-15T07:59:50Z','window':'10s',"
 		"'containers':[{'name':'app','usage':{'cpu':'250m','memory':'100Mi'}},"
 		"{'name':'proxy','usage':{'cpu':'2500000n','memory':'1024Ki'}}]},"
 		"{'metadata':{'name':'gone','namespace':'shop'},'containers':[{'name':'x','usage':{'cpu':'1','memory':'1Gi'}}]}]}");
 	assert_int_equal(kube_decode_pod_metrics(s, list), 1);
-	json_object_put(list);
+	jdoc_free(list);
 
 	struct row *web = row_of(s, KIND_PODS, "shop/web");
 	assert_int_equal(web->cells[POD_CPU].type, CELL_PERMILLE);
@@ -135,13 +134,13 @@ static void test_pod_metrics(void **state)
 	/* an empty list clears everything; a non-list is refused */
 	list = jq("{'kind':'PodMetricsList','items':[]}");
 	assert_int_equal(kube_decode_pod_metrics(s, list), 0);
-	json_object_put(list);
+	jdoc_free(list);
 	assert_int_equal(web->cells[POD_CPU].type, CELL_NONE);
 	assert_int_equal(app->cells[CTR_CPU].type, CELL_NONE);
 	list = jq("{'kind':'Status','code':404}");
 	assert_int_equal(kube_decode_pod_metrics(s, list), -1);
 	assert_int_equal(kube_decode_pod_metrics(s, NULL), -1);
-	json_object_put(list);
+	jdoc_free(list);
 }
 
 static void test_node_metrics(void **state)
@@ -154,14 +153,14 @@ static void test_node_metrics(void **state)
 	struct row *n3 = row_of(s, KIND_NODES, "n3");
 	row_set_num(s, nodes, n3, NODE_CPU_USAGE, CELL_PERMILLE, 5, "5m (0%)");
 
-	struct json_object *list = jq(
+	struct jnode *list = jq(
 		"{'kind':'NodeMetricsList','items':["
 		"{'metadata':{'name':'n1'},'timestamp':'2027-01-15T07:59:50Z','window':'20s',"
 		"'usage':{'cpu':'500m','memory':'2Gi'}},"
 		"{'metadata':{'name':'n2'},'usage':{'cpu':'1234567n','memory':'1536Mi'}},"
 		"{'metadata':{'name':'unknown'},'usage':{'cpu':'1','memory':'1Gi'}}]}");
 	assert_int_equal(kube_decode_node_metrics(s, list), 2);
-	json_object_put(list);
+	jdoc_free(list);
 
 	struct row *n1 = row_of(s, KIND_NODES, "n1");
 	assert_int_equal(n1->cells[NODE_CPU_USAGE].type, CELL_PERMILLE);
@@ -179,7 +178,7 @@ static void test_node_metrics(void **state)
 
 	list = jq("[]");
 	assert_int_equal(kube_decode_node_metrics(s, list), -1);
-	json_object_put(list);
+	jdoc_free(list);
 }
 
 /* ---- pods per node ---- */
@@ -380,11 +379,11 @@ static void test_node_status_and_roles(void **state)
 		{"{'metadata':{'labels':{'kubernetes.io/role':''}}}", "Unknown", "<none>"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct json_object *n = jq(cases[i].json);
+		struct jnode *n = jq(cases[i].json);
 		char status[64], roles[64];
 		kube_node_status(n, status, sizeof(status));
 		kube_node_roles(n, roles, sizeof(roles));
-		json_object_put(n);
+		jdoc_free(n);
 		if (strcmp(status, cases[i].status) || strcmp(roles, cases[i].roles))
 			fail_msg("case %zu: %s / %s", i, status, roles);
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include "backends/codec/jdoc.h"
 #include <json-c/json.h>
 
 #include "tests/unit/fixtures.h"
@@ -36,15 +37,13 @@ struct rec {
 	size_t stop_after; /* fn returns false on this event (1-based); 0 never */
 };
 
-static const char *meta_str(struct json_object *obj, const char *key)
+static const char *meta_str(const struct jnode *obj, const char *key)
 {
-	struct json_object *meta, *v;
-	if (json_object_object_get_ex(obj, "metadata", &meta) && json_object_object_get_ex(meta, key, &v))
-		return json_object_get_string(v);
-	return "";
+	const char *v = jn_str(jn_obj(obj, "metadata"), key);
+	return v ? v : "";
 }
 
-static bool record(void *arg, enum kube_watch_event type, struct json_object *obj, int code, const char *msg)
+static bool record(void *arg, enum kube_watch_event type, const struct jnode *obj, int code, const char *msg)
 {
 	struct rec *r = arg;
 	assert_non_null(obj);
@@ -65,11 +64,8 @@ static bool record(void *arg, enum kube_watch_event type, struct json_object *ob
 		assert_null(msg);
 		assert_int_equal(code, 0);
 	}
-	struct json_object *meta, *ann, *v;
-	s->initial_end = json_object_object_get_ex(obj, "metadata", &meta) &&
-			 json_object_object_get_ex(meta, "annotations", &ann) &&
-			 json_object_object_get_ex(ann, "k8s.io/initial-events-end", &v) &&
-			 !strcmp(json_object_get_string(v), "true");
+	const char *end = jn_str(jn_obj(jn_obj(obj, "metadata"), "annotations"), "k8s.io/initial-events-end");
+	s->initial_end = end && !strcmp(end, "true");
 	return r->n != r->stop_after;
 }
 
@@ -158,10 +154,15 @@ static void oracle(const char *text, struct rec *want)
 		if (et == KW_ERROR) {
 			code = json_object_object_get_ex(obj, "code", &v) ? json_object_get_int(v) : 0;
 			msg = json_object_object_get_ex(obj, "message", &v) ? json_object_get_string(v) : "";
-		} else if (*meta_str(obj, "resourceVersion")) {
-			snprintf(none.rv, sizeof(none.rv), "%s", meta_str(obj, "resourceVersion"));
+		} else if (json_object_object_get_ex(obj, "metadata", &v) &&
+			   json_object_object_get_ex(v, "resourceVersion", &v)) {
+			snprintf(none.rv, sizeof(none.rv), "%s", json_object_get_string(v));
 		}
-		record(want, et, obj, code, msg);
+		/* the callback reads the object through the decoder's own reader */
+		struct jnode *doc = jdoc_parse(line, strlen(line), NULL, 0);
+		assert_non_null(doc);
+		record(want, et, jn_obj(doc, "object"), code, msg);
+		jdoc_free(doc);
 		json_object_put(ev);
 	}
 	free(copy);

@@ -59,7 +59,7 @@ static const char *cell_display(const struct cell *c, int64_t now, char *tmp, si
 {
 	if (c->type == CELL_TEXT)
 		return c->text ? c->text : "";
-	if (c->type != CELL_TIME && c->type != CELL_NONE && c->text)
+	if (c->type != CELL_TIME && c->type != CELL_NONE && c->text && !c->since)
 		return c->text;
 	model_cell_text(c, now, tmp, tmplen);
 	return tmp;
@@ -113,6 +113,14 @@ void model_cell_text(const struct cell *c, int64_t now, char *out, size_t outlen
 		return;
 	}
 	/* a backend's own rendering ("3.5" CPUs, "yes (3)") wins over ours */
+	if (c->text && c->since && strchr(c->text, AGE_SLOT)) {
+		/* "3 (\x1e ago)": the age of since, as of now */
+		char age[32];
+		const char *slot = strchr(c->text, AGE_SLOT);
+		format_age(now - (int64_t)c->since, age, sizeof(age));
+		snprintf(out, outlen, "%.*s%s%s", (int)(slot - c->text), c->text, age, slot + 1);
+		return;
+	}
 	if (c->text) {
 		snprintf(out, outlen, "%s", c->text);
 		return;

@@ -2,6 +2,7 @@
  * table, found by id through an open-addressing hash index so that upserts stay
  * O(1) at tens of thousands of rows. */
 #include "backends/model/store.h"
+#include "backends/model/intern.h"
 #include "backends/util/util.h"
 
 #include <stdlib.h>
@@ -73,12 +74,29 @@ struct row *row_retain(struct row *r)
 	return r;
 }
 
+static bool shared(const struct row *r, int idx)
+{
+	return idx < 32 && (r->shared >> idx & 1u);
+}
+
+/* Lets go of a cell's text, however it is held. */
+static void drop_text(struct row *r, int idx)
+{
+	if (shared(r, idx)) {
+		intern_put(r->cells[idx].text);
+		r->shared &= ~(1u << idx);
+	} else {
+		free(r->cells[idx].text);
+	}
+	r->cells[idx].text = NULL;
+}
+
 void row_release(struct row *r)
 {
 	if (!r || --r->refs)
 		return;
 	for (int i = 0; i < r->ncells; i++)
-		free(r->cells[i].text);
+		drop_text(r, i);
 	free(r->id);
 	free(r);
 }
@@ -267,33 +285,72 @@ void row_set_text(struct store *s, struct rtable *t, struct row *r, int idx, con
 	if (c->type == CELL_TEXT && c->text && !strcmp(c->text, text))
 		return;
 	cell_changed(s, t, r, c);
-	free(c->text);
+	drop_text(r, idx);
 	c->text = xstrdup(text);
 	c->num = 0;
+	c->since = 0;
 	c->type = CELL_TEXT;
 }
 
-void row_set_num(struct store *s, struct rtable *t, struct row *r, int idx, enum cell_type type,
-		 int64_t num, const char *text)
+void row_set_shared_text(struct store *s, struct rtable *t, struct row *r, int idx, const char *text)
+{
+	if (idx < 0 || idx >= r->ncells)
+		return;
+	if (!text || !*text) {
+		row_clear(s, t, r, idx);
+		return;
+	}
+	if (idx >= 32) {
+		row_set_text(s, t, r, idx, text);
+		return;
+	}
+	struct cell *c = &r->cells[idx];
+	if (c->type == CELL_TEXT && c->text && !strcmp(c->text, text))
+		return;
+	cell_changed(s, t, r, c);
+	drop_text(r, idx);
+	c->text = (char *)intern_get(text);
+	r->shared |= 1u << idx;
+	c->num = 0;
+	c->since = 0;
+	c->type = CELL_TEXT;
+}
+
+void row_set_num_since(struct store *s, struct rtable *t, struct row *r, int idx, enum cell_type type,
+		       int64_t num, const char *text, int64_t since)
 {
 	if (idx < 0 || idx >= r->ncells)
 		return;
 	struct cell *c = &r->cells[idx];
 	bool same_text = (!text && !c->text) || (text && c->text && !strcmp(text, c->text));
-	if (c->type == type && c->num == num && same_text)
+	uint32_t at = since > 0 && since <= UINT32_MAX ? (uint32_t)since : 0;
+	if (c->type == type && c->num == num && same_text) {
+		if (c->since != at) {
+			/* only the age moved: the text shown changes, nothing to flash */
+			c->since = at;
+			touch(s, t);
+		}
 		return;
+	}
 	cell_changed(s, t, r, c);
-	free(c->text);
+	drop_text(r, idx);
 	c->text = xstrdup(text);
 	c->num = num;
+	c->since = at;
 	c->type = (unsigned char)type;
+}
+
+void row_set_num(struct store *s, struct rtable *t, struct row *r, int idx, enum cell_type type,
+		 int64_t num, const char *text)
+{
+	row_set_num_since(s, t, r, idx, type, num, text, 0);
 }
 
 void row_clear(struct store *s, struct rtable *t, struct row *r, int idx)
 {
 	if (idx < 0 || idx >= r->ncells || r->cells[idx].type == CELL_NONE)
 		return;
-	free(r->cells[idx].text);
+	drop_text(r, idx);
 	r->cells[idx] = (struct cell){0};
 	touch(s, t);
 }

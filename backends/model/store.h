@@ -19,10 +19,13 @@ enum cell_type {
 };
 
 struct cell {
-	char *text;         /* owned; NULL when the cell is numeric-only */
+	char *text;         /* owned (or shared, see row_set_shared_text); NULL when the cell is numeric-only */
 	int64_t num;        /* sort key / value for numeric types */
 	int64_t changed_ms; /* mono_ms() of the last change after the row was added; 0 = never */
 	unsigned char type; /* enum cell_type */
+	/* Unix seconds the text's AGE_SLOT shows the age of ("3 (\x1e ago)":
+	 * a pod's restarts), so the text stays true as time passes; 0 = none. */
+	uint32_t since;
 };
 
 /* A row is shared by whoever holds it: its table, and every view model that
@@ -36,6 +39,7 @@ struct row {
 	size_t pos;        /* index in the table's array (private to the store) */
 	unsigned refs;     /* holders: the table while the row is in it, plus models */
 	bool seen;         /* relist mark */
+	uint32_t shared;   /* bit i: cells[i].text is a shared string (private to the store) */
 	int ncells;
 	struct cell cells[]; /* cells[0] is the name by convention */
 };
@@ -90,8 +94,14 @@ void row_set_text(struct store *s, struct rtable *t, struct row *r, int idx, con
 void row_set_num(struct store *s, struct rtable *t, struct row *r, int idx, enum cell_type type,
 		 int64_t num, const char *text);
 void row_clear(struct store *s, struct rtable *t, struct row *r, int idx);
+/* row_set_num with a time for the text's AGE_SLOT (see struct cell). */
+void row_set_num_since(struct store *s, struct rtable *t, struct row *r, int idx, enum cell_type type,
+		       int64_t num, const char *text, int64_t since);
 /* row_set_text, or row_clear when text is NULL or "". */
 void row_set_text_or_clear(struct store *s, struct rtable *t, struct row *r, int idx, const char *text);
+/* The same for a value many rows repeat (a namespace, a node, a status,
+ * labels): one copy is shared by every row that has it. Cells 0 to 31. */
+void row_set_shared_text(struct store *s, struct rtable *t, struct row *r, int idx, const char *text);
 const char *row_text(const struct row *r, int idx); /* "" when unset */
 
 /* A label selector "k=v,k2=v2" matches labels "a=b,k=v,k2=v2" (as the store

@@ -55,6 +55,9 @@ int64_t parse_human_duration(const char *s, size_t *used);
 /* A time cell's text may be a template: TIME_SLOT marks where the live
  * duration goes ("Up \x1f (healthy)"), so a status stays true as time passes. */
 #define TIME_SLOT '\x1f'
+/* The same in kubectl's compact form ("2m", "3d4h"), for a count cell whose
+ * time is its `since` ("3 (\x1e ago)": restarts, and when the last was). */
+#define AGE_SLOT '\x1e'
 
 /* Parses "2s", "500ms", "1m", "3" (seconds) into milliseconds; -1 on error. */
 int64_t parse_duration_ms(const char *s);

@@ -1,6 +1,7 @@
 /* test_store.c: the resource store must only report real changes, tell
  * first-list rows from later arrivals, mark and sweep on relist, keep gone
- * rows until purged, and keep its id index right at cluster scale. */
+ * rows until purged, keep its id index right at cluster scale, share the
+ * values rows repeat, and keep ages in count cells live. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "backends/model/intern.h"
 #include "backends/model/kinds.h"
 #include "backends/model/store.h"
 #include "backends/util/util.h"
@@ -317,6 +319,60 @@ static void test_big_table(void **state)
 	assert_null(rtable_find(t, "ctr-missing"));
 }
 
+/* Values many rows repeat are kept once, and let go with the last row. */
+static void test_shared_text(void **state)
+{
+	struct store *s = *state;
+	struct rtable *t = store_table(s, "containers", CTR_NCELLS);
+	struct row *a = rtable_upsert(s, t, "a"), *b = rtable_upsert(s, t, "b");
+	size_t before = intern_count();
+	row_set_shared_text(s, t, a, CTR_STATE, "running");
+	row_set_shared_text(s, t, b, CTR_STATE, "running");
+	assert_ptr_equal(a->cells[CTR_STATE].text, b->cells[CTR_STATE].text);
+	assert_int_equal(intern_count(), before + 1);
+	/* the same value changes nothing */
+	uint64_t gen = t->gen;
+	row_set_shared_text(s, t, a, CTR_STATE, "running");
+	assert_true(t->gen == gen);
+	/* a new value for one row leaves the other's */
+	row_set_shared_text(s, t, a, CTR_STATE, "exited");
+	assert_string_equal(row_text(a, CTR_STATE), "exited");
+	assert_string_equal(row_text(b, CTR_STATE), "running");
+	assert_int_equal(intern_count(), before + 2);
+	/* an owned text over a shared one, and clearing */
+	row_set_text(s, t, b, CTR_STATE, "paused");
+	assert_int_equal(intern_count(), before + 1);
+	row_set_shared_text(s, t, a, CTR_STATE, NULL);
+	assert_int_equal(a->cells[CTR_STATE].type, CELL_NONE);
+	assert_int_equal(intern_count(), before);
+	/* purged rows let go of theirs */
+	row_set_shared_text(s, t, a, CTR_IMAGE, "busybox");
+	row_set_shared_text(s, t, b, CTR_IMAGE, "busybox");
+	rtable_delete(s, t, "a");
+	rtable_delete(s, t, "b");
+	rtable_purge(s, t, 0);
+	assert_int_equal(intern_count(), before);
+}
+
+/* A count whose text carries an age: the age moving is a change to draw, not to flash. */
+static void test_num_since(void **state)
+{
+	struct store *s = *state;
+	struct rtable *t = store_table(s, "containers", CTR_NCELLS);
+	struct row *r = rtable_upsert(s, t, "a");
+	rtable_relist_end(s, t);
+	row_set_num_since(s, t, r, CTR_RESTARTS, CELL_INT, 3, "3 (\x1e ago)", 1699999000);
+	assert_int_equal(r->cells[CTR_RESTARTS].since, 1699999000);
+	r->cells[CTR_RESTARTS].changed_ms = 0;
+	uint64_t gen = t->gen;
+	row_set_num_since(s, t, r, CTR_RESTARTS, CELL_INT, 3, "3 (\x1e ago)", 1699999500);
+	assert_true(t->gen != gen);
+	assert_int_equal(r->cells[CTR_RESTARTS].since, 1699999500);
+	assert_true(r->cells[CTR_RESTARTS].changed_ms == 0);
+	row_set_num(s, t, r, CTR_RESTARTS, CELL_INT, 4, NULL);
+	assert_int_equal(r->cells[CTR_RESTARTS].since, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +383,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gone_row_comes_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_num_since, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include "tests/unit/kube_fixtures.h"
 #include "backends/model/store.h"
 #include "backends/util/util.h"
+#include "views/model.h"
 
 /* ---- fixtures ---- */
 
@@ -356,7 +357,8 @@ static void test_pod_status_null_outputs(void **state)
 	jdoc_free(pod);
 }
 
-/* RESTARTS "3 (2m ago)": the count, and how long since the last one. */
+/* RESTARTS "3 (2m ago)": the count (what the column sorts by), and how
+ * long since the last one, as of the moment it is shown. */
 static void test_restarts_text(void **state)
 {
 	struct store *s = *state;
@@ -376,7 +378,14 @@ static void test_restarts_text(void **state)
 	struct row *r = row_of(s, KIND_PODS, "default/web-1");
 	assert_int_equal(r->cells[POD_RESTARTS].type, CELL_INT);
 	assert_int_equal(r->cells[POD_RESTARTS].num, 3);
-	assert_string_equal(row_text(r, POD_RESTARTS), "3 (2m ago)");
+	char shown[64];
+	model_cell_text(&r->cells[POD_RESTARTS], NOW, shown, sizeof(shown));
+	assert_string_equal(shown, "3 (2m ago)");
+	/* and it stays true as time passes, with no update of the pod */
+	model_cell_text(&r->cells[POD_RESTARTS], NOW + 3600, shown, sizeof(shown));
+	assert_string_equal(shown, "3 (1h2m ago)");
+	model_cell_text(&r->cells[POD_RESTARTS], NOW + 3 * 86400, shown, sizeof(shown));
+	assert_string_equal(shown, "3 (3d ago)");
 
 	/* restarted, but no termination record: just the count */
 	pod = jq("{'metadata':{'name':'web-2','namespace':'default'}," ONE

@@ -138,8 +138,10 @@ struct rtable *store_table(struct store *s, const char *kind, int ncells)
 	struct rtable *t = store_find_table(s, kind);
 	if (t)
 		return t;
+	static uint64_t serials;
 	t = xcalloc(1, sizeof(*t));
 	t->kind = xstrdup(kind);
+	t->serial = ++serials;
 	t->ncells = ncells;
 	t->index = xcalloc(1, sizeof(*t->index));
 	index_grow(t->index, 0);
@@ -160,6 +162,13 @@ static void touch(struct store *s, struct rtable *t)
 	s->gen++;
 }
 
+/* A change to one row: models find the rows to re-place by their gen. */
+static void touch_row(struct store *s, struct rtable *t, struct row *r)
+{
+	touch(s, t);
+	r->gen = t->gen;
+}
+
 struct row *rtable_upsert(struct store *s, struct rtable *t, const char *id)
 {
 	struct row *r = rtable_find(t, id);
@@ -168,7 +177,7 @@ struct row *rtable_upsert(struct store *s, struct rtable *t, const char *id)
 		if (r->gone_ms) {
 			r->gone_ms = 0;
 			t->ngone--;
-			touch(s, t);
+			touch_row(s, t, r);
 		}
 		return r;
 	}
@@ -188,7 +197,7 @@ struct row *rtable_upsert(struct store *s, struct rtable *t, const char *id)
 	if ((t->index->used + 1) * 4 > t->index->cap * 3)
 		index_grow(t->index, t->len);
 	index_insert_raw(t->index, r);
-	touch(s, t);
+	touch_row(s, t, r);
 	return r;
 }
 
@@ -198,7 +207,7 @@ void rtable_delete(struct store *s, struct rtable *t, const char *id)
 	if (r && !r->gone_ms) {
 		r->gone_ms = mono_ms();
 		t->ngone++;
-		touch(s, t);
+		touch_row(s, t, r);
 	}
 }
 
@@ -217,7 +226,7 @@ void rtable_relist_end(struct store *s, struct rtable *t)
 		if (!r->seen && !r->gone_ms) {
 			r->gone_ms = now;
 			t->ngone++;
-			touch(s, t);
+			touch_row(s, t, r);
 		}
 	}
 	t->relisting = false;
@@ -236,6 +245,7 @@ static void remove_at(struct rtable *t, size_t pos)
 		t->index->slots[slot] = TOMBSTONE;
 	t->rows[pos] = t->rows[--t->len];
 	t->rows[pos]->pos = pos;
+	r->pos = ROW_PURGED;
 	row_release(r);
 }
 
@@ -272,7 +282,7 @@ static void cell_changed(struct store *s, struct rtable *t, struct row *r, struc
 	/* a cell filled for the first time is not a change the user should notice */
 	if (c->type != CELL_NONE && !r->gone_ms)
 		c->changed_ms = mono_ms();
-	touch(s, t);
+	touch_row(s, t, r);
 }
 
 void row_set_text(struct store *s, struct rtable *t, struct row *r, int idx, const char *text)
@@ -328,7 +338,7 @@ void row_set_num_since(struct store *s, struct rtable *t, struct row *r, int idx
 		if (c->since != at) {
 			/* only the age moved: the text shown changes, nothing to flash */
 			c->since = at;
-			touch(s, t);
+			touch_row(s, t, r);
 		}
 		return;
 	}
@@ -352,7 +362,7 @@ void row_clear(struct store *s, struct rtable *t, struct row *r, int idx)
 		return;
 	drop_text(r, idx);
 	r->cells[idx] = (struct cell){0};
-	touch(s, t);
+	touch_row(s, t, r);
 }
 
 void row_set_text_or_clear(struct store *s, struct rtable *t, struct row *r, int idx, const char *text)

@@ -36,7 +36,8 @@ struct row {
 	char *id;          /* stable key within its table (owned) */
 	int64_t added_ms;  /* when the row first appeared (0 for rows of the first list) */
 	int64_t gone_ms;   /* when it was deleted; 0 = alive. Gone rows linger briefly. */
-	size_t pos;        /* index in the table's array (private to the store) */
+	uint64_t gen;      /* its table's gen at the row's last visible change (models update from it) */
+	size_t pos;        /* index in the table's array (private); ROW_PURGED once out of the table */
 	unsigned refs;     /* holders: the table while the row is in it, plus models */
 	bool seen;         /* relist mark */
 	uint32_t shared;   /* bit i: cells[i].text is a shared string (private to the store) */
@@ -44,8 +45,12 @@ struct row {
 	struct cell cells[]; /* cells[0] is the name by convention */
 };
 
+/* row->pos of a row purged from its table (still held by a model). */
+#define ROW_PURGED ((size_t)-1)
+
 struct rtable {
 	char *kind;         /* e.g. "containers" */
+	uint64_t serial;    /* unique to this table in the process: a model knows a new table by it */
 	int ncells;
 	struct row **rows;  /* includes gone rows until purged */
 	size_t len, cap;

@@ -7,6 +7,7 @@
 #include "backends/codec/jsonyaml.h"
 #include "backends/net/loop.h"
 #include "tui/keymap.h"
+#include "tui/keylat.h"
 #include "backends/util/log.h"
 #include "tui/sanitize.h"
 
@@ -629,6 +630,7 @@ static void drain_input(struct app *a)
 			continue;
 		}
 		int key = rc == KEY_CODE_YES ? (int)(KEYMAP_FN | ch) : (int)ch;
+		keylat_key();
 		handle_key(a, key);
 		if (a->quit)
 			return;
@@ -712,6 +714,7 @@ static void draw(struct app *a)
 	if (typing)
 		wnoutrefresh(a->prompt_win); /* leaves the cursor in the prompt */
 	doupdate();
+	keylat_drawn();
 	a->dirty = false;
 }
 

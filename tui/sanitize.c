@@ -81,6 +81,11 @@ static bool sanitize_run(const char *s, size_t len, unsigned flags, struct buf *
 	bool clean = true;
 
 	while (i < len) {
+		/* printable ASCII, most of what servers send, never changes */
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			i++;
+			continue;
+		}
 		char rep[16];
 		size_t replen = 0, n;
 		bool change = true;
@@ -191,6 +196,12 @@ int sanitize_width(const char *s)
 	len = strlen(s);
 	while (i < len) {
 		size_t n;
+		if (p[i] < 0x80) {
+			/* ASCII: one cell (controls measure as one too) */
+			total++;
+			i++;
+			continue;
+		}
 		total += sanitize_char_width(p + i, len - i, &n);
 		if (total > INT_MAX)
 			return INT_MAX;

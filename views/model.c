@@ -1,7 +1,9 @@
-/* model.c: turns a store table into what a table shows (see model.h): the
- * user's filter, the drill scope, a total sort order, and cell formatting, so
- * the screen and `binnacle get` agree row for row. */
+/* model.c: the pieces of a table model (see model.h) that look at one row
+ * or two: the user's filter, the drill scope, the total sort order, and cell
+ * formatting, so the screen and `binnacle get` agree row for row. Keeping
+ * the order of a whole table is model_build.c's. */
 #include "views/model.h"
+#include "views/model_priv.h"
 #include "backends/util/util.h"
 
 #include <stdio.h>
@@ -11,6 +13,12 @@
 /* Anything ERE gives a meaning to: text without these is matched as a plain
  * substring, which is both faster and immune to regex surprises. */
 static const char regex_meta[] = ".[]()*+?{}|^$\\";
+
+static int fold(unsigned char c)
+{
+	/* ASCII only: UTF-8 bytes compare as themselves, independent of locale */
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
 
 void filter_init(struct filter *f, const char *text)
 {
@@ -25,19 +33,42 @@ void filter_init(struct filter *f, const char *text)
 	if (!*pat)
 		return;
 	f->invert = pat != f->text;
-	if (strpbrk(pat, regex_meta) &&
-	    regcomp(&f->re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0) {
+	/* "^web", "-db$", "^web-1$": anchors alone need no regex engine, and
+	 * regexec is what made such filters slow over 50,000 rows */
+	size_t plen = strlen(pat);
+	const char *lit = pat + (*pat == '^');
+	size_t litlen = plen - (size_t)(lit - pat);
+	bool end = litlen && lit[litlen - 1] == '$' && (litlen < 2 || lit[litlen - 2] != '\\');
+	litlen -= end;
+	bool plain = litlen && strcspn(lit, regex_meta) >= litlen;
+	if (plain && (lit != pat || end)) {
+		f->anchor_start = lit != pat;
+		f->anchor_end = end;
+		f->literal = xstrndup(lit, litlen);
+		pat = f->literal;
+	} else if (strpbrk(pat, regex_meta) &&
+		   regcomp(&f->re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0) {
 		f->regex = true;
 		return;
 	}
 	/* no metacharacters, or not a valid regex ("[abc"): the user meant the text */
 	f->needle = pat;
+	f->lower = xstrdup(pat);
+	f->figures = true;
+	for (char *c = f->lower; *c; c++) {
+		*c = (char)fold((unsigned char)*c);
+		/* what numbers, sizes, shares and ages are written with */
+		if (!strchr("0123456789.%-smhdykgtpib", *c))
+			f->figures = false;
+	}
 }
 
 void filter_cleanup(struct filter *f)
 {
 	if (f->regex)
 		regfree(&f->re);
+	free(f->lower);
+	free(f->literal);
 	free(f->text);
 	memset(f, 0, sizeof(*f));
 }
@@ -47,11 +78,48 @@ bool filter_active(const struct filter *f)
 	return f && (f->regex || (f->needle && *f->needle));
 }
 
+/* The lower-case needle in s, ASCII case folded: a scan for its first
+ * byte in either case, then the rest compared. */
+static bool contains_folded(const char *s, const char *lower)
+{
+	unsigned char c0 = (unsigned char)lower[0];
+	unsigned char up = c0 >= 'a' && c0 <= 'z' ? (unsigned char)(c0 - ('a' - 'A')) : c0;
+	for (; *s; s++) {
+		if ((unsigned char)*s != c0 && (unsigned char)*s != up)
+			continue;
+		const char *a = s + 1, *b = lower + 1;
+		while (*b && fold((unsigned char)*a) == (unsigned char)*b) {
+			a++;
+			b++;
+		}
+		if (!*b)
+			return true;
+	}
+	return false;
+}
+
+static bool starts_folded(const char *s, const char *lower)
+{
+	while (*lower && fold((unsigned char)*s) == (unsigned char)*lower) {
+		s++;
+		lower++;
+	}
+	return !*lower;
+}
+
 static bool text_matches(const struct filter *f, const char *s)
 {
 	if (f->regex)
 		return regexec(&f->re, s, 0, NULL, 0) == 0;
-	return str_casestr(s, f->needle) != NULL;
+	if (f->anchor_end) {
+		size_t n = strlen(s), m = strlen(f->lower);
+		if (n < m || (f->anchor_start && n != m))
+			return false;
+		return starts_folded(s + n - m, f->lower);
+	}
+	if (f->anchor_start)
+		return starts_folded(s, f->lower);
+	return contains_folded(s, f->lower);
 }
 
 /* The display text of a cell, without copying when the cell already holds it. */
@@ -65,7 +133,7 @@ static const char *cell_display(const struct cell *c, int64_t now, char *tmp, si
 	return tmp;
 }
 
-static bool filter_match_at(const struct filter *f, const struct view *v, const struct row *r, int64_t now)
+bool model_filter_at(const struct filter *f, const struct view *v, const struct row *r, int64_t now)
 {
 	if (!filter_active(f))
 		return true;
@@ -74,15 +142,30 @@ static bool filter_match_at(const struct filter *f, const struct view *v, const 
 		int idx = v->columns[i].cell;
 		if (idx < 0 || idx >= r->ncells || r->cells[idx].type == CELL_NONE)
 			continue;
+		const struct cell *c = &r->cells[idx];
+		/* "web" is in no number, size or age: skip formatting them */
+		if (!f->regex && !f->figures && c->type != CELL_TEXT && (!c->text || c->since))
+			continue;
 		char tmp[64];
-		hit = text_matches(f, cell_display(&r->cells[idx], now, tmp, sizeof(tmp)));
+		hit = text_matches(f, cell_display(c, now, tmp, sizeof(tmp)));
 	}
 	return hit != f->invert;
 }
 
 bool filter_match(const struct filter *f, const struct view *v, const struct row *r)
 {
-	return filter_match_at(f, v, r, wall_s());
+	return model_filter_at(f, v, r, wall_s());
+}
+
+/* snprintf(out, outlen, "%s", s) without the format machinery: the table
+ * measures thousands of cells per layout. */
+static void copy_text(char *out, size_t outlen, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
 }
 
 void model_cell_text(const struct cell *c, int64_t now, char *out, size_t outlen)
@@ -91,7 +174,7 @@ void model_cell_text(const struct cell *c, int64_t now, char *out, size_t outlen
 		return;
 	switch (c->type) {
 	case CELL_TEXT:
-		snprintf(out, outlen, "%s", c->text ? c->text : "");
+		copy_text(out, outlen, c->text ? c->text : "");
 		return;
 	case CELL_TIME:
 		if (c->text && strchr(c->text, TIME_SLOT)) {
@@ -122,7 +205,7 @@ void model_cell_text(const struct cell *c, int64_t now, char *out, size_t outlen
 		return;
 	}
 	if (c->text) {
-		snprintf(out, outlen, "%s", c->text);
+		copy_text(out, outlen, c->text);
 		return;
 	}
 	if (c->type == CELL_BYTES) {
@@ -141,11 +224,6 @@ static bool is_numeric(unsigned char type)
 	return type == CELL_INT || type == CELL_BYTES || type == CELL_TIME || type == CELL_PERMILLE;
 }
 
-static int fold(unsigned char c)
-{
-	/* ASCII only: UTF-8 bytes compare as themselves, independent of locale */
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
 
 static bool is_digit(char c)
 {
@@ -155,7 +233,7 @@ static bool is_digit(char c)
 /* Case-insensitive natural order: digit runs compare as numbers, so "web-2"
  * sorts before "web-10". Written out rather than folding copies for
  * strverscmp so that sorting 50,000 rows allocates nothing per comparison. */
-static int natural_cmp(const char *a, const char *b)
+int model_natural_cmp(const char *a, const char *b)
 {
 	int zeros = 0; /* first difference in leading zeros: "1" before "01" */
 	while (*a && *b) {
@@ -202,13 +280,13 @@ static int type_rank(unsigned char type)
 	return type == CELL_NONE ? 0 : is_numeric(type) ? 1 : 2;
 }
 
-static const struct cell *row_cell(const struct row *r, int idx)
+const struct cell *model_row_cell(const struct row *r, int idx)
 {
 	static const struct cell none;
 	return idx >= 0 && idx < r->ncells ? &r->cells[idx] : &none;
 }
 
-static int cell_cmp(const struct cell *a, const struct cell *b)
+int model_cell_cmp(const struct cell *a, const struct cell *b)
 {
 	int ra = type_rank(a->type), rb = type_rank(b->type);
 	if (ra != rb)
@@ -221,114 +299,34 @@ static int cell_cmp(const struct cell *a, const struct cell *b)
 			return cmp_num(b->num, a->num);
 		return cmp_num(a->num, b->num);
 	}
-	return natural_cmp(a->text ? a->text : "", b->text ? b->text : "");
+	return model_natural_cmp(a->text ? a->text : "", b->text ? b->text : "");
 }
 
 int model_compare(const struct view *v, int col, bool desc, const struct row *a, const struct row *b)
 {
 	if (col >= 0 && col < v->ncolumns) {
 		int idx = v->columns[col].cell;
-		int d = cell_cmp(row_cell(a, idx), row_cell(b, idx));
+		int d = model_cell_cmp(model_row_cell(a, idx), model_row_cell(b, idx));
 		if (d)
 			return desc ? -d : d;
 	}
 	/* ties go by name then id, ascending either way, so equal keys keep the
 	 * same order from one refresh to the next and the selection stays put */
-	int d = cell_cmp(row_cell(a, 0), row_cell(b, 0));
+	int d = model_cell_cmp(model_row_cell(a, 0), model_row_cell(b, 0));
 	if (d)
 		return d;
 	return strcmp(a->id, b->id);
 }
 
-void model_init(struct model *m, const struct view *v)
-{
-	memset(m, 0, sizeof(*m));
-	m->view = v;
-}
-
-static void release_rows(struct model *m)
-{
-	for (size_t i = 0; i < m->len; i++)
-		row_release(m->rows[i]);
-	m->len = 0;
-}
-
-void model_cleanup(struct model *m)
-{
-	release_rows(m);
-	free(m->rows);
-	m->rows = NULL;
-	m->len = m->cap = 0;
-}
-
-struct sort_ctx {
-	const struct view *view;
-	int col;
-	bool desc;
-};
-
-static int sort_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct sort_ctx *ctx = arg;
-	return model_compare(ctx->view, ctx->col, ctx->desc, *(struct row *const *)pa,
-			     *(struct row *const *)pb);
-}
-
-static bool in_scope(const struct row *r, const struct model_params *p, int64_t now)
+bool model_in_scope(const struct row *r, const struct model_params *p, int64_t now)
 {
 	if (p->scope_ns_cell > 0 && strcmp(row_text(r, p->scope_ns_cell), p->scope_ns ? p->scope_ns : ""))
 		return false;
 	if (p->scope_cell < 0)
 		return true;
-	const struct cell *c = row_cell(r, p->scope_cell);
+	const struct cell *c = model_row_cell(r, p->scope_cell);
 	if (p->scope_selector)
 		return labels_match(p->scope_value, c->text);
 	char tmp[64];
 	return !strcmp(cell_display(c, now, tmp, sizeof(tmp)), p->scope_value ? p->scope_value : "");
-}
-
-void model_build(struct model *m, const struct rtable *t, const struct model_params *p)
-{
-	static const struct model_params defaults = {.scope_cell = -1, .scope_ns_cell = -1};
-	if (!p) {
-		/* NULL params: the view's own default order, nothing narrowed */
-		struct model_params d = defaults;
-		d.sort_col = m->view ? m->view->sort_col : 0;
-		d.sort_desc = m->view && m->view->sort_desc;
-		model_build(m, t, &d);
-		return;
-	}
-	release_rows(m);
-	if (!t || !t->len)
-		return;
-	if (m->cap < t->len) {
-		free(m->rows);
-		m->rows = xmalloc(t->len * sizeof(*m->rows));
-		m->cap = t->len;
-	}
-	int64_t now = wall_s();
-	for (size_t i = 0; i < t->len; i++) {
-		struct row *r = t->rows[i];
-		if (r->gone_ms && !p->include_gone)
-			continue;
-		if (!in_scope(r, p, now))
-			continue;
-		if (m->view && !filter_match_at(p->filter, m->view, r, now))
-			continue;
-		m->rows[m->len++] = row_retain(r);
-	}
-	if (m->view && m->len > 1) {
-		struct sort_ctx ctx = {m->view, p->sort_col, p->sort_desc};
-		qsort_r(m->rows, m->len, sizeof(*m->rows), sort_cmp, &ctx);
-	}
-}
-
-long model_find(const struct model *m, const char *id)
-{
-	if (!id)
-		return -1;
-	for (size_t i = 0; i < m->len; i++)
-		if (!strcmp(m->rows[i]->id, id))
-			return (long)i;
-	return -1;
 }

@@ -17,7 +17,13 @@ struct filter {
 	bool invert;
 	bool regex;   /* compiled as a regex */
 	regex_t re;
-	const char *needle; /* substring when not a regex (points into text) */
+	const char *needle; /* substring when not a regex (points into text, or literal) */
+	bool anchor_start, anchor_end; /* needle from "^text", "text$" or both: no regex needed */
+	char *literal;      /* owned: the needle without its anchors */
+	/* private: the needle in lower case, and whether it could be part of a
+	 * number, size or age as displayed (else those cells are not formatted) */
+	char *lower;
+	bool figures;
 };
 
 /* Compiles text; an empty or NULL text matches everything. */
@@ -34,9 +40,22 @@ int model_compare(const struct view *v, int col, bool desc, const struct row *a,
 
 struct model {
 	const struct view *view;
-	struct row **rows; /* references (row_retain) to the store's rows: a row purged
-			    * from its table stays readable here until the next build */
+	/* What is shown, in order: rows in scope that match the filter. Every one
+	 * is held (row_retain): a row purged from its table stays readable here
+	 * until the next build. */
+	struct row **rows;
 	size_t len, cap;
+	/* private, kept between builds so that a change re-places only the rows
+	 * it touched and a filter keystroke never sorts (model_build.c) */
+	struct row **all;  /* every row in scope, in shown order (the holders) */
+	size_t nall, capall;
+	struct row **base; /* the same rows by name then id: the tie-break order */
+	size_t nbase, capbase;
+	uint64_t serial, gen; /* the table built from (0 = none yet) and its gen then */
+	size_t found;         /* where model_find found its last answer */
+	char *scope_value, *scope_ns, *filter_text;
+	int scope_cell, scope_ns_cell, sort_col;
+	bool scope_selector, sort_desc, include_gone, filtered;
 };
 
 struct model_params {
@@ -53,7 +72,13 @@ struct model_params {
 
 void model_init(struct model *m, const struct view *v);
 void model_cleanup(struct model *m);
-/* Rebuilds m from table t (t may be NULL: empty). */
+/* Brings m up to date with table t (t may be NULL: empty) and p. Only what
+ * changed is redone: rows the store touched since the last build are
+ * re-placed, a new filter scans the sorted rows (only those still shown
+ * when it narrows the last one), a new sort order sorts once on precomputed
+ * keys; a new table, scope or view builds from scratch. A filter that
+ * matches an age ("3d") sees it as of the row's last change or the filter's
+ * typing: time passing alone moves no row in or out. */
 void model_build(struct model *m, const struct rtable *t, const struct model_params *p);
 /* Index of the row with id, or -1. */
 long model_find(const struct model *m, const char *id);

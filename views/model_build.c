@@ -1,0 +1,515 @@
+/* model_build.c: keeps a table model in order as the store changes (see
+ * model.h). Measured at 50,000 pods, sorting the whole table on every
+ * change was what the dashboard spent its time on, idle or typing a
+ * filter. So the model keeps, between builds, every row in scope in shown
+ * order (`all`) and by name (`base`, the tie-break order): a change
+ * re-places only the rows the store touched since (their gen is newer), a
+ * filter keystroke scans `all` without sorting (only the rows still shown
+ * when the filter narrows), and a new sort column sorts once on keys
+ * precomputed per row (the first bytes of a natural-order encoding of the
+ * text, or the number) with the rank in `base` for ties. */
+#include "views/model.h"
+#include "views/model_priv.h"
+#include "backends/util/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void model_init(struct model *m, const struct view *v)
+{
+	memset(m, 0, sizeof(*m));
+	m->view = v;
+}
+
+static void release_all(struct model *m)
+{
+	for (size_t i = 0; i < m->nall; i++)
+		row_release(m->all[i]);
+	m->nall = m->nbase = m->len = 0;
+}
+
+void model_cleanup(struct model *m)
+{
+	release_all(m);
+	free(m->rows);
+	free(m->all);
+	free(m->base);
+	free(m->scope_value);
+	free(m->scope_ns);
+	free(m->filter_text);
+	const struct view *v = m->view;
+	memset(m, 0, sizeof(*m));
+	m->view = v;
+}
+
+static void reserve(struct row ***v, size_t *cap, size_t n)
+{
+	if (*cap >= n)
+		return;
+	size_t c = *cap ? *cap : 64;
+	while (c < n)
+		c *= 2;
+	*v = xrealloc(*v, c * sizeof(**v));
+	*cap = c;
+}
+
+/* ---- sorting on keys ---- */
+
+#define KEYWORDS 4 /* 32 bytes: past the shared prefix of a ReplicaSet's pod names */
+
+struct skey {
+	uint64_t k[KEYWORDS]; /* what decides most comparisons */
+	struct row *row;
+	uint32_t rank;    /* position in the tie-break order */
+	unsigned char trank; /* unset < numbers < text */
+	unsigned char exact; /* the keys say everything about the cell (equal keys: equal cells) */
+	unsigned char time;  /* a time: newest first */
+};
+
+struct sctx {
+	const struct view *view;
+	int cell;
+	bool desc, ranked;
+};
+
+static bool digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static uint64_t be64(const unsigned char *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/* The first 32 bytes of an encoding of s whose byte order is the natural
+ * order of model_natural_cmp: letters folded, and each run of digits as a
+ * marker that sorts where a digit does (0x30), its length without leading
+ * zeros, then those digits. Returns whether the bytes hold all of s (and s
+ * has no leading zeros, which only break ties). */
+static bool natkey(const char *s, uint64_t *k)
+{
+	unsigned char b[8 * KEYWORDS] = {0};
+	size_t n = 0;
+	bool exact = true;
+#define PUT(x)                                        \
+	do {                                          \
+		if (n < sizeof(b))                    \
+			b[n++] = (unsigned char)(x);  \
+		else                                  \
+			exact = false;                \
+	} while (0)
+	while (*s) {
+		if (n >= sizeof(b)) {
+			exact = false;
+			break;
+		}
+		if (digit(*s)) {
+			size_t z = 0, len = 0;
+			while (s[z] == '0')
+				z++;
+			while (digit(s[z + len]))
+				len++;
+			if (z || len > 255)
+				exact = false;
+			PUT(0x30);
+			PUT(len > 255 ? 255 : len);
+			for (size_t i = 0; i < len; i++)
+				PUT(s[z + i]);
+			s += z + len;
+		} else {
+			PUT(fold((unsigned char)*s));
+			s++;
+		}
+	}
+#undef PUT
+	for (int i = 0; i < KEYWORDS; i++)
+		k[i] = be64(b + 8 * i);
+	return exact;
+}
+
+static bool numeric(unsigned char type)
+{
+	return type == CELL_INT || type == CELL_BYTES || type == CELL_TIME || type == CELL_PERMILLE;
+}
+
+static void fill_key(struct skey *e, struct row *r, int cell, uint32_t rank)
+{
+	const struct cell *c = model_row_cell(r, cell);
+	e->row = r;
+	e->rank = rank;
+	memset(e->k, 0, sizeof(e->k));
+	e->exact = 1;
+	e->time = 0;
+	if (c->type == CELL_NONE) {
+		e->trank = 0;
+	} else if (numeric(c->type)) {
+		uint64_t u = (uint64_t)c->num ^ (1ull << 63);
+		e->trank = 1;
+		e->time = c->type == CELL_TIME;
+		e->k[0] = e->time ? ~u : u;
+	} else {
+		e->trank = 2;
+		e->exact = natkey(c->text ? c->text : "", e->k);
+	}
+}
+
+static int skey_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct skey *a = pa, *b = pb;
+	const struct sctx *c = arg;
+	int d;
+	if (a->trank != b->trank)
+		d = a->trank < b->trank ? -1 : 1;
+	else if (a->time != b->time)
+		d = model_cell_cmp(model_row_cell(a->row, c->cell), model_row_cell(b->row, c->cell));
+	else if (a->k[0] != b->k[0])
+		d = a->k[0] < b->k[0] ? -1 : 1;
+	else if (a->k[1] != b->k[1])
+		d = a->k[1] < b->k[1] ? -1 : 1;
+	else if (a->k[2] != b->k[2])
+		d = a->k[2] < b->k[2] ? -1 : 1;
+	else if (a->k[3] != b->k[3])
+		d = a->k[3] < b->k[3] ? -1 : 1;
+	else if (!a->exact || !b->exact)
+		d = model_cell_cmp(model_row_cell(a->row, c->cell), model_row_cell(b->row, c->cell));
+	else
+		d = 0;
+	if (d)
+		return c->desc ? -d : d;
+	if (c->ranked)
+		return a->rank < b->rank ? -1 : a->rank > b->rank;
+	return model_compare(c->view, -1, false, a->row, b->row);
+}
+
+/* Rows of one name form runs in name order: by name descending, the runs
+ * are reversed and the order inside each kept (ties go by id, ascending). */
+static void reverse_name_runs(struct row **v, size_t n)
+{
+	struct row **out = xmalloc(n * sizeof(*out));
+	size_t k = 0, end = n;
+	while (end > 0) {
+		size_t start = end - 1;
+		while (start > 0 && !model_cell_cmp(model_row_cell(v[start - 1], 0), model_row_cell(v[start], 0)))
+			start--;
+		for (size_t i = start; i < end; i++)
+			out[k++] = v[i];
+		end = start;
+	}
+	memcpy(v, out, n * sizeof(*v));
+	free(out);
+}
+
+/* Sorts v by column col (out of range: no column, name then id). ranked: v
+ * is in the tie-break order now, so ties keep their relative order. The
+ * result is the order of model_compare(view, col, desc). */
+static void keyed_sort(struct row **v, size_t n, const struct view *view, int col, bool desc, bool ranked)
+{
+	bool has_col = col >= 0 && col < view->ncolumns;
+	if (n < 2 || (ranked && !has_col))
+		return;
+	int cell = has_col ? view->columns[col].cell : 0;
+	if (ranked && cell == 0) {
+		/* by name: the tie-break order is the order, or its runs reversed */
+		if (desc)
+			reverse_name_runs(v, n);
+		return;
+	}
+	struct skey *e = xmalloc(n * sizeof(*e));
+	for (size_t i = 0; i < n; i++) {
+		/* every row is a cache miss: ask for the ones ahead early */
+		if (i + 16 < n)
+			__builtin_prefetch(v[i + 16]);
+		if (i + 8 < n)
+			__builtin_prefetch(model_row_cell(v[i + 8], cell)->text);
+		fill_key(&e[i], v[i], cell, (uint32_t)i);
+	}
+	struct sctx c = {view, cell, has_col && desc, ranked};
+	qsort_r(e, n, sizeof(*e), skey_cmp, &c);
+	for (size_t i = 0; i < n; i++)
+		v[i] = e[i].row;
+	free(e);
+}
+
+/* ---- re-placing changed rows ---- */
+
+struct order {
+	const struct view *view;
+	int col;
+	bool desc;
+};
+
+static int order_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct order *o = arg;
+	return model_compare(o->view, o->col, o->desc, *(struct row *const *)pa, *(struct row *const *)pb);
+}
+
+/* Inserts add[0..k) (sorted the same way) into the sorted v[0..*n). */
+static void merge_in(struct row ***v, size_t *n, size_t *cap, struct row **add, size_t k, const struct order *o)
+{
+	if (!k)
+		return;
+	size_t *pos = xmalloc(k * sizeof(*pos));
+	for (size_t j = 0; j < k; j++) {
+		size_t lo = j ? pos[j - 1] : 0, hi = *n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (model_compare(o->view, o->col, o->desc, (*v)[mid], add[j]) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		pos[j] = lo;
+	}
+	reserve(v, cap, *n + k);
+	size_t i = *n, out = *n + k;
+	for (size_t j = k; j-- > 0;) {
+		while (i > pos[j])
+			(*v)[--out] = (*v)[--i];
+		(*v)[--out] = add[j];
+	}
+	*n += k;
+	free(pos);
+}
+
+static bool stale(const struct model *m, const struct row *r)
+{
+	return r->gen > m->gen || r->pos == ROW_PURGED;
+}
+
+static size_t drop_stale(const struct model *m, struct row **v, size_t n, bool release)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!stale(m, v[i]))
+			v[k++] = v[i];
+		else if (release)
+			row_release(v[i]);
+	}
+	return k;
+}
+
+static bool wanted(const struct row *r, const struct model_params *p, int64_t now)
+{
+	return (!r->gone_ms || p->include_gone) && model_in_scope(r, p, now);
+}
+
+/* Rows the store touched since the last build leave and come back in their
+ * new place; rows purged from the table just leave. */
+static void apply_changes(struct model *m, const struct rtable *t, const struct model_params *p, bool refilter,
+			  int64_t now)
+{
+	struct row **add = NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < t->len; i++) {
+		struct row *r = t->rows[i];
+		if (r->gen > m->gen && wanted(r, p, now)) {
+			if (!add)
+				add = xmalloc((t->len - i) * sizeof(*add));
+			add[k++] = r;
+		}
+	}
+	m->nbase = drop_stale(m, m->base, m->nbase, false);
+	m->len = drop_stale(m, m->rows, m->len, false);
+	m->nall = drop_stale(m, m->all, m->nall, true);
+	for (size_t j = 0; j < k; j++)
+		row_retain(add[j]);
+	struct order by_name = {m->view, -1, false}, shown = {m->view, m->sort_col, m->sort_desc};
+	qsort_r(add, k, sizeof(*add), order_cmp, &by_name);
+	merge_in(&m->base, &m->nbase, &m->capbase, add, k, &by_name);
+	qsort_r(add, k, sizeof(*add), order_cmp, &shown);
+	merge_in(&m->all, &m->nall, &m->capall, add, k, &shown);
+	if (!refilter && m->filtered) {
+		/* the same filter (or one narrowing it, applied next): the new
+		 * rows that match join the shown ones */
+		size_t n = 0;
+		for (size_t j = 0; j < k; j++)
+			if (model_filter_at(p->filter, m->view, add[j], now))
+				add[n++] = add[j];
+		merge_in(&m->rows, &m->len, &m->cap, add, n, &shown);
+	}
+	free(add);
+}
+
+/* ---- the shown rows ---- */
+
+static void show_all(struct model *m)
+{
+	reserve(&m->rows, &m->cap, m->nall);
+	if (m->nall)
+		memcpy(m->rows, m->all, m->nall * sizeof(*m->rows));
+	m->len = m->nall;
+}
+
+/* from: the rows to look at, in shown order (all, or the shown ones when
+ * the filter narrows); may be m->rows itself. */
+static void filter_from(struct model *m, struct row **from, size_t n, const struct filter *f, int64_t now)
+{
+	reserve(&m->rows, &m->cap, n);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* rows and their texts are all over the heap: ask ahead */
+		if (i + 16 < n)
+			__builtin_prefetch(from[i + 16]);
+		if (i + 8 < n) {
+			__builtin_prefetch(from[i + 8]->id);
+			__builtin_prefetch(from[i + 8]->cells[0].text);
+		}
+		if (model_filter_at(f, m->view, from[i], now))
+			m->rows[k++] = from[i];
+	}
+	m->len = k;
+}
+
+/* Whatever matches the new filter matched the old one: a plain text
+ * filter typed further ("we" then "web"). */
+static bool narrows(const char *old_text, const struct filter *f)
+{
+	if (!old_text || !filter_active(f) || f->regex || f->invert)
+		return false;
+	struct filter old;
+	filter_init(&old, old_text);
+	bool yes = filter_active(&old) && !old.regex && !old.invert;
+	if (yes && old.anchor_start)
+		/* "^we" then "^web": the start must stay anchored and extended */
+		yes = f->anchor_start && !old.anchor_end && !strncmp(f->lower, old.lower, strlen(old.lower));
+	else if (yes && old.anchor_end)
+		yes = false;
+	else if (yes)
+		yes = strstr(f->lower, old.lower) != NULL;
+	filter_cleanup(&old);
+	return yes;
+}
+
+/* ---- building ---- */
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static bool same_scope(const struct model *m, const struct model_params *p)
+{
+	return m->scope_cell == p->scope_cell && m->scope_ns_cell == p->scope_ns_cell &&
+	       m->scope_selector == p->scope_selector && m->include_gone == p->include_gone &&
+	       same_str(m->scope_value, p->scope_cell >= 0 ? p->scope_value : NULL) &&
+	       same_str(m->scope_ns, p->scope_ns_cell > 0 ? p->scope_ns : NULL);
+}
+
+static void remember(struct model *m, const struct rtable *t, const struct model_params *p)
+{
+	m->serial = t->serial;
+	m->gen = t->gen;
+	m->scope_cell = p->scope_cell;
+	m->scope_ns_cell = p->scope_ns_cell;
+	m->scope_selector = p->scope_selector;
+	m->include_gone = p->include_gone;
+	m->sort_col = p->sort_col;
+	m->sort_desc = p->sort_desc;
+	free(m->scope_value);
+	free(m->scope_ns);
+	free(m->filter_text);
+	m->scope_value = xstrdup(p->scope_cell >= 0 ? p->scope_value : NULL);
+	m->scope_ns = xstrdup(p->scope_ns_cell > 0 ? p->scope_ns : NULL);
+	m->filtered = filter_active(p->filter);
+	m->filter_text = m->filtered ? xstrdup(p->filter->text) : NULL;
+}
+
+static void full_build(struct model *m, const struct rtable *t, const struct model_params *p, int64_t now)
+{
+	release_all(m);
+	reserve(&m->all, &m->capall, t->len);
+	reserve(&m->base, &m->capbase, t->len);
+	for (size_t i = 0; i < t->len; i++)
+		if (wanted(t->rows[i], p, now))
+			m->all[m->nall++] = row_retain(t->rows[i]);
+	if (m->nall)
+		memcpy(m->base, m->all, m->nall * sizeof(*m->base));
+	m->nbase = m->nall;
+	keyed_sort(m->base, m->nbase, m->view, -1, false, false);
+	if (m->nall)
+		memcpy(m->all, m->base, m->nall * sizeof(*m->all));
+	keyed_sort(m->all, m->nall, m->view, p->sort_col, p->sort_desc, true);
+	if (filter_active(p->filter))
+		filter_from(m, m->all, m->nall, p->filter, now);
+	else
+		show_all(m);
+}
+
+void model_build(struct model *m, const struct rtable *t, const struct model_params *p)
+{
+	static const struct model_params defaults = {.scope_cell = -1, .scope_ns_cell = -1};
+	struct model_params d;
+	if (!p) {
+		/* NULL params: the view's own default order, nothing narrowed */
+		d = defaults;
+		d.sort_col = m->view ? m->view->sort_col : 0;
+		d.sort_desc = m->view && m->view->sort_desc;
+		p = &d;
+	}
+	if (!t || !m->view) {
+		release_all(m);
+		m->serial = 0;
+		for (size_t i = 0; t && i < t->len; i++)
+			if (wanted(t->rows[i], p, wall_s())) {
+				reserve(&m->all, &m->capall, m->nall + 1);
+				m->all[m->nall++] = row_retain(t->rows[i]);
+			}
+		show_all(m);
+		return;
+	}
+	int64_t now = wall_s();
+	if (m->serial != t->serial || !same_scope(m, p)) {
+		full_build(m, t, p, now);
+		remember(m, t, p);
+		return;
+	}
+	bool sorted = m->sort_col == p->sort_col && m->sort_desc == p->sort_desc;
+	const char *ft = filter_active(p->filter) ? p->filter->text : NULL;
+	bool same_filter = same_str(m->filter_text, ft), changed = t->gen != m->gen;
+	/* typed further: only the rows still shown can match */
+	bool narrowing = sorted && !same_filter && ft && narrows(m->filter_text, p->filter);
+	if (changed)
+		apply_changes(m, t, p, !sorted || (!same_filter && !narrowing), now);
+	if (!sorted) {
+		memcpy(m->all, m->base, m->nbase * sizeof(*m->all));
+		keyed_sort(m->all, m->nall, m->view, p->sort_col, p->sort_desc, true);
+	}
+	if (!ft)
+		show_all(m);
+	else if (narrowing)
+		/* the changed rows that match joined them above */
+		filter_from(m, m->rows, m->len, p->filter, now);
+	else if (!sorted || !same_filter)
+		filter_from(m, m->all, m->nall, p->filter, now);
+	remember(m, t, p);
+}
+
+long model_find(const struct model *m, const char *id)
+{
+	if (!id)
+		return -1;
+	/* the row found last time, or one near it, is the usual answer */
+	struct model *mm = (struct model *)m;
+	size_t h = m->found < m->len ? m->found : 0;
+	for (size_t d = 0; d < 4 && d < m->len; d++) {
+		size_t i = (h + d) % m->len;
+		if (!strcmp(m->rows[i]->id, id))
+			return (long)(mm->found = i);
+		if (d && h >= d && !strcmp(m->rows[h - d]->id, id))
+			return (long)(mm->found = h - d);
+	}
+	for (size_t i = 0; i < m->len; i++)
+		if (!strcmp(m->rows[i]->id, id))
+			return (long)(mm->found = i);
+	return -1;
+}

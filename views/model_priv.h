@@ -1,0 +1,21 @@
+/* model_priv.h: what model.c (filter, cells, comparison) shares with
+ * model_build.c (the incremental order) and nothing else. */
+#ifndef BINNACLE_MODEL_PRIV_H
+#define BINNACLE_MODEL_PRIV_H
+
+#include "views/model.h"
+
+#include <stdint.h>
+
+/* The filter on r (any column's display text, or the id) as of now. */
+bool model_filter_at(const struct filter *f, const struct view *v, const struct row *r, int64_t now);
+bool model_in_scope(const struct row *r, const struct model_params *p, int64_t now);
+/* Cell idx of r; an empty cell when r has no such cell. */
+const struct cell *model_row_cell(const struct row *r, int idx);
+/* Unset < numbers < text; numbers by value (times newest first), text in
+ * natural order (model_natural_cmp). */
+int model_cell_cmp(const struct cell *a, const struct cell *b);
+/* Case-insensitive natural order: "web-2" before "web-10". */
+int model_natural_cmp(const char *a, const char *b);
+
+#endif

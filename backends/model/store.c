@@ -206,7 +206,8 @@ void rtable_delete(struct store *s, struct rtable *t, const char *id)
 	struct row *r = rtable_find(t, id);
 	if (r && !r->gone_ms) {
 		r->gone_ms = mono_ms();
-		t->ngone++;
+		if (!t->ngone++)
+			t->first_gone_ms = r->gone_ms;
 		touch_row(s, t, r);
 	}
 }
@@ -225,7 +226,8 @@ void rtable_relist_end(struct store *s, struct rtable *t)
 		struct row *r = t->rows[i];
 		if (!r->seen && !r->gone_ms) {
 			r->gone_ms = now;
-			t->ngone++;
+			if (!t->ngone++)
+				t->first_gone_ms = now;
 			touch_row(s, t, r);
 		}
 	}
@@ -253,16 +255,24 @@ size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms)
 {
 	int64_t now = mono_ms();
 	size_t n = 0;
-	if (!t->ngone)
+	/* called every loop turn: the walk waits until the oldest may go, and
+	 * under churn (rows deleted all the time) for a quarter of the linger
+	 * after the last walk, so a deleted row lingers up to 1.25 times it */
+	if (!t->ngone || now - t->first_gone_ms < linger_ms || now < t->purge_after_ms)
 		return 0;
+	t->purge_after_ms = now + linger_ms / 4;
+	int64_t first = 0;
 	for (size_t i = t->len; i-- > 0;) {
 		struct row *r = t->rows[i];
 		if (r->gone_ms && now - r->gone_ms >= linger_ms) {
 			remove_at(t, i);
 			t->ngone--;
 			n++;
+		} else if (r->gone_ms && (!first || r->gone_ms < first)) {
+			first = r->gone_ms;
 		}
 	}
+	t->first_gone_ms = first;
 	if (n) {
 		touch(s, t);
 		/* tombstones pile up under churn: rebuild when they dominate */

@@ -58,6 +58,8 @@ struct rtable {
 	bool synced;        /* a full list has arrived at least once */
 	bool relisting;
 	size_t ngone;       /* rows marked gone and not yet purged */
+	int64_t first_gone_ms; /* gone_ms of the oldest of them, or earlier (private: purge waits for it) */
+	int64_t purge_after_ms; /* no purge walk before (private) */
 	int64_t updated_ms; /* last time data arrived for this table */
 	char error[256];    /* last error listing this kind ("" = fine) */
 	struct rindex *index; /* id -> row (private) */

@@ -1,6 +1,7 @@
 /* backend.c: the endpoint lifecycle shared by every backend: its options,
  * state changes and notes, and which actions it may offer. */
 #include "backends/backend.h"
+#include "views/view.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -138,6 +139,36 @@ const struct backend_action *backend_action_find(const struct backend_ops *ops, 
 		if (!strcmp(a->name, verb) && (!kind || !strcmp(a->kind, kind)))
 			return a;
 	return NULL;
+}
+
+const struct endpoint_catalog *endpoint_catalog(struct endpoint *ep)
+{
+	return ep->ops->catalog ? ep->ops->catalog(ep) : NULL;
+}
+
+const struct backend_action *endpoint_action_find(struct endpoint *ep, const char *kind, const char *verb)
+{
+	const struct backend_action *a = backend_action_find(ep->ops, kind, verb);
+	const struct endpoint_catalog *c = a ? NULL : endpoint_catalog(ep);
+	for (const struct backend_action *const *p = c ? c->actions : NULL; p && *p; p++)
+		if (!strcmp((*p)->name, verb) && (!kind || !strcmp((*p)->kind, kind)))
+			return *p;
+	return a;
+}
+
+const struct view *endpoint_view(struct endpoint *ep, const char *kind)
+{
+	const struct view *v = backend_view(ep->ops, kind);
+	const struct endpoint_catalog *c = v ? NULL : endpoint_catalog(ep);
+	for (const struct view *const *p = c ? c->views : NULL; p && *p; p++)
+		if (!strcmp((*p)->kind, kind))
+			return *p;
+	return v;
+}
+
+bool endpoint_serves(struct endpoint *ep, const char *kind)
+{
+	return endpoint_view(ep, kind) != NULL;
 }
 
 bool endpoint_may(const struct endpoint *ep, const struct backend_action *a)

@@ -18,7 +18,7 @@
 /* Bumped whenever struct backend_ops, struct endpoint, struct view or any
  * other structure a backend shares with the program changes shape, so a
  * backend built out of tree against other headers is refused cleanly. */
-#define BACKEND_ABI_VERSION 2
+#define BACKEND_ABI_VERSION 3
 
 struct view;  /* views/view.h */
 struct drill;
@@ -98,6 +98,7 @@ enum action_flags {
 	ACTION_CONFIRM = 2,   /* destructive: always asks before it runs */
 	ACTION_INPUT = 4,     /* needs a value typed by the user (input_prompt) */
 	ACTION_NO_TARGET = 8, /* works without a selected row (pull) */
+	ACTION_TEXT = 16,     /* its result is a document to read: run with act_text, not act */
 };
 
 /* An operation a backend offers on a kind. The name is the verb the keymap
@@ -117,6 +118,9 @@ struct backend_action {
 	const char *choose_title; /* the question: "Which container?" */
 	/* Why the action cannot apply to r ("is not running"); NULL when it can. */
 	const char *(*refuse)(const struct row *r);
+	/* ACTION_INPUT: what the dialog says besides the current value ("an
+	 * autoscaler keeps it between 2 and 10"); "" = nothing. NULL = never. */
+	void (*input_note)(const struct row *r, char *out, size_t outlen);
 };
 
 typedef void (*action_done_fn)(void *arg, const char *error /* NULL = done */);
@@ -223,6 +227,23 @@ struct health_sink {
 	void *arg;
 };
 
+/* What an endpoint serves beyond what its backend declares, found at run
+ * time (a Kubernetes cluster's resources, CRDs included). Both lists are
+ * NULL-terminated; the arrays may be replaced as the catalog grows (gen
+ * moves), but every view and action in them stays valid as long as the
+ * endpoint lives, so the UI may hold those. */
+struct endpoint_catalog {
+	const struct view *const *views;
+	const struct backend_action *const *actions;
+	uint64_t gen;
+};
+
+/* What edit hands the editor and gets back: a text document (YAML). */
+typedef void (*edit_text_fn)(void *arg, const char *text, const char *error);
+/* error NULL: applied. reopen: the server refused the content; the UI opens
+ * the editor again with error on top, as kubectl edit does. */
+typedef void (*edit_done_fn)(void *arg, const char *error, bool reopen);
+
 struct backend_ops {
 	int abi;
 	const char *name;        /* "docker": the `type:` in the config */
@@ -279,10 +300,36 @@ struct backend_ops {
 	/* Reports the endpoint's counts and current problems from what it holds.
 	 * Its connection state (stale, auth failing) is the health screen's own. */
 	void (*health)(struct endpoint *ep, const struct health_sink *sink);
+
+	/* The views and actions found at run time, or NULL while they are not
+	 * known yet (the catalog is being fetched). Optional. */
+	const struct endpoint_catalog *(*catalog)(struct endpoint *ep);
+	/* Narrows kind to the objects a label selector picks, on the server
+	 * ("app=web,tier!=db"; NULL = all again): the kind is listed again.
+	 * Optional. */
+	void (*select)(struct endpoint *ep, const char *kind, const char *selector);
+	/* Edit an object: its text, then the edited text applied (only if the
+	 * object is still the version it was: someone else's change in between
+	 * is refused). Both or neither. */
+	void (*edit_get)(struct endpoint *ep, const char *kind, const char *id, edit_text_fn done, void *arg);
+	void (*edit_apply)(struct endpoint *ep, const char *kind, const char *id, const char *text, edit_done_fn done,
+			   void *arg);
+	/* Runs an ACTION_TEXT action: done gets the document to show (owned by
+	 * the backend for the call), never written to a log. Optional. */
+	void (*act_text)(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
+			 edit_text_fn done, void *arg);
 };
 
 /* The backend's action named verb for kind, or NULL. */
 const struct backend_action *backend_action_find(const struct backend_ops *ops, const char *kind, const char *verb);
+/* The same among the endpoint's declared and found actions. */
+const struct backend_action *endpoint_action_find(struct endpoint *ep, const char *kind, const char *verb);
+/* The endpoint's view of kind (declared, or found at run time), or NULL. */
+const struct view *endpoint_view(struct endpoint *ep, const char *kind);
+bool endpoint_serves(struct endpoint *ep, const char *kind);
+/* The catalog of views and actions found at run time; NULL while it is
+ * not known yet, and for backends that have none. */
+const struct endpoint_catalog *endpoint_catalog(struct endpoint *ep);
 /* Whether the UI may offer a: read-only endpoints get no mutating action. */
 bool endpoint_may(const struct endpoint *ep, const struct backend_action *a);
 

@@ -61,5 +61,10 @@ const struct view *const *views_all(void);
 const struct view *views_find(const char *name);
 /* A view of ops by alias or kind name; NULL when ops serves no such view. */
 const struct view *views_find_for(const struct backend_ops *ops, const char *name);
+struct endpoint;
+/* The same among an endpoint's views, those found at run time included. */
+const struct view *views_find_on(struct endpoint *ep, const char *name);
+/* Whether name is the kind or one of the aliases of v. */
+bool view_named(const struct view *v, const char *name);
 
 #endif

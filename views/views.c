@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool view_named(const struct view *v, const char *name)
+bool view_named(const struct view *v, const char *name)
 {
 	if (!strcmp(v->kind, name))
 		return true;
@@ -62,4 +62,14 @@ const struct view *views_find_for(const struct backend_ops *ops, const char *nam
 		if (view_named(*v, name))
 			return *v;
 	return NULL;
+}
+
+const struct view *views_find_on(struct endpoint *ep, const char *name)
+{
+	const struct view *v = views_find_for(ep->ops, name);
+	const struct endpoint_catalog *c = v ? NULL : endpoint_catalog(ep);
+	for (const struct view *const *p = c ? c->views : NULL; p && *p; p++)
+		if (view_named(*p, name))
+			return *p;
+	return v;
 }

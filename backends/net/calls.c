@@ -27,6 +27,7 @@ static void free_call(struct calls_req *c)
 	free(c->path);
 	free(c->body);
 	free(c->ctype);
+	free(c->header);
 	free(c);
 }
 
@@ -52,7 +53,9 @@ static void send_call(struct calls_req *c)
 {
 	struct calls *l = c->list;
 	c->req = http_req_new(l->target, c->method, c->path);
-	if (l->header)
+	if (c->header)
+		http_req_header(c->req, c->header);
+	else if (l->header)
 		http_req_header(c->req, l->header);
 	if (c->body)
 		http_req_body(c->req, c->body, strlen(c->body), c->ctype);
@@ -81,6 +84,12 @@ void calls_body(struct calls_req *c, const char *data, size_t len, const char *c
 	free(c->ctype);
 	c->body = xstrndup(data, len);
 	c->ctype = xstrdup(ctype);
+}
+
+void calls_header(struct calls_req *c, const char *line)
+{
+	free(c->header);
+	c->header = xstrdup(line);
 }
 
 void calls_stream(struct calls_req *c, http_data_fn fn)

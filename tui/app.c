@@ -84,7 +84,7 @@ static void frame_init(struct frame *f, const struct view *v, const struct drill
 static void watch_current(struct app *a)
 {
 	struct frame *f = app_frame(a);
-	if (backend_serves(a->ep->ops, f->view->kind))
+	if (endpoint_serves(a->ep, f->view->kind))
 		a->ep->ops->watch(a->ep, f->view->kind);
 }
 
@@ -125,9 +125,9 @@ void app_set_endpoint(struct app *a, struct endpoint *ep)
 		a->ep->ops->visible(a->ep, app_frame(a)->view->kind, NULL, 0);
 	a->ep = ep;
 	const struct view *v = app_frame(a)->view;
-	/* the same view where the new endpoint has it, else its own first one */
-	if (!backend_serves(ep->ops, v->kind))
-		v = app_default_view(ep);
+	/* the same view (the new endpoint's own) where it has it, else its own first one */
+	const struct view *same = endpoint_view(ep, v->kind);
+	v = same ? same : app_default_view(ep);
 	app_switch_view(a, v);
 	app_flash(a, NOTE_INFO, "endpoint %s (%s)", ep->name, ep->address);
 }
@@ -307,13 +307,13 @@ static void drill(struct app *a)
 			app_flash(a, NOTE_WARN, "%s", err);
 			return;
 		}
-		const struct view *to = backend_view(a->ep->ops, d.kind);
+		const struct view *to = endpoint_view(a->ep, d.kind);
 		if (to)
 			app_switch_view(a, to);
 		app_flash(a, NOTE_INFO, "%s %s", scope->name, d.value);
 		return;
 	}
-	const struct view *v = backend_view(a->ep->ops, d.kind);
+	const struct view *v = endpoint_view(a->ep, d.kind);
 	if (v)
 		app_push_view(a, v, d.cell >= 0 ? &d : NULL);
 	if (v && d.cell < 0) {
@@ -541,7 +541,7 @@ static void go_to_problem(struct app *a, const struct row *p)
 	a->mode = MODE_TABLE;
 	if (a->ep != ep)
 		app_set_endpoint(a, ep);
-	const struct view *v = backend_view(ep->ops, kind);
+	const struct view *v = endpoint_view(ep, kind);
 	if (!v) {
 		/* the endpoint itself: its own first view */
 		app_switch_view(a, app_default_view(ep));
@@ -680,7 +680,7 @@ static void draw(struct app *a)
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
 		char empty[ERRLEN + 64];
-		if (!backend_serves(a->ep->ops, f->view->kind))
+		if (!endpoint_serves(a->ep, f->view->kind))
 			snprintf(empty, sizeof(empty), "%s does not serve %s", a->ep->name, f->view->kind);
 		else if (t && t->error[0])
 			snprintf(empty, sizeof(empty), "cannot list %s: %s", f->view->kind, t->error);

@@ -89,7 +89,7 @@ static void cmd_scope(struct app *a, const char *arg)
 	}
 	if (!*arg) {
 		/* like k9s: the list of values, where Enter switches to one */
-		const struct view *v = scope->kind ? backend_view(a->ep->ops, scope->kind) : NULL;
+		const struct view *v = scope->kind ? endpoint_view(a->ep, scope->kind) : NULL;
 		const char *now = scope->get(a->ep);
 		if (v)
 			app_switch_view(a, v);
@@ -179,7 +179,7 @@ void commands_run(struct app *a, const char *line)
 	}
 	/* this endpoint's view of that name, else any backend's (the screen then
 	 * says this endpoint does not serve it) */
-	const struct view *v = views_find_for(a->ep->ops, word);
+	const struct view *v = views_find_on(a->ep, word);
 	if (!v)
 		v = views_find(word);
 	if (v) {
@@ -221,6 +221,11 @@ char **commands_complete(void *arg, const char *line, size_t word_start)
 	if (first) {
 		for (const struct view *const *v = views_all(); *v; v++)
 			for (size_t j = 0; (*v)->aliases[j]; j++)
+				add(&out, &n, (*v)->aliases[j], word);
+		/* and what this endpoint was found to serve (a cluster's resources) */
+		const struct endpoint_catalog *cat = endpoint_catalog(a->ep);
+		for (const struct view *const *v = cat ? cat->views : NULL; v && *v; v++)
+			for (size_t j = 0; (*v)->aliases && (*v)->aliases[j]; j++)
 				add(&out, &n, (*v)->aliases[j], word);
 		for (size_t i = 0; i < NCOMMANDS; i++) {
 			add(&out, &n, commands[i].name, word);
@@ -287,14 +292,17 @@ void app_show_help(struct app *a)
 		buf_puts(&b, "  /, n, N           search, next and previous match\n  G                  go to the end and follow\n");
 	}
 	buf_puts(&b, "\nCommands (type : then the command; Tab completes)\n\n");
-	for (const struct view *const *vv = a->ep->ops->views; *vv; vv++) {
-		char names[128] = "";
-		for (size_t j = 0; (*vv)->aliases[j]; j++) {
-			strncat(names, j ? ", :" : ":", sizeof(names) - strlen(names) - 1);
-			strncat(names, (*vv)->aliases[j], sizeof(names) - strlen(names) - 1);
+	const struct endpoint_catalog *cat = endpoint_catalog(a->ep);
+	for (int pass = 0; pass < 2; pass++)
+		for (const struct view *const *vv = pass ? (cat ? cat->views : NULL) : a->ep->ops->views; vv && *vv;
+		     vv++) {
+			char names[128] = "";
+			for (size_t j = 0; (*vv)->aliases && (*vv)->aliases[j]; j++) {
+				strncat(names, j ? ", :" : ":", sizeof(names) - strlen(names) - 1);
+				strncat(names, (*vv)->aliases[j], sizeof(names) - strlen(names) - 1);
+			}
+			buf_printf(&b, "  %-34s show %s\n", names, (*vv)->title);
 		}
-		buf_printf(&b, "  %-34s show %s\n", names, (*vv)->title);
-	}
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		char names[128];
 		snprintf(names, sizeof(names), ":%s %s", commands[i].name, commands[i].args);

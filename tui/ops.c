@@ -295,7 +295,7 @@ static void pull_done(void *arg, const char *error)
 
 static void start_pull(struct app *a, const char *ref)
 {
-	const struct backend_action *act = backend_action_find(a->ep->ops, NULL, "pull");
+	const struct backend_action *act = endpoint_action_find(a->ep, NULL, "pull");
 	struct op *o = op_new(a, act, NULL);
 	snprintf(o->input, sizeof(o->input), "%s", ref);
 	snprintf(o->name, sizeof(o->name), "%s", ref);
@@ -319,7 +319,7 @@ static void on_pull_ref(void *ctx, bool accepted, const char *text)
 
 void ops_pull(struct app *a, const char *ref)
 {
-	const struct backend_action *act = backend_action_find(a->ep->ops, NULL, "pull");
+	const struct backend_action *act = endpoint_action_find(a->ep, NULL, "pull");
 	if (!a->ep->ops->pull || !act) {
 		app_flash(a, NOTE_WARN, "%s cannot pull images", a->ep->name);
 		return;
@@ -361,7 +361,7 @@ static void on_pick(void *ctx, bool accepted, const char *text)
 	const struct row *r = pick_row(p);
 	if (accepted && r) {
 		if (p->act == ACT_SHELL)
-			shell(a, backend_action_find(a->ep->ops, app_frame(a)->view->kind, "shell"), r, text);
+			shell(a, endpoint_action_find(a->ep, app_frame(a)->view->kind, "shell"), r, text);
 		else
 			logs(a, r, text);
 	}
@@ -393,16 +393,16 @@ bool ops_offered(struct app *a, enum action act)
 	const char *kind = app_frame(a)->view->kind;
 	switch (act) {
 	case ACT_LOGS:
-		return a->ep->ops->logs && backend_action_find(a->ep->ops, kind, "logs");
+		return a->ep->ops->logs && endpoint_action_find(a->ep, kind, "logs");
 	case ACT_EVENTS:
 		return a->ep->ops->events_of && a->ep->ops->events_of(a->ep, app_frame(a)->view, NULL, NULL);
 	case ACT_DESCRIBE:
 	case ACT_DESCRIBE_JSON:
 		return a->ep->ops->inspect != NULL;
 	case ACT_PULL:
-		return a->ep->ops->pull && endpoint_may(a->ep, backend_action_find(a->ep->ops, NULL, "pull"));
+		return a->ep->ops->pull && endpoint_may(a->ep, endpoint_action_find(a->ep, NULL, "pull"));
 	default:
-		return info->verb && endpoint_may(a->ep, backend_action_find(a->ep->ops, kind, info->name));
+		return info->verb && endpoint_may(a->ep, endpoint_action_find(a->ep, kind, info->name));
 	}
 }
 
@@ -412,7 +412,7 @@ static void events_of(struct app *a, const struct row *r)
 	struct drill d;
 	if (!a->ep->ops->events_of(a->ep, app_frame(a)->view, r, &d))
 		return;
-	const struct view *v = backend_view(a->ep->ops, d.kind);
+	const struct view *v = endpoint_view(a->ep, d.kind);
 	if (v) {
 		a->ep->ops->watch(a->ep, d.kind);
 		app_push_view(a, v, &d);
@@ -429,7 +429,7 @@ bool ops_key(struct app *a, enum action act)
 		return true;
 	}
 	if (!ops_offered(a, act)) {
-		const struct backend_action *ba = info->verb ? backend_action_find(a->ep->ops, kind, info->name) : NULL;
+		const struct backend_action *ba = info->verb ? endpoint_action_find(a->ep, kind, info->name) : NULL;
 		if (ba && !endpoint_may(a->ep, ba)) {
 			app_flash(a, NOTE_WARN, "%s is read-only: %s is disabled", a->ep->name, info->name);
 			return true;
@@ -450,7 +450,7 @@ bool ops_key(struct app *a, enum action act)
 		events_of(a, r);
 		return true;
 	}
-	const struct backend_action *ba = backend_action_find(a->ep->ops, kind, info->name);
+	const struct backend_action *ba = endpoint_action_find(a->ep, kind, info->name);
 	const char *why = ba && ba->refuse ? ba->refuse(r) : NULL;
 	if (why) {
 		app_flash(a, NOTE_WARN, "%s %s", row_text(r, 0), why);

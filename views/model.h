@@ -53,6 +53,8 @@ struct model {
 	size_t nbase, capbase;
 	uint64_t serial, gen; /* the table built from (0 = none yet) and its gen then */
 	size_t found;         /* where model_find found its last answer */
+	const struct column *columns; /* the view's columns built with (a view found at run time gets its own later) */
+	int ncolumns;
 	char *scope_value, *scope_ns, *filter_text;
 	int scope_cell, scope_ns_cell, sort_col;
 	bool scope_selector, sort_desc, include_gone, filtered;

@@ -408,6 +408,8 @@ static bool same_scope(const struct model *m, const struct model_params *p)
 static void remember(struct model *m, const struct rtable *t, const struct model_params *p)
 {
 	m->serial = t->serial;
+	m->columns = m->view->columns;
+	m->ncolumns = m->view->ncolumns;
 	m->gen = t->gen;
 	m->scope_cell = p->scope_cell;
 	m->scope_ns_cell = p->scope_ns_cell;
@@ -468,7 +470,8 @@ void model_build(struct model *m, const struct rtable *t, const struct model_par
 		return;
 	}
 	int64_t now = wall_s();
-	if (m->serial != t->serial || !same_scope(m, p)) {
+	if (m->serial != t->serial || !same_scope(m, p) || m->columns != m->view->columns ||
+	    m->ncolumns != m->view->ncolumns) {
 		full_build(m, t, p, now);
 		remember(m, t, p);
 		return;

@@ -136,8 +136,11 @@ static struct ynode *parse_node(struct builder *b, yaml_event_t *ev)
 	case YAML_SCALAR_EVENT:
 		n = node_new(YNODE_SCALAR, &ev->start_mark);
 		n->value = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+		/* quoted, and block (| >) scalars too: never a number or a boolean */
 		n->quoted = ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-			    ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+			    ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ||
+			    ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+			    ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
 		yaml_event_delete(ev);
 		return n;
 	case YAML_MAPPING_START_EVENT:

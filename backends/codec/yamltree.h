@@ -13,7 +13,7 @@ struct ynode {
 	enum ynode_type type;
 	int line, col;        /* 1-based position of the node */
 	char *value;          /* scalar text (owned) */
-	bool quoted;          /* scalar was quoted: "true" is then a string */
+	bool quoted;          /* scalar was quoted (or a | > block): "true" is then a string */
 	size_t n;             /* children */
 	struct ynode **items; /* map values or sequence items */
 	char **keys;          /* map keys (NULL for sequences) */

@@ -1,6 +1,10 @@
 /* getcmd.c: `binnacle get` (see getcmd.h). It lists the kind on every
  * endpoint that serves it, waits for the lists (and one round of per-row
- * figures such as CPU), then prints. Server text is sanitised as on screen. */
+ * figures such as CPU), then prints. A kind no backend declares (a
+ * cluster's jobs, a CRD) is looked for in what the endpoints find at run
+ * time, once they have answered; each endpoint uses its own view of it, and
+ * endpoints whose columns differ print one table each. Server text is
+ * sanitised as on screen. */
 #include "tui/getcmd.h"
 #include "tui/printrows.h"
 #include "views/model.h"
@@ -11,20 +15,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The endpoints `get` asks: those serving the kind, other kube contexts only when named. */
-static bool asked(const struct endpoint *ep, const struct view *v)
+/* Each endpoint's view of the kind, NULL when it does not serve it (or
+ * is another kube context nobody named). */
+struct target {
+	const struct view **v;
+	size_t n;
+};
+
+static bool asked(const struct target *tg, size_t i)
 {
-	return backend_serves(ep->ops, v->kind) && !ep->on_demand;
+	return tg->v[i] != NULL;
 }
 
-static bool all_settled(struct session *s, const struct view *v, bool *failed)
+static bool all_settled(struct session *s, const struct target *tg, bool *failed)
 {
 	bool settled = true;
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
-		if (!asked(ep, v))
+		if (!asked(tg, i))
 			continue;
-		struct rtable *t = store_find_table(ep->store, v->kind);
+		struct rtable *t = store_find_table(ep->store, tg->v[i]->kind);
 		if (ep->error[0] || (t && t->error[0])) {
 			*failed = true;
 			continue;
@@ -36,9 +46,9 @@ static bool all_settled(struct session *s, const struct view *v, bool *failed)
 }
 
 /* Every endpoint gets its chance: one failing does not cut the others short. */
-static void wait_lists(struct session *s, const struct view *v, int64_t deadline, bool *failed)
+static void wait_lists(struct session *s, const struct target *tg, int64_t deadline, bool *failed)
 {
-	while (!all_settled(s, v, failed) && mono_ms() < deadline)
+	while (!all_settled(s, tg, failed) && mono_ms() < deadline)
 		session_turn(s, 100);
 }
 
@@ -51,17 +61,17 @@ static bool extras_pending(struct session *s)
 }
 
 /* Per-row figures (CPU, memory) arrive after the list: wait for one round. */
-static void wait_extras(struct session *s, const struct view *v, int64_t deadline)
+static void wait_extras(struct session *s, const struct target *tg, int64_t deadline)
 {
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
-		struct rtable *t = store_find_table(ep->store, v->kind);
-		if (!t || !ep->ops->visible || !asked(ep, v))
+		struct rtable *t = asked(tg, i) ? store_find_table(ep->store, tg->v[i]->kind) : NULL;
+		if (!t || !ep->ops->visible)
 			continue;
 		const char **ids = xcalloc(t->len + 1, sizeof(*ids));
 		for (size_t j = 0; j < t->len; j++)
 			ids[j] = t->rows[j]->id;
-		ep->ops->visible(ep, v->kind, ids, t->len);
+		ep->ops->visible(ep, tg->v[i]->kind, ids, t->len);
 		free(ids);
 	}
 	/* the backends start their requests on their next timer: give them a moment */
@@ -70,44 +80,150 @@ static void wait_extras(struct session *s, const struct view *v, int64_t deadlin
 		session_turn(s, 50);
 }
 
+/* The endpoints that can find kinds at run time, asked to (connecting for
+ * it); waits until each has answered, failed or the time is up. */
+static bool find_at_run_time(struct session *s, const char *kind, int64_t deadline)
+{
+	size_t asking = 0;
+	for (size_t i = 0; i < s->neps; i++)
+		if (s->eps[i]->ops->catalog && !s->eps[i]->on_demand) {
+			s->eps[i]->ops->watch(s->eps[i], kind);
+			asking++;
+		}
+	for (bool waiting = asking > 0; waiting && mono_ms() < deadline;) {
+		session_turn(s, 50);
+		waiting = false;
+		for (size_t i = 0; i < s->neps; i++) {
+			struct endpoint *ep = s->eps[i];
+			if (ep->ops->catalog && !ep->on_demand && !ep->error[0] && !endpoint_catalog(ep))
+				waiting = true;
+		}
+	}
+	return asking > 0;
+}
+
+static void unknown_kind(struct session *s, const char *kind)
+{
+	struct buf known;
+	buf_init(&known);
+	for (const struct view *const *all = views_all(); *all; all++)
+		buf_printf(&known, "%s%s", known.len ? ", " : "", (*all)->kind);
+	for (size_t i = 0; i < s->neps; i++) {
+		const struct endpoint_catalog *c = endpoint_catalog(s->eps[i]);
+		for (const struct view *const *v = c ? c->views : NULL; v && *v; v++)
+			if (!strstr(known.data, (*v)->kind))
+				buf_printf(&known, ", %s", (*v)->kind);
+	}
+	fprintf(stderr, "binnacle: unknown kind \"%s\" (known: %s)\n", kind, known.data);
+	buf_cleanup(&known);
+}
+
+/* Two views print as one table when their columns are the same. */
+static bool same_columns(const struct view *a, const struct view *b)
+{
+	if (a == b)
+		return true;
+	if (a->ncolumns != b->ncolumns)
+		return false;
+	for (int c = 0; c < a->ncolumns; c++)
+		if (strcmp(a->columns[c].title, b->columns[c].title) || a->columns[c].cell != b->columns[c].cell)
+			return false;
+	return true;
+}
+
+static void print(const struct target *tg, struct session *s, struct model *models, const char *out)
+{
+	const char **labels = xcalloc(s->neps, sizeof(*labels));
+	size_t used = 0, rows = 0;
+	for (size_t i = 0; i < s->neps; i++) {
+		labels[i] = s->eps[i]->name;
+		used += asked(tg, i);
+		rows += models[i].len;
+	}
+	bool json = !strcmp(out, "json"), first = true, printed = false;
+	if (json)
+		fputs("[", stdout);
+	else if (!rows) /* as kubectl says it: no header, stdout stays empty for scripts */
+		fputs("No resources found\n", stderr);
+	/* endpoints with the same columns share a table; others get their own */
+	bool *done = xcalloc(s->neps, sizeof(*done));
+	for (size_t i = 0; i < s->neps && (json || rows); i++) {
+		if (!asked(tg, i) || done[i])
+			continue;
+		struct model *group = xcalloc(s->neps, sizeof(*group));
+		const char **glabels = xcalloc(s->neps, sizeof(*glabels));
+		size_t n = 0;
+		for (size_t j = i; j < s->neps; j++)
+			if (asked(tg, j) && !done[j] && same_columns(tg->v[i], tg->v[j])) {
+				done[j] = true;
+				group[n] = models[j];
+				glabels[n++] = labels[j];
+			}
+		struct printrows pr = {.view = tg->v[i], .models = group, .labels = glabels, .n = n, .show_labels = used > 1};
+		if (json) {
+			printrows_json_items(stdout, &pr, &first);
+		} else {
+			if (printed)
+				fputs("\n", stdout);
+			printrows_table(stdout, &pr, !strcmp(out, "wide"));
+			printed = true;
+		}
+		free(group);
+		free(glabels);
+	}
+	if (json)
+		fputs(first ? "]\n" : "\n]\n", stdout);
+	free(done);
+	free(labels);
+}
+
 int getcmd_run(struct session *s, const struct get_opts *o)
 {
-	const struct view *v = views_find(o->kind);
-	if (!v) {
-		struct buf known;
-		buf_init(&known);
-		for (const struct view *const *all = views_all(); *all; all++)
-			buf_printf(&known, "%s%s", known.len ? ", " : "", (*all)->kind);
-		fprintf(stderr, "binnacle: unknown kind \"%s\" (known: %s)\n", o->kind, known.data);
-		buf_cleanup(&known);
-		return 1;
-	}
 	const char *out = o->output ? o->output : "table";
 	if (strcmp(out, "table") && strcmp(out, "wide") && strcmp(out, "json")) {
 		fprintf(stderr, "binnacle: unknown output format \"%s\" (use table, wide or json)\n", out);
 		return 1;
 	}
-	size_t served = 0;
-	for (size_t i = 0; i < s->neps; i++)
-		if (asked(s->eps[i], v)) {
-			s->eps[i]->ops->watch(s->eps[i], v->kind);
-			served++;
-		}
-	if (!served) {
-		fprintf(stderr, "binnacle: no configured endpoint serves %s\n", v->kind);
+	int64_t deadline = mono_ms() + (o->timeout_ms > 0 ? o->timeout_ms : 15000);
+	struct target tg = {xcalloc(s->neps, sizeof(*tg.v)), s->neps};
+	/* a kind some backend declares, else one the endpoints find when asked */
+	const struct view *declared = views_find(o->kind);
+	if (!declared && !find_at_run_time(s, o->kind, deadline)) {
+		unknown_kind(s, o->kind);
+		free(tg.v);
 		return 1;
 	}
-	int64_t deadline = mono_ms() + (o->timeout_ms > 0 ? o->timeout_ms : 15000);
+	size_t served = 0;
+	for (size_t i = 0; i < s->neps; i++) {
+		struct endpoint *ep = s->eps[i];
+		const struct view *v = declared && endpoint_serves(ep, declared->kind) ? endpoint_view(ep, declared->kind)
+				     : declared					  ? NULL
+										  : views_find_on(ep, o->kind);
+		tg.v[i] = ep->on_demand ? NULL : v;
+		if (tg.v[i]) {
+			ep->ops->watch(ep, tg.v[i]->kind);
+			served++;
+		}
+	}
+	if (!served) {
+		if (declared)
+			fprintf(stderr, "binnacle: no configured endpoint serves %s\n", declared->kind);
+		else
+			unknown_kind(s, o->kind);
+		free(tg.v);
+		return 1;
+	}
 	bool failed = false;
-	wait_lists(s, v, deadline, &failed);
+	wait_lists(s, &tg, deadline, &failed);
 	int rc = 0;
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
-		struct rtable *t = store_find_table(ep->store, v->kind);
-		if (!asked(ep, v))
+		if (!asked(&tg, i))
 			continue;
+		struct rtable *t = store_find_table(ep->store, tg.v[i]->kind);
 		if (ep->error[0] || (t && t->error[0])) {
-			char *e = sanitize_display(ep->error[0] ? ep->error : t->error, strlen(ep->error[0] ? ep->error : t->error));
+			const char *why = ep->error[0] ? ep->error : t->error;
+			char *e = sanitize_display(why, strlen(why));
 			fprintf(stderr, "binnacle: %s: %s\n", ep->name, e);
 			free(e);
 			rc = 1;
@@ -116,35 +232,27 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 			rc = 1;
 		}
 	}
-	if (rc)
+	if (rc) {
+		free(tg.v);
 		return rc;
-	wait_extras(s, v, deadline);
+	}
+	wait_extras(s, &tg, deadline);
 	struct filter f;
 	filter_init(&f, o->filter);
 	struct model *models = xcalloc(s->neps, sizeof(*models));
-	struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .filter = &f, .sort_col = v->sort_col, .sort_desc = v->sort_desc};
 	for (size_t i = 0; i < s->neps; i++) {
-		model_init(&models[i], v);
-		model_build(&models[i], store_find_table(s->eps[i]->store, v->kind), &p);
+		model_init(&models[i], tg.v[i]);
+		if (!asked(&tg, i))
+			continue;
+		struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .filter = &f,
+					 .sort_col = tg.v[i]->sort_col, .sort_desc = tg.v[i]->sort_desc};
+		model_build(&models[i], store_find_table(s->eps[i]->store, tg.v[i]->kind), &p);
 	}
-	const char **labels = xcalloc(s->neps, sizeof(*labels));
-	size_t used = 0, rows = 0;
-	for (size_t i = 0; i < s->neps; i++) {
-		labels[i] = s->eps[i]->name;
-		used += asked(s->eps[i], v);
-		rows += models[i].len;
-	}
-	struct printrows pr = {.view = v, .models = models, .labels = labels, .n = s->neps, .show_labels = used > 1};
-	if (!strcmp(out, "json"))
-		printrows_json(stdout, &pr);
-	else if (!rows) /* as kubectl says it: no header, stdout stays empty for scripts */
-		fputs("No resources found\n", stderr);
-	else
-		printrows_table(stdout, &pr, !strcmp(out, "wide"));
-	free(labels);
+	print(&tg, s, models, out);
 	for (size_t i = 0; i < s->neps; i++)
 		model_cleanup(&models[i]);
 	free(models);
 	filter_cleanup(&f);
+	free(tg.v);
 	return 0;
 }

@@ -52,6 +52,13 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_DRAIN] = {"drain", "drain the node through evictions (asks first)", false, true},
 	[ACT_EVENTS] = {"events", "the events of the selected object", false},
 	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
+	[ACT_EDIT] = {"edit", "edit the object in $EDITOR (YAML)", false, true},
+	[ACT_SET_IMAGE] = {"set_image", "set a container's image (CONTAINER=IMAGE)", false, true},
+	[ACT_ROLLBACK] = {"rollback", "roll back to a previous revision", false, true},
+	[ACT_PORT_FORWARD] = {"port_forward", "forward a port to this machine's loopback", false, true},
+	[ACT_TRIGGER] = {"trigger", "run a job of the cronjob now", false, true},
+	[ACT_SUSPEND] = {"suspend", "suspend the cronjob, or resume it", false, true},
+	[ACT_DECODE] = {"decode", "show the secret's values decoded", false, true},
 };
 
 #define MAXB 128
@@ -200,6 +207,13 @@ void keymap_init_defaults(void)
 	bind('x', ACT_DRAIN);
 	bind('e', ACT_EVENTS);
 	bind('P', ACT_PREVIOUS);
+	bind('E', ACT_EDIT);
+	bind('I', ACT_SET_IMAGE);
+	bind('u', ACT_ROLLBACK);
+	bind('F', ACT_PORT_FORWARD);
+	bind('T', ACT_TRIGGER);
+	bind('s', ACT_SUSPEND);
+	bind('x', ACT_DECODE);
 }
 
 int keymap_apply(const struct config *c, char *err, size_t errlen)

@@ -5,6 +5,7 @@
  * Exec, logs and pulls open their own screens. */
 #include "tui/app.h"
 #include "tui/audit.h"
+#include "tui/edit.h"
 #include "backends/util/log.h"
 #include "tui/passthrough.h"
 #include "tui/sanitize.h"
@@ -111,14 +112,15 @@ static void on_input(void *ctx, bool accepted, const char *text)
 	confirm_then_run(o);
 }
 
-/* Asks for the action's value first (scale: the replicas), showing the current one. */
-static void ask_input(struct op *o, const char *current)
+/* Asks for the action's value first (scale: the replicas), showing the
+ * current one and what the backend adds (an autoscaler's bounds). */
+static void ask_input(struct op *o, const char *current, const char *note)
 {
 	struct app *a = o->a;
-	char title[400], msg[512];
+	char title[400], msg[768];
 	snprintf(title, sizeof(title), "%s %s", o->act->name, o->name);
-	snprintf(msg, sizeof(msg), "%s for %s (now %s):", o->act->input_prompt ? o->act->input_prompt : "value", o->name,
-		 current && *current ? current : "unknown");
+	snprintf(msg, sizeof(msg), "%s for %s (now %s%s%s):", o->act->input_prompt ? o->act->input_prompt : "value",
+		 o->name, current && *current ? current : "unknown", note && *note ? "; " : "", note ? note : "");
 	a->dialog_return = a->mode;
 	dialog_open(&a->dialog, DIALOG_INPUT, title, msg, current, false, on_input, o);
 	a->mode = MODE_DIALOG;
@@ -166,6 +168,7 @@ static void on_exec_open(void *arg, struct bstream *s, const char *error)
 
 void ops_run_pending_exec(struct app *a)
 {
+	edit_run_pending(a);
 	struct bstream *s = a->pending_exec;
 	struct op *o = a->pending_exec_op;
 	if (!s)
@@ -401,9 +404,51 @@ bool ops_offered(struct app *a, enum action act)
 		return a->ep->ops->inspect != NULL;
 	case ACT_PULL:
 		return a->ep->ops->pull && endpoint_may(a->ep, endpoint_action_find(a->ep, NULL, "pull"));
+	case ACT_EDIT:
+		return a->ep->ops->edit_get && a->ep->ops->edit_apply &&
+		       endpoint_may(a->ep, endpoint_action_find(a->ep, kind, "edit"));
+	case ACT_DECODE:
+		return a->ep->ops->act_text && endpoint_may(a->ep, endpoint_action_find(a->ep, kind, "decode"));
 	default:
 		return info->verb && endpoint_may(a->ep, endpoint_action_find(a->ep, kind, info->name));
 	}
+}
+
+/* ---- actions whose result is a document (a secret's values) ---- */
+
+struct text_op {
+	struct app *a;
+	struct textview *tv;
+};
+
+static void on_text_result(void *arg, const char *text, const char *error)
+{
+	struct text_op *t = arg;
+	struct app *a = t->a;
+	/* the viewer may have been closed meanwhile: then nothing is kept */
+	if (a->text == t->tv) {
+		if (error) {
+			textview_set_text(a->text, "");
+			textview_set_loading(a->text, error);
+			app_flash(a, NOTE_ERROR, "%s", error);
+		} else {
+			textview_set_text(a->text, text);
+		}
+		a->dirty = true;
+	}
+	free(t);
+}
+
+static void text_action(struct app *a, const struct backend_action *ba, const struct row *r)
+{
+	char title[300];
+	snprintf(title, sizeof(title), "%s %s", ba->name, row_text(r, 0));
+	app_open_text(a, title);
+	textview_set_loading(a->text, "loading…");
+	struct text_op *t = xcalloc(1, sizeof(*t));
+	t->a = a;
+	t->tv = a->text;
+	a->ep->ops->act_text(a->ep, ba, r->id, NULL, on_text_result, t);
 }
 
 /* e: the events of the selected object, as a drill-down */
@@ -466,12 +511,22 @@ bool ops_key(struct app *a, enum action act)
 			shell(a, ba, r, NULL);
 		return true;
 	}
+	if (act == ACT_EDIT) {
+		edit_start(a, ba, r);
+		return true;
+	}
+	if (ba->flags & ACTION_TEXT) {
+		text_action(a, ba, r);
+		return true;
+	}
 	struct op *o = op_new(a, ba, r);
 	if (ba->flags & ACTION_INPUT) {
-		char current[64] = "";
+		char current[256] = "", note[256] = "";
 		if (ba->input_now)
 			ba->input_now(r, current, sizeof(current));
-		ask_input(o, current);
+		if (ba->input_note)
+			ba->input_note(r, note, sizeof(note));
+		ask_input(o, current, note);
 	} else
 		confirm_then_run(o);
 	return true;

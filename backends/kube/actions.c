@@ -37,6 +37,8 @@ static const char *pod_containers(const struct row *r)
 		  .input_prompt = "replicas", .input_now = desired_now}
 #define RESTART(k) {.name = "restart", .kind = k, .flags = ACTION_MUTATES, .progress = "restarting"}
 #define LOGS(k) {.name = "logs", .kind = k, .progress = "reading logs of"}
+#define EDIT(k) {.name = "edit", .kind = k, .flags = ACTION_MUTATES, .progress = "editing"}
+#define REMOVE(k) {.name = "remove", .kind = k, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "deleting"}
 
 const struct backend_action kube_actions[] = {
 	SCALE(KIND_DEPLOYMENTS),
@@ -61,6 +63,24 @@ const struct backend_action kube_actions[] = {
 	{.name = "cordon", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "cordoning"},
 	{.name = "uncordon", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "uncordoning"},
 	{.name = "drain", .kind = KIND_NODES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "draining"},
+	/* every object can be edited and deleted (pods' delete is above) */
+	EDIT(KIND_PODS),
+	EDIT(KIND_DEPLOYMENTS),
+	EDIT(KIND_STATEFULSETS),
+	EDIT(KIND_DAEMONSETS),
+	EDIT(KIND_REPLICASETS),
+	EDIT(KIND_SERVICES),
+	EDIT(KIND_NAMESPACES),
+	EDIT(KIND_NODES),
+	EDIT(KIND_EVENTS),
+	REMOVE(KIND_DEPLOYMENTS),
+	REMOVE(KIND_STATEFULSETS),
+	REMOVE(KIND_DAEMONSETS),
+	REMOVE(KIND_REPLICASETS),
+	REMOVE(KIND_SERVICES),
+	REMOVE(KIND_NAMESPACES),
+	REMOVE(KIND_NODES),
+	REMOVE(KIND_EVENTS),
 	{.name = NULL},
 };
 
@@ -99,7 +119,10 @@ static char *object_path(struct kube *k, const char *kind, const char *id)
 {
 	char ns[256], name[256];
 	kube_split_id(id, ns, sizeof(ns), name, sizeof(name));
-	char *coll = kube_collection_path(k, kube_res(kind), ns);
+	const struct kres *r = kube_res(k, kind);
+	if (!r)
+		return NULL;
+	char *coll = kube_collection_path(k, r, ns);
 	char *path = xasprintf("%s/%s", coll, name);
 	free(coll);
 	return path;
@@ -237,13 +260,19 @@ void kube_act(struct endpoint *ep, const struct backend_action *a, const char *i
 		done(arg, ep->error[0] ? ep->error : "not connected to the API server");
 		return;
 	}
+	if (kube_batch_act(k, a, id, input, done, arg))
+		return;
+	char *path = object_path(k, a->kind, id);
+	if (!path) {
+		done(arg, "binnacle does not know where this object lives");
+		return;
+	}
 	struct kact *x = xcalloc(1, sizeof(*x));
 	x->k = k;
 	x->done = done;
 	x->arg = arg;
 	buf_init(&x->protected_pods);
 	buf_init(&x->errors);
-	char *path = object_path(k, a->kind, id);
 	if (!strcmp(a->name, "scale")) {
 		char *end = NULL;
 		long n = input ? strtol(input, &end, 10) : -1;

@@ -18,20 +18,30 @@ struct jnode;
 
 /* A resource kind as the API serves it. */
 struct kres {
-	const char *kind;     /* store kind: "pods" */
+	const char *kind;     /* store kind: "pods", "jobs", "widgets.lab.example" */
 	const char *prefix;   /* "/api/v1" or "/apis/apps/v1" */
 	const char *plural;   /* "pods" */
-	const char *singular; /* "Pod": for messages and events' involvedObject */
+	const char *singular; /* "Pod" (the Kind): for messages and events' involvedObject */
 	bool namespaced;
 	int ncells;
+	/* found by discovery: listed as the server's Table, into its own view */
+	bool table;
+	bool listable, watchable; /* the server offers list, watch */
+	const char *group;        /* "" for the core group */
+	struct kview *view;       /* table kinds: the view their rows fill */
 };
 
-const struct kres *kube_res(const char *kind);
 extern const struct kres kube_resources[];
+struct kube;
+/* The resource of a store kind: a typed one, else one found by discovery. */
+const struct kres *kube_res(struct kube *k, const char *kind);
+/* The typed resource of (group, plural), or NULL. */
+const struct kres *kube_res_typed(const char *group, const char *plural);
 
 enum kphase { K_IDLE, K_AUTH, K_LIVE };
 
 struct kwatch;
+struct kdisc;
 
 struct kube {
 	struct endpoint *ep;
@@ -49,6 +59,7 @@ struct kube {
 	bool want_containers;  /* the pod -> containers drill is open */
 	char version[48];
 	struct kube_probes *probes; /* health's look at single pods (health.c) */
+	struct kdisc *disc;         /* what discovery found (discovery.c) */
 };
 
 /* ---- requests ---- */
@@ -66,6 +77,10 @@ struct kcall {
  * returns, or by kube_call_cancel. */
 struct kcall *kube_call(struct kube *k, const char *method, const char *path, const char *body, const char *ctype,
 			long timeout_ms, http_done_fn done, http_data_fn stream, void *ctx);
+/* The same with an Accept header of its own (a server-side Table, discovery). */
+struct kcall *kube_call_accept(struct kube *k, const char *accept, const char *method, const char *path,
+			       long timeout_ms, http_done_fn done, http_data_fn stream, void *ctx);
+#define KUBE_ACCEPT_TABLE "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
 void kube_call_cancel(struct kcall *c);
 bool kube_ok(const struct http_result *res);
 /* One sentence for a failed request: transport error, the Status message
@@ -79,6 +94,34 @@ void kube_connect(struct kube *k);
 void kube_health_watch(struct endpoint *ep);
 void kube_health(struct endpoint *ep, const struct health_sink *sink);
 void kube_health_free(struct kube *k);
+
+/* ---- discovery (discovery.c) ---- */
+
+/* Asks the server what it serves (aggregated discovery where offered); the
+ * kinds asked for meanwhile are followed once it answers. */
+void kube_disc_start(struct kube *k);
+/* The catalog slot: NULL until the first answer. */
+const struct endpoint_catalog *kube_catalog(struct endpoint *ep);
+const struct kres *kube_disc_res(struct kube *k, const char *kind);
+/* Every resource found, for walks (namespace switch); NULL-terminated. */
+const struct kres *const *kube_disc_all(struct kube *k);
+/* A kind not known yet: followed once discovery has answered (and asked
+ * again when it is not among what the server served last time). */
+void kube_disc_want(struct kube *k, const char *kind);
+bool kube_disc_known(struct kube *k);
+void kube_disc_free(struct kube *k);
+
+/* ---- server-side tables (gentable.c) ---- */
+
+/* A Table (a list page, or a watch event's object) of resource r into the
+ * store table tname: rows upserted, the view's columns set from its column
+ * definitions the first time they come. A plain list or object (a server
+ * that does not print tables) fills the common cells only. 0, or -1 and a
+ * sentence. */
+int kube_table_take(struct kube *k, const struct kres *r, const char *tname, const struct jnode *doc, char *err,
+		    size_t errlen);
+/* The row id of the first object a Table (or plain object) names. */
+void kube_table_row_id(const struct kres *r, const struct jnode *doc, char *out, size_t outlen);
 
 /* ---- list + watch (watch.c) ---- */
 
@@ -123,6 +166,16 @@ void kube_exec(struct endpoint *ep, const char *kind, const char *id, const stru
 void *kube_logs(struct endpoint *ep, const char *kind, const char *id, const struct log_opts *o,
 		const struct log_sink *sink);
 void kube_logs_stop(struct endpoint *ep, void *handle);
+/* batch.c: cronjobs run now and suspended, secrets decoded; true when the
+ * verb was theirs (done is called then) */
+bool kube_batch_act(struct kube *k, const struct backend_action *a, const char *id, const char *input,
+		    action_done_fn done, void *arg);
+void kube_act_text(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
+		   edit_text_fn done, void *arg);
+/* edit.c */
+void kube_edit_get(struct endpoint *ep, const char *kind, const char *id, edit_text_fn done, void *arg);
+void kube_edit_apply(struct endpoint *ep, const char *kind, const char *id, const char *text, edit_done_fn done,
+		     void *arg);
 
 /* Splits a row id "ns/name" (or "name") into its parts. A container row's id
  * "ns/pod/container" leaves the pod in name and returns the container (a

@@ -86,4 +86,23 @@ enum event_cell {
 	EV_NCELLS
 };
 
+/* Kinds with no typed view (every other resource a cluster serves, CRDs
+ * included) are listed as the server's own Table, so their columns are
+ * exactly kubectl's. Cells 0-3 are what every object has, 4-7 facts some
+ * action or colour needs (which ones depends on the resource), then the
+ * server's columns, in its order. */
+#define GT_MAXCOLS 16
+enum table_cell {
+	GT_NAME,
+	GT_NAMESPACE,
+	GT_LABELS,    /* "k=v,k=v" from the row's metadata */
+	GT_AGE,       /* CELL_TIME creationTimestamp: the Age column, kept live */
+	GT_AUX0,      /* per resource: a cronjob's Suspend, an autoscaler's Reference... */
+	GT_AUX1,
+	GT_AUX2,
+	GT_STATUS,    /* the Status (or Phase) column's value, for its colour */
+	GT_COL0,      /* the server's columns other than Name and Age */
+	GT_NCELLS = GT_COL0 + GT_MAXCOLS
+};
+
 #endif

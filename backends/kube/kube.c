@@ -21,17 +21,22 @@
 /* Above this many pods, pod metrics are fetched for a chosen namespace only. */
 #define POD_METRICS_CLUSTER_MAX 5000
 
+#define TYPED(kind, prefix, plural, singular, ns, ncells, grp)                                               \
+	{kind, prefix, plural, singular, ns, ncells, .listable = true, .watchable = true, .group = grp}
+
+/* The kinds with a typed view; everything else the server serves is found
+ * by discovery and shown as its own tables. */
 const struct kres kube_resources[] = {
-	{KIND_PODS, "/api/v1", "pods", "Pod", true, POD_NCELLS},
-	{KIND_NODES, "/api/v1", "nodes", "Node", false, NODE_NCELLS},
-	{KIND_NAMESPACES, "/api/v1", "namespaces", "Namespace", false, NS_NCELLS},
-	{KIND_SERVICES, "/api/v1", "services", "Service", true, SVC_NCELLS},
-	{KIND_EVENTS, "/api/v1", "events", "Event", true, EV_NCELLS},
-	{KIND_DEPLOYMENTS, "/apis/apps/v1", "deployments", "Deployment", true, WL_NCELLS},
-	{KIND_STATEFULSETS, "/apis/apps/v1", "statefulsets", "StatefulSet", true, WL_NCELLS},
-	{KIND_DAEMONSETS, "/apis/apps/v1", "daemonsets", "DaemonSet", true, WL_NCELLS},
-	{KIND_REPLICASETS, "/apis/apps/v1", "replicasets", "ReplicaSet", true, WL_NCELLS},
-	{NULL, NULL, NULL, NULL, false, 0},
+	TYPED(KIND_PODS, "/api/v1", "pods", "Pod", true, POD_NCELLS, ""),
+	TYPED(KIND_NODES, "/api/v1", "nodes", "Node", false, NODE_NCELLS, ""),
+	TYPED(KIND_NAMESPACES, "/api/v1", "namespaces", "Namespace", false, NS_NCELLS, ""),
+	TYPED(KIND_SERVICES, "/api/v1", "services", "Service", true, SVC_NCELLS, ""),
+	TYPED(KIND_EVENTS, "/api/v1", "events", "Event", true, EV_NCELLS, ""),
+	TYPED(KIND_DEPLOYMENTS, "/apis/apps/v1", "deployments", "Deployment", true, WL_NCELLS, "apps"),
+	TYPED(KIND_STATEFULSETS, "/apis/apps/v1", "statefulsets", "StatefulSet", true, WL_NCELLS, "apps"),
+	TYPED(KIND_DAEMONSETS, "/apis/apps/v1", "daemonsets", "DaemonSet", true, WL_NCELLS, "apps"),
+	TYPED(KIND_REPLICASETS, "/apis/apps/v1", "replicasets", "ReplicaSet", true, WL_NCELLS, "apps"),
+	{NULL, NULL, NULL, NULL, false, 0, .group = NULL},
 };
 
 static const char *const aliases[] = {"kube", "k8s", "eks", NULL};
@@ -44,12 +49,20 @@ static const struct option_def options[] = {
 	{NULL, 0, NULL},
 };
 
-const struct kres *kube_res(const char *kind)
+const struct kres *kube_res_typed(const char *group, const char *plural)
+{
+	for (const struct kres *r = kube_resources; r->kind; r++)
+		if (!strcmp(r->plural, plural) && !strcmp(r->group, group))
+			return r;
+	return NULL;
+}
+
+const struct kres *kube_res(struct kube *k, const char *kind)
 {
 	for (const struct kres *r = kube_resources; r->kind; r++)
 		if (!strcmp(r->kind, kind))
 			return r;
-	return NULL;
+	return k ? kube_disc_res(k, kind) : NULL;
 }
 
 const char *kube_split_id(const char *id, char *ns, size_t nslen, char *name, size_t namelen)
@@ -97,17 +110,34 @@ static void renew(void *owner, struct calls_req *base)
 	kube_creds_get(k->creds, on_fresh_creds, base);
 }
 
-struct kcall *kube_call(struct kube *k, const char *method, const char *path, const char *body, const char *ctype,
-			long timeout_ms, http_done_fn done, http_data_fn stream, void *ctx)
+static struct kcall *call(struct kube *k, const char *accept, const char *method, const char *path, const char *body,
+			  const char *ctype, long timeout_ms, http_done_fn done, http_data_fn stream, void *ctx)
 {
 	struct kcall *c = calls_new(&k->calls, sizeof(*c), method, path, timeout_ms, done);
 	c->k = k;
 	c->ctx = ctx;
 	if (body)
 		calls_body(&c->base, body, strlen(body), ctype);
+	if (accept) {
+		char *line = xasprintf("Accept: %s", accept);
+		calls_header(&c->base, line);
+		free(line);
+	}
 	calls_stream(&c->base, stream);
 	calls_start(&c->base);
 	return c;
+}
+
+struct kcall *kube_call(struct kube *k, const char *method, const char *path, const char *body, const char *ctype,
+			long timeout_ms, http_done_fn done, http_data_fn stream, void *ctx)
+{
+	return call(k, NULL, method, path, body, ctype, timeout_ms, done, stream, ctx);
+}
+
+struct kcall *kube_call_accept(struct kube *k, const char *accept, const char *method, const char *path,
+			       long timeout_ms, http_done_fn done, http_data_fn stream, void *ctx)
+{
+	return call(k, accept, method, path, NULL, NULL, timeout_ms, done, stream, ctx);
 }
 
 void kube_call_cancel(struct kcall *c)
@@ -195,6 +225,8 @@ static void on_version(void *arg, const struct http_result *res)
 	/* figures are coming: `get` waits for the first round of them */
 	k->ep->extras_pending++;
 	kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1", NULL, NULL, 15000, on_metrics_discovery, NULL, NULL);
+	/* what else the server serves: its resources, CRDs included */
+	kube_disc_start(k);
 	kube_watch_restart_all(k, false);
 }
 
@@ -378,6 +410,7 @@ static void kube_close(struct endpoint *ep)
 	kube_watch_free_all(k);
 	calls_cleanup(&k->calls);
 	kube_health_free(k);
+	kube_disc_free(k);
 	timer_free(k->retry);
 	timer_free(k->metrics_tick);
 	timer_free(k->node_pods);
@@ -491,9 +524,9 @@ static void kube_inspect(struct endpoint *ep, const char *kind, const char *id,
 	kube_split_id(id, ns, sizeof(ns), name, sizeof(name));
 	if (!strcmp(kind, KIND_CONTAINERS))
 		kind = KIND_PODS; /* a container is described by its pod */
-	const struct kres *r = kube_res(kind);
+	const struct kres *r = kube_res(k, kind);
 	if (!r || k->phase != K_LIVE) {
-		done(arg, NULL, ep->error[0] ? ep->error : "not connected to the API server");
+		done(arg, NULL, ep->error[0] ? ep->error : !r ? "this kind cannot be described" : "not connected to the API server");
 		return;
 	}
 	char *coll = kube_collection_path(k, r, ns);
@@ -512,6 +545,16 @@ static const char *kube_get_namespace(struct endpoint *ep)
 	return k->ns;
 }
 
+/* The rows of a namespaced kind go when the namespace changes. */
+static void forget_rows(struct endpoint *ep, const struct kres *r)
+{
+	struct rtable *t = r->namespaced ? store_find_table(ep->store, r->kind) : NULL;
+	if (t) {
+		rtable_relist_begin(t);
+		rtable_relist_end(ep->store, t);
+	}
+}
+
 static int kube_set_namespace(struct endpoint *ep, const char *ns, char *err, size_t errlen)
 {
 	struct kube *k = ep->priv;
@@ -527,13 +570,9 @@ static int kube_set_namespace(struct endpoint *ep, const char *ns, char *err, si
 		 k->ns ? k->ns : "all");
 	/* cluster-scoped kinds keep their rows; namespaced ones list again */
 	for (const struct kres *r = kube_resources; r->kind; r++)
-		if (r->namespaced) {
-			struct rtable *t = store_find_table(ep->store, r->kind);
-			if (t) {
-				rtable_relist_begin(t);
-				rtable_relist_end(ep->store, t);
-			}
-		}
+		forget_rows(ep, r);
+	for (const struct kres *const *r = kube_disc_all(k); r && *r; r++)
+		forget_rows(ep, *r);
 	kube_watch_restart_all(k, true);
 	return 0;
 }
@@ -598,4 +637,8 @@ const struct backend_ops kube_backend = {
 	.events_of = kube_view_events_of,
 	.health_watch = kube_health_watch,
 	.health = kube_health,
+	.catalog = kube_catalog,
+	.edit_get = kube_edit_get,
+	.edit_apply = kube_edit_apply,
+	.act_text = kube_act_text,
 };

@@ -148,7 +148,13 @@ void *kube_logs(struct endpoint *ep, const char *kind, const char *id, const str
 	/* a workload or service: every pod its selector picks, merged */
 	struct rtable *owner = store_find_table(ep->store, kind);
 	struct row *r = owner ? rtable_find(owner, id) : NULL;
-	const char *selector = !r ? "" : !strcmp(kind, KIND_SERVICES) ? row_text(r, SVC_SELECTOR) : row_text(r, WL_SELECTOR);
+	char job[600];
+	/* a job's pods carry its name in the job-name label */
+	snprintf(job, sizeof(job), "job-name=%s", name);
+	const char *selector = !r				  ? ""
+			       : !strcmp(kind, KIND_SERVICES)	  ? row_text(r, SVC_SELECTOR)
+			       : kube_res(k, kind) && kube_res(k, kind)->table ? job
+									  : row_text(r, WL_SELECTOR);
 	struct rtable *pods = store_find_table(ep->store, KIND_PODS);
 	l->src = xcalloc(MAX_SOURCES, sizeof(*l->src));
 	for (size_t i = 0; pods && i < pods->len && l->n < MAX_SOURCES; i++) {

@@ -112,7 +112,11 @@ static void took(struct kwatch *w, const struct jnode *obj)
 {
 	char err[ERRLEN];
 	struct store *s = w->k->ep->store;
-	if (kube_decode_into(s, w->table, w->res->kind, obj, err, sizeof(err)) < 0)
+	if (w->res->table) {
+		/* a kind without a typed view: a page or an event is a Table */
+		if (kube_table_take(w->k, w->res, w->table, obj, err, sizeof(err)) < 0)
+			log_msg("kube %s: %s: %s", w->k->ep->name, w->table, err);
+	} else if (kube_decode_into(s, w->table, w->res->kind, obj, err, sizeof(err)) < 0)
 		log_msg("kube %s: %s: %s", w->k->ep->name, w->table, err);
 	else if (view_pods(w))
 		kube_watch_pod_seen(w->k, obj);
@@ -166,7 +170,7 @@ static void on_page(void *arg, const struct http_result *res)
 		list_page(w, early);
 	struct jnode *root = jdoc_parse(res->body, res->len, NULL, 0);
 	const struct jnode *items = jn_arr(root, "items");
-	if (!items) {
+	if (!items && !(w->res->table && jn_arr(root, "rows"))) {
 		jdoc_free(root);
 		backoff(w, "the API server sent a list that is not a Kubernetes list", false);
 		return;
@@ -176,8 +180,11 @@ static void on_page(void *arg, const struct http_result *res)
 		rtable_relist_begin(t);
 		w->first_page = false;
 	}
-	for (const struct jnode *it = jn_first(items); it; it = jn_next(items, it))
-		took(w, it);
+	if (w->res->table)
+		took(w, root);
+	else
+		for (const struct jnode *it = jn_first(items); it; it = jn_next(items, it))
+			took(w, it);
 	const struct jnode *meta = jn_obj(root, "metadata");
 	const char *cont = jn_str(meta, "continue"), *rv = jn_str(meta, "resourceVersion");
 	if (rv)
@@ -204,12 +211,22 @@ static void on_page(void *arg, const struct http_result *res)
 			kube_decode_prune_containers(k->ep->store);
 	}
 	backoff_healthy(&w->backoff);
-	watch_from(w);
+	if (w->res->watchable)
+		watch_from(w);
+	else
+		w->state = W_IDLE; /* listed once: the server offers no watch of it */
+}
+
+/* The request of a list page or a watch: a table kind asks for tables. */
+static struct kcall *get(struct kwatch *w, const char *path, long timeout_ms, http_done_fn done, http_data_fn stream)
+{
+	if (w->res->table)
+		return kube_call_accept(w->k, KUBE_ACCEPT_TABLE, "GET", path, timeout_ms, done, stream, w);
+	return kube_call(w->k, "GET", path, NULL, NULL, timeout_ms, done, stream, w);
 }
 
 static void list_page(struct kwatch *w, const char *cont)
 {
-	struct kube *k = w->k;
 	if (!cont) {
 		w->first_page = true;
 		w->ws.rv[0] = '\0';
@@ -225,7 +242,7 @@ static void list_page(struct kwatch *w, const char *cont)
 		free(e);
 	}
 	w->state = W_LISTING;
-	w->call = kube_call(k, "GET", path.data, NULL, NULL, 120000, on_page, NULL, w);
+	w->call = get(w, path.data, 120000, on_page, NULL);
 	buf_cleanup(&path);
 }
 
@@ -250,7 +267,10 @@ static bool watch_event(void *arg, enum kube_watch_event type, const struct jnod
 		took(w, obj);
 	} else if (type == KW_DELETED) {
 		char id[512];
-		kube_decode_row_id(w->res->kind, obj, id, sizeof(id));
+		if (w->res->table)
+			kube_table_row_id(w->res, obj, id, sizeof(id));
+		else
+			kube_decode_row_id(w->res->kind, obj, id, sizeof(id));
 		rtable_delete(w->k->ep->store, table(w), id);
 		if (view_pods(w) && w->k->want_containers)
 			kube_decode_forget_pod(w->k->ep->store, id); /* its containers go with it */
@@ -306,7 +326,6 @@ static void on_watch_end(void *arg, const struct http_result *res)
 
 static void watch_from(struct kwatch *w)
 {
-	struct kube *k = w->k;
 	struct buf path;
 	buf_init(&path);
 	start_path(w, &path, "watch=1");
@@ -315,7 +334,7 @@ static void watch_from(struct kwatch *w)
 	free(e);
 	w->state = W_WATCHING;
 	kube_watch_stream_reset(&w->ws);
-	w->call = kube_call(k, "GET", path.data, NULL, NULL, 0, on_watch_end, on_watch_data, w);
+	w->call = get(w, path.data, 0, on_watch_end, on_watch_data);
 	buf_cleanup(&path);
 }
 
@@ -347,20 +366,27 @@ static void begin(struct kube *k, const struct kres *r, const char *tbl, const c
 		k->watches = w;
 		table(w);
 	}
-	if (k->phase == K_LIVE && w->state == W_IDLE)
-		list_page(w, NULL);
+	/* (a kind the server offers no watch of lists again each time it is shown) */
+	if (k->phase == K_LIVE && w->state == W_IDLE) {
+		if (r->listable)
+			list_page(w, NULL);
+		else
+			set_error(w, "the API server offers no list of it");
+	}
 }
 
 void kube_watch_start(struct kube *k, const char *kind)
 {
-	const struct kres *r = kube_res(kind);
+	const struct kres *r = kube_res(k, kind);
 	if (r)
 		begin(k, r, r->kind, NULL, false);
+	else
+		kube_disc_want(k, kind); /* followed once discovery finds it */
 }
 
 void kube_watch_feed(struct kube *k, const struct kube_health_feed *f)
 {
-	const struct kres *r = kube_res(f->kind);
+	const struct kres *r = kube_res(k, f->kind);
 	if (r)
 		begin(k, r, f->table, f->query, true);
 }
@@ -373,7 +399,7 @@ void kube_watch_restart_all(struct kube *k, bool scoped_only)
 		stop(w);
 		w->ws.rv[0] = '\0';
 		backoff_healthy(&w->backoff);
-		if (k->phase == K_LIVE)
+		if (k->phase == K_LIVE && w->res->listable)
 			list_page(w, NULL);
 	}
 }

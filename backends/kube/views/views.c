@@ -35,8 +35,7 @@ bool kube_view_drill(struct endpoint *ep, const struct view *v, const struct row
 /* Events name what they are about as "Kind/namespace/name" (EV_INVOLVED). */
 bool kube_view_events_of(struct endpoint *ep, const struct view *v, const struct row *r, struct drill *d)
 {
-	(void)ep;
-	const struct kres *res = kube_res(v->kind);
+	const struct kres *res = kube_res(ep->priv, v->kind);
 	if (!res || !strcmp(v->kind, KIND_EVENTS))
 		return false;
 	if (!r)

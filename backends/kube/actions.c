@@ -34,7 +34,10 @@ static const char *pod_containers(const struct row *r)
 }
 
 #define SCALE(k) {.name = "scale", .kind = k, .flags = ACTION_MUTATES | ACTION_INPUT, .progress = "scaling", \
-		  .input_prompt = "replicas", .input_now = desired_now}
+		  .input_prompt = "replicas", .input_now = desired_now, .input_note = kube_scale_note}
+#define SET_IMAGE(k) {.name = "set_image", .kind = k, .flags = ACTION_MUTATES | ACTION_INPUT,                   \
+		      .progress = "setting the image of", .input_prompt = "CONTAINER=IMAGE",                       \
+		      .input_now = kube_image_now, .input_note = kube_image_note}
 #define RESTART(k) {.name = "restart", .kind = k, .flags = ACTION_MUTATES, .progress = "restarting"}
 #define LOGS(k) {.name = "logs", .kind = k, .progress = "reading logs of"}
 #define EDIT(k) {.name = "edit", .kind = k, .flags = ACTION_MUTATES, .progress = "editing"}
@@ -63,6 +66,11 @@ const struct backend_action kube_actions[] = {
 	{.name = "cordon", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "cordoning"},
 	{.name = "uncordon", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "uncordoning"},
 	{.name = "drain", .kind = KIND_NODES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "draining"},
+	SET_IMAGE(KIND_DEPLOYMENTS),
+	SET_IMAGE(KIND_STATEFULSETS),
+	SET_IMAGE(KIND_DAEMONSETS),
+	{.name = "rollback", .kind = KIND_DEPLOYMENTS, .flags = ACTION_MUTATES | ACTION_INPUT, .progress = "rolling back",
+	 .input_prompt = "revision", .input_now = kube_revision_now, .input_note = kube_revision_note},
 	/* every object can be edited and deleted (pods' delete is above) */
 	EDIT(KIND_PODS),
 	EDIT(KIND_DEPLOYMENTS),
@@ -260,7 +268,7 @@ void kube_act(struct endpoint *ep, const struct backend_action *a, const char *i
 		done(arg, ep->error[0] ? ep->error : "not connected to the API server");
 		return;
 	}
-	if (kube_batch_act(k, a, id, input, done, arg))
+	if (kube_batch_act(k, a, id, input, done, arg) || kube_rollout_act(k, a, id, input, done, arg))
 		return;
 	char *path = object_path(k, a->kind, id);
 	if (!path) {

@@ -169,4 +169,10 @@ void kube_decode_workload(struct store *s, struct rtable *t, const char *kind, c
 	row_set_text_or_clear(s, t, r, WL_CONTAINERS, names);
 	free(images);
 	free(names);
+	/* what a rollback is counted from */
+	const char *rev = jn_str(jn_obj(meta, "annotations"), "deployment.kubernetes.io/revision");
+	if (rev && *rev)
+		kube_set_count(s, t, r, WL_REVISION, strtoll(rev, NULL, 10), NULL);
+	else
+		row_clear(s, t, r, WL_REVISION);
 }

@@ -42,6 +42,7 @@ enum kphase { K_IDLE, K_AUTH, K_LIVE };
 
 struct kwatch;
 struct kdisc;
+struct kube_hpa;
 
 struct kube {
 	struct endpoint *ep;
@@ -60,6 +61,7 @@ struct kube {
 	char version[48];
 	struct kube_probes *probes; /* health's look at single pods (health.c) */
 	struct kdisc *disc;         /* what discovery found (discovery.c) */
+	struct kube_hpa *hpa;       /* autoscalers and the workloads they scale (hpa.c) */
 };
 
 /* ---- requests ---- */
@@ -172,6 +174,19 @@ bool kube_batch_act(struct kube *k, const struct backend_action *a, const char *
 		    action_done_fn done, void *arg);
 void kube_act_text(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
 		   edit_text_fn done, void *arg);
+/* rollout.c: set image and roll back; the dialogs' values and notes */
+bool kube_rollout_act(struct kube *k, const struct backend_action *a, const char *id, const char *input,
+		      action_done_fn done, void *arg);
+void kube_image_now(const struct row *r, char *out, size_t outlen);
+void kube_image_note(const struct row *r, char *out, size_t outlen);
+void kube_revision_now(const struct row *r, char *out, size_t outlen);
+void kube_revision_note(const struct row *r, char *out, size_t outlen);
+/* hpa.c: a scalable kind is followed: its autoscalers are too */
+void kube_hpa_follow(struct kube *k, const char *kind);
+/* A table changed: the workloads' autoscalers are looked at again soon. */
+void kube_hpa_touched(struct kube *k, const char *kind);
+void kube_hpa_free(struct kube *k);
+void kube_scale_note(const struct row *r, char *out, size_t outlen);
 /* edit.c */
 void kube_edit_get(struct endpoint *ep, const char *kind, const char *id, edit_text_fn done, void *arg);
 void kube_edit_apply(struct endpoint *ep, const char *kind, const char *id, const char *text, edit_done_fn done,

@@ -50,6 +50,8 @@ enum workload_cell {
 	WL_SELECTOR,   /* spec.selector.matchLabels as "k=v,k=v" */
 	WL_IMAGES,     /* container images, comma-separated */
 	WL_CONTAINERS, /* container names, comma-separated */
+	WL_REVISION,   /* CELL_INT a deployment's deployment.kubernetes.io/revision */
+	WL_HPA,        /* "NAME MIN MAX": the autoscaler that sets its replicas, if any (hpa.c) */
 	WL_NCELLS
 };
 

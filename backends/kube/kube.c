@@ -410,6 +410,7 @@ static void kube_close(struct endpoint *ep)
 	kube_watch_free_all(k);
 	calls_cleanup(&k->calls);
 	kube_health_free(k);
+	kube_hpa_free(k);
 	kube_disc_free(k);
 	timer_free(k->retry);
 	timer_free(k->metrics_tick);
@@ -439,6 +440,7 @@ static void kube_watch(struct endpoint *ep, const char *kind)
 		kind = KIND_PODS;
 	}
 	kube_watch_start(k, kind);
+	kube_hpa_follow(k, kind);
 	kube_connect(k);
 }
 

@@ -120,6 +120,8 @@ static void took(struct kwatch *w, const struct jnode *obj)
 		log_msg("kube %s: %s: %s", w->k->ep->name, w->table, err);
 	else if (view_pods(w))
 		kube_watch_pod_seen(w->k, obj);
+	if (!w->query && !w->cluster_wide)
+		kube_hpa_touched(w->k, w->table);
 }
 
 /* ---- list ---- */
@@ -272,6 +274,8 @@ static bool watch_event(void *arg, enum kube_watch_event type, const struct jnod
 		else
 			kube_decode_row_id(w->res->kind, obj, id, sizeof(id));
 		rtable_delete(w->k->ep->store, table(w), id);
+		if (!w->query && !w->cluster_wide)
+			kube_hpa_touched(w->k, w->table);
 		if (view_pods(w) && w->k->want_containers)
 			kube_decode_forget_pod(w->k->ep->store, id); /* its containers go with it */
 	}

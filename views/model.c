@@ -20,19 +20,67 @@ static int fold(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
+/* How long the selector at s is: up to a blank outside parentheses, except
+ * the blanks around "in" and "notin" ("env in (a, b)"). */
+static size_t selector_len(const char *s)
+{
+	int depth = 0;
+	size_t i = 0;
+	for (; s[i]; i++) {
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && depth)
+			depth--;
+		else if ((s[i] == ' ' || s[i] == '\t') && !depth) {
+			size_t next = i + strspn(s + i, " \t");
+			size_t before = i;
+			while (before > 0 && s[before - 1] != ' ' && s[before - 1] != ',')
+				before--;
+			bool set_word = (i - before == 2 && !strncmp(s + before, "in", 2)) ||
+					(i - before == 5 && !strncmp(s + before, "notin", 5));
+			bool set_next = s[next] == '(' || !strncmp(s + next, "in ", 3) || !strncmp(s + next, "notin ", 6);
+			if (!set_word && !set_next)
+				break;
+		}
+	}
+	return i;
+}
+
+/* Where the text filter starts, after any "-l SELECTOR"; sets *sel. */
+static const char *split_selector(const char *text, char **sel)
+{
+	*sel = NULL;
+	if (strncmp(text, "-l", 2) || (text[2] != ' ' && text[2] != '\t'))
+		return text;
+	const char *p = text + 2 + strspn(text + 2, " \t");
+	size_t n = selector_len(p);
+	if (n)
+		*sel = xstrndup(p, n);
+	p += n;
+	return p + strspn(p, " \t");
+}
+
+char *filter_selector(const char *text)
+{
+	char *sel = NULL;
+	if (text)
+		split_selector(text, &sel);
+	return sel;
+}
+
 void filter_init(struct filter *f, const char *text)
 {
 	memset(f, 0, sizeof(*f));
 	if (!text || !*text)
 		return;
 	f->text = xstrdup(text);
-	const char *pat = f->text;
+	const char *start = split_selector(f->text, &f->selector), *pat = start;
 	if (*pat == '!')
 		pat++;
 	/* a lone '!' is a filter still being typed: show everything meanwhile */
 	if (!*pat)
 		return;
-	f->invert = pat != f->text;
+	f->invert = pat != start;
 	/* "^web", "-db$", "^web-1$": anchors alone need no regex engine, and
 	 * regexec is what made such filters slow over 50,000 rows */
 	size_t plen = strlen(pat);
@@ -69,6 +117,7 @@ void filter_cleanup(struct filter *f)
 		regfree(&f->re);
 	free(f->lower);
 	free(f->literal);
+	free(f->selector);
 	free(f->text);
 	memset(f, 0, sizeof(*f));
 }

@@ -11,9 +11,12 @@
 #include "views/view.h"
 
 /* The `/` filter: a regular expression (case-insensitive), or a plain
- * substring when the text is not a valid one; a leading '!' inverts it. */
+ * substring when the text is not a valid one; a leading '!' inverts it.
+ * It may start with "-l SELECTOR", a label selector the server applies
+ * ("-l app=web,tier!=db nginx": the selector, then the text). */
 struct filter {
-	char *text;   /* as typed, including any '!' */
+	char *text;   /* as typed, including any '!' and -l */
+	char *selector; /* the label selector after -l, or NULL (the model ignores it) */
 	bool invert;
 	bool regex;   /* compiled as a regex */
 	regex_t re;
@@ -28,6 +31,9 @@ struct filter {
 
 /* Compiles text; an empty or NULL text matches everything. */
 void filter_init(struct filter *f, const char *text);
+/* The label selector at the start of a filter text ("-l app=web x"), owned;
+ * NULL when there is none. */
+char *filter_selector(const char *text);
 void filter_cleanup(struct filter *f);
 bool filter_active(const struct filter *f);
 /* True when any of the view's column cells (display text) matches. */

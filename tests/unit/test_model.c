@@ -232,6 +232,44 @@ static void test_filter_anchored(void **state)
 	filter_cleanup(&f);
 }
 
+/* "-l SELECTOR" at the start is for the server; the rest filters here. */
+static void test_filter_selector(void **state)
+{
+	(void)state;
+	struct filter f;
+	filter_init(&f, "-l app=web,tier!=db nginx");
+	assert_string_equal(f.selector, "app=web,tier!=db");
+	assert_string_equal(f.needle, "nginx");
+	assert_string_equal(f.text, "-l app=web,tier!=db nginx");
+	filter_cleanup(&f);
+	filter_init(&f, "-l app=web");
+	assert_string_equal(f.selector, "app=web");
+	assert_false(filter_active(&f));
+	filter_cleanup(&f);
+	filter_init(&f, "-l  env in (prod, qa),!canary  !web");
+	assert_string_equal(f.selector, "env in (prod, qa),!canary");
+	assert_true(f.invert);
+	assert_string_equal(f.needle, "web");
+	filter_cleanup(&f);
+	filter_init(&f, "-l tier notin (db) x");
+	assert_string_equal(f.selector, "tier notin (db)");
+	filter_cleanup(&f);
+	/* not a selector: "-lx", "-l" alone, "-l " still being typed */
+	filter_init(&f, "-lx");
+	assert_null(f.selector);
+	assert_string_equal(f.needle, "-lx");
+	filter_cleanup(&f);
+	filter_init(&f, "-l ");
+	assert_null(f.selector);
+	assert_false(filter_active(&f));
+	filter_cleanup(&f);
+	char *sel = filter_selector("-l a=b rest");
+	assert_string_equal(sel, "a=b");
+	free(sel);
+	assert_null(filter_selector("web"));
+	assert_null(filter_selector(NULL));
+}
+
 static void test_filter_invalid_regex(void **state)
 {
 	struct fixture *fx = *state;
@@ -710,7 +748,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_no_filter),	    T(test_filter_substring), T(test_filter_invert),
 		T(test_filter_regex),	    T(test_filter_invalid_regex), T(test_sort_text_natural),
-		T(test_filter_anchored),
+		T(test_filter_anchored),   T(test_filter_selector),
 		T(test_sort_bytes),	    T(test_sort_age),	      T(test_tie_break),
 		T(test_scope),		    T(test_gone_rows),	      T(test_find),
 		T(test_cell_text),	    T(test_compare_cells),    T(test_big),

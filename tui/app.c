@@ -8,6 +8,7 @@
 #include "backends/net/loop.h"
 #include "tui/keymap.h"
 #include "tui/keylat.h"
+#include "tui/selector.h"
 #include "backends/util/log.h"
 #include "tui/sanitize.h"
 
@@ -349,7 +350,7 @@ static void table_key(struct app *a, int key)
 		a->mode = MODE_FILTER;
 		break;
 	case ACT_BACK:
-		if (filter_active(&f->filter)) {
+		if (filter_active(&f->filter) || f->filter.selector) {
 			filter_cleanup(&f->filter);
 			filter_init(&f->filter, NULL);
 			app_invalidate(a);
@@ -784,6 +785,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		drain_input(a);
 		if (a->quit)
 			break;
+		selector_sync(a);
 		ops_run_pending_exec(a);
 		if (a->flash[0] && mono_ms() >= a->flash_until) {
 			a->flash[0] = '\0';

@@ -138,7 +138,8 @@ void chrome_draw_crumbs(struct app *a)
 		n += (size_t)snprintf(right, sizeof(right), "line %ld/%zu%s ", a->text->n ? a->text->top + 1 : 0,
 				      a->text->n, a->text->wrap ? " wrap" : "");
 	} else {
-		if (filter_active(&f->filter))
+		/* a label selector is the server's: shown too when it is all there is */
+		if (filter_active(&f->filter) || f->filter.selector)
 			n += (size_t)snprintf(right + n, sizeof(right) - n, "/%s  ", f->filter.text);
 		n += (size_t)snprintf(right + n, sizeof(right) - n, "%ld/%zu ", a->model.len ? f->selected + 1 : 0,
 				      a->model.len);
@@ -222,9 +223,10 @@ void chrome_draw_hints(struct app *a)
 		break;
 	default: {
 		/* the verbs this view offers here, then the essentials */
-		static const enum action verbs[] = {ACT_LOGS,	ACT_SHELL,  ACT_SCALE,	  ACT_RESTART, ACT_STOP,
-						    ACT_START,	ACT_CORDON, ACT_UNCORDON, ACT_DRAIN,   ACT_REMOVE,
-						    ACT_PULL,	ACT_EVENTS, ACT_DESCRIBE};
+		static const enum action verbs[] = {ACT_LOGS,	 ACT_SHELL,	   ACT_SCALE,  ACT_RESTART, ACT_STOP,
+						    ACT_START,	 ACT_CORDON,	   ACT_UNCORDON, ACT_DRAIN, ACT_TRIGGER,
+						    ACT_SUSPEND, ACT_DECODE,	   ACT_PORT_FORWARD, ACT_REMOVE, ACT_PULL,
+						    ACT_EVENTS,	 ACT_DESCRIBE};
 		hint(w, ACT_COMMAND, "cmd");
 		hint(w, ACT_FILTER, "filter");
 		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

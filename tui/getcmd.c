@@ -202,6 +202,11 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 		tg.v[i] = ep->on_demand ? NULL : v;
 		if (tg.v[i]) {
 			ep->ops->watch(ep, tg.v[i]->kind);
+			/* --filter '-l app=web': the server selects */
+			char *sel = filter_selector(o->filter);
+			if (sel && ep->ops->select)
+				ep->ops->select(ep, tg.v[i]->kind, sel);
+			free(sel);
 			served++;
 		}
 	}

@@ -145,6 +145,9 @@ struct kube_health_feed {
 extern const struct kube_health_feed kube_health_feeds[];
 void kube_watch_feed(struct kube *k, const struct kube_health_feed *f);
 bool kube_watching(struct kube *k, const char *kind);
+/* The view's list of kind narrowed by a label selector (NULL: all again);
+ * listed again when it changes. */
+void kube_watch_select(struct kube *k, const char *kind, const char *selector);
 /* Reconnected: every watch lists again; the namespace changed (scoped_only):
  * those that follow the endpoint's namespace. */
 void kube_watch_restart_all(struct kube *k, bool scoped_only);

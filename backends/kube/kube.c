@@ -444,6 +444,15 @@ static void kube_watch(struct endpoint *ep, const char *kind)
 	kube_connect(k);
 }
 
+static void kube_select(struct endpoint *ep, const char *kind, const char *selector)
+{
+	struct kube *k = ep->priv;
+	if (!k->creds)
+		return;
+	kube_watch_start(k, kind);
+	kube_watch_select(k, kind, selector);
+}
+
 struct inspect_ctx {
 	void (*done)(void *arg, const char *json, const char *error);
 	void *arg;
@@ -640,6 +649,7 @@ const struct backend_ops kube_backend = {
 	.health_watch = kube_health_watch,
 	.health = kube_health,
 	.catalog = kube_catalog,
+	.select = kube_select,
 	.edit_get = kube_edit_get,
 	.edit_apply = kube_edit_apply,
 	.act_text = kube_act_text,

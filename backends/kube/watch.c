@@ -27,6 +27,7 @@ struct kwatch {
 	const struct kres *res;
 	const char *table;   /* the store table it fills: the kind, or a health feed's own */
 	const char *query;   /* a feed's selector, URL-encoded ("fieldSelector=..."); NULL = none */
+	char *selector;      /* a label selector the user gave (the filter's -l), or NULL */
 	bool cluster_wide;   /* every namespace, whatever the endpoint's scope (health feeds) */
 	enum wstate state;
 	struct kcall *call;
@@ -61,6 +62,11 @@ static void start_path(struct kwatch *w, struct buf *path, const char *first)
 	buf_printf(path, "%s?%s", coll, first);
 	if (w->query)
 		buf_printf(path, "&%s", w->query);
+	if (w->selector) {
+		char *e = http_escape(w->selector, strlen(w->selector));
+		buf_printf(path, "&labelSelector=%s", e);
+		free(e);
+	}
 	free(coll);
 }
 
@@ -422,8 +428,29 @@ void kube_watch_free_all(struct kube *k)
 		stop(w);
 		timer_free(w->retry);
 		kube_watch_stream_cleanup(&w->ws);
+		free(w->selector);
 		free(w);
 	}
+}
+
+void kube_watch_select(struct kube *k, const char *kind, const char *selector)
+{
+	struct kwatch *w = find(k, kind);
+	if (!w || w->query || w->cluster_wide)
+		return;
+	if ((!selector && !w->selector) || (selector && w->selector && !strcmp(selector, w->selector)))
+		return;
+	free(w->selector);
+	w->selector = selector && *selector ? xstrdup(selector) : NULL;
+	log_msg("kube %s: %s listed again with labelSelector %s", k->ep->name, kind,
+		w->selector ? w->selector : "(none)");
+	/* a new list: the rows it does not name are swept */
+	stop(w);
+	w->ws.rv[0] = '\0';
+	backoff_healthy(&w->backoff);
+	set_error(w, "");
+	if (k->phase == K_LIVE && w->res->listable)
+		list_page(w, NULL);
 }
 
 void kube_watch_pod_seen(struct kube *k, const struct jnode *pod)

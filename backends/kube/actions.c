@@ -66,6 +66,11 @@ const struct backend_action kube_actions[] = {
 	{.name = "cordon", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "cordoning"},
 	{.name = "uncordon", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "uncordoning"},
 	{.name = "drain", .kind = KIND_NODES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "draining"},
+	{.name = "port_forward", .kind = KIND_PODS, .flags = ACTION_MUTATES | ACTION_INPUT, .progress = "forwarding to",
+	 .input_prompt = "port ([LOCAL:]PORT)", .input_now = kube_forward_pod_now, .input_note = kube_forward_note},
+	{.name = "port_forward", .kind = KIND_SERVICES, .flags = ACTION_MUTATES | ACTION_INPUT, .progress = "forwarding to",
+	 .input_prompt = "port ([LOCAL:]PORT)", .input_now = kube_forward_svc_now, .input_note = kube_forward_note},
+	{.name = "stop", .kind = KIND_PORTFORWARDS, .progress = "stopping"},
 	SET_IMAGE(KIND_DEPLOYMENTS),
 	SET_IMAGE(KIND_STATEFULSETS),
 	SET_IMAGE(KIND_DAEMONSETS),
@@ -268,7 +273,8 @@ void kube_act(struct endpoint *ep, const struct backend_action *a, const char *i
 		done(arg, ep->error[0] ? ep->error : "not connected to the API server");
 		return;
 	}
-	if (kube_batch_act(k, a, id, input, done, arg) || kube_rollout_act(k, a, id, input, done, arg))
+	if (kube_batch_act(k, a, id, input, done, arg) || kube_rollout_act(k, a, id, input, done, arg) ||
+	    kube_forward_act(k, a, id, input, done, arg))
 		return;
 	char *path = object_path(k, a->kind, id);
 	if (!path) {

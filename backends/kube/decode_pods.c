@@ -252,6 +252,19 @@ void kube_decode_pod(struct store *s, struct rtable *t, const struct jnode *pod,
 	row_set_shared_text(s, t, r, POD_CONTAINERS, names);
 	free(names);
 	row_set_shared_text(s, t, r, POD_PHASE, jn_str(st, "phase"));
+	struct buf ports;
+	buf_init(&ports);
+	const struct jnode *ctrs = jn_arr(spec, "containers");
+	for (const struct jnode *c = jn_first(ctrs); c; c = jn_next(ctrs, c)) {
+		const struct jnode *cp = jn_arr(c, "ports");
+		for (const struct jnode *p = jn_first(cp); p; p = jn_next(cp, p)) {
+			int64_t n;
+			if (jn_int(p, "containerPort", &n))
+				buf_printf(&ports, "%s%lld", ports.len ? "," : "", (long long)n);
+		}
+	}
+	row_set_shared_text(s, t, r, POD_PORTS, ports.data);
+	buf_cleanup(&ports);
 }
 
 /* ---- containers ---- */

@@ -43,6 +43,7 @@ enum kphase { K_IDLE, K_AUTH, K_LIVE };
 struct kwatch;
 struct kdisc;
 struct kube_hpa;
+struct kube_forwards;
 
 struct kube {
 	struct endpoint *ep;
@@ -62,6 +63,7 @@ struct kube {
 	struct kube_probes *probes; /* health's look at single pods (health.c) */
 	struct kdisc *disc;         /* what discovery found (discovery.c) */
 	struct kube_hpa *hpa;       /* autoscalers and the workloads they scale (hpa.c) */
+	struct kube_forwards *forwards; /* port-forwards running (portforward.c) */
 };
 
 /* ---- requests ---- */
@@ -190,6 +192,15 @@ void kube_hpa_follow(struct kube *k, const char *kind);
 void kube_hpa_touched(struct kube *k, const char *kind);
 void kube_hpa_free(struct kube *k);
 void kube_scale_note(const struct row *r, char *out, size_t outlen);
+/* portforward.c: forwards to pods' ports on the loopback; stop one */
+bool kube_forward_act(struct kube *k, const struct backend_action *a, const char *id, const char *input,
+		      action_done_fn done, void *arg);
+void kube_forward_free_all(struct kube *k);
+/* The forwards' table exists (and is listed: it is local). */
+void kube_forward_table(struct kube *k);
+void kube_forward_pod_now(const struct row *r, char *out, size_t outlen);
+void kube_forward_svc_now(const struct row *r, char *out, size_t outlen);
+void kube_forward_note(const struct row *r, char *out, size_t outlen);
 /* edit.c */
 void kube_edit_get(struct endpoint *ep, const char *kind, const char *id, edit_text_fn done, void *arg);
 void kube_edit_apply(struct endpoint *ep, const char *kind, const char *id, const char *text, edit_done_fn done,

@@ -17,6 +17,23 @@
 #define KIND_SERVICES "services"
 #define KIND_NAMESPACES "namespaces"
 #define KIND_EVENTS "events"
+/* The port-forwards this binnacle runs (portforward.c): local, not the server's. */
+#define KIND_PORTFORWARDS "portforwards"
+
+/* FWD_, not PF_: <sys/socket.h> has PF_LOCAL */
+enum forward_cell {
+	FWD_LOCAL,     /* "127.0.0.1:8080", the row's name */
+	FWD_NAMESPACE,
+	FWD_TARGET,    /* "pod/web-1", "svc/web -> pod/web-1" */
+	FWD_PORT,      /* CELL_INT the pod's port */
+	FWD_CONNS,     /* CELL_INT connections open now */
+	FWD_TOTAL,     /* CELL_INT connections since it started */
+	FWD_IN,        /* CELL_BYTES received from the pod */
+	FWD_OUT,       /* CELL_BYTES sent to the pod */
+	FWD_STATUS,    /* "listening", or why it stopped */
+	FWD_AGE,       /* CELL_TIME started */
+	FWD_NCELLS
+};
 
 enum pod_cell {
 	POD_NAME,
@@ -34,6 +51,7 @@ enum pod_cell {
 	POD_MEM,        /* CELL_BYTES working set, from metrics.k8s.io */
 	POD_PHASE,      /* status.phase: Pending, Running, Succeeded, Failed, Unknown */
 	POD_LAST_RESTART, /* CELL_TIME: when a container last restarted; unset when none did */
+	POD_PORTS,      /* the containers' ports, comma-separated: where a port-forward starts */
 	POD_NCELLS
 };
 

@@ -407,6 +407,7 @@ static void kube_close(struct endpoint *ep)
 	struct kube *k = ep->priv;
 	if (!k)
 		return;
+	kube_forward_free_all(k);
 	kube_watch_free_all(k);
 	calls_cleanup(&k->calls);
 	kube_health_free(k);
@@ -428,6 +429,10 @@ static void kube_watch(struct endpoint *ep, const char *kind)
 	struct kube *k = ep->priv;
 	if (!k->creds)
 		return; /* the context did not resolve: ep->error says why */
+	if (!strcmp(kind, KIND_PORTFORWARDS)) {
+		kube_forward_table(k); /* ours, not the server's */
+		return;
+	}
 	if (!strcmp(kind, KIND_CONTAINERS)) {
 		/* containers come from the pods: make sure they are followed */
 		store_table(ep->store, KIND_CONTAINERS, CTR_NCELLS);

@@ -10,12 +10,12 @@
 #include <string.h>
 
 extern const struct view view_pods, view_deployments, view_statefulsets, view_daemonsets, view_replicasets,
-	view_services, view_namespaces, view_events;
+	view_services, view_namespaces, view_events, view_portforwards;
 
 const struct view *const kube_views[] = {
 	&view_pods,	    &view_deployments, &view_statefulsets, &view_daemonsets, &view_replicasets,
 	&view_services,	    &view_nodes,       &view_namespaces,   &view_events,     &view_containers,
-	NULL,
+	&view_portforwards, NULL,
 };
 
 /* Enter on a node: the pods scheduled on it. */

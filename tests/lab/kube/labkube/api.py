@@ -505,8 +505,8 @@ def subresource(h, r, ns, name, sub):
         if sub == "binding" and m == "POST":
             return binding(h, r, ns, name)
         if sub == "portforward":
-            h.read_body()
-            raise ApiError(R.bad_request("lab API server: port-forward is not implemented"))
+            from . import portforward
+            return portforward.serve(h, _current(h, r, ns, name))
     if sub == "finalize" and m == "PUT":
         return update(h, r, ns, name, "status")
     if sub == "proxy":

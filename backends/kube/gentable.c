@@ -95,8 +95,8 @@ static void take_row(struct kube *k, const struct kres *r, struct rtable *t, con
 		int idx = kv->map[i];
 		if (idx == GT_AGE && jn_str(meta, "creationTimestamp"))
 			; /* live from the object's creation, set above */
-		else if (idx == GT_NAME)
-			;
+		else if (idx == GT_NAME && !jn_text(c))
+			; /* the object's name, set above */
 		else if (idx >= 0)
 			set_cell(s, t, row, idx, c);
 		if (kv->aux[i] >= 0)

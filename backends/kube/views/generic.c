@@ -2,7 +2,8 @@
  * Until its first Table comes it shows NAMESPACE, NAME and AGE; then the
  * server's columns, as kubectl prints them: titles in capitals, priority
  * columns only in wide output, the Age column kept live from the object's
- * creation time, a Status or Phase column coloured by what it says. Enter
+ * creation time, a Status or Phase column coloured by what it says (the
+ * labels are kept for the filter, not shown: kubectl does not). Enter
  * describes the object. The actions every object has (delete, edit) and
  * those of the kinds operators reach for in incidents (a job's logs, a
  * cronjob run now or suspended, a secret's values decoded) come with it. */
@@ -120,13 +121,12 @@ static void use_columns(struct kview *kv, struct column *cols, int n)
 /* NAMESPACE (namespaced kinds), then what the server says or NAME and AGE. */
 static void default_columns(struct kview *kv)
 {
-	struct column *c = xcalloc(4, sizeof(*c));
+	struct column *c = xcalloc(3, sizeof(*c));
 	int n = 0;
 	if (kv->res->namespaced)
 		c[n++] = (struct column){"NAMESPACE", GT_NAMESPACE, 9, 24, 5, ALIGN_LEFT, false, NULL};
 	c[n++] = (struct column){"NAME", GT_NAME, 8, 63, 0, ALIGN_LEFT, false, NULL};
 	c[n++] = (struct column){"AGE", GT_AGE, 3, 7, 1, ALIGN_RIGHT, false, NULL};
-	c[n++] = (struct column){"LABELS", GT_LABELS, 6, 80, 0, ALIGN_LEFT, true, NULL};
 	use_columns(kv, c, n);
 }
 
@@ -156,7 +156,7 @@ bool kview_set_columns(struct kview *kv, const struct jnode *defs)
 	free(kv->signature);
 	kv->signature = buf_steal(&sig);
 	size_t ndefs = jn_len(defs);
-	struct column *cols = xcalloc(ndefs + 3, sizeof(*cols));
+	struct column *cols = xcalloc(ndefs + 2, sizeof(*cols));
 	int n = 0, next = GT_COL0, prio = 2;
 	bool named = false, aged = false, status = false;
 	const char *const *aux = aux_titles(kv->res);
@@ -209,7 +209,6 @@ bool kview_set_columns(struct kview *kv, const struct jnode *defs)
 	}
 	if (!named) /* a table without a Name column still names its rows */
 		cols[n++] = (struct column){"NAME", GT_NAME, 8, 63, 0, ALIGN_LEFT, false, NULL};
-	cols[n++] = (struct column){"LABELS", GT_LABELS, 6, 80, 0, ALIGN_LEFT, true, NULL};
 	use_columns(kv, cols, n);
 	return true;
 }

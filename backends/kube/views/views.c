@@ -43,8 +43,12 @@ bool kube_view_events_of(struct endpoint *ep, const struct view *v, const struct
 	memset(d, 0, sizeof(*d));
 	d->kind = KIND_EVENTS;
 	d->cell = EV_INVOLVED;
-	const char *ns = v->scope_cell >= 0 ? row_text(r, v->scope_cell) : "";
-	snprintf(d->value, sizeof(d->value), "%s/%s/%s", res->singular, ns, row_text(r, 0));
-	snprintf(d->label, sizeof(d->label), "events of %s %s", res->singular, row_text(r, 0));
+	/* the name as the id has it: a Name column may say more ("standard (default)") */
+	char ns[256], name[256];
+	kube_split_id(r->id, ns, sizeof(ns), name, sizeof(name));
+	int n = snprintf(d->value, sizeof(d->value), "%s/%s/%s", res->singular, v->scope_cell >= 0 ? ns : "", name);
+	if (n < 0 || (size_t)n >= sizeof(d->value))
+		return false;
+	snprintf(d->label, sizeof(d->label), "events of %s %.100s", res->singular, name);
 	return true;
 }

@@ -63,6 +63,8 @@ def parse_args(argv):
     g.add_argument("--watch-timeout", type=float, default=1800.0)
     g.add_argument("--start-delay", type=float, default=2.0, help="scheduled -> running seconds")
     g.add_argument("--crash-after", type=float, default=4.0)
+    g.add_argument("--job-duration", type=float, default=3.0,
+                   help="seconds a job's pod runs before it completes")
     g.add_argument("--crash-backoff", type=float, default=5.0)
     g.add_argument("--crash-backoff-max", type=float, default=60.0)
     g.add_argument("--delete-delay", type=float, default=1.0,

@@ -4,7 +4,9 @@
 # and checks lists, tables, watch, scale, rollout restart, delete, cordon,
 # drain (eviction and a PDB that refuses), logs -f / --previous, exec (pipes
 # and a tty) with the client-certificate and the bearer-token contexts,
-# expired tokens, RBAC, the exec credential plugin and more.
+# expired tokens, RBAC, the exec credential plugin, the incident kinds (jobs
+# that complete, cronjobs, autoscalers, volumes, ingresses), a CRD's printer
+# columns, port-forward (SPDY and WebSocket) and edit with a conflict.
 #
 # Exit 0 when every check passes, 1 otherwise, 77 (skip) when kubectl or
 # python3 is missing -- unless BINNACLE_REQUIRE_PEERS=1, then that is a failure.
@@ -61,7 +63,7 @@ wait_until() {
 }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
-if ! out=$("$here/kubelab.sh" start "$LAB" --bookmark-interval 2 --start-delay 1 \
+if ! out=$("$here/kubelab.sh" start "$LAB" --bookmark-interval 2 --start-delay 1 --job-duration 1 \
         --crash-after 2 --crash-backoff 2 --crash-backoff-max 10 --delete-delay 1 2>&1); then
     echo "FAIL: the lab API server did not start" >&2
     echo "$out" >&2
@@ -89,22 +91,22 @@ t_pods_json() {
     raw=$(k get --raw /api/v1/pods | json 'print(len(d["items"]))') || return 1
     k get pods -A -o json | json "
 items = d['items']
-assert len(items) == 28 == $raw, (len(items), $raw)
+assert len(items) == 29 == $raw, (len(items), $raw)
 for p in items:
     md = p['metadata']
     assert md['uid'] and md['resourceVersion'] and md['creationTimestamp']
-    assert p['status']['phase'] in ('Running', 'Pending'), p['status']['phase']
+    assert p['status']['phase'] in ('Running', 'Pending', 'Succeeded'), p['status']['phase']
 reasons = {cs['state'].get('waiting', {}).get('reason') for p in items for cs in p['status'].get('containerStatuses', [])}
 assert 'ImagePullBackOff' in reasons or 'ErrImagePull' in reasons, reasons
 assert any(p['metadata'].get('ownerReferences', [{}])[0].get('kind') == 'ReplicaSet' for p in items)"
 }
-check "kubectl get pods -A -o json: 28 pods, real metadata/status" t_pods_json
+check "kubectl get pods -A -o json: 29 pods (one of a finished job), real metadata/status" t_pods_json
 
 t_pods_table() {
     local out
     out=$(k get pods -A) || return 1
     echo "$out" | head -1 | grep -Eq '^NAMESPACE +NAME +READY +STATUS +RESTARTS +AGE *$' || { echo "$out" | head -3; return 1; }
-    [ "$(echo "$out" | wc -l)" -eq 29 ] || { echo "lines: $(echo "$out" | wc -l)"; return 1; }
+    [ "$(echo "$out" | wc -l)" -eq 30 ] || { echo "lines: $(echo "$out" | wc -l)"; return 1; }
     echo "$out" | grep -Eq ' (ImagePullBackOff|ErrImagePull) ' || return 1
     echo "$out" | grep -Eq 'kube-system +etcd-lab-control-plane +1/1 +Running'
 }
@@ -121,9 +123,9 @@ check "deploy/nodes/sts/ds/svc/pdb/events/all tables" t_other_tables
 t_paging() {
     local n
     n=$(k get pods -A -o name --chunk-size=3 | wc -l)
-    [ "$n" -eq 28 ] || { echo "got $n"; return 1; }
+    [ "$n" -eq 29 ] || { echo "got $n"; return 1; }
     local c
-    c=$(k get --raw '/api/v1/pods?limit=4' | json 'm = d["metadata"]; assert m["remainingItemCount"] == 24; print(m["continue"])') || return 1
+    c=$(k get --raw '/api/v1/pods?limit=4' | json 'm = d["metadata"]; assert m["remainingItemCount"] == 25; print(m["continue"])') || return 1
     c=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$c")
     k get --raw "/api/v1/pods?limit=4&continue=$c" | json 'assert len(d["items"]) == 4'
 }
@@ -391,6 +393,148 @@ t_sts() {
     [ "$(k get pods -n data -l app=db -o jsonpath='{range .items[*]}{.metadata.name} {end}')" = "db-0 db-1 db-2 " ]
 }
 check "statefulset scale: ordered pods db-0..db-2, rollout status" t_sts
+
+# ------------------------------------------------------------------ incident kinds
+# header_is TABLE HEADER: the table's first line, spaces collapsed, is HEADER
+header_is() { [ "$(echo "$1" | head -1 | tr -s ' ' | sed 's/ $//')" = "$2" ] || { echo "$1" | head -3; return 1; }; }
+t_incident_tables() {
+    local out
+    out=$(k get cronjobs -n data) && header_is "$out" "NAME SCHEDULE TIMEZONE SUSPEND ACTIVE LAST SCHEDULE AGE" &&
+        echo "$out" | grep -Eq '^report +17 3 \* \* \* +<none> +False +0 ' || { echo "$out"; return 1; }
+    out=$(k get jobs -n data) && header_is "$out" "NAME STATUS COMPLETIONS DURATION AGE" &&
+        echo "$out" | grep -Eq '^report-[0-9]+ +Complete +1/1 ' || { echo "$out"; return 1; }
+    out=$(k get hpa -n default) && header_is "$out" "NAME REFERENCE TARGETS MINPODS MAXPODS REPLICAS AGE" &&
+        echo "$out" | grep -Eq '^web +Deployment/web +cpu: [0-9<]' || { echo "$out"; return 1; }
+    out=$(k get pvc -n data) && header_is "$out" "NAME STATUS VOLUME CAPACITY ACCESS MODES STORAGECLASS VOLUMEATTRIBUTESCLASS AGE" &&
+        echo "$out" | grep -Eq '^data-db-0 +Bound +pvc-[0-9a-f-]+ +10Gi +RWO +standard ' || { echo "$out"; return 1; }
+    out=$(k get pv) && header_is "$out" "NAME CAPACITY ACCESS MODES RECLAIM POLICY STATUS CLAIM STORAGECLASS VOLUMEATTRIBUTESCLASS REASON AGE" || return 1
+    out=$(k get ingress -n shop) && header_is "$out" "NAME CLASS HOSTS ADDRESS PORTS AGE" || return 1
+    out=$(k get sc) && echo "$out" | grep -Eq '^standard \(default\) +rancher.io/local-path +Delete +WaitForFirstConsumer +true ' || { echo "$out"; return 1; }
+    k get endpoints web -n default -o jsonpath='{.subsets[0].addresses[*].ip}' | grep -Eq '^[0-9.]+ [0-9.]+' &&
+        k get endpointslices -n default -l kubernetes.io/service-name=web -o name | grep -q . &&
+        k get secret api-keys -n shop -o jsonpath='{.data.token}' | base64 -d | grep -q . &&
+        k get ingressclass nginx > /dev/null
+}
+check "jobs, cronjobs, hpa, pvc, pv, ingress, sc, endpoints, secrets: kubectl's tables" t_incident_tables
+
+t_jobs_complete() {
+    k create job once -n default --image=busybox:1.36 -- true > /dev/null || return 1
+    k wait --for=condition=complete job/once -n default --timeout=30s > /dev/null || return 1
+    k get pods -n default -l job-name=once -o jsonpath='{.items[0].status.phase}' | grep -qx Succeeded || return 1
+    k create job manual -n data --from=cronjob/report > /dev/null || return 1
+    k wait --for=condition=complete job/manual -n data --timeout=30s > /dev/null || return 1
+    k patch cronjob report -n data -p '{"spec":{"suspend":true}}' > /dev/null &&
+        k get cronjob report -n data | grep -Eq '^report +.* True +'
+}
+check "a job runs to Complete; a job from a cronjob; suspend a cronjob" t_jobs_complete
+
+t_crd() {
+    cat > "$T/crd.json" <<'EOF'
+{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+ "metadata": {"name": "widgets.lab.example"},
+ "spec": {"group": "lab.example", "scope": "Namespaced",
+  "names": {"kind": "Widget", "plural": "widgets", "singular": "widget", "shortNames": ["wg"], "categories": ["all"]},
+  "versions": [{"name": "v1", "served": true, "storage": true,
+   "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
+   "additionalPrinterColumns": [
+    {"name": "Size", "type": "integer", "jsonPath": ".spec.size"},
+    {"name": "Color", "type": "string", "jsonPath": ".spec.color"},
+    {"name": "Phase", "type": "string", "jsonPath": ".status.phase"},
+    {"name": "Zones", "type": "string", "priority": 1, "jsonPath": ".spec.zones[*]"},
+    {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}]}]}}
+EOF
+    cat > "$T/widget.json" <<'EOF'
+{"apiVersion": "lab.example/v1", "kind": "Widget", "metadata": {"name": "sprocket", "namespace": "shop"},
+ "spec": {"size": 3, "color": "blue", "zones": ["a", "b"]}, "status": {"phase": "Ready"}}
+EOF
+    k apply -f "$T/crd.json" > /dev/null || return 1
+    k wait --for=condition=Established crd/widgets.lab.example --timeout=10s > /dev/null || return 1
+    k api-resources --api-group=lab.example | grep -Eq '^widgets +wg +lab.example/v1 +true +Widget' || return 1
+    k apply -f "$T/widget.json" > /dev/null || return 1
+    local out
+    out=$(k get widgets -n shop) && header_is "$out" "NAME SIZE COLOR PHASE AGE" &&
+        echo "$out" | grep -Eq '^sprocket +3 +blue +Ready +[0-9]+s' || { echo "$out"; return 1; }
+    out=$(k get wg -n shop -o wide) && header_is "$out" "NAME SIZE COLOR PHASE ZONES AGE" &&
+        echo "$out" | grep -Eq '^sprocket +3 +blue +Ready +a +' || { echo "$out"; return 1; }
+    k get all -n shop | grep -q 'widget.lab.example/sprocket' || return 1
+    k delete crd widgets.lab.example > /dev/null &&
+        ! k get widgets -n shop > /dev/null 2>&1
+}
+check "a CRD: discovery, short name, category, printer columns (wide), deletion" t_crd
+
+# port_forward WEBSOCKETS TARGET PORT: kubectl port-forward, then an HTTP
+# request through it and 16 KiB echoed back
+port_forward() {
+    local ws=$1 target=$2 port=$3 out="$T/pf.out" lport rc=0
+    KUBECTL_PORT_FORWARD_WEBSOCKETS=$ws kubectl port-forward -n default "$target" ":$port" > "$out" 2>&1 &
+    local pid=$!
+    wait_until 10 grep -q '^Forwarding from 127.0.0.1:' "$out" || rc=1
+    lport=$(sed -n 's/^Forwarding from 127.0.0.1:\([0-9]*\) .*/\1/p' "$out" | head -1)
+    if [ $rc -eq 0 ]; then
+        python3 - "$lport" "$port" <<'PY' || rc=1
+import socket, sys
+lport, port = int(sys.argv[1]), sys.argv[2]
+s = socket.create_connection(("127.0.0.1", lport), timeout=10)
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+head = b""
+while b"\n" not in head:
+    b = s.recv(4096)
+    assert b, "closed: %r" % head
+    head += b
+assert ("port %s\n" % port).encode() in head, head
+s.close()
+s = socket.create_connection(("127.0.0.1", lport), timeout=10)
+blob = bytes(range(256)) * 64
+s.sendall(blob)
+got = b""
+while len(got) < len(blob):
+    b = s.recv(65536)
+    assert b, len(got)
+    got += b
+assert got == blob, "echo differs"
+s.close()
+PY
+    fi
+    kill $pid 2> /dev/null
+    wait $pid 2> /dev/null
+    [ $rc -eq 0 ] || cat "$out"
+    return $rc
+}
+t_port_forward() {
+    local pod
+    pod=$(k get pods -n default -l app=web -o jsonpath='{.items[0].metadata.name}')
+    port_forward true "pod/$pod" 80 && port_forward false "pod/$pod" 80 && port_forward true svc/web 80
+}
+check "kubectl port-forward (WebSocket tunnel and SPDY; pod and service): real bytes both ways" t_port_forward
+
+# kubectl edit sends only what changed: an edit that also carries a stale
+# resourceVersion is refused with 409 (someone annotated the object while the
+# editor was open), and so is kubectl replace of the saved file.
+t_edit_conflict() {
+    k create configmap edited -n default --from-literal=k=v1 > /dev/null || return 1
+    local rv out rc=0
+    rv=$(k get cm edited -n default -o jsonpath='{.metadata.resourceVersion}')
+    cat > "$T/editor.sh" <<EOF
+#!/bin/sh
+kubectl annotate cm edited -n default --overwrite touched=yes > /dev/null
+sed -i -e 's/k: v1/k: v2/' -e 's/resourceVersion: .*/resourceVersion: "1"/' "\$1"
+cp "\$1" "$T/edited.yaml"
+EOF
+    chmod +x "$T/editor.sh"
+    out=$(EDITOR="$T/editor.sh" kubectl edit cm edited -n default 2>&1) || rc=$?
+    [ $rc -ne 0 ] || { echo "edit succeeded: $out"; return 1; }
+    echo "$out" | grep -qF 'error: configmaps "edited" could not be patched: Operation cannot be fulfilled on configmaps "edited": the object has been modified; please apply your changes to the latest version and try again' || { echo "$out"; return 1; }
+    echo "$out" | grep -q 'You can run `kubectl replace -f .*` to try this update again.' || { echo "$out"; return 1; }
+    [ "$(k get cm edited -n default -o jsonpath='{.data.k}')" = v1 ] || return 1
+    sed -i "s/resourceVersion: .*/resourceVersion: \"$rv\"/" "$T/edited.yaml"
+    out=$(k replace -f "$T/edited.yaml" 2>&1) && { echo "replace succeeded: $out"; return 1; }
+    echo "$out" | grep -qF 'Error from server (Conflict): error when replacing' || { echo "$out"; return 1; }
+    printf '#!/bin/sh\nsed -i "s/k: v1/k: v3/" "$1"\n' > "$T/editor3.sh"
+    chmod +x "$T/editor3.sh"
+    EDITOR="$T/editor3.sh" k edit cm edited -n default | grep -q 'configmap/edited edited' &&
+        [ "$(k get cm edited -n default -o jsonpath='{.data.k}')" = v3 ]
+}
+check "kubectl edit: a stale resourceVersion is a Conflict, replace too; a clean edit applies" t_edit_conflict
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -14,13 +14,20 @@ import threading
 import time
 import traceback
 
-from . import objects, util, workloads
+from . import batch, objects, util, workloads
 from .kubelet import Kubelet
 
 OWNER_RES = {"ReplicaSet": "replicasets", "StatefulSet": "statefulsets",
-             "DaemonSet": "daemonsets", "Deployment": "deployments"}
+             "DaemonSet": "daemonsets", "Deployment": "deployments", "Job": "jobs",
+             "CronJob": "cronjobs"}
 WORKLOADS = ("deployments", "replicasets", "statefulsets", "daemonsets",
-             "poddisruptionbudgets")
+             "poddisruptionbudgets", "jobs", "cronjobs", "horizontalpodautoscalers")
+SCALABLE = ("deployments", "statefulsets", "replicasets")
+
+
+def _app_of(o):
+    app = (o["metadata"].get("labels") or {}).get("app")
+    return "%s/%s" % (o["metadata"].get("namespace", ""), app) if app else None
 
 
 def _owner_uids(o):
@@ -66,9 +73,12 @@ class Sim:
         self.stopping = False
         self.kubelet = Kubelet(self)
         self.wl = workloads.Workloads(self)
+        self.batch = batch.Batch(self)
         store.add_index("pods", "owner", _owner_uids)
         store.add_index("pods", "node", _node_of)
+        store.add_index("pods", "app", _app_of)
         store.add_index("replicasets", "owner", _owner_uids)
+        store.add_index("jobs", "owner", _owner_uids)
         store.listeners.append(self.on_event)
         self._last_sched_retry = 0.0
         self._last_pdb = 0.0
@@ -88,6 +98,11 @@ class Sim:
             ref = objects.controller_of(o)
             if ref and ref["kind"] in OWNER_RES:
                 self.dirty.add((OWNER_RES[ref["kind"]], ev.ns, ref["name"]))
+            # the endpoints of the services that select it
+            for p in (o, ev.old):
+                app = _app_of(p) if p is not None else None
+                if app:
+                    self.dirty.add(("endpoints-app", ev.ns, app.split("/", 1)[1]))
             if (ev.type != "DELETED" and not o["spec"].get("nodeName")
                     and not o["metadata"].get("deletionTimestamp")):
                 self.sched.add((ev.ns, o["metadata"]["name"]))
@@ -108,6 +123,22 @@ class Sim:
                 ref = objects.controller_of(o)
                 if ref and ref["kind"] == "Deployment":
                     self.dirty.add(("deployments", ev.ns, ref["name"]))
+            if res == "jobs":
+                ref = objects.controller_of(o)
+                if ref and ref["kind"] == "CronJob":
+                    self.dirty.add(("cronjobs", ev.ns, ref["name"]))
+            if res in SCALABLE:
+                for h in self.store.all("horizontalpodautoscalers", ev.ns):
+                    self.dirty.add(("horizontalpodautoscalers", ev.ns, h["metadata"]["name"]))
+        elif res == "services":
+            if ev.type != "DELETED":
+                self.dirty.add(("endpoints-svc", ev.ns, o["metadata"]["name"]))
+            else:
+                for r in ("endpoints", "endpointslices"):
+                    for e in self.store.all(r, ev.ns):
+                        if e["metadata"]["name"] == o["metadata"]["name"] or \
+                                (e["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == o["metadata"]["name"]:
+                            self.gc.append(("delete", r, ev.ns, e["metadata"]["name"]))
         elif res == "nodes":
             self.nodes_changed = True
             self.dirty.add(("nodes", "", o["metadata"]["name"]))
@@ -117,6 +148,16 @@ class Sim:
         elif res == "namespaces":
             if o["metadata"].get("deletionTimestamp") and ev.type != "DELETED":
                 self.ns_dirty.add(o["metadata"]["name"])
+        elif res == "customresourcedefinitions":
+            # the resource a CRD defines is served (again) as it says now
+            from . import resources as R
+            if ev.old is not None:
+                R.remove_custom(ev.old)
+            if ev.type != "DELETED":
+                R.add_custom(o)
+            else:
+                sp = o.get("spec") or {}
+                self.store.data.pop("%s.%s" % ((sp.get("names") or {}).get("plural", ""), sp.get("group", "")), None)
         if self.dirty or self.gc or self.sched:
             with self.cv:
                 self.cv.notify()
@@ -149,6 +190,7 @@ class Sim:
                 self.kubelet.churn(now - last)
                 last = now
                 self.run_timers(now)
+                self.batch.cron_tick(now)
                 self.process()
             except Exception:
                 traceback.print_exc()
@@ -176,7 +218,11 @@ class Sim:
                 dirty, self.dirty = self.dirty, set()
             for uid in gc:
                 with st.lock:
-                    self.collect(uid)
+                    if isinstance(uid, tuple):
+                        _, r, ns, name = uid
+                        st.delete(r, ns, name)
+                    else:
+                        self.collect(uid)
             for key in sorted(dirty):
                 with st.lock:
                     self.reconcile(key)
@@ -212,6 +258,16 @@ class Sim:
             if p is not None:
                 st.delete("pods", ns, name)
             return
+        if res == "endpoints-svc":
+            svc = st.get("services", ns, name)
+            if svc is not None:
+                self.batch.endpoints(svc)
+            return
+        if res == "endpoints-app":
+            for svc in st.all("services", ns):
+                if ((svc.get("spec") or {}).get("selector") or {}).get("app") == name:
+                    self.batch.endpoints(svc)
+            return
         obj = st.get(res, ns, name)
         if obj is None:
             return
@@ -228,6 +284,12 @@ class Sim:
             self.wl.daemonset(obj)
         elif res == "poddisruptionbudgets":
             self.wl.pdb(obj)
+        elif res == "jobs":
+            self.batch.job(obj)
+        elif res == "cronjobs":
+            self.batch.cronjob(obj)
+        elif res == "horizontalpodautoscalers":
+            self.batch.hpa(obj)
 
     # ------------------------------------------------------------ events
     def emit(self, obj, kind, api_version, reason, message, etype, component, host=None,
@@ -400,6 +462,8 @@ class Sim:
         objects.forget_shared(owner_uid)
         for rs in st.by_index("replicasets", "owner", owner_uid):
             st.delete("replicasets", rs["metadata"]["namespace"], rs["metadata"]["name"])
+        for j in st.by_index("jobs", "owner", owner_uid):
+            st.delete("jobs", j["metadata"]["namespace"], j["metadata"]["name"])
         for p in st.by_index("pods", "owner", owner_uid):
             self.kubelet.delete_pod(p)
 

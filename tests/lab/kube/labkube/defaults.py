@@ -19,7 +19,8 @@ META_ORDER = ["name", "generateName", "namespace", "selfLink", "uid", "resourceV
               "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences",
               "finalizers", "managedFields"]
 GENERATION = {"deployments", "replicasets", "statefulsets", "daemonsets",
-              "poddisruptionbudgets"}
+              "poddisruptionbudgets", "jobs", "cronjobs", "horizontalpodautoscalers",
+              "customresourcedefinitions", "ingresses"}
 
 
 class Invalid(Exception):
@@ -168,6 +169,70 @@ def prepare_new(r, body, store, now_iso):
         if data:
             obj["data"] = data
         obj.setdefault("type", "Opaque")
+    elif key == "jobs":
+        spec = dict(spec or {})
+        uid = md["uid"]
+        tpl = _template(spec.get("template"))
+        tpl["spec"]["restartPolicy"] = (spec.get("template") or {}).get("spec", {}).get("restartPolicy") or "Never"
+        labels = tpl["metadata"].setdefault("labels", {})
+        labels.update({"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name,
+                       "controller-uid": uid, "job-name": name})
+        spec["template"] = tpl
+        spec.setdefault("selector", {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}})
+        spec.setdefault("parallelism", 1)
+        spec.setdefault("completions", 1)
+        spec.setdefault("backoffLimit", 6)
+        spec.setdefault("completionMode", "NonIndexed")
+        spec.setdefault("suspend", False)
+        spec.setdefault("podReplacementPolicy", "TerminatingOrFailed")
+        md.setdefault("labels", {}).update({"batch.kubernetes.io/controller-uid": uid,
+                                            "batch.kubernetes.io/job-name": name,
+                                            "controller-uid": uid, "job-name": name})
+        obj["spec"] = spec
+        obj["status"] = {}
+    elif key == "cronjobs":
+        spec = dict(spec or {})
+        sched = spec.get("schedule", "")
+        if not _cron_ok(sched):
+            raise Invalid(R.invalid(r, name, "spec.schedule", 'Invalid value: "%s": expected exactly 5 fields' % sched))
+        spec.setdefault("concurrencyPolicy", "Allow")
+        spec.setdefault("suspend", False)
+        spec.setdefault("successfulJobsHistoryLimit", 3)
+        spec.setdefault("failedJobsHistoryLimit", 1)
+        jt = dict(spec.get("jobTemplate") or {})
+        jspec = dict(jt.get("spec") or {})
+        tpl = _template(jspec.get("template"))
+        tpl["spec"]["restartPolicy"] = (jspec.get("template") or {}).get("spec", {}).get("restartPolicy") or "OnFailure"
+        jspec["template"] = tpl
+        jt["spec"] = jspec
+        jt.setdefault("metadata", {})
+        spec["jobTemplate"] = jt
+        obj["spec"] = spec
+        obj["status"] = {}
+    elif key == "horizontalpodautoscalers":
+        spec = dict(spec or {})
+        spec.setdefault("minReplicas", 1)
+        spec.setdefault("metrics", [{"type": "Resource", "resource": {
+            "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}}])
+        obj["spec"] = spec
+        obj["status"] = {"currentReplicas": 0, "desiredReplicas": 0}
+    elif key == "customresourcedefinitions":
+        names = dict((spec or {}).get("names") or {})
+        names.setdefault("singular", names.get("plural", "").rstrip("s"))
+        names.setdefault("listKind", names.get("kind", "") + "List")
+        obj["spec"] = dict(spec or {}, names=names)
+        storage = [v["name"] for v in obj["spec"].get("versions") or () if v.get("storage")]
+        obj["status"] = {"conditions": [
+            {"type": "NamesAccepted", "status": "True", "lastTransitionTime": now_iso, "reason": "NoConflicts",
+             "message": "no conflicts found"},
+            {"type": "Established", "status": "True", "lastTransitionTime": now_iso, "reason": "InitialNamesAccepted",
+             "message": "the initial names have been accepted"}],
+            "acceptedNames": names, "storedVersions": storage}
+    elif key == "persistentvolumeclaims":
+        obj.setdefault("status", {"phase": "Pending"})
+        spec = dict(spec or {})
+        spec.setdefault("volumeMode", "Filesystem")
+        obj["spec"] = spec
     elif key == "events":
         obj.setdefault("count", 1)
         obj.setdefault("firstTimestamp", now_iso)
@@ -175,6 +240,19 @@ def prepare_new(r, body, store, now_iso):
     obj["metadata"] = norm_meta(md)
     order = ["metadata", "spec", "status"]
     return {k: obj[k] for k in order if k in obj} | {k: v for k, v in obj.items() if k not in order}
+
+
+def _cron_ok(sched):
+    from . import batch
+    fields = sched.split()
+    if len(fields) != 5:
+        return False
+    try:
+        for i, (lo, hi) in enumerate(((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))):
+            batch._field(fields[i], lo, hi)
+        return True
+    except (ValueError, IndexError):
+        return False
 
 
 def prepare_update(r, cur, new, sub):

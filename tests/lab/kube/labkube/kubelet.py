@@ -177,6 +177,28 @@ class Kubelet:
         pod = self._put(pod, st)
         if beh == "crashloop":
             self._timer(self.cfg.crash_after, "crash", pod)
+        ref = objects.controller_of(pod)
+        if ref and ref.get("kind") == "Job":
+            # a job's containers do their work and exit 0
+            self._timer(self.cfg.job_duration, "complete", pod)
+
+    def _do_complete(self, pod, _):
+        now_iso = util.iso()
+        st = util.clone(pod["status"])
+        for cs in st.get("containerStatuses") or ():
+            run = cs["state"].get("running")
+            if not run:
+                continue
+            cs["state"] = {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": run["startedAt"],
+                                          "finishedAt": now_iso, "containerID": cs.get("containerID", "")}}
+            cs["ready"] = False
+            cs["started"] = False
+        st["phase"] = "Succeeded"
+        want = {"PodReadyToStartContainers": ("False", None, None), "Initialized": ("True", None, None),
+                "Ready": ("False", "PodCompleted", None), "ContainersReady": ("False", "PodCompleted", None),
+                "PodScheduled": ("True", None, None)}
+        st["conditions"] = set_conditions(pod["status"].get("conditions"), want, now_iso)
+        self._put(pod, st)
 
     def _do_crash(self, pod, _):
         now = time.time()

@@ -69,12 +69,22 @@ SCHEMA = {
                           "6 subresource s;7 name s",
     "NonResourceAttributes": "1 path s;2 verb s",
     "SelfSubjectReview": "1 metadata ObjectMeta",
+    "Job": "1 metadata ObjectMeta;2 spec JobSpec",
+    "JobSpec": "1 parallelism i;2 completions i;3 activeDeadlineSeconds i;4 selector LabelSelector;"
+               "5 manualSelector b;6 template PodTemplateSpec;7 backoffLimit i;"
+               "8 ttlSecondsAfterFinished i;9 completionMode s;10 suspend b",
+    "CronJob": "1 metadata ObjectMeta;2 spec CronJobSpec",
+    "CronJobSpec": "1 schedule s;2 startingDeadlineSeconds i;3 concurrencyPolicy s;4 suspend b;"
+                   "5 jobTemplate JobTemplateSpec;6 successfulJobsHistoryLimit i;"
+                   "7 failedJobsHistoryLimit i;8 timeZone s",
+    "JobTemplateSpec": "1 metadata ObjectMeta;2 spec JobSpec",
 }
 # ints that are pointers in Go (a zero is meaningful and must be kept)
 KEEP_ZERO = {"replicas", "revisionHistoryLimit", "progressDeadlineSeconds",
-             "terminationGracePeriodSeconds", "tolerationSeconds", "port"}
+             "terminationGracePeriodSeconds", "tolerationSeconds", "port", "backoffLimit",
+             "successfulJobsHistoryLimit", "failedJobsHistoryLimit"}
 KINDS = {"Namespace", "ConfigMap", "Secret", "ServiceAccount", "Service", "Deployment",
-         "PodDisruptionBudget", "SelfSubjectAccessReview", "SelfSubjectReview"}
+         "PodDisruptionBudget", "SelfSubjectAccessReview", "SelfSubjectReview", "Job", "CronJob"}
 
 _parsed = {}
 

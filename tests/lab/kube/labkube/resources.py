@@ -34,6 +34,9 @@ class Resource:
         self.api_version = (group + "/" + version) if group else version
         # key into the store; events.k8s.io events share core events
         self.store_key = name
+        # a CustomResourceDefinition's resource: the CRD and its printer columns
+        self.custom = None
+        self.printer_columns = []
 
     @property
     def qualified(self):
@@ -107,6 +110,29 @@ RESOURCES = [
              subresources={"status": _sub("policy", "v1", "PodDisruptionBudget",
                                           SUB_STATUS)}),
     Resource("leases", "Lease", "coordination.k8s.io", "v1", True, "lease"),
+    Resource("persistentvolumeclaims", "PersistentVolumeClaim", "", "v1", True,
+             "persistentvolumeclaim", ["pvc"],
+             subresources={"status": _sub("", "v1", "PersistentVolumeClaim", SUB_STATUS)}),
+    Resource("persistentvolumes", "PersistentVolume", "", "v1", False, "persistentvolume", ["pv"],
+             subresources={"status": _sub("", "v1", "PersistentVolume", SUB_STATUS)}),
+    Resource("endpoints", "Endpoints", "", "v1", True, "endpoints", ["ep"]),
+    Resource("jobs", "Job", "batch", "v1", True, "job", [], ["all"],
+             subresources={"status": _sub("batch", "v1", "Job", SUB_STATUS)}),
+    Resource("cronjobs", "CronJob", "batch", "v1", True, "cronjob", ["cj"], ["all"],
+             subresources={"status": _sub("batch", "v1", "CronJob", SUB_STATUS)}),
+    Resource("horizontalpodautoscalers", "HorizontalPodAutoscaler", "autoscaling", "v2", True,
+             "horizontalpodautoscaler", ["hpa"], ["all"],
+             subresources={"status": _sub("autoscaling", "v2", "HorizontalPodAutoscaler",
+                                          SUB_STATUS)}),
+    Resource("ingresses", "Ingress", "networking.k8s.io", "v1", True, "ingress", ["ing"],
+             subresources={"status": _sub("networking.k8s.io", "v1", "Ingress", SUB_STATUS)}),
+    Resource("ingressclasses", "IngressClass", "networking.k8s.io", "v1", False, "ingressclass"),
+    Resource("endpointslices", "EndpointSlice", "discovery.k8s.io", "v1", True, "endpointslice"),
+    Resource("storageclasses", "StorageClass", "storage.k8s.io", "v1", False, "storageclass", ["sc"]),
+    Resource("customresourcedefinitions", "CustomResourceDefinition", "apiextensions.k8s.io", "v1",
+             False, "customresourcedefinition", ["crd", "crds"], ["api-extensions"],
+             subresources={"status": _sub("apiextensions.k8s.io", "v1",
+                                          "CustomResourceDefinition", SUB_STATUS)}),
     Resource("nodes", "NodeMetrics", "metrics.k8s.io", "v1beta1", False, "",
              verbs=VERBS_RO, stored=False),
     Resource("pods", "PodMetrics", "metrics.k8s.io", "v1beta1", True, "",
@@ -128,8 +154,14 @@ GROUPS = [
     ("events.k8s.io", ["v1"]),
     ("authentication.k8s.io", ["v1"]),
     ("authorization.k8s.io", ["v1"]),
+    ("autoscaling", ["v2"]),
+    ("batch", ["v1"]),
+    ("networking.k8s.io", ["v1"]),
     ("policy", ["v1"]),
+    ("storage.k8s.io", ["v1"]),
+    ("apiextensions.k8s.io", ["v1"]),
     ("coordination.k8s.io", ["v1"]),
+    ("discovery.k8s.io", ["v1"]),
     ("metrics.k8s.io", ["v1beta1"]),
 ]
 
@@ -143,6 +175,53 @@ for _r in RESOURCES:
 
 def lookup(group, version, plural):
     return BY_PATH.get((group, version, plural))
+
+
+def add_custom(crd):
+    """Serve the resource a CustomResourceDefinition defines (its served
+    versions, the storage one first); returns the Resources added."""
+    spec = crd.get("spec") or {}
+    names = spec.get("names") or {}
+    group, plural = spec.get("group", ""), names.get("plural", "")
+    versions = [v for v in spec.get("versions") or () if v.get("served", True)]
+    versions.sort(key=lambda v: not v.get("storage"))
+    added = []
+    for v in versions:
+        if (group, v["name"], plural) in BY_PATH:
+            continue
+        r = Resource(plural, names.get("kind", ""), group, v["name"],
+                     spec.get("scope", "Namespaced") == "Namespaced",
+                     names.get("singular", plural), names.get("shortNames") or (),
+                     names.get("categories") or (),
+                     subresources={"status": _sub(group, v["name"], names.get("kind", ""), SUB_STATUS)}
+                     if (v.get("subresources") or {}).get("status") is not None else None,
+                     list_kind=names.get("listKind"))
+        r.store_key = plural + "." + group
+        r.custom = crd
+        r.printer_columns = v.get("additionalPrinterColumns") or []
+        RESOURCES.append(r)
+        BY_PATH[(group, v["name"], plural)] = r
+        BY_STORE.setdefault(r.store_key, r)
+        added.append(r)
+    if versions:
+        for i, (g, vs) in enumerate(GROUPS):
+            if g == group:
+                break
+        else:
+            GROUPS.append((group, [v["name"] for v in versions]))
+    return added
+
+
+def remove_custom(crd):
+    spec = crd.get("spec") or {}
+    group, plural = spec.get("group", ""), (spec.get("names") or {}).get("plural", "")
+    for r in [r for r in RESOURCES if r.group == group and r.name == plural and getattr(r, "custom", None)]:
+        RESOURCES.remove(r)
+        BY_PATH.pop((r.group, r.version, r.name), None)
+        if BY_STORE.get(r.store_key) is r:
+            del BY_STORE[r.store_key]
+    if not any(r.group == group for r in RESOURCES):
+        GROUPS[:] = [(g, vs) for g, vs in GROUPS if g != group]
 
 
 def group_versions():

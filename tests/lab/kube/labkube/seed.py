@@ -150,13 +150,140 @@ class Seeder:
         self.add("secrets", {"metadata": {"name": "db-credentials", "namespace": lab_ns[1 % len(lab_ns)] if lab_ns else "default",
                                           "uid": util.new_uid(), "creationTimestamp": self.ts(86400)},
                              "type": "Opaque", "data": {"password": "bGFiLXBhc3N3b3Jk"}})
+        self.incident_kinds(lab_ns)
         for res, objs in self.out.items():
             self.store.bulk_load(res, objs)
         self.store.mark_seeded()
         for res in ("deployments", "replicasets", "statefulsets", "daemonsets",
-                    "poddisruptionbudgets"):
+                    "poddisruptionbudgets", "horizontalpodautoscalers"):
             for o in self.store.all(res):
                 self.sim.dirty.add((res, o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+        # the services' endpoints, worked out by their controller
+        for o in self.store.all("services"):
+            self.sim.dirty.add(("endpoints-svc", o["metadata"]["namespace"], o["metadata"]["name"]))
+
+    # ------------------------------------------------------------ incident kinds
+    def meta(self, name, ns, ago, labels=None):
+        md = {"name": name}
+        if ns:
+            md["namespace"] = ns
+        md.update({"uid": util.new_uid(), "creationTimestamp": self.ts(ago)})
+        if labels:
+            md["labels"] = labels
+        return md
+
+    def incident_kinds(self, lab_ns):
+        """What operators reach for in incidents, a few of each: a cronjob and
+        the job it ran, an autoscaler, an ingress, volumes and claims, and a
+        secret with values to decode."""
+        shop = lab_ns[0] if lab_ns else "default"
+        data = lab_ns[1 % len(lab_ns)] if lab_ns else "default"
+        day = 86400
+        self.add("storageclasses", {
+            "metadata": dict(self.meta("standard", None, 3 * day),
+                             annotations={"storageclass.kubernetes.io/is-default-class": "true"}),
+            "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete",
+            "volumeBindingMode": "WaitForFirstConsumer", "allowVolumeExpansion": True})
+        for i in range(min(2, self.cfg.sts_replicas) if self.cfg.statefulsets else 0):
+            claim = "data-db-%d" % i
+            pvc_md = self.meta(claim, data, day, {"app": "db"})
+            pv = "pvc-" + pvc_md["uid"]
+            self.add("persistentvolumes", {
+                "metadata": self.meta(pv, None, day),
+                "spec": {"capacity": {"storage": "10Gi"}, "accessModes": ["ReadWriteOnce"],
+                         "persistentVolumeReclaimPolicy": "Delete", "storageClassName": "standard",
+                         "volumeMode": "Filesystem", "hostPath": {"path": "/var/lib/lab/" + pv},
+                         "claimRef": {"kind": "PersistentVolumeClaim", "namespace": data, "name": claim,
+                                      "uid": pvc_md["uid"], "apiVersion": "v1"}},
+                "status": {"phase": "Bound"}})
+            self.add("persistentvolumeclaims", {
+                "metadata": pvc_md,
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}},
+                         "storageClassName": "standard", "volumeMode": "Filesystem", "volumeName": pv},
+                "status": {"phase": "Bound", "accessModes": ["ReadWriteOnce"], "capacity": {"storage": "10Gi"}}})
+        self.add("persistentvolumeclaims", {
+            "metadata": self.meta("scratch", shop, 3600),
+            "spec": {"accessModes": ["ReadWriteMany"], "resources": {"requests": {"storage": "1Gi"}},
+                     "storageClassName": "nfs", "volumeMode": "Filesystem"},
+            "status": {"phase": "Pending"}})
+        self.add("ingressclasses", {"metadata": self.meta("nginx", None, 3 * day),
+                                    "spec": {"controller": "k8s.io/ingress-nginx"}})
+        self.add("ingresses", {
+            "metadata": self.meta("shop", shop, 2 * day),
+            "spec": {"ingressClassName": "nginx",
+                     "rules": [{"host": "shop.lab.example", "http": {"paths": [{
+                         "path": "/", "pathType": "Prefix",
+                         "backend": {"service": {"name": "frontend", "port": {"number": 80}}}}]}}],
+                     "tls": [{"hosts": ["shop.lab.example"], "secretName": "shop-tls"}]},
+            "status": {"loadBalancer": {"ingress": [{"ip": "172.18.0.200"}]}}})
+        self.add("horizontalpodautoscalers", {
+            "metadata": self.meta("web", "default", 2 * day),
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                     "minReplicas": 2, "maxReplicas": 6,
+                     "metrics": [{"type": "Resource", "resource": {
+                         "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}}]},
+            "status": {"currentReplicas": 2, "desiredReplicas": 2}})
+        self.add("secrets", {"metadata": self.meta("api-keys", shop, 2 * day),
+                             "type": "Opaque",
+                             "data": {"token": "czNjcjN0LXRva2VuLTQy",
+                                      "config.yaml": "ZW5kcG9pbnQ6IGh0dHBzOi8vYXBpLmxhYgpyZXRyaWVzOiAzCg==",
+                                      "blob": "AAEC/w=="}})
+        # a cronjob, and the job it ran last
+        container = {"name": "report", "image": "busybox:1.36", "command": ["sh", "-c", "echo report done"],
+                     "resources": {}, "terminationMessagePath": "/dev/termination-log",
+                     "terminationMessagePolicy": "File", "imagePullPolicy": "IfNotPresent"}
+        pod_spec = {"containers": [container], "restartPolicy": "OnFailure", "terminationGracePeriodSeconds": 30,
+                    "dnsPolicy": "ClusterFirst", "securityContext": {}, "schedulerName": "default-scheduler"}
+        cj_md = self.meta("report", data, 2 * day, {"app": "report"})
+        cj = {"metadata": cj_md,
+              "spec": {"schedule": "17 3 * * *", "concurrencyPolicy": "Forbid", "suspend": False,
+                       "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 1,
+                       "jobTemplate": {"metadata": {"labels": {"app": "report"}},
+                                       "spec": {"template": {"metadata": {"labels": {"app": "report"}},
+                                                             "spec": pod_spec}}}},
+              "status": {"lastScheduleTime": self.ts(3600 * 7), "lastSuccessfulTime": self.ts(3600 * 7 - 40)}}
+        self.add("cronjobs", cj)
+        jname = "report-%d" % (int(self.now - 3600 * 7) // 60)
+        j_md = self.meta(jname, data, 3600 * 7, {"app": "report"})
+        j_md["ownerReferences"] = [objects.owner_ref("CronJob", "batch/v1", cj)]
+        uid = j_md["uid"]
+        plabels = {"app": "report", "batch.kubernetes.io/controller-uid": uid,
+                   "batch.kubernetes.io/job-name": jname, "controller-uid": uid, "job-name": jname}
+        j_md["labels"].update({k: v for k, v in plabels.items() if k != "app"})
+        job = {"metadata": j_md,
+               "spec": {"parallelism": 1, "completions": 1, "backoffLimit": 6, "completionMode": "NonIndexed",
+                        "suspend": False, "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}},
+                        "template": {"metadata": {"labels": plabels}, "spec": pod_spec}},
+               "status": {"startTime": self.ts(3600 * 7), "completionTime": self.ts(3600 * 7 - 38),
+                          "succeeded": 1, "active": 0, "ready": 0, "terminating": 0,
+                          "uncountedTerminatedPods": {},
+                          "conditions": [{"type": "SuccessCriteriaMet", "status": "True",
+                                          "lastProbeTime": self.ts(3600 * 7 - 38),
+                                          "lastTransitionTime": self.ts(3600 * 7 - 38)},
+                                         {"type": "Complete", "status": "True",
+                                          "lastProbeTime": self.ts(3600 * 7 - 38),
+                                          "lastTransitionTime": self.ts(3600 * 7 - 38)}]}}
+        self.add("jobs", job)
+        cj["status"]["active"] = []
+        del cj["status"]["active"]
+        pod = objects.new_pod("%s-%s" % (jname, util.rand_suffix(self.rng)), data, plabels,
+                              [objects.owner_ref("Job", "batch/v1", job)],
+                              objects.pod_spec_base(pod_spec, util.hash_suffix(uid, 5)),
+                              job["spec"]["template"], self.ts(3600 * 7), jname + "-", self.workers[0])
+        cs = kl.cstatus(container, {"terminated": {"exitCode": 0, "reason": "Completed",
+                                                   "startedAt": self.ts(3600 * 7 - 2),
+                                                   "finishedAt": self.ts(3600 * 7 - 38 + 2),
+                                                   "containerID": objects.container_id()}},
+                        False, 0, cid=objects.container_id())
+        pod["status"] = {"phase": "Succeeded",
+                         "conditions": [objects.cond("Initialized", "True", self.ts(3600 * 7)),
+                                        objects.cond("Ready", "False", self.ts(3600 * 7 - 38), "PodCompleted"),
+                                        objects.cond("ContainersReady", "False", self.ts(3600 * 7 - 38), "PodCompleted"),
+                                        objects.cond("PodScheduled", "True", self.ts(3600 * 7))],
+                         "hostIP": self.node_ips[self.workers[0]], "podIP": "10.244.99.7",
+                         "podIPs": [{"ip": "10.244.99.7"}], "startTime": self.ts(3600 * 7),
+                         "containerStatuses": [cs], "qosClass": "BestEffort"}
+        self.add("pods", pod)
 
     def svc(self, name, ns, ago, port):
         self.svc_ip += 1

@@ -281,15 +281,27 @@ def _row_object(r, obj, include):
             "metadata": obj["metadata"]}
 
 
+def columns_and_row(r):
+    """The columns and row function for resource r."""
+    from . import tables_more as more
+    if r.custom is not None:
+        return more.custom_table(r)
+    if r.store_key == "storageclasses":
+        return more.storageclass_table()
+    key = r.store_key if r.group != "events.k8s.io" else "events"
+    return TABLES.get(key) or more.TABLES.get(key) or DEFAULT
+
+
 def table(r, objs, list_meta, include="Metadata", headers=True, view=None):
     """Build a Table for resource r from stored objects.
 
     `view` converts a stored object into the served form first (events.k8s.io)."""
-    cols, rowfn = TABLES.get(r.store_key if r.group != "events.k8s.io" else "events", DEFAULT)
+    from . import tables_more as more
+    cols, rowfn = columns_and_row(r)
     now = time.time()
     rows = []
     for o in objs:
-        cells = [o["metadata"]["name"]] + rowfn(o, now) if rowfn is not event_row else rowfn(o, now)
+        cells = [more.name_of(r, o)] + rowfn(o, now) if rowfn is not event_row else rowfn(o, now)
         served = view(o) if view else o
         row = {"cells": cells}
         ro = _row_object(r, served, include)

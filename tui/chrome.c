@@ -185,7 +185,12 @@ static void hint(WINDOW *w, enum action act, const char *label)
 	screen_put(w, "<", room(w), ST_DIM);
 	screen_put(w, keys, room(w), ST_HEADER_KEY);
 	screen_put(w, "> ", room(w), ST_DIM);
-	screen_put(w, label ? label : keymap_action_info(act)->name, room(w), ST_DIM);
+	char name[64];
+	snprintf(name, sizeof(name), "%s", label ? label : keymap_action_info(act)->name);
+	for (char *c = name; *c; c++)
+		if (*c == '_')
+			*c = ' '; /* port_forward reads "port forward" */
+	screen_put(w, name, room(w), ST_DIM);
 	screen_put(w, "  ", room(w), ST_DIM);
 }
 

@@ -19,7 +19,8 @@ struct op {
 	struct app *a;
 	struct endpoint *ep;
 	const struct backend_action *act;
-	char kind[32];
+	char verb[48]; /* the action's name as people read it: "set image" */
+	char kind[128];
 	char id[256];
 	char name[256];
 	char input[512];
@@ -48,6 +49,10 @@ static struct op *op_new(struct app *a, const struct backend_action *act, const 
 	o->ep = a->ep;
 	o->act = act;
 	snprintf(o->kind, sizeof(o->kind), "%s", act ? act->kind : app_frame(a)->view->kind);
+	snprintf(o->verb, sizeof(o->verb), "%s", act ? act->name : "");
+	for (char *c = o->verb; *c; c++)
+		if (*c == '_')
+			*c = ' ';
 	if (r) {
 		snprintf(o->id, sizeof(o->id), "%s", r->id);
 		snprintf(o->name, sizeof(o->name), "%s", row_text(r, 0));
@@ -63,9 +68,9 @@ static void on_done(void *arg, const char *error)
 	struct app *a = o->a;
 	a->ops_running--;
 	if (error)
-		app_flash(a, NOTE_ERROR, "%s %s failed: %s", o->act->name, o->name, error);
+		app_flash(a, NOTE_ERROR, "%s %s failed: %s", o->verb, o->name, error);
 	else
-		app_flash(a, NOTE_INFO, "%s %s: done", o->act->name, o->name);
+		app_flash(a, NOTE_INFO, "%s %s: done", o->verb, o->name);
 	audit(o, o->act->name, error ? error : "ok");
 	free(o);
 }
@@ -74,7 +79,7 @@ static void run(struct op *o)
 {
 	struct app *a = o->a;
 	a->ops_running++;
-	app_flash(a, NOTE_INFO, "%s %s…", o->act->progress ? o->act->progress : o->act->name, o->name);
+	app_flash(a, NOTE_INFO, "%s %s…", o->act->progress ? o->act->progress : o->verb, o->name);
 	/* long actions (stop waits for the container) keep their message up */
 	a->flash_until = mono_ms() + 120000;
 	o->ep->ops->act(o->ep, o->act, o->id, o->input[0] ? o->input : NULL, on_done, o);
@@ -86,7 +91,7 @@ static void on_confirm(void *ctx, bool accepted, const char *text)
 	(void)text;
 	app_close_dialog(o->a);
 	if (!accepted) {
-		app_flash(o->a, NOTE_INFO, "%s %s: cancelled", o->act->name, o->name);
+		app_flash(o->a, NOTE_INFO, "%s %s: cancelled", o->verb, o->name);
 		free(o);
 		return;
 	}
@@ -100,7 +105,7 @@ static void on_input(void *ctx, bool accepted, const char *text)
 	struct op *o = ctx;
 	app_close_dialog(o->a);
 	if (!accepted || !text || !*text) {
-		app_flash(o->a, NOTE_INFO, "%s %s: cancelled", o->act->name, o->name);
+		app_flash(o->a, NOTE_INFO, "%s %s: cancelled", o->verb, o->name);
 		free(o);
 		return;
 	}
@@ -118,7 +123,7 @@ static void ask_input(struct op *o, const char *current, const char *note)
 {
 	struct app *a = o->a;
 	char title[400], msg[768];
-	snprintf(title, sizeof(title), "%s %s", o->act->name, o->name);
+	snprintf(title, sizeof(title), "%s %s", o->verb, o->name);
 	snprintf(msg, sizeof(msg), "%s for %s (now %s%s%s):", o->act->input_prompt ? o->act->input_prompt : "value",
 		 o->name, current && *current ? current : "unknown", note && *note ? "; " : "", note ? note : "");
 	a->dialog_return = a->mode;
@@ -135,13 +140,13 @@ static void confirm_then_run(struct op *o)
 		run(o);
 		return;
 	}
-	char title[128], msg[512];
-	snprintf(title, sizeof(title), "%s %s", o->act->name, o->kind);
+	char title[200], msg[640];
+	snprintf(title, sizeof(title), "%s %s", o->verb, o->kind);
 	if (k == CONFIRM_TYPE_NAME)
 		snprintf(msg, sizeof(msg), "%s is a PRODUCTION endpoint. Type the name \"%s\" to %s it.", o->ep->name,
-			 o->name, o->act->name);
+			 o->name, o->verb);
 	else
-		snprintf(msg, sizeof(msg), "%s %.*s %s on %s?", o->act->name, (int)strlen(o->kind) - 1, o->kind, o->name,
+		snprintf(msg, sizeof(msg), "%s %.*s %s on %s?", o->verb, (int)strlen(o->kind) - 1, o->kind, o->name,
 			 o->ep->name);
 	a->dialog_return = a->mode;
 	dialog_open(&a->dialog, k == CONFIRM_TYPE_NAME ? DIALOG_TYPE_NAME : DIALOG_YES_NO, title, msg, o->name,

@@ -198,6 +198,8 @@ bool kube_forward_act(struct kube *k, const struct backend_action *a, const char
 void kube_forward_free_all(struct kube *k);
 /* The forwards' table exists (and is listed: it is local). */
 void kube_forward_table(struct kube *k);
+/* A forward as JSON for describe (malloc'd); NULL when it is not running. */
+char *kube_forward_describe(struct kube *k, const char *id);
 void kube_forward_pod_now(const struct row *r, char *out, size_t outlen);
 void kube_forward_svc_now(const struct row *r, char *out, size_t outlen);
 void kube_forward_note(const struct row *r, char *out, size_t outlen);

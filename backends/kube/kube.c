@@ -540,6 +540,12 @@ static void kube_inspect(struct endpoint *ep, const char *kind, const char *id,
 	kube_split_id(id, ns, sizeof(ns), name, sizeof(name));
 	if (!strcmp(kind, KIND_CONTAINERS))
 		kind = KIND_PODS; /* a container is described by its pod */
+	if (!strcmp(kind, KIND_PORTFORWARDS)) { /* ours, not the server's */
+		char *text = kube_forward_describe(k, id);
+		done(arg, text, text ? NULL : "this forward has stopped");
+		free(text);
+		return;
+	}
 	const struct kres *r = kube_res(k, kind);
 	if (!r || k->phase != K_LIVE) {
 		done(arg, NULL, ep->error[0] ? ep->error : !r ? "this kind cannot be described" : "not connected to the API server");

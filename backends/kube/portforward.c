@@ -441,6 +441,31 @@ void kube_forward_table(struct kube *k)
 	table(k);
 }
 
+char *kube_forward_describe(struct kube *k, const char *id)
+{
+	struct kube_forwards *all = forwards(k);
+	for (struct kforward *f = all->list; f; f = f->next) {
+		if (strcmp(f->id, id))
+			continue;
+		const struct row *r = rtable_find(table(k), id);
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "local", json_object_new_string(f->id));
+		json_object_object_add(o, "namespace", json_object_new_string(f->ns));
+		json_object_object_add(o, "target", json_object_new_string(r ? row_text(r, FWD_TARGET) : ""));
+		json_object_object_add(o, "pod", json_object_new_string(f->pod));
+		json_object_object_add(o, "port", json_object_new_int(f->remote));
+		json_object_object_add(o, "status", json_object_new_string(r ? row_text(r, FWD_STATUS) : ""));
+		json_object_object_add(o, "connectionsOpen", json_object_new_int((int)f->nconns));
+		json_object_object_add(o, "connectionsTotal", json_object_new_int((int)f->total));
+		json_object_object_add(o, "bytesFromPod", json_object_new_int64(f->in));
+		json_object_object_add(o, "bytesToPod", json_object_new_int64(f->out));
+		char *text = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+		json_object_put(o);
+		return text;
+	}
+	return NULL;
+}
+
 /* ---- the action ---- */
 
 struct fwd_ctx {
@@ -470,7 +495,8 @@ static int parse_ports(const char *input, int *local, char *remote, size_t rlen)
 		return -1;
 	if (colon) {
 		*local = colon == input ? 0 : (int)strtol(input, &end, 10);
-		if (colon != input && (end != colon || *local <= 0 || *local > 65535))
+		/* 0:PORT, as kubectl takes it, is a free local port too */
+		if (colon != input && (end != colon || *local < 0 || *local > 65535))
 			return -1;
 		snprintf(remote, rlen, "%s", colon + 1);
 	} else {
@@ -611,7 +637,7 @@ bool kube_forward_act(struct kube *k, const struct backend_action *a, const char
 	x->arg = arg;
 	kube_split_id(id, x->ns, sizeof(x->ns), x->name, sizeof(x->name));
 	if (parse_ports(input, &x->local, x->port, sizeof(x->port)) < 0) {
-		finish(x, "give the pod's port, LOCAL:PORT, or :PORT for a free local port");
+		finish(x, "give the pod's port, LOCAL:PORT, or :PORT (0:PORT) for a free local port");
 		return true;
 	}
 	if (!strcmp(a->kind, KIND_SERVICES)) {

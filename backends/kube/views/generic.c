@@ -54,7 +54,6 @@ static bool describe(const struct row *r, struct drill *d)
 
 /* ---- actions ---- */
 
-/* A cronjob's SUSPEND column, kept in GT_AUX0: the key toggles it. */
 static void add_action(struct kview *kv, const char *name, unsigned flags, const char *progress)
 {
 	if (kv->nacts == sizeof(kv->acts) / sizeof(kv->acts[0]))
@@ -73,7 +72,9 @@ static void make_actions(struct kview *kv, const struct kres *r)
 	if (batch && !strcmp(r->plural, "jobs"))
 		add_action(kv, "logs", 0, "reading logs of");
 	if (batch && !strcmp(r->plural, "cronjobs")) {
-		add_action(kv, "trigger", ACTION_MUTATES, "starting a job of");
+		/* a job started is work done: asked first, as k9s does */
+		add_action(kv, "trigger", ACTION_MUTATES | ACTION_CONFIRM, "starting a job of");
+		/* toggles, from the SUSPEND column kept in GT_AUX0 */
 		add_action(kv, "suspend", ACTION_MUTATES, "suspending or resuming");
 	}
 	if (!*r->group && !strcmp(r->plural, "secrets"))

@@ -267,7 +267,10 @@ def _write(h, r, ns, name, sub, new_doc, cur):
         raise ApiError(R.conflict(r, name))
     if r.group == "events.k8s.io":
         new_doc = objects.event_from_v1(new_doc)
-    obj = defaults.prepare_update(r, cur, new_doc, sub)
+    try:
+        obj = defaults.prepare_update(r, cur, new_doc, sub)
+    except defaults.Invalid as e:
+        raise ApiError(e.status)
     if _dry_run(h):
         return obj
     if obj == cur:

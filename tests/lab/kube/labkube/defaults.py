@@ -292,6 +292,11 @@ def prepare_update(r, cur, new, sub):
         obj["spec"] = spec
     if key == "namespaces":
         obj["spec"] = cur.get("spec", {})
+    if key == "cronjobs":
+        sched = (obj.get("spec") or {}).get("schedule", "")
+        if not _cron_ok(sched):
+            raise Invalid(R.invalid(r, cmd["name"], "spec.schedule",
+                                    'Invalid value: "%s": expected exactly 5 fields' % sched))
     if key in GENERATION and obj.get("spec") != cur.get("spec"):
         md["generation"] = cmd.get("generation", 1) + 1
     obj["metadata"] = norm_meta(md)

@@ -8,6 +8,7 @@
 #include "backends/net/loop.h"
 #include "tui/keymap.h"
 #include "tui/keylat.h"
+#include "tui/awaitview.h"
 #include "tui/selector.h"
 #include "backends/util/log.h"
 #include "tui/sanitize.h"
@@ -760,6 +761,9 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	if (!v)
 		v = app_default_view(a->ep);
 	app_push_view(a, v, NULL);
+	/* main let it through: a cluster may serve it */
+	if (start_view && !views_find(start_view) && !awaitview_start(a, start_view, ""))
+		app_flash(a, NOTE_WARN, "%s serves nothing called \"%s\"", a->ep->name, start_view);
 	/* several endpoints in use: start on what is wrong across them */
 	size_t active = 0;
 	for (size_t i = 0; i < s->neps; i++)
@@ -786,6 +790,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		if (a->quit)
 			break;
 		selector_sync(a);
+		awaitview_sync(a);
 		ops_run_pending_exec(a);
 		if (a->flash[0] && mono_ms() >= a->flash_until) {
 			a->flash[0] = '\0';

@@ -2,6 +2,7 @@
  * :img, :nodes), :q, :sort, :endpoint, :help, with Tab completion of command
  * names and their arguments; and the `?` help text built from the keymap. */
 #include "tui/app.h"
+#include "tui/awaitview.h"
 #include "tui/keymap.h"
 
 #include <stdio.h>
@@ -192,6 +193,9 @@ void commands_run(struct app *a, const char *line)
 		}
 		return;
 	}
+	/* a cluster still finding out what it serves may yet serve it */
+	if (awaitview_start(a, word, arg))
+		return;
 	app_flash(a, NOTE_WARN, "unknown command \"%s\" (press ? for help)", word);
 }
 

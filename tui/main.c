@@ -45,6 +45,16 @@ static void print_kinds(FILE *f, const char *lead, int width)
 	fputs("\n", f);
 }
 
+/* A backend that finds views at run time (a cluster's resources) may serve
+ * a name no built-in view has: the dashboard then waits for it. */
+static bool some_backend_discovers(void)
+{
+	for (const struct backend_ops *const *b = backends_all(); *b; b++)
+		if ((*b)->catalog)
+			return true;
+	return false;
+}
+
 static void usage(FILE *f)
 {
 	fputs("Usage: binnacle [OPTIONS] [VIEW]\n"
@@ -53,10 +63,16 @@ static void usage(FILE *f)
 	      "\n"
 	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included)\n"
 	      "and Docker or Podman engines, live, with the operator's actions at hand:\n"
-	      "scale, restart, shell, logs, cordon, drain, delete, pull, describe.\n"
+	      "scale, restart, shell, logs, cordon, drain, delete, edit, port-forward,\n"
+	      "pull, describe.\n"
 	      "\n",
 	      f);
 	print_kinds(f, "VIEW and KIND:", 78);
+	if (some_backend_discovers())
+		fputs("and whatever a Kubernetes cluster serves, by the names kubectl takes: jobs,\n"
+		      "cronjobs (cj), secrets, configmaps (cm), ingresses (ing), pvc, hpa, crd, a\n"
+		      "custom resource's plural or short name...\n",
+		      f);
 	fputs("\n"
 	      "Options:\n"
 	      "  -c, --config FILE      configuration file\n"
@@ -261,7 +277,7 @@ int main(int argc, char **argv)
 		}
 	} else if (cmd == CMD_DASHBOARD && optind < argc) {
 		target = argv[optind];
-		if (optind + 1 < argc || !views_find(target)) {
+		if (optind + 1 < argc || (!views_find(target) && !some_backend_discovers())) {
 			fprintf(stderr, "binnacle: unknown view \"%s\"\n", target);
 			print_kinds(stderr, "Views:", 78);
 			return 2;

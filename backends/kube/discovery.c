@@ -4,8 +4,9 @@
  * documents (/api/v1 and each group's preferred version). Each resource
  * becomes a kind named as the server names it (its plural; "plural.group"
  * when an earlier group or a view binnacle declares already has the name),
- * with the server's singular, Kind and short names as aliases, and a view
- * of its own, listed as the server's Table (views/generic.c). What was
+ * with the server's singular, Kind, short names and the categories only it
+ * is in as aliases, and a view of its own, listed as the server's Table
+ * (views/generic.c). What was
  * found stays for the endpoint's life; a new round (on reconnect, or for a
  * kind asked for that was not served last time) only adds. */
 #include "backends/codec/jdoc.h"
@@ -28,7 +29,7 @@
 /* A resource as one discovery document describes it. */
 struct found {
 	int order;       /* core first, then the groups in the server's order */
-	char *group, *version, *plural, *kind, *singular, *shorts; /* shorts: comma-separated */
+	char *group, *version, *plural, *kind, *singular, *shorts, *cats; /* shorts, cats: comma-separated */
 	bool namespaced, list, watch;
 };
 
@@ -62,11 +63,23 @@ static void found_cleanup(struct found *f)
 	free(f->kind);
 	free(f->singular);
 	free(f->shorts);
+	free(f->cats);
+}
+
+static char *joined(const struct jnode *arr)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (const struct jnode *s = jn_first(arr); s; s = jn_next(arr, s))
+		if (jn_text(s) && !strchr(jn_text(s), ','))
+			buf_printf(&b, "%s%s", b.len ? "," : "", jn_text(s));
+	return buf_steal(&b);
 }
 
 static void add_found(struct kdisc *d, int order, const char *group, const char *version, const char *plural,
-		      const char *kind, const char *singular, const struct jnode *shorts, bool namespaced,
-		      const struct jnode *verbs)
+		      const char *kind, const char *singular, const struct jnode *shorts, const struct jnode *cats,
+		      bool namespaced, const struct jnode *verbs)
 {
 	if (!plural || !*plural || strchr(plural, '/') || !kind)
 		return;
@@ -79,13 +92,8 @@ static void add_found(struct kdisc *d, int order, const char *group, const char 
 	f->plural = xstrdup(plural);
 	f->kind = xstrdup(kind);
 	f->singular = xstrdup(singular && *singular ? singular : "");
-	struct buf b;
-	buf_init(&b);
-	buf_puts(&b, "");
-	for (const struct jnode *s = jn_first(shorts); s; s = jn_next(shorts, s))
-		if (jn_text(s))
-			buf_printf(&b, "%s%s", b.len ? "," : "", jn_text(s));
-	f->shorts = buf_steal(&b);
+	f->shorts = joined(shorts);
+	f->cats = joined(cats);
 	f->namespaced = namespaced;
 	for (const struct jnode *v = jn_first(verbs); v; v = jn_next(verbs, v)) {
 		const char *verb = jn_text(v);
@@ -132,7 +140,37 @@ static struct kres *find_res(struct kdisc *d, const char *group, const char *plu
 	return NULL;
 }
 
-static void adopt(struct kube *k, struct kdisc *d, const struct found *f)
+/* The item of a comma-separated list at *s (advanced past it), into one. */
+static bool next_item(const char **s, char *one, size_t len)
+{
+	if (!**s)
+		return false;
+	size_t n = strcspn(*s, ",");
+	snprintf(one, len, "%.*s", (int)n, *s);
+	*s += n + ((*s)[n] == ',');
+	return true;
+}
+
+static bool in_list(const char *list, const char *item)
+{
+	char one[64];
+	while (next_item(&list, one, sizeof(one)))
+		if (!strcmp(one, item))
+			return true;
+	return false;
+}
+
+/* A category only this resource of the round is in names it too ("all",
+ * which many share, names none: a view is one resource). */
+static bool own_category(const struct found *round, size_t nround, const char *cat)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nround; i++)
+		n += in_list(round[i].cats, cat);
+	return n == 1;
+}
+
+static void adopt(struct kube *k, struct kdisc *d, const struct found *f, const struct found *round, size_t nround)
 {
 	if (kube_res_typed(f->group, f->plural) || find_res(d, f->group, f->plural))
 		return;
@@ -167,13 +205,12 @@ static void adopt(struct kube *k, struct kdisc *d, const struct found *f)
 	for (char *c = lower; *c; c++)
 		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
 	alias(d, &aliases, &n, lower, false);
-	for (const char *s = f->shorts; *s;) {
-		size_t len = strcspn(s, ",");
-		char one[64];
-		snprintf(one, sizeof(one), "%.*s", (int)len, s);
+	char one[64];
+	for (const char *s = f->shorts; next_item(&s, one, sizeof(one));)
 		alias(d, &aliases, &n, one, false);
-		s += len + (s[len] == ',');
-	}
+	for (const char *s = f->cats; next_item(&s, one, sizeof(one));)
+		if (own_category(round, nround, one))
+			alias(d, &aliases, &n, one, false);
 	free(qualified);
 	r->view = kview_new(r, aliases); /* takes the aliases */
 	d->res = xrealloc(d->res, (d->nres + 2) * sizeof(*d->res));
@@ -215,10 +252,10 @@ static void finish_round(struct kube *k)
 		d->round[i].order = d->round[i].order * 100000 + (int)i;
 	qsort(d->round, d->nround, sizeof(*d->round), by_order);
 	size_t before = d->nres;
-	for (size_t i = 0; i < d->nround; i++) {
-		adopt(k, d, &d->round[i]);
+	for (size_t i = 0; i < d->nround; i++)
+		adopt(k, d, &d->round[i], d->round, d->nround);
+	for (size_t i = 0; i < d->nround; i++)
 		found_cleanup(&d->round[i]);
-	}
 	free(d->round);
 	d->round = NULL;
 	d->nround = 0;
@@ -262,7 +299,7 @@ static void take_resource_list(struct kdisc *d, int order, const struct jnode *d
 	const struct jnode *list = jn_arr(doc, "resources");
 	for (const struct jnode *r = jn_first(list); r; r = jn_next(list, r))
 		add_found(d, order, group, version, jn_str(r, "name"), jn_str(r, "kind"), jn_str(r, "singularName"),
-			  jn_arr(r, "shortNames"), jn_bool(r, "namespaced"), jn_arr(r, "verbs"));
+			  jn_arr(r, "shortNames"), jn_arr(r, "categories"), jn_bool(r, "namespaced"), jn_arr(r, "verbs"));
 }
 
 static void take_aggregated(struct kdisc *d, int first_order, const struct jnode *doc)
@@ -278,7 +315,8 @@ static void take_aggregated(struct kdisc *d, int first_order, const struct jnode
 			const char *scope = jn_str(r, "scope");
 			add_found(d, order, group, jn_str(v, "version"), jn_str(r, "resource"),
 				  jn_str(jn_obj(r, "responseKind"), "kind"), jn_str(r, "singularResource"),
-				  jn_arr(r, "shortNames"), scope && !strcmp(scope, "Namespaced"), jn_arr(r, "verbs"));
+				  jn_arr(r, "shortNames"), jn_arr(r, "categories"), scope && !strcmp(scope, "Namespaced"),
+				  jn_arr(r, "verbs"));
 		}
 	}
 }

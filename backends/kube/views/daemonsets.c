@@ -20,7 +20,7 @@ static bool drill(const struct row *r, struct drill *d)
 	return workload_drill(r, d, "daemonset");
 }
 
-static const char *const aliases[] = {"daemonsets", "daemonset", "ds", NULL};
+static const char *const aliases[] = {"daemonsets", "daemonset", "ds", "daemonsets.apps", NULL};
 
 const struct view view_daemonsets = {
 	.kind = KIND_DAEMONSETS,

@@ -17,7 +17,7 @@ static bool drill(const struct row *r, struct drill *d)
 	return workload_drill(r, d, "deployment");
 }
 
-static const char *const aliases[] = {"deployments", "deployment", "deploy", "dp", NULL};
+static const char *const aliases[] = {"deployments", "deployment", "deploy", "dp", "deployments.apps", NULL};
 
 const struct view view_deployments = {
 	.kind = KIND_DEPLOYMENTS,

@@ -18,7 +18,7 @@ static bool drill(const struct row *r, struct drill *d)
 	return workload_drill(r, d, "replicaset");
 }
 
-static const char *const aliases[] = {"replicasets", "replicaset", "rs", NULL};
+static const char *const aliases[] = {"replicasets", "replicaset", "rs", "replicasets.apps", NULL};
 
 const struct view view_replicasets = {
 	.kind = KIND_REPLICASETS,

@@ -15,7 +15,7 @@ static bool drill(const struct row *r, struct drill *d)
 	return workload_drill(r, d, "statefulset");
 }
 
-static const char *const aliases[] = {"statefulsets", "statefulset", "sts", NULL};
+static const char *const aliases[] = {"statefulsets", "statefulset", "sts", "statefulsets.apps", NULL};
 
 const struct view view_statefulsets = {
 	.kind = KIND_STATEFULSETS,

@@ -41,7 +41,7 @@ def _op(r, action, op_id):
 
 
 def document(group, version):
-    key = (group, version)
+    key = (group, version, R.GENERATION)
     if key in _cache:
         return _cache[key]
     paths = {}

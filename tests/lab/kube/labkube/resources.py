@@ -177,6 +177,11 @@ def lookup(group, version, plural):
     return BY_PATH.get((group, version, plural))
 
 
+# Changes whenever a CRD adds or removes resources (documents built from the
+# list, such as /openapi/v3, are built again).
+GENERATION = 0
+
+
 def add_custom(crd):
     """Serve the resource a CustomResourceDefinition defines (its served
     versions, the storage one first); returns the Resources added."""
@@ -204,11 +209,14 @@ def add_custom(crd):
         BY_STORE.setdefault(r.store_key, r)
         added.append(r)
     if versions:
-        for i, (g, vs) in enumerate(GROUPS):
+        for g, vs in GROUPS:
             if g == group:
+                vs.extend(v["name"] for v in versions if v["name"] not in vs)
                 break
         else:
             GROUPS.append((group, [v["name"] for v in versions]))
+    global GENERATION
+    GENERATION += 1
     return added
 
 
@@ -222,6 +230,8 @@ def remove_custom(crd):
             del BY_STORE[r.store_key]
     if not any(r.group == group for r in RESOURCES):
         GROUPS[:] = [(g, vs) for g, vs in GROUPS if g != group]
+    global GENERATION
+    GENERATION += 1
 
 
 def group_versions():

@@ -229,9 +229,11 @@ struct health_sink {
 
 /* What an endpoint serves beyond what its backend declares, found at run
  * time (a Kubernetes cluster's resources, CRDs included). Both lists are
- * NULL-terminated; the arrays may be replaced as the catalog grows (gen
- * moves), but every view and action in them stays valid as long as the
- * endpoint lives, so the UI may hold those. */
+ * NULL-terminated; the arrays may be replaced as the catalog grows, but
+ * every view and action in them stays valid as long as the endpoint lives,
+ * so the UI may hold those. gen moves each time the endpoint has looked
+ * (watch with a kind it does not know asks it to look again), whether or
+ * not it found anything new. */
 struct endpoint_catalog {
 	const struct view *const *views;
 	const struct backend_action *const *actions;

@@ -262,6 +262,8 @@ static void finish_round(struct kube *k)
 	d->known = true;
 	if (d->nres != before || !d->cat.gen)
 		rebuild_catalog(d);
+	else
+		d->cat.gen++; /* looked, found nothing new: the UI waiting for a name is told */
 	log_msg("kube %s: discovery: %zu resources besides the typed ones (%zu new)", k->ep->name, d->nres,
 		d->nres - before);
 	k->ep->store->gen++;
@@ -437,6 +439,8 @@ void kube_disc_want(struct kube *k, const char *kind)
 	/* not among what was found last time: maybe a CRD created since */
 	if (d->known && k->phase == K_LIVE && mono_ms() - d->began_ms >= REDISCOVER_MS)
 		kube_disc_start(k);
+	else if (d->known && !d->pending)
+		d->cat.gen++; /* looked a moment ago: that answer stands */
 }
 
 void kube_disc_free(struct kube *k)

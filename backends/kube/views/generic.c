@@ -185,6 +185,7 @@ bool kview_set_columns(struct kview *kv, const struct jnode *defs)
 		if (!named && !strcasecmp(name, "Name")) {
 			named = true;
 			c.cell = GT_NAME;
+			c.min = 8; /* as the other views' NAME: room for the sort mark */
 			c.max = 63;
 		} else if (!aged && !strcasecmp(name, "Age")) {
 			aged = true;

@@ -13,6 +13,7 @@
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
 #include "backends/kube/views/generic.h"
+#include "backends/net/timer.h"
 #include "backends/util/log.h"
 #include "views/view.h"
 
@@ -24,7 +25,7 @@
 	"application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"                             \
 	"application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json"
 /* A kind asked for that the last round did not find asks again, at most this often. */
-#define REDISCOVER_MS 10000
+#define REDISCOVER_MS 2000
 
 /* A resource as one discovery document describes it. */
 struct found {
@@ -46,6 +47,7 @@ struct kdisc {
 	size_t nround;
 	char **want;     /* kinds asked for before they were known */
 	size_t nwant;
+	struct timer *again; /* a kind asked for too soon after a round: the next one */
 };
 
 static struct kdisc *disc(struct kube *k)
@@ -428,6 +430,13 @@ const struct kres *const *kube_disc_all(struct kube *k)
 	return k->disc && k->disc->nres ? (const struct kres *const *)k->disc->res : NULL;
 }
 
+static void look_again(void *arg)
+{
+	struct kube *k = arg;
+	if (k->phase == K_LIVE && k->disc->nwant)
+		kube_disc_start(k);
+}
+
 void kube_disc_want(struct kube *k, const char *kind)
 {
 	struct kdisc *d = disc(k);
@@ -436,11 +445,19 @@ void kube_disc_want(struct kube *k, const char *kind)
 			return;
 	d->want = xrealloc(d->want, (d->nwant + 1) * sizeof(*d->want));
 	d->want[d->nwant++] = xstrdup(kind);
-	/* not among what was found last time: maybe a CRD created since */
-	if (d->known && k->phase == K_LIVE && mono_ms() - d->began_ms >= REDISCOVER_MS)
+	/* not among what was found last time: maybe a CRD created since (asked
+	 * again too soon after a round, it comes as soon as it may) */
+	if (!d->known || d->pending || k->phase != K_LIVE)
+		return;
+	int64_t wait = d->began_ms + REDISCOVER_MS - mono_ms();
+	if (wait <= 0) {
 		kube_disc_start(k);
-	else if (d->known && !d->pending)
-		d->cat.gen++; /* looked a moment ago: that answer stands */
+	} else {
+		if (!d->again)
+			d->again = timer_new(look_again, k);
+		if (!timer_armed(d->again))
+			timer_arm(d->again, wait);
+	}
 }
 
 void kube_disc_free(struct kube *k)
@@ -467,6 +484,7 @@ void kube_disc_free(struct kube *k)
 	free(d->res);
 	free(d->views);
 	free(d->acts);
+	timer_free(d->again);
 	free(d);
 	k->disc = NULL;
 }

@@ -40,21 +40,31 @@ static void common_cells(struct store *s, struct rtable *t, struct row *row, con
 	kube_set_time(s, t, row, GT_AGE, meta, "creationTimestamp");
 }
 
-/* A table cell as the column's type says: integers sort as numbers. */
+/* A table cell as the column's type says: integers sort as numbers. As
+ * kubectl prints them, a null is empty (the column stays), and text stops
+ * at its first line break, followed by "...". */
 static void set_cell(struct store *s, struct rtable *t, struct row *row, int idx, const struct jnode *v)
 {
 	int64_t n;
 	switch (v ? v->type : JN_NULL) {
 	case JN_NULL:
-		row_clear(s, t, row, idx);
+		row_set_text(s, t, row, idx, "");
 		return;
 	case JN_TRUE:
 	case JN_FALSE:
 		row_set_shared_text(s, t, row, idx, v->type == JN_TRUE ? "true" : "false");
 		return;
-	case JN_STRING:
-		row_set_text_or_clear(s, t, row, idx, v->s);
+	case JN_STRING: {
+		const char *nl = memchr(v->s, '\n', v->len);
+		if (nl) {
+			char *cut = xasprintf("%.*s...", (int)(nl - v->s), v->s);
+			row_set_text(s, t, row, idx, cut);
+			free(cut);
+		} else {
+			row_set_text(s, t, row, idx, v->s);
+		}
 		return;
+	}
 	case JN_NUMBER:
 		if (jn_as_int(v, &n) && !memchr(v->s, '.', v->len) && !memchr(v->s, 'e', v->len)) {
 			row_set_num(s, t, row, idx, CELL_INT, n, NULL);

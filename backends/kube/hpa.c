@@ -3,8 +3,8 @@
  * undo a count outside them). While deployments, statefulsets or
  * replicasets are followed, the autoscalers are too (a small table), and
  * each workload row's WL_HPA is kept as "NAME MIN MAX" from the
- * autoscaler's Reference, MinPods and MaxPods columns, a moment after
- * either side changes. */
+ * autoscaler's Reference, MinPods and MaxPods columns, as soon as either
+ * side changes (changes close together once a moment later). */
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
 #include "backends/net/timer.h"
@@ -19,6 +19,7 @@
 
 struct kube_hpa {
 	struct timer *join;
+	int64_t joined_ms; /* the last join */
 	bool following;
 };
 
@@ -40,6 +41,7 @@ static int cmp_ptr(const void *a, const void *b)
 static void join(void *arg)
 {
 	struct kube *k = arg;
+	k->hpa->joined_ms = mono_ms();
 	struct store *s = k->ep->store;
 	struct rtable *hpas = store_find_table(s, HPA_KIND);
 	struct row **set = NULL;
@@ -104,8 +106,12 @@ void kube_hpa_touched(struct kube *k, const char *kind)
 	bool ours = !strcmp(kind, HPA_KIND);
 	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]) && !ours; t++)
 		ours = !strcmp(kind, targets[t].kind);
-	if (ours && !timer_armed(k->hpa->join))
-		timer_arm(k->hpa->join, JOIN_DELAY_MS);
+	/* the first change joins at once (a scale right after the list has its
+	 * note), the ones that follow it closely together a moment later */
+	if (ours && !timer_armed(k->hpa->join)) {
+		int64_t wait = k->hpa->joined_ms + JOIN_DELAY_MS - mono_ms();
+		timer_arm(k->hpa->join, wait > 0 ? wait : 0);
+	}
 }
 
 void kube_hpa_free(struct kube *k)

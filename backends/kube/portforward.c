@@ -54,6 +54,7 @@ struct kforward {
 	struct kpfconn *conns;
 	int64_t in, out;
 	unsigned nconns, total;
+	bool failed;            /* STATUS shows the last refusal, until bytes flow again */
 	struct kforward *next;
 };
 
@@ -242,12 +243,15 @@ static bool on_message(struct kpfconn *c, int opcode)
 		snprintf(why, sizeof(why), "%.*s", (int)len, data);
 		endpoint_note(c->f->k->ep, NOTE_WARN, "port-forward %s -> %s:%d: %s", c->f->id, c->f->pod,
 			      c->f->remote, why);
+		c->f->failed = true;
+		show(c->f, why);
 		conn_end(c, why);
 		return false;
 	}
 	buf_append(&c->pending, data, len);
 	c->f->in += (int64_t)len;
-	show(c->f, NULL);
+	show(c->f, c->f->failed ? "listening" : NULL);
+	c->f->failed = false;
 	return flush_local(c);
 }
 
@@ -307,6 +311,7 @@ static void on_creds(void *arg, const char *error)
 	char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/portforward?ports=%d", c->f->ns, c->f->pod, c->f->remote);
 	char *extra = k->target.auth_header ? xasprintf("%s\r\n", k->target.auth_header) : xstrdup("");
 	char *req = ws_handshake_request(&c->ws, host, path, "v4.channel.k8s.io", extra);
+	log_msg("kube %s: port-forward %s: GET %s (WebSocket v4.channel.k8s.io)", k->ep->name, c->f->id, path);
 	static const struct rawconn_cb cb = {on_open, on_data, on_end};
 	c->conn = rawconn_open(&k->target, &cb, c);
 	rawconn_send(c->conn, req, strlen(req));

@@ -13,7 +13,7 @@ wait_until 20 screen_has "web-" || { echo "dashboard did not start"; exit 1; }
 keys ':deploy' Enter
 tui_select web
 keys s
-check "scale asks for the replicas, showing the current count" wait_until 5 screen_has "replicas for web \\(now 2\\)"
+check "scale asks for the replicas, showing the current count" wait_until 5 screen_has "replicas for web \\(now 2[;)]"
 keys C-u 3 Enter
 check "scale: kubectl sees 3 replicas" wait_until 20 bash -c "[ \"\$(kubectl get deploy web -o jsonpath='{.spec.replicas}')\" = 3 ]"
 check "and the scale subresource was used" grep -q 'http PATCH .*/deployments/web/scale ->' "$T/binnacle.log"

@@ -1,9 +1,20 @@
 /* portforwards.c: the port-forwards this binnacle runs, one row each: where
- * it listens, what it reaches, its connections and bytes. x stops one. */
+ * it listens, what it reaches, its connections and bytes. Enter describes
+ * one (its counters in full), x stops it. */
 #include "backends/kube/kinds.h"
 #include "views/view.h"
 
+#include <stdio.h>
 #include <string.h>
+
+static bool describe(const struct row *r, struct drill *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->describe = true;
+	d->cell = -1;
+	snprintf(d->label, sizeof(d->label), "%s", row_text(r, FWD_LOCAL));
+	return true;
+}
 
 static enum style status_style(const struct row *r)
 {
@@ -34,4 +45,5 @@ const struct view view_portforwards = {
 	.sort_col = 0,
 	.ncells = FWD_NCELLS,
 	.scope_cell = -1,
+	.drill = describe,
 };

@@ -13,6 +13,9 @@
 #   kubelab.sh expire DIR
 #       Forgets the watch history (as an etcd compaction does): every watch
 #       ends with a 410 Expired and clients must list again.
+#   kubelab.sh churn DIR RATE
+#       Sets the random pod changes per second while it runs (DIR/churn,
+#       read every second; replaces --churn).
 #
 # Server output goes to DIR/kubelab.out and DIR/kubelab.err.
 set -u
@@ -21,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 py=${PYTHON:-python3}
 
 usage() {
-    echo "usage: $0 start DIR [kubelab.py options] | stop DIR | status DIR | expire DIR" >&2
+    echo "usage: $0 start DIR [kubelab.py options] | stop DIR | status DIR | expire DIR | churn DIR RATE" >&2
     exit 2
 }
 
@@ -102,6 +105,11 @@ status)
 expire)
     p=$(live_pid "$dir") || { echo "$0: no lab is running in $dir" >&2; exit 1; }
     kill -USR1 "$p"
+    ;;
+churn)
+    [ $# -eq 1 ] || usage
+    live_pid "$dir" > /dev/null || { echo "$0: no lab is running in $dir" >&2; exit 1; }
+    echo "$1" > "$dir/churn.tmp" && mv "$dir/churn.tmp" "$dir/churn"
     ;;
 *)
     usage

@@ -11,6 +11,7 @@ containers terminate, then DELETED.  Also the churn generator.
 """
 
 import ipaddress
+import os
 import time
 
 from . import objects, util
@@ -80,6 +81,8 @@ class Kubelet:
         self._churn_acc = 0.0
         self._churn_keys = []
         self._churn_refresh = 0.0
+        self._churn_read = 0.0
+        self._churn_file = None
 
     # ------------------------------------------------------------ helpers
     def pod_ip(self, node_name):
@@ -350,9 +353,21 @@ class Kubelet:
         self.store.delete("pods", md["namespace"], md["name"])
 
     # ------------------------------------------------------------ churn
+    def _churn_rate(self):
+        """--churn, or what STATE/churn says (read at most once a second)."""
+        now = time.time()
+        if now - self._churn_read >= 1.0:
+            self._churn_read = now
+            try:
+                with open(os.path.join(self.cfg.state_dir, "churn")) as f:
+                    self._churn_file = float(f.read().strip())
+            except (OSError, ValueError, AttributeError, TypeError):
+                self._churn_file = None
+        return self.cfg.churn if self._churn_file is None else self._churn_file
+
     def churn(self, dt):
         """N random pod status changes per second (benchmark load)."""
-        rate = self.cfg.churn
+        rate = self._churn_rate()
         if rate <= 0:
             return
         self._churn_acc += rate * dt

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# kube-bench.sh: binnacle beside kubectl on the lab API server with about
+# 50,000 pods, in the same run: `get pods` (CPU, wall, peak memory), the
+# first rows on screen, following 200 and 1,000 pod changes per second
+# (CPU, and whether the screen keeps up), idle (CPU, wakeups, what reaches
+# the terminal), the key-to-screen latency of filter keys, sorts and page
+# downs (measured inside the program, printed as a distribution), then what
+# the health view costs and the dashboard's memory over a longer run.
+# Figures are printed, never asserted: tests do not time things.
+BINNACLE=${1:-./binnacle}
+BINNACLE=$(cd "$(dirname "$BINNACLE")" && pwd)/$(basename "$BINNACLE")
+top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+export top_srcdir BINNACLE
+. "$top_srcdir/tests/lib.sh"
+require_cmd kubectl python3 tmux
+[ -x /usr/bin/time ] || skip_or_fail "/usr/bin/time is not installed"
+
+ms() { date +%s%3N; }
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, 1/100 s
+wakeups() { awk '/ctxt_switches/ {n += $2} END {print n}' "/proc/$1/status"; }
+pct() { awk -v t="$1" -v s="$2" 'BEGIN {printf "%.2f", t / s}'; } # ticks over seconds: % of a core
+
+echo "== Kubernetes: the lab with ~50,000 pods (200 nodes, 2500 deployments x 20)"
+start_kubelab --port 0 --nodes 200 --namespaces 20 --deployments 2500 --replicas 20 >/dev/null
+export KUBECACHEDIR="$T/kubectl-cache"
+served=$(kc get --raw '/api/v1/pods?limit=1' | python3 -c 'import json,sys; m=json.load(sys.stdin)["metadata"]; print(1 + m.get("remainingItemCount", 0))')
+echo "   pods served: $served"
+
+# ---- get pods ----
+# measure OUT CMD...: CMD's wall, user and system seconds and peak kB, appended to OUT
+measure() {
+	local out=$1
+	shift
+	/usr/bin/time -f '%e %U %S %M' -o "$T/time.one" "$@" >/dev/null 2>"$T/time.err" || { cat "$T/time.err"; return 1; }
+	cat "$T/time.one" >>"$out"
+}
+# median FILE: the median run (by CPU) as "cpu wall peak_kB"
+median() { awk '{print $2 + $3, $1, $4}' "$1" | sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
+runs=${BENCH_RUNS:-3}
+echo "== get pods, all namespaces, as a table (median of $runs runs, each after one warm-up)"
+: >"$T/kubectl.times"
+: >"$T/binnacle.times"
+kc get pods -A >/dev/null
+"$BINNACLE" -e lab get pods --timeout 300s >/dev/null
+for _ in $(seq "$runs"); do
+	measure "$T/kubectl.times" kubectl --request-timeout=300s get pods -A || exit 1
+	measure "$T/binnacle.times" "$BINNACLE" -e lab get pods --timeout 300s || exit 1
+done
+read -r kcpu kwall kmem <<<"$(median "$T/kubectl.times")"
+read -r bcpu bwall bmem <<<"$(median "$T/binnacle.times")"
+printf '   %-10s %9s %9s %10s\n' "" "CPU" "wall" "peak"
+printf '   %-10s %8.2fs %8.2fs %7d MB\n' kubectl "$kcpu" "$kwall" $((kmem / 1024)) binnacle "$bcpu" "$bwall" $((bmem / 1024))
+awk -v a="$bcpu" -v b="$kcpu" -v c="$bwall" -v d="$kwall" -v e="$bmem" -v f="$kmem" 'BEGIN {
+	printf "   %-10s %8.2fx %8.2fx %8.2fx  (goals: CPU and wall at most 0.5x, peak at most 64 MB)\n", "ratio", a / b, c / d, e / f }'
+
+# ---- first rows ----
+echo "== first rows: binnacle's dashboard on screen, kubectl's first line of output"
+first_line() {
+	python3 - "$@" <<'PY'
+import subprocess, sys, time
+t0 = time.monotonic()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+p.stdout.readline()
+print(int((time.monotonic() - t0) * 1000))
+p.stdout.read()
+p.wait()
+PY
+}
+kfirst=$(first_line kubectl --request-timeout=300s get pods -A)
+tui_start 160 50 --log "$T/dash.log" -e lab pods
+t0=$(ms)
+until screen | grep -Eq ' [0-9]+/[0-9]+ *$' && screen | grep -q 'Running'; do sleep 0.01; done
+bfirst=$(($(ms) - t0))
+pid=$(pgrep -f -n "$BINNACLE --log $T/dash.log")
+until grep -q 'pods?watch=1' "$T/dash.log"; do sleep 0.05; done
+full=$(($(ms) - t0))
+echo "   binnacle: first rows after $bfirst ms (goal: at most 300 ms), all $served listed after $full ms"
+echo "   kubectl get pods -A: first line after $kfirst ms (it prints once every page is in)"
+grep -E 'VmHWM' "/proc/$pid/status" | sed 's/^/   binnacle dashboard /'
+
+# ---- keys ----
+echo "== key to screen over $served rows (inside binnacle: key read to doupdate)"
+sleep 3
+mark=$(wc -l <"$T/dash.log")
+press() { keys "$@"; sleep 0.25; }
+press '/'
+for c in w e b - 1 2; do press "$c"; done
+for _ in 1 2 3 4 5 6; do press BSpace; done
+press Escape
+for _ in 1 2 3 4; do press '>'; done
+press i
+press i
+for _ in 1 2 3 4; do press '<'; done
+for _ in $(seq 10); do press NPage; done
+for _ in $(seq 5); do press PPage; done
+press '/'
+for c in c r a s h; do press "$c"; done
+press Enter
+press Escape
+tail -n +"$mark" "$T/dash.log" | sed -n 's/.*latency: key to screen \([0-9.]*\) ms.*/\1/p' | sort -n | awk '
+	{a[NR] = $1; if ($1 <= 16) ok++}
+	END { if (!NR) { print "   no latency lines in the log"; exit }
+	      printf "   %d keys: median %.1f ms, p90 %.1f ms, max %.1f ms; %d within 16 ms (goal: all)\n",
+		NR, a[int((NR+1)/2)], a[int(NR*0.9+0.5)], a[NR], ok }'
+
+# ---- idle ----
+secs=${BENCH_IDLE_SECONDS:-30}
+echo "== idle: $served pods watched, nothing changing ($secs s)"
+kubectl --request-timeout=0 get pods -A --watch >"$T/kidle.out" 2>&1 &
+kw=$!
+cleanup "kill $kw"
+# past its list: one line per pod and the header
+until [ "$(wc -l <"$T/kidle.out")" -gt "$served" ]; do sleep 1; done
+tmx pipe-pane -o "cat >'$T/idle.tty'"
+sleep 2
+c0=$(ticks "$pid") k0=$(ticks $kw) w0=$(wakeups "$pid") s0=$(stat -c %s "$T/idle.tty")
+sleep "$secs"
+c1=$(ticks "$pid") k1=$(ticks $kw) w1=$(wakeups "$pid") s1=$(stat -c %s "$T/idle.tty")
+tmx pipe-pane
+echo "   binnacle: $(pct $((c1 - c0)) "$secs")% of a core (goal: at most 0.5%), $(((w1 - w0) / secs)) wakeups/s"
+echo "   kubectl get pods -A --watch: $(pct $((k1 - k0)) "$secs")% of a core"
+python3 - "$T/idle.tty" "$s0" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()[int(sys.argv[2]):]
+text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]|[\x00-\x1f]", b" ", data).decode("utf-8", "replace")
+words = sorted(set(text.split()))
+clock = all(re.fullmatch(r"[0-9:]+", w) for w in words)
+print("   the terminal got %d bytes; what they say: %s%s" % (len(data), " ".join(words[:8]) or "nothing",
+      " (only the clock)" if clock else " (more than the clock)"))
+PY
+
+# ---- following changes ----
+follow() {
+	local rate=$1 secs=$2
+	sh "$LAB/kube/kubelab.sh" churn "$KUBE_DIR" "$rate"
+	sleep 3
+	local c0 k0 e0 c1 k1 e1
+	c0=$(ticks "$pid") k0=$(ticks $kw) e0=$(wc -l <"$T/kwatch.out")
+	sleep "$secs"
+	c1=$(ticks "$pid") k1=$(ticks $kw) e1=$(wc -l <"$T/kwatch.out")
+	echo "   $(((e1 - e0) / secs)) changes/s arrived (kubectl's count)," \
+		"binnacle $(pct $((c1 - c0)) "$secs")% of a core, kubectl --watch $(pct $((k1 - k0)) "$secs")%"
+}
+kill $kw 2>/dev/null
+wait $kw 2>/dev/null
+kubectl --request-timeout=0 get pods -A --watch-only >"$T/kwatch.out" 2>&1 &
+kw=$!
+cleanup "kill $kw"
+sleep 2
+echo "== following 200 pod changes per second (goal: at most 5% of a core)"
+follow 200 "${BENCH_FOLLOW_SECONDS:-20}"
+echo "== following 1,000 pod changes per second (goal: the screen keeps up)"
+follow 1000 "${BENCH_FOLLOW_SECONDS:-20}"
+# a pod deleted with kubectl, on screen as Terminating: three times, ten seconds apart
+kc get pods -A --no-headers --chunk-size=5000 | awk 'NR % 9973 == 0 {print $1, $2}' | head -3 >"$T/victims"
+lags=""
+while read -r ns victim; do
+	keys Escape
+	keys '/' "^$victim\$" Enter
+	wait_until 10 screen_has " $victim " || { lags="$lags (gone before)"; continue; }
+	t0=$(ms)
+	kc delete pod "$victim" -n "$ns" --wait=false >/dev/null 2>&1
+	until screen | grep -Eq "$victim .*Terminating|no pods match"; do sleep 0.01; done
+	lags="$lags $(($(ms) - t0))"
+	sleep 10
+done <"$T/victims"
+keys Escape
+echo "   a pod deleted with kubectl, on binnacle's screen after:$lags ms (at 1,000 changes/s; goal: within a second, not growing)"
+sh "$LAB/kube/kubelab.sh" churn "$KUBE_DIR" 0
+kill $kw 2>/dev/null
+grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | sed 's/^/   binnacle dashboard /'
+
+# ---- health ----
+sh "$LAB/kube/kubelab.sh" churn "$KUBE_DIR" 200
+echo "== health on the same cluster: what watching it costs per endpoint"
+"$BINNACLE" -e lab health --timeout 120s --log "$T/health-cli.log" >/dev/null 2>"$T/health-cli.time" &
+hpid=$!
+hpeak=0
+while kill -0 "$hpid" 2>/dev/null; do
+	r=$(awk '/VmHWM/ {print $2}' "/proc/$hpid/status" 2>/dev/null)
+	[ -n "$r" ] && [ "$r" -gt "$hpeak" ] && hpeak=$r
+	sleep 0.2
+done
+echo "   binnacle health: $(grep -c '^.* http GET .* -> ' "$T/health-cli.log") requests, peak $hpeak kB (kubectl has no such view)"
+echo "   their paths: $(grep -o 'http GET [^ ]*' "$T/health-cli.log" | sed 's/?.*//; s/http GET https:[^/]*//' | sort | uniq -c | sort -rn | head -8 | awk '{printf "%s %s; ", $1, $2}')"
+
+long=${BENCH_SOAK_SECONDS:-300}
+echo "== dashboard memory while following 200 pod changes/s for ${long} s (a leak shows as growth)"
+start_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+for ((i = 1; i <= long / 60; i++)); do
+	sleep 60
+	echo "   after ${i} min: $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") kB (start: $start_rss kB)"
+done
+grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | sed 's/^/   end: /'
+keys q

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# bench.sh: the speed and memory figures of binnacle against a real Podman
-# engine: `binnacle get` wall time, the delay from a container starting to it
-# being on screen (target: under 2 s), and the dashboard's resident memory.
+# bench.sh: the speed and memory figures of binnacle: against a real Podman
+# engine, `binnacle get` wall time, the delay from a container starting to it
+# being on screen (target: under 2 s), and the dashboard's resident memory;
+# then Kubernetes at 50,000 pods beside kubectl (kube-bench.sh).
 # Figures are printed, never asserted: tests do not time things.
 BINNACLE=${1:-./binnacle}
 BINNACLE=$(cd "$(dirname "$BINNACLE")" && pwd)/$(basename "$BINNACLE")
 top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 export top_srcdir BINNACLE
+if ! command -v podman >/dev/null 2>&1; then
+	echo "== Podman: skipped (podman is not installed)"
+	exec bash "$top_srcdir/tests/bench/kube-bench.sh" "$BINNACLE"
+fi
 . "$top_srcdir/tests/lib.sh"
 start_podman demo
 
@@ -80,40 +85,6 @@ sleep 5
 echo "   end, after $n containers came and went: $(rss)"
 keys Escape
 
-# ---- Kubernetes at scale: the lab API server with about 50,000 pods ----
-if ! command -v kubectl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-	echo "== Kubernetes: skipped (needs python3)"
-	exit 0
-fi
-echo "== Kubernetes: starting the lab with ~50,000 pods (200 nodes, 2500 deployments x 20)"
-start_kubelab --port 0 --nodes 200 --namespaces 20 --deployments 2500 --replicas 20 --churn 200 >/dev/null
-echo "   pods served: $(kc get pods -A --no-headers --chunk-size=5000 2>/dev/null | wc -l)"
-
-t0=$(ms)
-"$BINNACLE" get pods -o json --timeout 120s >"$T/pods.json" || exit 1
-echo "   binnacle get pods -o json: $(($(ms) - t0)) ms, $(python3 -c "import json; print(len(json.load(open('$T/pods.json'))))") rows"
-
-tui_start 160 50 --log "$T/kube-bench.log"
-t0=$(ms)
-until screen | grep -Eq ' [0-9]+/[0-9]+ *$' && screen | grep -q 'Running'; do sleep 0.02; done
-first=$(($(ms) - t0))
-pid=$(pgrep -f -n "$BINNACLE --log $T/kube-bench.log")
-until grep -q 'pods?watch=1' "$T/kube-bench.log"; do sleep 0.05; done
-full=$(($(ms) - t0))
-pages=$(grep -c 'http GET .*/api/v1/pods?limit=500.* ->' "$T/kube-bench.log")
-echo "   dashboard: first pod rows on screen after $first ms; all $pages pages listed after $full ms"
-grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | sed 's/^/   /'
-cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-sleep 10
-cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-echo "   CPU used while following 200 pod changes/s for 10 s: $(( (cpu1 - cpu0) * 10 )) ms ($(( (cpu1 - cpu0) * 10 / 100 ))% of one core)"
-grep -E 'VmRSS' "/proc/$pid/status" | sed 's/^/   after churn: /'
-
-long=${BENCH_SOAK_SECONDS:-300}
-echo "== dashboard memory while following 200 pod changes/s for ${long} s (a leak shows as growth)"
-start_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-for ((i = 1; i <= long / 60; i++)); do
-	sleep 60
-	echo "   after ${i} min: $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") kB (start: $start_rss kB)"
-done
-grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | sed 's/^/   end: /'
+# ---- Kubernetes at scale, beside kubectl ----
+tmx kill-server 2>/dev/null
+bash "$top_srcdir/tests/bench/kube-bench.sh" "$BINNACLE"

@@ -69,10 +69,13 @@ PY
 kfirst=$(first_line kubectl --request-timeout=300s get pods -A)
 tui_start 160 50 --log "$T/dash.log" -e lab pods
 t0=$(ms)
-until screen | grep -Eq ' [0-9]+/[0-9]+ *$' && screen | grep -q 'Running'; do sleep 0.01; done
+until screen | grep -Eq ' [0-9]+/[0-9]+ *$' && screen | grep -q 'Running'; do
+	[ $(($(ms) - t0)) -lt 120000 ] || { echo "   no rows on screen after 120 s"; exit 1; }
+	sleep 0.01
+done
 bfirst=$(($(ms) - t0))
 pid=$(pgrep -f -n "$BINNACLE --log $T/dash.log")
-until grep -q 'pods?watch=1' "$T/dash.log"; do sleep 0.05; done
+wait_until 300 grep -q 'pods?watch=1' "$T/dash.log" || { echo "   the list did not finish"; exit 1; }
 full=$(($(ms) - t0))
 echo "   binnacle: first rows after $bfirst ms (goal: at most 300 ms), all $served listed after $full ms"
 echo "   kubectl get pods -A: first line after $kfirst ms (it prints once every page is in)"
@@ -110,7 +113,7 @@ kubectl --request-timeout=0 get pods -A --watch >"$T/kidle.out" 2>&1 &
 kw=$!
 cleanup "kill $kw"
 # past its list: one line per pod and the header
-until [ "$(wc -l <"$T/kidle.out")" -gt "$served" ]; do sleep 1; done
+wait_until 300 bash -c "[ \$(wc -l <'$T/kidle.out') -gt $served ]" || echo "   kubectl did not finish its list"
 tmx pipe-pane -o "cat >'$T/idle.tty'"
 sleep 2
 c0=$(ticks "$pid") k0=$(ticks $kw) w0=$(wakeups "$pid") s0=$(stat -c %s "$T/idle.tty")
@@ -160,7 +163,7 @@ while read -r ns victim; do
 	wait_until 10 screen_has " $victim " || { lags="$lags (gone before)"; continue; }
 	t0=$(ms)
 	kc delete pod "$victim" -n "$ns" --wait=false >/dev/null 2>&1
-	until screen | grep -Eq "$victim .*Terminating|no pods match"; do sleep 0.01; done
+	until screen | grep -Eq "$victim .*Terminating|no pods match" || [ $(($(ms) - t0)) -gt 30000 ]; do sleep 0.01; done
 	lags="$lags $(($(ms) - t0))"
 	sleep 10
 done <"$T/victims"

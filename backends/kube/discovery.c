@@ -252,7 +252,8 @@ static void finish_round(struct kube *k)
 	/* qsort is not stable: the order key includes the position in the round */
 	for (size_t i = 0; i < d->nround; i++)
 		d->round[i].order = d->round[i].order * 100000 + (int)i;
-	qsort(d->round, d->nround, sizeof(*d->round), by_order);
+	if (d->nround > 1) /* a round that found nothing has no array, and qsort must never see NULL */
+		qsort(d->round, d->nround, sizeof(*d->round), by_order);
 	size_t before = d->nres;
 	for (size_t i = 0; i < d->nround; i++)
 		adopt(k, d, &d->round[i], d->round, d->nround);

@@ -69,12 +69,13 @@ static void join(void *arg)
 		}
 	}
 	/* rows an autoscaler no longer names */
-	qsort(set, nset, sizeof(*set), cmp_ptr);
+	if (nset > 1)
+		qsort(set, nset, sizeof(*set), cmp_ptr); /* never with NULL: undefined even for 0 rows */
 	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
 		struct rtable *wt = store_find_table(s, targets[t].kind);
 		for (size_t i = 0; wt && i < wt->len; i++) {
 			struct row *w = wt->rows[i];
-			if (w->cells[WL_HPA].type != CELL_NONE && !bsearch(&w, set, nset, sizeof(*set), cmp_ptr))
+			if (w->cells[WL_HPA].type != CELL_NONE && (!nset || !bsearch(&w, set, nset, sizeof(*set), cmp_ptr)))
 				row_clear(s, wt, w, WL_HPA);
 		}
 	}

@@ -38,7 +38,8 @@ struct row {
 	int64_t gone_ms;   /* when it was deleted; 0 = alive. Gone rows linger briefly. */
 	uint64_t gen;      /* its table's gen at the row's last visible change (models update from it) */
 	size_t pos;        /* index in the table's array (private); ROW_PURGED once out of the table */
-	unsigned refs;     /* holders: the table while the row is in it, plus models */
+	unsigned refs;     /* holders: the table while the row is in it, its journal entry, plus models */
+	uint32_t jidx;     /* its latest entry in the table's change journal (private) */
 	bool seen;         /* relist mark */
 	uint32_t shared;   /* bit i: cells[i].text is a shared string (private to the store) */
 	int ncells;
@@ -63,6 +64,7 @@ struct rtable {
 	int64_t updated_ms; /* last time data arrived for this table */
 	char error[256];    /* last error listing this kind ("" = fine) */
 	struct rindex *index; /* id -> row (private) */
+	struct rjournal *journal; /* the latest changes, for rtable_changes_since (private) */
 	struct rtable *next;  /* next table in the store (private) */
 };
 
@@ -95,6 +97,13 @@ void rtable_relist_end(struct store *s, struct rtable *t);
 size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms);
 /* Count of rows that are not gone. */
 size_t rtable_live_count(const struct rtable *t);
+/* The rows that changed after the table's gen was `since` (a change, a
+ * deletion, a purge: row->pos is then ROW_PURGED), each once, into a new
+ * array (*out, freed by the caller; the rows are not retained: use them
+ * before the store runs again). Returns false when the table's recent
+ * history no longer reaches back that far: the caller then looks at every
+ * row's gen. A view model uses it to update without walking the table. */
+bool rtable_changes_since(const struct rtable *t, uint64_t since, struct row ***out, size_t *n);
 
 /* Setters compare first: an unchanged value changes nothing. */
 void row_set_text(struct store *s, struct rtable *t, struct row *r, int idx, const char *text);

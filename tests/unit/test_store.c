@@ -354,6 +354,68 @@ static void test_shared_text(void **state)
 	assert_int_equal(intern_count(), before);
 }
 
+static bool has_row(struct row **v, size_t n, const struct row *r)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == r)
+			return true;
+	return false;
+}
+
+/* What changed since a gen, from the journal: each row once, deletions and
+ * purges included, a purged row no one holds let go at once; too far back,
+ * the caller is told to look at every row. */
+static void test_changes_since(void **state)
+{
+	struct store *s = *state;
+	struct rtable *t = store_table(s, "containers", CTR_NCELLS);
+	struct row *a = rtable_upsert(s, t, "a"), *b = rtable_upsert(s, t, "b"), *c = rtable_upsert(s, t, "c");
+	uint64_t g0 = t->gen;
+	struct row **v;
+	size_t n;
+	assert_true(rtable_changes_since(t, g0, &v, &n));
+	assert_int_equal(n, 0);
+	free(v);
+	row_set_text(s, t, b, CTR_STATE, "running");
+	row_set_text(s, t, a, CTR_STATE, "running");
+	row_set_text(s, t, b, CTR_STATE, "exited"); /* b again: listed once */
+	assert_true(rtable_changes_since(t, g0, &v, &n));
+	assert_int_equal(n, 2);
+	assert_ptr_equal(v[0], a);
+	assert_ptr_equal(v[1], b);
+	free(v);
+	/* a deletion is a change; so is the purge of a row someone holds */
+	uint64_t g1 = t->gen;
+	row_retain(c);
+	rtable_delete(s, t, "c");
+	rtable_delete(s, t, "a");
+	rtable_purge(s, t, 0);
+	assert_true(rtable_changes_since(t, g1, &v, &n));
+	assert_int_equal(n, 1); /* a: purged with no holder, let go; c held */
+	assert_ptr_equal(v[0], c);
+	assert_int_equal(c->pos, ROW_PURGED);
+	free(v);
+	row_release(c);
+	/* the journal keeps the latest changes only */
+	uint64_t g2 = t->gen;
+	for (int i = 0; i < 3000; i++)
+		row_set_num(s, t, b, CTR_CPU, CELL_PERMILLE, i, NULL);
+	assert_true(rtable_changes_since(t, g2, &v, &n)); /* one row, one entry */
+	assert_int_equal(n, 1);
+	free(v);
+	for (int i = 0; i < 3000; i++) {
+		char id[16];
+		snprintf(id, sizeof(id), "n%d", i);
+		rtable_upsert(s, t, id);
+	}
+	assert_false(rtable_changes_since(t, g2, &v, &n));
+	assert_null(v);
+	assert_true(rtable_changes_since(t, t->gen - 5, &v, &n));
+	assert_int_equal(n, 5);
+	assert_true(has_row(v, n, rtable_find(t, "n2999")));
+	free(v);
+}
+
 /* A count whose text carries an age: the age moving is a change to draw, not to flash. */
 static void test_num_since(void **state)
 {
@@ -384,6 +446,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_live_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changes_since, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_num_since, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -182,6 +182,44 @@ static const char *cell_display(const struct cell *c, int64_t now, char *tmp, si
 	return tmp;
 }
 
+/* A pass's answers for the texts rows share (a namespace, a node, a status:
+ * 50,000 rows, a few dozen texts), by address. Valid for one pass only: an
+ * interned text freed meanwhile may come back at the same address. */
+#define MEMO_SLOTS 512
+static struct {
+	const char *text;
+	uint32_t pass;
+	bool hit;
+} memo[MEMO_SLOTS];
+static uint32_t memo_pass = 1;
+static bool memo_on;
+
+void model_filter_pass_begin(void)
+{
+	if (!++memo_pass) {
+		memset(memo, 0, sizeof(memo));
+		memo_pass = 1;
+	}
+	memo_on = true;
+}
+
+void model_filter_pass_end(void)
+{
+	memo_on = false;
+}
+
+static bool shared_matches(const struct filter *f, const char *text)
+{
+	size_t h = ((uintptr_t)text >> 4) * UINT64_C(0x9E3779B97F4A7C15) >> 55; /* 9 bits */
+	if (memo[h].pass == memo_pass && memo[h].text == text)
+		return memo[h].hit;
+	bool hit = text_matches(f, text);
+	memo[h].text = text;
+	memo[h].pass = memo_pass;
+	memo[h].hit = hit;
+	return hit;
+}
+
 bool model_filter_at(const struct filter *f, const struct view *v, const struct row *r, int64_t now)
 {
 	if (!filter_active(f))
@@ -195,6 +233,10 @@ bool model_filter_at(const struct filter *f, const struct view *v, const struct 
 		/* "web" is in no number, size or age: skip formatting them */
 		if (!f->regex && !f->figures && c->type != CELL_TEXT && (!c->text || c->since))
 			continue;
+		if (memo_on && c->type == CELL_TEXT && idx < 32 && (r->shared & (1u << idx)) && c->text) {
+			hit = shared_matches(f, c->text);
+			continue;
+		}
 		char tmp[64];
 		hit = text_matches(f, cell_display(c, now, tmp, sizeof(tmp)));
 	}

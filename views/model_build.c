@@ -240,6 +240,35 @@ static void keyed_sort(struct row **v, size_t n, const struct view *view, int co
 	free(e);
 }
 
+static void reverse(struct row **v, size_t n)
+{
+	for (size_t i = 0; i < n / 2; i++) {
+		struct row *x = v[i];
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = x;
+	}
+}
+
+/* The same column the other way round (`i`): the order reversed, and each
+ * run of equal cells reversed back, as ties keep the tie-break order. One
+ * pass instead of a sort. */
+static void invert_order(struct row **v, size_t n, int cell)
+{
+	reverse(v, n);
+	size_t start = 0;
+	for (size_t i = 1; i <= n; i++) {
+		/* every row is a cache miss: ask for the ones ahead early */
+		if (i + 16 < n)
+			__builtin_prefetch(v[i + 16]);
+		if (i + 8 < n)
+			__builtin_prefetch(model_row_cell(v[i + 8], cell)->text);
+		if (i == n || model_cell_cmp(model_row_cell(v[i - 1], cell), model_row_cell(v[i], cell))) {
+			reverse(v + start, i - start);
+			start = i;
+		}
+	}
+}
+
 /* ---- re-placing changed rows ---- */
 
 struct order {
@@ -389,9 +418,11 @@ static void apply_changes(struct model *m, const struct rtable *t, const struct 
 		/* the same filter (or one narrowing it, applied next): the new
 		 * rows that match join the shown ones */
 		size_t n = 0;
+		model_filter_pass_begin();
 		for (size_t j = 0; j < k; j++)
 			if (model_filter_at(p->filter, m->view, add[j], now))
 				add[n++] = add[j];
+		model_filter_pass_end();
 		merge_in(&m->rows, &m->len, &m->cap, add, n, &shown);
 	}
 	free(add);
@@ -413,6 +444,7 @@ static void filter_from(struct model *m, struct row **from, size_t n, const stru
 {
 	reserve(&m->rows, &m->cap, n);
 	size_t k = 0;
+	model_filter_pass_begin();
 	for (size_t i = 0; i < n; i++) {
 		/* rows and their texts are all over the heap: ask ahead */
 		if (i + 16 < n)
@@ -424,6 +456,7 @@ static void filter_from(struct model *m, struct row **from, size_t n, const stru
 		if (model_filter_at(f, m->view, from[i], now))
 			m->rows[k++] = from[i];
 	}
+	model_filter_pass_end();
 	m->len = k;
 }
 
@@ -538,9 +571,21 @@ void model_build(struct model *m, const struct rtable *t, const struct model_par
 	bool same_filter = same_str(m->filter_text, ft), changed = t->gen != m->gen;
 	/* typed further: only the rows still shown can match */
 	bool narrowing = sorted && !same_filter && ft && narrows(m->filter_text, p->filter);
+	bool inverted = !sorted && m->sort_col == p->sort_col && p->sort_col >= 0 && p->sort_col < m->view->ncolumns;
+	/* turned round with the same filter: the rows shown stay the ones to turn */
+	bool keep_shown = inverted && ft && same_filter;
 	if (changed)
-		apply_changes(m, t, p, !sorted || (!same_filter && !narrowing), now);
-	if (!sorted) {
+		apply_changes(m, t, p, (!sorted && !keep_shown) || (!same_filter && !narrowing), now);
+	if (inverted) {
+		int cell = m->view->columns[p->sort_col].cell;
+		invert_order(m->all, m->nall, cell);
+		if (keep_shown) {
+			/* the rows shown are in the same order as all: the same turn */
+			invert_order(m->rows, m->len, cell);
+			remember(m, t, p);
+			return;
+		}
+	} else if (!sorted) {
 		memcpy(m->all, m->base, m->nbase * sizeof(*m->all));
 		keyed_sort(m->all, m->nall, m->view, p->sort_col, p->sort_desc, true);
 	}

@@ -9,6 +9,10 @@
 
 /* The filter on r (any column's display text, or the id) as of now. */
 bool model_filter_at(const struct filter *f, const struct view *v, const struct row *r, int64_t now);
+/* A pass of model_filter_at over many rows with one filter, between begin
+ * and end: within it, a text rows share (interned) is matched once. */
+void model_filter_pass_begin(void);
+void model_filter_pass_end(void);
 bool model_in_scope(const struct row *r, const struct model_params *p, int64_t now);
 /* Cell idx of r; an empty cell when r has no such cell. */
 const struct cell *model_row_cell(const struct row *r, int idx);

@@ -632,7 +632,7 @@ static void drain_input(struct app *a)
 			continue;
 		}
 		int key = rc == KEY_CODE_YES ? (int)(KEYMAP_FN | ch) : (int)ch;
-		keylat_key();
+		keylat_key(key);
 		handle_key(a, key);
 		if (a->quit)
 			return;

@@ -94,6 +94,26 @@ keys Escape Escape
 check "Esc comes back to the health screen" wait_until 10 screen_has "Problems: [0-9]+"
 check "where the problem has cleared" wait_until 30 screen_has "cleared +prod +deployments default/web"
 
+# one kind from every endpoint that serves it, in one table
+keys ':deploy @all' Enter
+check ":deploy @all shows every endpoint's deployments" wait_until 15 screen_has "Deployments \\(all endpoints\\)"
+check "with an ENDPOINT column" wait_until 10 screen_has "^ENDPOINT +NAMESPACE"
+check "rows of both clusters" wait_until 10 bash -c \
+	"tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^prod +default +web' && tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^stage +default +web'"
+keys '/' '^stage$' Enter
+check "the filter matches the endpoint too" wait_until 10 bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^prod '"
+keys Escape '/' '^payments$' Enter
+wait_until 10 screen_has "/\\^payments\\$  1/"
+keys G
+keys d
+check "describe acts on the row's own endpoint" wait_until 15 screen_has "namespace: shop"
+check "and the header follows the row" screen_has "binnacle stage "
+keys Escape Escape Escape ':containers @all' Enter
+check ":containers @all mixes the engine's containers with the clusters'" wait_until 15 bash -c \
+	"tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^engine +' && tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^(prod|stage) +'"
+keys ':health' Enter
+wait_until 10 screen_has "Problems: [0-9]+"
+
 # a lab killed: its endpoint stale, the others live
 sh "$LAB/kube/kubelab.sh" stop "$stage_dir"
 check "a lab killed shows its endpoint stale" wait_until 60 screen_has "^stage +kubernetes +stale since"

@@ -3,7 +3,9 @@
 With --kube-dir (a running kube lab's state directory) the lab offers
 --eks-clusters clusters (lab-eks, lab-eks-2, ...) whose endpoint and
 certificateAuthority.data are the kube lab's (DIR/port, DIR/ca.pem).
-Without it there are none.  A kube lab started with --eks-sts URL accepts
+Without it there are none.  The kube lab's files are read when a request
+comes (so the kube lab may start after this lab, with --eks-sts pointing
+here); until DIR/port and DIR/ca.pem exist the list is empty.  A kube lab started with --eks-sts URL accepts
 the `k8s-aws-v1.` tokens `aws eks get-token` mints for these names.
 """
 
@@ -20,18 +22,25 @@ CORAL_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.coral.service/"
 class Eks:
     def __init__(self, app):
         self.app = app
-        self.clusters = {}
-        cfg = app.cfg
+        self.created = time.time() - 86400 * 10
+
+    @property
+    def clusters(self):
+        cfg = self.app.cfg
         if not cfg.kube_dir:
-            return
-        with open(os.path.join(cfg.kube_dir, "port")) as f:
-            port = int(f.read().strip())
-        with open(os.path.join(cfg.kube_dir, "ca.pem"), "rb") as f:
-            ca = base64.b64encode(f.read()).decode()
-        created = time.time() - 86400 * 10
+            return {}
+        try:
+            with open(os.path.join(cfg.kube_dir, "port")) as f:
+                port = int(f.read().strip())
+            with open(os.path.join(cfg.kube_dir, "ca.pem"), "rb") as f:
+                ca = base64.b64encode(f.read()).decode()
+        except (OSError, ValueError):
+            return {}
+        out = {}
+        created = self.created
         for i in range(cfg.eks_clusters):
             name = "lab-eks" if i == 0 else "lab-eks-%d" % (i + 1)
-            self.clusters[name] = {
+            out[name] = {
                 "name": name,
                 "arn": "arn:aws:eks:%s:%s:cluster/%s" % (cfg.region, cfg.account, name),
                 "createdAt": util.epoch(created + i * 3600),
@@ -56,6 +65,7 @@ class Eks:
                 "accessConfig": {"authenticationMode": "API_AND_CONFIG_MAP"},
                 "upgradePolicy": {"supportType": "STANDARD"},
             }
+        return out
 
     def fail(self, h, e, rid):
         status = e.status

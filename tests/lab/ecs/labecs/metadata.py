@@ -114,7 +114,7 @@ class Metadata:
             400: "400 - Bad Request", 401: "401 - Unauthorized", 404: "404 - Not Found",
             405: "405 - Method Not Allowed"}.get(code, "")
         h.send(code, body, "text/plain", dict(extra or {}, Server="EC2ws"))
-        h.log_call("imds", h.command + " " + h.url_path, None)
+        h.log_call("imds", h.url_path, None)
 
     # ------------------------------------------------------------ container endpoint
     def container(self, h):

@@ -116,7 +116,7 @@ class Profiles:
             _b64url({"aud": ["sts.amazonaws.com"], "exp": now + 86400, "iat": now,
                      "iss": "https://oidc.lab.binnacle.test", "sub": "system:serviceaccount:default:lab"}),
             base64.urlsafe_b64encode(secrets.token_bytes(64)).decode().rstrip("="))
-        _write(self.token_file, jwt + "\n")
+        _write(self.token_file, jwt)
         _write(os.path.join(d, "container-token"), self.container_token + "\n")
         self.write_sso_cache()
 

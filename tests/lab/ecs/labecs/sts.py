@@ -69,9 +69,9 @@ class Sts:
         msg = e.message.split("\n\nThe Canonical String")[0]
         kind = "Sender" if e.sender else "Receiver"
         if "application/json" in (h.headers.get("Accept") or ""):
-            return h.send_json(status, {"Error": {"Type": kind, "Code": code, "Message": msg},
-                                        "RequestId": rid}, "application/json",
-                               {"x-amzn-RequestId": rid})
+            h.send_json(status, {"Error": {"Type": kind, "Code": code, "Message": msg},
+                                 "RequestId": rid}, "application/json", {"x-amzn-RequestId": rid})
+            return code
         body = ('<ErrorResponse xmlns="%s">\n  <Error>\n    <Type>%s</Type>\n    <Code>%s</Code>\n'
                 '    <Message>%s</Message>\n  </Error>\n  <RequestId>%s</RequestId>\n'
                 '</ErrorResponse>\n' % (NS, kind, code, escape(msg), rid))
@@ -161,7 +161,7 @@ class Sts:
         return {"Credentials": self._creds_xml(c)}
 
     def op_AssumeRoleWithWebIdentity(self, cred, p):
-        token = p.get("WebIdentityToken") or ""
+        token = (p.get("WebIdentityToken") or "").strip()
         if token not in self.app.profiles.web_identity_tokens():
             raise errors.AwsError("InvalidIdentityToken", "The web identity token that was passed "
                                   "could not be validated by AWS. Get a new identity token from "

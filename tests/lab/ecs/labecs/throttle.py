@@ -1,8 +1,8 @@
 """Throttling: a fraction of requests, or a token bucket per operation.
 
---throttle 0.25       every 4th request of each operation is refused (the
-                      fraction is spread evenly and deterministically, so a
-                      client that retries always gets through eventually)
+--throttle 0.25       every 4th request of each operation is refused, the
+                      first one included (spread evenly and deterministically,
+                      so a client that retries always gets through)
 --throttle 5/s        a token bucket per (service, operation): 5 requests a
 --throttle 5/s:10     second, burst 10 (default burst: the rate), like AWS's
                       per-action API rate limits
@@ -11,6 +11,7 @@
 The setting can be changed at runtime with POST /_lab/throttle?rate=SPEC.
 """
 
+import math
 import threading
 import time
 
@@ -56,4 +57,4 @@ class Throttle:
                 return False
             n = self.counts.get(key, 0)
             self.counts[key] = n + 1
-            return int((n + 1) * self.fraction) > int(n * self.fraction)
+            return math.ceil((n + 1) * self.fraction) > math.ceil(n * self.fraction)

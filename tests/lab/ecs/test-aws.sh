@@ -36,6 +36,8 @@ LAB="$T/lab"
 KUBE="$T/kube"
 cleanup() {
     local rc=$?
+    "$here/ecslab.sh" stop "$T/lab2" > /dev/null 2>&1
+    [ -f "$T/registry/pid" ] && kill "$(cat "$T/registry/pid")" 2> /dev/null
     "$here/../kube/kubelab.sh" stop "$KUBE" > /dev/null 2>&1
     "$here/ecslab.sh" stop "$LAB" > /dev/null 2>&1
     rm -rf "$T"
@@ -85,7 +87,7 @@ if ! out=$("$here/ecslab.sh" start "$LAB" --start-delay 1 --crash-after 2 --cras
     echo "$out" >&2
     exit 1
 fi
-while read -r line; do export "${line?}"; done <<< "$out"
+while read -r line; do eval "export $line"; done <<< "$out"
 EP=$AWS_ENDPOINT_URL
 export AWS_RETRY_MODE=standard AWS_MAX_ATTEMPTS=5 AWS_PAGER="" HOME="$LAB"
 # every command names the endpoint, so CLIs older than AWS_ENDPOINT_URL work too
@@ -292,24 +294,27 @@ check "describe/register/list task definitions, families" t_taskdef
 # ------------------------------------------------------------------ Logs
 t_logs() {
     local s out fwd
-    s=$(a logs describe-log-streams --log-group-name /ecs/web --order-by LastEventTime --descending \
+    # jobs (lab-fargate) has run since the lab started: its stream has lines
+    s=$(a logs describe-log-streams --log-group-name /ecs/jobs --order-by LastEventTime --descending \
         --query 'logStreams[0].logStreamName' --output text) || return 1
-    case $s in ecs/web/*) ;; *) echo "stream $s"; return 1 ;; esac
-    out=$(a logs get-log-events --log-group-name /ecs/web --log-stream-name "$s" --limit 5) || return 1
+    case $s in ecs/jobs/*) ;; *) echo "stream $s"; return 1 ;; esac
+    out=$(a logs get-log-events --log-group-name /ecs/jobs --log-stream-name "$s" --limit 5) || return 1
     echo "$out" | json '
 assert len(d["events"]) == 5 and d["nextForwardToken"].startswith("f/") and d["nextBackwardToken"].startswith("b/")
 ts = [e["timestamp"] for e in d["events"]]
 assert ts == sorted(ts) and ts[0] > 10**12' || return 1
     fwd=$(echo "$out" | json 'print(d["nextForwardToken"])')
-    a logs get-log-events --log-group-name /ecs/web --log-stream-name "$s" --start-from-head --limit 2 | json '
-assert len(d["events"]) == 2' || return 1
+    a logs get-log-events --log-group-name /ecs/jobs --log-stream-name "$s" --start-from-head --limit 2 | json '
+assert len(d["events"]) == 2 and d["events"][0]["timestamp"] < d["events"][1]["timestamp"]' || return 1
+    a logs get-log-events --log-group-name /ecs/jobs --log-stream-name "$s" --next-token "$fwd" | json "
+assert d['nextForwardToken'] >= '$fwd'" || return 1
     a logs filter-log-events --log-group-name /ecs/crashy --filter-pattern fatal | json '
 assert d["events"] and "exit status 1" in d["events"][0]["message"], d' || return 1
     out=$(a logs get-log-events --log-group-name /ecs/nope --log-stream-name x 2>&1) && return 1
     echo "$out" | grep -q 'ResourceNotFoundException.*The specified log group does not exist' || { echo "$out"; return 1; }
     [ -n "$fwd" ]
 }
-check "logs describe-log-streams/get-log-events/filter-log-events (ecs/web/TASKID, last words)" t_logs
+check "logs describe-log-streams/get-log-events/filter-log-events (ecs/jobs/TASKID, last words)" t_logs
 
 # ------------------------------------------------------------------ STS and credential sources
 arn_is() { # EXPECTED-ARN-PATTERN COMMAND...
@@ -445,6 +450,80 @@ assert a["proxyEndpoint"].startswith("https://") and a["expiresAt"]' &&
     [ "$(a ecr get-login-password)" = "$(cat "$LAB/ecr-password")" ]
 }
 check "ecr describe-repositories / describe-images / get-authorization-token" t_ecr
+
+# ------------------------------------------------------------------ ECR fronting a registry
+# a private docker-registry (htpasswd user AWS) with images pushed by skopeo
+start_registry() {
+    local r="$T/registry" port
+    mkdir -p "$r/data"
+    htpasswd -bBc "$r/htpasswd" AWS regpass > /dev/null 2>&1 || return 1
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    printf 'version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s}\n  delete: {enabled: true}\nhttp: {addr: "127.0.0.1:%s", secret: lab}\nauth:\n  htpasswd: {realm: lab, path: %s}\n' \
+        "$r/data" "$port" "$r/htpasswd" > "$r/config.yml"
+    docker-registry serve "$r/config.yml" > "$r/log" 2>&1 &
+    echo $! > "$r/pid"
+    wait_until 20 curl -sf -u AWS:regpass "http://127.0.0.1:$port/v2/" || return 1
+    python3 - "$r/oci" <<'PY' || return 1
+import gzip, hashlib, io, json, os, sys, tarfile
+d = sys.argv[1]
+os.makedirs(d + "/blobs/sha256")
+def blob(b):
+    h = hashlib.sha256(b).hexdigest()
+    with open(d + "/blobs/sha256/" + h, "wb") as f:
+        f.write(b)
+    return {"digest": "sha256:" + h, "size": len(b)}
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w") as t:
+    ti = tarfile.TarInfo("hello.txt")
+    ti.size = 6
+    t.addfile(ti, io.BytesIO(b"hello\n"))
+layer = dict(blob(gzip.compress(buf.getvalue())), mediaType="application/vnd.oci.image.layer.v1.tar+gzip")
+cfg = dict(blob(json.dumps({"architecture": "amd64", "os": "linux", "created": "2026-11-30T10:00:00Z",
+                            "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(buf.getvalue()).hexdigest()]},
+                            "config": {}}).encode()), mediaType="application/vnd.oci.image.config.v1+json")
+man = dict(blob(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                            "config": cfg, "layers": [layer]}).encode()),
+           mediaType="application/vnd.oci.image.manifest.v1+json")
+with open(d + "/index.json", "w") as f:
+    json.dump({"schemaVersion": 2, "manifests": [man]}, f)
+with open(d + "/oci-layout", "w") as f:
+    f.write('{"imageLayoutVersion": "1.0.0"}')
+PY
+    for ref in web:1.0 web:latest api:2.0; do
+        skopeo copy -q --dest-creds AWS:regpass --dest-tls-verify=false "oci:$r/oci" "docker://127.0.0.1:$port/$ref" || return 1
+    done
+    echo "$port"
+}
+if command -v docker-registry > /dev/null 2>&1 && command -v skopeo > /dev/null 2>&1 &&
+        command -v htpasswd > /dev/null 2>&1; then
+    t_ecr_registry() {
+        local port out
+        port=$(start_registry) || return 1
+        out=$("$here/ecslab.sh" start "$T/lab2" --ecr-registry "http://127.0.0.1:$port" --ecr-password regpass) || return 1
+        local ep2 k2 s2
+        ep2=$(echo "$out" | sed -n 's/^AWS_ENDPOINT_URL=//p')
+        k2=$(echo "$out" | sed -n 's/^AWS_ACCESS_KEY_ID=//p')
+        s2=$(echo "$out" | sed -n "s/^AWS_SECRET_ACCESS_KEY=//p" | tr -d "'")
+        b() { AWS_ACCESS_KEY_ID=$k2 AWS_SECRET_ACCESS_KEY=$s2 timeout 60 aws --endpoint-url "$ep2" "$@"; }
+        b ecr describe-repositories | json "
+assert [r['repositoryName'] for r in d['repositories']] == ['api', 'web'], d
+assert d['repositories'][1]['repositoryUri'] == '127.0.0.1:$port/web'" || return 1
+        b ecr describe-images --repository-name web | json '
+i = d["imageDetails"]
+assert len(i) == 1 and sorted(i[0]["imageTags"]) == ["1.0", "latest"], i
+assert i[0]["imageManifestMediaType"] == "application/vnd.oci.image.manifest.v1+json"
+assert i[0]["imageSizeInBytes"] > 0' || return 1
+        [ "$(b ecr get-login-password)" = regpass ] || return 1
+        b ecr batch-delete-image --repository-name api --image-ids imageTag=2.0 | json '
+assert d["imageIds"][0]["imageTag"] == "2.0" and not d["failures"], d' || return 1
+        curl -s -u AWS:regpass "http://127.0.0.1:$port/v2/api/tags/list" | json 'assert not d.get("tags"), d'
+    }
+    check "ecr fronting a docker-registry: repositories, images, login password, delete" t_ecr_registry
+    "$here/ecslab.sh" stop "$T/lab2" > /dev/null 2>&1
+    [ -f "$T/registry/pid" ] && kill "$(cat "$T/registry/pid")" 2> /dev/null
+else
+    skip "ecr fronting a docker-registry" "docker-registry, skopeo or htpasswd missing"
+fi
 
 # ------------------------------------------------------------------ EKS
 if command -v kubectl > /dev/null 2>&1 && command -v openssl > /dev/null 2>&1; then

@@ -9,6 +9,7 @@ GetAuthorizationToken returns base64("AWS:" + password), valid 12 hours.
 """
 
 import base64
+import calendar
 import hashlib
 import json
 import ssl
@@ -40,6 +41,7 @@ class Registry:
     """The v2 API of the registry ECR fronts."""
 
     def __init__(self, url, password, ca=None):
+        self.configs = {}        # config digest -> (created epoch, media type)
         self.url = url.rstrip("/")
         self.auth = "Basic " + base64.b64encode(("AWS:" + password).encode()).decode()
         self.ctx = ssl.create_default_context(cafile=ca) if ca else ssl.create_default_context()
@@ -81,15 +83,38 @@ class Registry:
                 continue
             digest = hdrs.get("Docker-Content-Digest") or "sha256:" + hashlib.sha256(body).hexdigest()
             mt = (hdrs.get("Content-Type") or DOCKER_V2).split(";")[0]
+            pushed, artifact = None, None
             try:
                 m = json.loads(body)
                 size = (m.get("config") or {}).get("size", 0) + sum(
                     x.get("size", 0) for x in m.get("layers") or m.get("manifests") or [])
+                if (m.get("config") or {}).get("digest"):
+                    pushed, artifact = self.config(repo, m["config"])
             except ValueError:
                 size = len(body)
             img = out.setdefault(digest, {"tags": [], "size": size, "mediaType": mt})
+            if pushed:
+                img["pushed"] = pushed
+            if artifact:
+                img["artifact"] = artifact
             img["tags"].append(tag)
         return out
+
+    def config(self, repo, desc):
+        """(created time, media type) of an image config blob, cached by digest."""
+        d = desc["digest"]
+        if d not in self.configs:
+            created = None
+            code, _, body = self.req("GET", "/v2/%s/blobs/%s" % (repo, d))
+            if code == 200:
+                try:
+                    c = json.loads(body).get("created")
+                    if c:
+                        created = calendar.timegm(time.strptime(c[:19], "%Y-%m-%dT%H:%M:%S"))
+                except (ValueError, AttributeError):
+                    pass
+            self.configs[d] = (created, desc.get("mediaType"))
+        return self.configs[d]
 
     def delete(self, repo, digest):
         code, _, _ = self.req("DELETE", "/v2/%s/manifests/%s" % (repo, digest))
@@ -161,9 +186,6 @@ class Ecr:
                 "imageScanningConfiguration": {"scanOnPush": True},
                 "encryptionConfiguration": {"encryptionType": "AES256"}}
 
-    def _limit(self, p):
-        return dict(p)
-
     def op_DescribeRepositories(self, p):
         all_repos = self.repos()
         names = p.get("repositoryNames")
@@ -183,7 +205,8 @@ class Ecr:
         d = {"registryId": self.account, "repositoryName": repo, "imageDigest": digest,
              "imageSizeInBytes": img["size"], "imagePushedAt": util.epoch(img["pushed"]),
              "imageManifestMediaType": img["mediaType"],
-             "artifactMediaType": "application/vnd.docker.container.image.v1+json",
+             "artifactMediaType": img.get("artifact") or
+             "application/vnd.docker.container.image.v1+json",
              "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
              "imageScanFindingsSummary": {
                  "imageScanCompletedAt": util.epoch(img["pushed"] + 60),

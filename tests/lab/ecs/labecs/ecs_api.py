@@ -311,9 +311,8 @@ class Ecs:
                 continue
             tds += [td for td in revs if td.status == status]
         tds.sort(key=lambda td: (td.family, td.revision), reverse=desc)
-        keys = ["%s:%010d" % (td.family, td.revision) for td in tds]
-        # paging needs ascending keys: page over the index list instead
-        idx = ["%010d" % i for i in range(len(keys))]
+        # paging needs ascending keys: page over the index list
+        idx = ["%010d" % i for i in range(len(tds))]
         out, nxt = paging.page(idx, p, {"p": prefix, "s": status, "d": desc}, 100,
                                short=self.short())
         arns = [tds[int(i)].arn for i in out]

@@ -17,7 +17,6 @@ epoch milliseconds.
 import base64
 import heapq
 import json
-import math
 import shlex
 import threading
 import time

@@ -275,25 +275,11 @@ class Ecs:
             raise errors.invalid_param("Container instances status can only be updated to "
                                        "ACTIVE or DRAINING.")
         found, failures = self._instances(c, p)
-        now = time.time()
         for i in found:
             if i.status == status:
                 continue
             i.status = status
             i.version += 1
-            if status == "DRAINING":
-                by_svc = {}
-                for tid in list(i.tasks):
-                    t = c.tasks.get(tid)
-                    if t is not None and t.service is not None and t.desired_status == "RUNNING":
-                        by_svc.setdefault(t.service, []).append(t)
-                for svc, tasks in by_svc.items():
-                    for t in tasks:
-                        self.sim.stop(t, "ServiceSchedulerInitiated",
-                                      "Container instance %s is being drained" % i.id, now)
-                    svc.event("has stopped %d running tasks: %s." % (len(tasks), " ".join(
-                        "(task %s)" % t.id for t in tasks)), now, self.sim.rng)
-                    svc.steady = False
             self.sim.mark_cluster(c)
             for svc in c.services.values():
                 svc.last_placement_msg = None

@@ -405,11 +405,20 @@ class Sim:
         primary = svc.deployments[0]
         blocked = primary.rollout_state == "FAILED" and not svc.cb_rollback
         mine = self.live(svc, primary)
+        # tasks on DRAINING instances are replaced first, then stopped (PENDING
+        # ones at once), as the service scheduler does with minimumHealthyPercent 100
+        draining = [t for t in mine if t.instance is not None and t.instance.status == "DRAINING"]
+        mine = [t for t in mine if t not in draining]
         if len(mine) < primary.desired and not blocked and now >= svc.next_launch:
             self.launch(svc, primary, primary.desired - len(mine), now)
         elif len(mine) > primary.desired:
             order = sorted(mine, key=lambda t: (t.last_status == "RUNNING", -t.created))
             self.scale_down(svc, order[:len(mine) - primary.desired], primary, now)
+        if draining:
+            up = sum(1 for t in self.live(svc, primary) if t.last_status == "RUNNING"
+                     and t not in draining)
+            done = [t for t in draining if t.last_status != "RUNNING" or up >= primary.desired]
+            self.scale_down(svc, done, primary, now)
         running, pending = svc.task_counts(primary)
         for dep in svc.deployments[1:]:
             old = self.live(svc, dep)

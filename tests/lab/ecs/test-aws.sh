@@ -337,8 +337,20 @@ if [ $endpoint_env = yes ]; then
     check "sts get-caller-identity: web_identity_token_file" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-web-identity/lab-web-session' unset_keys timeout 60 aws --profile lab-web-identity
     check "sts get-caller-identity: SSO (sso_session, token cache in ~/.aws/sso/cache)" arn_is 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_LabAdmin_[0-9a-f]+/lab-user' unset_keys timeout 60 aws --profile lab-sso
     check "sts get-caller-identity: legacy SSO profile (sso_start_url)" arn_is 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_LabReadOnly_[0-9a-f]+/lab-user' unset_keys timeout 60 aws --profile lab-sso-legacy
+    t_sso_refresh() {
+        local out
+        rm -rf "$LAB/.aws/cli/cache"
+        curl -sf -X POST "$EP/_lab/expire-sso?refresh=keep" > /dev/null || return 1
+        arn_is '.*AWSReservedSSO_LabAdmin_.*' unset_keys timeout 60 aws --profile lab-sso || return 1
+        tail -3 "$LAB/requests.log" | grep -q ' sso-oidc CreateToken 200 ' || { tail -3 "$LAB/requests.log"; return 1; }
+        rm -rf "$LAB/.aws/cli/cache"
+        curl -sf -X POST "$EP/_lab/expire-sso" > /dev/null || return 1
+        out=$(unset_keys timeout 60 aws --profile lab-sso sts get-caller-identity 2>&1) && return 1
+        echo "$out" | grep -q 'Token has expired and refresh failed' || { echo "$out"; return 1; }
+    }
+    check "SSO token refresh through sso-oidc CreateToken; expired session without refresh fails" t_sso_refresh
 else
-    for w in "role_arn + source_profile" "web_identity_token_file" "SSO" "legacy SSO"; do
+    for w in "role_arn + source_profile" "web_identity_token_file" "SSO" "legacy SSO" "SSO refresh"; do
         skip "sts get-caller-identity: $w" "this aws CLI ignores AWS_ENDPOINT_URL"
     done
 fi

@@ -2,7 +2,8 @@
 
   GET  /_lab/health                         "ok"
   POST /_lab/expire-credentials             every temporary credential expires now
-  POST /_lab/expire-sso                     the SSO cache token expires (portal answers 401)
+  POST /_lab/expire-sso[?refresh=keep]      SSO access tokens expire (portal answers 401),
+                                            the refresh token too unless kept
   POST /_lab/throttle?rate=SPEC             change --throttle at runtime
   POST /_lab/fail?cluster=C&service=S&mode=exit|pull|none
                                             make a service's new tasks fail (none: heal)
@@ -41,7 +42,7 @@ class Control:
         return 200, {"expired": self.app.creds.expire_all()}
 
     def op_expire_sso(self, h, q):
-        self.app.profiles.expire_sso()
+        self.app.profiles.expire_sso(q.get("refresh") == "keep")
         return 200, {"expired": True}
 
     def op_throttle(self, h, q):

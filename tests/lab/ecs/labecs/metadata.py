@@ -9,6 +9,8 @@ Container endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI=
   = the token in DIR/container-token): GET with Authorization: TOKEN.
 SSO portal: GET /federation/credentials?account_id=&role_name= with
   x-amz-sso_bearer_token = the accessToken of the lab's SSO cache file.
+SSO OIDC: POST /token (CreateToken, grant refresh_token) with the cache
+  file's clientId, clientSecret and refreshToken: a new access token.
 """
 
 import json
@@ -149,7 +151,7 @@ class Metadata:
 
         if h.command != "GET":
             return fail("UnknownOperationException", 404, "")
-        if not tok or tok not in prof.sso_tokens() or prof.sso_expired():
+        if not prof.sso_token_ok(tok):
             return fail("UnauthorizedException", 401, "Session token not found or invalid")
         if q.get("account_id") != self.app.cfg.account or q.get("role_name") not in SSO_ROLES:
             return fail("ForbiddenException", 403, "No access")
@@ -160,3 +162,31 @@ class Metadata:
             "accessKeyId": c.access_key, "secretAccessKey": c.secret, "sessionToken": c.token,
             "expiration": util.millis(c.expires)}}, "application/json", {"x-amzn-RequestId": rid})
         h.log_call("sso", "GetRoleCredentials", c.access_key)
+
+    # ------------------------------------------------------------ SSO OIDC
+    def sso_oidc(self, h):
+        rid = util.request_id()
+        try:
+            p = json.loads(h.read_body() or b"{}")
+        except ValueError:
+            p = {}
+
+        def fail(code, status, err, desc):
+            h.send_json(status, {"error": err, "error_description": desc}, "application/json",
+                        {"x-amzn-RequestId": rid, "x-amzn-ErrorType": code})
+            h.log_call("sso-oidc", "CreateToken", None, code)
+
+        if h.command != "POST" or not isinstance(p, dict):
+            return fail("InvalidRequestException", 400, "invalid_request", "Invalid request")
+        if p.get("grantType") != "refresh_token":
+            return fail("UnsupportedGrantTypeException", 400, "unsupported_grant_type",
+                        "Unsupported grant type: %s" % p.get("grantType"))
+        got = self.app.profiles.sso_refresh_token(p.get("clientId"), p.get("clientSecret"),
+                                                  p.get("refreshToken"))
+        if got is None:
+            return fail("InvalidGrantException", 400, "invalid_grant",
+                        "Invalid refresh token provided")
+        access, life, refresh = got
+        h.send_json(200, {"accessToken": access, "tokenType": "Bearer", "expiresIn": life,
+                          "refreshToken": refresh}, "application/json", {"x-amzn-RequestId": rid})
+        h.log_call("sso-oidc", "CreateToken", None)

@@ -11,7 +11,8 @@
   credential-process.py  prints credential_process JSON (fresh temporary keys
                          from /_lab/mint)
   web-identity-token     an OIDC-style JWT that AssumeRoleWithWebIdentity accepts
-  sso/cache/SHA1.json    the token cache `aws sso login` writes: SHA1 of the
+  sso/cache/SHA1.json    the token cache `aws sso login` writes (refreshable
+                         through sso-oidc CreateToken, POST /token): SHA1 of the
                          sso-session name "lab", and of the start URL for the
                          legacy profile; DIR/.aws/sso links to DIR/sso so
                          HOME=DIR finds it where botocore looks (~/.aws/sso/cache)
@@ -54,12 +55,23 @@ class Profiles:
         self.container_token = secrets.token_urlsafe(32)
         self.sso_access = "aoa" + secrets.token_urlsafe(90)
         self.sso_expires = time.time() + self.cfg.sso_token_lifetime
+        self.sso_valid = {self.sso_access: self.sso_expires}
+        self.sso_client = ("lab" + secrets.token_urlsafe(16), secrets.token_urlsafe(64))
+        self.sso_refresh = "aor" + secrets.token_urlsafe(64)
 
-    def sso_tokens(self):
-        return (self.sso_access,)
+    def sso_token_ok(self, tok):
+        exp = self.sso_valid.get(tok or "")
+        return exp is not None and time.time() < exp
 
-    def sso_expired(self):
-        return time.time() >= self.sso_expires
+    def sso_refresh_token(self, client_id, client_secret, refresh):
+        """sso-oidc CreateToken (grant refresh_token): a new access token, or None."""
+        if (client_id, client_secret) != self.sso_client or refresh != self.sso_refresh:
+            return None
+        self.sso_access = "aoa" + secrets.token_urlsafe(90)
+        self.sso_expires = time.time() + self.cfg.sso_token_lifetime
+        self.sso_valid[self.sso_access] = self.sso_expires
+        self.sso_refresh = "aor" + secrets.token_urlsafe(64)
+        return self.sso_access, int(self.cfg.sso_token_lifetime), self.sso_refresh
 
     def web_identity_tokens(self):
         try:
@@ -126,10 +138,9 @@ class Profiles:
         exp = util.iso(self.sso_expires)
         session_tok = {"startUrl": START_URL, "region": self.cfg.region,
                        "accessToken": self.sso_access, "expiresAt": exp,
-                       "clientId": "lab" + secrets.token_urlsafe(16),
-                       "clientSecret": secrets.token_urlsafe(64),
+                       "clientId": self.sso_client[0], "clientSecret": self.sso_client[1],
                        "registrationExpiresAt": util.iso(time.time() + 90 * 86400),
-                       "refreshToken": "aor" + secrets.token_urlsafe(64)}
+                       "refreshToken": self.sso_refresh}
         legacy_tok = {"startUrl": START_URL, "region": self.cfg.region,
                       "accessToken": self.sso_access, "expiresAt": exp}
         for key, tok in ((SSO_SESSION, session_tok), (START_URL, legacy_tok)):
@@ -141,9 +152,15 @@ class Profiles:
         if not os.path.islink(link):
             os.symlink(os.path.join("..", "sso"), link)
 
-    def expire_sso(self):
-        self.sso_expires = time.time() - 1
+    def expire_sso(self, keep_refresh=False):
+        """Every SSO access token expires; the refresh token too unless kept."""
+        now = time.time()
+        self.sso_valid = {t: min(e, now - 1) for t, e in self.sso_valid.items()}
+        self.sso_expires = now - 1
         self.write_sso_cache()
+        if not keep_refresh:
+            # the cache keeps the old refresh token, which no longer works
+            self.sso_refresh = "revoked-" + secrets.token_urlsafe(16)
 
 
 PROCESS_SCRIPT = '''#!%(python)s

@@ -4,6 +4,7 @@
   Action=Operation (form or query)  Query protocol (STS)
   /clusters[/NAME]                  REST-JSON (EKS)
   /federation/credentials           SSO portal (bearer token, unsigned)
+  /token                            SSO OIDC CreateToken (refresh, unsigned)
   /latest/...                       IMDSv2
   /v2/credentials/...               ECS container credentials endpoint
   /_lab/...                         lab control (unsigned, see control.py)
@@ -184,6 +185,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return app.metadata.container(self)
         if p == "/federation/credentials":
             return app.metadata.sso_portal(self)
+        if p == "/token" and not self.headers.get("X-Amz-Target"):
+            return app.metadata.sso_oidc(self)
         target = self.headers.get("X-Amz-Target")
         if target and self.command == "POST":
             return self.json_call(target)

@@ -238,6 +238,28 @@ assert '(service web) (deployment $id) deployment completed.' in ev, ev[:6]"
 }
 check "update-service --force-new-deployment: IN_PROGRESS then COMPLETED, old tasks replaced" t_deploy
 
+deployment_failed() {
+    a ecs describe-services --cluster lab-fargate --services jobs | json '
+deps = d["services"][0]["deployments"]
+assert any(x["rolloutState"] == "FAILED" for x in deps) or deps[0]["rolloutStateReason"].startswith("ECS deployment circuit breaker: rolling back"), deps'
+}
+t_breaker() {
+    local td
+    td=$(a ecs register-task-definition --family jobs --requires-compatibilities FARGATE --network-mode awsvpc \
+        --cpu 256 --memory 512 --container-definitions '[{"name":"jobs","image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/jobs:doesnotexist"}]' \
+        --query taskDefinition.taskDefinitionArn --output text) || return 1
+    a ecs update-service --cluster lab-fargate --service jobs --task-definition "$td" > /dev/null || return 1
+    wait_until 60 deployment_failed || { deployment_failed; return 1; }
+    wait_until 60 sh -c "aws --endpoint-url $EP ecs describe-services --cluster lab-fargate --services jobs --query 'services[0].deployments' | grep -q '\"rolloutState\": \"COMPLETED\"'" || return 1
+    a ecs describe-services --cluster lab-fargate --services jobs | json '
+s = d["services"][0]
+ev = [e["message"] for e in s["events"]]
+assert s["taskDefinition"].endswith("task-definition/jobs:1"), s["taskDefinition"]
+assert any("deployment failed: tasks failed to start." in m for m in ev), ev[:8]
+assert any(m.startswith("(service jobs) rolling back to deployment ") for m in ev), ev[:8]'
+}
+check "update-service to an image that cannot be pulled: circuit breaker FAILED, rollback COMPLETED" t_breaker
+
 t_stop_task() {
     local t
     t=$(a ecs list-tasks --cluster lab-ec2 --service-name worker --query 'taskArns[0]' --output text) || return 1
@@ -359,6 +381,8 @@ check "sts get-caller-identity: IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT)" arn_
     unset_keys env AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_SERVICE_ENDPOINT="$EP/" timeout 60 aws --endpoint-url "$EP"
 check "sts get-caller-identity: container endpoint (FULL_URI + AUTHORIZATION_TOKEN)" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-task-role/lab-task' \
     unset_keys env AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONTAINER_CREDENTIALS_FULL_URI="$EP/v2/credentials/lab-task" AWS_CONTAINER_AUTHORIZATION_TOKEN="$(cat "$LAB/container-token")" timeout 60 aws --endpoint-url "$EP"
+check "sts get-caller-identity: container endpoint (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-task-role/lab-task' \
+    unset_keys env AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONTAINER_CREDENTIALS_FULL_URI="$EP/v2/credentials/lab-task" AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="$LAB/container-token" timeout 60 aws --endpoint-url "$EP"
 t_imds_raw() {
     local tok
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$EP/latest/meta-data/placement/region")" = 401 ] || return 1
@@ -430,6 +454,10 @@ t_exec() {
     out=$(PATH="$bin:$PATH" a ecs execute-command --cluster lab-ec2 --task "$t" --container api --interactive --command /bin/sh 2>&1) && return 1
     echo "$out" | grep -q 'InvalidParameterException.*execute command was not enabled when the task was run' || { echo "$out"; return 1; }
     t=$(a ecs list-tasks --cluster lab-ec2 --service-name web --query 'taskArns[0]' --output text)
+    curl -sf -X POST "$EP/_lab/exec-agent?cluster=lab-ec2&task=${t##*/}&connected=false" > /dev/null || return 1
+    out=$(PATH="$bin:$PATH" a ecs execute-command --cluster lab-ec2 --task "$t" --interactive --command /bin/sh 2>&1) && return 1
+    echo "$out" | grep -q 'TargetNotConnectedException.*The execute command failed due to an internal error' || { echo "$out"; return 1; }
+    curl -sf -X POST "$EP/_lab/exec-agent?cluster=lab-ec2&task=${t##*/}&connected=true" > /dev/null || return 1
     out=$(PATH="$bin:$PATH" a ecs execute-command --cluster lab-ec2 --task "$t" --interactive --command /bin/sh 2>&1)
     if [ -f "$here/labecs/ssm.py" ]; then
         grep -q '"sessionId"' "$T/plugin.args" && grep -q 'StartSession' "$T/plugin.args" &&
@@ -439,7 +467,7 @@ t_exec() {
         echo "$out" | grep -q 'TargetNotConnectedException' || { echo "$out"; return 1; }
     fi
 }
-check "execute-command: not enabled (InvalidParameterException), session or TargetNotConnected" t_exec
+check "execute-command: not enabled (InvalidParameterException), agent unreachable (TargetNotConnectedException), session" t_exec
 
 # ------------------------------------------------------------------ ECR
 t_ecr() {

@@ -9,6 +9,8 @@
                                             make a service's new tasks fail (none: heal)
   POST /_lab/agent?cluster=C&instance=ID&connected=true|false
                                             a container instance's agentConnected
+  POST /_lab/exec-agent?cluster=C&task=ID[&container=N][&status=RUNNING|STOPPED][&connected=true|false]
+                                            a task's ExecuteCommandAgent (status, SSM reachability)
   GET  /_lab/mint?role=NAME                 credential_process JSON with fresh keys
 """
 
@@ -79,6 +81,28 @@ class Control:
             i.version += 1
             self.app.sim.mark_cluster(c)
         return 200, {"containerInstanceArn": i.arn, "agentConnected": i.agent_connected}
+
+    def op_exec_agent(self, h, q):
+        w = self.app.world
+        status = q.get("status")
+        if status not in (None, "RUNNING", "STOPPED", "PENDING"):
+            raise ValueError("status must be RUNNING, STOPPED or PENDING")
+        with w.lock:
+            c = w.cluster(q["cluster"])
+            t = c.tasks.get(util.last_part(q["task"])) if c else None
+            if t is None:
+                return 404, {"message": "no such task"}
+            out = []
+            for ct in t.containers:
+                if q.get("container") and ct.name != q["container"]:
+                    continue
+                if status:
+                    ct.agent = status
+                if "connected" in q:
+                    ct.ssm_connected = q["connected"] == "true"
+                out.append({"name": ct.name, "lastStatus": ct.agent, "connected": ct.ssm_connected})
+            t.touch()
+        return 200, {"taskArn": t.arn, "containers": out}
 
     def op_mint(self, h, q):
         c = self.app.creds.issue(q.get("role", "lab-process-role"), "lab-process-%d" % time.time())

@@ -2,6 +2,11 @@
 agent simulator (ssm.py, written separately; imported lazily).  Without
 that module every call is answered with TargetNotConnectedException.
 
+The AWS order: a task without enableExecuteCommand, or whose container's
+ExecuteCommandAgent is not RUNNING, gets InvalidParameterException (AWS's
+one message covers both); an agent that runs but cannot reach SSM
+(/_lab/exec-agent?...&connected=false) gets TargetNotConnectedException.
+
 Each task container gets a working directory DIR/tasks/TASKID/CONTAINER
 in which the command really runs (under a pty, in ssm.py).
 """
@@ -48,7 +53,7 @@ def execute(app, cluster, p):
     if t.last_status != "RUNNING" or c.last_status != "RUNNING" or c.agent != "RUNNING":
         raise errors.invalid_param(NOT_ENABLED)
     agent = app.ssm_agent()
-    if agent is None:
+    if agent is None or not c.ssm_connected:
         raise not_connected()
     workdir = os.path.join(app.cfg.state_dir, "tasks", t.id, c.name)
     os.makedirs(workdir, exist_ok=True)

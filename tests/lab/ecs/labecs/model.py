@@ -101,7 +101,7 @@ class Instance:
 class Container:
     __slots__ = ("task", "name", "uuid", "image", "runtime_id", "last_status", "exit_code",
                  "reason", "health", "cpu", "mem", "essential", "agent", "agent_started",
-                 "defn", "digest")
+                 "defn", "digest", "ssm_connected")
 
     def __init__(self, task, defn, uuid, runtime_id, digest):
         self.task = task
@@ -120,6 +120,7 @@ class Container:
         self.essential = defn.get("essential", True)
         self.agent = None          # ExecuteCommandAgent lastStatus
         self.agent_started = None
+        self.ssm_connected = True  # False: ExecuteCommand says TargetNotConnectedException
 
     def to_json(self):
         t = self.task

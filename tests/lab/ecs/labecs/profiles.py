@@ -16,7 +16,8 @@
                          sso-session name "lab", and of the start URL for the
                          legacy profile; DIR/.aws/sso links to DIR/sso so
                          HOME=DIR finds it where botocore looks (~/.aws/sso/cache)
-  container-token        AWS_CONTAINER_AUTHORIZATION_TOKEN for the container endpoint
+  container-token        AWS_CONTAINER_AUTHORIZATION_TOKEN (or its _FILE) for the
+                         container endpoint
 """
 
 import base64
@@ -129,7 +130,8 @@ class Profiles:
                      "iss": "https://oidc.lab.binnacle.test", "sub": "system:serviceaccount:default:lab"}),
             base64.urlsafe_b64encode(secrets.token_bytes(64)).decode().rstrip("="))
         _write(self.token_file, jwt)
-        _write(os.path.join(d, "container-token"), self.container_token + "\n")
+        # no newline: usable as AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE as well
+        _write(os.path.join(d, "container-token"), self.container_token)
         self.write_sso_cache()
 
     def write_sso_cache(self):

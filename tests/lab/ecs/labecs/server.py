@@ -84,6 +84,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         http.server.BaseHTTPRequestHandler.setup(self)
         self.app = self.server.app
 
+    def version_string(self):
+        return self.server_version
+
     def log_message(self, fmt, *args):
         if self.app.cfg.verbose:
             sys.stderr.write("ecslab: %s\n" % (fmt % args))

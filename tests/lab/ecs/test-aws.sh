@@ -92,18 +92,26 @@ EP=$AWS_ENDPOINT_URL
 export AWS_RETRY_MODE=standard AWS_MAX_ATTEMPTS=5 AWS_PAGER="" HOME="$LAB"
 # every command names the endpoint, so CLIs older than AWS_ENDPOINT_URL work too
 a() { timeout 60 aws --endpoint-url "$EP" "$@"; }
+# cli_at_least BOTOCORE_VERSION CLI_V2_VERSION: what this aws CLI supports
+cli_at_least() {
+    python3 - "$(aws --version 2>&1)" "$1" "$2" <<'PY'
+import re, sys
+v, bc, v2 = sys.argv[1:4]
+ver = lambda s: tuple(int(x) for x in s.split("."))
+m = re.search(r"botocore/(\d+\.\d+)", v)
+if m:
+    sys.exit(0 if ver(m.group(1)) >= ver(bc) else 1)
+m = re.search(r"aws-cli/(\d+\.\d+)", v)
+sys.exit(0 if m and ver(m.group(1)) >= ver(v2) else 1)
+PY
+}
 # CLIs that honour AWS_ENDPOINT_URL (botocore >= 1.31, aws-cli v2 >= 2.13) send
 # the credential providers' own STS/SSO calls to the lab as well
 endpoint_env=no
-python3 - "$(aws --version 2>&1)" <<'PY' && endpoint_env=yes
-import re, sys
-v = sys.argv[1]
-m = re.search(r"botocore/(\d+)\.(\d+)", v)
-if m:
-    sys.exit(0 if (int(m.group(1)), int(m.group(2))) >= (1, 31) else 1)
-m = re.search(r"aws-cli/(\d+)\.(\d+)", v)
-sys.exit(0 if m and (int(m.group(1)), int(m.group(2))) >= (2, 13) else 1)
-PY
+cli_at_least 1.31 2.13 && endpoint_env=yes
+# AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE came with EKS Pod Identity
+token_file=no
+cli_at_least 1.33 2.14 && token_file=yes
 unset_keys() { env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$@"; }
 
 # ------------------------------------------------------------------ ECS reads
@@ -381,8 +389,12 @@ check "sts get-caller-identity: IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT)" arn_
     unset_keys env AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_SERVICE_ENDPOINT="$EP/" timeout 60 aws --endpoint-url "$EP"
 check "sts get-caller-identity: container endpoint (FULL_URI + AUTHORIZATION_TOKEN)" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-task-role/lab-task' \
     unset_keys env AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONTAINER_CREDENTIALS_FULL_URI="$EP/v2/credentials/lab-task" AWS_CONTAINER_AUTHORIZATION_TOKEN="$(cat "$LAB/container-token")" timeout 60 aws --endpoint-url "$EP"
-check "sts get-caller-identity: container endpoint (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-task-role/lab-task' \
-    unset_keys env AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONTAINER_CREDENTIALS_FULL_URI="$EP/v2/credentials/lab-task" AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="$LAB/container-token" timeout 60 aws --endpoint-url "$EP"
+if [ $token_file = yes ]; then
+    check "sts get-caller-identity: container endpoint (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-task-role/lab-task' \
+        unset_keys env AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONTAINER_CREDENTIALS_FULL_URI="$EP/v2/credentials/lab-task" AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="$LAB/container-token" timeout 60 aws --endpoint-url "$EP"
+else
+    skip "sts get-caller-identity: container endpoint (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)" "this aws CLI predates the token file"
+fi
 t_imds_raw() {
     local tok
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$EP/latest/meta-data/placement/region")" = 401 ] || return 1

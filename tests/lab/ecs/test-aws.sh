@@ -620,6 +620,22 @@ KC
                 grep -q ' sts GetCallerIdentity 200 ' "$LAB/requests.log"
         }
         check "kubectl through 'aws eks get-token' against the kube lab (--eks-sts)" t_kubectl_eks
+        t_eks_sts_host_token() {
+            # signed for the real STS host name (no endpoint override): the kube
+            # lab sends it to the lab STS with that Host header
+            local tok
+            tok=$(env -u AWS_ENDPOINT_URL timeout 60 aws eks get-token --cluster-name lab-eks-2 --query status.token --output text) || return 1
+            echo "${tok#k8s-aws-v1.}" | python3 -c '
+import base64, sys
+s = sys.stdin.read().strip()
+url = base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)).decode()
+assert url.startswith("https://sts.") and ".amazonaws.com/?" in url, url' || return 1
+            curl -sf --cacert "$KUBE/ca.pem" -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+                -d '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}' \
+                "https://127.0.0.1:$(cat "$KUBE/port")/apis/authentication.k8s.io/v1/selfsubjectreviews" | json '
+assert d["status"]["userInfo"]["username"] == "arn:aws:iam::123456789012:user/lab-admin", d'
+        }
+        check "EKS token presigned for sts.REGION.amazonaws.com accepted via the lab STS" t_eks_sts_host_token
         t_eks_bad_token() {
             [ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$KUBE/ca.pem" -H 'Authorization: Bearer k8s-aws-v1.aHR0cHM6Ly9ldmlsLmV4YW1wbGUv' "https://127.0.0.1:$(cat "$KUBE/port")/api/v1/nodes")" = 401 ]
         }

@@ -469,10 +469,9 @@ class Sim:
         self.mark(svc)
 
     def new_deployment(self, svc, td, now):
-        dep = model.Deployment(util.deployment_id(self.rng), td, svc.desired, now,
-                               svc.launch_type, svc.cps, "IN_PROGRESS",
-                               "ECS deployment %s in progress." % "")
-        dep.rollout_reason = "ECS deployment %s in progress." % dep.id
+        did = util.deployment_id(self.rng)
+        dep = model.Deployment(did, td, svc.desired, now, svc.launch_type, svc.cps, "IN_PROGRESS",
+                               "ECS deployment %s in progress." % did)
         for old in svc.deployments:
             old.status = "ACTIVE"
         svc.deployments.insert(0, dep)

@@ -8,8 +8,8 @@
 # credential source (static, assume-role, credential_process, web identity,
 # SSO cache, IMDSv2, container endpoint), EKS and kubectl through
 # `aws eks get-token`, ECR, ExecuteCommand's checks, SigV4 failures, expired
-# tokens and throttling retried by the CLI; and the SigV4 vectors
-# (test_sigv4.py).
+# tokens and throttling retried by the CLI; the SigV4 vectors (test_sigv4.py)
+# and the answers' shapes against botocore's models (test_shapes.py).
 #
 # Exit 0 when every check passes, 1 otherwise, 77 (skip) when aws or python3
 # is missing -- unless BINNACLE_REQUIRE_PEERS=1, then that is a failure.
@@ -503,6 +503,14 @@ assert a["proxyEndpoint"].startswith("https://") and a["expiresAt"]' &&
 }
 check "ecr describe-repositories / describe-images / get-authorization-token" t_ecr
 
+# ------------------------------------------------------------------ shapes
+if [ -f "$REF/botocore_ecs_service-2_subset.json" ]; then
+    check "answers fit botocore's service models (ECS, Logs, ECR: members, types, enums)" \
+        python3 "$here/test_shapes.py" "$REF/botocore_ecs_service-2_subset.json"
+else
+    skip "answers fit botocore's service models" "no $REF"
+fi
+
 # ------------------------------------------------------------------ ECR fronting a registry
 # a private docker-registry (htpasswd user AWS) with images pushed by skopeo
 start_registry() {
@@ -624,7 +632,9 @@ KC
             # signed for the real STS host name (no endpoint override): the kube
             # lab sends it to the lab STS with that Host header
             local tok
-            tok=$(env -u AWS_ENDPOINT_URL timeout 60 aws eks get-token --cluster-name lab-eks-2 --query status.token --output text) || return 1
+            # (older CLIs print get-token's JSON whatever --query says)
+            tok=$(env -u AWS_ENDPOINT_URL timeout 60 aws eks get-token --cluster-name lab-eks-2 |
+                json 'print(d["status"]["token"])') || return 1
             echo "${tok#k8s-aws-v1.}" | python3 -c '
 import base64, sys
 s = sys.stdin.read().strip()

@@ -305,6 +305,20 @@ assert d["containerInstances"][0]["status"] == "ACTIVE"'
 }
 check "describe-container-instances, update-container-instances-state DRAINING moves tasks, ACTIVE" t_instances
 
+placement_event() {
+    a ecs describe-services --cluster lab-ec2 --services web --query 'services[0].events[0:5].message' |
+        grep -q '(service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance [0-9a-f]*) has insufficient'
+}
+t_placement() {
+    # 3 instances of 2048 CPU units hold at most 24 web tasks (256 units each)
+    a ecs update-service --cluster lab-ec2 --service web --desired-count 40 > /dev/null || return 1
+    wait_until 40 placement_event || { a ecs describe-services --cluster lab-ec2 --services web --query 'services[0].events[0:3]'; return 1; }
+    a ecs update-service --cluster lab-ec2 --service web --desired-count 3 > /dev/null || return 1
+    wait_until 40 web_running 3 &&
+        timeout 60 aws --endpoint-url "$EP" ecs wait services-stable --cluster lab-ec2 --services web
+}
+check "EC2 placement limited by container instance resources: 'unable to place a task' event" t_placement
+
 t_taskdef() {
     a ecs describe-task-definition --task-definition web | json '
 td = d["taskDefinition"]

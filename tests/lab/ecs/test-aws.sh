@@ -81,6 +81,8 @@ else
     skip "SigV4 verifier vectors" "no $REF"
 fi
 
+check "unit checks: paging, throttling, Logs tokens, presigned SigV4, EKS token refusals" python3 "$here/test_units.py"
+
 if ! out=$("$here/ecslab.sh" start "$LAB" --start-delay 1 --crash-after 2 --crash-backoff 1 \
         --crash-backoff-max 4 --kube-dir "$KUBE" 2>&1); then
     echo "FAIL: the lab AWS server did not start" >&2

@@ -58,6 +58,9 @@ class Metadata:
                 return self._imds_send(h, 400, "")
             tok = "AQAEA" + secrets.token_urlsafe(42)
             with self.lock:
+                if len(self.imds_tokens) > 10000:
+                    now = time.time()
+                    self.imds_tokens = {k: e for k, e in self.imds_tokens.items() if e > now}
                 self.imds_tokens[tok] = time.time() + ttl
             return self._imds_send(h, 200, tok, {"X-aws-ec2-metadata-token-ttl-seconds": str(ttl)})
         tok = h.headers.get("X-aws-ec2-metadata-token")

@@ -116,6 +116,27 @@ token_file=no
 cli_at_least 1.33 2.14 && token_file=yes
 unset_keys() { env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$@"; }
 
+# ------------------------------------------------------------------ libcurl's SigV4
+# binnacle talks through libcurl: its own signer (CURLOPT_AWS_SIGV4) must pass
+t_curl_sigv4() {
+    curl --help all 2> /dev/null | grep -q -- '--aws-sigv4' || { echo "curl without --aws-sigv4"; return 0; }
+    local u="$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" body
+    curl -sf --aws-sigv4 "aws:amz:us-east-1:ecs" --user "$u" -H 'Content-Type: application/x-amz-json-1.1' \
+        -H 'X-Amz-Target: AmazonEC2ContainerServiceV20141113.ListClusters' -d '{}' "$EP/" |
+        json 'assert len(d["clusterArns"]) == 3, d' || return 1
+    body=$(python3 -c 'import json; print(json.dumps({"cluster": "lab-ec2", "tasks": ["%032x" % i for i in range(100)]}))')
+    curl -sf --aws-sigv4 "aws:amz:us-east-1:ecs" --user "$u" -H 'Content-Type: application/x-amz-json-1.1' \
+        -H 'X-Amz-Target: AmazonEC2ContainerServiceV20141113.DescribeTasks' -d "$body" "$EP/" |
+        json 'assert len(d["failures"]) == 100' || return 1
+    curl -sf --aws-sigv4 "aws:amz:us-east-1:sts" --user "$u" "$EP/?Action=GetCallerIdentity&Version=2011-06-15" |
+        grep -q '<Arn>arn:aws:iam::123456789012:user/lab-admin</Arn>' || return 1
+    curl -sf --aws-sigv4 "aws:amz:us-east-1:logs" --user "$u" -H 'Content-Type: application/x-amz-json-1.1' \
+        -H 'X-Amz-Target: Logs_20140328.DescribeLogGroups' -d '{}' "$EP/" | json 'assert d["logGroups"]' || return 1
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:ecs" --user "$AWS_ACCESS_KEY_ID:wrong" \
+        -H 'X-Amz-Target: AmazonEC2ContainerServiceV20141113.ListClusters' -d '{}' "$EP/")" = 400 ]
+}
+check "curl --aws-sigv4 (libcurl's signer): ECS, large DescribeTasks body, STS GET, Logs; wrong secret 400" t_curl_sigv4
+
 # ------------------------------------------------------------------ ECS reads
 t_clusters() {
     a ecs list-clusters | json 'assert len(d["clusterArns"]) == 3, d' || return 1

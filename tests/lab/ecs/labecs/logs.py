@@ -169,10 +169,9 @@ class Logs:
             if s is None or s.end is not None:
                 return
             s.end = ts
-            if c.exit_code not in (None, 0, 143, 137) or task.stop_code == "EssentialContainerExited":
-                words = LAST_WORDS["exit"]
-                s.last = [w % c.exit_code if "%d" in w else w for w in words] \
-                    if c.exit_code is not None else []
+            # a container that failed says why; one stopped (0) or SIGTERMed (143) does not
+            if c.exit_code not in (None, 0, 143):
+                s.last = [w % c.exit_code if "%d" in w else w for w in LAST_WORDS["exit"]]
 
     # ------------------------------------------------------------ API
     def call(self, ctx, op, params):

@@ -238,8 +238,7 @@ class Sim:
                 c.exit_code = code
                 break
         self.failed(t)
-        self.stop(t, "EssentialContainerExited", "Essential container in task exited", now,
-                  exit_codes=False)
+        self.stop(t, "EssentialContainerExited", "Essential container in task exited", now)
 
     def failed(self, t):
         svc = t.service
@@ -260,8 +259,10 @@ class Sim:
                           "information, see the Troubleshooting section of the Amazon ECS "
                           "Developer Guide.", time.time(), self.rng)
 
-    def stop(self, t, code, reason, now, exit_codes=True):
-        """Desired STOPPED: walk the task down to STOPPED on timers."""
+    def stop(self, t, code, reason, now):
+        """Desired STOPPED: walk the task down to STOPPED on timers.  Running
+        containers without an exit code yet get the one `docker stop` leaves:
+        0 when asked to stop, 143 (SIGTERM) when stopped by another's failure."""
         if t.desired_status == "STOPPED":
             return
         t.desired_status = "STOPPED"
@@ -269,10 +270,9 @@ class Sim:
         t.stopped_reason = reason
         t.times["stoppingAt"] = now
         t.touch()
-        if exit_codes:
-            for c in t.containers:
-                if c.last_status == "RUNNING" and c.exit_code is None:
-                    c.exit_code = 0 if code == "UserInitiated" else 143
+        for c in t.containers:
+            if c.last_status == "RUNNING" and c.exit_code is None:
+                c.exit_code = 0 if code in ("UserInitiated", "ServiceSchedulerInitiated") else 143
         for c in t.containers:
             c.agent = "STOPPED" if c.agent else None
         self.mark(t.service)
@@ -497,5 +497,4 @@ class Sim:
             self.stop(t, "SpotInterruption", "Your Spot Task was interrupted.", now)
         else:
             t.containers[0].exit_code = 137
-            self.stop(t, "EssentialContainerExited", "Essential container in task exited", now,
-                      exit_codes=False)
+            self.stop(t, "EssentialContainerExited", "Essential container in task exited", now)

@@ -101,13 +101,20 @@ class App:
         self._ssm = None
 
     def start_ssm(self):
+        """The SSM agent simulator (labecs/ssm.py, a separate piece of work):
+        without it, or if it fails to start, ExecuteCommand answers
+        TargetNotConnectedException and everything else works."""
         try:
             from labecs import ssm
         except ImportError:
             return None
-        agent = ssm.SsmAgent(self.cfg.state_dir, host=self.cfg.host, port=0,
-                             ssl_context=self.ssl_ctx, loss=self.cfg.ssm_loss)
-        agent.start()
+        try:
+            agent = ssm.SsmAgent(self.cfg.state_dir, host=self.cfg.host, port=0,
+                                 ssl_context=self.ssl_ctx, loss=self.cfg.ssm_loss)
+            agent.start()
+        except Exception as e:
+            sys.stderr.write("ecslab: the SSM agent did not start: %s\n" % e)
+            return None
         self._ssm = agent
         return agent
 

@@ -11,6 +11,11 @@ from . import errors, execcmd, paging, util
 
 WRITE_OPS = {"UpdateService", "StopTask", "UpdateContainerInstancesState",
              "RegisterTaskDefinition", "ExecuteCommand"}
+STRING_PARAMS = ("cluster", "service", "task", "taskDefinition", "serviceName",
+                 "containerInstance", "family", "launchType", "desiredStatus", "reason",
+                 "nextToken", "status", "familyPrefix", "sort", "startedBy", "container",
+                 "command", "schedulingStrategy")
+LIST_PARAMS = ("clusters", "services", "tasks", "containerInstances", "include")
 TASK_DESIRED = ("RUNNING", "PENDING", "STOPPED")
 
 
@@ -33,6 +38,14 @@ class Ecs:
         fn = getattr(self, "op_" + op, None)
         if fn is None:
             raise errors.AwsError("UnknownOperationException", "", coral=True)
+        for k in STRING_PARAMS:
+            if k in params and params[k] is not None and not isinstance(params[k], str):
+                raise errors.AwsError("SerializationException",
+                                      "Unexpected value type for %s: expected a string" % k)
+        for k in LIST_PARAMS:
+            if k in params and params[k] is not None and not isinstance(params[k], list):
+                raise errors.AwsError("SerializationException",
+                                      "Unexpected value type for %s: expected a list" % k)
         if op in WRITE_OPS and ctx.cred.readonly:
             raise errors.access_denied(ctx.cred.identity.arn, "ecs:" + op,
                                        self._resource_for(op, params))

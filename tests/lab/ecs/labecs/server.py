@@ -220,11 +220,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             try:
                 params = util.loads(body) if body.strip() else {}
             except ValueError:
-                raise errors.AwsError("SerializationException", "Start of structure or map found where not expected.")
+                raise errors.AwsError("SerializationException", "Unexpected character in the "
+                                      "request payload: not JSON")
             if not isinstance(params, dict):
-                raise errors.AwsError("SerializationException", "Start of list found where not expected")
+                raise errors.AwsError("SerializationException",
+                                      "Start of list found where not expected")
             handler = self.app.services[service]
-            result = handler.call(Ctx(self.app, service, op, cred, rid), op, params)
+            try:
+                result = handler.call(Ctx(self.app, service, op, cred, rid), op, params)
+            except (TypeError, AttributeError):
+                # a member of the wrong type that no check caught: AWS's answer
+                # is a SerializationException; the traceback shows where
+                traceback.print_exc()
+                raise errors.AwsError("SerializationException",
+                                      "Unexpected value type in the request payload")
             self.send_json(200, result, AMZ_JSON, {"x-amzn-RequestId": rid})
             self.log_call(service, op, key)
         except errors.AwsError as e:

@@ -81,7 +81,7 @@ else
     skip "SigV4 verifier vectors" "no $REF"
 fi
 
-check "unit checks: paging, throttling, Logs tokens, presigned SigV4, EKS token refusals" python3 "$here/test_units.py"
+check "unit checks: paging, throttling, Logs tokens, SigV4 errors and presigning, EKS token refusals" python3 "$here/test_units.py"
 
 if ! out=$("$here/ecslab.sh" start "$LAB" --start-delay 1 --crash-after 2 --crash-backoff 1 \
         --crash-backoff-max 4 --kube-dir "$KUBE" 2>&1); then

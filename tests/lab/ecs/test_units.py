@@ -156,6 +156,59 @@ def _presigned():
         assert e.code == "InvalidSignatureException", e.code
 
 
+def signed_request(secret, key, when, service="ecs", region="us-east-1", token=None,
+                   body=b"{}", tamper=None):
+    amz = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(when))
+    headers = [("Content-Type", "application/x-amz-json-1.1"), ("Host", "127.0.0.1:1"),
+               ("X-Amz-Date", amz), ("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters")]
+    if token:
+        headers.append(("X-Amz-Security-Token", token))
+    signed = sorted(k.lower() for k, _ in headers)
+    creq = sigv4.canonical_request("POST", "/", [], headers, signed, hashlib.sha256(body).hexdigest())
+    scope = "%s/%s/%s/aws4_request" % (amz[:8], region, service)
+    sig = sigv4.signature(secret, amz[:8], region, service, sigv4.string_to_sign(amz, scope, creq))
+    headers.append(("Authorization", "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s"
+                    % (key, scope, ";".join(signed), sig)))
+    return sigv4.Request("POST", "/", headers, tamper if tamper is not None else body)
+
+
+@check("sigv4: skew, scope, session token, payload and key errors as AWS words them")
+def _auth_errors():
+    app = types.SimpleNamespace(cfg=types.SimpleNamespace(region="us-east-1"),
+                                creds=creds.CredStore("123456789012"))
+    c = app.creds.add_static("u", "AKIAEXAMPLEEXAMPLE00", "s3cr3t")
+    t = app.creds.issue("r", "s", 900)
+    now = time.time()
+
+    def code(req, service="ecs"):
+        try:
+            auth.check(app, req, service, now)
+            return "ok", ""
+        except errors.AwsError as e:
+            return e.code, e.message
+    assert code(signed_request(c.secret, c.access_key, now))[0] == "ok"
+    k, m = code(signed_request(c.secret, c.access_key, now - 1200))
+    assert k == "InvalidSignatureException" and m.startswith("Signature expired: ") and \
+        m.endswith(" - 15 min.)"), m
+    k, m = code(signed_request(c.secret, c.access_key, now + 1200))
+    assert m.startswith("Signature not yet current: ") and m.endswith(" + 15 min.)"), m
+    k, m = code(signed_request(c.secret, c.access_key, now, service="logs"))
+    assert m == "Credential should be scoped to correct service: 'ecs'. ", m
+    k, m = code(signed_request(c.secret, c.access_key, now, region="eu-west-1"))
+    assert m == "Credential should be scoped to a valid region, not 'eu-west-1'. ", m
+    assert code(signed_request(c.secret, "AKIAUNKNOWNUNKNOWN00", now))[0] == "UnrecognizedClientException"
+    assert code(signed_request(t.secret, t.access_key, now))[0] == "UnrecognizedClientException"
+    assert code(signed_request(t.secret, t.access_key, now, token=t.token))[0] == "ok"
+    t.expires = now - 1
+    assert code(signed_request(t.secret, t.access_key, now, token=t.token))[0] == "ExpiredTokenException"
+    k, m = code(signed_request(c.secret, c.access_key, now, tamper=b'{"x":1}'))
+    assert k == "InvalidSignatureException" and "The Canonical String for this request should have been" in m
+    assert code(sigv4.Request("POST", "/", [("Host", "h")], b"{}"))[0] == \
+        "MissingAuthenticationTokenException"
+    assert code(sigv4.Request("POST", "/", [("Authorization", "AWS4-HMAC-SHA256 Credential=x")],
+                              b""))[0] == "IncompleteSignatureException"
+
+
 def eks_token(url):
     return "k8s-aws-v1." + base64.urlsafe_b64encode(url.encode()).decode().rstrip("=")
 

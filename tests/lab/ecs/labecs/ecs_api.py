@@ -95,6 +95,19 @@ class Ecs:
                 out.append(c.to_json(include))
         return {"clusters": out, "failures": failures}
 
+    def op_DescribeCapacityProviders(self, ctx, p):
+        names = p.get("capacityProviders") or ["FARGATE", "FARGATE_SPOT"]
+        out, failures = [], []
+        for n in names:
+            name = util.last_part(n)
+            if name in ("FARGATE", "FARGATE_SPOT"):
+                out.append({"capacityProviderArn": self.world.arns.capacity_provider(name),
+                            "name": name, "status": "ACTIVE", "tags": []})
+            else:
+                failures.append({"arn": self.world.arns.capacity_provider(name),
+                                 "reason": "MISSING"})
+        return {"capacityProviders": out, "failures": failures}
+
     # ------------------------------------------------------------ services
     def op_ListServices(self, ctx, p):
         c = self.cluster(p)

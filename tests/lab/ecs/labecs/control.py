@@ -5,8 +5,8 @@
   POST /_lab/expire-sso[?refresh=keep]      SSO access tokens expire (portal answers 401),
                                             the refresh token too unless kept
   POST /_lab/throttle?rate=SPEC             change --throttle at runtime
-  POST /_lab/fail?cluster=C&service=S&mode=exit|pull|none
-                                            make a service's new tasks fail (none: heal)
+  POST /_lab/fail?cluster=C&service=S&mode=exit|pull|unhealthy|none
+                                            make a service's tasks fail (none: heal)
   POST /_lab/agent?cluster=C&instance=ID&connected=true|false
                                             a container instance's agentConnected
   POST /_lab/exec-agent?cluster=C&task=ID[&container=N][&status=RUNNING|STOPPED][&connected=true|false]
@@ -54,18 +54,19 @@ class Control:
     def op_fail(self, h, q):
         w = self.app.world
         mode = q.get("mode", "exit")
-        if mode not in ("exit", "pull", "none"):
-            raise ValueError("mode must be exit, pull or none")
+        if mode not in ("exit", "pull", "unhealthy", "none"):
+            raise ValueError("mode must be exit, pull, unhealthy or none")
         with w.lock:
             c = w.cluster(q["cluster"])
             s = c.services.get(q["service"]) if c else None
             if s is None:
                 return 404, {"message": "no such service"}
             self.app.sim.forced[s.arn] = mode
-            if mode != "none":
-                for t in self.app.sim.live(s):
-                    if t.last_status == "RUNNING" and mode == "exit":
-                        self.app.sim.timer(0.5, self.app.sim.exited, t)
+            for t in self.app.sim.live(s):
+                if t.last_status == "RUNNING" and mode == "exit":
+                    self.app.sim.timer(0.5, self.app.sim.exited, t)
+                elif t.last_status == "RUNNING" and mode == "unhealthy":
+                    self.app.sim.timer(0.5, self.app.sim.healthy, t)
             s.steady = False
             self.app.sim.mark(s)
         return 200, {"service": s.arn, "mode": mode}

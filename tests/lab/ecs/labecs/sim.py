@@ -11,7 +11,8 @@ How a task fails is read from its task definition (so a client can make
 one fail with RegisterTaskDefinition + UpdateService):
   image containing "doesnotexist" or ending ":broken"   CannotPullContainerError
   environment LAB_EXIT_CODE=N                             exits with N after --crash-after s
-POST /_lab/fail?cluster=C&service=S&mode=exit|pull|none forces it per service.
+POST /_lab/fail?cluster=C&service=S&mode=exit|pull|unhealthy|none forces it per
+service (unhealthy: health checks fail, the scheduler replaces the task).
 """
 
 import heapq
@@ -211,7 +212,7 @@ class Sim:
                 has_hc = True
             if self.logs is not None:
                 self.logs.open_stream(t, c, now)
-        if has_hc:
+        if has_hc or self.mode_of(t) == "unhealthy":
             self.timer(self.delay() * 2, self.healthy, t)
         svc = t.service
         if svc is not None and svc.consecutive_failures and self.mode_of(t) is None:
@@ -222,11 +223,24 @@ class Sim:
     def healthy(self, t):
         if t.last_status != "RUNNING" or t.desired_status != "RUNNING":
             return
+        sick = self.mode_of(t) == "unhealthy"
         for c in t.containers:
             if c.defn.get("healthCheck"):
-                c.health = "HEALTHY"
-        t.health = "HEALTHY"
+                c.health = "UNHEALTHY" if sick else "HEALTHY"
+        t.health = "UNHEALTHY" if sick else "HEALTHY"
         t.touch()
+        if sick:
+            self.timer(self.cfg.crash_after * (0.8 + 0.4 * self.rng.random()), self.health_failed, t)
+
+    def health_failed(self, t):
+        """The scheduler replaces a task whose essential container stays UNHEALTHY."""
+        if t.last_status != "RUNNING" or t.desired_status != "RUNNING":
+            return
+        now = time.time()
+        if t.service is not None:
+            t.service.event("(task %s) failed container health checks." % t.id, now, self.rng)
+        self.failed(t)
+        self.stop(t, "ServiceSchedulerInitiated", "Task failed container health checks", now)
 
     def exited(self, t):
         if t.last_status != "RUNNING" or t.desired_status != "RUNNING":

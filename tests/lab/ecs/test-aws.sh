@@ -520,6 +520,24 @@ t_exec() {
 }
 check "execute-command: not enabled (InvalidParameterException), agent unreachable (TargetNotConnectedException), session" t_exec
 
+web_health_stopped() {
+    local t
+    for t in $(a ecs list-tasks --cluster lab-ec2 --service-name web --desired-status STOPPED --query 'taskArns' --output text); do
+        a ecs describe-tasks --cluster lab-ec2 --tasks "$t" --query 'tasks[0].stoppedReason' --output text |
+            grep -qx 'Task failed container health checks' && return 0
+    done
+    return 1
+}
+t_unhealthy() {
+    curl -sf -X POST "$EP/_lab/fail?cluster=lab-ec2&service=web&mode=unhealthy" > /dev/null || return 1
+    wait_until 40 sh -c "aws --endpoint-url $EP ecs describe-tasks --cluster lab-ec2 --tasks \$(aws --endpoint-url $EP ecs list-tasks --cluster lab-ec2 --service-name web --query 'taskArns' --output text) --query 'tasks[].healthStatus' --output text | grep -q UNHEALTHY" || return 1
+    wait_until 40 web_health_stopped || return 1
+    curl -sf -X POST "$EP/_lab/fail?cluster=lab-ec2&service=web&mode=none" > /dev/null &&
+        a ecs describe-services --cluster lab-ec2 --services web --query 'services[0].events[].message' |
+        grep -q '(service web) (task [0-9a-f]*) failed container health checks.'
+}
+check "health checks failing (/_lab/fail mode=unhealthy): UNHEALTHY, task replaced, event" t_unhealthy
+
 # ------------------------------------------------------------------ ECR
 t_ecr() {
     a ecr describe-repositories | json '

@@ -41,6 +41,8 @@ def parse_args(argv):
     a("--region", default="us-east-1")
     a("--account", default="123456789012")
     a("--tls", action="store_true", help="HTTPS with a private CA written to DIR/ca.pem")
+    a("--proxy", action="store_true",
+      help="answer CONNECT (HTTPS_PROXY) for *.amazonaws.com with a certificate from DIR/ca.pem")
     a("--verbose", "-v", action="store_true", help="log requests to stderr")
     g = p.add_argument_group("world shape (totals, the named seed included)")
     g.add_argument("--clusters", type=int, default=3)
@@ -98,6 +100,7 @@ class App:
         self.eks = eks.Eks(self)
         self.services = {"ecs": ecs_api.Ecs(self), "logs": self.logs, "ecr": ecr.Ecr(self)}
         self.ssl_ctx = None
+        self.proxy_ctx = None
         self._ssm = None
 
     def start_ssm(self):
@@ -133,9 +136,12 @@ def main(argv=None):
     with open(os.path.join(sd, "ecr-password"), "w") as f:
         f.write(cfg.ecr_password + "\n")
     app = App(cfg)
-    if cfg.tls:
+    if cfg.tls or cfg.proxy:
         from labecs import tls
-        app.ssl_ctx = tls.make(sd)
+        if cfg.tls:
+            app.ssl_ctx = tls.make(sd)
+        if cfg.proxy:
+            app.proxy_ctx = tls.make_aws(sd, cfg.region)
     seed.Seeder(app).build()
     srv = server.serve(app, cfg.host, cfg.port)
     port = srv.server_address[1]

@@ -84,13 +84,14 @@ fi
 check "unit checks: paging, throttling, Logs tokens, SigV4 errors and presigning, EKS token refusals" python3 "$here/test_units.py"
 
 if ! out=$("$here/ecslab.sh" start "$LAB" --start-delay 1 --crash-after 2 --crash-backoff 1 \
-        --crash-backoff-max 4 --kube-dir "$KUBE" 2>&1); then
+        --crash-backoff-max 4 --kube-dir "$KUBE" --proxy 2>&1); then
     echo "FAIL: the lab AWS server did not start" >&2
     echo "$out" >&2
     exit 1
 fi
 while read -r line; do eval "export $line"; done <<< "$out"
 EP=$AWS_ENDPOINT_URL
+PORT=$(cat "$LAB/port")
 export AWS_RETRY_MODE=standard AWS_MAX_ATTEMPTS=5 AWS_PAGER="" HOME="$LAB"
 # every command names the endpoint, so CLIs older than AWS_ENDPOINT_URL work too
 a() { timeout 60 aws --endpoint-url "$EP" "$@"; }
@@ -401,28 +402,45 @@ assert c["AccessKeyId"].startswith("ASIA") and c["SessionToken"] and c["Expirati
 assert d["AssumedRoleUser"]["Arn"] == "arn:aws:sts::123456789012:assumed-role/lab-ops/check"'
 }
 check "sts assume-role" t_assume_role
+# The credential providers' own STS, SSO and SSO OIDC calls reach the lab
+# through AWS_ENDPOINT_URL when the CLI honours it, else through the lab's
+# CONNECT proxy under the real host names (--proxy, HTTPS_PROXY, AWS_CA_BUNDLE)
+via_proxy() {
+    env -u AWS_ENDPOINT_URL HTTPS_PROXY="http://127.0.0.1:$PORT" AWS_CA_BUNDLE="$LAB/ca.pem" "$@"
+}
 if [ $endpoint_env = yes ]; then
-    check "sts get-caller-identity: role_arn + source_profile" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-deployer/lab-assume-session' unset_keys timeout 60 aws --profile lab-assume
-    check "sts get-caller-identity: web_identity_token_file" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-web-identity/lab-web-session' unset_keys timeout 60 aws --profile lab-web-identity
-    check "sts get-caller-identity: SSO (sso_session, token cache in ~/.aws/sso/cache)" arn_is 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_LabAdmin_[0-9a-f]+/lab-user' unset_keys timeout 60 aws --profile lab-sso
-    check "sts get-caller-identity: legacy SSO profile (sso_start_url)" arn_is 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_LabReadOnly_[0-9a-f]+/lab-user' unset_keys timeout 60 aws --profile lab-sso-legacy
-    t_sso_refresh() {
-        local out
-        rm -rf "$LAB/.aws/cli/cache"
-        curl -sf -X POST "$EP/_lab/expire-sso?refresh=keep" > /dev/null || return 1
-        arn_is '.*AWSReservedSSO_LabAdmin_.*' unset_keys timeout 60 aws --profile lab-sso || return 1
-        tail -3 "$LAB/requests.log" | grep -q ' sso-oidc CreateToken 200 ' || { tail -3 "$LAB/requests.log"; return 1; }
-        rm -rf "$LAB/.aws/cli/cache"
-        curl -sf -X POST "$EP/_lab/expire-sso" > /dev/null || return 1
-        out=$(unset_keys timeout 60 aws --profile lab-sso sts get-caller-identity 2>&1) && return 1
-        echo "$out" | grep -q 'Token has expired and refresh failed' || { echo "$out"; return 1; }
-    }
-    check "SSO token refresh through sso-oidc CreateToken; expired session without refresh fails" t_sso_refresh
+    chain() { unset_keys timeout 60 aws "$@"; }
+    how="AWS_ENDPOINT_URL"
 else
-    for w in "role_arn + source_profile" "web_identity_token_file" "SSO" "legacy SSO" "SSO refresh"; do
-        skip "sts get-caller-identity: $w" "this aws CLI ignores AWS_ENDPOINT_URL"
-    done
+    chain() {
+        env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_ENDPOINT_URL \
+            HTTPS_PROXY="http://127.0.0.1:$PORT" AWS_CA_BUNDLE="$LAB/ca.pem" timeout 60 aws "$@"
+    }
+    how="HTTPS_PROXY"
 fi
+check "sts get-caller-identity: role_arn + source_profile ($how)" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-deployer/lab-assume-session' chain --profile lab-assume
+check "sts get-caller-identity: web_identity_token_file ($how)" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-web-identity/lab-web-session' chain --profile lab-web-identity
+check "sts get-caller-identity: SSO (sso_session, token cache in ~/.aws/sso/cache; $how)" arn_is 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_LabAdmin_[0-9a-f]+/lab-user' chain --profile lab-sso
+check "sts get-caller-identity: legacy SSO profile (sso_start_url; $how)" arn_is 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_LabReadOnly_[0-9a-f]+/lab-user' chain --profile lab-sso-legacy
+t_sso_refresh() {
+    local out
+    rm -rf "$LAB/.aws/cli/cache"
+    curl -sf -X POST "$EP/_lab/expire-sso?refresh=keep" > /dev/null || return 1
+    arn_is '.*AWSReservedSSO_LabAdmin_.*' chain --profile lab-sso || return 1
+    tail -3 "$LAB/requests.log" | grep -q ' sso-oidc CreateToken 200 ' || { tail -3 "$LAB/requests.log"; return 1; }
+    rm -rf "$LAB/.aws/cli/cache"
+    curl -sf -X POST "$EP/_lab/expire-sso" > /dev/null || return 1
+    out=$(chain --profile lab-sso sts get-caller-identity 2>&1) && return 1
+    echo "$out" | grep -q 'Token has expired and refresh failed' || { echo "$out"; return 1; }
+}
+check "SSO token refresh through sso-oidc CreateToken; expired session without refresh fails ($how)" t_sso_refresh
+t_proxy() {
+    # real host names, no endpoint override: the lab routes by Host and signs for it
+    via_proxy timeout 60 aws ecs list-clusters | json 'assert len(d["clusterArns"]) == 3' &&
+        via_proxy timeout 60 aws sts get-caller-identity | json 'assert d["Arn"].endswith(":user/lab-admin")' &&
+        grep -q ' ecs ListClusters 200 ' "$LAB/requests.log"
+}
+check "HTTPS_PROXY to the lab: ecs.us-east-1.amazonaws.com and sts.amazonaws.com answered by the lab" t_proxy
 check "sts get-caller-identity: credential_process" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-process-role/lab-process-[0-9]+' unset_keys timeout 60 aws --endpoint-url "$EP" --profile lab-process
 check "sts get-caller-identity: IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT)" arn_is 'arn:aws:sts::123456789012:assumed-role/lab-instance-role/i-[0-9a-f]+' \
     unset_keys env AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_SERVICE_ENDPOINT="$EP/" timeout 60 aws --endpoint-url "$EP"

@@ -8,6 +8,7 @@
   /latest/...                       IMDSv2
   /v2/credentials/...               ECS container credentials endpoint
   /_lab/...                         lab control (unsigned, see control.py)
+  CONNECT host:443                  with --proxy: TLS as *.amazonaws.com, then all of the above
 
 AWS API requests are authenticated with SigV4 (auth.py), throttled
 (throttle.py) and logged (reqlog.py) before a service module sees them.
@@ -109,6 +110,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_HEAD(self):
         self.dispatch()
+
+    def do_CONNECT(self):
+        """--proxy: a client with HTTPS_PROXY=http://127.0.0.1:PORT reaching
+        https://SERVICE.REGION.amazonaws.com gets this lab, under a certificate
+        for the AWS names signed by DIR/ca.pem (its AWS_CA_BUNDLE)."""
+        host = self.path.rsplit(":", 1)[0]
+        if self.app.proxy_ctx is None or not host.endswith((".amazonaws.com", ".awsapps.com")):
+            self.send_response(403 if self.app.proxy_ctx else 405)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            self.close_connection = True
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        try:
+            tls = self.app.proxy_ctx.wrap_socket(self.connection, server_side=True)
+        except (OSError, ValueError):
+            return
+        Handler(tls, self.client_address, self.server)
 
     # ------------------------------------------------------------ plumbing
     def read_body(self):

@@ -1,45 +1,11 @@
-/* backend.c: the table of compiled-in backends and the endpoint lifecycle
- * shared by all of them. */
-#include "backend.h"
-#include "docker/docker.h"
-#include "kube/kube.h"
+/* backend.c: the endpoint lifecycle shared by every backend: its options,
+ * state changes and notes, and which actions it may offer. */
+#include "backends/backend.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const struct backend_ops *const table[] = {
-	&kube_backend,
-	&docker_backend,
-	NULL,
-};
-
-const struct backend_ops *const *backends_all(void)
-{
-	return table;
-}
-
-const struct backend_ops *backend_find(const char *name)
-{
-	for (size_t i = 0; table[i]; i++)
-		if (!strcmp(table[i]->name, name))
-			return table[i];
-	/* Podman speaks the Docker API: let users say what they run */
-	if (!strcmp(name, "podman"))
-		return &docker_backend;
-	if (!strcmp(name, "kube") || !strcmp(name, "k8s") || !strcmp(name, "eks"))
-		return &kube_backend;
-	return NULL;
-}
-
-bool backend_serves(const struct backend_ops *ops, const char *kind)
-{
-	for (size_t i = 0; ops->kinds[i]; i++)
-		if (!strcmp(ops->kinds[i], kind))
-			return true;
-	return false;
-}
 
 const char *endpoint_config_get(const struct endpoint_config *c, const char *key)
 {
@@ -86,21 +52,37 @@ void endpoint_note(struct endpoint *ep, enum note_level level, const char *fmt, 
 	free(s);
 }
 
-void endpoint_fail(struct endpoint *ep, const char *fmt, ...)
+static void fail(struct endpoint *ep, bool auth, const char *fmt, va_list ap)
 {
 	char msg[ERRLEN];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	bool repeat = !strcmp(msg, ep->error);
 	snprintf(ep->error, sizeof(ep->error), "%s", msg);
 	if (ep->state == EP_READY)
 		ep->state = EP_STALE;
+	if (!ep->down_since)
+		ep->down_since = wall_s();
+	ep->auth_failing = auth;
 	ep->store->gen++;
 	/* a retry loop failing the same way must not flood the flash line */
 	if (!repeat)
 		endpoint_note(ep, NOTE_ERROR, "%s: %s", ep->name, msg);
+}
+
+void endpoint_fail(struct endpoint *ep, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail(ep, false, fmt, ap);
+	va_end(ap);
+}
+
+void endpoint_fail_auth(struct endpoint *ep, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail(ep, true, fmt, ap);
+	va_end(ap);
 }
 
 void endpoint_ready(struct endpoint *ep)
@@ -108,6 +90,8 @@ void endpoint_ready(struct endpoint *ep)
 	bool was_down = ep->error[0] != '\0';
 	ep->state = EP_READY;
 	ep->error[0] = '\0';
+	ep->down_since = 0;
+	ep->auth_failing = false;
 	ep->store->gen++;
 	if (was_down)
 		endpoint_note(ep, NOTE_INFO, "%s: connected again", ep->name);
@@ -118,11 +102,6 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 	const struct backend_ops *ops = backend_find(cfg->backend);
 	if (!ops) {
 		set_err(err, errlen, "endpoint %s: unknown type \"%s\"", cfg->name, cfg->backend);
-		return NULL;
-	}
-	if (ops->abi != BACKEND_ABI_VERSION) {
-		set_err(err, errlen, "backend %s was built for interface version %d, not %d", ops->name,
-			ops->abi, BACKEND_ABI_VERSION);
 		return NULL;
 	}
 	struct endpoint *ep = xcalloc(1, sizeof(*ep));

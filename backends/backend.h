@@ -2,19 +2,26 @@
  * endpoint is one configured instance of it (one Docker host, one kube
  * context). Every call is asynchronous: it queues work on the event loop and
  * returns; results reach the endpoint's store as deltas. A NULL capability
- * slot means the backend cannot do that and the UI does not offer it. */
+ * slot means the backend cannot do that and the UI does not offer it.
+ * Everything the UI shows of a backend — its views, actions and the rows they
+ * apply to, its scope, its header summary — is declared here as data, so the
+ * UI never needs to know which backend it talks to. */
 #ifndef BINNACLE_BACKEND_H
 #define BINNACLE_BACKEND_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "store.h"
-#include "util.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
-/* Bumped whenever struct backend_ops or struct endpoint changes shape, so a
- * backend built out of tree and loaded later can be refused cleanly. */
-#define BACKEND_ABI_VERSION 1
+/* Bumped whenever struct backend_ops, struct endpoint, struct view or any
+ * other structure a backend shares with the program changes shape, so a
+ * backend built out of tree against other headers is refused cleanly. */
+#define BACKEND_ABI_VERSION 2
+
+struct view;  /* views/view.h */
+struct drill;
 
 enum opt_type { OPT_STRING, OPT_BOOL, OPT_PATH };
 
@@ -62,6 +69,8 @@ struct endpoint {
 	struct store *store;
 	enum endpoint_state state;
 	char error[ERRLEN]; /* last connection error, "" when healthy */
+	int64_t down_since; /* wall seconds since the connection failed (or never came up); 0 = live */
+	bool auth_failing;  /* the server refused our credentials (error says how) */
 	bool readonly, production;
 	bool on_demand;     /* see endpoint_config */
 	int64_t refresh_ms; /* how often per-row extras (stats) refresh */
@@ -77,6 +86,8 @@ void endpoint_note(struct endpoint *ep, enum note_level level, const char *fmt, 
 	__attribute__((format(printf, 3, 4)));
 /* Records a connection failure: state stale, error kept, one flash. */
 void endpoint_fail(struct endpoint *ep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, when the server refused the credentials (401, expired token). */
+void endpoint_fail_auth(struct endpoint *ep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Records a (re)connection: state ready, error cleared. */
 void endpoint_ready(struct endpoint *ep);
 
@@ -97,6 +108,15 @@ struct backend_action {
 	unsigned flags;           /* enum action_flags */
 	const char *progress;     /* for the flash line: "restarting" */
 	const char *input_prompt; /* ACTION_INPUT: "replicas" */
+	/* ACTION_INPUT: the value the dialog starts from (scale: the desired
+	 * count); NULL = empty. */
+	void (*input_now)(const struct row *r, char *out, size_t outlen);
+	/* Something the user picks first, as a comma-separated list (a pod's
+	 * containers); one choice or none asks nothing. NULL = never asks. */
+	const char *(*choices)(const struct row *r);
+	const char *choose_title; /* the question: "Which container?" */
+	/* Why the action cannot apply to r ("is not running"); NULL when it can. */
+	const char *(*refuse)(const struct row *r);
 };
 
 typedef void (*action_done_fn)(void *arg, const char *error /* NULL = done */);
@@ -152,13 +172,68 @@ struct pull_sink {
 	void *arg;
 };
 
+/* What narrows a backend's views the way a Kubernetes namespace does (an
+ * ECS cluster, a registry repository): one value at a time, or all. */
+struct backend_scope {
+	const char *name;            /* "namespace", for sentences */
+	const char *const *commands; /* command-mode names: "ns", "namespace" */
+	const char *kind;            /* the kind whose row ids are the values; NULL = none */
+	/* The current value; NULL = all. */
+	const char *(*get)(struct endpoint *ep);
+	/* Switches (value NULL, "" or "all" = all); the narrowed kinds list again. */
+	int (*set)(struct endpoint *ep, const char *value, char *err, size_t errlen);
+};
+
+enum backend_caps {
+	/* Its endpoints follow their default kind from the start, shown or not
+	 * (cheap and local, like an engine's containers), so switching is instant. */
+	BACKEND_EAGER = 1,
+	/* Its logs can show the previous instance of a restarted container. */
+	BACKEND_LOGS_PREVIOUS = 2,
+};
+
+/* ---- health ---- */
+
+enum problem_level {
+	PROBLEM_CRITICAL, /* broken now: down, crash-looping, failing to start */
+	PROBLEM_WARNING,  /* degraded or heading there: short of desired, pressure, restarts */
+};
+
+/* Something wrong with one object of an endpoint, as the health screen lists
+ * it. Strings are borrowed for the call. */
+struct problem {
+	enum problem_level level;
+	const char *code;  /* a stable word for what is wrong ("crashloop"): with kind and id, its identity */
+	const char *kind;  /* the kind whose view shows the object */
+	const char *id;    /* its row id there */
+	const char *name;  /* its name, as the view shows it (for the filter that finds it) */
+	const char *scope; /* its scope value (namespace); NULL = none */
+	const char *what;  /* one line: "CrashLoopBackOff, restarted 12 times" */
+	int64_t since;     /* wall seconds when it began; 0 = unknown (first seen is used) */
+};
+
+/* Receives an endpoint's health: counts that matter for it ("nodes ready",
+ * 3 of 4), its problems, and its restarts so far (a counter that only
+ * grows while the endpoint lives: trends are drawn from its increase). */
+struct health_sink {
+	void (*count)(void *arg, const char *label, long ok, long total);
+	void (*problem)(void *arg, const struct problem *p);
+	void (*restarts)(void *arg, int64_t so_far);
+	void *arg;
+};
+
 struct backend_ops {
 	int abi;
 	const char *name;        /* "docker": the `type:` in the config */
+	const char *const *aliases; /* other names for the type ("podman"), NULL-terminated; may be NULL */
 	const char *description;
-	const char *const *kinds; /* NULL-terminated kinds it serves */
+	/* The views of the kinds it serves, NULL-terminated: its own, and the
+	 * shared ones (nodes, containers, images) that it fills. */
+	const struct view *const *views;
 	const char *default_kind; /* the view an endpoint of it opens on */
+	unsigned caps;            /* enum backend_caps */
 	const struct option_def *options; /* NULL-terminated by key */
+	const struct backend_scope *scope; /* NULL = its views cannot be narrowed */
 
 	/* Fills cfgs with endpoints found on this machine without configuration;
 	 * returns how many (0 = none). Optional. */
@@ -189,9 +264,20 @@ struct backend_ops {
 	void (*logs_stop)(struct endpoint *ep, void *handle);
 	/* Pulls an image reference with progress. Optional. */
 	void (*pull)(struct endpoint *ep, const char *ref, const struct pull_sink *sink);
-	/* Namespaces (Kubernetes): the one listed, NULL = all; switching relists. Optional. */
-	const char *(*get_namespace)(struct endpoint *ep);
-	int (*set_namespace)(struct endpoint *ep, const char *ns, char *err, size_t errlen);
+	/* The header's counts for this endpoint ("ctr 3/5  img 7"); "" = none. Optional. */
+	void (*summary)(struct endpoint *ep, char *out, size_t outlen);
+	/* Where Enter leads from a row of a shared kind (a node: its pods, an
+	 * engine's containers), asked before the view's own drill. Optional. */
+	bool (*drill)(struct endpoint *ep, const struct view *v, const struct row *r, struct drill *d);
+	/* The events of the object in row r of view v, as a drill into the
+	 * backend's events kind (the `e` key); false when it has none. Optional. */
+	bool (*events_of)(struct endpoint *ep, const struct view *v, const struct row *r, struct drill *d);
+	/* Keeps live what health() needs, from the cheapest signal the server
+	 * offers (a cluster's nodes, workloads and warnings, not every pod). */
+	void (*health_watch)(struct endpoint *ep);
+	/* Reports the endpoint's counts and current problems from what it holds.
+	 * Its connection state (stale, auth failing) is the health screen's own. */
+	void (*health)(struct endpoint *ep, const struct health_sink *sink);
 };
 
 /* The backend's action named verb for kind, or NULL. */
@@ -199,8 +285,16 @@ const struct backend_action *backend_action_find(const struct backend_ops *ops, 
 /* Whether the UI may offer a: read-only endpoints get no mutating action. */
 bool endpoint_may(const struct endpoint *ep, const struct backend_action *a);
 
+/* Every backend: those compiled in, then those loaded as plugins. */
 const struct backend_ops *const *backends_all(void);
+/* Adds a backend loaded from a plugin (from names it in sentences); refused
+ * with a sentence when it was built for another interface version, lacks
+ * the slots every backend has, or takes a name already in use. */
+int backend_register(const struct backend_ops *ops, const char *from, char *err, size_t errlen);
+/* The backend called name or one of its aliases, or NULL. */
 const struct backend_ops *backend_find(const char *name);
+/* The backend's view of kind, or NULL when it does not serve it. */
+const struct view *backend_view(const struct backend_ops *ops, const char *kind);
 bool backend_serves(const struct backend_ops *ops, const char *kind);
 
 /* Creates an endpoint of cfg's backend; NULL with a sentence in err. */

@@ -1,7 +1,9 @@
 # tests/lib.sh: helpers shared by the integration and end-to-end tests:
 # peers that may be missing (skip with 77, or fail under
 # BINNACLE_REQUIRE_PEERS=1), a private temporary directory cleaned up on
-# exit, bounded polling, the Podman lab, and driving binnacle in tmux.
+# exit, bounded polling that never retries past a crash, sanitiser reports
+# and crashes of any binnacle the test started (tmux's children included)
+# failing the test, the Podman lab, and driving binnacle in tmux.
 # shellcheck shell=bash
 
 set -u
@@ -28,6 +30,13 @@ require_cmd() {
 }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/binnacle-test.XXXXXX")
+# A sanitiser build (./configure --enable-asan) writes its reports into the
+# test's directory, whoever started the program (the test, tmux, a pipe that
+# swallows stderr), and aborts on the first one; on_exit shows them and fails.
+mkdir -p "$T/san"
+SAN_OPTS="abort_on_error=1:halt_on_error=1:print_stacktrace=1:log_path=$T/san/report"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}$SAN_OPTS"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}$SAN_OPTS"
 CLEANUPS=()
 on_exit() {
 	local rc=$?
@@ -35,6 +44,8 @@ on_exit() {
 	for ((i = ${#CLEANUPS[@]} - 1; i >= 0; i--)); do
 		eval "${CLEANUPS[$i]}" >/dev/null 2>&1 || true
 	done
+	# after the cleanups: programs they stopped have written their reports by now
+	crashes_reported && rc=1
 	rm -rf "$T" 2>/dev/null || true
 	exit $rc
 }
@@ -42,7 +53,7 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 cleanup() { CLEANUPS+=("$1"); }
 # every test has its own audit log and configuration directory
-export XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config"
+export XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data"
 # no test reads the user's own clusters or engines unless it says so
 export KUBECONFIG="$T/no-kubeconfig"
 mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
@@ -50,7 +61,18 @@ mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 PASSED=0
 FAILED=0
 ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
-not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+not_ok() {
+	FAILED=$((FAILED + 1))
+	echo "not ok - $1"
+	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	# what the dashboard showed then, for the log
+	if [ "$TUI_COUNT" -gt 0 ] && tmx has-session 2>/dev/null; then
+		echo "#   the screen:"
+		# without the blank lines at the end
+		tmx capture-pane -p | awk '/./ { for (; n > 0; n--) print ""; print; next } { n++ }' | sed 's/^/#   | /'
+	fi
+	return 0
+}
 check() { # check DESCRIPTION COMMAND...
 	local d=$1
 	shift
@@ -58,16 +80,85 @@ check() { # check DESCRIPTION COMMAND...
 }
 finish() {
 	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
+	[ "$FAILED" -eq 0 ] && [ ! -s "$T/crashes" ]
 }
 
-# wait_until SECONDS COMMAND...: polls every 0.2 s; 0 when it succeeded.
+# ---- crashes: never a mere "not yet" ----
+
+# crashed SENTENCE: records that a program under test died; the test fails
+# at its end however it goes on. A file, so subshells and pipelines count too.
+crashed() {
+	echo "CRASH: $1" >&2
+	echo "$1" >>"$T/crashes"
+}
+# crashes_reported: prints every crash and sanitiser report of this test; 0
+# when there was one. Called by on_exit.
+crashes_reported() {
+	local f n found=1
+	for f in "$T"/tui-*.rc; do
+		[ -f "$f" ] || continue
+		n=${f##*/tui-}
+		tui_crashed "${n%.rc}" || true
+	done
+	[ -s "$T/crashes" ] && { echo "# crashes:" >&2; sed 's/^/#   /' "$T/crashes" >&2; found=0; }
+	for f in "$T"/san/*; do
+		[ -f "$f" ] || continue
+		echo "# sanitiser report $f:" >&2
+		cat "$f" >&2
+		found=0
+	done
+	return $found
+}
+# tui_crashed N: 0 (and recorded once) when the Nth binnacle started in tmux
+# died of a signal that the test did not send
+tui_crashed() {
+	local f="$T/tui-$1.rc" rc
+	[ -f "$f" ] || return 1
+	rc=$(cat "$f")
+	# 129/130/137/143: hung up, interrupted or killed by the test itself
+	case $rc in '' | 129 | 130 | 137 | 143) return 1 ;; esac
+	[ "$rc" -gt 128 ] || return 1
+	[ -f "$f.seen" ] || { crashed "binnacle started in tmux (number $1) died of signal $((rc - 128))"; : >"$f.seen"; }
+	return 0
+}
+# run_binnacle ARGS...: the program under test, with its exit status; death
+# by a signal (a crash, or a sanitiser's abort) is recorded as a crash.
+run_binnacle() {
+	local rc=0
+	"$BINNACLE" "$@" || rc=$?
+	[ $rc -gt 128 ] && crashed "binnacle $* died of signal $((rc - 128))"
+	return $rc
+}
+# binnacle_prints PATTERN ARGS...: binnacle ARGS succeeds and prints a line
+# matching the extended regular expression PATTERN; for polling with wait_until.
+binnacle_prints() {
+	local pattern=$1 out
+	shift
+	out=$(run_binnacle "$@") && grep -Eq -- "$pattern" <<<"$out"
+}
+
+# crash_mark: changes whenever a crash is recorded
+crash_mark() { if [ -f "$T/crashes" ]; then wc -c <"$T/crashes"; else echo 0; fi; }
+
+# wait_until SECONDS COMMAND...: polls every 0.2 s; 0 when it succeeded. A
+# command that dies of a signal, a crash recorded while polling (inside a
+# pipeline or a function) or a dashboard in tmux that crashed ends the
+# polling at once: retrying must not hide a crash.
 wait_until() {
 	local limit=$1
 	shift
-	local end=$((SECONDS + limit))
+	local end=$((SECONDS + limit)) rc mark
+	mark=$(crash_mark)
 	while [ $SECONDS -le $end ]; do
-		"$@" && return 0
+		rc=0
+		"$@" || rc=$?
+		[ $rc -eq 0 ] && return 0
+		if [ $rc -gt 128 ]; then
+			[ "$(crash_mark)" = "$mark" ] && crashed "$* died of signal $((rc - 128))"
+			return 1
+		fi
+		[ "$(crash_mark)" = "$mark" ] || return 1
+		[ "$TUI_COUNT" -gt 0 ] && tui_crashed "$TUI_COUNT" && return 1
 		sleep 0.2
 	done
 	return 1
@@ -99,23 +190,32 @@ tmx() { tmux -L "$TMUX_SOCK" "$@"; }
 
 # tui_start COLS ROWS ARGS...: runs binnacle in a detached tmux session,
 # each on a tmux server of its own so a previous one shutting down cannot race.
+# The terminal type is $TUI_TERM (default xterm-256color; tmux would set its
+# own, so it is set on the command), the locale $TUI_LOCALE when set (as
+# LC_ALL), and $TUI_ENV adds NAME=VALUE words (e.g. NO_COLOR=1).
 TUI_COUNT=0
 tui_start() {
 	require_cmd tmux
 	local cols=$1 rows=$2
 	shift 2
-	local cmd
-	cmd=$(printf '%q ' "$BINNACLE" "$@")
+	local cmd envs=("TERM=${TUI_TERM:-xterm-256color}")
+	[ -n "${TUI_LOCALE:-}" ] && envs+=("LC_ALL=$TUI_LOCALE")
+	# shellcheck disable=SC2206 # NAME=VALUE words, split on purpose
+	[ -n "${TUI_ENV:-}" ] && envs+=($TUI_ENV)
+	cmd=$(printf '%q ' env "${envs[@]}" "$BINNACLE" "$@")
 	TUI_COUNT=$((TUI_COUNT + 1))
 	TMUX_SOCK="binnacle-test-$$-$TUI_COUNT"
 	cleanup "tmux -L '$TMUX_SOCK' kill-server"
+	# its exit status goes to a file: crashes_reported finds one that crashed
 	tmx -f /dev/null new-session -d -x "$cols" -y "$rows" -e "DOCKER_HOST=${DOCKER_HOST:-}" \
-		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" -e "TERM=xterm-256color" \
+		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" \
 		-e "XDG_STATE_HOME=$XDG_STATE_HOME" -e "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
-		-e "KUBECONFIG=$KUBECONFIG" \
-		"$cmd; echo BINNACLE-EXITED-\$?; sleep 30"
+		-e "KUBECONFIG=$KUBECONFIG" -e "ASAN_OPTIONS=$ASAN_OPTIONS" -e "UBSAN_OPTIONS=$UBSAN_OPTIONS" \
+		"$cmd; rc=\$?; echo \$rc >'$T/tui-$TUI_COUNT.rc'; echo BINNACLE-EXITED-\$rc; sleep 30"
 }
 screen() { tmx capture-pane -p; }
+# screen_sgr: the screen with its colours and attributes as escape sequences
+screen_sgr() { tmx capture-pane -p -e; }
 screen_has() { screen | grep -Eq -- "$1"; }
 screen_lacks() { ! screen | grep -Eq -- "$1"; }
 keys() { tmx send-keys "$@"; }

@@ -2,11 +2,12 @@
  * thread: each turn drains input, rebuilds the model when the store moved,
  * draws at most once, then sleeps in the session until network, input, a
  * timer or the next clock tick. */
-#include "app.h"
-#include "jsonyaml.h"
-#include "keymap.h"
-#include "log.h"
-#include "sanitize.h"
+#include "tui/app.h"
+#include "tui/charset.h"
+#include "backends/codec/jsonyaml.h"
+#include "tui/keymap.h"
+#include "backends/util/log.h"
+#include "tui/sanitize.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -20,6 +21,8 @@
 /* Tables larger than this are re-sorted at most every LARGE_TABLE_REBUILD_MS. */
 #define LARGE_TABLE_ROWS 5000
 #define LARGE_TABLE_REBUILD_MS 250
+/* How long a start-up problem stays in the flash line before endpoint notes may replace it. */
+#define STARTUP_PIN_MS 10000
 
 struct frame *app_frame(struct app *a)
 {
@@ -46,8 +49,14 @@ void app_flash(struct app *a, enum note_level level, const char *fmt, ...)
 
 static void on_note(struct session *s, struct endpoint *ep, enum note_level level, const char *text)
 {
-	(void)ep;
-	app_flash(s->ui, level, "%s", text);
+	struct app *a = s->ui;
+	/* a start-up problem (config, theme, plugin) must be readable: an
+	 * endpoint's own trouble shows in the header meanwhile, and in the log */
+	if (mono_ms() < a->flash_pinned_until) {
+		log_msg("note kept back by a start-up message: %s: %s", ep->name, text);
+		return;
+	}
+	app_flash(a, level, "%s", text);
 }
 
 static void frame_cleanup(struct frame *f)
@@ -102,15 +111,21 @@ static void pop_view(struct app *a)
 	app_invalidate(a);
 }
 
+const struct view *app_default_view(const struct endpoint *ep)
+{
+	const struct view *v = ep->ops->default_kind ? backend_view(ep->ops, ep->ops->default_kind) : NULL;
+	return v ? v : ep->ops->views[0];
+}
+
 void app_set_endpoint(struct app *a, struct endpoint *ep)
 {
 	if (a->ep != ep && a->ep->ops->visible)
 		a->ep->ops->visible(a->ep, app_frame(a)->view->kind, NULL, 0);
 	a->ep = ep;
 	const struct view *v = app_frame(a)->view;
-	/* a Kubernetes context has no images; a Docker host no deployments */
-	if (!backend_serves(ep->ops, v->kind) && ep->ops->default_kind)
-		v = view_find_kind(ep->ops->default_kind);
+	/* the same view where the new endpoint has it, else its own first one */
+	if (!backend_serves(ep->ops, v->kind))
+		v = app_default_view(ep);
 	app_switch_view(a, v);
 	app_flash(a, NOTE_INFO, "endpoint %s (%s)", ep->name, ep->address);
 }
@@ -273,25 +288,30 @@ static void drill(struct app *a)
 	const struct row *r = selected_row(a);
 	struct frame *f = app_frame(a);
 	struct drill d;
-	if (!r || !f->view->drill || !f->view->drill(r, &d))
+	if (!r)
+		return;
+	/* the backend says where its rows of a shared kind lead, else the view */
+	bool go = a->ep->ops->drill && a->ep->ops->drill(a->ep, f->view, r, &d);
+	if (!go && !(f->view->drill && f->view->drill(r, &d)))
 		return;
 	if (d.describe) {
 		app_describe(a, false);
 		return;
 	}
-	if (d.switch_ns && a->ep->ops->set_namespace) {
+	const struct backend_scope *scope = a->ep->ops->scope;
+	if (d.switch_scope && scope) {
 		char err[ERRLEN];
-		if (a->ep->ops->set_namespace(a->ep, d.value, err, sizeof(err)) < 0) {
+		if (scope->set(a->ep, d.value, err, sizeof(err)) < 0) {
 			app_flash(a, NOTE_WARN, "%s", err);
 			return;
 		}
-		const struct view *pods = view_find_kind(d.kind);
-		if (pods)
-			app_switch_view(a, pods);
-		app_flash(a, NOTE_INFO, "namespace %s", d.value);
+		const struct view *to = backend_view(a->ep->ops, d.kind);
+		if (to)
+			app_switch_view(a, to);
+		app_flash(a, NOTE_INFO, "%s %s", scope->name, d.value);
 		return;
 	}
-	const struct view *v = view_find_kind(d.kind);
+	const struct view *v = backend_view(a->ep->ops, d.kind);
 	if (v)
 		app_push_view(a, v, d.cell >= 0 ? &d : NULL);
 	if (v && d.cell < 0) {
@@ -331,6 +351,8 @@ static void table_key(struct app *a, int key)
 			filter_cleanup(&f->filter);
 			filter_init(&f->filter, NULL);
 			app_invalidate(a);
+		} else if (a->depth == 1 && a->health_home) {
+			app_show_health(a, true);
 		} else {
 			pop_view(a);
 		}
@@ -487,6 +509,81 @@ static void pull_key(struct app *a, int key)
 	}
 }
 
+/* ---- the health screen ---- */
+
+void app_show_health(struct app *a, bool home)
+{
+	if (!a->health)
+		a->health = healthview_new(a->session, charset_ascii());
+	a->health_home = a->health_home || home;
+	healthview_tick(a->health, true);
+	a->mode = MODE_HEALTH;
+	a->dirty = true;
+}
+
+/* Enter on a problem: its endpoint, the view of its kind, narrowed to it and
+ * with it selected; Esc from there comes back here. */
+static void go_to_problem(struct app *a, const struct row *p)
+{
+	struct endpoint *ep = health_problem_endpoint(&a->health->health, p);
+	if (!ep) {
+		app_flash(a, NOTE_WARN, "that endpoint is no longer open");
+		return;
+	}
+	char kind[64], id[512], name[256], scope[256];
+	snprintf(kind, sizeof(kind), "%s", row_text(p, HP_KIND));
+	snprintf(id, sizeof(id), "%s", row_text(p, HP_ID));
+	snprintf(name, sizeof(name), "%s", row_text(p, HP_NAME));
+	snprintf(scope, sizeof(scope), "%s", row_text(p, HP_SCOPE));
+	a->health_home = true;
+	a->mode = MODE_TABLE;
+	if (a->ep != ep)
+		app_set_endpoint(a, ep);
+	const struct view *v = backend_view(ep->ops, kind);
+	if (!v) {
+		/* the endpoint itself: its own first view */
+		app_switch_view(a, app_default_view(ep));
+		return;
+	}
+	const struct backend_scope *sc = ep->ops->scope;
+	const char *now = sc ? sc->get(ep) : NULL;
+	char err[ERRLEN];
+	if (sc && *scope && now && strcmp(now, scope) && sc->set(ep, scope, err, sizeof(err)) < 0)
+		app_flash(a, NOTE_WARN, "%s", err);
+	app_switch_view(a, v);
+	struct frame *f = app_frame(a);
+	char *pattern = xasprintf("^%s$", *name ? name : id);
+	filter_cleanup(&f->filter);
+	filter_init(&f->filter, pattern);
+	free(pattern);
+	free(f->selected_id);
+	f->selected_id = xstrdup(id);
+	app_invalidate(a);
+}
+
+static void health_key(struct app *a, int key)
+{
+	enum action act = keymap_lookup(key);
+	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT) {
+		table_key(a, key);
+		return;
+	}
+	switch (healthview_key(a->health, key, body_rows(a) / 2)) {
+	case HV_GO:
+		go_to_problem(a, healthview_selected(a->health));
+		break;
+	case HV_CLOSE:
+		if (a->health_home)
+			app_flash(a, NOTE_INFO, "the health screen: Enter goes to a problem, : opens any view");
+		else
+			a->mode = MODE_TABLE;
+		break;
+	case HV_STAY:
+		break;
+	}
+	app_invalidate(a);
+}
+
 void app_close_dialog(struct app *a)
 {
 	if (a->mode == MODE_DIALOG)
@@ -511,6 +608,9 @@ static void handle_key(struct app *a, int key)
 		break;
 	case MODE_PULL:
 		pull_key(a, key);
+		break;
+	case MODE_HEALTH:
+		health_key(a, key);
 		break;
 	default:
 		prompt_mode_key(a, key);
@@ -571,6 +671,8 @@ static void draw(struct app *a)
 		logview_draw(a->body, a->logs);
 	} else if (body == MODE_PULL && a->pull) {
 		pullview_draw(a->body, a->pull);
+	} else if (body == MODE_HEALTH && a->health) {
+		healthview_draw(a->body, a->health);
 	} else {
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
@@ -623,6 +725,8 @@ static int next_wakeup_ms(struct app *a)
 	struct frame *f = app_frame(a);
 	if (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)) && ms > 250)
 		ms = 250;
+	if (a->mode == MODE_HEALTH && a->health && healthview_next_ms(a->health) < ms)
+		ms = healthview_next_ms(a->health);
 	if (a->rebuild_pending) {
 		int64_t left = a->built_ms + LARGE_TABLE_REBUILD_MS - now;
 		if (left < ms)
@@ -647,17 +751,27 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	screen_start(&a->theme);
 	nodelay(stdscr, TRUE);
 	make_windows(a);
-	const struct view *v = start_view ? view_find_alias(start_view) : NULL;
+	const struct view *v = start_view ? views_find(start_view) : NULL;
 	if (!v)
-		v = view_find_kind(a->ep->ops->default_kind ? a->ep->ops->default_kind : "containers");
-	app_push_view(a, v ? v : views_all()[0], NULL);
-	/* Docker endpoints keep their containers live, so switching is instant;
-	 * Kubernetes contexts connect when first shown (there may be dozens) */
+		v = app_default_view(a->ep);
+	app_push_view(a, v, NULL);
+	/* several endpoints in use: start on what is wrong across them */
+	size_t active = 0;
 	for (size_t i = 0; i < s->neps; i++)
-		if (s->eps[i] != a->ep && s->eps[i]->ops->default_kind && !strcmp(s->eps[i]->ops->default_kind, "containers"))
-			s->eps[i]->ops->watch(s->eps[i], "containers");
-	if (first_error && *first_error)
+		active += !s->eps[i]->on_demand;
+	if ((!start_view && active > 1) || (start_view && !strcmp(start_view, health_endpoints_view.kind)))
+		app_show_health(a, true);
+	/* cheap local endpoints (engines) stay live, so switching is instant;
+	 * the others (kube contexts, maybe dozens) connect when first shown */
+	for (size_t i = 0; i < s->neps; i++) {
+		struct endpoint *ep = s->eps[i];
+		if (ep != a->ep && (ep->ops->caps & BACKEND_EAGER))
+			ep->ops->watch(ep, app_default_view(ep)->kind);
+	}
+	if (first_error && *first_error) {
 		app_flash(a, NOTE_ERROR, "%s", first_error);
+		a->flash_pinned_until = mono_ms() + STARTUP_PIN_MS;
+	}
 	int64_t last_second = -1;
 	uint64_t last_gen = 0;
 	int64_t last_draw = 0;
@@ -670,6 +784,8 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 			a->flash[0] = '\0';
 			a->dirty = true;
 		}
+		if (a->mode == MODE_HEALTH && a->health && healthview_tick(a->health, false))
+			a->dirty = true;
 		uint64_t gen = session_gen(s);
 		int64_t sec = wall_s();
 		struct frame *f = app_frame(a);
@@ -698,6 +814,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	textview_free(a->text);
 	logview_close(a->logs);
 	pullview_free(a->pull);
+	healthview_free(a->health);
 	free(a->filter_before);
 	prompt_cleanup(&a->cmd);
 	prompt_cleanup(&a->filt);

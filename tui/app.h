@@ -4,16 +4,17 @@
 #ifndef BINNACLE_APP_H
 #define BINNACLE_APP_H
 
-#include "dialog.h"
-#include "logview.h"
-#include "model.h"
-#include "prompt.h"
-#include "pullview.h"
-#include "session.h"
-#include "table.h"
-#include "textview.h"
-#include "keymap.h"
-#include "theme.h"
+#include "tui/dialog.h"
+#include "tui/logview.h"
+#include "views/model.h"
+#include "tui/prompt.h"
+#include "tui/healthview.h"
+#include "tui/pullview.h"
+#include "backends/model/session.h"
+#include "tui/table.h"
+#include "tui/textview.h"
+#include "tui/keymap.h"
+#include "tui/theme.h"
 
 /* One level of navigation: a view, optionally narrowed by a drill-down. */
 struct frame {
@@ -37,6 +38,7 @@ enum app_mode {
 	MODE_LOGS,
 	MODE_LOGS_SEARCH,
 	MODE_PULL,
+	MODE_HEALTH,
 };
 
 #define APP_MAX_DEPTH 16
@@ -60,6 +62,7 @@ struct app {
 	char flash[512];
 	enum note_level flash_level;
 	int64_t flash_until;
+	int64_t flash_pinned_until; /* a start-up problem: endpoint notes wait until then */
 	bool quit, dirty, resized;
 	struct theme theme;
 	WINDOW *header, *crumbs, *body, *flash_win, *prompt_win;
@@ -69,6 +72,8 @@ struct app {
 	enum app_mode dialog_return;
 	struct logview *logs;
 	struct pullview *pull;
+	struct healthview *health;     /* the health screen, once opened */
+	bool health_home;              /* Esc at the top of the tables goes back to it */
 	struct bstream *pending_exec;  /* opened; the loop hands the terminal over */
 	struct op *pending_exec_op;
 	unsigned ops_running;          /* actions in flight */
@@ -87,6 +92,8 @@ struct frame *app_frame(struct app *a);
 void app_push_view(struct app *a, const struct view *v, const struct drill *scope);
 void app_switch_view(struct app *a, const struct view *v);
 void app_set_endpoint(struct app *a, struct endpoint *ep);
+/* The view an endpoint opens on: its backend's default kind, else its first view. */
+const struct view *app_default_view(const struct endpoint *ep);
 void app_open_text(struct app *a, const char *title);
 void app_show_help(struct app *a);
 void app_invalidate(struct app *a);
@@ -105,6 +112,9 @@ void ops_run_pending_exec(struct app *a);
 void app_close_dialog(struct app *a);
 void app_describe(struct app *a, bool json);
 void app_resize(struct app *a);
+
+/* Opens the health screen; home: it is where Esc leads back from the tables. */
+void app_show_health(struct app *a, bool home);
 
 /* commands.c */
 void commands_run(struct app *a, const char *line);

@@ -1,7 +1,7 @@
 /* audit.c: appends audit records (see audit.h) with O_APPEND, so several
  * binnacle processes can share the file without interleaving a line. */
-#include "audit.h"
-#include "util.h"
+#include "tui/audit.h"
+#include "backends/util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,10 @@
 /* chrome.c: everything around the table: the header (endpoint, engine,
  * counts, clock, stale and production markers), the breadcrumbs with filter
  * and sort, the flash line and the key hints. */
-#include "app.h"
-#include "keymap.h"
-#include "kinds.h"
-#include "sanitize.h"
+#include "tui/app.h"
+#include "tui/charset.h"
+#include "tui/keymap.h"
+#include "tui/sanitize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,22 +22,6 @@ static void put_safe(WINDOW *w, const char *text, int cells, enum style st)
 static int room(WINDOW *w)
 {
 	return getmaxx(w) - getcurx(w);
-}
-
-static void counts(struct endpoint *ep, char *out, size_t outlen)
-{
-	struct rtable *c = store_find_table(ep->store, KIND_CONTAINERS);
-	struct rtable *i = store_find_table(ep->store, KIND_IMAGES);
-	char ctr[64] = "", img[32] = "";
-	if (c && c->synced) {
-		size_t running = 0;
-		for (size_t k = 0; k < c->len; k++)
-			running += !c->rows[k]->gone_ms && !strcmp(row_text(c->rows[k], CTR_STATE), "running");
-		snprintf(ctr, sizeof(ctr), "ctr %zu/%zu", running, rtable_live_count(c));
-	}
-	if (i && i->synced)
-		snprintf(img, sizeof(img), "img %zu", rtable_live_count(i));
-	snprintf(out, outlen, "%s%s%s", ctr, ctr[0] && img[0] ? "  " : "", img);
 }
 
 void chrome_draw_header(struct app *a)
@@ -70,16 +54,19 @@ void chrome_draw_header(struct app *a)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
-	counts(ep, cnt, sizeof(cnt));
+	cnt[0] = '\0';
+	if (ep->ops->summary)
+		ep->ops->summary(ep, cnt, sizeof(cnt));
 	snprintf(right, sizeof(right), "%s  %s ", cnt, clock);
-	int rw = sanitize_width(right);
+	char *safe_right = sanitize_display(right, strlen(right)); /* a plugin's summary */
+	int rw = sanitize_width(safe_right);
 	if (ep->error[0] && ep->state != EP_READY) {
 		screen_put(w, "  ", room(w), base);
 		char stale[ERRLEN + 32];
 		snprintf(stale, sizeof(stale), ep->state == EP_STALE ? " STALE: %s " : " OFFLINE: %s ", ep->error);
 		put_safe(w, stale, room(w) - rw - 1, ST_STALE);
 	} else if (ep->product[0]) {
-		screen_put(w, " │ ", room(w), base);
+		screen_put(w, charset_glyph(GLYPH_SEPARATOR), room(w), base);
 		put_safe(w, ep->product, room(w) - rw - 2, base);
 	}
 	int x = getcurx(w);
@@ -87,8 +74,23 @@ void chrome_draw_header(struct app *a)
 	for (; x < cols - rw; x++)
 		waddch(w, ' ');
 	if (cols - rw > getcurx(w) - 1)
-		screen_put(w, right, room(w), base);
+		screen_put(w, safe_right, room(w), base);
+	free(safe_right);
 	screen_fill(w, base);
+	wnoutrefresh(w);
+}
+
+static void health_crumbs(struct app *a, WINDOW *w)
+{
+	char right[128];
+	put_safe(w, " Health ", room(w), ST_CRUMB_ACTIVE);
+	healthview_summary(a->health, right, sizeof(right));
+	strncat(right, " ", sizeof(right) - strlen(right) - 1);
+	int rw = sanitize_width(right);
+	if (getmaxx(w) - rw > getcurx(w) + 1) {
+		wmove(w, 0, getmaxx(w) - rw);
+		screen_put(w, right, rw, ST_CRUMBS);
+	}
 	wnoutrefresh(w);
 }
 
@@ -97,6 +99,10 @@ void chrome_draw_crumbs(struct app *a)
 	WINDOW *w = a->crumbs;
 	werase(w);
 	wmove(w, 0, 0);
+	if ((a->mode == MODE_DIALOG ? a->dialog_return : a->mode) == MODE_HEALTH && a->health) {
+		health_crumbs(a, w);
+		return;
+	}
 	for (int i = 0; i < a->depth; i++) {
 		const struct frame *f = &a->stack[i];
 		bool last = i == a->depth - 1;
@@ -106,7 +112,7 @@ void chrome_draw_crumbs(struct app *a)
 		else
 			snprintf(crumb, sizeof(crumb), " %s ", f->view->title);
 		if (i)
-			screen_put(w, "›", room(w), ST_CRUMBS);
+			screen_put(w, charset_glyph(GLYPH_CRUMB), room(w), ST_CRUMBS);
 		put_safe(w, crumb, room(w), last ? ST_CRUMB_ACTIVE : ST_CRUMBS);
 	}
 	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
@@ -115,7 +121,7 @@ void chrome_draw_crumbs(struct app *a)
 			    : body == MODE_PULL && a->pull				 ? "pull"
 											 : NULL;
 	if (extra) {
-		screen_put(w, "›", room(w), ST_CRUMBS);
+		screen_put(w, charset_glyph(GLYPH_CRUMB), room(w), ST_CRUMBS);
 		char t[300];
 		snprintf(t, sizeof(t), " %s ", extra);
 		put_safe(w, t, room(w), ST_CRUMB_ACTIVE);
@@ -200,12 +206,19 @@ void chrome_draw_hints(struct app *a)
 		hint(w, ACT_WIDE, "wrap");
 		hint(w, ACT_FILTER, "search");
 		hint(w, ACT_SAVE, "save");
-		if (a->logs && !strcmp(a->ep->ops->name, "kubernetes"))
+		if (a->logs && (a->ep->ops->caps & BACKEND_LOGS_PREVIOUS))
 			hint(w, ACT_PREVIOUS, "previous");
 		hint(w, ACT_BACK, "close");
 		break;
 	case MODE_PULL:
 		hint(w, ACT_BACK, "close");
+		break;
+	case MODE_HEALTH:
+		hint(w, ACT_ENTER, "go to the problem");
+		hint(w, ACT_COMMAND, "cmd");
+		hint(w, ACT_NEXT_ENDPOINT, "endpoints");
+		hint(w, ACT_HELP, "help");
+		hint(w, ACT_QUIT, "quit");
 		break;
 	default: {
 		/* the verbs this view offers here, then the essentials */

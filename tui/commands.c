@@ -1,8 +1,8 @@
 /* commands.c: `:` command mode: view aliases (:containers, :ctr, :images,
  * :img, :nodes), :q, :sort, :endpoint, :help, with Tab completion of command
  * names and their arguments; and the `?` help text built from the keymap. */
-#include "app.h"
-#include "keymap.h"
+#include "tui/app.h"
+#include "tui/keymap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,29 +78,37 @@ static void cmd_endpoint(struct app *a, const char *arg)
 		app_set_endpoint(a, ep);
 }
 
-static void cmd_namespace(struct app *a, const char *arg)
+/* :ns, :cluster...: the endpoint's scope, named by its backend. */
+static void cmd_scope(struct app *a, const char *arg)
 {
+	const struct backend_scope *scope = a->ep->ops->scope;
 	char err[ERRLEN];
-	if (!a->ep->ops->set_namespace) {
-		app_flash(a, NOTE_WARN, "%s has no namespaces", a->ep->name);
+	if (!scope) {
+		app_flash(a, NOTE_WARN, "%s cannot be narrowed (it has no namespaces or the like)", a->ep->name);
 		return;
 	}
 	if (!*arg) {
-		/* like k9s: the namespaces, where Enter switches to one */
-		const struct view *v = view_find_kind("namespaces");
-		const char *ns = a->ep->ops->get_namespace(a->ep);
+		/* like k9s: the list of values, where Enter switches to one */
+		const struct view *v = scope->kind ? backend_view(a->ep->ops, scope->kind) : NULL;
+		const char *now = scope->get(a->ep);
 		if (v)
 			app_switch_view(a, v);
-		app_flash(a, NOTE_INFO, "namespace now: %s. Enter switches to the selected one; \":ns all\" shows every one",
-			  ns ? ns : "all");
+		app_flash(a, NOTE_INFO, "%s now: %s. Enter switches to the selected one; \":%s all\" shows every one",
+			  scope->name, now ? now : "all", scope->commands[0]);
 		return;
 	}
-	if (a->ep->ops->set_namespace(a->ep, arg, err, sizeof(err)) < 0) {
+	if (scope->set(a->ep, arg, err, sizeof(err)) < 0) {
 		app_flash(a, NOTE_WARN, "%s", err);
 		return;
 	}
 	app_invalidate(a);
-	app_flash(a, NOTE_INFO, "namespace %s", strcmp(arg, "all") && strcmp(arg, "-A") ? arg : "all");
+	app_flash(a, NOTE_INFO, "%s %s", scope->name, strcmp(arg, "all") && strcmp(arg, "-A") ? arg : "all");
+}
+
+static void cmd_health(struct app *a, const char *arg)
+{
+	(void)arg;
+	app_show_health(a, false);
 }
 
 static void cmd_pull(struct app *a, const char *arg)
@@ -112,7 +120,6 @@ static const char *const quit_aliases[] = {"q", "q!", "exit", NULL};
 static const char *const help_aliases[] = {"h", NULL};
 static const char *const endpoint_aliases[] = {"ep", "ctx", "context", NULL};
 static const char *const none[] = {NULL};
-static const char *const ns_aliases[] = {"ns", NULL};
 
 static const struct command commands[] = {
 	{"quit", quit_aliases, "", "quit binnacle", cmd_quit},
@@ -121,12 +128,28 @@ static const struct command commands[] = {
 	{"endpoint", endpoint_aliases, "[NAME]", "switch endpoint (no name: list them)", cmd_endpoint},
 	{"wide", none, "", "show or hide the wide columns", cmd_wide},
 	{"pull", none, "[REF]", "pull an image (asks for the reference without one)", cmd_pull},
-	{"namespace-switch", ns_aliases, "[NAME|all]", "Kubernetes: switch namespace, or all of them", cmd_namespace},
+	{"health", none, "", "what is wrong on every endpoint (Enter goes to a problem)", cmd_health},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* The scope command takes its names from the backends (":ns" for
+ * Kubernetes namespaces): any backend's name finds it, so the endpoint in
+ * front can say it has no such scope. */
+static const struct command scope_command = {"scope", none, "[NAME|all]", "narrow the views to one", cmd_scope};
+
+static bool is_scope_word(const char *word)
+{
+	for (const struct backend_ops *const *b = backends_all(); *b; b++)
+		for (const char *const *c = (*b)->scope ? (*b)->scope->commands : NULL; c && *c; c++)
+			if (!strcmp(*c, word))
+				return true;
+	return !strcmp(word, scope_command.name);
+}
+
 static const struct command *find_command(const char *word)
 {
+	if (is_scope_word(word))
+		return &scope_command;
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (!strcmp(commands[i].name, word))
 			return &commands[i];
@@ -154,7 +177,11 @@ void commands_run(struct app *a, const char *line)
 		c->run(a, arg);
 		return;
 	}
-	const struct view *v = view_find_alias(word);
+	/* this endpoint's view of that name, else any backend's (the screen then
+	 * says this endpoint does not serve it) */
+	const struct view *v = views_find_for(a->ep->ops, word);
+	if (!v)
+		v = views_find(word);
 	if (v) {
 		app_switch_view(a, v);
 		if (*arg) {
@@ -200,13 +227,16 @@ char **commands_complete(void *arg, const char *line, size_t word_start)
 			for (size_t j = 0; commands[i].aliases[j]; j++)
 				add(&out, &n, commands[i].aliases[j], word);
 		}
+		for (const char *const *c = a->ep->ops->scope ? a->ep->ops->scope->commands : NULL; c && *c; c++)
+			add(&out, &n, *c, word);
 		return out;
 	}
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "%.*s", (int)first_len, line);
 	const struct command *c = find_command(cmd);
-	if (c && c->run == cmd_namespace) {
-		struct rtable *t = store_find_table(a->ep->store, "namespaces");
+	if (c && c->run == cmd_scope) {
+		const struct backend_scope *scope = a->ep->ops->scope;
+		struct rtable *t = scope && scope->kind ? store_find_table(a->ep->store, scope->kind) : NULL;
 		add(&out, &n, "all", word);
 		for (size_t i = 0; t && i < t->len; i++)
 			add(&out, &n, t->rows[i]->id, word);
@@ -257,7 +287,7 @@ void app_show_help(struct app *a)
 		buf_puts(&b, "  /, n, N           search, next and previous match\n  G                  go to the end and follow\n");
 	}
 	buf_puts(&b, "\nCommands (type : then the command; Tab completes)\n\n");
-	for (const struct view *const *vv = views_all(); *vv; vv++) {
+	for (const struct view *const *vv = a->ep->ops->views; *vv; vv++) {
 		char names[128] = "";
 		for (size_t j = 0; (*vv)->aliases[j]; j++) {
 			strncat(names, j ? ", :" : ":", sizeof(names) - strlen(names) - 1);
@@ -269,6 +299,17 @@ void app_show_help(struct app *a)
 		char names[128];
 		snprintf(names, sizeof(names), ":%s %s", commands[i].name, commands[i].args);
 		buf_printf(&b, "  %-34s %s\n", names, commands[i].help);
+	}
+	const struct backend_scope *scope = a->ep->ops->scope;
+	if (scope) {
+		char names[128] = "", help[160];
+		for (const char *const *c = scope->commands; *c; c++) {
+			strncat(names, c == scope->commands ? ":" : ", :", sizeof(names) - strlen(names) - 1);
+			strncat(names, *c, sizeof(names) - strlen(names) - 1);
+		}
+		strncat(names, " [NAME|all]", sizeof(names) - strlen(names) - 1);
+		snprintf(help, sizeof(help), "switch %s, or all of them (no name: pick one)", scope->name);
+		buf_printf(&b, "  %-34s %s\n", names, help);
 	}
 	buf_puts(&b, "\nFilter (/)\n\n"
 		     "  text      rows containing text in any column (case-insensitive)\n"

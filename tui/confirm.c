@@ -1,5 +1,5 @@
 /* confirm.c: confirmation rules (see confirm.h). */
-#include "confirm.h"
+#include "tui/confirm.h"
 
 #include <string.h>
 #include <strings.h>

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "backend.h"
+#include "backends/backend.h"
 
 enum confirm_kind {
 	CONFIRM_NONE,      /* runs at once */

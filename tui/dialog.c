@@ -1,8 +1,9 @@
 /* dialog.c: modal dialogs (see dialog.h). */
-#include "dialog.h"
-#include "keymap.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/dialog.h"
+#include "tui/charset.h"
+#include "tui/keymap.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +142,10 @@ void dialog_draw(WINDOW *parent, const struct dialog *d)
 	wattrset(win, screen_attr(ST_NORMAL));
 	werase(win);
 	wattrset(win, screen_attr(frame));
-	box(win, 0, 0);
+	if (charset_ascii()) /* line drawing can show as letters (lqqk) */
+		wborder(win, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(win, 0, 0);
 	char *title = sanitize_display(d->title, strlen(d->title));
 	wmove(win, 0, 2);
 	screen_put(win, " ", 1, frame);
@@ -171,7 +175,7 @@ void dialog_draw(WINDOW *parent, const struct dialog *d)
 		char *safe = sanitize_display(text, strlen(text));
 		screen_put(win, "> ", 2, ST_PROMPT);
 		screen_put(win, safe, w - 7, ST_PROMPT);
-		screen_put(win, "▏", 1, ST_PROMPT);
+		screen_put(win, charset_glyph(GLYPH_CURSOR), 1, ST_PROMPT);
 		free(safe);
 		free(text);
 		wmove(win, h - 2, 2);

@@ -6,9 +6,9 @@
 
 #include <stdbool.h>
 
-#include "confirm.h"
-#include "prompt.h"
-#include "screen.h"
+#include "tui/confirm.h"
+#include "tui/prompt.h"
+#include "tui/screen.h"
 
 enum dialog_type { DIALOG_YES_NO, DIALOG_TYPE_NAME, DIALOG_INPUT, DIALOG_PICK };
 

@@ -1,9 +1,10 @@
 /* getcmd.c: `binnacle get` (see getcmd.h). It lists the kind on every
  * endpoint that serves it, waits for the lists (and one round of per-row
  * figures such as CPU), then prints. Server text is sanitised as on screen. */
-#include "getcmd.h"
-#include "model.h"
-#include "sanitize.h"
+#include "tui/getcmd.h"
+#include "tui/printrows.h"
+#include "views/model.h"
+#include "tui/sanitize.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -69,131 +70,9 @@ static void wait_extras(struct session *s, const struct view *v, int64_t deadlin
 		session_turn(s, NULL, 0, 50);
 }
 
-static bool column_shown(const struct view *v, int col, bool wide, struct model *models, size_t nm)
-{
-	if (v->columns[col].wide && !wide)
-		return false;
-	/* a column no row has data for (CPU of stopped containers) is left out */
-	for (size_t m = 0; m < nm; m++)
-		for (size_t i = 0; i < models[m].len; i++)
-			if (models[m].rows[i]->cells[v->columns[col].cell].type != CELL_NONE)
-				return true;
-	return false;
-}
-
-static char *cell_display(const struct row *r, const struct column *c, int64_t now)
-{
-	char text[1024];
-	model_cell_text(&r->cells[c->cell], now, text, sizeof(text));
-	return sanitize_display(text, strlen(text));
-}
-
-static void print_table(struct session *s, const struct view *v, struct model *models, bool wide)
-{
-	int64_t now = wall_s();
-	size_t used = 0;
-	for (size_t m = 0; m < s->neps; m++)
-		used += asked(s->eps[m], v);
-	bool show_ep = used > 1;
-	int widths[64] = {0}, epw = 8;
-	bool shown[64];
-	for (int c = 0; c < v->ncolumns; c++) {
-		shown[c] = column_shown(v, c, wide, models, s->neps);
-		widths[c] = sanitize_width(v->columns[c].title);
-	}
-	for (size_t m = 0; m < s->neps; m++) {
-		int w = sanitize_width(s->eps[m]->name);
-		epw = w > epw ? w : epw;
-		for (size_t i = 0; i < models[m].len; i++)
-			for (int c = 0; c < v->ncolumns; c++) {
-				if (!shown[c])
-					continue;
-				char *t = cell_display(models[m].rows[i], &v->columns[c], now);
-				int tw = sanitize_width(t);
-				widths[c] = tw > widths[c] ? tw : widths[c];
-				free(t);
-			}
-	}
-	struct buf line;
-	buf_init(&line);
-	if (show_ep) {
-		sanitize_pad(&line, "ENDPOINT", epw, false);
-		buf_puts(&line, "   ");
-	}
-	for (int c = 0; c < v->ncolumns; c++)
-		if (shown[c]) {
-			sanitize_pad(&line, v->columns[c].title, widths[c], v->columns[c].align == ALIGN_RIGHT);
-			buf_puts(&line, "   ");
-		}
-	while (line.len && line.data[line.len - 1] == ' ')
-		line.data[--line.len] = '\0';
-	puts(line.data);
-	for (size_t m = 0; m < s->neps; m++)
-		for (size_t i = 0; i < models[m].len; i++) {
-			buf_reset(&line);
-			if (show_ep) {
-				char *name = sanitize_display(s->eps[m]->name, strlen(s->eps[m]->name));
-				sanitize_pad(&line, name, epw, false);
-				free(name);
-				buf_puts(&line, "   ");
-			}
-			for (int c = 0; c < v->ncolumns; c++) {
-				if (!shown[c])
-					continue;
-				char *t = cell_display(models[m].rows[i], &v->columns[c], now);
-				sanitize_pad(&line, t, widths[c], v->columns[c].align == ALIGN_RIGHT);
-				free(t);
-				buf_puts(&line, "   ");
-			}
-			while (line.len && line.data[line.len - 1] == ' ')
-				line.data[--line.len] = '\0';
-			puts(line.data);
-		}
-	buf_cleanup(&line);
-}
-
-static void print_json(struct session *s, const struct view *v, struct model *models)
-{
-	int64_t now = wall_s();
-	/* one object at a time: 50,000 rows must not become one tree in memory */
-	bool first = true;
-	fputs("[", stdout);
-	for (size_t m = 0; m < s->neps; m++)
-		for (size_t i = 0; i < models[m].len; i++) {
-			const struct row *r = models[m].rows[i];
-			json_object *o = json_object_new_object();
-			json_object_object_add(o, "endpoint", json_object_new_string(s->eps[m]->name));
-			json_object_object_add(o, "key", json_object_new_string(r->id));
-			for (int c = 0; c < v->ncolumns; c++) {
-				char text[1024];
-				const struct cell *cell = &r->cells[v->columns[c].cell];
-				model_cell_text(cell, now, text, sizeof(text));
-				/* JSON keys are the titles in lower case, with '_' for spaces */
-				char key[64];
-				size_t k = 0;
-				for (const char *p = v->columns[c].title; *p && k < sizeof(key) - 1; p++)
-					key[k++] = *p == ' ' || *p == ':' ? '_' : (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-				key[k] = '\0';
-				json_object_object_add(o, key, json_object_new_string(text));
-				if (cell->type == CELL_BYTES || cell->type == CELL_INT || cell->type == CELL_PERMILLE ||
-				    cell->type == CELL_TIME) {
-					char nkey[80];
-					snprintf(nkey, sizeof(nkey), "%s_%s", key, cell->type == CELL_TIME ? "unix" : "value");
-					json_object_object_add(o, nkey, json_object_new_int64(cell->num));
-				}
-			}
-			/* json-c escapes control characters, so the output is safe as it is */
-			printf("%s\n  %s", first ? "" : ",",
-			       json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
-			first = false;
-			json_object_put(o);
-		}
-	puts(first ? "]" : "\n]");
-}
-
 int getcmd_run(struct session *s, const struct get_opts *o)
 {
-	const struct view *v = view_find_alias(o->kind);
+	const struct view *v = views_find(o->kind);
 	if (!v) {
 		struct buf known;
 		buf_init(&known);
@@ -248,10 +127,21 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 		model_init(&models[i], v);
 		model_build(&models[i], store_find_table(s->eps[i]->store, v->kind), &p);
 	}
+	const char **labels = xcalloc(s->neps, sizeof(*labels));
+	size_t used = 0, rows = 0;
+	for (size_t i = 0; i < s->neps; i++) {
+		labels[i] = s->eps[i]->name;
+		used += asked(s->eps[i], v);
+		rows += models[i].len;
+	}
+	struct printrows pr = {.view = v, .models = models, .labels = labels, .n = s->neps, .show_labels = used > 1};
 	if (!strcmp(out, "json"))
-		print_json(s, v, models);
+		printrows_json(stdout, &pr);
+	else if (!rows) /* as kubectl says it: no header, stdout stays empty for scripts */
+		fputs("No resources found\n", stderr);
 	else
-		print_table(s, v, models, !strcmp(out, "wide"));
+		printrows_table(stdout, &pr, !strcmp(out, "wide"));
+	free(labels);
 	for (size_t i = 0; i < s->neps; i++)
 		model_cleanup(&models[i]);
 	free(models);

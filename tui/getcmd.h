@@ -3,7 +3,7 @@
 #ifndef BINNACLE_GETCMD_H
 #define BINNACLE_GETCMD_H
 
-#include "session.h"
+#include "backends/model/session.h"
 
 struct get_opts {
 	const char *kind;   /* alias or kind name */

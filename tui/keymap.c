@@ -1,6 +1,6 @@
 /* keymap.c: key names, default bindings and config rebinding (see keymap.h). */
 #define _XOPEN_SOURCE_EXTENDED 1
-#include "keymap.h"
+#include "tui/keymap.h"
 
 #include <ctype.h>
 #include <curses.h>

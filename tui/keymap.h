@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
+#include "backends/model/config.h"
 
 #define KEYMAP_FN 0x40000000
 

@@ -1,10 +1,11 @@
 /* logview.c: the log viewer (see logview.h). Lines are addressed by their
  * absolute number (ring.added counts every line ever added), so the view
  * stays put while old lines drop off the front of the ring. */
-#include "logview.h"
-#include "keymap.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/logview.h"
+#include "tui/charset.h"
+#include "tui/keymap.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +181,10 @@ void logview_draw(WINDOW *w, struct logview *lv)
 	}
 	if (!lv->ring.len) {
 		wmove(w, 1, 2);
-		screen_put(w, lv->ended ? "no log lines" : "waiting for log lines…", cols - 4, ST_DIM);
+		char empty[64];
+		snprintf(empty, sizeof(empty), "%s%s", lv->ended ? "no log lines" : "waiting for log lines",
+			 lv->ended ? "" : charset_glyph(GLYPH_ELLIPSIS));
+		screen_put(w, empty, cols - 4, ST_DIM);
 	}
 	/* status line: what the viewer is doing and how much it holds */
 	char st[512];

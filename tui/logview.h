@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "backend.h"
-#include "logring.h"
-#include "screen.h"
+#include "backends/backend.h"
+#include "backends/util/logring.h"
+#include "tui/screen.h"
 
 struct logview {
 	char title[256];

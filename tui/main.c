@@ -2,13 +2,18 @@
  * dashboard, and `binnacle get` for scripts. */
 #include "config.h"
 
-#include "app.h"
-#include "getcmd.h"
-#include "http.h"
-#include "keymap.h"
-#include "log.h"
-#include "session.h"
-#include "theme.h"
+#include "tui/app.h"
+#include "tui/charset.h"
+#include "tui/screen.h"
+#include "tui/getcmd.h"
+#include "tui/healthcmd.h"
+#include "backends/backend.h"
+#include "backends/net/http.h"
+#include "backends/plugins.h"
+#include "tui/keymap.h"
+#include "backends/util/log.h"
+#include "backends/model/session.h"
+#include "tui/theme.h"
 
 #include <getopt.h>
 #include <locale.h>
@@ -18,30 +23,55 @@
 #include <string.h>
 #include <unistd.h>
 
+/* "pods (po), deployments (deploy), ...": every view the backends declare,
+ * with its shortest alias, wrapped at width columns after an indent. */
+static void print_kinds(FILE *f, const char *lead, int width)
+{
+	int col = fprintf(f, "%s", lead);
+	for (const struct view *const *v = views_all(); *v; v++) {
+		const char *shortest = NULL;
+		for (const char *const *a = (*v)->aliases; a && *a; a++)
+			if (strcmp(*a, (*v)->kind) && (!shortest || strlen(*a) < strlen(shortest)))
+				shortest = *a;
+		char item[96];
+		int n = shortest ? snprintf(item, sizeof(item), "%s (%s)%s", (*v)->kind, shortest, v[1] ? "," : "")
+				 : snprintf(item, sizeof(item), "%s%s", (*v)->kind, v[1] ? "," : "");
+		if (col + 1 + n > width) {
+			fputs("\n", f);
+			col = 0;
+		} else if (col > 0) {
+			col += fprintf(f, " ");
+		}
+		col += fprintf(f, "%s", item);
+	}
+	fputs("\n", f);
+}
+
 static void usage(FILE *f)
 {
 	fputs("Usage: binnacle [OPTIONS] [VIEW]\n"
 	      "       binnacle get KIND [-o table|wide|json] [--filter TEXT] [OPTIONS]\n"
+	      "       binnacle health [-o table|wide|json] [OPTIONS]\n"
 	      "\n"
 	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included)\n"
 	      "and Docker or Podman engines, live, with the operator's actions at hand:\n"
 	      "scale, restart, shell, logs, cordon, drain, delete, pull, describe.\n"
-	      "\n"
-	      "VIEW and KIND: pods (po), deployments (deploy), statefulsets (sts),\n"
-	      "daemonsets (ds), replicasets (rs), services (svc), namespaces (ns),\n"
-	      "events (ev), nodes (no), containers (ctr), images (img)\n"
-	      "\n"
+	      "\n",
+	      f);
+	print_kinds(f, "VIEW and KIND:", 78);
+	fputs("\n"
 	      "Options:\n"
 	      "  -c, --config FILE      configuration file\n"
 	      "                         (default $XDG_CONFIG_HOME/binnacle/config.yaml)\n"
 	      "  -e, --endpoint NAME    use only this endpoint (or kubeconfig context)\n"
 	      "  -t, --theme NAME       colour theme: dark, light, mono, or a .yaml path\n"
+	      "      --charset NAME     what to draw: auto (from the locale), utf-8 or ascii\n"
 	      "  -r, --readonly         offer no action that changes anything, and send none\n"
 	      "      --refresh DURATION how often per-row figures refresh (e.g. 2s, 500ms)\n"
 	      "      --log FILE         write a debug log to FILE\n"
-	      "  -o, --output FORMAT    for get: table (default), wide or json\n"
+	      "  -o, --output FORMAT    for get and health: table (default), wide or json\n"
 	      "      --filter TEXT      for get: only rows matching TEXT (as the / filter)\n"
-	      "      --timeout DURATION for get: how long to wait for the lists (default 15s)\n"
+	      "      --timeout DURATION for get and health: how long to wait for answers (default 15s)\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
@@ -53,21 +83,109 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* The version, the backends it has (compiled in and loaded) and any plugin
+ * that was refused, so a plugin problem can be seen without the dashboard. */
+static void print_version(void)
+{
+	printf("binnacle %s\nbackends:", PACKAGE_VERSION);
+	for (const struct backend_ops *const *b = backends_all(); *b; b++) {
+		printf(" %s", (*b)->name);
+		for (const char *const *a = (*b)->aliases; a && *a; a++)
+			printf("%s%s%s", a == (*b)->aliases ? " (" : ", ", *a, a[1] ? "" : ")");
+		printf("%s", b[1] ? "," : "\n");
+	}
+	if (*plugins_loaded())
+		printf("plugins:\n%s\n", plugins_loaded());
+	if (*plugins_problems())
+		printf("refused plugins:\n%s\n", plugins_problems());
+}
+
+/* Opens the session (falling back to discovery when the configuration is
+ * broken, so the operator is never locked out), then runs `get` (go set) or
+ * the dashboard. The caller closes the session whatever happens here. */
+enum command { CMD_DASHBOARD, CMD_GET, CMD_HEALTH };
+
+static int run(struct session *s, struct session_opts *so, enum command cmd, const struct get_opts *go,
+	       const char *target, const char *theme_name, int charset)
+{
+	char err[ERRLEN], config_err[ERRLEN] = "", term_note[ERRLEN] = "";
+	bool script = cmd != CMD_DASHBOARD;
+	if (script && *plugins_problems())
+		fprintf(stderr, "binnacle: %s\n", plugins_problems());
+	/* before any connection: a terminal that cannot show the dashboard is
+	 * told so at once */
+	if (!script && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "binnacle: the dashboard needs a terminal; use `binnacle get KIND` in scripts\n");
+		return 2;
+	}
+	if (!script && screen_probe(term_note, sizeof(term_note), err, sizeof(err)) < 0) {
+		fprintf(stderr, "binnacle: %s\n", err);
+		return 2;
+	}
+	if (session_open(s, so, err, sizeof(err)) < 0) {
+		if (script || so->endpoint) {
+			fprintf(stderr, "binnacle: %s\n", err);
+			return 1;
+		}
+		snprintf(config_err, sizeof(config_err), "%s", err);
+		session_close(s);
+		so->ignore_config = true;
+		if (session_open(s, so, err, sizeof(err)) < 0) {
+			fprintf(stderr, "binnacle: %s\n", err);
+			return 1;
+		}
+	}
+	char charset_note[ERRLEN];
+	charset_setup(charset >= 0 ? (enum charset_setting)charset : s->cfg.charset, !script || isatty(STDOUT_FILENO),
+		      charset_note, sizeof(charset_note));
+	if (script && charset_note[0])
+		fprintf(stderr, "binnacle: %s\n", charset_note);
+	if (cmd == CMD_GET)
+		return getcmd_run(s, go);
+	if (cmd == CMD_HEALTH)
+		return healthcmd_run(s, go);
+	if (!config_err[0] && keymap_apply(&s->cfg, err, sizeof(err)) < 0)
+		snprintf(config_err, sizeof(config_err), "%s", err);
+	struct theme theme;
+	const char *tn = theme_name ? theme_name : s->cfg.theme ? s->cfg.theme : "dark";
+	char theme_err[ERRLEN] = "";
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR")) {
+		theme_mono(&theme);
+	} else if (theme_load(&theme, tn, theme_err, sizeof(theme_err)) < 0 && theme_name) {
+		fprintf(stderr, "binnacle: %s\n", theme_err);
+		return 2;
+	}
+	const char *first = config_err[0] ? config_err : theme_err[0] ? theme_err : plugins_problems();
+	/* the terminal's own notes are short: they go first, the rest follows */
+	char both[3 * ERRLEN];
+	const char *notes[] = {term_note, charset_note, first};
+	size_t n = 0;
+	both[0] = '\0';
+	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++)
+		if (*notes[i] && n < sizeof(both))
+			n += (size_t)snprintf(both + n, sizeof(both) - n, "%s%s", n ? "; " : "", notes[i]);
+	return app_run(s, &theme, target, both);
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
+	/* before the options: --help and get list the views plugins bring */
+	plugins_load();
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},  {"endpoint", required_argument, NULL, 'e'},
 		{"theme", required_argument, NULL, 't'},   {"readonly", no_argument, NULL, 'r'},
 		{"refresh", required_argument, NULL, 'R'}, {"log", required_argument, NULL, 'L'},
 		{"output", required_argument, NULL, 'o'},  {"filter", required_argument, NULL, 'F'},
 		{"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},       {"charset", required_argument, NULL, 'C'},
+		{NULL, 0, NULL, 0},
 	};
 	struct session_opts so = {0};
 	struct get_opts go = {0};
 	const char *theme_name = NULL, *log_path = NULL;
+	int charset = -1; /* -1: as the configuration says */
 	char err[ERRLEN];
 	int c;
 	while ((c = getopt_long(argc, argv, "c:e:t:ro:hV", longopts, NULL)) != -1) {
@@ -91,6 +209,13 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'C':
+			charset = config_charset_parse(optarg);
+			if (charset < 0) {
+				fprintf(stderr, "binnacle: --charset must be auto, utf-8 or ascii\n");
+				return 2;
+			}
+			break;
 		case 'L':
 			log_path = optarg;
 			break;
@@ -111,18 +236,24 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("binnacle %s\n", PACKAGE_VERSION);
+			print_version();
 			return 0;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	bool get = optind < argc && !strcmp(argv[optind], "get");
+	enum command cmd = optind >= argc			  ? CMD_DASHBOARD
+			   : !strcmp(argv[optind], "get")	  ? CMD_GET
+			   : !strcmp(argv[optind], "health") ? CMD_HEALTH
+							  : CMD_DASHBOARD;
 	const char *target = NULL;
-	if (get) {
+	if (cmd == CMD_HEALTH && optind + 1 < argc) {
+		fprintf(stderr, "binnacle: unexpected argument \"%s\"\n", argv[optind + 1]);
+		return 2;
+	} else if (cmd == CMD_GET) {
 		if (optind + 1 >= argc) {
-			fprintf(stderr, "binnacle: get needs a kind: containers, images, nodes, pods, deployments...\n");
+			print_kinds(stderr, "binnacle: get needs a kind:", 78);
 			return 2;
 		}
 		go.kind = argv[optind + 1];
@@ -130,10 +261,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "binnacle: unexpected argument \"%s\"\n", argv[optind + 2]);
 			return 2;
 		}
-	} else if (optind < argc) {
+	} else if (cmd == CMD_DASHBOARD && optind < argc) {
 		target = argv[optind];
-		if (optind + 1 < argc || !view_find_alias(target)) {
-			fprintf(stderr, "binnacle: unknown view \"%s\" (try containers, images, nodes, pods, deploy...)\n", target);
+		if (optind + 1 < argc || !views_find(target)) {
+			fprintf(stderr, "binnacle: unknown view \"%s\"\n", target);
+			print_kinds(stderr, "Views:", 78);
 			return 2;
 		}
 	}
@@ -143,54 +275,16 @@ int main(int argc, char **argv)
 	}
 	if (http_init(err, sizeof(err)) < 0) {
 		fprintf(stderr, "binnacle: %s\n", err);
+		log_close();
 		return 1;
 	}
 	keymap_init_defaults();
 	struct session s = {0};
-	int rc;
-	char config_err[ERRLEN] = "";
-	if (session_open(&s, &so, err, sizeof(err)) < 0) {
-		if (get || so.endpoint) {
-			fprintf(stderr, "binnacle: %s\n", err);
-			session_close(&s);
-			http_cleanup();
-			return 1;
-		}
-		/* a broken config must not lock the operator out: show why, run on defaults */
-		snprintf(config_err, sizeof(config_err), "%s", err);
-		session_close(&s);
-		so.ignore_config = true;
-		if (session_open(&s, &so, err, sizeof(err)) < 0) {
-			fprintf(stderr, "binnacle: %s\n", err);
-			return 1;
-		}
-	}
-	if (get) {
-		rc = getcmd_run(&s, &go);
-	} else {
-		if (!config_err[0] && keymap_apply(&s.cfg, err, sizeof(err)) < 0)
-			snprintf(config_err, sizeof(config_err), "%s", err);
-		struct theme theme;
-		const char *tn = theme_name ? theme_name : s.cfg.theme ? s.cfg.theme : "dark";
-		char theme_err[ERRLEN] = "";
-		if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-			theme_mono(&theme);
-		else if (theme_load(&theme, tn, theme_err, sizeof(theme_err)) < 0 && theme_name) {
-			fprintf(stderr, "binnacle: %s\n", theme_err);
-			session_close(&s);
-			http_cleanup();
-			return 2;
-		}
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-			fprintf(stderr, "binnacle: the dashboard needs a terminal; use `binnacle get KIND` in scripts\n");
-			session_close(&s);
-			http_cleanup();
-			return 2;
-		}
-		rc = app_run(&s, &theme, target, config_err[0] ? config_err : theme_err);
-	}
+	int rc = run(&s, &so, cmd, &go, target, theme_name, charset);
+	/* one way out, whatever failed: every path above released nothing yet */
 	session_close(&s);
 	http_cleanup();
+	plugins_unload();
 	log_close();
 	return rc;
 }

@@ -3,12 +3,11 @@
  * endpoint is read-only, confirmed by the rules of confirm.h, run with its
  * progress in the flash line, and recorded in the audit log with its result.
  * Exec, logs and pulls open their own screens. */
-#include "app.h"
-#include "audit.h"
-#include "kinds.h"
-#include "log.h"
-#include "passthrough.h"
-#include "sanitize.h"
+#include "tui/app.h"
+#include "tui/audit.h"
+#include "backends/util/log.h"
+#include "tui/passthrough.h"
+#include "tui/sanitize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,11 +178,17 @@ void ops_run_pending_exec(struct app *a)
 	char *safe = sanitize_display(banner, strlen(banner));
 	def_prog_mode();
 	endwin();
-	int code = passthrough_run(a->session, s, safe, err, sizeof(err));
+	struct buf keys;
+	buf_init(&keys);
+	int code = passthrough_run(a->session, s, safe, &keys, err, sizeof(err));
 	free(safe);
 	s->ops->close(s);
 	reset_prog_mode();
 	app_resize(a);
+	/* keys typed as the shell ended go to the dashboard, in order */
+	for (size_t i = keys.len; i-- > 0;)
+		ungetch((unsigned char)keys.data[i]);
+	buf_cleanup(&keys);
 	char result[ERRLEN + 32];
 	if (err[0])
 		snprintf(result, sizeof(result), "%s", err);
@@ -294,7 +299,6 @@ static void start_pull(struct app *a, const char *ref)
 	struct op *o = op_new(a, act, NULL);
 	snprintf(o->input, sizeof(o->input), "%s", ref);
 	snprintf(o->name, sizeof(o->name), "%s", ref);
-	snprintf(o->kind, sizeof(o->kind), "images");
 	pullview_free(a->pull);
 	a->pull = pullview_new(a->ep->name, ref);
 	a->mode = MODE_PULL;
@@ -364,12 +368,11 @@ static void on_pick(void *ctx, bool accepted, const char *text)
 	free(p);
 }
 
-/* Pods with several containers ask which one; the others go straight on. */
-static bool pick_container(struct app *a, enum action act, const struct row *r)
+/* An action that declares choices (a pod's containers) asks which one
+ * when there are several; the others go straight on. */
+static bool pick_first(struct app *a, enum action act, const struct backend_action *ba, const struct row *r)
 {
-	if (strcmp(app_frame(a)->view->kind, KIND_PODS))
-		return false;
-	const char *names = row_text(r, POD_CONTAINERS);
+	const char *names = ba && ba->choices ? ba->choices(r) : "";
 	if (!strchr(names, ','))
 		return false;
 	struct pick *p = xcalloc(1, sizeof(*p));
@@ -377,7 +380,7 @@ static bool pick_container(struct app *a, enum action act, const struct row *r)
 	p->act = act;
 	snprintf(p->id, sizeof(p->id), "%s", r->id);
 	a->dialog_return = a->mode;
-	dialog_open_pick(&a->dialog, act == ACT_SHELL ? "shell" : "logs", "Which container?", names, on_pick, p);
+	dialog_open_pick(&a->dialog, ba->name, ba->choose_title ? ba->choose_title : "Which one?", names, on_pick, p);
 	a->mode = MODE_DIALOG;
 	return true;
 }
@@ -392,7 +395,7 @@ bool ops_offered(struct app *a, enum action act)
 	case ACT_LOGS:
 		return a->ep->ops->logs && backend_action_find(a->ep->ops, kind, "logs");
 	case ACT_EVENTS:
-		return backend_serves(a->ep->ops, KIND_EVENTS) && strcmp(kind, KIND_EVENTS) && app_frame(a)->view->object_kind;
+		return a->ep->ops->events_of && a->ep->ops->events_of(a->ep, app_frame(a)->view, NULL, NULL);
 	case ACT_DESCRIBE:
 	case ACT_DESCRIBE_JSON:
 		return a->ep->ops->inspect != NULL;
@@ -406,14 +409,12 @@ bool ops_offered(struct app *a, enum action act)
 /* e: the events of the selected object, as a drill-down */
 static void events_of(struct app *a, const struct row *r)
 {
-	const struct view *v = view_find_kind(KIND_EVENTS);
-	const struct view *cur = app_frame(a)->view;
-	struct drill d = {.kind = KIND_EVENTS, .cell = EV_INVOLVED};
-	const char *ns = cur->namespace_cell >= 0 ? row_text(r, cur->namespace_cell) : "";
-	snprintf(d.value, sizeof(d.value), "%s/%s/%s", cur->object_kind, ns, row_text(r, 0));
-	snprintf(d.label, sizeof(d.label), "events of %s %s", cur->object_kind, row_text(r, 0));
+	struct drill d;
+	if (!a->ep->ops->events_of(a->ep, app_frame(a)->view, r, &d))
+		return;
+	const struct view *v = backend_view(a->ep->ops, d.kind);
 	if (v) {
-		a->ep->ops->watch(a->ep, KIND_EVENTS);
+		a->ep->ops->watch(a->ep, d.kind);
 		app_push_view(a, v, &d);
 	}
 }
@@ -449,26 +450,27 @@ bool ops_key(struct app *a, enum action act)
 		events_of(a, r);
 		return true;
 	}
+	const struct backend_action *ba = backend_action_find(a->ep->ops, kind, info->name);
+	const char *why = ba && ba->refuse ? ba->refuse(r) : NULL;
+	if (why) {
+		app_flash(a, NOTE_WARN, "%s %s", row_text(r, 0), why);
+		return true;
+	}
 	if (act == ACT_LOGS) {
-		if (!pick_container(a, act, r))
+		if (!pick_first(a, act, ba, r))
 			logs(a, r, NULL);
 		return true;
 	}
-	const struct backend_action *ba = backend_action_find(a->ep->ops, kind, info->name);
 	if (act == ACT_SHELL) {
-		if (!strcmp(kind, KIND_CONTAINERS) && strcmp(row_text(r, CTR_STATE), "running")) {
-			app_flash(a, NOTE_WARN, "%s is not running", row_text(r, 0));
-			return true;
-		}
-		if (!pick_container(a, act, r))
+		if (!pick_first(a, act, ba, r))
 			shell(a, ba, r, NULL);
 		return true;
 	}
 	struct op *o = op_new(a, ba, r);
 	if (ba->flags & ACTION_INPUT) {
-		char current[32] = "";
-		if (!strcmp(kind, KIND_DEPLOYMENTS) || !strcmp(kind, KIND_STATEFULSETS) || !strcmp(kind, KIND_REPLICASETS))
-			model_cell_text(&r->cells[WL_DESIRED], wall_s(), current, sizeof(current));
+		char current[64] = "";
+		if (ba->input_now)
+			ba->input_now(r, current, sizeof(current));
 		ask_input(o, current);
 	} else
 		confirm_then_run(o);

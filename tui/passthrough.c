@@ -1,17 +1,24 @@
 /* passthrough.c: terminal handover for exec (see passthrough.h). Like
  * ssh, "Enter ~ ." cuts a session that no longer answers. */
-#include "passthrough.h"
-#include "log.h"
+#include "tui/passthrough.h"
+#include "backends/util/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
+
+/* How long keys typed after a line ends wait, in case the line ended the
+ * session (exit Enter, then Esc for the dashboard): long enough for a
+ * server to close the stream, short enough not to be felt while typing. */
+#define HOLD_AFTER_LINE_MS 250
+#define CTRL_D '\004'
 
 static int winch_pipe[2] = {-1, -1};
 
@@ -91,7 +98,8 @@ static bool drain(struct bstream *st, char *err, size_t errlen)
 	}
 }
 
-int passthrough_run(struct session *s, struct bstream *st, const char *banner, char *err, size_t errlen)
+int passthrough_run(struct session *s, struct bstream *st, const char *banner, struct buf *leftover, char *err,
+		    size_t errlen)
 {
 	err[0] = '\0';
 	struct termios orig, raw;
@@ -118,13 +126,22 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, c
 	send_size(st);
 	int state = 1; /* 1: at the start of a line, 2: after Enter ~ */
 	bool open = true;
+	/* keys typed just after a line ends (exit Enter, Esc) are held back a
+	 * moment: if the session ends meanwhile they were meant for the dashboard */
+	struct buf held;
+	buf_init(&held);
+	int64_t line_end_ms = 0;
 	while (open) {
+		int wait = 200;
+		int64_t hold_left = line_end_ms + HOLD_AFTER_LINE_MS - mono_ms();
+		if (held.len && hold_left < wait)
+			wait = hold_left > 0 ? (int)hold_left : 0;
 		struct pollfd fds[3] = {
 			{.fd = STDIN_FILENO, .events = POLLIN},
 			{.fd = st->ops->fd(st), .events = POLLIN},
 			{.fd = winch_pipe[0], .events = POLLIN},
 		};
-		session_turn(s, fds, winch_pipe[0] >= 0 ? 3 : 2, 200);
+		session_turn(s, fds, winch_pipe[0] >= 0 ? 3 : 2, wait);
 		if (fds[2].revents & POLLIN) {
 			char junk[64];
 			while (read(winch_pipe[0], junk, sizeof(junk)) > 0)
@@ -133,6 +150,14 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, c
 		}
 		/* TLS may hold decrypted bytes the socket no longer signals: always try */
 		open = drain(st, err, errlen);
+		if (open && held.len && mono_ms() - line_end_ms >= HOLD_AFTER_LINE_MS) {
+			/* the session went on: the held keys were for it */
+			if (!forward(s, st, held.data, held.len)) {
+				snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
+				open = false;
+			}
+			buf_reset(&held);
+		}
 		if (open && (fds[0].revents & (POLLIN | POLLHUP))) {
 			char in[4096], outb[4100];
 			ssize_t n = read(STDIN_FILENO, in, sizeof(in));
@@ -140,7 +165,10 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, c
 				open = false;
 				break;
 			}
-			size_t o = 0;
+			/* bytes up to the first line end go now (unless already holding);
+			 * what follows it waits with the held ones */
+			bool holding = held.len || mono_ms() - line_end_ms < HOLD_AFTER_LINE_MS;
+			size_t o = 0, now = holding ? 0 : SIZE_MAX;
 			for (ssize_t i = 0; i < n; i++) {
 				char c = in[i];
 				if (state == 2 && c == '.') {
@@ -156,13 +184,25 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, c
 				}
 				outb[o++] = c;
 				state = c == '\r' || c == '\n' ? 1 : 0;
+				if (c == '\r' || c == '\n' || c == CTRL_D) {
+					line_end_ms = mono_ms();
+					if (now == SIZE_MAX)
+						now = o;
+				}
 			}
-			if (o && open && !forward(s, st, outb, o)) {
+			if (now > o)
+				now = o;
+			if (open && now && !forward(s, st, outb, now)) {
 				snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
 				open = false;
 			}
+			if (open && o > now)
+				buf_append(&held, outb + now, o - now);
 		}
 	}
+	if (leftover && held.len && !err[0])
+		buf_append(leftover, held.data, held.len);
+	buf_cleanup(&held);
 	/* the exit status arrives just after the stream ends */
 	int64_t deadline = mono_ms() + 3000;
 	while (!st->ops->finished(st) && mono_ms() < deadline)

@@ -1,9 +1,9 @@
 /* prompt.c: the line editor (see prompt.h). Text is kept as wide characters
  * so the cursor moves by character, never through the middle of one. */
-#include "prompt.h"
-#include "keymap.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/prompt.h"
+#include "tui/keymap.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <wchar.h>
 
-#include "screen.h"
+#include "tui/screen.h"
 
 #define PROMPT_MAX 256
 #define PROMPT_HISTORY 32

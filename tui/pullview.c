@@ -1,7 +1,8 @@
 /* pullview.c: pull progress (see pullview.h). */
-#include "pullview.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/pullview.h"
+#include "tui/charset.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,7 +100,7 @@ static void bar(WINDOW *w, int width, int64_t cur, int64_t total, bool complete)
 		fill = width;
 	wattrset(w, screen_attr(complete ? ST_OK : ST_CHANGED));
 	for (int i = 0; i < width; i++)
-		waddstr(w, i < fill ? "█" : "░");
+		waddstr(w, charset_glyph(i < fill ? GLYPH_BAR_DONE : GLYPH_BAR_TODO));
 }
 
 void pullview_draw(WINDOW *w, const struct pullview *p)
@@ -124,9 +125,14 @@ void pullview_draw(WINDOW *w, const struct pullview *p)
 		snprintf(id, sizeof(id), "%.12s", l->id);
 		screen_put(w, id, 12, ST_NORMAL);
 		waddstr(w, " ");
-		char st[32];
-		snprintf(st, sizeof(st), "%-22.22s", l->status);
-		screen_put(w, st, 22, layer_done(l) ? ST_OK : ST_NORMAL);
+		/* the engine's words: made inert, and cut by cells, not bytes */
+		char *st = sanitize_display(l->status, strlen(l->status));
+		struct buf cell;
+		buf_init(&cell);
+		sanitize_pad(&cell, st, 22, false);
+		screen_put(w, cell.data, 22, layer_done(l) ? ST_OK : ST_NORMAL);
+		buf_cleanup(&cell);
+		free(st);
 		waddstr(w, " ");
 		if (getmaxx(w) - getcurx(w) > barw + 2)
 			bar(w, barw, l->current, l->total, layer_done(l));

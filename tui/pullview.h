@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "screen.h"
+#include "tui/screen.h"
 
 struct pull_layer {
 	char id[80];

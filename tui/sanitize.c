@@ -1,10 +1,12 @@
 /* sanitize.c: makes server-supplied text inert and visible before it reaches
- * a terminal, and measures/cuts UTF-8 text in display cells. */
+ * a terminal (ASCII only when the terminal takes nothing else, see
+ * charset.h), and measures/cuts UTF-8 text in display cells. */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* wcwidth() under -std=c11 */
 #endif
 
-#include "sanitize.h"
+#include "tui/sanitize.h"
+#include "tui/charset.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -12,9 +14,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "util.h"
-
-#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one cell */
+#include "backends/util/util.h"
 
 /* Length of the well-formed UTF-8 sequence at p (Unicode Table 3-7), or 0.
  * The table form rejects overlongs, surrogates and code points past
@@ -111,6 +111,12 @@ static bool sanitize_run(const char *s, size_t len, unsigned flags, struct buf *
 			/* C1 includes U+009B CSI, which some terminals execute. */
 			snprintf(rep, sizeof rep, "<U+%04X>", (unsigned)cp);
 			replen = 8;
+		} else if (cp >= 0x80 && charset_ascii()) {
+			/* the terminal takes ASCII only: an obvious stand-in, else
+			 * one "?" per character, as ls shows names it cannot */
+			const char *a = charset_ascii_for(cp);
+			replen = a ? strlen(a) : 1;
+			memcpy(rep, a ? a : "?", replen);
 		} else {
 			change = false;
 		}
@@ -248,7 +254,7 @@ char *sanitize_truncate(const char *s, int max_cells)
 	if (s)
 		buf_append(&b, s, n);
 	if (ellipsis)
-		buf_append(&b, ELLIPSIS, sizeof ELLIPSIS - 1);
+		buf_puts(&b, charset_glyph(GLYPH_CUT));
 	return buf_steal(&b);
 }
 
@@ -277,7 +283,7 @@ void sanitize_pad(struct buf *out, const char *s, int cells, bool right_align)
 	if (s)
 		buf_append(out, s, n);
 	if (ellipsis)
-		buf_append(out, ELLIPSIS, sizeof ELLIPSIS - 1);
+		buf_puts(out, charset_glyph(GLYPH_CUT));
 	if (!right_align)
 		sanitize_spaces(out, cells - used);
 }

@@ -22,7 +22,10 @@ enum sanitize_flags {
 /* Owned, NUL-terminated, valid UTF-8 copy of s[0..len) that is inert on a
  * terminal: C0 controls and DEL in caret notation (^[, ^@, ^?), tab as one
  * space, C1 controls and bidi overrides/isolates/marks as <U+XXXX>, invalid
- * UTF-8 byte by byte as \xNN. Printable UTF-8 is unchanged. s may be NULL
+ * UTF-8 byte by byte as \xNN. Printable UTF-8 is unchanged, except in ASCII
+ * mode (charset_ascii()): there every other non-ASCII character becomes its
+ * obvious stand-in ("..." for U+2026, "-" for dashes and U+00B7, quotes for
+ * curly quotes) or one "?", so the result is pure ASCII. s may be NULL
  * when len is 0. */
 char *sanitize_display(const char *s, size_t len);
 char *sanitize_display_flags(const char *s, size_t len, unsigned flags);
@@ -43,7 +46,8 @@ int sanitize_width(const char *s);
 size_t sanitize_fit(const char *s, int max_cells, int *used_cells);
 
 /* Owned copy of s that fits in max_cells cells; when text had to be cut the
- * last cell is "…" so the operator can tell. */
+ * last cell is the cut mark ("…", or "~" in ASCII mode) so the operator can
+ * tell. */
 char *sanitize_truncate(const char *s, int max_cells);
 
 /* Appends s to out as exactly `cells` cells: cut as sanitize_truncate does,

@@ -1,10 +1,16 @@
-/* screen.c: curses start/stop and theme application (see screen.h). */
-#include "screen.h"
-#include "sanitize.h"
-#include "util.h"
+/* screen.c: choosing the terminal type, curses start/stop, and the theme
+ * fitted to the terminal's colours (see screen.h). */
+#include "tui/screen.h"
+#include "tui/palette.h"
+#include "tui/sanitize.h"
+#include "backends/util/log.h"
+#include "backends/util/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <unistd.h>
 
 static attr_t attrs[ST_COUNT];
 
@@ -26,17 +32,72 @@ static attr_t to_attrs(unsigned a)
 	return r;
 }
 
-static short fit_colour(short c)
+/* The terminfo entry curses draws with: $TERM, or the fallback chosen when
+ * this machine has no entry for it. */
+static char term_name[128];
+static SCREEN *scr;
+
+/* 1 when terminfo has name and it can address the cursor, -1 when it has
+ * it but cannot (dumb), 0 when there is no such entry (or no database). */
+static int term_usable(const char *name)
 {
-	/* bright colours (8-15) on an 8-colour terminal become their base colour */
-	if (c >= COLORS)
-		return c >= 8 && c < 16 ? (short)(c - 8) : -1;
-	return c;
+	int e = 0;
+	if (setupterm((char *)name, STDOUT_FILENO, &e) != OK)
+		return 0;
+	const char *cup = tigetstr("cup");
+	int usable = cup && cup != (const char *)-1 ? 1 : -1;
+	del_curterm(cur_term);
+	return usable;
+}
+
+int screen_probe(char *note, size_t notelen, char *err, size_t errlen)
+{
+	static const char *const fallbacks[] = {"xterm-256color", "xterm", "vt100"};
+	const char *term = getenv("TERM");
+	note[0] = '\0';
+	if (term && *term) {
+		int u = term_usable(term);
+		if (u < 0)
+			return set_err(err, errlen,
+				       "the dashboard needs a terminal that can move the cursor, and TERM=%s cannot; "
+				       "use `binnacle get KIND` in scripts",
+				       term);
+		if (u > 0 && strlen(term) < sizeof(term_name)) {
+			snprintf(term_name, sizeof(term_name), "%s", term);
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < sizeof(fallbacks) / sizeof(fallbacks[0]); i++) {
+		if (term_usable(fallbacks[i]) <= 0)
+			continue;
+		snprintf(term_name, sizeof(term_name), "%s", fallbacks[i]);
+		if (term && *term)
+			/* fits 80 columns for the usual names */
+			snprintf(note, notelen, "no terminfo entry for TERM=%.60s here: drawing as %s", term, term_name);
+		else
+			snprintf(note, notelen, "TERM is not set: drawing as %s", term_name);
+		return 0;
+	}
+	return set_err(err, errlen,
+		       "this machine has no terminfo entry for TERM=%s, nor for xterm-256color, xterm or vt100 "
+		       "(is ncurses-base installed?)",
+		       term ? term : "");
 }
 
 void screen_start(struct theme *t)
 {
-	initscr();
+	char note[ERRLEN], err[ERRLEN];
+	/* main probes before anything else starts; this is for other callers */
+	if (!term_name[0] && screen_probe(note, sizeof(note), err, sizeof(err)) < 0) {
+		fprintf(stderr, "binnacle: %s\n", err);
+		exit(2);
+	}
+	scr = newterm(term_name, stdout, stdin);
+	if (!scr) { /* what initscr would do, after a probe that passed */
+		fprintf(stderr, "binnacle: cannot start the terminal %s\n", term_name);
+		exit(2);
+	}
+	set_term(scr);
 	raw();
 	noecho();
 	nonl();
@@ -44,25 +105,35 @@ void screen_start(struct theme *t)
 	set_escdelay(25);
 	curs_set(0);
 	bool colour = has_colors() && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	bool defaults = true;
 	if (!colour && !t->mono)
 		theme_mono(t);
 	if (colour && !t->mono) {
 		start_color();
-		use_default_colors();
+		defaults = use_default_colors() == OK;
+		palette_fit(t, COLORS); /* may leave it monochrome */
 	}
 	for (int i = 0; i < ST_COUNT; i++) {
 		const struct theme_style *s = &t->styles[i];
 		attrs[i] = to_attrs(s->attrs);
 		if (colour && !t->mono && (s->fg >= 0 || s->bg >= 0) && i + 1 < COLOR_PAIRS) {
-			init_pair((short)(i + 1), fit_colour(s->fg), fit_colour(s->bg));
+			/* without default colours a pair needs both: white on black */
+			short fg = s->fg < 0 && !defaults ? COLOR_WHITE : s->fg;
+			short bg = s->bg < 0 && !defaults ? COLOR_BLACK : s->bg;
+			init_pair((short)(i + 1), fg, bg);
 			attrs[i] |= COLOR_PAIR(i + 1);
 		}
 	}
+	log_msg("terminal %s: %d colours%s, theme %s", term_name, colour ? COLORS : 0, colour && !defaults ? " (no default colours)" : "",
+		t->name);
 }
 
 void screen_stop(void)
 {
 	endwin();
+	if (scr)
+		delscreen(scr);
+	scr = NULL;
 }
 
 attr_t screen_attr(enum style s)

@@ -1,5 +1,6 @@
-/* screen.h: curses setup and the theme's styles as curses attributes. The
- * only place that knows how a style becomes a colour pair. */
+/* screen.h: which terminal to draw on, curses setup, and the theme's styles
+ * as curses attributes. The only place that knows how a style becomes a
+ * colour pair. */
 #ifndef BINNACLE_SCREEN_H
 #define BINNACLE_SCREEN_H
 
@@ -7,11 +8,18 @@
 #include <curses.h>
 #include <stdbool.h>
 
-#include "style.h"
-#include "theme.h"
+#include "views/style.h"
+#include "tui/theme.h"
 
-/* Starts curses with the theme (monochrome when the terminal has no colours
- * or NO_COLOR is set; *t is updated to what was applied). */
+/* Chooses the terminfo entry to draw with, before curses starts: $TERM when
+ * this machine has it; else the first of xterm-256color, xterm and vt100 it
+ * has, and note says so for the flash line (else note is ""). Returns -1
+ * with a sentence in err when nothing can draw a full screen (TERM=dumb, or
+ * no terminfo at all). */
+int screen_probe(char *note, size_t notelen, char *err, size_t errlen);
+/* Starts curses on that entry with the theme, fitted to the terminal's
+ * colours (palette.h; monochrome when it has none or NO_COLOR is set); *t
+ * is updated to what was applied. */
 void screen_start(struct theme *t);
 void screen_stop(void);
 attr_t screen_attr(enum style s);

@@ -1,7 +1,8 @@
 /* table.c: the table widget (see table.h). */
-#include "table.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/table.h"
+#include "tui/charset.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,11 @@ static void draw_header(WINDOW *w, const struct view *v, const struct table_layo
 		int c = l->col[i];
 		bool sorted = c == p->sort_col;
 		char title[64];
-		snprintf(title, sizeof(title), "%s%s", v->columns[c].title, sorted ? (p->sort_desc ? "↓" : "↑") : "");
+		const char *mark = sorted ? charset_glyph(p->sort_desc ? GLYPH_SORT_DESC : GLYPH_SORT_ASC) : "";
+		/* the sort mark matters more than the title's last letter */
+		int room = l->width[i] - sanitize_width(mark);
+		size_t keep = sanitize_fit(v->columns[c].title, room > 0 ? room : 0, NULL);
+		snprintf(title, sizeof(title), "%.*s%s", (int)keep, v->columns[c].title, mark);
 		if (i)
 			put_cell(w, tmp, "", GAP, false, ST_TABLE_HEAD);
 		put_cell(w, tmp, title, l->width[i], v->columns[c].align == ALIGN_RIGHT, sorted ? ST_SORTED_HEAD : ST_TABLE_HEAD);

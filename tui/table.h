@@ -4,8 +4,8 @@
 #ifndef BINNACLE_TABLE_H
 #define BINNACLE_TABLE_H
 
-#include "model.h"
-#include "screen.h"
+#include "views/model.h"
+#include "tui/screen.h"
 
 #define TABLE_MAXCOLS 32
 /* How long a changed cell or new row stays highlighted. */

@@ -1,8 +1,8 @@
 /* textview.c: the text viewer (see textview.h). */
-#include "textview.h"
-#include "keymap.h"
-#include "sanitize.h"
-#include "util.h"
+#include "tui/textview.h"
+#include "tui/keymap.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +82,7 @@ void textview_set_text(struct textview *tv, const char *text)
 void textview_set_loading(struct textview *tv, const char *msg)
 {
 	free(tv->loading);
-	tv->loading = xstrdup(msg);
+	tv->loading = sanitize_display(msg, strlen(msg));
 }
 
 /* Bytes of s to skip to start `cells` cells in (never inside a character). */

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "screen.h"
+#include "tui/screen.h"
 
 struct textview {
 	char *title;

@@ -1,8 +1,8 @@
 /* theme.c: finds and parses theme files (see theme.h). No curses here:
  * screen.c turns the result into colour pairs. */
-#include "theme.h"
-#include "util.h"
-#include "yamltree.h"
+#include "tui/theme.h"
+#include "backends/util/util.h"
+#include "backends/codec/yamltree.h"
 
 #include <errno.h>
 #include <stdio.h>

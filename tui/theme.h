@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "style.h"
+#include "views/style.h"
 
 struct theme_style {
 	short fg, bg;        /* curses colour numbers, -1 = terminal default */

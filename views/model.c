@@ -1,8 +1,8 @@
 /* model.c: turns a store table into what a table shows (see model.h): the
  * user's filter, the drill scope, a total sort order, and cell formatting, so
  * the screen and `binnacle get` agree row for row. */
-#include "model.h"
-#include "util.h"
+#include "views/model.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,8 +238,16 @@ void model_init(struct model *m, const struct view *v)
 	m->view = v;
 }
 
+static void release_rows(struct model *m)
+{
+	for (size_t i = 0; i < m->len; i++)
+		row_release(m->rows[i]);
+	m->len = 0;
+}
+
 void model_cleanup(struct model *m)
 {
+	release_rows(m);
 	free(m->rows);
 	m->rows = NULL;
 	m->len = m->cap = 0;
@@ -282,7 +290,7 @@ void model_build(struct model *m, const struct rtable *t, const struct model_par
 		model_build(m, t, &d);
 		return;
 	}
-	m->len = 0;
+	release_rows(m);
 	if (!t || !t->len)
 		return;
 	if (m->cap < t->len) {
@@ -299,7 +307,7 @@ void model_build(struct model *m, const struct rtable *t, const struct model_par
 			continue;
 		if (m->view && !filter_match_at(p->filter, m->view, r, now))
 			continue;
-		m->rows[m->len++] = r;
+		m->rows[m->len++] = row_retain(r);
 	}
 	if (m->view && m->len > 1) {
 		struct sort_ctx ctx = {m->view, p->sort_col, p->sort_desc};

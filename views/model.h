@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "view.h"
+#include "views/view.h"
 
 /* The `/` filter: a regular expression (case-insensitive), or a plain
  * substring when the text is not a valid one; a leading '!' inverts it. */
@@ -34,7 +34,8 @@ int model_compare(const struct view *v, int col, bool desc, const struct row *a,
 
 struct model {
 	const struct view *view;
-	struct row **rows; /* borrowed from the store; valid until it next changes */
+	struct row **rows; /* references (row_retain) to the store's rows: a row purged
+			    * from its table stays readable here until the next build */
 	size_t len, cap;
 };
 

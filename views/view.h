@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "store.h"
-#include "style.h"
+#include "backends/model/store.h"
+#include "views/style.h"
 
 enum align { ALIGN_LEFT, ALIGN_RIGHT };
 
@@ -34,7 +34,7 @@ struct drill {
 	int ns_cell;
 	char ns[128];
 	bool describe;   /* Enter opens the object's description instead */
-	bool switch_ns;  /* Enter makes value the endpoint's namespace, then shows kind */
+	bool switch_scope; /* Enter makes value the endpoint's scope (namespace), then shows kind */
 };
 
 struct view {
@@ -48,18 +48,18 @@ struct view {
 	int ncells;        /* the kind's cell count */
 	/* Fills d for Enter on r; false when the row has nowhere to go. */
 	bool (*drill)(const struct row *r, struct drill *d);
-	/* Kubernetes: the object's Kind ("Pod") and the namespace cell, so `e`
-	 * can find its events ("Kind/namespace/name"); NULL when it has none. */
-	const char *object_kind;
-	int namespace_cell; /* -1 = cluster-scoped */
+	int scope_cell;    /* the cell holding the row's scope (namespace); -1 = none */
 	/* Row colour by state (NULL = normal). */
 	enum style (*row_style)(const struct row *r);
 };
 
-/* All views, NULL-terminated. */
+struct backend_ops;
+
+/* Every view of every backend (shared views once), NULL-terminated. */
 const struct view *const *views_all(void);
-const struct view *view_find_kind(const char *kind);
-/* Finds a view by alias or kind name ("ctr", "containers"); NULL if none. */
-const struct view *view_find_alias(const char *name);
+/* A view by alias or kind name ("ctr", "containers") among every backend's; NULL if none. */
+const struct view *views_find(const char *name);
+/* A view of ops by alias or kind name; NULL when ops serves no such view. */
+const struct view *views_find_for(const struct backend_ops *ops, const char *name);
 
 #endif

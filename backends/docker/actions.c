@@ -2,26 +2,32 @@
  * kill, remove a container; remove an image) and image pulls with their
  * NDJSON progress stream. A read-only endpoint refuses them before any
  * request is built, whatever the UI offered. */
-#include "internal.h"
-#include "kinds.h"
-#include "log.h"
+#include "backends/docker/internal.h"
+#include "backends/model/kinds.h"
+#include "backends/util/log.h"
+#include "views/kinds/shared.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define CONTAINER(verb, more, doing) {.name = verb, .kind = KIND_CONTAINERS, .flags = ACTION_MUTATES | (more), \
+					   .progress = doing}
+
 const struct backend_action docker_actions[] = {
-	{"start", KIND_CONTAINERS, ACTION_MUTATES, "starting", NULL},
-	{"stop", KIND_CONTAINERS, ACTION_MUTATES, "stopping", NULL},
-	{"restart", KIND_CONTAINERS, ACTION_MUTATES, "restarting", NULL},
-	{"kill", KIND_CONTAINERS, ACTION_MUTATES | ACTION_CONFIRM, "killing", NULL},
-	{"remove", KIND_CONTAINERS, ACTION_MUTATES | ACTION_CONFIRM, "removing", NULL},
-	{"shell", KIND_CONTAINERS, ACTION_MUTATES, "opening a shell in", NULL},
-	{"logs", KIND_CONTAINERS, 0, "reading logs of", NULL},
-	{"remove", KIND_IMAGES, ACTION_MUTATES | ACTION_CONFIRM, "removing", NULL},
-	{"pull", KIND_IMAGES, ACTION_MUTATES | ACTION_INPUT | ACTION_NO_TARGET, "pulling", "image to pull"},
-	{NULL, NULL, 0, NULL, NULL},
+	CONTAINER("start", 0, "starting"),
+	CONTAINER("stop", 0, "stopping"),
+	CONTAINER("restart", 0, "restarting"),
+	CONTAINER("kill", ACTION_CONFIRM, "killing"),
+	CONTAINER("remove", ACTION_CONFIRM, "removing"),
+	{.name = "shell", .kind = KIND_CONTAINERS, .flags = ACTION_MUTATES, .progress = "opening a shell in",
+	 .refuse = container_not_running},
+	{.name = "logs", .kind = KIND_CONTAINERS, .progress = "reading logs of"},
+	{.name = "remove", .kind = KIND_IMAGES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "removing"},
+	{.name = "pull", .kind = KIND_IMAGES, .flags = ACTION_MUTATES | ACTION_INPUT | ACTION_NO_TARGET,
+	 .progress = "pulling", .input_prompt = "image to pull"},
+	{.name = NULL},
 };
 
 struct act_ctx {

@@ -2,11 +2,11 @@
  * the parsing and copy helpers the other decode files share. The JSON tree of
  * a body lives only for the call; the store keeps the compact cells of
  * kinds.h. */
-#include "docker/decode.h"
-#include "jsonget.h"
-#include "kinds.h"
-#include "store.h"
-#include "util.h"
+#include "backends/docker/decode.h"
+#include "backends/codec/jsonget.h"
+#include "backends/model/kinds.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #include <ctype.h>
 #include <limits.h>

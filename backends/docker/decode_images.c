@@ -1,11 +1,11 @@
 /* decode_images.c: the Docker image list and the engine host (/info and
  * /version) into rows of the resource store, and the images' in-use counts
  * derived from the containers table. */
-#include "docker/decode.h"
-#include "jsonget.h"
-#include "kinds.h"
-#include "store.h"
-#include "util.h"
+#include "backends/docker/decode.h"
+#include "backends/codec/jsonget.h"
+#include "backends/model/kinds.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

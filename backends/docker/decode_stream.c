@@ -1,9 +1,9 @@
 /* decode_stream.c: the one-message Docker bodies: lines of the /events stream,
  * stats samples (CPU and memory figured the way `docker stats` does) and the
  * {"message":...} error bodies. */
-#include "docker/decode.h"
-#include "jsonget.h"
-#include "util.h"
+#include "backends/docker/decode.h"
+#include "backends/codec/jsonget.h"
+#include "backends/util/util.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -3,13 +3,13 @@
  * Afterwards only events drive updates (one small per-container fetch per
  * change); per-row stats are fetched for the rows on screen only. Any failure
  * marks the data stale and reconnects with exponential backoff. */
-#include "docker.h"
-#include "internal.h"
-#include "decode.h"
-#include "kinds.h"
-#include "log.h"
-#include "target.h"
-#include "timer.h"
+#include "backends/docker/docker.h"
+#include "backends/docker/internal.h"
+#include "backends/docker/decode.h"
+#include "backends/model/kinds.h"
+#include "backends/util/log.h"
+#include "backends/docker/target.h"
+#include "backends/net/timer.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -21,6 +21,7 @@
 #define STATS_MAX_ROWS 64
 
 static const char *const kinds[] = {KIND_CONTAINERS, KIND_IMAGES, KIND_NODES, NULL};
+static const char *const aliases[] = {"podman", NULL};
 
 static const struct option_def options[] = {
 	{"host", OPT_STRING, "engine address: unix:///path or tcp://host:port"},
@@ -609,9 +610,11 @@ static void docker_inspect(struct endpoint *ep, const char *kind, const char *id
 const struct backend_ops docker_backend = {
 	.abi = BACKEND_ABI_VERSION,
 	.name = "docker",
+	.aliases = aliases,
 	.description = "Docker Engine or Podman (Docker-compatible API)",
-	.kinds = kinds,
+	.views = docker_views,
 	.default_kind = KIND_CONTAINERS,
+	.caps = BACKEND_EAGER,
 	.options = options,
 	.discover = docker_discover,
 	.open = docker_open,
@@ -625,4 +628,8 @@ const struct backend_ops docker_backend = {
 	.logs = docker_logs,
 	.logs_stop = docker_logs_stop,
 	.pull = docker_pull,
+	.summary = docker_summary,
+	.drill = docker_view_drill,
+	.health_watch = docker_health_watch,
+	.health = docker_health,
 };

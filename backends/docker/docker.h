@@ -3,7 +3,7 @@
 #ifndef BINNACLE_DOCKER_H
 #define BINNACLE_DOCKER_H
 
-#include "backend.h"
+#include "backends/backend.h"
 
 extern const struct backend_ops docker_backend;
 

@@ -4,10 +4,10 @@
  * header, the socket carries the process's terminal both ways (raw bytes
  * with a TTY, the multiplexed framing without). The exit status is read from
  * GET /exec/{id}/json once the stream ends. */
-#include "internal.h"
-#include "log.h"
-#include "bqueue.h"
-#include "mux.h"
+#include "backends/docker/internal.h"
+#include "backends/util/log.h"
+#include "backends/util/bqueue.h"
+#include "backends/docker/mux.h"
 
 #include <errno.h>
 #include <json-c/json.h>

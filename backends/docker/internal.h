@@ -3,10 +3,10 @@
 #ifndef BINNACLE_DOCKER_INTERNAL_H
 #define BINNACLE_DOCKER_INTERNAL_H
 
-#include "decode.h"
-#include "docker.h"
-#include "http.h"
-#include "timer.h"
+#include "backends/docker/decode.h"
+#include "backends/docker/docker.h"
+#include "backends/net/http.h"
+#include "backends/net/timer.h"
 
 enum docker_phase { PH_IDLE, PH_PINGING, PH_LIVE };
 
@@ -77,6 +77,14 @@ void docker_on_list(void *arg, const struct http_result *res);
 
 /* actions.c */
 extern const struct backend_action docker_actions[];
+
+/* views.c */
+extern const struct view *const docker_views[];
+bool docker_view_drill(struct endpoint *ep, const struct view *v, const struct row *r, struct drill *d);
+void docker_summary(struct endpoint *ep, char *out, size_t outlen);
+/* health.c */
+void docker_health_watch(struct endpoint *ep);
+void docker_health(struct endpoint *ep, const struct health_sink *sink);
 void docker_act(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
 		action_done_fn done, void *arg);
 void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *sink);

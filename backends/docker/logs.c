@@ -2,8 +2,8 @@
  * last N lines and follow. The body is the multiplexed framing unless the
  * container has a TTY, which only its configuration says (Config.Tty), so
  * the container is inspected first. The handle lives until logs_stop. */
-#include "internal.h"
-#include "mux.h"
+#include "backends/docker/internal.h"
+#include "backends/docker/mux.h"
 
 #include <json-c/json.h>
 #include <stdio.h>

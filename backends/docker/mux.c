@@ -1,7 +1,7 @@
 /* mux.c: Docker multiplexed stream decoder (see mux.h). Payload bytes are
  * emitted straight from the caller's buffer so a large log burst costs no
  * copies here; only the 8-byte header is ever held between feeds. */
-#include "mux.h"
+#include "backends/docker/mux.h"
 
 #include <string.h>
 

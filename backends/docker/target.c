@@ -2,8 +2,8 @@
  * following the Docker CLI's rules: $DOCKER_HOST (with DOCKER_TLS_VERIFY and
  * DOCKER_CERT_PATH), then $DOCKER_CONTEXT or the current context of
  * ~/.docker/config.json, then the well-known Docker and Podman sockets. */
-#include "target.h"
-#include "sha256.h"
+#include "backends/docker/target.h"
+#include "backends/codec/sha256.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -42,8 +42,8 @@ int docker_target_from_config(const struct endpoint_config *cfg, struct http_tar
 	memset(t, 0, sizeof(*t));
 	if (!host || !*host)
 		host = "unix:///var/run/docker.sock";
-	t->display = xstrdup(host);
 	if (host[0] == '/' || str_starts(host, "unix://")) {
+		t->display = xstrdup(host);
 		t->unix_socket = xstrdup(host[0] == '/' ? host : host + 7);
 		/* the Docker CLI sends Host: docker; Podman and Docker accept any */
 		t->base_url = xstrdup("http://docker");
@@ -65,6 +65,7 @@ int docker_target_from_config(const struct endpoint_config *cfg, struct http_tar
 	size_t hlen = strcspn(hp, "/");
 	if (!hlen)
 		return set_err(err, errlen, "endpoint %s: host \"%s\" has no host name", cfg->name, host);
+	t->display = xstrdup(host); /* only now: the refusals above leave t empty */
 	char *hostport = xstrndup(hp, hlen);
 	bool has_port = strchr(hostport, ']') ? strstr(hostport, "]:") != NULL : strchr(hostport, ':') != NULL;
 	t->base_url = xasprintf("%s://%s%s", tls ? "https" : "http", hostport,

@@ -4,8 +4,8 @@
 #ifndef BINNACLE_DOCKER_TARGET_H
 #define BINNACLE_DOCKER_TARGET_H
 
-#include "backend.h"
-#include "http.h"
+#include "backends/backend.h"
+#include "backends/net/http.h"
 
 /* Builds the HTTP target for cfg's host/tls options (unix://, tcp://,
  * http(s)://, a bare /path). 0, or -1 with a sentence. */

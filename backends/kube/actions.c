@@ -3,9 +3,10 @@
  * patch, delete a pod, cordon/uncordon with a strategic merge patch, and
  * drain through the eviction API, reporting pods a disruption budget
  * protects. Read-only endpoints refuse before any request is built. */
-#include "internal.h"
-#include "kinds.h"
-#include "log.h"
+#include "backends/kube/internal.h"
+#include "backends/kube/kinds.h"
+#include "backends/util/log.h"
+#include "views/kinds/shared.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,27 +16,51 @@
 #define STRATEGIC "application/strategic-merge-patch+json"
 #define MERGE "application/merge-patch+json"
 
+/* The value the scale dialog starts from: the desired count. */
+static void desired_now(const struct row *r, char *out, size_t outlen)
+{
+	const struct cell *c = &r->cells[WL_DESIRED];
+	if (c->type == CELL_NONE)
+		snprintf(out, outlen, "%s", "");
+	else
+		snprintf(out, outlen, "%lld", (long long)c->num);
+}
+
+/* A pod with several containers asks which one a shell or logs are for. */
+static const char *pod_containers(const struct row *r)
+{
+	return row_text(r, POD_CONTAINERS);
+}
+
+#define SCALE(k) {.name = "scale", .kind = k, .flags = ACTION_MUTATES | ACTION_INPUT, .progress = "scaling", \
+		  .input_prompt = "replicas", .input_now = desired_now}
+#define RESTART(k) {.name = "restart", .kind = k, .flags = ACTION_MUTATES, .progress = "restarting"}
+#define LOGS(k) {.name = "logs", .kind = k, .progress = "reading logs of"}
+
 const struct backend_action kube_actions[] = {
-	{"scale", KIND_DEPLOYMENTS, ACTION_MUTATES | ACTION_INPUT, "scaling", "replicas"},
-	{"scale", KIND_STATEFULSETS, ACTION_MUTATES | ACTION_INPUT, "scaling", "replicas"},
-	{"scale", KIND_REPLICASETS, ACTION_MUTATES | ACTION_INPUT, "scaling", "replicas"},
-	{"restart", KIND_DEPLOYMENTS, ACTION_MUTATES, "restarting", NULL},
-	{"restart", KIND_STATEFULSETS, ACTION_MUTATES, "restarting", NULL},
-	{"restart", KIND_DAEMONSETS, ACTION_MUTATES, "restarting", NULL},
-	{"remove", KIND_PODS, ACTION_MUTATES | ACTION_CONFIRM, "deleting", NULL},
-	{"shell", KIND_PODS, ACTION_MUTATES, "opening a shell in", NULL},
-	{"shell", KIND_CONTAINERS, ACTION_MUTATES, "opening a shell in", NULL},
-	{"logs", KIND_PODS, 0, "reading logs of", NULL},
-	{"logs", KIND_CONTAINERS, 0, "reading logs of", NULL},
-	{"logs", KIND_DEPLOYMENTS, 0, "reading logs of", NULL},
-	{"logs", KIND_STATEFULSETS, 0, "reading logs of", NULL},
-	{"logs", KIND_DAEMONSETS, 0, "reading logs of", NULL},
-	{"logs", KIND_REPLICASETS, 0, "reading logs of", NULL},
-	{"logs", KIND_SERVICES, 0, "reading logs of", NULL},
-	{"cordon", KIND_NODES, ACTION_MUTATES, "cordoning", NULL},
-	{"uncordon", KIND_NODES, ACTION_MUTATES, "uncordoning", NULL},
-	{"drain", KIND_NODES, ACTION_MUTATES | ACTION_CONFIRM, "draining", NULL},
-	{NULL, NULL, 0, NULL, NULL},
+	SCALE(KIND_DEPLOYMENTS),
+	SCALE(KIND_STATEFULSETS),
+	SCALE(KIND_REPLICASETS),
+	RESTART(KIND_DEPLOYMENTS),
+	RESTART(KIND_STATEFULSETS),
+	RESTART(KIND_DAEMONSETS),
+	{.name = "remove", .kind = KIND_PODS, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "deleting"},
+	{.name = "shell", .kind = KIND_PODS, .flags = ACTION_MUTATES, .progress = "opening a shell in",
+	 .choices = pod_containers, .choose_title = "Which container?"},
+	{.name = "shell", .kind = KIND_CONTAINERS, .flags = ACTION_MUTATES, .progress = "opening a shell in",
+	 .refuse = container_not_running},
+	{.name = "logs", .kind = KIND_PODS, .progress = "reading logs of", .choices = pod_containers,
+	 .choose_title = "Which container?"},
+	LOGS(KIND_CONTAINERS),
+	LOGS(KIND_DEPLOYMENTS),
+	LOGS(KIND_STATEFULSETS),
+	LOGS(KIND_DAEMONSETS),
+	LOGS(KIND_REPLICASETS),
+	LOGS(KIND_SERVICES),
+	{.name = "cordon", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "cordoning"},
+	{.name = "uncordon", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "uncordoning"},
+	{.name = "drain", .kind = KIND_NODES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "draining"},
+	{.name = NULL},
 };
 
 struct kact {

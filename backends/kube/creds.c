@@ -3,10 +3,10 @@
  * of what the exec plugin (creds_exec.c) gave, filling an http_target, and
  * who we are for sentences. Tokens, keys and passwords never reach the log
  * or an error sentence. */
-#include "creds_internal.h"
-#include "base64.h"
-#include "log.h"
-#include "util.h"
+#include "backends/kube/creds_internal.h"
+#include "backends/codec/base64.h"
+#include "backends/util/log.h"
+#include "backends/util/util.h"
 
 #include <errno.h>
 #include <stdio.h>

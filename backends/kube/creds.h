@@ -5,8 +5,8 @@
 #ifndef BINNACLE_KUBE_CREDS_H
 #define BINNACLE_KUBE_CREDS_H
 
-#include "http.h"
-#include "kubeconfig.h"
+#include "backends/net/http.h"
+#include "backends/kube/kubeconfig.h"
 
 struct kube_creds;
 

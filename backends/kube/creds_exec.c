@@ -4,11 +4,11 @@
  * with pipes, fd watches and a timer fallback, a timeout, reaping of
  * cancelled runs, and parsing the ExecCredential they print into the
  * cache of creds.c. Tokens and keys never reach the log or a sentence. */
-#include "creds_internal.h"
-#include "base64.h"
-#include "log.h"
-#include "timer.h"
-#include "util.h"
+#include "backends/kube/creds_internal.h"
+#include "backends/codec/base64.h"
+#include "backends/util/log.h"
+#include "backends/net/timer.h"
+#include "backends/util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,8 +4,8 @@
 #ifndef BINNACLE_KUBE_CREDS_INTERNAL_H
 #define BINNACLE_KUBE_CREDS_INTERNAL_H
 
-#include "creds.h"
-#include "util.h"
+#include "backends/kube/creds.h"
+#include "backends/util/util.h"
 
 #include <stdbool.h>
 #include <stddef.h>

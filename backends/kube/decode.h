@@ -46,6 +46,9 @@ void kube_pod_status(struct json_object *pod, char *out, size_t outlen, int *rea
 /* Node STATUS as kubectl prints it: "Ready", "NotReady" or "Unknown" (no
  * Ready condition), plus ",SchedulingDisabled" when spec.unschedulable. */
 void kube_node_status(struct json_object *node, char *out, size_t outlen);
+/* The node's conditions other than Ready that are True, comma-separated
+ * ("MemoryPressure,DiskPressure"); "" when none. */
+void kube_node_pressure(struct json_object *node, char *out, size_t outlen);
 /* Node ROLES as kubectl prints them: node-role.kubernetes.io/<role> and
  * kubernetes.io/role=<role> labels, sorted and comma-joined ("control-plane,
  * master"), or "<none>". */

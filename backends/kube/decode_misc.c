@@ -2,11 +2,11 @@
  * metrics.k8s.io lists (with the resource.Quantity parsers they need), and
  * the pods-per-node count of the nodes view. Cells follow what kubectl get
  * prints, so a user comparing the two sees the same text. */
-#include "kube/decode.h"
-#include "jsonget.h"
-#include "kinds.h"
-#include "store.h"
-#include "util.h"
+#include "backends/kube/decode.h"
+#include "backends/codec/jsonget.h"
+#include "backends/kube/kinds.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -230,6 +230,21 @@ void kube_node_status(struct json_object *node, char *out, size_t outlen)
 	snprintf(out, outlen, "%s%s", status, cordoned ? ",SchedulingDisabled" : "");
 }
 
+void kube_node_pressure(struct json_object *node, char *out, size_t outlen)
+{
+	struct json_object *conds = jsonget_arr(jsonget_obj(node, "status"), "conditions");
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < jsonget_len(conds); i++) {
+		struct json_object *c = json_object_array_get_idx(conds, i);
+		const char *type = jsonget_str(c, "type"), *cs = jsonget_str(c, "status");
+		/* every condition but Ready says trouble when True (MemoryPressure,
+		 * DiskPressure, PIDPressure, NetworkUnavailable, and custom ones) */
+		if (type && strcmp(type, "Ready") && cs && !strcmp(cs, "True"))
+			n += (size_t)snprintf(out + n, n < outlen ? outlen - n : 0, "%s%s", n ? "," : "", type);
+	}
+}
+
 void kube_node_roles(struct json_object *node, char *out, size_t outlen)
 {
 	static const char prefix[] = "node-role.kubernetes.io/";
@@ -282,6 +297,8 @@ void kube_decode_node(struct store *s, struct json_object *node, const char *id)
 	row_set_text_or_clear(s, t, r, NODE_STATUS, text);
 	kube_node_roles(node, text, sizeof(text));
 	row_set_text_or_clear(s, t, r, NODE_ROLES, text);
+	kube_node_pressure(node, text, sizeof(text));
+	row_set_text_or_clear(s, t, r, NODE_PRESSURE, text);
 	row_set_text_or_clear(s, t, r, NODE_VERSION, jsonget_str(info, "kubeletVersion"));
 	row_set_text_or_clear(s, t, r, NODE_OS, jsonget_str(info, "osImage"));
 	row_set_text_or_clear(s, t, r, NODE_KERNEL, jsonget_str(info, "kernelVersion"));

@@ -1,11 +1,11 @@
 /* decode_pods.c: pods into rows of the pods table, with STATUS, READY and
  * RESTARTS computed exactly as kubectl prints them, and a pod's containers
  * into rows of the containers table. */
-#include "kube/decode.h"
-#include "jsonget.h"
-#include "kinds.h"
-#include "store.h"
-#include "util.h"
+#include "backends/kube/decode.h"
+#include "backends/codec/jsonget.h"
+#include "backends/kube/kinds.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +236,10 @@ void kube_decode_pod(struct store *s, struct json_object *pod, const char *id)
 	} else {
 		kube_set_count(s, t, r, POD_RESTARTS, restarts, NULL);
 	}
+	if (restarts && last > 0)
+		row_set_num(s, t, r, POD_LAST_RESTART, CELL_TIME, last, NULL);
+	else
+		row_clear(s, t, r, POD_LAST_RESTART);
 	kube_set_time(s, t, r, POD_AGE, meta, "creationTimestamp");
 
 	const char *ip = jsonget_str(st, "podIP");

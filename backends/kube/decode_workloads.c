@@ -2,11 +2,11 @@
  * into their shared row layout; also the entry points every kind goes
  * through (kube_decode_object, kube_decode_row_id) and the formatters and
  * cell setters the decode files share. */
-#include "kube/decode.h"
-#include "jsonget.h"
-#include "kinds.h"
-#include "store.h"
-#include "util.h"
+#include "backends/kube/decode.h"
+#include "backends/codec/jsonget.h"
+#include "backends/kube/kinds.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

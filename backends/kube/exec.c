@@ -3,11 +3,11 @@
  * is channel byte + payload: 0 stdin, 1 stdout, 2 stderr, 3 the final
  * Status (exit code), 4 resize {"Width","Height"}. The upgrade is a GET on a
  * raw connection carrying the same TLS and credentials as every request. */
-#include "bqueue.h"
-#include "internal.h"
-#include "kinds.h"
-#include "log.h"
-#include "websocket.h"
+#include "backends/util/bqueue.h"
+#include "backends/kube/internal.h"
+#include "backends/kube/kinds.h"
+#include "backends/util/log.h"
+#include "backends/net/websocket.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,11 +4,11 @@
 #ifndef BINNACLE_KUBE_INTERNAL_H
 #define BINNACLE_KUBE_INTERNAL_H
 
-#include "backend.h"
-#include "creds.h"
-#include "http.h"
-#include "kubeconfig.h"
-#include "timer.h"
+#include "backends/backend.h"
+#include "backends/kube/creds.h"
+#include "backends/net/http.h"
+#include "backends/kube/kubeconfig.h"
+#include "backends/net/timer.h"
 
 #include <json-c/json.h>
 

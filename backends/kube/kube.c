@@ -3,11 +3,12 @@
  * not a crash), credentials before the first request and again after a 401,
  * the API server's version for the header, whether metrics.k8s.io is served,
  * and requests that carry the current credentials. */
-#include "decode.h"
-#include "internal.h"
-#include "kinds.h"
-#include "kube.h"
-#include "log.h"
+#include "backends/kube/decode.h"
+#include "backends/kube/internal.h"
+#include "backends/kube/kinds.h"
+#include "backends/kube/kube.h"
+#include "backends/kube/views/views.h"
+#include "backends/util/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +32,8 @@ const struct kres kube_resources[] = {
 	{NULL, NULL, NULL, NULL, false, 0},
 };
 
-static const char *const kinds[] = {KIND_PODS,	      KIND_DEPLOYMENTS, KIND_STATEFULSETS, KIND_DAEMONSETS,
-				    KIND_REPLICASETS, KIND_SERVICES,	KIND_NODES,	   KIND_NAMESPACES,
-				    KIND_EVENTS,      KIND_CONTAINERS,	NULL};
+static const char *const aliases[] = {"kube", "k8s", "eks", NULL};
+static const char *const scope_commands[] = {"ns", "namespace", NULL};
 
 static const struct option_def options[] = {
 	{"context", OPT_STRING, "the kubeconfig context (default: the current one)"},
@@ -621,13 +621,24 @@ static size_t kube_discover(struct endpoint_config **cfgs)
 	return n;
 }
 
+static const struct backend_scope scope = {
+	.name = "namespace",
+	.commands = scope_commands,
+	.kind = KIND_NAMESPACES,
+	.get = kube_get_namespace,
+	.set = kube_set_namespace,
+};
+
 const struct backend_ops kube_backend = {
 	.abi = BACKEND_ABI_VERSION,
 	.name = "kubernetes",
+	.aliases = aliases,
 	.description = "Kubernetes API server (any conformant cluster, EKS included)",
-	.kinds = kinds,
+	.views = kube_views,
 	.default_kind = KIND_PODS,
+	.caps = BACKEND_LOGS_PREVIOUS,
 	.options = options,
+	.scope = &scope,
 	.discover = kube_discover,
 	.open = kube_open,
 	.close = kube_close,
@@ -638,6 +649,6 @@ const struct backend_ops kube_backend = {
 	.exec = kube_exec,
 	.logs = kube_logs,
 	.logs_stop = kube_logs_stop,
-	.get_namespace = kube_get_namespace,
-	.set_namespace = kube_set_namespace,
+	.drill = kube_view_drill,
+	.events_of = kube_view_events_of,
 };

@@ -3,7 +3,7 @@
 #ifndef BINNACLE_KUBE_H
 #define BINNACLE_KUBE_H
 
-#include "backend.h"
+#include "backends/backend.h"
 
 extern const struct backend_ops kube_backend;
 

@@ -2,10 +2,10 @@
  * resolves a context into a self-contained connection description. Errors
  * point at file:line:col because users edit these files by hand; they never
  * quote a value, since most values here are secrets. */
-#include "kubeconfig.h"
-#include "base64.h"
-#include "util.h"
-#include "yamltree.h"
+#include "backends/kube/kubeconfig.h"
+#include "backends/codec/base64.h"
+#include "backends/util/util.h"
+#include "backends/codec/yamltree.h"
 
 #include <errno.h>
 #include <json-c/json.h>

@@ -1,8 +1,8 @@
 /* logs.c: pod logs (pods/log with follow, tailLines, timestamps, previous,
  * container), and the merged logs of every pod of a workload or service,
  * each line prefixed with its pod's name, into one sink. */
-#include "internal.h"
-#include "kinds.h"
+#include "backends/kube/internal.h"
+#include "backends/kube/kinds.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,11 +4,11 @@
  * with bookmarks. An expired resourceVersion (410, as a status or in the
  * stream) relists; a dropped connection re-watches from the last version
  * seen, with backoff. Nothing ever relists on a timer. */
-#include "decode.h"
-#include "internal.h"
-#include "kinds.h"
-#include "log.h"
-#include "watchstream.h"
+#include "backends/kube/decode.h"
+#include "backends/kube/internal.h"
+#include "backends/kube/kinds.h"
+#include "backends/util/log.h"
+#include "backends/kube/watchstream.h"
 
 #include <stdio.h>
 #include <stdlib.h>

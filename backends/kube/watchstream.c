@@ -1,6 +1,6 @@
 /* watchstream.c: splits a Kubernetes watch stream into lines (chunk
  * boundaries are not event boundaries) and each line into a typed event. */
-#include "watchstream.h"
+#include "backends/kube/watchstream.h"
 
 #include <json-c/json.h>
 #include <stdio.h>

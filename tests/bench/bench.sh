@@ -63,6 +63,23 @@ grep -E 'VmRSS' "/proc/$pid/status" | sed 's/^/   memory with the ring full (100
 lab_podman rm -f flood >/dev/null
 keys Escape
 
+# A leak shows as memory that grows while the same number of objects churns.
+churn_secs=${BENCH_CHURN_SECONDS:-120}
+echo "== dashboard memory over ${churn_secs} s of containers created and removed"
+rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$pid/status"; }
+keys '/' 'churn' Enter
+echo "   start: $(rss)"
+end=$((SECONDS + churn_secs))
+n=0
+while [ $SECONDS -lt $end ]; do
+	n=$((n + 1))
+	lab_podman run -d --name "churn-$n" localhost/busybox:lab sleep 600 >/dev/null
+	[ $n -gt 3 ] && lab_podman rm -f -t 0 "churn-$((n - 3))" >/dev/null
+done
+sleep 5
+echo "   end, after $n containers came and went: $(rss)"
+keys Escape
+
 # ---- Kubernetes at scale: the lab API server with about 50,000 pods ----
 if ! command -v kubectl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
 	echo "== Kubernetes: skipped (needs python3)"
@@ -91,3 +108,12 @@ sleep 10
 cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 echo "   CPU used while following 200 pod changes/s for 10 s: $(( (cpu1 - cpu0) * 10 )) ms ($(( (cpu1 - cpu0) * 10 / 100 ))% of one core)"
 grep -E 'VmRSS' "/proc/$pid/status" | sed 's/^/   after churn: /'
+
+long=${BENCH_SOAK_SECONDS:-300}
+echo "== dashboard memory while following 200 pod changes/s for ${long} s (a leak shows as growth)"
+start_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+for ((i = 1; i <= long / 60; i++)); do
+	sleep 60
+	echo "   after ${i} min: $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") kB (start: $start_rss kB)"
+done
+grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | sed 's/^/   end: /'

@@ -17,7 +17,10 @@ keys 'tty; stty size' Enter
 check "it runs on a real TTY" wait_until 10 screen_has "^/dev/pts/"
 check "sized like the terminal" wait_until 10 screen_has "^30 100"
 keys 'sleep 30' Enter
-sleep 0.5
+# Ctrl-C only once sleep runs: before that the shell's line editor has the
+# terminal raw and would take ^C as a character queued behind the command
+sleeping() { lab_podman top worker 2>/dev/null | grep -q 'sleep 30'; }
+check "the command runs in the container" wait_until 15 sleeping
 keys C-c
 check "Ctrl-C reaches the container's process" wait_until 10 bash -c "[ \"\$(tmux -L '$TMUX_SOCK' capture-pane -p | grep . | tail -1)\" = '/ #' ]"
 keys 'exit 3' Enter

@@ -40,6 +40,13 @@ check "the command's output comes back" wait_until 10 screen_has "^KMARK-42"
 check "on a TTY sized like the terminal" wait_until 10 screen_has "^40 140"
 keys 'exit 5' Enter
 check "the exit status comes from the status channel" wait_until 15 screen_has "shell in $web: exit status 5"
+keys s
+wait_until 15 screen_has "shell in $web on lab" && wait_until 10 screen_has '[#$] *$'
+# Esc typed as the shell ends is the dashboard's: it clears the filter
+keys 'exit' Enter Escape
+wait_until 15 screen_has "shell in $web: exit status 0"
+check "a key typed right as the shell ends reaches the dashboard" wait_until 5 screen_lacks "/\\^$web\\$"
+tui_select "$web"
 
 keys l
 check "logs open on the pod's last lines" wait_until 10 screen_has "FOLLOW"

@@ -10,17 +10,17 @@ start_kubelab --port 0 --bookmark-interval 2
 
 count_json() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 check "pods: as many as kubectl lists" \
-	[ "$("$BINNACLE" get pods -o json | count_json)" -eq "$(kc get pods -A -o name | wc -l)" ]
+	[ "$(run_binnacle get pods -o json | count_json)" -eq "$(kc get pods -A -o name | wc -l)" ]
 check "nodes: as many as kubectl lists" \
-	[ "$("$BINNACLE" get nodes -o json | count_json)" -eq "$(kc get nodes -o name | wc -l)" ]
-pods=$("$BINNACLE" get pods)
+	[ "$(run_binnacle get nodes -o json | count_json)" -eq "$(kc get nodes -o name | wc -l)" ]
+pods=$(run_binnacle get pods)
 status_of() { kc get pods -A --no-headers | awk -v p="$1" '$2 ~ "^"p {print $4; exit}'; }
 check "CrashLoopBackOff or Error as kubectl computes it" \
 	grep -Eq "checkout-[a-z0-9-]+ +[0-9]/[0-9] +($(status_of checkout))" <<<"$pods"
 check "ImagePullBackOff as kubectl computes it" grep -Eq "payments-[a-z0-9-]+ +0/1 +ImagePullBackOff" <<<"$pods"
-check "the control plane node has its role" grep -Eq "lab-control-plane +Ready +control-plane" <<<"$("$BINNACLE" get nodes)"
-check "deployments show ready/desired" grep -Eq "default +web +2/2 " <<<"$("$BINNACLE" get deploy)"
-check "warning events are listed" wait_until 30 bash -c "'$BINNACLE' get events | grep -q Warning"
+check "the control plane node has its role" grep -Eq "lab-control-plane +Ready +control-plane" <<<"$(run_binnacle get nodes)"
+check "deployments show ready/desired" grep -Eq "default +web +2/2 " <<<"$(run_binnacle get deploy)"
+check "warning events are listed" wait_until 30 binnacle_prints Warning get events
 
 tui_start 140 40 --log "$T/binnacle.log"
 check "the dashboard opens on pods" wait_until 20 screen_has "web-"
@@ -51,10 +51,10 @@ keys q
 tmx kill-server
 
 # who may not: a readable sentence for that view, the rest keeps working
-err=$("$BINNACLE" get nodes --endpoint lab-viewer 2>&1)
+err=$(run_binnacle get nodes --endpoint lab-viewer 2>&1)
 check "403: says who cannot do what" grep -q 'nodes is forbidden: User "lab-viewer" cannot list resource "nodes"' <<<"$err"
-check "while pods still list for that user" bash -c "'$BINNACLE' get pods --endpoint lab-viewer | grep -q web-"
-err=$("$BINNACLE" get pods --endpoint lab-expired 2>&1)
+check "while pods still list for that user" binnacle_prints web- get pods --endpoint lab-viewer
+err=$(run_binnacle get pods --endpoint lab-expired 2>&1)
 check "401: one sentence naming the credential" grep -q 'rejected user "lab-expired" (bearer token) as unauthorized' <<<"$err"
 tui_start 140 40 --endpoint lab-viewer
 keys ':nodes' Enter

@@ -45,6 +45,10 @@ keys C-k
 check "kill asks first" wait_until 5 screen_has "kill container delta"
 keys y
 check "kill stops the container" wait_until 20 bash -c "[ \"\$(bash '$LAB/podman-lab.sh' podman '$PODMAN_DIR' inspect -f '{{.State.Status}}' delta)\" = exited ]"
+# the engine may answer the kill after the container is seen exited: a second
+# kill sent before that answer fails first, and the late "kill delta: done"
+# then replaces its error on the flash line
+check "and binnacle has the engine's answer" wait_until 20 audit_has $'name=delta\t.*action=kill\tresult=ok'
 keys C-k
 wait_until 5 screen_has "kill container delta" && keys y
 check "the engine's refusal is shown as one sentence" wait_until 20 screen_has "kill delta failed:"

@@ -2,7 +2,7 @@
 # podman-pull.sh: pulling from a real registry (CNCF distribution) through
 # the engine: the progress panel shows the layers, the image appears in the
 # images view, and a failure reported inside the pull stream is shown as the
-# error it is.
+# error it is; in the C locale the panel is ASCII.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 require_cmd docker-registry skopeo
 start_podman start
@@ -31,4 +31,14 @@ check "p asks for a reference" wait_until 5 screen_has "Image reference to pull"
 keys "$REGISTRY/team/missing:9.9" Enter
 check "an error inside the pull stream is shown as the error" wait_until 30 screen_has "pull $REGISTRY/team/missing:9.9 failed:"
 check "and it is audited as a failure" audit_has $'action=pull\tresult=[^o]'
+keys q
+
+# in the C locale the panel, its bars included, is ASCII
+TUI_LOCALE=C tui_start 120 30
+wait_until 15 screen_has "Containers"
+keys ':' "pull $REGISTRY/team/tool:1.0" Enter
+check "C locale: the pull panel opens" wait_until 5 screen_has "Pulling $REGISTRY/team/tool:1.0"
+check "C locale: and finishes" wait_until 30 screen_has "Done"
+check "C locale: the progress bars are ASCII" screen_has '^ [0-9a-f]{12} .* #{10,}'
+check "C locale: nothing but ASCII" [ "$(screen | LC_ALL=C tr -d '\000-\177' | wc -c)" -eq 0 ]
 finish

@@ -28,21 +28,21 @@ cleanup "kill $!"
 wait_until 10 grep -q ready "$T/proxy.out" || { echo "FAIL: the TLS front did not start"; exit 1; }
 port=$(cat "$T/port")
 
-out=$(DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$C" "$BINNACLE" get containers 2>&1)
+out=$(DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$C" run_binnacle get containers 2>&1)
 check "TCP with TLS and a client certificate lists the containers" grep -q '^worker ' <<<"$out"
-out=$(DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$C" "$BINNACLE" get nodes 2>&1)
+out=$(DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$C" run_binnacle get nodes 2>&1)
 check "and the engine host through it" grep -q 'Podman' <<<"$out"
 
 cp "$T/wrong/ca.pem" "$T/wrong/cert.pem"
 cp "$T/wrong/k.pem" "$T/wrong/key.pem"
-err=$(DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$T/wrong" "$BINNACLE" get containers 2>&1); rc=$?
+err=$(DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$T/wrong" run_binnacle get containers 2>&1); rc=$?
 check "a server not signed by the trusted CA is refused" [ $rc -eq 1 ]
 check "in one sentence about TLS" grep -q "TLS with tcp://127.0.0.1:$port failed" <<<"$err"
 mkdir -p "$T/nocert" && cp "$C/ca.pem" "$T/nocert/"
-err=$(DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$T/nocert" "$BINNACLE" get containers 2>&1); rc=$?
+err=$(DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$T/nocert" run_binnacle get containers 2>&1); rc=$?
 check "without a client certificate the engine's front refuses" [ $rc -eq 1 ]
 check "as one readable line" [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]
-err=$(DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$T/missing" "$BINNACLE" get containers 2>&1)
+err=$(DOCKER_HOST="tcp://127.0.0.1:$port" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$T/missing" run_binnacle get containers 2>&1)
 check "a missing ca.pem is named" grep -q "needs $T/missing/ca.pem" <<<"$err"
 
 # the current Docker context, as `docker context use` leaves it
@@ -52,8 +52,8 @@ mkdir -p "$T/home/.docker/contexts/meta/$hash"
 printf '{"currentContext":"%s"}\n' "$ctx" >"$T/home/.docker/config.json"
 printf '{"Name":"%s","Metadata":{},"Endpoints":{"docker":{"Host":"%s","SkipTLSVerify":false}}}\n' "$ctx" "$DOCKER_HOST" \
 	>"$T/home/.docker/contexts/meta/$hash/meta.json"
-out=$(env -u DOCKER_HOST HOME="$T/home" "$BINNACLE" get containers 2>&1)
+out=$(unset DOCKER_HOST; HOME="$T/home" run_binnacle get containers 2>&1)
 check "the current Docker context is found without DOCKER_HOST" grep -q '^worker ' <<<"$out"
-out=$(env -u DOCKER_HOST HOME="$T/home" DOCKER_CONTEXT=nonexistent "$BINNACLE" get containers 2>&1)
+out=$(unset DOCKER_HOST; HOME="$T/home" DOCKER_CONTEXT=nonexistent run_binnacle get containers 2>&1)
 check "DOCKER_CONTEXT overrides it" test -z "$(grep '^worker ' <<<"$out")"
 finish

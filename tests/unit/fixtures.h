@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "backends/util/util.h"
 
 /* The whole file at path, NUL-terminated, or NULL when it cannot be opened.
  * The caller frees it. */

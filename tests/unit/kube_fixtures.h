@@ -8,8 +8,8 @@
 
 #include <json-c/json.h>
 
-#include "store.h"
-#include "util.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #define NOW 1800000000 /* 2027-01-15T08:00:00Z */
 

@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "audit.h"
-#include "fixtures.h"
-#include "util.h"
+#include "tui/audit.h"
+#include "tests/unit/fixtures.h"
+#include "backends/util/util.h"
 
 struct fx {
 	char dir[64];    /* the fresh XDG_STATE_HOME */

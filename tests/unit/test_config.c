@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "util.h"
+#include "backends/model/config.h"
+#include "backends/util/util.h"
 
 static struct config cfg;
 static char err[ERRLEN];
@@ -231,6 +231,28 @@ static void test_wrong_types(void **state)
 	expect_error("- a\n- b\n", "test.yaml:1:1: the configuration must be a mapping");
 }
 
+static void test_charset(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(""), 0);
+	assert_int_equal(cfg.charset, CHARSET_AUTO);
+	assert_int_equal(parse("charset: ascii\n"), 0);
+	assert_int_equal(cfg.charset, CHARSET_ASCII);
+	assert_int_equal(parse("charset: UTF-8\n"), 0);
+	assert_int_equal(cfg.charset, CHARSET_UTF8);
+	assert_int_equal(parse("charset: utf8\n"), 0);
+	assert_int_equal(cfg.charset, CHARSET_UTF8);
+	assert_int_equal(parse("charset: auto\n"), 0);
+	assert_int_equal(cfg.charset, CHARSET_AUTO);
+	expect_error("charset: asci\n", "test.yaml:1:10: charset must be auto, utf-8 or ascii (did you mean \"ascii\"?)");
+	expect_error("charset: latin1\n", "test.yaml:1:10: charset must be auto, utf-8 or ascii");
+	expect_error("charset: [ascii]\n", "test.yaml:1:10: charset must be auto, utf-8 or ascii");
+	expect_error("charst: ascii\n", "test.yaml:1:1: unknown key \"charst\" (did you mean \"charset\"?)");
+	assert_int_equal(config_charset_parse("ASCII"), CHARSET_ASCII);
+	assert_int_equal(config_charset_parse(NULL), -1);
+	assert_int_equal(config_charset_parse(""), -1);
+}
+
 static void test_duplicate_endpoint_names(void **state)
 {
 	(void)state;
@@ -340,6 +362,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unknown_endpoint_key, teardown),
 		cmocka_unit_test_teardown(test_endpoint_type, teardown),
 		cmocka_unit_test_teardown(test_wrong_types, teardown),
+		cmocka_unit_test_teardown(test_charset, teardown),
 		cmocka_unit_test_teardown(test_duplicate_endpoint_names, teardown),
 		cmocka_unit_test_setup_teardown(test_load_missing_explicit, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_load_default, setup_tmp, teardown_tmp),

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "backend.h"
-#include "confirm.h"
+#include "backends/backend.h"
+#include "tui/confirm.h"
 
 static const struct backend_action act_inspect = {.name = "inspect", .kind = "containers", .flags = 0};
 static const struct backend_action act_logs = {.name = "logs", .kind = "containers", .flags = ACTION_NO_TARGET};

@@ -12,12 +12,12 @@
 
 #include <cmocka.h>
 
-#include "docker/decode.h"
-#include "fixtures.h"
-#include "kinds.h"
-#include "model.h"
-#include "store.h"
-#include "util.h"
+#include "backends/docker/decode.h"
+#include "tests/unit/fixtures.h"
+#include "backends/model/kinds.h"
+#include "views/model.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 /* ---- fixtures ---- */
 

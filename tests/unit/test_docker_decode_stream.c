@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "docker/decode.h"
-#include "fixtures.h"
-#include "util.h"
+#include "backends/docker/decode.h"
+#include "tests/unit/fixtures.h"
+#include "backends/util/util.h"
 
 /* ---- events ---- */
 

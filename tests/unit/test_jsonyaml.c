@@ -20,10 +20,10 @@
 
 #include <json-c/json.h>
 
-#include "fixtures.h"
-#include "jsonyaml.h"
-#include "util.h"
-#include "yamltree.h"
+#include "tests/unit/fixtures.h"
+#include "backends/codec/jsonyaml.h"
+#include "backends/util/util.h"
+#include "backends/codec/yamltree.h"
 
 /* ---- helpers ---- */
 

@@ -19,13 +19,13 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "base64.h"
-#include "fixtures.h"
-#include "http.h"
-#include "kube/creds.h"
-#include "kube/kubeconfig.h"
-#include "timer.h"
-#include "util.h"
+#include "backends/codec/base64.h"
+#include "tests/unit/fixtures.h"
+#include "backends/net/http.h"
+#include "backends/kube/creds.h"
+#include "backends/kube/kubeconfig.h"
+#include "backends/net/timer.h"
+#include "backends/util/util.h"
 
 #define V1 "client.authentication.k8s.io/v1"
 #define V1BETA1 "client.authentication.k8s.io/v1beta1"

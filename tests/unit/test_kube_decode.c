@@ -15,13 +15,13 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "fixtures.h"
-#include "jsonget.h"
-#include "kinds.h"
-#include "kube/decode.h"
-#include "kube_fixtures.h"
-#include "store.h"
-#include "util.h"
+#include "tests/unit/fixtures.h"
+#include "backends/codec/jsonget.h"
+#include "backends/kube/kinds.h"
+#include "backends/kube/decode.h"
+#include "tests/unit/kube_fixtures.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 /* ---- fixtures ---- */
 

@@ -13,11 +13,11 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "kinds.h"
-#include "kube/decode.h"
-#include "kube_fixtures.h"
-#include "store.h"
-#include "util.h"
+#include "backends/kube/kinds.h"
+#include "backends/kube/decode.h"
+#include "tests/unit/kube_fixtures.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #define GiB (1024LL * 1024 * 1024)
 #define MiB (1024LL * 1024)

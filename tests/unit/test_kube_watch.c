@@ -14,9 +14,9 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "fixtures.h"
-#include "kube/watchstream.h"
-#include "util.h"
+#include "tests/unit/fixtures.h"
+#include "backends/kube/watchstream.h"
+#include "backends/util/util.h"
 
 /* ---- recording what the decoder reports ---- */
 

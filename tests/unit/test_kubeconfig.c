@@ -18,10 +18,10 @@
 #include <cmocka.h>
 #include <dirent.h>
 
-#include "base64.h"
-#include "fixtures.h"
-#include "kube/kubeconfig.h"
-#include "util.h"
+#include "backends/codec/base64.h"
+#include "tests/unit/fixtures.h"
+#include "backends/kube/kubeconfig.h"
+#include "backends/util/util.h"
 
 static char tmpdir[64];
 

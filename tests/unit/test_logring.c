@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "fixtures.h"
-#include "logring.h"
-#include "util.h"
+#include "tests/unit/fixtures.h"
+#include "backends/util/logring.h"
+#include "backends/util/util.h"
 
 static void feed(struct logring *r, int stream, const char *s, bool ts)
 {

@@ -12,14 +12,15 @@
 
 #include <cmocka.h>
 
-#include "kinds.h"
-#include "model.h"
-#include "store.h"
-#include "util.h"
+#include "backends/model/kinds.h"
+#include "views/model.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 #define NOW 1700000000
 #define MiB (1024LL * 1024)
 #define GiB (1024LL * MiB)
+#define GONE_MS 3000
 
 enum { COL_NAME, COL_IMAGE, COL_STATE, COL_CPU, COL_MEM, COL_AGE, COL_COMMAND };
 
@@ -457,6 +458,63 @@ static void test_big(void **state)
 		assert_true(fx->m.rows[i - 1]->cells[CTR_MEM].num >= fx->m.rows[i]->cells[CTR_MEM].num);
 }
 
+/* The screen reads its model (drawing, highlight checks, the selected row for
+ * an action) at any time between two rebuilds, while the session purges rows
+ * whose linger has passed. Whatever the store does in between, every row the
+ * model shows stays readable until the model is rebuilt. */
+static void test_purged_rows_stay_readable(void **state)
+{
+	struct fixture *fx = *state;
+	struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .sort_col = COL_NAME, .include_gone = true};
+	model_build(&fx->m, fx->t, &p);
+	long g = model_find(&fx->m, "c08");
+	assert_true(g >= 0);
+	assert_int_equal(fx->m.len, 8);
+
+	/* the linger passes: the deleted row leaves the store... */
+	clock_pin(5000 + GONE_MS, NOW + 10);
+	assert_int_equal(rtable_purge(fx->s, fx->t, GONE_MS), 1);
+	assert_null(rtable_find(fx->t, "c08"));
+	/* ...and a namespace switch (a relist that finds nothing) takes the rest */
+	rtable_relist_begin(fx->t);
+	rtable_relist_end(fx->s, fx->t);
+	clock_pin(5000 + 2 * GONE_MS, NOW + 20);
+	assert_int_equal(rtable_purge(fx->s, fx->t, GONE_MS), 7);
+	/* a new object takes an old id meanwhile */
+	struct row *n = rtable_upsert(fx->s, fx->t, "c01");
+	row_set_text(fx->s, fx->t, n, CTR_NAME, "api-1");
+
+	/* the model still shows what it was built from, intact */
+	const struct row *r = fx->m.rows[g];
+	assert_string_equal(r->id, "c08");
+	assert_string_equal(row_text(r, CTR_NAME), "web-3");
+	assert_true(r->gone_ms != 0);
+	for (size_t i = 0; i < fx->m.len; i++)
+		assert_true(fx->m.rows[i]->gone_ms != 0);
+	assert_string_equal(row_text(fx->m.rows[model_find(&fx->m, "c01")], CTR_NAME), "web-1");
+
+	/* the next build sees only the store's rows */
+	model_build(&fx->m, fx->t, &p);
+	assert_int_equal(fx->m.len, 1);
+	assert_string_equal(row_text(fx->m.rows[0], CTR_NAME), "api-1");
+}
+
+/* An endpoint closed (its store freed) while a model still holds its rows. */
+static void test_model_outlives_store(void **state)
+{
+	(void)state;
+	struct store *s = store_new();
+	struct rtable *t = store_table(s, KIND_CONTAINERS, CTR_NCELLS);
+	row_set_text(s, t, rtable_upsert(s, t, "a"), CTR_NAME, "alpha");
+	struct model m;
+	model_init(&m, &test_view);
+	model_build(&m, t, NULL);
+	store_free(s);
+	assert_int_equal(m.len, 1);
+	assert_string_equal(row_text(m.rows[0], CTR_NAME), "alpha");
+	model_cleanup(&m);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -466,6 +524,7 @@ int main(void)
 		T(test_sort_bytes),	    T(test_sort_age),	      T(test_tie_break),
 		T(test_scope),		    T(test_gone_rows),	      T(test_find),
 		T(test_cell_text),	    T(test_compare_cells),    T(test_big),
+		T(test_purged_rows_stay_readable), T(test_model_outlives_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,10 +12,10 @@
 
 #include <cmocka.h>
 
-#include "docker/mux.h"
-#include "fixtures.h"
-#include "logring.h"
-#include "util.h"
+#include "backends/docker/mux.h"
+#include "tests/unit/fixtures.h"
+#include "backends/util/logring.h"
+#include "backends/util/util.h"
 
 /* What the decoder emitted: the bytes per stream, the order streams took
  * turns in (adjacent pieces of one stream merged, so it does not depend on

@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "sanitize.h"
-#include "util.h"
+#include "tui/sanitize.h"
+#include "backends/util/util.h"
 
 /* Inputs with explicit lengths so embedded NULs count; every one of them
  * also feeds the is_clean/display agreement and idempotence checks. */

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "sha1.h"
+#include "backends/codec/sha1.h"
 
 static void test_sha1_vectors(void **state)
 {

@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "kinds.h"
-#include "store.h"
-#include "util.h"
+#include "backends/model/kinds.h"
+#include "backends/model/store.h"
+#include "backends/util/util.h"
 
 /* Pinned clocks start well away from 0, which means "unpinned"/"never". */
 #define T0 1000000

@@ -12,10 +12,10 @@
 
 #include <cmocka.h>
 
-#include "fixtures.h"
-#include "style.h"
-#include "theme.h"
-#include "util.h"
+#include "tests/unit/fixtures.h"
+#include "views/style.h"
+#include "tui/theme.h"
+#include "backends/util/util.h"
 
 static char err[ERRLEN];
 

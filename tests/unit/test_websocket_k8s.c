@@ -12,11 +12,11 @@
 
 #include <cmocka.h>
 
-#include "base64.h"
-#include "fixtures.h"
-#include "util.h"
-#include "websocket.h"
-#include "ws_fixtures.h"
+#include "backends/codec/base64.h"
+#include "tests/unit/fixtures.h"
+#include "backends/util/util.h"
+#include "backends/net/websocket.h"
+#include "tests/unit/ws_fixtures.h"
 
 /* ---- helpers ---- */
 

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "util.h"
-#include "websocket.h"
+#include "backends/util/util.h"
+#include "backends/net/websocket.h"
 /* An unmasked server frame, as the API server sends them. */
 static inline void server_frame(struct buf *out, bool fin, int op, const void *p, size_t len)
 {

@@ -193,6 +193,7 @@ def main(argv=None):
         stop.set()
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGUSR1, lambda signum, frame: st.expire_history())
     sys.stderr.write("kubelab: %d pods, %d nodes, listening on https://127.0.0.1:%d "
                      "(ready in %.2fs)\n" % (st.count("pods"), st.count("nodes"), port,
                                              time.time() - t0))

@@ -10,6 +10,9 @@
 #       Stops it (TERM, then KILL after 5 s).  Safe when it never started.
 #   kubelab.sh status DIR
 #       Exit 0 if it is running.
+#   kubelab.sh expire DIR
+#       Forgets the watch history (as an etcd compaction does): every watch
+#       ends with a 410 Expired and clients must list again.
 #
 # Server output goes to DIR/kubelab.out and DIR/kubelab.err.
 set -u
@@ -18,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 py=${PYTHON:-python3}
 
 usage() {
-    echo "usage: $0 start DIR [kubelab.py options] | stop DIR | status DIR" >&2
+    echo "usage: $0 start DIR [kubelab.py options] | stop DIR | status DIR | expire DIR" >&2
     exit 2
 }
 
@@ -95,6 +98,10 @@ stop)
     ;;
 status)
     live_pid "$dir" > /dev/null
+    ;;
+expire)
+    p=$(live_pid "$dir") || { echo "$0: no lab is running in $dir" >&2; exit 1; }
+    kill -USR1 "$p"
     ;;
 *)
     usage

@@ -270,8 +270,16 @@ exec_checks() {
     else
         not_ok "[$ctx] kubectl exec -it (tty): tty, stty size 31 97, HOSTNAME" "$out"
     fi
-    out=$(printf 'hello stdin\n' | k --context "$ctx" exec -i -n default "$pod" -- sh -c 'cat; echo err >&2' 2>&1)
-    if [ "$out" = "$(printf 'hello stdin\nerr')" ]; then ok "[$ctx] kubectl exec -i: stdin, stdout, stderr"; else not_ok "[$ctx] kubectl exec -i: stdin, stdout, stderr" "$out"; fi
+    # stdout and stderr are separate channels, which kubectl copies to its own
+    # stdout and stderr concurrently: their order on one descriptor is not
+    # defined (under load err came first), so each is checked on its own.
+    out=$(printf 'hello stdin\n' | k --context "$ctx" exec -i -n default "$pod" -- sh -c 'cat; echo err >&2' 2>"$T/exec-err")
+    if [ "$out" = "hello stdin" ] && [ "$(cat "$T/exec-err")" = err ]; then
+        ok "[$ctx] kubectl exec -i: stdin, stdout, stderr"
+    else
+        not_ok "[$ctx] kubectl exec -i: stdin, stdout, stderr" "stdout: $out
+stderr: $(cat "$T/exec-err")"
+    fi
 }
 exec_checks lab
 exec_checks lab-token

@@ -217,6 +217,16 @@ class Store:
         with self.lock:
             self.hist_start = self.rv + 1
 
+    def expire_history(self):
+        """Forgets the watch history, as an etcd compaction does: every
+        watch, and every watch resumed from a resourceVersion handed out
+        before, ends with a 410 Expired once the next change arrives."""
+        with self.lock:
+            self.hist_start = self.rv + 2
+            w = self._wake
+            self._wake = threading.Event()
+            w.set()
+
     # ------------------------------------------------------------ watch
     def wake_handle(self):
         return self._wake

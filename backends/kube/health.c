@@ -1,0 +1,260 @@
+/* health.c: what is wrong on a cluster, for the health screen, from the
+ * cheapest signals the API server offers. Health follows, cluster-wide and
+ * apart from what the views show (so a namespace switch does not blind it):
+ * the nodes, the workloads (deployments, statefulsets, daemonsets), the
+ * Warning events, and only the pods that are not running (a field selector
+ * on the phase) — never every pod of a 50,000-pod cluster. Crash loops and
+ * image pulls that fail show up as Warning events (BackOff, Failed) on their
+ * pod; when the pods view is open its table is read too, for restarts. */
+#include "backends/kube/internal.h"
+#include "backends/kube/kinds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A Warning older than this is history, not a problem. */
+#define EVENT_RECENT_S 600
+/* A pod pending longer than this is stuck, not starting. */
+#define PENDING_STUCK_S 300
+/* A pod that restarted within this is flapping. */
+#define RESTART_RECENT_S 600
+
+/* The tables health follows, apart from the views' own. */
+const struct kube_health_feed kube_health_feeds[] = {
+	{KUBE_HEALTH_NODES, KIND_NODES, NULL},
+	{KUBE_HEALTH_DEPLOYMENTS, KIND_DEPLOYMENTS, NULL},
+	{KUBE_HEALTH_STATEFULSETS, KIND_STATEFULSETS, NULL},
+	{KUBE_HEALTH_DAEMONSETS, KIND_DAEMONSETS, NULL},
+	{KUBE_HEALTH_EVENTS, KIND_EVENTS, "fieldSelector=type%3DWarning"},
+	{KUBE_HEALTH_PODS, KIND_PODS, "fieldSelector=status.phase%21%3DRunning%2Cstatus.phase%21%3DSucceeded"},
+	{NULL, NULL, NULL},
+};
+
+void kube_health_watch(struct endpoint *ep)
+{
+	struct kube *k = ep->priv;
+	if (!k->creds)
+		return; /* the context did not resolve: the endpoint says why */
+	for (const struct kube_health_feed *f = kube_health_feeds; f->table; f++)
+		kube_watch_feed(k, f);
+	if (k->phase == K_IDLE)
+		kube_connect(k);
+}
+
+static const struct rtable *feed(struct endpoint *ep, const char *table)
+{
+	const struct rtable *t = store_find_table(ep->store, table);
+	return t && t->synced ? t : NULL;
+}
+
+struct report {
+	struct endpoint *ep;
+	const struct health_sink *sink;
+	int64_t now;
+	char **pods_seen; /* pods already reported from their status: their events add nothing */
+	size_t npods_seen;
+};
+
+static bool pod_seen(const struct report *rp, const char *id)
+{
+	for (size_t i = 0; i < rp->npods_seen; i++)
+		if (!strcmp(rp->pods_seen[i], id))
+			return true;
+	return false;
+}
+
+static void report(struct report *rp, enum problem_level level, const char *code, const char *kind, const struct row *r,
+		   int scope_cell, const char *what, int64_t since)
+{
+	const char *scope = scope_cell >= 0 ? row_text(r, scope_cell) : NULL;
+	if (!strcmp(kind, KIND_PODS)) {
+		rp->pods_seen = xrealloc(rp->pods_seen, (rp->npods_seen + 1) * sizeof(*rp->pods_seen));
+		rp->pods_seen[rp->npods_seen++] = xstrdup(r->id);
+	}
+	struct problem p = {.level = level, .code = code, .kind = kind, .id = r->id, .name = row_text(r, 0),
+			    .scope = scope && *scope ? scope : NULL, .what = what, .since = since};
+	rp->sink->problem(rp->sink->arg, &p);
+}
+
+static void nodes(struct report *rp, long *ready, long *total)
+{
+	const struct rtable *t = feed(rp->ep, KUBE_HEALTH_NODES);
+	char what[256];
+	for (size_t i = 0; t && i < t->len; i++) {
+		const struct row *r = t->rows[i];
+		if (r->gone_ms)
+			continue;
+		(*total)++;
+		const char *status = row_text(r, NODE_STATUS), *pressure = row_text(r, NODE_PRESSURE);
+		if (str_starts(status, "Ready"))
+			(*ready)++;
+		else
+			report(rp, PROBLEM_CRITICAL, "notready", KIND_NODES, r, -1, "NotReady: the kubelet stopped reporting", 0);
+		if (*pressure) {
+			snprintf(what, sizeof(what), "under pressure: %s", pressure);
+			report(rp, PROBLEM_WARNING, "pressure", KIND_NODES, r, -1, what, 0);
+		}
+	}
+}
+
+static void workloads(struct report *rp, const char *table, const char *kind, long *ok, long *total)
+{
+	const struct rtable *t = feed(rp->ep, table);
+	char what[160];
+	for (size_t i = 0; t && i < t->len; i++) {
+		const struct row *r = t->rows[i];
+		if (r->gone_ms || r->cells[WL_DESIRED].type == CELL_NONE)
+			continue;
+		(*total)++;
+		int64_t ready = r->cells[WL_READY].num, desired = r->cells[WL_DESIRED].num;
+		if (ready >= desired) {
+			(*ok)++;
+			continue;
+		}
+		snprintf(what, sizeof(what), "%lld of %lld ready", (long long)ready, (long long)desired);
+		report(rp, ready == 0 ? PROBLEM_CRITICAL : PROBLEM_WARNING, "short", kind, r, WL_NAMESPACE, what, 0);
+	}
+}
+
+/* The store kind of an event's "Kind/namespace/name", and the row id. */
+static const char *involved(const char *inv, char *id, size_t idlen)
+{
+	char kind[64];
+	size_t n = strcspn(inv, "/");
+	snprintf(kind, sizeof(kind), "%.*s", (int)n, inv);
+	if (!inv[n])
+		return NULL;
+	const char *ns = inv + n + 1, *name = strchr(ns, '/');
+	if (!name)
+		return NULL;
+	if (name == ns)
+		snprintf(id, idlen, "%s", name + 1);
+	else
+		snprintf(id, idlen, "%.*s/%s", (int)(name - ns), ns, name + 1);
+	for (const struct kres *r = kube_resources; r->kind; r++)
+		if (!strcmp(r->singular, kind))
+			return r->kind;
+	return NULL;
+}
+
+/* Warnings that say what is wrong right now, by reason. */
+static const struct {
+	const char *reason, *code;
+	enum problem_level level;
+} warnings[] = {
+	{"BackOff", "backoff", PROBLEM_CRITICAL},	   {"Failed", "failed", PROBLEM_CRITICAL},
+	{"FailedScheduling", "unschedulable", PROBLEM_WARNING}, {"Unhealthy", "probe", PROBLEM_WARNING},
+	{"OOMKilling", "oom", PROBLEM_CRITICAL},	   {"Evicted", "evicted", PROBLEM_WARNING},
+	{"FailedMount", "mount", PROBLEM_WARNING},	   {"FailedCreate", "create", PROBLEM_WARNING},
+};
+
+static void events(struct report *rp, int64_t *restarts)
+{
+	const struct rtable *t = feed(rp->ep, KUBE_HEALTH_EVENTS);
+	for (size_t i = 0; t && i < t->len; i++) {
+		const struct row *r = t->rows[i];
+		if (r->gone_ms)
+			continue;
+		const char *reason = row_text(r, EV_REASON);
+		if (!strcmp(reason, "BackOff"))
+			*restarts += r->cells[EV_COUNT].num;
+		int64_t last = r->cells[EV_LAST].num;
+		if (r->cells[EV_LAST].type == CELL_NONE || rp->now - last > EVENT_RECENT_S)
+			continue;
+		for (size_t w = 0; w < sizeof(warnings) / sizeof(warnings[0]); w++) {
+			if (strcmp(reason, warnings[w].reason))
+				continue;
+			char id[512], what[400];
+			const char *kind = involved(row_text(r, EV_INVOLVED), id, sizeof(id));
+			if (!kind || (!strcmp(kind, KIND_PODS) && pod_seen(rp, id)))
+				break;
+			long count = (long)r->cells[EV_COUNT].num;
+			snprintf(what, sizeof(what), "%s%s%s", reason, count > 1 ? " x" : "", "");
+			if (count > 1)
+				snprintf(what + strlen(what), sizeof(what) - strlen(what), "%ld", count);
+			snprintf(what + strlen(what), sizeof(what) - strlen(what), ": %s", row_text(r, EV_MESSAGE));
+			const char *slash = strchr(id, '/');
+			char name[256], scope[128];
+			snprintf(name, sizeof(name), "%s", slash ? slash + 1 : id);
+			snprintf(scope, sizeof(scope), "%.*s", slash ? (int)(slash - id) : 0, id);
+			struct problem p = {.level = warnings[w].level, .code = warnings[w].code, .kind = kind, .id = id,
+					    .name = name, .scope = *scope ? scope : NULL, .what = what, .since = 0};
+			rp->sink->problem(rp->sink->arg, &p);
+			break;
+		}
+	}
+}
+
+/* A pod's status as kubectl computes it says trouble. */
+static bool bad_status(const char *s)
+{
+	static const char *const bad[] = {"CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "Error", "OOMKilled",
+					  "CreateContainerConfigError", "InvalidImageName", "Evicted", NULL};
+	for (size_t i = 0; bad[i]; i++)
+		if (!strcmp(s, bad[i]))
+			return true;
+	return str_starts(s, "Init:") && !strchr(s, '/'); /* Init:Error, Init:CrashLoopBackOff */
+}
+
+static void pods(struct report *rp, const char *table, bool running_too, long *running, long *total)
+{
+	const struct rtable *t = feed(rp->ep, table);
+	char what[200];
+	for (size_t i = 0; t && i < t->len; i++) {
+		const struct row *r = t->rows[i];
+		if (r->gone_ms)
+			continue;
+		const char *status = row_text(r, POD_STATUS), *phase = row_text(r, POD_PHASE);
+		if (running_too) {
+			(*total)++;
+			*running += !strcmp(phase, "Running") || !strcmp(phase, "Succeeded");
+		}
+		if (bad_status(status)) {
+			snprintf(what, sizeof(what), "%s%s", status,
+				 r->cells[POD_RESTARTS].num ? ", restarting" : "");
+			report(rp, PROBLEM_CRITICAL, "status", KIND_PODS, r, POD_NAMESPACE, what, 0);
+		} else if (!strcmp(phase, "Pending") && r->cells[POD_AGE].type == CELL_TIME &&
+			   rp->now - r->cells[POD_AGE].num > PENDING_STUCK_S) {
+			snprintf(what, sizeof(what), "Pending for more than %d minutes (%s)", PENDING_STUCK_S / 60, status);
+			report(rp, PROBLEM_WARNING, "pending", KIND_PODS, r, POD_NAMESPACE, what,
+			       r->cells[POD_AGE].num);
+		} else if (running_too && r->cells[POD_LAST_RESTART].type == CELL_TIME &&
+			   rp->now - r->cells[POD_LAST_RESTART].num < RESTART_RECENT_S) {
+			snprintf(what, sizeof(what), "restarted %lld times, last %s", (long long)r->cells[POD_RESTARTS].num,
+				 row_text(r, POD_RESTARTS));
+			report(rp, PROBLEM_WARNING, "restarts", KIND_PODS, r, POD_NAMESPACE, what,
+			       r->cells[POD_LAST_RESTART].num);
+		}
+	}
+}
+
+void kube_health(struct endpoint *ep, const struct health_sink *sink)
+{
+	struct kube *k = ep->priv;
+	if (!k || !k->creds)
+		return;
+	struct report rp = {ep, sink, wall_s(), NULL, 0};
+	long ready = 0, nodes_total = 0, wl_ok = 0, wl_total = 0, running = 0, pods_total = 0;
+	int64_t restarts = 0;
+	nodes(&rp, &ready, &nodes_total);
+	workloads(&rp, KUBE_HEALTH_DEPLOYMENTS, KIND_DEPLOYMENTS, &wl_ok, &wl_total);
+	workloads(&rp, KUBE_HEALTH_STATEFULSETS, KIND_STATEFULSETS, &wl_ok, &wl_total);
+	workloads(&rp, KUBE_HEALTH_DAEMONSETS, KIND_DAEMONSETS, &wl_ok, &wl_total);
+	/* the pods view's table when it lists every namespace: restarts and counts from it */
+	const struct rtable *all = k->ns ? NULL : feed(ep, KIND_PODS);
+	pods(&rp, all ? KIND_PODS : KUBE_HEALTH_PODS, all != NULL, &running, &pods_total);
+	/* restarts from the BackOff warnings' counts: there whether or not pods are listed */
+	events(&rp, &restarts);
+	if (feed(ep, KUBE_HEALTH_NODES))
+		sink->count(sink->arg, "nodes ready", ready, nodes_total);
+	if (feed(ep, KUBE_HEALTH_DEPLOYMENTS))
+		sink->count(sink->arg, "workloads at desired", wl_ok, wl_total);
+	if (all)
+		sink->count(sink->arg, "pods running", running, pods_total);
+	if (feed(ep, KUBE_HEALTH_EVENTS))
+		sink->restarts(sink->arg, restarts);
+	for (size_t i = 0; i < rp.npods_seen; i++)
+		free(rp.pods_seen[i]);
+	free(rp.pods_seen);
+}

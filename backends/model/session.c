@@ -1,0 +1,126 @@
+/* session.c: configuration to live endpoints, and one loop turn (see session.h). */
+#include "backends/model/session.h"
+#include "backends/net/http.h"
+#include "backends/net/timer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void note(struct endpoint *ep, enum note_level level, const char *text)
+{
+	struct session *s = ep->app;
+	if (s->on_note)
+		s->on_note(s, ep, level, text);
+}
+
+static void add_endpoint(struct session *s, struct endpoint *ep)
+{
+	ep->app = s;
+	ep->notify = note;
+	ep->refresh_ms = s->cfg.refresh_ms;
+	s->eps = xrealloc(s->eps, (s->neps + 1) * sizeof(*s->eps));
+	s->eps[s->neps++] = ep;
+}
+
+/* Without configured endpoints, each backend looks for what runs locally;
+ * if nothing is found the Docker default socket is used, so the screen
+ * explains what is missing and connects as soon as an engine appears. */
+static void discover(struct session *s)
+{
+	for (const struct backend_ops *const *b = backends_all(); *b; b++) {
+		if (!(*b)->discover)
+			continue;
+		struct endpoint_config *found = NULL;
+		size_t n = (*b)->discover(&found);
+		for (size_t i = 0; i < n; i++) {
+			s->cfg.endpoints = xrealloc(s->cfg.endpoints, (s->cfg.nendpoints + 1) * sizeof(*s->cfg.endpoints));
+			s->cfg.endpoints[s->cfg.nendpoints++] = found[i];
+		}
+		free(found);
+	}
+	if (!s->cfg.nendpoints) {
+		struct endpoint_config c = {0};
+		c.name = xstrdup("docker");
+		c.backend = xstrdup("docker");
+		endpoint_config_set(&c, "host", "unix:///var/run/docker.sock");
+		s->cfg.endpoints = xcalloc(1, sizeof(c));
+		s->cfg.endpoints[0] = c;
+		s->cfg.nendpoints = 1;
+	}
+}
+
+int session_open(struct session *s, const struct session_opts *o, char *err, size_t errlen)
+{
+	if (o->ignore_config) {
+		memset(&s->cfg, 0, sizeof(s->cfg));
+		config_defaults(&s->cfg);
+	} else if (config_load(&s->cfg, o->config_path, err, errlen) < 0) {
+		return -1;
+	}
+	if (o->refresh_ms > 0)
+		s->cfg.refresh_ms = o->refresh_ms;
+	if (!s->cfg.nendpoints)
+		discover(s);
+	s->forced_readonly = o->readonly;
+	for (size_t i = 0; i < s->cfg.nendpoints; i++) {
+		struct endpoint_config *c = &s->cfg.endpoints[i];
+		if (o->endpoint && strcmp(o->endpoint, c->name))
+			continue;
+		if (o->endpoint)
+			c->on_demand = false; /* named on the command line: it is the one wanted */
+		if (o->readonly || s->cfg.readonly)
+			c->readonly = true;
+		struct endpoint *ep = endpoint_new(c, err, errlen);
+		if (!ep) {
+			if (c->file) {
+				char why[ERRLEN];
+				snprintf(why, sizeof(why), "%s", err);
+				return set_err(err, errlen, "%s:%d: %s", c->file, c->line, why);
+			}
+			return -1;
+		}
+		add_endpoint(s, ep);
+	}
+	if (!s->neps)
+		return set_err(err, errlen, "no endpoint is named \"%s\"", o->endpoint);
+	return 0;
+}
+
+void session_close(struct session *s)
+{
+	for (size_t i = 0; i < s->neps; i++)
+		endpoint_free(s->eps[i]);
+	free(s->eps);
+	config_cleanup(&s->cfg);
+	memset(s, 0, sizeof(*s));
+}
+
+void session_turn(struct session *s, struct pollfd *extra, unsigned nextra, int timeout_ms)
+{
+	int64_t next = timers_next_ms();
+	if (next >= 0 && next < timeout_ms)
+		timeout_ms = (int)next;
+	http_wait(extra, nextra, timeout_ms);
+	http_process();
+	timers_run_due();
+	for (size_t i = 0; i < s->neps; i++)
+		for (struct rtable *t = s->eps[i]->store->tables; t; t = t->next)
+			rtable_purge(s->eps[i]->store, t, GONE_LINGER_MS);
+}
+
+uint64_t session_gen(const struct session *s)
+{
+	uint64_t g = 0;
+	for (size_t i = 0; i < s->neps; i++)
+		g += s->eps[i]->store->gen;
+	return g;
+}
+
+struct endpoint *session_find(const struct session *s, const char *name)
+{
+	for (size_t i = 0; i < s->neps; i++)
+		if (!strcmp(s->eps[i]->name, name))
+			return s->eps[i];
+	return NULL;
+}

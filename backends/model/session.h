@@ -1,0 +1,44 @@
+/* session.h: what the screen and `binnacle get` share: the configuration,
+ * the endpoints it names (or that discovery found), and one turn of the event
+ * loop (network, timers, expiry of deleted rows). No ncurses here. */
+#ifndef BINNACLE_SESSION_H
+#define BINNACLE_SESSION_H
+
+#include <poll.h>
+
+#include "backends/backend.h"
+#include "backends/model/config.h"
+
+/* How long a deleted row stays on screen, marked as gone. */
+#define GONE_LINGER_MS 3000
+
+struct session {
+	struct config cfg;
+	struct endpoint **eps;
+	size_t neps;
+	bool forced_readonly; /* --readonly */
+	/* called for every message an endpoint reports */
+	void (*on_note)(struct session *s, struct endpoint *ep, enum note_level level, const char *text);
+	void *ui;
+};
+
+struct session_opts {
+	const char *config_path; /* --config, NULL = default */
+	bool readonly;           /* --readonly */
+	const char *endpoint;    /* --endpoint: only this one, NULL = all */
+	int64_t refresh_ms;      /* --refresh, 0 = from the config */
+	bool ignore_config;      /* start from discovery alone (the config is broken) */
+};
+
+/* Loads the configuration and creates the endpoints (no network yet).
+ * Returns 0, or -1 with a sentence in err. */
+int session_open(struct session *s, const struct session_opts *o, char *err, size_t errlen);
+void session_close(struct session *s);
+/* Waits up to timeout_ms for the network, the extra fds or a timer, then runs
+ * whatever is ready. */
+void session_turn(struct session *s, struct pollfd *extra, unsigned nextra, int timeout_ms);
+/* Sum of every endpoint store's generation: changes when anything visible does. */
+uint64_t session_gen(const struct session *s);
+struct endpoint *session_find(const struct session *s, const char *name);
+
+#endif

@@ -1,0 +1,102 @@
+/* store.h: the resource store. Backends feed it compact rows as deltas
+ * (upsert, delete, relist with mark and sweep); views read it. It never holds
+ * raw server objects: only an id, a name and the typed cells the views show,
+ * with a change time per row and per cell so the screen can highlight them. */
+#ifndef BINNACLE_STORE_H
+#define BINNACLE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum cell_type {
+	CELL_NONE = 0, /* never set: shows empty, sorts first */
+	CELL_TEXT,     /* text only */
+	CELL_INT,      /* num is a count; text may be a rendering of it */
+	CELL_BYTES,    /* num is a size in bytes */
+	CELL_TIME,     /* num is Unix seconds; shown as an age */
+	CELL_PERMILLE, /* num is a fraction in 1/1000 (CPU 12.5% = 125) */
+};
+
+struct cell {
+	char *text;         /* owned; NULL when the cell is numeric-only */
+	int64_t num;        /* sort key / value for numeric types */
+	int64_t changed_ms; /* mono_ms() of the last change after the row was added; 0 = never */
+	unsigned char type; /* enum cell_type */
+};
+
+/* A row is shared by whoever holds it: its table, and every view model that
+ * shows it. Purging takes it out of the table, but it is freed only when the
+ * last holder lets go (row_release), so a model can never hold freed memory,
+ * whatever happens to the store between two rebuilds. */
+struct row {
+	char *id;          /* stable key within its table (owned) */
+	int64_t added_ms;  /* when the row first appeared (0 for rows of the first list) */
+	int64_t gone_ms;   /* when it was deleted; 0 = alive. Gone rows linger briefly. */
+	size_t pos;        /* index in the table's array (private to the store) */
+	unsigned refs;     /* holders: the table while the row is in it, plus models */
+	bool seen;         /* relist mark */
+	int ncells;
+	struct cell cells[]; /* cells[0] is the name by convention */
+};
+
+struct rtable {
+	char *kind;         /* e.g. "containers" */
+	int ncells;
+	struct row **rows;  /* includes gone rows until purged */
+	size_t len, cap;
+	uint64_t gen;       /* bumped on every visible change */
+	bool synced;        /* a full list has arrived at least once */
+	bool relisting;
+	size_t ngone;       /* rows marked gone and not yet purged */
+	int64_t updated_ms; /* last time data arrived for this table */
+	char error[256];    /* last error listing this kind ("" = fine) */
+	struct rindex *index; /* id -> row (private) */
+	struct rtable *next;  /* next table in the store (private) */
+};
+
+struct store {
+	struct rtable *tables;
+	uint64_t gen; /* sum of all table changes: the screen redraws when it moves */
+};
+
+struct store *store_new(void);
+void store_free(struct store *s);
+/* The table for kind, created empty on first use. */
+struct rtable *store_table(struct store *s, const char *kind, int ncells);
+struct rtable *store_find_table(struct store *s, const char *kind);
+
+struct row *rtable_find(struct rtable *t, const char *id);
+/* Takes a reference to a row (a view model keeping it between rebuilds). */
+struct row *row_retain(struct row *r);
+/* Drops a reference; the row is freed when its table and every other
+ * holder have let go. NULL is fine. */
+void row_release(struct row *r);
+/* The row for id, created if absent; marks it seen and brings a gone row back. */
+struct row *rtable_upsert(struct store *s, struct rtable *t, const char *id);
+/* Marks a row gone (it stays visible for a moment, then rtable_purge drops it). */
+void rtable_delete(struct store *s, struct rtable *t, const char *id);
+void rtable_relist_begin(struct rtable *t);
+/* Rows not upserted since relist_begin are deleted; the table becomes synced. */
+void rtable_relist_end(struct store *s, struct rtable *t);
+/* Drops rows gone for longer than linger_ms out of the table (holders keep
+ * theirs until they let go); returns how many. */
+size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms);
+/* Count of rows that are not gone. */
+size_t rtable_live_count(const struct rtable *t);
+
+/* Setters compare first: an unchanged value changes nothing. */
+void row_set_text(struct store *s, struct rtable *t, struct row *r, int idx, const char *text);
+void row_set_num(struct store *s, struct rtable *t, struct row *r, int idx, enum cell_type type,
+		 int64_t num, const char *text);
+void row_clear(struct store *s, struct rtable *t, struct row *r, int idx);
+/* row_set_text, or row_clear when text is NULL or "". */
+void row_set_text_or_clear(struct store *s, struct rtable *t, struct row *r, int idx, const char *text);
+const char *row_text(const struct row *r, int idx); /* "" when unset */
+
+/* A label selector "k=v,k2=v2" matches labels "a=b,k=v,k2=v2" (as the store
+ * keeps them) when every pair of the selector is among the labels; an empty
+ * selector matches nothing, as for a Service without one. */
+bool labels_match(const char *selector, const char *labels);
+
+#endif

@@ -1,0 +1,586 @@
+/* http.c: requests on the shared curl multi handle (see http.h). */
+#include "backends/net/http.h"
+#include "backends/util/log.h"
+#include "backends/util/util.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <string.h>
+#include <strings.h>
+
+struct http_req {
+	CURL *easy;
+	struct curl_slist *headers, *connect_to;
+	char *method, *url, *display;
+	char *body;
+	struct buf resp, resp_headers;
+	http_done_fn done;
+	http_data_fn stream;
+	void *arg;
+	bool started, aborted_by_stream;
+	void (*raw_done)(void *arg, struct http_raw *raw, const char *error); /* connect-only */
+	char errbuf[CURL_ERROR_SIZE];
+	int64_t t0;
+	struct http_req *next; /* list of started requests, for cleanup */
+};
+
+struct http_fdwatch {
+	int fd;
+	short events, revents;
+	http_fd_fn fn;
+	void *arg;
+	bool dead;
+	struct http_fdwatch *next;
+};
+
+static struct http_fdwatch *watches;
+
+static CURLM *multi;
+static struct http_req *started;
+static uint64_t count_total, count_mutating;
+
+void http_target_cleanup(struct http_target *t)
+{
+	free(t->base_url);
+	free(t->unix_socket);
+	free(t->ca_file);
+	free(t->cert_file);
+	free(t->key_file);
+	free(t->ca_pem);
+	free(t->cert_pem);
+	free(t->key_pem);
+	free(t->proxy);
+	free(t->auth_header);
+	free(t->connect_to);
+	free(t->display);
+	memset(t, 0, sizeof(*t));
+}
+
+int http_init(char *err, size_t errlen)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT))
+		return set_err(err, errlen, "cannot initialise libcurl");
+	multi = curl_multi_init();
+	if (!multi)
+		return set_err(err, errlen, "cannot initialise libcurl's multi interface");
+	return 0;
+}
+
+static void req_free(struct http_req *r)
+{
+	if (!r)
+		return;
+	if (r->easy)
+		curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->headers);
+	curl_slist_free_all(r->connect_to);
+	free(r->method);
+	free(r->url);
+	free(r->display);
+	free(r->body);
+	buf_cleanup(&r->resp);
+	buf_cleanup(&r->resp_headers);
+	free(r);
+}
+
+static void unlink_started(struct http_req *r)
+{
+	for (struct http_req **p = &started; *p; p = &(*p)->next)
+		if (*p == r) {
+			*p = r->next;
+			return;
+		}
+}
+
+void http_cleanup(void)
+{
+	while (started) {
+		struct http_req *r = started;
+		started = r->next;
+		curl_multi_remove_handle(multi, r->easy);
+		req_free(r);
+	}
+	while (watches) {
+		struct http_fdwatch *w = watches;
+		watches = w->next;
+		free(w);
+	}
+	if (multi)
+		curl_multi_cleanup(multi);
+	multi = NULL;
+	curl_global_cleanup();
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	size_t len = size * n;
+	/* a new status line (redirect, 100 Continue) starts a new header block */
+	if (len > 5 && !strncmp(data, "HTTP/", 5))
+		buf_reset(&r->resp_headers);
+	buf_append(&r->resp_headers, data, len);
+	return len;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	size_t len = size * n;
+	long status = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (r->stream && status >= 200 && status < 300) {
+		if (!r->stream(r->arg, data, len)) {
+			r->aborted_by_stream = true;
+			return 0;
+		}
+		return len;
+	}
+	/* error bodies are short; cap them so a hostile server cannot fill memory */
+	if (!r->stream || r->resp.len < 65536)
+		buf_append(&r->resp, data, len);
+	return len;
+}
+
+static bool is_mutating(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
+}
+
+struct http_req *http_req_new(const struct http_target *t, const char *method, const char *path)
+{
+	struct http_req *r = xcalloc(1, sizeof(*r));
+	r->easy = curl_easy_init();
+	if (!r->easy)
+		abort();
+	r->method = xstrdup(method);
+	r->url = xasprintf("%s%s", t->base_url, path);
+	r->display = xstrdup(t->display ? t->display : t->base_url);
+	CURL *e = r->easy;
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "binnacle/" PACKAGE_VERSION);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	/* a stalled stream (dead peer, no FIN) must surface as an error */
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 10L);
+	if (t->unix_socket)
+		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, t->unix_socket);
+	if (t->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, t->ca_file);
+	if (t->cert_file)
+		curl_easy_setopt(e, CURLOPT_SSLCERT, t->cert_file);
+	if (t->key_file)
+		curl_easy_setopt(e, CURLOPT_SSLKEY, t->key_file);
+	if (t->ca_pem) {
+		struct curl_blob blob = {t->ca_pem, strlen(t->ca_pem), CURL_BLOB_COPY};
+		curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+	}
+	if (t->cert_pem) {
+		struct curl_blob blob = {t->cert_pem, strlen(t->cert_pem), CURL_BLOB_COPY};
+		curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &blob);
+		curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
+	}
+	if (t->key_pem) {
+		struct curl_blob blob = {t->key_pem, strlen(t->key_pem), CURL_BLOB_COPY};
+		curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &blob);
+		curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+	if (t->proxy)
+		curl_easy_setopt(e, CURLOPT_PROXY, t->proxy);
+	if (t->connect_to) {
+		r->connect_to = curl_slist_append(NULL, t->connect_to);
+		curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to);
+	}
+	if (t->auth_header)
+		http_req_header(r, t->auth_header);
+	if (t->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (!strcmp(method, "HEAD"))
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	else if (strcmp(method, "GET"))
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+	return r;
+}
+
+void http_req_header(struct http_req *r, const char *line)
+{
+	r->headers = curl_slist_append(r->headers, line);
+}
+
+void http_req_body(struct http_req *r, const char *data, size_t len, const char *content_type)
+{
+	free(r->body);
+	r->body = xstrndup(data, len);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+	if (content_type) {
+		char *h = xasprintf("Content-Type: %s", content_type);
+		http_req_header(r, h);
+		free(h);
+	}
+}
+
+void http_req_stream(struct http_req *r, http_data_fn fn)
+{
+	r->stream = fn;
+}
+
+void http_req_timeout(struct http_req *r, long total_ms)
+{
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, total_ms);
+}
+
+void http_req_callback(struct http_req *r, http_done_fn fn, void *arg)
+{
+	r->done = fn;
+	r->arg = arg;
+}
+
+void http_req_start(struct http_req *r)
+{
+	/* a POST with no body must still say so, or curl waits for stdin-like data */
+	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD") && !r->body)
+		http_req_body(r, "", 0, NULL);
+	/* suppress curl's "Expect: 100-continue" round trip on bodies */
+	r->headers = curl_slist_append(r->headers, "Expect:");
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+	r->started = true;
+	r->t0 = mono_ms();
+	r->next = started;
+	started = r;
+	/* a bare connection is not a request: the upgrade sent on it is */
+	if (!r->raw_done) {
+		count_total++;
+		if (is_mutating(r->method))
+			count_mutating++;
+	}
+	log_msg("http %s %s", r->method, r->url);
+	curl_multi_add_handle(multi, r->easy);
+}
+
+void http_req_cancel(struct http_req *r)
+{
+	if (!r)
+		return;
+	if (r->started) {
+		curl_multi_remove_handle(multi, r->easy);
+		unlink_started(r);
+	}
+	req_free(r);
+}
+
+char *http_escape(const char *s, size_t len)
+{
+	char *e = curl_easy_escape(NULL, s, (int)len);
+	if (!e)
+		abort();
+	char *out = xstrdup(e);
+	curl_free(e);
+	return out;
+}
+
+const char *http_result_header(const struct http_result *res, const char *name)
+{
+	static char value[512];
+	const struct buf *h = &res->req->resp_headers;
+	size_t nlen = strlen(name);
+	const char *p = h->data;
+	while (p && *p) {
+		const char *eol = strchr(p, '\n');
+		size_t linelen = eol ? (size_t)(eol - p) : strlen(p);
+		if (linelen > nlen && p[nlen] == ':' && !strncasecmp(p, name, nlen)) {
+			const char *v = p + nlen + 1;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			size_t vlen = (size_t)(p + linelen - v);
+			while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == ' '))
+				vlen--;
+			if (vlen >= sizeof(value))
+				vlen = sizeof(value) - 1;
+			memcpy(value, v, vlen);
+			value[vlen] = '\0';
+			return value;
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return NULL;
+}
+
+struct http_fdwatch *http_watch_fd(int fd, short events, http_fd_fn fn, void *arg)
+{
+	struct http_fdwatch *w = xcalloc(1, sizeof(*w));
+	w->fd = fd;
+	w->events = events;
+	w->fn = fn;
+	w->arg = arg;
+	w->next = watches;
+	watches = w;
+	return w;
+}
+
+void http_unwatch_fd(struct http_fdwatch *w)
+{
+	if (w)
+		w->dead = true; /* freed by the loop: a callback may unwatch itself */
+}
+
+static void run_watches(void)
+{
+	for (struct http_fdwatch *w = watches; w; w = w->next)
+		if (!w->dead && w->revents) {
+			short r = w->revents;
+			w->revents = 0;
+			w->fn(w->arg, w->fd, r);
+		}
+	for (struct http_fdwatch **p = &watches; *p;) {
+		if ((*p)->dead) {
+			struct http_fdwatch *d = *p;
+			*p = d->next;
+			free(d);
+		} else {
+			p = &(*p)->next;
+		}
+	}
+}
+
+void http_wait(struct pollfd *extra, unsigned nextra, int timeout_ms)
+{
+	struct curl_waitfd wfd[32];
+	if (nextra > 16)
+		nextra = 16;
+	unsigned nw = 0;
+	struct http_fdwatch *wl[16];
+	for (struct http_fdwatch *w = watches; w && nw < 16; w = w->next)
+		if (!w->dead)
+			wl[nw++] = w;
+	for (unsigned i = 0; i < nextra; i++) {
+		wfd[i].fd = extra[i].fd;
+		wfd[i].events = (short)((extra[i].events & POLLIN ? CURL_WAIT_POLLIN : 0) |
+					(extra[i].events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
+		wfd[i].revents = 0;
+	}
+	for (unsigned i = 0; i < nw; i++) {
+		wfd[nextra + i].fd = wl[i]->fd;
+		wfd[nextra + i].events = (short)((wl[i]->events & POLLIN ? CURL_WAIT_POLLIN : 0) |
+						 (wl[i]->events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
+		wfd[nextra + i].revents = 0;
+	}
+	int n = 0;
+	curl_multi_poll(multi, wfd, nextra + nw, timeout_ms, &n);
+	for (unsigned i = 0; i < nextra; i++)
+		extra[i].revents = (short)((wfd[i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
+					   (wfd[i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
+	for (unsigned i = 0; i < nw; i++)
+		wl[i]->revents = (short)((wfd[nextra + i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
+					 (wfd[nextra + i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
+	run_watches();
+}
+
+static void transport_error(struct http_req *r, CURLcode code, char *out, size_t outlen)
+{
+	const char *detail = r->errbuf[0] ? r->errbuf : curl_easy_strerror(code);
+	switch (code) {
+	case CURLE_COULDNT_CONNECT:
+		snprintf(out, outlen, "cannot connect to %s: %s", r->display, detail);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		snprintf(out, outlen, "%s did not answer in time", r->display);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CONNECT_ERROR:
+		snprintf(out, outlen, "TLS with %s failed: %s", r->display, detail);
+		break;
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+		snprintf(out, outlen, "%s closed the connection: %s", r->display, detail);
+		break;
+	default:
+		snprintf(out, outlen, "request to %s failed: %s", r->display, detail);
+	}
+}
+
+void http_process(void)
+{
+	int running = 0;
+	curl_multi_perform(multi, &running);
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(multi, &left))) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		struct http_req *r = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		CURLcode code = msg->data.result;
+		/* a connect-only handle must stay in the multi or curl drops its socket */
+		if (!r->raw_done || code != CURLE_OK)
+			curl_multi_remove_handle(multi, r->easy);
+		unlink_started(r);
+		struct http_result res = {.req = r};
+		char errsentence[512];
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
+		if (code != CURLE_OK && !(r->aborted_by_stream && code == CURLE_WRITE_ERROR)) {
+			transport_error(r, code, errsentence, sizeof(errsentence));
+			res.error = errsentence;
+			if (code != CURLE_PARTIAL_FILE && code != CURLE_RECV_ERROR)
+				res.status = res.status >= 100 ? res.status : 0;
+		}
+		res.body = r->resp.data ? r->resp.data : "";
+		res.len = r->resp.len;
+		log_msg("http %s %s -> %ld in %lldms%s%s", r->method, r->url, res.status,
+			(long long)(mono_ms() - r->t0), res.error ? ": " : "", res.error ? res.error : "");
+		if (r->done)
+			r->done(r->arg, &res);
+		req_free(r);
+	}
+}
+
+unsigned http_active(void)
+{
+	unsigned n = 0;
+	for (struct http_req *r = started; r; r = r->next)
+		n++;
+	return n;
+}
+
+uint64_t http_count_total(void)
+{
+	return count_total;
+}
+
+uint64_t http_count_mutating(void)
+{
+	return count_mutating;
+}
+
+/* ---- raw connections ---- */
+
+struct http_raw {
+	CURL *easy;
+	curl_socket_t fd;
+	bool tls;
+};
+
+struct raw_pending {
+	void (*done)(void *arg, struct http_raw *raw, const char *error);
+	void *arg;
+};
+
+static void raw_connected(void *arg, const struct http_result *res)
+{
+	struct http_req *r = res->req;
+	void (*done)(void *, struct http_raw *, const char *) = r->raw_done;
+	if (res->error) {
+		done(arg, NULL, res->error);
+		return;
+	}
+	curl_socket_t fd = CURL_SOCKET_BAD;
+	if (curl_easy_getinfo(r->easy, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD) {
+		curl_multi_remove_handle(multi, r->easy);
+		done(arg, NULL, "the connection closed before it could be used");
+		return;
+	}
+	struct http_raw *raw = xcalloc(1, sizeof(*raw));
+	raw->easy = r->easy;
+	raw->fd = fd;
+	raw->tls = str_starts(r->url, "https://");
+	r->easy = NULL; /* the raw stream owns the handle now */
+	done(arg, raw, NULL);
+}
+
+void http_raw_connect(const struct http_target *t, void (*done)(void *arg, struct http_raw *raw, const char *error),
+		      void *arg)
+{
+	struct http_req *r = http_req_new(t, "GET", "/");
+	curl_easy_setopt(r->easy, CURLOPT_CONNECT_ONLY, 1L);
+	r->raw_done = done;
+	http_req_callback(r, raw_connected, arg);
+	http_req_start(r);
+}
+
+int http_raw_fd(struct http_raw *r)
+{
+	return (int)r->fd;
+}
+
+long http_raw_send(struct http_raw *r, const void *data, size_t len, char *err, size_t errlen)
+{
+	size_t n = 0;
+	CURLcode rc = curl_easy_send(r->easy, data, len, &n);
+	if (rc == CURLE_AGAIN) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (rc != CURLE_OK) {
+		set_err(err, errlen, "sending failed: %s", curl_easy_strerror(rc));
+		errno = EIO;
+		return -1;
+	}
+	return (long)n;
+}
+
+long http_raw_recv(struct http_raw *r, void *buf, size_t len, char *err, size_t errlen)
+{
+	size_t n = 0;
+	CURLcode rc = curl_easy_recv(r->easy, buf, len, &n);
+	if (rc == CURLE_AGAIN) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (rc != CURLE_OK) {
+		set_err(err, errlen, "the connection failed: %s", curl_easy_strerror(rc));
+		errno = EIO;
+		return -1;
+	}
+	return (long)n;
+}
+
+int http_raw_send_all(struct http_raw *r, const void *data, size_t len, int timeout_ms, char *err, size_t errlen)
+{
+	const char *p = data;
+	int64_t deadline = mono_ms() + timeout_ms;
+	while (len) {
+		long w = http_raw_send(r, p, len, err, errlen);
+		if (w < 0 && errno != EAGAIN)
+			return -1;
+		if (w > 0) {
+			p += w;
+			len -= (size_t)w;
+			continue;
+		}
+		int64_t left = deadline - mono_ms();
+		struct pollfd pf = {.fd = (int)r->fd, .events = POLLOUT};
+		if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
+			return set_err(err, errlen, "the connection did not take the request in time");
+	}
+	return 0;
+}
+
+void http_raw_shutdown_write(struct http_raw *r)
+{
+	if (!r->tls)
+		shutdown(r->fd, SHUT_WR);
+}
+
+void http_raw_close(struct http_raw *r)
+{
+	if (!r)
+		return;
+	curl_multi_remove_handle(multi, r->easy);
+	curl_easy_cleanup(r->easy);
+	free(r);
+}

@@ -210,22 +210,6 @@ static void test_retry_after(void **state)
 	netlab_stop(&lab);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	char err[ERRLEN];
-	return http_init(err, sizeof(err));
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	netlab_stop_all(); /* the labs of tests that failed half-way */
-	http_cleanup();
-	loop_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,5 +217,5 @@ int main(void)
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_retry_after),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, netlab_setup, netlab_teardown);
 }

@@ -102,7 +102,10 @@ void aws_creds_redact(const struct aws_creds *c, char *text);
 bool aws_creds_configured(const struct aws_config *cfg, const char *profile, bool explicit_profile);
 
 /* The instance's region from IMDSv2 (for a bastion whose only
- * configuration is its instance role). done gets it or a sentence. */
-void aws_imds_region(void (*done)(void *arg, const char *region, const char *error), void *arg);
+ * configuration is its instance role). done gets it or a sentence, once;
+ * the handle cancels it (done is then not called). */
+struct aws_region_fetch;
+struct aws_region_fetch *aws_imds_region(void (*done)(void *arg, const char *region, const char *error), void *arg);
+void aws_imds_region_cancel(struct aws_region_fetch *f);
 
 #endif

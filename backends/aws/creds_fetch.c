@@ -389,14 +389,14 @@ struct aws_fetcher *aws_fetch_imds(const char *endpoint, aws_fetched_fn done, vo
 }
 
 /* The region: a token, then placement/region. */
-struct region_fetch {
+struct aws_region_fetch {
 	char *endpoint, *token;
 	struct aws_fetch *http;
 	void (*done)(void *arg, const char *region, const char *error);
 	void *arg;
 };
 
-static void region_end(struct region_fetch *r, const char *region, const char *error)
+static void region_end(struct aws_region_fetch *r, const char *region, const char *error)
 {
 	r->done(r->arg, region, error);
 	free(r->endpoint);
@@ -406,7 +406,8 @@ static void region_end(struct region_fetch *r, const char *region, const char *e
 
 static void on_region(void *arg, long status, const char *body, size_t len, const char *error)
 {
-	struct region_fetch *r = arg;
+	struct aws_region_fetch *r = arg;
+	r->http = NULL;
 	if (error || status != 200 || !len) {
 		region_end(r, NULL, "the EC2 instance metadata service did not give the region");
 		return;
@@ -418,7 +419,8 @@ static void on_region(void *arg, long status, const char *body, size_t len, cons
 
 static void on_region_token(void *arg, long status, const char *body, size_t len, const char *error)
 {
-	struct region_fetch *r = arg;
+	struct aws_region_fetch *r = arg;
+	r->http = NULL;
 	if (error) {
 		region_end(r, NULL, "no region is configured and no EC2 instance metadata service answered");
 		return;
@@ -433,9 +435,19 @@ static void on_region_token(void *arg, long status, const char *body, size_t len
 	secret_free(&line);
 }
 
-void aws_imds_region(void (*done)(void *arg, const char *region, const char *error), void *arg)
+void aws_imds_region_cancel(struct aws_region_fetch *r)
 {
-	struct region_fetch *r = xcalloc(1, sizeof(*r));
+	if (!r)
+		return;
+	aws_fetch_cancel(r->http);
+	free(r->endpoint);
+	secret_free(&r->token);
+	free(r);
+}
+
+struct aws_region_fetch *aws_imds_region(void (*done)(void *arg, const char *region, const char *error), void *arg)
+{
+	struct aws_region_fetch *r = xcalloc(1, sizeof(*r));
 	r->endpoint = aws_imds_endpoint(NULL, NULL);
 	r->done = done;
 	r->arg = arg;
@@ -443,6 +455,7 @@ void aws_imds_region(void (*done)(void *arg, const char *region, const char *err
 	const char *ttl[] = {"X-aws-ec2-metadata-token-ttl-seconds: 21600", NULL};
 	r->http = aws_fetch_start(url, NULL, "PUT", ttl, NULL, NULL, IMDS_TIMEOUT_MS, NULL, on_region_token, r);
 	free(url);
+	return r;
 }
 
 /* ---- STS ---- */

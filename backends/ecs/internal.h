@@ -130,5 +130,7 @@ void ecs_summary(struct endpoint *ep, char *out, size_t outlen);
 bool ecs_split_id(const char *id, char *cluster, size_t clen, const char **rest);
 /* JSON string escaping for request bodies (owned, with the quotes). */
 char *ecs_json_str(const char *s);
+/* A JSON array of strings ["a","b"] for n items (owned). */
+char *ecs_json_array(char *const *items, size_t n);
 
 #endif

@@ -60,8 +60,6 @@ void ecs_round_tasks_end(struct ecs_round *r);
 /* At an instances round's end: tasks name the EC2 instance they run on. */
 void ecs_round_nodes_end(struct ecs_round *r);
 
-/* A JSON array of strings ["a","b"] for n items (owned). */
-char *ecs_json_array(char *const *items, size_t n);
 /* The "nextToken" of an answer, or NULL. */
 const char *ecs_next_token(const struct aws_response *r);
 

@@ -88,6 +88,7 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 	}
 	if (!s->neps)
 		return set_err(err, errlen, "no endpoint is named \"%s\"", o->endpoint);
+	s->nopened = s->neps;
 	return 0;
 }
 
@@ -141,8 +142,8 @@ struct endpoint *session_add(struct session *s, const struct endpoint_config *cf
 		log_msg("session: endpoint %s found at run time cannot open: %s", cfg->name, err);
 		return NULL;
 	}
-	/* the same server under another name (a kubeconfig context for a cluster found again) */
-	for (size_t i = 0; i < s->neps; i++)
+	/* the same server under another name: a kubeconfig context for the cluster found */
+	for (size_t i = 0; i < s->nopened; i++)
 		if (s->eps[i]->ops == ep->ops && s->eps[i]->address && ep->address &&
 		    !strcmp(s->eps[i]->address, ep->address)) {
 			endpoint_free(ep);

@@ -16,6 +16,7 @@ struct session {
 	size_t neps;
 	bool forced_readonly; /* --readonly */
 	bool single;          /* --endpoint: no endpoint is added at run time */
+	size_t nopened;       /* endpoints opened at start (the rest were found at run time) */
 	/* called for every message an endpoint reports */
 	void (*on_note)(struct session *s, struct endpoint *ep, enum note_level level, const char *text);
 	void *ui;

@@ -77,9 +77,9 @@ static void test_found_endpoints(void **state)
 	assert_true(s.eps[1]->readonly);
 	assert_true(s.eps[1]->production);
 	assert_non_null(s.eps[1]->add_endpoint); /* it may find others in turn */
-	/* the same name again, or the same server under another name: nothing */
+	/* the same name again, or a configured endpoint's server under another name: nothing */
 	offer(main_ep, "found-1", "https://elsewhere.example");
-	offer(main_ep, "found-1-again", "https://one.example");
+	offer(main_ep, "main-again", "main");
 	assert_int_equal(s.neps, 2);
 	/* one that cannot open is left out quietly */
 	offer(main_ep, "found-2", "broken");

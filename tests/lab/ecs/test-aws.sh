@@ -37,7 +37,7 @@ KUBE="$T/kube"
 cleanup() {
     local rc=$?
     "$here/ecslab.sh" stop "$T/lab2" > /dev/null 2>&1
-    [ -f "$T/registry/pid" ] && kill "$(cat "$T/registry/pid")" 2> /dev/null
+    "$here/../registry/reglab.sh" stop "$T/registry" > /dev/null 2>&1
     "$here/../kube/kubelab.sh" stop "$KUBE" > /dev/null 2>&1
     "$here/ecslab.sh" stop "$LAB" > /dev/null 2>&1
     rm -rf "$T"
@@ -587,78 +587,55 @@ else
 fi
 
 # ------------------------------------------------------------------ ECR fronting a registry
-# a private docker-registry (htpasswd user AWS) with images pushed by skopeo
-start_registry() {
-    local r="$T/registry" port
-    mkdir -p "$r/data"
-    htpasswd -bBc "$r/htpasswd" AWS regpass > /dev/null 2>&1 || return 1
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    printf 'version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s}\n  delete: {enabled: true}\nhttp: {addr: "127.0.0.1:%s", secret: lab}\nauth:\n  htpasswd: {realm: lab, path: %s}\n' \
-        "$r/data" "$port" "$r/htpasswd" > "$r/config.yml"
-    docker-registry serve "$r/config.yml" > "$r/log" 2>&1 &
-    echo $! > "$r/pid"
-    wait_until 20 curl -sf -u AWS:regpass "http://127.0.0.1:$port/v2/" || return 1
-    python3 - "$r/oci" <<'PY' || return 1
-import gzip, hashlib, io, json, os, sys, tarfile
-d = sys.argv[1]
-os.makedirs(d + "/blobs/sha256")
-def blob(b):
-    h = hashlib.sha256(b).hexdigest()
-    with open(d + "/blobs/sha256/" + h, "wb") as f:
-        f.write(b)
-    return {"digest": "sha256:" + h, "size": len(b)}
-buf = io.BytesIO()
-with tarfile.open(fileobj=buf, mode="w") as t:
-    ti = tarfile.TarInfo("hello.txt")
-    ti.size = 6
-    t.addfile(ti, io.BytesIO(b"hello\n"))
-layer = dict(blob(gzip.compress(buf.getvalue())), mediaType="application/vnd.oci.image.layer.v1.tar+gzip")
-cfg = dict(blob(json.dumps({"architecture": "amd64", "os": "linux", "created": "2026-11-30T10:00:00Z",
-                            "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(buf.getvalue()).hexdigest()]},
-                            "config": {}}).encode()), mediaType="application/vnd.oci.image.config.v1+json")
-man = dict(blob(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                            "config": cfg, "layers": [layer]}).encode()),
-           mediaType="application/vnd.oci.image.manifest.v1+json")
-with open(d + "/index.json", "w") as f:
-    json.dump({"schemaVersion": 2, "manifests": [man]}, f)
-with open(d + "/oci-layout", "w") as f:
-    f.write('{"imageLayoutVersion": "1.0.0"}')
-PY
-    for ref in web:1.0 web:latest api:2.0; do
-        skopeo copy -q --dest-creds AWS:regpass --dest-tls-verify=false "oci:$r/oci" "docker://127.0.0.1:$port/$ref" || return 1
-    done
-    echo "$port"
-}
-if command -v docker-registry > /dev/null 2>&1 && command -v skopeo > /dev/null 2>&1 &&
-        command -v htpasswd > /dev/null 2>&1; then
+# the registry lab (../registry) in ECR mode: user AWS, the password ECR hands out
+REGLAB="$here/../registry/reglab.sh"
+rc=0
+rout=$("$REGLAB" start "$T/registry" --auth ecr --ecr-password regpass --delete 2>&1) || rc=$?
+if [ $rc -eq 0 ]; then
+    sout=$("$REGLAB" seed "$T/registry" 2>&1) || { rc=$?; rout=$sout; }
+fi
+if [ $rc -eq 0 ]; then
+    REG_URL=$(echo "$rout" | sed -n 's/^REGISTRY_URL=//p')
+    REG_HOST=$(echo "$rout" | sed -n 's/^REGISTRY=//p')
     t_ecr_registry() {
-        local port out
-        port=$(start_registry) || return 1
-        out=$("$here/ecslab.sh" start "$T/lab2" --ecr-registry "http://127.0.0.1:$port" --ecr-password regpass) || return 1
-        local ep2 k2 s2
+        local out ep2 k2 s2
+        out=$("$here/ecslab.sh" start "$T/lab2" --ecr-registry "$REG_URL" --ecr-password regpass) || return 1
         ep2=$(echo "$out" | sed -n 's/^AWS_ENDPOINT_URL=//p')
         k2=$(echo "$out" | sed -n 's/^AWS_ACCESS_KEY_ID=//p')
         s2=$(echo "$out" | sed -n "s/^AWS_SECRET_ACCESS_KEY=//p" | tr -d "'")
         b() { AWS_ACCESS_KEY_ID=$k2 AWS_SECRET_ACCESS_KEY=$s2 timeout 60 aws --endpoint-url "$ep2" "$@"; }
+        local catalog
+        catalog=$(curl -sf -u AWS:regpass "$REG_URL/v2/_catalog" | json 'print(" ".join(sorted(d["repositories"])))') || return 1
         b ecr describe-repositories | json "
-assert [r['repositoryName'] for r in d['repositories']] == ['api', 'web'], d
-assert d['repositories'][1]['repositoryUri'] == '127.0.0.1:$port/web'" || return 1
-        b ecr describe-images --repository-name web | json '
-i = d["imageDetails"]
-assert len(i) == 1 and sorted(i[0]["imageTags"]) == ["1.0", "latest"], i
-assert i[0]["imageManifestMediaType"] == "application/vnd.oci.image.manifest.v1+json"
-assert i[0]["imageSizeInBytes"] > 0' || return 1
-        [ "$(b ecr get-login-password)" = regpass ] || return 1
-        b ecr batch-delete-image --repository-name api --image-ids imageTag=2.0 | json '
-assert d["imageIds"][0]["imageTag"] == "2.0" and not d["failures"], d' || return 1
-        curl -s -u AWS:regpass "http://127.0.0.1:$port/v2/api/tags/list" | json 'assert not d.get("tags"), d'
+names = sorted(r['repositoryName'] for r in d['repositories'])
+assert ' '.join(names) == '$catalog', (names, '$catalog')
+assert d['repositories'][0]['repositoryUri'].startswith('$REG_HOST/')" || return 1
+        local tags
+        tags=$(curl -sf -u AWS:regpass "$REG_URL/v2/team/web/tags/list" | json 'print(" ".join(sorted(d["tags"])))') || return 1
+        b ecr describe-images --repository-name team/web | json "
+got = sorted(t for i in d['imageDetails'] for t in i.get('imageTags', []))
+assert ' '.join(got) == '$tags', (got, '$tags')
+for i in d['imageDetails']:
+    assert i['imageDigest'].startswith('sha256:') and i['imageSizeInBytes'] > 0 and i['imageManifestMediaType']" || return 1
+        [ "$(curl -s -o /dev/null -w '%{http_code}' -u "AWS:$(b ecr get-login-password)" "$REG_URL/v2/")" = 200 ] || return 1
+        local victim
+        victim=$(echo "$tags" | awk '{print $1}')
+        b ecr batch-delete-image --repository-name team/web --image-ids imageTag="$victim" | json "
+assert d['imageIds'] and not d['failures'], d" || return 1
+        ! curl -sf -u AWS:regpass "$REG_URL/v2/team/web/tags/list" | json "assert '$victim' in (d['tags'] or [])" 2> /dev/null
     }
-    check "ecr fronting a docker-registry: repositories, images, login password, delete" t_ecr_registry
+    check "ecr fronting the registry lab (ECR mode): repositories, tags, login password, delete" t_ecr_registry
     "$here/ecslab.sh" stop "$T/lab2" > /dev/null 2>&1
-    [ -f "$T/registry/pid" ] && kill "$(cat "$T/registry/pid")" 2> /dev/null
+elif [ $rc -eq 77 ]; then
+    if [ "${BINNACLE_REQUIRE_PEERS:-0}" = 1 ]; then
+        not_ok "ecr fronting the registry lab: the registry lab's peers are missing"
+    else
+        skip "ecr fronting the registry lab" "its peers (docker-registry, skopeo, htpasswd) are missing"
+    fi
 else
-    skip "ecr fronting a docker-registry" "docker-registry, skopeo or htpasswd missing"
+    not_ok "the registry lab did not start or seed" "$rout"
 fi
+"$REGLAB" stop "$T/registry" > /dev/null 2>&1
 
 # ------------------------------------------------------------------ EKS
 if command -v kubectl > /dev/null 2>&1 && command -v openssl > /dev/null 2>&1; then

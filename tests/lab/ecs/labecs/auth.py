@@ -100,3 +100,13 @@ def check(app, req, service, now=None):
 def authenticate(handler, service, body):
     req = sigv4.Request(handler.command, handler.path, handler.header_pairs(), body)
     return check(handler.app, req, service)
+
+
+def claimed_key(handler):
+    """The access key id a request says it is signed with (for the request
+    log, also when authentication failed), or None."""
+    try:
+        p = sigv4.parse(sigv4.Request(handler.command, handler.path, handler.header_pairs(), b""))
+    except sigv4.SigError:
+        return None
+    return p.access_key if p is not None else None

@@ -29,6 +29,7 @@ SEED = {"web": ["1.4.2", "1.4.1", "1.3.0"], "api": ["2.7.0", "2.6.3"], "worker":
         "crashy": ["3.1.0", "3.0.9"], "frontend": ["5.2.0", "5.1.0"], "jobs": ["1.0.3"],
         "puller": ["1.0.0"], "svc": ["1.2.0"], "app": ["1.0.0"]}
 WRITE_OPS = {"BatchDeleteImage"}
+CACHE_TTL = 5.0
 
 
 def _repo_missing(name, account):
@@ -42,6 +43,7 @@ class Registry:
 
     def __init__(self, url, password, ca=None):
         self.configs = {}        # config digest -> (created epoch, media type)
+        self.cache = {}          # repo -> (when read, images)
         self.url = url.rstrip("/")
         self.auth = "Basic " + base64.b64encode(("AWS:" + password).encode()).decode()
         self.ctx = ssl.create_default_context(cafile=ca) if ca else ssl.create_default_context()
@@ -70,7 +72,17 @@ class Registry:
         return out
 
     def images(self, repo):
-        """{digest: {"tags": [...], "size": n, "mediaType": t}}"""
+        """{digest: {"tags": [...], "size": n, "mediaType": t}}, read again
+        after CACHE_TTL seconds (a page walk must not cost a manifest GET per
+        tag and page) or after a delete."""
+        hit = self.cache.get(repo)
+        if hit is not None and time.time() - hit[0] < CACHE_TTL:
+            return hit[1]
+        out = self._images(repo)
+        self.cache[repo] = (time.time(), out)
+        return out
+
+    def _images(self, repo):
         code, _, body = self.req("GET", "/v2/%s/tags/list" % repo)
         if code == 404:
             return None
@@ -117,6 +129,7 @@ class Registry:
         return self.configs[d]
 
     def delete(self, repo, digest):
+        self.cache.pop(repo, None)
         code, _, _ = self.req("DELETE", "/v2/%s/manifests/%s" % (repo, digest))
         return code in (200, 202)
 

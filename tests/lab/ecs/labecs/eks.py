@@ -120,4 +120,4 @@ class Eks:
             h.log_call("eks", op, key)
         except errors.AwsError as e:
             self.fail(h, e, rid)
-            h.log_call("eks", op, key, e.code)
+            h.log_call("eks", op, key or auth.claimed_key(h), e.code)

@@ -260,7 +260,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.log_call(service, op, key)
         except errors.AwsError as e:
             self.json_error(e, rid)
-            self.log_call(service, op, key, e.code)
+            self.log_call(service, op, key or auth.claimed_key(self), e.code)
 
 
 def serve(app, host, port):

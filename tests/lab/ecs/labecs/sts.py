@@ -102,7 +102,7 @@ class Sts:
             h.log_call("sts", action, key)
         except errors.AwsError as e:
             code = self.error(h, e, rid)
-            h.log_call("sts", action, key, code or e.code)
+            h.log_call("sts", action, key or auth.claimed_key(h), code or e.code)
 
     # ------------------------------------------------------------ actions
     def _creds_xml(self, c):

@@ -146,6 +146,7 @@ struct aws_client *aws_client_new(const struct aws_client_opts *o, char *err, si
 	}
 	c->stats = timer_new(stats_round, c);
 	timer_arm(c->stats, STATS_EVERY_MS);
+	c->born_ms = mono_ms();
 	return c;
 }
 
@@ -157,9 +158,15 @@ void aws_client_free(struct aws_client *c)
 		return;
 	while (c->calls)
 		aws_call_cancel(c->calls);
+	int64_t life = mono_ms() - c->born_ms;
 	while (c->svcs) {
 		struct svc_state *s = c->svcs;
 		c->svcs = s->next;
+		if (s->sent)
+			log_msg("aws %s %s: %llu requests in %lld s (%.1f/s), %llu throttled", c->label,
+				s->svc->signing_name ? s->svc->signing_name : s->svc->config_key, (unsigned long long)s->sent,
+				(long long)(life / 1000), life > 0 ? (double)s->sent * 1000.0 / (double)life : 0.0,
+				(unsigned long long)s->throttled);
 		calls_cleanup(&s->calls);
 		timer_free(s->pace);
 		http_target_cleanup(&s->target);

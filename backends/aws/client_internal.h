@@ -36,6 +36,7 @@ struct aws_client {
 	struct svc_state *svcs;
 	struct aws_call *calls; /* every call alive */
 	struct timer *stats;
+	int64_t born_ms;
 };
 
 /* client_error.c */

@@ -37,12 +37,18 @@ static const struct rtable *synced(struct endpoint *ep, const char *kind)
 	return t && t->synced ? t : NULL;
 }
 
+static void problem_at(const struct health_sink *sink, enum problem_level level, const char *code, const char *kind,
+		       const char *id, const char *name, const char *scope, const char *what, int64_t since)
+{
+	struct problem p = {.level = level, .code = code, .kind = kind, .id = id, .name = name,
+			    .scope = scope && *scope ? scope : NULL, .what = what, .since = since};
+	sink->problem(sink->arg, &p);
+}
+
 static void problem(const struct health_sink *sink, enum problem_level level, const char *code, const char *kind,
 		    const struct row *r, const char *name, const char *scope, const char *what, int64_t since)
 {
-	struct problem p = {.level = level, .code = code, .kind = kind, .id = r->id, .name = name,
-			    .scope = scope && *scope ? scope : NULL, .what = what, .since = since};
-	sink->problem(sink->arg, &p);
+	problem_at(sink, level, code, kind, r->id, name, scope, what, since);
 }
 
 /* Stopped by the scheduler for a reason worth an operator's time: not a
@@ -89,6 +95,13 @@ void ecs_health(struct endpoint *ep, const struct health_sink *sink)
 	const struct rtable *tasks = synced(ep, KIND_ECS_TASKS);
 	long running = 0, live = 0;
 	int64_t now = wall_s();
+	/* stops of one service are one problem: a failing service stops a task a minute */
+	struct stops {
+		const struct row *newest;
+		int64_t at;
+		long n;
+	} *stops = xcalloc(tasks ? tasks->len + 1 : 1, sizeof(*stops));
+	size_t nstops = 0;
 	for (size_t i = 0; tasks && i < tasks->len; i++) {
 		const struct row *r = tasks->rows[i];
 		if (r->gone_ms)
@@ -104,14 +117,45 @@ void ecs_health(struct endpoint *ep, const struct health_sink *sink)
 		}
 		const struct cell *stopped = &r->cells[ETK_STOPPED];
 		int64_t at = stopped->type == CELL_TIME ? stopped->num : 0;
-		const char *code = row_text(r, ETK_STOP_CODE), *reason = row_text(r, ETK_REASON);
-		if (!bad_stop(code, reason) || (at && now - at > STOPPED_RECENT_S))
+		if (!bad_stop(row_text(r, ETK_STOP_CODE), row_text(r, ETK_REASON)) || (at && now - at > STOPPED_RECENT_S))
 			continue;
-		snprintf(what, sizeof(what), "%s%s stopped: %s: %s", *row_text(r, ETK_SERVICE) ? "a task of " : "",
-			 row_text(r, ETK_SERVICE), code, *reason ? reason : "no reason given");
-		problem(sink, !strcmp(code, "TaskFailedToStart") ? PROBLEM_CRITICAL : PROBLEM_WARNING, "stopped",
-			KIND_ECS_TASKS, r, row_text(r, ETK_ID), row_text(r, ETK_CLUSTER), what, at);
+		size_t k = 0;
+		const char *svc = row_text(r, ETK_SERVICE), *cl = row_text(r, ETK_CLUSTER);
+		for (; *svc && k < nstops; k++)
+			if (!strcmp(row_text(stops[k].newest, ETK_SERVICE), svc) &&
+			    !strcmp(row_text(stops[k].newest, ETK_CLUSTER), cl))
+				break;
+		if (!*svc || k == nstops)
+			stops[k = nstops++] = (struct stops){r, at, 0};
+		stops[k].n++;
+		if (at > stops[k].at) {
+			stops[k].newest = r;
+			stops[k].at = at;
+		}
 	}
+	for (size_t k = 0; k < nstops; k++) {
+		const struct row *r = stops[k].newest;
+		const char *code = row_text(r, ETK_STOP_CODE), *reason = row_text(r, ETK_REASON), *svc = row_text(r, ETK_SERVICE);
+		if (stops[k].n > 1)
+			snprintf(what, sizeof(what), "%ld tasks of %s stopped; the last: %s: %s", stops[k].n, svc, code,
+				 *reason ? reason : "no reason given");
+		else
+			snprintf(what, sizeof(what), "%s%s stopped: %s: %s", *svc ? "a task of " : "", svc, code,
+				 *reason ? reason : "no reason given");
+		enum problem_level level =
+			!strcmp(code, "TaskFailedToStart") || stops[k].n > 2 ? PROBLEM_CRITICAL : PROBLEM_WARNING;
+		if (*svc) {
+			/* the service's: one problem that stays while its tasks keep stopping */
+			char id[600];
+			snprintf(id, sizeof(id), "%s/%s", row_text(r, ETK_CLUSTER), svc);
+			problem_at(sink, level, "stopping", KIND_ECS_SERVICES, id, svc, row_text(r, ETK_CLUSTER), what,
+				   stops[k].at);
+		} else {
+			problem(sink, level, "stopped", KIND_ECS_TASKS, r, row_text(r, ETK_ID), row_text(r, ETK_CLUSTER), what,
+				stops[k].at);
+		}
+	}
+	free(stops);
 	if (tasks)
 		sink->count(sink->arg, "tasks running", running, live);
 	const struct rtable *nodes = synced(ep, KIND_NODES);

@@ -62,6 +62,20 @@ check "the debug log says the request rate" grep -qE 'aws ecs/us-east-1 ecs: [0-
 secret=$AWS_SECRET_ACCESS_KEY
 check "and holds no secret" bash -c "! grep -qF '$secret' '$T/get.log'"
 
+# ---- health: what is wrong, from the rows polling keeps ----
+ci=$(aws_lab ecs list-container-instances --cluster lab-ec2 --query 'containerInstanceArns[0]' --output text)
+lab_control "agent?cluster=lab-ec2&instance=${ci##*/}&connected=false"
+health=$(run_binnacle health -o json)
+check "health counts services at their desired count and tasks running" \
+	bash -c "jq -e '.endpoints[0].counts | test(\"services at desired count [0-9]+/[0-9]+ · tasks running\")' <<<'$health' >/dev/null"
+check "a service below its desired count is a problem" \
+	bash -c "jq -e '[.problems[] | select(.where == \"ecs-services lab-fargate/puller\" and (.what | test(\"0 of 1 tasks running\")))] | length == 1' <<<'$health' >/dev/null"
+check "its stopped tasks are one problem, with the last reason" \
+	bash -c "jq -e '[.problems[] | select(.where == \"ecs-services lab-fargate/puller\" and (.what | test(\"stopped.*TaskFailedToStart: CannotPullContainerError\")))] | length == 1' <<<'$health' >/dev/null"
+check "a container instance whose agent is disconnected is a problem" \
+	bash -c "jq -e '[.problems[] | select(.what | test(\"ECS agent is disconnected\"))] | length == 1' <<<'$health' >/dev/null"
+lab_control "agent?cluster=lab-ec2&instance=${ci##*/}&connected=true"
+
 # ---- throttling: retried with backoff until it passes ----
 lab_control "throttle?rate=0.3"
 check "half the requests refused: get still answers" binnacle_prints '^lab-04 ' get ecs-services --log "$T/throttled.log"

@@ -4,10 +4,14 @@
 #   tests/lab/demo.sh PATH_TO_BINNACLE [ARGS...]
 #
 # When binnacle finds a container runtime by itself (DOCKER_HOST, a docker
-# context, /var/run/docker.sock, podman sockets), binnacle simply runs with
-# ARGS. Otherwise a private Podman lab with a few demo containers is started
-# (tests/lab/podman-lab.sh demo), binnacle runs against it, and the lab is
-# stopped when binnacle exits. Exits with binnacle's exit status.
+# context, /var/run/docker.sock, podman sockets), it is used as it is.
+# Otherwise a private Podman lab with a few demo containers is started
+# (tests/lab/podman-lab.sh demo). Likewise, unless AWS credentials already
+# reach an ECS account, the ECS lab (tests/lab/ecs: three clusters on EC2 and
+# Fargate, with exec and logs) is started and its credentials exported, so
+# binnacle finds it the way it finds a real account. binnacle runs with ARGS
+# beside them, and whatever was started is stopped when it exits. Exits with
+# binnacle's exit status.
 set -eu
 
 me="binnacle demo"
@@ -19,10 +23,6 @@ fi
 bin=$1
 shift
 
-if "$bin" get nodes -o json </dev/null >/dev/null 2>&1; then
-    exec "$bin" "$@"
-fi
-
 here=$(cd "$(dirname "$0")" && pwd)
 uid=$(id -u)
 base=${XDG_RUNTIME_DIR:-/tmp}
@@ -30,50 +30,79 @@ lab=$base/binnacle-demo-$uid
 
 # In a shared /tmp the directory must be ours and private.
 [ -e "$lab" ] || mkdir -m 700 "$lab" 2>/dev/null || true
+private=1
 if [ -L "$lab" ] || [ ! -d "$lab" ] || [ "$(stat -c %u "$lab")" != "$uid" ]; then
     echo "$me: $lab is not a private directory of yours; not using it" >&2
-    exec "$bin" "$@"
-fi
-chmod 700 "$lab"
-
-# Another demo may be running from the same directory: share its lab and
-# leave it running.
-owner=1
-if [ "$(curl -s --max-time 2 --unix-socket "$lab/api.sock" http://d/_ping 2>/dev/null)" = OK ]; then
-    owner=0
+    private=0
+else
+    chmod 700 "$lab"
 fi
 
-stop_lab() {
-    if [ "$owner" = 1 ]; then
+podman_owner=0
+ecs_owner=0
+stop_labs() {
+    if [ "$podman_owner" = 1 ]; then
         echo "$me: stopping the demo engine" >&2
         "$here/podman-lab.sh" stop "$lab" >/dev/null 2>&1 || true
     fi
+    if [ "$ecs_owner" = 1 ]; then
+        echo "$me: stopping the ECS lab" >&2
+        sh "$here/ecs/ecslab.sh" stop "$lab/ecs" >/dev/null 2>&1 || true
+    fi
 }
-
-echo "$me: no container runtime found; starting a private Podman engine in $lab" >&2
-trap stop_lab EXIT
+trap stop_labs EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
-rc=0
-out=$("$here/podman-lab.sh" demo "$lab") || rc=$?
-if [ "$rc" != 0 ]; then
-    stop_lab
-    trap - EXIT
-    if [ "$rc" = 77 ]; then
-        echo "$me: install podman, runc and busybox-static for the demo engine" >&2
+
+# ---- a container engine ----
+if [ "$private" = 1 ] && ! "$bin" get nodes -o json </dev/null >/dev/null 2>&1; then
+    # Another demo may be running from the same directory: share its lab and
+    # leave it running.
+    if [ "$(curl -s --max-time 2 --unix-socket "$lab/api.sock" http://d/_ping 2>/dev/null)" = OK ]; then
+        export DOCKER_HOST="unix://$lab/api.sock"
     else
-        echo "$me: the demo engine failed to start (logs in $lab)" >&2
+        echo "$me: no container runtime found; starting a private Podman engine in $lab" >&2
+        rc=0
+        out=$("$here/podman-lab.sh" demo "$lab") || rc=$?
+        if [ "$rc" = 0 ]; then
+            podman_owner=1
+            case $out in
+            DOCKER_HOST=unix://*) export DOCKER_HOST="${out#DOCKER_HOST=}" ;;
+            *) echo "$me: unexpected output from podman-lab.sh: $out" >&2 ;;
+            esac
+        elif [ "$rc" = 77 ]; then
+            echo "$me: install podman, runc and busybox-static for the demo engine" >&2
+        else
+            echo "$me: the demo engine failed to start (logs in $lab)" >&2
+        fi
     fi
-    exec "$bin" "$@"
 fi
-case $out in
-DOCKER_HOST=unix://*) export DOCKER_HOST="${out#DOCKER_HOST=}" ;;
-*)
-    echo "$me: unexpected output from podman-lab.sh: $out" >&2
-    exit 1
-    ;;
-esac
+
+# ---- an Amazon ECS account ----
+if [ "$private" = 1 ] && ! "$bin" get ecs-clusters --timeout 5s </dev/null >/dev/null 2>&1; then
+    if command -v python3 >/dev/null 2>&1; then
+        mkdir -p "$lab/ecs"
+        if ! sh "$here/ecs/ecslab.sh" status "$lab/ecs" >/dev/null 2>&1; then
+            echo "$me: no AWS account answers; starting the ECS lab in $lab/ecs" >&2
+            if sh "$here/ecs/ecslab.sh" start "$lab/ecs" >/dev/null 2>"$lab/ecs.err"; then
+                ecs_owner=1
+            else
+                echo "$me: the ECS lab failed to start (see $lab/ecs.err)" >&2
+            fi
+        fi
+        if [ -f "$lab/ecs/env" ] && sh "$here/ecs/ecslab.sh" status "$lab/ecs" >/dev/null 2>&1; then
+            # the lab's credentials, as real ones would be found
+            for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+            set -a
+            # shellcheck disable=SC1091
+            . "$lab/ecs/env"
+            set +a
+        fi
+    else
+        echo "$me: install python3 for the ECS lab" >&2
+    fi
+fi
 
 rc=0
 "$bin" "$@" || rc=$?

@@ -329,6 +329,11 @@ static void ecs_visible_rows(struct endpoint *ep, const char *kind, const char *
 			struct row *r = rtable_find(t, ids[i]);
 			if (r && !*row_text(r, ETD_STATUS)) {
 				ecs_poll_soon(e, EL_TASKDEFS, false);
+				/* `get` waits for them like for any per-row figure */
+				if (!e->taskdef_extras) {
+					e->taskdef_extras = true;
+					ep->extras_pending++;
+				}
 				break;
 			}
 		}

@@ -35,6 +35,7 @@ struct ecs {
 	enum ecs_list hot;              /* the list on screen (or EL_COUNT: none) */
 	bool hot_containers, hot_events;
 	struct strset visible;          /* row ids on screen */
+	bool taskdef_extras;            /* on-screen task definitions being described (ep->extras_pending) */
 	struct strset events_for;       /* services whose events were asked for (`e`) */
 	/* polling */
 	int64_t hot_ms, cold_ms;        /* how often the list on screen, and the others, refresh */

@@ -220,6 +220,24 @@ static void round_end(struct ecs_round *r)
 	}
 	if (l == EL_CLUSTERS)
 		clusters_end(e, r, current);
+	if (l == EL_TASKDEFS && e->taskdef_extras) {
+		/* the task definitions on screen are described, or another round comes */
+		bool pending = false;
+		struct rtable *t = store_find_table(e->ep->store, KIND_ECS_TASKDEFS);
+		for (size_t i = 0; t && i < t->len && !pending; i++)
+			pending = !t->rows[i]->gone_ms && !*row_text(t->rows[i], ETD_STATUS) && ecs_visible(e, t->rows[i]->id);
+		if (!pending || !current) {
+			e->taskdef_extras = false;
+			if (e->ep->extras_pending)
+				e->ep->extras_pending--;
+		} else {
+			e->force_full[l] = false;
+			e->due[l] = 0;
+			round_free(r);
+			arm_tick(e);
+			return;
+		}
+	}
 	e->due[l] = now + (l == e->hot ? e->hot_ms : e->cold_ms);
 	round_free(r);
 	arm_tick(e);

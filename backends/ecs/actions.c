@@ -146,7 +146,8 @@ static void update_service(struct act *x, const char *more)
 {
 	char *c = ecs_json_str(x->cluster), *s = ecs_json_str(x->service);
 	char *body = xasprintf("{\"cluster\":%s,\"service\":%s,%s}", c, s, more);
-	ecs_call(x->e, &aws_svc_ecs, "UpdateService", body, AWS_CALL_MUTATES | AWS_CALL_URGENT, on_changed, x);
+	ecs_call_owns_arg(
+		ecs_call(x->e, &aws_svc_ecs, "UpdateService", body, AWS_CALL_MUTATES | AWS_CALL_URGENT, on_changed, x));
 	free(body);
 	free(c);
 	free(s);
@@ -194,7 +195,7 @@ static void rollback(struct act *x)
 		 x->taskdef);
 	char *f = ecs_json_str(family);
 	char *body = xasprintf("{\"familyPrefix\":%s,\"status\":\"ACTIVE\",\"sort\":\"DESC\",\"maxResults\":100}", f);
-	ecs_call(x->e, &aws_svc_ecs, "ListTaskDefinitions", body, AWS_CALL_URGENT, on_revisions, x);
+	ecs_call_owns_arg(ecs_call(x->e, &aws_svc_ecs, "ListTaskDefinitions", body, AWS_CALL_URGENT, on_revisions, x));
 	free(body);
 	free(f);
 }
@@ -255,7 +256,7 @@ void ecs_act(struct endpoint *ep, const struct backend_action *a, const char *id
 		char *c = ecs_json_str(x->cluster), *t = ecs_json_str(rest), *why = ecs_json_str(input ? input : "");
 		char *body = xasprintf("{\"cluster\":%s,\"task\":%s%s%s}", c, t, input && *input ? ",\"reason\":" : "",
 				       input && *input ? why : "");
-		ecs_call(e, &aws_svc_ecs, "StopTask", body, AWS_CALL_MUTATES | AWS_CALL_URGENT, on_changed, x);
+		ecs_call_owns_arg(ecs_call(e, &aws_svc_ecs, "StopTask", body, AWS_CALL_MUTATES | AWS_CALL_URGENT, on_changed, x));
 		free(body);
 		free(c);
 		free(t);
@@ -267,8 +268,8 @@ void ecs_act(struct endpoint *ep, const struct backend_action *a, const char *id
 	char *c = ecs_json_str(x->cluster), *ci = ecs_json_str(rest);
 	char *body = xasprintf("{\"cluster\":%s,\"containerInstances\":[%s],\"status\":\"%s\"}", c, ci,
 			       !strcmp(a->name, "drain") ? "DRAINING" : "ACTIVE");
-	ecs_call(e, &aws_svc_ecs, "UpdateContainerInstancesState", body, AWS_CALL_MUTATES | AWS_CALL_URGENT,
-		 on_changed, x);
+	ecs_call_owns_arg(ecs_call(e, &aws_svc_ecs, "UpdateContainerInstancesState", body,
+				   AWS_CALL_MUTATES | AWS_CALL_URGENT, on_changed, x));
 	free(body);
 	free(c);
 	free(ci);

@@ -51,8 +51,14 @@ struct ecs_xcall {
 	struct aws_call *call;
 	aws_done_fn done;
 	void *arg;
+	bool owns_arg; /* arg is freed with free() when the call is cancelled */
 	struct ecs_xcall *next;
 };
+
+void ecs_call_owns_arg(struct ecs_xcall *x)
+{
+	x->owns_arg = true;
+}
 
 static void unlink_xcall(struct ecs_xcall *x)
 {
@@ -104,6 +110,8 @@ void ecs_call_cancel(struct ecs_xcall *x)
 		return;
 	unlink_xcall(x);
 	aws_call_cancel(x->call);
+	if (x->owns_arg)
+		free(x->arg);
 	free(x);
 }
 
@@ -318,8 +326,17 @@ static void ecs_visible_rows(struct endpoint *ep, const char *kind, const char *
 		e->hot = EL_COUNT;
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
+	bool containers = !strcmp(kind, KIND_CONTAINERS);
+	for (size_t i = 0; i < n; i++) {
 		strset_add(&e->visible, ids[i]);
+		/* a container on screen is its task on screen: "cluster/task/name" */
+		const char *last = containers ? strrchr(ids[i], '/') : NULL;
+		if (last) {
+			char *task = xstrndup(ids[i], (size_t)(last - ids[i]));
+			strset_add(&e->visible, task);
+			free(task);
+		}
+	}
 	enum ecs_list l = ecs_list_of(kind);
 	set_hot(e, l, kind);
 	/* task definitions are described when they come on screen */

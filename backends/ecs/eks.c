@@ -81,7 +81,7 @@ static void on_list(void *arg, const struct aws_response *r)
 		f->e = e;
 		snprintf(f->name, sizeof(f->name), "%s", name);
 		char *esc = sigv4_uri_encode(name, strlen(name), 0), *path = xasprintf("/clusters/%s", esc);
-		ecs_call_rest(e, &aws_svc_eks, "DescribeCluster", "GET", path, on_cluster, f);
+		ecs_call_owns_arg(ecs_call_rest(e, &aws_svc_eks, "DescribeCluster", "GET", path, on_cluster, f));
 		free(path);
 		free(esc);
 	}

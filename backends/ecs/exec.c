@@ -307,7 +307,7 @@ void ecs_exec(struct endpoint *ep, const char *kind, const char *id, const struc
 	st->arg = arg;
 	log_msg("ecs %s: ExecuteCommand in %s/%s%s%s: %s", ep->name, cluster, task, container[0] ? " container " : "",
 		container, cmd);
-	ecs_call(e, &aws_svc_ecs, "ExecuteCommand", body, AWS_CALL_MUTATES | AWS_CALL_URGENT, on_session, st);
+	ecs_call_owns_arg(ecs_call(e, &aws_svc_ecs, "ExecuteCommand", body, AWS_CALL_MUTATES | AWS_CALL_URGENT, on_session, st));
 	free(body);
 	free(cmd);
 	free(jc);

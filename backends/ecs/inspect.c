@@ -104,6 +104,6 @@ void ecs_inspect(struct endpoint *ep, const char *kind, const char *id,
 		done(arg, NULL, "this kind cannot be described");
 		return;
 	}
-	ecs_call(e, &aws_svc_ecs, op, body, AWS_CALL_URGENT, on_described, x);
+	ecs_call_owns_arg(ecs_call(e, &aws_svc_ecs, op, body, AWS_CALL_URGENT, on_described, x));
 	free(body);
 }

@@ -96,6 +96,9 @@ struct ecs_xcall *ecs_call_rest(struct ecs *e, const struct aws_service *svc, co
 				const char *path, aws_done_fn done, void *arg);
 /* Stops it without its callback; NULL is fine. */
 void ecs_call_cancel(struct ecs_xcall *x);
+/* The call's arg is a plain allocation its callback frees: a cancelled
+ * call (the endpoint closing) frees it instead. */
+void ecs_call_owns_arg(struct ecs_xcall *x);
 
 /* ---- actions (actions.c), inspect (inspect.c), health (health.c) ---- */
 

@@ -8,7 +8,7 @@
 # and a region without ECS each one sentence; the request rate in the
 # debug log, and no secret in it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-require_cmd aws
+require_cmd aws jq
 start_ecslab --clusters 4 --services 250 --tasks 700 --no-short-pages
 
 # ---- with AWS credentials and a region, no configuration at all ----

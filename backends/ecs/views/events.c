@@ -1,9 +1,11 @@
 /* events.c: the events of ECS services, newest first (the `e` key on a
  * service, or a task's service): deployments starting and completing,
- * tasks started and stopped, placement failures, steady states. */
+ * tasks started and stopped, placement failures, steady states. Enter
+ * goes to the service. */
 #include "backends/ecs/kinds.h"
 #include "views/view.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The words of trouble in an ECS service event. */
@@ -24,6 +26,20 @@ static const struct column columns[] = {
 	{.title = "MESSAGE", .cell = EEV_MESSAGE, .min = 20, .max = 200, .priority = 1, .style = message_style},
 };
 
+/* Enter on an event: the service it is about. */
+static bool drill(const struct row *r, struct drill *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->kind = KIND_ECS_SERVICES;
+	d->cell = ESV_NAME;
+	snprintf(d->value, sizeof(d->value), "%s", row_text(r, EEV_NAME));
+	d->in_ns = true;
+	d->ns_cell = ESV_CLUSTER;
+	snprintf(d->ns, sizeof(d->ns), "%s", row_text(r, EEV_CLUSTER));
+	snprintf(d->label, sizeof(d->label), "service %s", row_text(r, EEV_NAME));
+	return true;
+}
+
 static const char *const aliases[] = {"ecs-events", "ecsev", NULL};
 
 const struct view view_ecs_events = {
@@ -36,4 +52,5 @@ const struct view view_ecs_events = {
 	/* AGE ascending: youngest, the newest event, first */
 	.ncells = EEV_NCELLS,
 	.scope_cell = EEV_CLUSTER,
+	.drill = drill,
 };

@@ -100,7 +100,8 @@ static int event_cmp(const void *a, const void *b)
 /* Every stream answered: the lines in time order, then the next round. */
 static void flush_round(struct elogs *l)
 {
-	qsort(l->events, l->nevents, sizeof(*l->events), event_cmp);
+	if (l->nevents)
+		qsort(l->events, l->nevents, sizeof(*l->events), event_cmp);
 	size_t first = 0;
 	if (!l->o.follow || l->o.tail >= 0) {
 		/* the first round asked each stream for tail lines: keep tail in all */

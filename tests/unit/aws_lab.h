@@ -6,8 +6,11 @@
 #ifndef BINNACLE_TEST_AWS_LAB_H
 #define BINNACLE_TEST_AWS_LAB_H
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,11 @@ static const char *const aws_lab_vars[] = {
 	"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 	"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", NULL};
 
+static inline char *aws_lab_path_of(const char *dir, const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
 /* No AWS setting of the machine's; the files point nowhere; IMDS is off. */
 static inline void aws_env_clean(void)
 {
@@ -40,12 +48,15 @@ static inline void aws_env_clean(void)
 struct aws_lab {
 	char dir[64];
 	char url[64];
+	pid_t pid;
 	bool up;
 };
 
-/* Starts the lab with extra options ("" for none) and exports its env
- * lines; false (skipped, or failed under BINNACLE_REQUIRE_PEERS=1) when
- * python3 is missing. */
+/* Starts the lab with extra options ("" or space-separated words) and
+ * exports its env lines; false (skipped, or failed under
+ * BINNACLE_REQUIRE_PEERS=1) when python3 is missing. The lab is this
+ * process's child and dies with it (PR_SET_PDEATHSIG), even when a failed
+ * assertion or a sanitiser's abort ends the test before aws_lab_stop. */
 static inline bool aws_lab_start(struct aws_lab *lab, const char *options)
 {
 	memset(lab, 0, sizeof(*lab));
@@ -57,18 +68,58 @@ static inline bool aws_lab_start(struct aws_lab *lab, const char *options)
 		return false;
 	}
 	fixture_tmpdir_make(lab->dir, sizeof(lab->dir), "binnacle-ecslab");
-	char *cmd = xasprintf("sh '%s/tests/lab/ecs/ecslab.sh' start '%s' %s >'%s/lines' 2>&1", fixture_top_srcdir(),
-			      lab->dir, options, lab->dir);
-	int rc = system(cmd);
-	free(cmd);
-	if (rc != 0) {
-		char *log = xasprintf("%s/lines", lab->dir);
-		size_t len;
-		char *text = fixture_read_path(log, &len);
-		fail_msg("the ECS lab did not start: %s", text ? text : "");
+	char *script = xasprintf("%s/tests/lab/ecs/ecslab.py", fixture_top_srcdir());
+	char *out = aws_lab_path_of(lab->dir, "ecslab.out"), *errf = aws_lab_path_of(lab->dir, "ecslab.err");
+	char *argv[32] = {"python3", script, "--state-dir", lab->dir};
+	int argc = 4;
+	char *opts = xstrdup(options ? options : "");
+	for (char *w = strtok(opts, " "); w && argc < 31; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	pid_t parent = getpid();
+	lab->pid = fork();
+	assert_true(lab->pid >= 0);
+	if (lab->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(1);
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600), e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int n = open("/dev/null", O_RDONLY);
+		if (o < 0 || e < 0 || n < 0)
+			_exit(1);
+		dup2(n, 0);
+		dup2(o, 1);
+		dup2(e, 2);
+		execvp("python3", argv);
+		_exit(127);
 	}
+	free(opts);
+	free(script);
 	lab->up = true;
-	char *envf = xasprintf("%s/env", lab->dir);
+	/* ready once it printed its env lines */
+	int64_t until = mono_ms() + 120000;
+	bool ready = false;
+	while (!ready && mono_ms() < until) {
+		size_t len;
+		char *text = fixture_read_path(out, &len);
+		ready = text && strstr(text, "AWS_SHARED_CREDENTIALS_FILE=");
+		free(text);
+		if (!ready) {
+			int st;
+			if (waitpid(lab->pid, &st, WNOHANG) == lab->pid) {
+				lab->up = false;
+				size_t elen;
+				char *err = fixture_read_path(errf, &elen);
+				fail_msg("the ECS lab did not start: %s", err ? err : "");
+			}
+			usleep(50000);
+		}
+	}
+	free(out);
+	free(errf);
+	if (!ready)
+		fail_msg("the ECS lab did not become ready");
+	char *envf = aws_lab_path_of(lab->dir, "env");
 	size_t len;
 	char *text = fixture_read_path(envf, &len);
 	free(envf);
@@ -96,10 +147,11 @@ static inline void aws_lab_stop(struct aws_lab *lab)
 {
 	if (!lab->up)
 		return;
-	char *cmd = xasprintf("sh '%s/tests/lab/ecs/ecslab.sh' stop '%s' >/dev/null 2>&1; rm -rf '%s'",
-			      fixture_top_srcdir(), lab->dir, lab->dir);
+	kill(lab->pid, SIGTERM);
+	waitpid(lab->pid, NULL, 0);
+	char *cmd = xasprintf("rm -rf '%s'", lab->dir);
 	if (system(cmd) != 0)
-		fprintf(stderr, "cannot stop the lab in %s\n", lab->dir);
+		fprintf(stderr, "cannot remove %s\n", lab->dir);
 	free(cmd);
 	lab->up = false;
 }
@@ -115,7 +167,7 @@ static inline void aws_lab_control(const struct aws_lab *lab, const char *path)
 /* A lab file's path (owned). */
 static inline char *aws_lab_path(const struct aws_lab *lab, const char *name)
 {
-	return xasprintf("%s/%s", lab->dir, name);
+	return aws_lab_path_of(lab->dir, name);
 }
 
 /* Turns the loop until *flag, at most 20 s; false when it never came. */

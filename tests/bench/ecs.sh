@@ -74,7 +74,7 @@ done
 
 echo "== a dashboard on one cluster's services for 60 s: the requests it makes"
 tui_start 160 45 --log "$T/dash.log"
-wait_until 30 screen_has "^lab-ec2 " || { echo "   dashboard did not start"; exit 1; }
+wait_until 30 screen_has "^lab-04 " || { echo "   dashboard did not start"; exit 1; }
 tui_select lab-04
 keys Enter
 wait_until 30 screen_has "app-" || { echo "   services did not show"; exit 1; }

@@ -32,6 +32,6 @@ keys C-u "no longer needed" Enter
 wait_until 5 screen_has "stop ecs-task $victim"
 keys y
 keys Escape
-check "it stops, and says why on screen" wait_until 30 screen_has "${victim:0:8}.* STOPPED .*UserInitiated +no longer needed"
+check "it stops, and says why on screen" wait_until 30 screen_has "${victim:0:6}.* STOPPED .*UserInitiated +no longer needed"
 check "the AWS CLI agrees" bash -c "aws --endpoint-url '$AWS_ENDPOINT_URL' ecs describe-tasks --cluster lab-ec2 --tasks '$victim' --query 'tasks[0].stoppedReason' --output text | grep -qx 'no longer needed'"
 finish

@@ -81,7 +81,7 @@ export -f reason
 check "stop: the CLI sees it stopped by the user, with the reason" wait_until 20 bash -c \
 	"reason | grep -q \"^UserInitiated	binnacle test: $victim\$\""
 keys Escape
-check "the reason on screen" wait_until 20 screen_has "${victim:0:8}.* STOPPED .*UserInitiated +binnacle test: ${victim:0:8}"
+check "the reason on screen" wait_until 20 screen_has "${victim:0:6}.* STOPPED .*UserInitiated +binnacle test: ${victim:0:6}"
 
 # exec: no plugin, the SSM data channel spoken over a lossy link
 runner=$(aws_lab ecs list-tasks --cluster lab-ec2 --service-name web --desired-status RUNNING --query 'taskArns[-1]' --output text)

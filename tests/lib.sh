@@ -56,6 +56,10 @@ cleanup() { CLEANUPS+=("$1"); }
 export XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data"
 # no test reads the user's own clusters or engines unless it says so
 export KUBECONFIG="$T/no-kubeconfig"
+# nor the machine's AWS account: no keys, no profile files, no instance metadata
+for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+export AWS_CONFIG_FILE="$T/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$T/no-aws-credentials"
+export AWS_EC2_METADATA_DISABLED=true
 mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 
 PASSED=0
@@ -246,5 +250,28 @@ start_kubelab() {
 	export "${out?}"
 	export KUBE_DIR
 }
+# start_ecslab [ecslab.py options]: the lab AWS endpoint; exports its env
+# lines (AWS_ENDPOINT_URL, keys, region, profile files) and sets ECS_DIR.
+start_ecslab() {
+	require_cmd python3 curl
+	ECS_DIR="$T/ecs"
+	mkdir -p "$ECS_DIR"
+	cleanup "sh '$LAB/ecs/ecslab.sh' stop '$ECS_DIR'"
+	sh "$LAB/ecs/ecslab.sh" start "$ECS_DIR" "$@" >/dev/null || {
+		echo "FAIL: the ECS lab did not start" >&2
+		tail -20 "$ECS_DIR/ecslab.err" >&2 2>/dev/null
+		exit 1
+	}
+	set -a
+	# shellcheck disable=SC1091
+	. "$ECS_DIR/env"
+	set +a
+	export ECS_DIR
+}
+# lab_control PATH: a lab control request (/_lab/PATH) to the ECS lab.
+lab_control() { curl -sf -X POST "$AWS_ENDPOINT_URL/_lab/$1" >/dev/null; }
+# aws_lab ARGS: the real AWS CLI against the ECS lab (the checks' witness).
+aws_lab() { aws --endpoint-url "$AWS_ENDPOINT_URL" --output json "$@"; }
+
 # kc ARGS: the real kubectl against the lab (the checks' independent witness).
 kc() { kubectl --request-timeout=20s "$@"; }

@@ -52,6 +52,8 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_DRAIN] = {"drain", "drain the node through evictions (asks first)", false, true},
 	[ACT_EVENTS] = {"events", "the events of the selected object", false},
 	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
+	[ACT_ROLLBACK] = {"rollback", "roll back to the previous revision (asks first)", false, true},
+	[ACT_ACTIVATE] = {"activate", "make the machine take work again (after a drain)", false, true},
 };
 
 #define MAXB 128
@@ -200,6 +202,8 @@ void keymap_init_defaults(void)
 	bind('x', ACT_DRAIN);
 	bind('e', ACT_EVENTS);
 	bind('P', ACT_PREVIOUS);
+	bind('R', ACT_ROLLBACK);
+	bind('u', ACT_ACTIVATE);
 }
 
 int keymap_apply(const struct config *c, char *err, size_t errlen)

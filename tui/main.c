@@ -51,9 +51,10 @@ static void usage(FILE *f)
 	      "       binnacle get KIND [-o table|wide|json] [--filter TEXT] [OPTIONS]\n"
 	      "       binnacle health [-o table|wide|json] [OPTIONS]\n"
 	      "\n"
-	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included)\n"
-	      "and Docker or Podman engines, live, with the operator's actions at hand:\n"
-	      "scale, restart, shell, logs, cordon, drain, delete, pull, describe.\n"
+	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included),\n"
+	      "Amazon ECS (EC2 and Fargate) and Docker or Podman engines, live, with the\n"
+	      "operator's actions at hand: scale, restart, roll back, stop, shell, logs,\n"
+	      "cordon, drain, delete, pull, describe.\n"
 	      "\n",
 	      f);
 	print_kinds(f, "VIEW and KIND:", 78);
@@ -74,8 +75,10 @@ static void usage(FILE *f)
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
 	      "Without configuration binnacle uses every context of $KUBECONFIG (or\n"
-	      "~/.kube/config), opening on the current one, and $DOCKER_HOST, the current\n"
-	      "Docker context, /var/run/docker.sock, or the Podman sockets.\n"
+	      "~/.kube/config), opening on the current one, $DOCKER_HOST, the current\n"
+	      "Docker context, /var/run/docker.sock, or the Podman sockets, and with AWS\n"
+	      "credentials and a region (found as the AWS CLI finds them) the account's\n"
+	      "ECS clusters and EKS clusters.\n"
 	      "In the dashboard press ? for the keys of the current view. Changing actions\n"
 	      "are recorded in $XDG_STATE_HOME/binnacle/audit.log.\n",
 	      f);

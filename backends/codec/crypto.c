@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,12 @@ static void digest(enum crypto_alg alg, const void *data, size_t len, unsigned c
 	/* EVP_Digest wants a non-NULL pointer even for no bytes */
 	if (EVP_Digest(len ? data : "", len, out, NULL, md_of(alg), NULL) != 1)
 		abort();
+}
+
+void crypto_random(void *out, size_t n)
+{
+	if (n && RAND_bytes(out, (int)n) != 1)
+		abort(); /* no entropy at all: nothing sane to go on with */
 }
 
 void crypto_sha1(const void *data, size_t len, unsigned char out[CRYPTO_SHA1_LEN])

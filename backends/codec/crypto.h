@@ -31,6 +31,9 @@ void crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void crypto_hex(const unsigned char *bytes, size_t n, char *out);
 
+/* n bytes from libcrypto's random generator (message ids, nonces). */
+void crypto_random(void *out, size_t n);
+
 /* Standard alphabet, padded; owned NUL-terminated string. */
 char *crypto_base64_encode(const void *data, size_t len);
 /* URL-safe alphabet ('-', '_'), padded, as Go's base64.URLEncoding writes it. */

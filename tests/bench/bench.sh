@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench.sh: the speed and memory figures of binnacle against a real Podman
 # engine: `binnacle get` wall time, the delay from a container starting to it
-# being on screen (target: under 2 s), and the dashboard's resident memory.
+# being on screen (target: under 2 s), and the dashboard's resident memory;
+# then Amazon ECS against its lab beside the AWS CLI (ecs.sh), then
+# Kubernetes at 50,000 pods.
 # Figures are printed, never asserted: tests do not time things.
 BINNACLE=${1:-./binnacle}
 BINNACLE=$(cd "$(dirname "$BINNACLE")" && pwd)/$(basename "$BINNACLE")
@@ -81,6 +83,9 @@ done
 sleep 5
 echo "   end, after $n containers came and went: $(rss)"
 keys Escape
+
+# ---- Amazon ECS at the issue's size, beside the AWS CLI (tests/bench/ecs.sh) ----
+bash "$top_srcdir/tests/bench/ecs.sh" "$BINNACLE" || echo "== ECS: skipped or failed (exit $?)"
 
 # ---- Kubernetes at scale: the lab API server with about 50,000 pods ----
 if ! command -v kubectl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then

@@ -7,9 +7,11 @@
 # configuration file, a kubeconfig, a Docker or Podman engine), binnacle
 # simply runs with ARGS. Otherwise the labs of every backend start in a
 # private directory — a Podman engine with demo containers, the Kubernetes
-# lab API server — each with a few real problems among them (a container
-# that exited with an error, a crash-looping and an image-pull-failing
-# deployment), binnacle opens on its health screen across all of them, and
+# lab API server, the ECS lab (clusters on EC2 and Fargate, with exec and
+# logs) — each with a few real problems among them (a container that exited
+# with an error, a crash-looping and an image-pull-failing deployment, an
+# ECS service whose tasks keep stopping), binnacle opens on its health
+# screen across all of them, and
 # everything the demo started is stopped when binnacle exits. Another lab
 # joins by adding its name to LABS and a start_NAME / stop_NAME pair that
 # appends its endpoint to the demo's configuration. Exits with binnacle's
@@ -49,18 +51,20 @@ echo "endpoints:" >"$demo_config"
 
 # ---- the labs: start_NAME appends its endpoint to $demo_config ----
 
-LABS="podman kube"
+LABS="podman kube ecs"
 started=""
 
 start_podman() {
 	local out rc=0
-	out=$("$here/podman-lab.sh" demo "$lab/podman") || rc=$?
+	# the engine's state sits in $lab itself: podman refuses a runroot path
+	# longer than 50 characters
+	out=$("$here/podman-lab.sh" demo "$lab") || rc=$?
 	if [ "$rc" != 0 ]; then
 		[ "$rc" = 77 ] && echo "$me: install podman, runc and busybox-static for the demo engine" >&2
 		return 1
 	fi
 	# a job that failed: something for the health screen
-	"$here/podman-lab.sh" podman "$lab/podman" run -d --name backup --label binnacle.demo=1 \
+	"$here/podman-lab.sh" podman "$lab" run -d --name backup --label binnacle.demo=1 \
 		localhost/busybox:lab sh -c 'echo "backup: /var/backups is full" >&2; exit 2' >/dev/null 2>&1 || true
 	cat >>"$demo_config" <<EOF
   - name: engine
@@ -68,7 +72,7 @@ start_podman() {
     host: ${out#DOCKER_HOST=}
 EOF
 }
-stop_podman() { "$here/podman-lab.sh" stop "$lab/podman" >/dev/null 2>&1 || true; }
+stop_podman() { "$here/podman-lab.sh" stop "$lab" >/dev/null 2>&1 || true; }
 
 start_kube() {
 	command -v python3 >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 || return 1
@@ -84,6 +88,24 @@ start_kube() {
 EOF
 }
 stop_kube() { sh "$here/kube/kubelab.sh" stop "$lab/kube" >/dev/null 2>&1 || true; }
+
+start_ecs() {
+	command -v python3 >/dev/null 2>&1 || return 1
+	mkdir -p "$lab/ecs"
+	sh "$here/ecs/ecslab.sh" start "$lab/ecs" >/dev/null 2>"$lab/ecs.err" || return 1
+	# the lab's credentials, as real ones would be found
+	for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+	set -a
+	# shellcheck disable=SC1091
+	. "$lab/ecs/env"
+	set +a
+	cat >>"$demo_config" <<EOF
+  - name: aws
+    type: ecs
+    region: ${AWS_DEFAULT_REGION:-us-east-1}
+EOF
+}
+stop_ecs() { sh "$here/ecs/ecslab.sh" stop "$lab/ecs" >/dev/null 2>&1 || true; }
 
 stop_all() {
 	[ -n "$started" ] && echo "$me: stopping the demo labs" >&2
@@ -101,7 +123,7 @@ for name in $LABS; do
 	if "start_$name"; then
 		started="$started $name"
 	else
-		echo "$me: the $name lab did not start (logs in $lab/$name)" >&2
+		echo "$me: the $name lab did not start (logs in $lab)" >&2
 		"stop_$name"
 	fi
 done

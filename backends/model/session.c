@@ -70,7 +70,7 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 			c->on_demand = false; /* named on the command line: it is the one wanted */
 		if (o->readonly || s->cfg.readonly)
 			c->readonly = true;
-		struct endpoint *ep = endpoint_new(c, err, errlen);
+		struct endpoint *ep = endpoint_new(c, NULL, err, errlen);
 		if (!ep) {
 			if (c->file) {
 				char why[ERRLEN];

@@ -8,6 +8,7 @@
 #include "backends/backend.h"
 #include "backends/net/http.h"
 #include "backends/plugins.h"
+#include "backends/ssh/ssh.h"
 #include "tui/keymap.h"
 #include "backends/util/log.h"
 #include "backends/model/session.h"
@@ -281,6 +282,7 @@ int main(int argc, char **argv)
 	int rc = run(&s, &so, cmd, &go, target, theme_name, charset);
 	/* one way out, whatever failed: every path above released nothing yet */
 	session_close(&s);
+	ssh_cleanup();
 	http_cleanup();
 	plugins_unload();
 	log_close();

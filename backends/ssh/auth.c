@@ -221,10 +221,16 @@ static void on_secret(void *arg, bool yes, const char *secret)
 	wipe_secret(a);
 	if (!yes || !secret) {
 		log_msg("ssh %s: the question was cancelled", c->name);
+		/* not asked again in this run: a cancelled question is an answer */
 		if (a->password_turn) {
+			c->declined_password = true;
 			give_up(a);
 			return;
 		}
+		char path[300];
+		short_path(a->cands[a->cur].key.path, path, sizeof(path));
+		buf_printf(&c->declined, "%s\n", a->cands[a->cur].key.path);
+		snprintf(a->need_passphrase, sizeof(a->need_passphrase), "%s", path);
 		a->cur++;
 		a->tries = 0;
 		a->phase = A_KEY;
@@ -238,12 +244,25 @@ static void on_secret(void *arg, bool yes, const char *secret)
 	conn_pump(c);
 }
 
+static bool declined(const struct sshconn *c, const char *path)
+{
+	for (const char *p = c->declined.data; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		if (n == strlen(path) && !strncmp(p, path, n))
+			return true;
+		p += n + (p[n] == '\n');
+	}
+	return false;
+}
+
 /* Asks for the current key's passphrase (or the password); false when
- * nobody can be asked. */
+ * nobody can be asked, or the user already declined in this run. */
 static bool ask_secret(struct auth *a, bool again)
 {
 	struct sshconn *c = a->c;
 	if (c->host.batch_mode)
+		return false;
+	if (a->password_turn ? c->declined_password : declined(c, a->cands[a->cur].key.path))
 		return false;
 	char q[600], path[300];
 	if (a->password_turn) {
@@ -391,8 +410,11 @@ static void step_file(struct auth *a)
 		conn_authenticated(c);
 		return;
 	}
-	if ((rc == LIBSSH2_ERROR_FILE || rc == LIBSSH2_ERROR_KEYFILE_AUTH_FAILED) && had_secret &&
-	    ++a->tries < c->host.password_prompts) {
+	/* libssh2 signs through a callback that loads the key: a wrong
+	 * passphrase comes back as that callback's failure */
+	bool bad_passphrase = rc == LIBSSH2_ERROR_FILE || rc == LIBSSH2_ERROR_KEYFILE_AUTH_FAILED ||
+			      rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED;
+	if (bad_passphrase && had_secret && ++a->tries < c->host.password_prompts) {
 		log_msg("ssh %s: the passphrase for %s is wrong", c->name, path);
 		if (ask_secret(a, true))
 			return;

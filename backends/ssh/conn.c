@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define CONNECT_TIMEOUT_S 20 /* name lookup, TCP, handshake and authentication, questions aside */
+#define CONNECT_TIMEOUT_S 8 /* lookup, TCP, handshake, authentication (questions aside): under the requests' own timeouts */
 #define ALIVE_DEFAULT_S 30   /* ServerAliveInterval when the configuration sets none */
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
@@ -149,7 +149,8 @@ static void close_session(struct sshconn *c)
 static void do_fail(struct sshconn *c)
 {
 	c->fail_pending = false;
-	c->busy_when_failed = chan_count(c) > 0 || c->state == CS_READY;
+	/* in use when it failed, or failing again on the way back to being used */
+	c->busy_when_failed = chan_count(c) > 0 || c->state == CS_READY || (c->busy_when_failed && c->state != CS_IDLE);
 	log_msg("ssh %s: %s", c->name, c->fail_msg);
 	snprintf(c->error, sizeof(c->error), "%s", c->fail_msg);
 	chan_fail_all(c, c->error);
@@ -415,9 +416,27 @@ static void check_hostkey(struct sshconn *c)
 	free(hname);
 }
 
-/* Known host key types first, so the server shows the key known_hosts
- * holds (as ssh orders its host key algorithms). */
-static void prefer_known_types(struct sshconn *c)
+/* OpenSSH's order of host key algorithms, for those libssh2 has. */
+static const char *const openssh_order[] = {"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+					    "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa",
+					    "ssh-dss", NULL};
+
+static bool in_list(const char *list, const char *item)
+{
+	size_t il = strlen(item);
+	for (const char *p = list; *p;) {
+		size_t l = strcspn(p, ",");
+		if (l == il && !strncmp(p, item, l))
+			return true;
+		p += l + (p[l] == ',');
+	}
+	return false;
+}
+
+/* Host key algorithms in OpenSSH's order, those of the key types
+ * known_hosts holds for the host first, so the server shows the key that
+ * is known (as ssh orders them). */
+static void order_host_keys(struct sshconn *c)
 {
 	const char *files[2 * SSH_MAX_FILES];
 	size_t nfiles;
@@ -426,34 +445,30 @@ static void prefer_known_types(struct sshconn *c)
 	knownhosts_check(files, nfiles, c->host.hostname, c->host.port, NULL, 0, &kc);
 	const char **algs = NULL;
 	int n = libssh2_session_supported_algs(c->session, LIBSSH2_METHOD_HOSTKEY, &algs);
-	if (n <= 0 || !kc.known_types[0]) {
-		if (n > 0)
-			libssh2_free(c->session, algs);
+	if (n <= 0)
 		return;
-	}
-	struct buf first, rest;
+	struct buf have, first, rest;
+	buf_init(&have);
 	buf_init(&first);
 	buf_init(&rest);
-	for (int i = 0; i < n; i++) {
-		const char *a = algs[i];
+	for (int i = 0; i < n; i++)
+		buf_printf(&have, "%s%s", i ? "," : "", algs[i]);
+	libssh2_free(c->session, algs);
+	for (size_t i = 0; openssh_order[i]; i++) {
+		const char *a = openssh_order[i];
+		if (!in_list(have.data, a))
+			continue;
 		const char *type = str_starts(a, "rsa-sha2-") ? "ssh-rsa" : a;
-		bool known = false;
-		for (const char *p = kc.known_types; *p;) {
-			size_t l = strcspn(p, ",");
-			if (l == strlen(type) && !strncmp(p, type, l))
-				known = true;
-			p += l + (p[l] == ',');
-		}
-		struct buf *b = known ? &first : &rest;
+		struct buf *b = in_list(kc.known_types, type) ? &first : &rest;
 		buf_printf(b, "%s%s", b->len ? "," : "", a);
 	}
 	if (rest.len)
 		buf_printf(&first, "%s%s", first.len ? "," : "", rest.data);
 	if (first.len && libssh2_session_method_pref(c->session, LIBSSH2_METHOD_HOSTKEY, first.data) < 0)
 		log_msg("ssh %s: cannot order host key algorithms: %s", c->name, conn_last_error(c));
+	buf_cleanup(&have);
 	buf_cleanup(&first);
 	buf_cleanup(&rest);
-	libssh2_free(c->session, algs);
 }
 
 /* ---- handshake ---- */
@@ -467,7 +482,7 @@ static void start_handshake(struct sshconn *c)
 	}
 	libssh2_session_set_blocking(c->session, 0);
 	libssh2_session_callback_set(c->session, LIBSSH2_CALLBACK_RECV, (void *)on_recv);
-	prefer_known_types(c);
+	order_host_keys(c);
 	c->state = CS_HANDSHAKE;
 	c->again = true;
 }
@@ -716,6 +731,7 @@ static struct sshconn *conn_new(struct ssh_host *h, struct sshconn *parent)
 	c->alive = timer_new(on_alive, c);
 	c->kick = timer_new(on_kick, c);
 	backoff_init(&c->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
+	buf_init(&c->declined);
 	c->next = registry;
 	registry = c;
 	return c;
@@ -830,6 +846,7 @@ static void conn_destroy(struct sshconn *c)
 	timer_free(c->kick);
 	struct sshconn *parent = c->parent;
 	ssh_host_cleanup(&c->host);
+	buf_cleanup(&c->declined);
 	free(c->key);
 	free(c->name);
 	free(c);

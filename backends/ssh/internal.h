@@ -83,6 +83,8 @@ struct sshconn {
 	struct auth *auth;
 	struct ask *question;
 	char refused_key[128];        /* a host key the user refused in this run */
+	struct buf declined;          /* key files whose passphrase the user declined to type, one a line */
+	bool declined_password;       /* and the password */
 	bool pumping, again, fail_pending, free_pending;
 	char fail_msg[ERRLEN];
 };

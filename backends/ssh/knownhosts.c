@@ -6,6 +6,7 @@
 #include "backends/ssh/sshconfig.h"
 #include "backends/util/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,9 +18,11 @@
 
 char *knownhosts_name(const char *host, int port)
 {
-	if (port == 22 || port <= 0)
-		return xstrdup(host);
-	return xasprintf("[%s]:%d", host, port);
+	/* ssh lowercases host names: hashed entries are of the lowercase name */
+	char *out = port == 22 || port <= 0 ? xstrdup(host) : xasprintf("[%s]:%d", host, port);
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
 }
 
 void knownhosts_blob_type(const unsigned char *blob, size_t bloblen, char *out, size_t outlen)

@@ -100,6 +100,9 @@ void conn_deadline_pause(struct sshconn *c, bool paused)
 
 static void close_session(struct sshconn *c)
 {
+	/* the agent handle frees through the session: before it */
+	auth_free(c->auth);
+	c->auth = NULL;
 	if (c->session) {
 		/* a polite goodbye when the socket can take it; never waited for */
 		if (c->state == CS_READY && c->writer_op == OP_NONE)
@@ -135,8 +138,6 @@ static void close_session(struct sshconn *c)
 	if (c->ai)
 		freeaddrinfo(c->ai);
 	c->ai = c->ai_next = NULL;
-	auth_free(c->auth);
-	c->auth = NULL;
 	ask_withdraw(c->question);
 	c->question = NULL;
 	c->writer_op = OP_NONE;
@@ -263,7 +264,7 @@ static void on_alive(void *arg)
 
 void conn_authenticated(struct sshconn *c)
 {
-	auth_free(c->auth);
+	auth_free(c->auth); /* wipes what it held */
 	c->auth = NULL;
 	c->state = CS_READY;
 	timer_disarm(c->deadline);

@@ -299,7 +299,9 @@ static bool fd_io(struct sshchan *ch)
 			continue;
 		return false;
 	}
-	if (ch->ch_eof && !ch->down.len && !ch->fd_shut) {
+	/* a shell's end is told by closing the socket once its exit status
+	 * is known (step_open_channel), not by this half-close before it */
+	if (ch->ch_eof && !ch->down.len && !ch->fd_shut && ch->kind == CK_FORWARD) {
 		ch->fd_shut = true;
 		shutdown(ch->fd, SHUT_WR);
 	}

@@ -75,8 +75,10 @@ static void usage(FILE *f)
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
 	      "Without configuration binnacle uses every context of $KUBECONFIG (or\n"
-	      "~/.kube/config), opening on the current one, and $DOCKER_HOST, the current\n"
-	      "Docker context, /var/run/docker.sock, or the Podman sockets.\n"
+	      "~/.kube/config), opening on the current one, and $DOCKER_HOST (unix://,\n"
+	      "tcp:// or ssh://), the current Docker context, /var/run/docker.sock, or the\n"
+	      "Podman sockets. SSH follows ~/.ssh/config and known_hosts; any endpoint\n"
+	      "takes via: (jump hosts) in the configuration.\n"
 	      "In the dashboard press ? for the keys of the current view. Changing actions\n"
 	      "are recorded in $XDG_STATE_HOME/binnacle/audit.log.\n",
 	      f);

@@ -335,7 +335,10 @@ static bool session_error(int rc)
 
 static void lost(struct sshconn *c, int rc)
 {
-	if (rc == LIBSSH2_ERROR_SOCKET_RECV || rc == LIBSSH2_ERROR_SOCKET_DISCONNECT)
+	/* through a jump host: its reason is the real one */
+	if (c->carrier_error[0])
+		conn_fail(c, false, "the SSH connection to %s was lost: %s", c->name, c->carrier_error);
+	else if (rc == LIBSSH2_ERROR_SOCKET_RECV || rc == LIBSSH2_ERROR_SOCKET_DISCONNECT)
 		conn_fail(c, false, "the SSH connection to %s was closed", c->name);
 	else
 		conn_fail(c, false, "the SSH connection to %s failed: %s", c->name, conn_last_error(c));

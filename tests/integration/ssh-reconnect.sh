@@ -4,7 +4,8 @@
 # watches an engine through it: the endpoint goes stale with the reason and
 # its rows stay; the server comes back and binnacle reconnects by itself,
 # events flowing again. A bastion killed the same way takes the endpoints
-# behind it stale too. A host that accepts TCP and never speaks SSH shows as
+# behind it stale too. A host that hangs with the connection open is found
+# out by keepalives. A host that accepts TCP and never speaks SSH shows as
 # stale with a timeout sentence while the other endpoint keeps working.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 start_podman start
@@ -12,7 +13,7 @@ lab_podman run -d --name survivor localhost/busybox:lab sleep 600 >/dev/null
 SOCK=${DOCKER_HOST#unix://}
 LOCAL=$DOCKER_HOST
 start_sshd --hosts 2
-ssh_home "Host lab2" "	ProxyJump lab1"
+ssh_home "Host lab2" "	ProxyJump lab1" "	ServerAliveInterval 1" "	ServerAliveCountMax 2"
 
 # a port that accepts connections and never says a word
 python3 - "$T/silent.port" <<'EOF' &
@@ -62,6 +63,13 @@ lab_podman run -d --name after-restart localhost/busybox:lab sleep 600 >/dev/nul
 check "events flow again" wait_until 20 screen_has "^after-restart "
 keys ':' 'ctx behind' Enter
 check "and the endpoint behind lab1 is live again" wait_until 45 bash -c "tmux -L '$TMUX_SOCK' capture-pane -p | grep -q '^after-restart ' && ! tmux -L '$TMUX_SOCK' capture-pane -p | grep -q STALE"
+# lab2 hangs, its connection open: keepalives find it out
+sshd_lab freeze 2
+check "a hung host is found out by keepalives" \
+	wait_until 20 grep -q "flash: behind: .*$SSHD_USER@lab2:$SSHD_PORT2 stopped answering: no reply to 2 keepalives" "$T/tui.log"
+check "its endpoint goes stale" wait_until 10 screen_has "STALE"
+sshd_lab thaw 2
+check "and comes back when the host does" wait_until 45 screen_lacks "STALE"
 keys ':' 'ctx local' Enter
 check "the local engine never stopped" wait_until 10 screen_has "^after-restart "
 finish

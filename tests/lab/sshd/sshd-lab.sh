@@ -14,6 +14,9 @@
 #   sshd-lab.sh status DIR       exit 0 when every host runs
 #   sshd-lab.sh kill DIR N       kill host N and every connection it serves (a crash)
 #   sshd-lab.sh restart DIR N    start host N again, on the same port
+#   sshd-lab.sh freeze DIR N     stop host N and its connections (SIGSTOP):
+#                                connected, silent, like a host that hung
+#   sshd-lab.sh thaw DIR N       let them run again (SIGCONT)
 #   sshd-lab.sh rekey DIR N      give host N a new host key and restart it
 #                                (known_hosts keeps the old one: a changed key)
 #   sshd-lab.sh trust DIR        write known_hosts again from the hosts' keys
@@ -247,7 +250,7 @@ cmd_agent() {
 [ $# -ge 2 ] || usage
 cmd=$1
 shift
-case $cmd in kill | restart | rekey) [ $# -eq 2 ] || usage ;; esac
+case $cmd in kill | restart | rekey | freeze | thaw) [ $# -eq 2 ] || usage ;; esac
 case $cmd in
 start)
 	set_dir "$1" create
@@ -284,6 +287,12 @@ agent)
 trust)
 	set_dir "$1" || die "no lab in $1"
 	write_known_hosts
+	;;
+freeze | thaw)
+	set_dir "$1" || die "no lab in $1"
+	p=$(host_pid "$2") || die "host $2 is not running"
+	# shellcheck disable=SC2046 # a list of pids
+	kill "-$([ "$cmd" = freeze ] && echo STOP || echo CONT)" $(descendants "$p")
 	;;
 *) usage ;;
 esac

@@ -60,16 +60,6 @@ static const char *user(struct auth *a)
 	return a->c->host.user;
 }
 
-static void short_path(const char *path, char *out, size_t outlen)
-{
-	const char *home = getenv("HOME");
-	size_t hl = home ? strlen(home) : 0;
-	if (hl > 1 && !strncmp(path, home, hl) && path[hl] == '/')
-		snprintf(out, outlen, "~%s", path + hl);
-	else
-		snprintf(out, outlen, "%s", path);
-}
-
 static void wipe_secret(struct auth *a)
 {
 	if (a->secret) {
@@ -228,7 +218,7 @@ static void on_secret(void *arg, bool yes, const char *secret)
 			return;
 		}
 		char path[300];
-		short_path(a->cands[a->cur].key.path, path, sizeof(path));
+		ssh_short_path(a->cands[a->cur].key.path, path, sizeof(path));
 		buf_printf(&c->declined, "%s\n", a->cands[a->cur].key.path);
 		snprintf(a->need_passphrase, sizeof(a->need_passphrase), "%s", path);
 		a->cur++;
@@ -268,7 +258,7 @@ static bool ask_secret(struct auth *a, bool again)
 	if (a->password_turn) {
 		snprintf(q, sizeof(q), "%sPassword for %s:", again ? "Permission denied, please try again. " : "", c->name);
 	} else {
-		short_path(a->cands[a->cur].key.path, path, sizeof(path));
+		ssh_short_path(a->cands[a->cur].key.path, path, sizeof(path));
 		snprintf(q, sizeof(q), "%sEnter the passphrase for the key %s (for %s):",
 			 again ? "That passphrase is wrong. " : "", path, c->name);
 	}
@@ -323,7 +313,7 @@ static void step_key(struct auth *a)
 	struct cand *k = &a->cands[a->cur];
 	char path[300] = "";
 	if (k->has_file)
-		short_path(k->key.path, path, sizeof(path));
+		ssh_short_path(k->key.path, path, sizeof(path));
 	if (k->kind == CAND_AGENT) {
 		if (!conn_may(c, NULL, OP_AUTH))
 			return;
@@ -371,7 +361,7 @@ static void step_query(struct auth *a)
 	if (conn_blocked(c, rc, NULL, OP_AUTH))
 		return;
 	char path[300];
-	short_path(k->key.path, path, sizeof(path));
+	ssh_short_path(k->key.path, path, sizeof(path));
 	note_offered(a, k->key.type, path);
 	if (rc == 0) {
 		conn_authenticated(c); /* a server that wants no signature */
@@ -402,7 +392,7 @@ static void step_file(struct auth *a)
 	bool had_secret = a->secret != NULL;
 	wipe_secret(a);
 	char path[300];
-	short_path(k->key.path, path, sizeof(path));
+	ssh_short_path(k->key.path, path, sizeof(path));
 	if (!k->key.encrypted)
 		note_offered(a, k->key.type, path);
 	if (!rc) {

@@ -1,7 +1,7 @@
 /* internal.h: the SSH machinery's shared state, seen only by the files of
  * backends/ssh: connections (conn.c: one per host and jump chain, their
- * life from name lookup to keepalives, failure and reconnect), their
- * authentication (auth.c), and the channels they carry (chan.c: each
+ * life from name lookup to keepalives, failure and reconnect), their host
+ * keys (hostkey.c) and authentication (auth.c), and the channels they carry (chan.c: each
  * bridged to a local socket, or collecting a command's output).
  *
  * libssh2 runs non-blocking, driven by the loop. Two of its rules shape
@@ -169,6 +169,15 @@ const char *conn_last_error(struct sshconn *c);
 /* Every connection (at exit, and for tests). */
 void conn_cleanup_all(void);
 size_t conn_count(void);
+
+/* ---- hostkey.c ---- */
+
+/* Before the handshake: known key types first. */
+void hostkey_order(struct sshconn *c);
+/* After it: on to authentication, a question, or a refusal. */
+void hostkey_check(struct sshconn *c);
+/* "~/..." for a path under $HOME: sentences stay short. */
+void ssh_short_path(const char *path, char *out, size_t outlen);
 
 /* ---- auth.c ---- */
 

@@ -364,8 +364,23 @@ static LIBSSH2_CHANNEL *open_streamlocal(struct sshconn *c, const char *path)
 	return ch;
 }
 
+/* The client gave up while its channel waited (a request timed out while
+ * the connection was being made): nothing to open for it. */
+static bool client_gone(const struct sshchan *ch)
+{
+	if (ch->fd < 0 || ch->state != CH_QUEUED)
+		return false;
+	char b;
+	ssize_t n = recv(ch->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 static void step_open(struct sshconn *c, struct sshchan *ch)
 {
+	if (client_gone(ch)) {
+		chan_end(ch, NULL);
+		return;
+	}
 	if (c->opening && c->opening != ch)
 		return;
 	if (!conn_may(c, ch, OP_OPEN))

@@ -3,12 +3,13 @@
 # no docker or ssh binary involved: DOCKER_HOST=ssh://HOST/socket with HOST
 # from ~/.ssh/config, the socket found on the host when none is named (the
 # user's rootless Podman socket), a Docker context with an ssh:// endpoint
-# and host: ssh://user@host:port in the configuration. On the dashboard:
+# and host: ssh://user@host:port in the configuration; an engine on TCP
+# with TLS reached through the bastion (via). On the dashboard:
 # the live list and an event, CPU figures, logs, a shell with a real TTY,
 # a pull with its progress, and a shell on the engine's host — every byte
 # through one SSH connection whose channels sshd logs.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-require_cmd docker-registry skopeo
+require_cmd docker-registry skopeo openssl
 start_podman demo
 REG_DIR="$T/registry"
 mkdir -p "$REG_DIR"
@@ -67,6 +68,37 @@ endpoints:
 YAML
 out=$(run_binnacle --config "$XDG_CONFIG_HOME/typo.yaml" get containers 2>&1)
 check "a misspelt common option is caught" grep -q 'unknown key "vai" for a docker endpoint (did you mean "via"?)' <<<"$out"
+
+# any endpoint through a bastion: an engine on TCP with TLS and client
+# certificates, reached through lab1 (direct-tcpip), verified end to end
+C="$T/certs"
+mkdir -p "$C"
+(
+	cd "$C"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=lab-ca -keyout ca-key.pem -out ca.pem
+	openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr
+	printf 'subjectAltName=IP:127.0.0.1\n' >ext.cnf
+	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile ext.cnf -out server-cert.pem
+	openssl req -newkey rsa:2048 -nodes -subj /CN=operator -keyout key.pem -out client.csr
+	printf 'extendedKeyUsage=clientAuth\n' >client.cnf
+	openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile client.cnf -out cert.pem
+) >/dev/null 2>&1 || { echo "FAIL: openssl could not make the certificates"; exit 1; }
+python3 "$LAB/tls-proxy.py" "$T/tls.port" "$C" "$SOCK" >"$T/tls.out" 2>&1 &
+cleanup "kill $!"
+wait_until 10 grep -qs ready "$T/tls.out" || { echo "FAIL: the TLS front did not start"; exit 1; }
+tport=$(cat "$T/tls.port")
+cat >"$XDG_CONFIG_HOME/via.yaml" <<YAML
+endpoints:
+  - name: behind
+    type: docker
+    host: tcp://127.0.0.1:$tport
+    tls_verify: true
+    cert_path: $C
+    via: lab1
+YAML
+out=$(run_binnacle --config "$XDG_CONFIG_HOME/via.yaml" get containers 2>&1)
+check "via: an engine on TCP+TLS through the bastion" grep -q '^worker ' <<<"$out"
+check "the bastion carried it" grep -q "server_request_direct_tcpip: .*target 127.0.0.1 port $tport" "$LOG1"
 
 # the dashboard, live, over one SSH connection
 export DOCKER_HOST="ssh://lab1$SOCK"

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -279,9 +280,39 @@ void conn_authenticated(struct sshconn *c)
 
 /* ---- handshake ---- */
 
+/* libssh2's memory: what it frees is wiped first, since some of it held a
+ * password, a passphrase or key material. */
+static void *ssh_alloc(size_t n, void **abstract)
+{
+	(void)abstract;
+	return xmalloc(n ? n : 1);
+}
+
+static void *ssh_realloc(void *p, size_t n, void **abstract)
+{
+	(void)abstract;
+	if (!p)
+		return xmalloc(n ? n : 1);
+	/* realloc may move it and free the old block unwiped: move it ourselves */
+	size_t old = malloc_usable_size(p);
+	void *q = xmalloc(n ? n : 1);
+	memcpy(q, p, old < n ? old : n);
+	memwipe(p, old);
+	free(p);
+	return q;
+}
+
+static void ssh_free(void *p, void **abstract)
+{
+	(void)abstract;
+	if (p)
+		memwipe(p, malloc_usable_size(p));
+	free(p);
+}
+
 static void start_handshake(struct sshconn *c)
 {
-	c->session = libssh2_session_init_ex(NULL, NULL, NULL, c);
+	c->session = libssh2_session_init_ex(ssh_alloc, ssh_free, ssh_realloc, c);
 	if (!c->session) {
 		conn_fail(c, false, "%s: libssh2 cannot start a session", c->name);
 		return;

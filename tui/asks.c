@@ -39,6 +39,8 @@ static void on_withdraw(void *ui, struct ask *q)
 	if (q == shown) {
 		shown = NULL;
 		app->dialog.done = NULL; /* the dialog's answer has nobody to go to */
+		memwipe(app->dialog.input.text, sizeof(app->dialog.input.text)); /* half a secret typed */
+		app->dialog.input.len = app->dialog.input.cur = 0;
 		app_close_dialog(app);
 	}
 }

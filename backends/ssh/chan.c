@@ -18,6 +18,7 @@
 #define CHAN_CAP (256 * 1024) /* bytes held each way before the other side waits */
 #define READS_PER_PASS 16     /* then the next channel gets its turn */
 #define CHUNK 32768
+#define OPEN_STUCK_MS 3000    /* an open in flight this long lets the others use a spare connection */
 
 static void chan_on_fd(void *arg, int fd, short revents);
 
@@ -53,7 +54,7 @@ static void exec_tell(void *arg);
  * pump (or with the session). */
 static void chan_end(struct sshchan *ch, const char *why)
 {
-	if (ch->state == CH_DONE || ch->state == CH_CLOSING)
+	if (ch->state == CH_DONE || ch->state == CH_CLOSING || ch->abandoned)
 		return;
 	if (why && ch->errdst && !ch->errdst[0])
 		snprintf(ch->errdst, ERRLEN, "%s", why);
@@ -75,8 +76,13 @@ static void chan_end(struct sshchan *ch, const char *why)
 	if (ch->fd >= 0)
 		close(ch->fd);
 	ch->fd = -1;
-	if (ch->conn->opening == ch)
-		ch->conn->opening = NULL;
+	if (ch->state == CH_OPENING && ch->conn->opening == ch) {
+		/* libssh2 is half way through opening it: that open must be
+		 * seen through (another would resume it, to this destination),
+		 * then the channel closed */
+		ch->abandoned = true;
+		return;
+	}
 	ch->state = ch->ch ? CH_CLOSING : CH_DONE;
 }
 
@@ -140,6 +146,7 @@ void chan_fail_all(struct sshconn *c, const char *why)
 		chan_end(ch, why);
 		ch->ch = NULL;
 		ch->state = CH_DONE;
+		ch->abandoned = false;
 	}
 	c->opening = NULL;
 }
@@ -375,16 +382,64 @@ static bool client_gone(const struct sshchan *ch)
 	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
+static bool same_dest(const struct sshchan *a, const struct sshchan *b)
+{
+	if (a->kind != CK_FORWARD || b->kind != CK_FORWARD)
+		return false;
+	if (a->path || b->path)
+		return a->path && b->path && !strcmp(a->path, b->path);
+	return a->port == b->port && !strcmp(a->host, b->host);
+}
+
+/* The open in flight has waited long (a destination that drops packets:
+ * the server's connect takes minutes) and libssh2 opens one channel at a
+ * time: a channel to another destination goes to the spare connection to
+ * the same host rather than wait behind it. Ones to the same destination
+ * wait: they would only be stuck there too. */
+static void maybe_move(struct sshconn *c, struct sshchan *ch)
+{
+	if (ch->state != CH_QUEUED || mono_ms() - c->opening_since < OPEN_STUCK_MS || same_dest(ch, c->opening))
+		return;
+	char err[ERRLEN];
+	struct sshconn *spare = conn_spare(c, err, sizeof(err));
+	if (!spare) {
+		chan_end(ch, err);
+		return;
+	}
+	log_msg("ssh %s: an open has waited %llds: the next goes through a second connection", c->name,
+		(long long)((mono_ms() - c->opening_since) / 1000));
+	for (struct sshchan **p = &c->chans; *p; p = &(*p)->next)
+		if (*p == ch) {
+			*p = ch->next;
+			break;
+		}
+	ch->next = NULL;
+	ch->conn = spare;
+	struct sshchan **p = &spare->chans;
+	while (*p)
+		p = &(*p)->next;
+	*p = ch;
+	if (conn_want(spare, err, sizeof(err)) < 0)
+		chan_end(ch, err);
+	conn_pump(spare);
+}
+
 static void step_open(struct sshconn *c, struct sshchan *ch)
 {
 	if (client_gone(ch)) {
 		chan_end(ch, NULL);
 		return;
 	}
-	if (c->opening && c->opening != ch)
+	if (c->opening && c->opening != ch) {
+		maybe_move(c, ch);
 		return;
+	}
 	if (!conn_may(c, ch, OP_OPEN))
 		return;
+	if (c->opening != ch) {
+		c->opening_since = mono_ms();
+		timer_arm(c->stuck, OPEN_STUCK_MS); /* comes back to move the others, if need be */
+	}
 	c->opening = ch;
 	ch->state = CH_OPENING;
 	LIBSSH2_CHANNEL *h;
@@ -399,6 +454,10 @@ static void step_open(struct sshconn *c, struct sshchan *ch)
 		if (conn_blocked(c, rc, ch, OP_OPEN))
 			return;
 		c->opening = NULL;
+		if (ch->abandoned) {
+			ch->state = CH_DONE;
+			return;
+		}
 		if (session_error(rc)) {
 			lost(c, rc);
 			return;
@@ -423,6 +482,11 @@ static void step_open(struct sshconn *c, struct sshchan *ch)
 	}
 	c->opening = NULL;
 	ch->ch = h;
+	if (ch->abandoned) {
+		ch->state = CH_CLOSING;
+		c->again = true;
+		return;
+	}
 	ch->state = ch->kind == CK_FORWARD ? CH_OPEN : CH_SETUP;
 	if (ch->kind == CK_FORWARD && ch->path)
 		log_msg("ssh %s: channel to %s open", c->name, ch->path);
@@ -662,13 +726,17 @@ static void step(struct sshconn *c, struct sshchan *ch)
 
 void chan_step_all(struct sshconn *c)
 {
+	if (!c->opening)
+		timer_disarm(c->stuck);
 	/* the call with a packet half sent goes first; nothing else sends before it is through */
 	if (c->writer_chan) {
 		step(c, c->writer_chan);
 		if (c->writer_op != OP_NONE || c->fail_pending)
 			return;
 	}
-	for (struct sshchan *ch = c->chans; ch && !c->fail_pending; ch = ch->next) {
+	struct sshchan *next;
+	for (struct sshchan *ch = c->chans; ch && !c->fail_pending; ch = next) {
+		next = ch->next; /* ch may move to the spare connection */
 		step(c, ch);
 		if (c->writer_op != OP_NONE)
 			return; /* wait until the socket takes the rest */

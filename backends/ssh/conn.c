@@ -423,6 +423,11 @@ static void on_lookup(void *arg)
 	conn_pump(c);
 }
 
+static void on_stuck(void *arg)
+{
+	conn_pump(arg);
+}
+
 static void on_kick(void *arg)
 {
 	struct sshconn *c = arg;
@@ -567,6 +572,7 @@ static struct sshconn *conn_new(struct ssh_host *h, struct sshconn *parent)
 	c->retry = timer_new(on_retry, c);
 	c->alive = timer_new(on_alive, c);
 	c->kick = timer_new(on_kick, c);
+	c->stuck = timer_new(on_stuck, c);
 	backoff_init(&c->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	buf_init(&c->declined);
 	c->next = registry;
@@ -681,12 +687,15 @@ static void conn_destroy(struct sshconn *c)
 	timer_free(c->retry);
 	timer_free(c->alive);
 	timer_free(c->kick);
+	timer_free(c->stuck);
+	struct sshconn *spare = c->spare;
 	struct sshconn *parent = c->parent;
 	ssh_host_cleanup(&c->host);
 	buf_cleanup(&c->declined);
 	free(c->key);
 	free(c->name);
 	free(c);
+	conn_release(spare);
 	if (parent)
 		conn_release(parent);
 }
@@ -703,6 +712,24 @@ void conn_release(struct sshconn *c)
 		return;
 	}
 	conn_destroy(c);
+}
+
+struct sshconn *conn_spare(struct sshconn *c, char *err, size_t errlen)
+{
+	if (c->spare)
+		return c->spare;
+	struct ssh_host h;
+	/* the same resolution, afresh: the spare owns its own copy */
+	if (sshconfig_resolve(c->host.alias, c->host.user, c->host.port, &h, err, errlen) < 0)
+		return NULL;
+	if (c->parent)
+		c->parent->refs++;
+	struct sshconn *s = conn_new(&h, c->parent);
+	/* not found by the registry: only c uses it */
+	free(s->key);
+	s->key = xasprintf("%s#spare", c->key);
+	c->spare = s;
+	return s;
 }
 
 int conn_want(struct sshconn *c, char *err, size_t errlen)
@@ -723,7 +750,7 @@ void conn_cleanup_all(void)
 		for (struct sshconn *o = registry; o && !c; o = o->next) {
 			bool is_parent = false;
 			for (struct sshconn *k = registry; k; k = k->next)
-				is_parent |= k->parent == o;
+				is_parent |= k->parent == o || k->spare == o;
 			if (!is_parent)
 				c = o;
 		}

@@ -69,9 +69,11 @@ struct sshconn {
 	char carrier_error[ERRLEN];   /* why that channel failed, written by the parent */
 	struct sshchan *chans;
 	struct sshchan *opening;      /* the channel being opened (one at a time) */
+	int64_t opening_since;
+	struct sshconn *spare;        /* a second connection to the host, for opens stuck behind a slow one */
 	struct sshchan *writer_chan;  /* the call with a packet half sent */
 	enum ssh_op writer_op;
-	struct timer *deadline, *retry, *alive, *kick;
+	struct timer *deadline, *retry, *alive, *kick, *stuck;
 	struct backoff backoff;
 	char error[ERRLEN];           /* why it is down */
 	bool hard;                    /* refused (host key, authentication): no quick retry */
@@ -126,6 +128,7 @@ struct sshchan {
 	struct buf up, down; /* fd -> channel, channel -> fd */
 	bool fd_eof, ch_eof, eof_sent, fd_shut;
 	bool awaiting_close; /* the server's end of file came: its close (and exit status) next */
+	bool abandoned;      /* ended while libssh2 was opening it: opened, then closed */
 	void *owner;  /* who asked (a tunnel, a jump conn, a shell), for detaching */
 	char *errdst; /* where a failure's sentence goes (ERRLEN), NULL once detached */
 	struct sshshell *shell;
@@ -148,6 +151,9 @@ struct sshconn *conn_get(const char *spec, const char *jumps, char *err, size_t 
  * others. */
 struct sshconn *conn_get_chain(const char *hops, char *err, size_t errlen);
 void conn_release(struct sshconn *c);
+/* A second connection to c's host through c's jump hosts, made on first
+ * use and kept with c (see chan.c: opens stuck behind a slow one). */
+struct sshconn *conn_spare(struct sshconn *c, char *err, size_t errlen);
 /* Someone wants a channel: connect if idle. 0, or -1 with a sentence when
  * the connection is down and waiting to retry. */
 int conn_want(struct sshconn *c, char *err, size_t errlen);

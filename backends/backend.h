@@ -22,6 +22,8 @@
 
 struct view;  /* views/view.h */
 struct drill;
+struct tunnel;      /* backends/net/transport.h */
+struct http_target; /* backends/net/transport.h */
 
 enum opt_type { OPT_STRING, OPT_BOOL, OPT_PATH };
 
@@ -61,6 +63,21 @@ enum endpoint_state {
 
 enum note_level { NOTE_INFO, NOTE_WARN, NOTE_ERROR };
 
+/* The options every endpoint takes whatever its backend
+ * (endpoint_common_options), applied by the session before the backend
+ * opens the endpoint: how its connections travel, and how node shells
+ * reach its machines. */
+struct endpoint_net {
+	char *via;             /* `via:` jump hosts, ProxyJump syntax ("bastion" or "a,b"); NULL = none */
+	struct tunnel *tunnel; /* made from via by the session (which owns it): every connection of the
+				* endpoint goes through it (endpoint_route); NULL = direct */
+	char *node_ssh;        /* `node_ssh:` where node shells go: [user@]host[:port] with %i the node's
+				* InternalIP and %n its name; NULL = the node's InternalIP */
+	char *node_via;        /* `node_via:` jump hosts for node shells; NULL = via */
+};
+
+extern const struct option_def endpoint_common_options[];
+
 struct endpoint {
 	const struct backend_ops *ops;
 	char *name;
@@ -74,6 +91,7 @@ struct endpoint {
 	bool readonly, production;
 	bool on_demand;     /* see endpoint_config */
 	int64_t refresh_ms; /* how often per-row extras (stats) refresh */
+	struct endpoint_net net; /* set before open */
 	unsigned extras_pending; /* requests for per-row figures (stats, metrics) in flight */
 	void *priv;         /* the backend's own state */
 	/* set by the application; the backend calls it for messages worth a flash */
@@ -99,6 +117,9 @@ void endpoint_ready(struct endpoint *ep);
  * exists already; it takes the finder's read-only and production marks.
  * Nothing happens when the application takes none. */
 void endpoint_add_found(struct endpoint *ep, const struct endpoint_config *cfg);
+/* The one place a backend's target receives the endpoint's route: the
+ * tunnel of `via`, when there is one (and the target has none of its own). */
+void endpoint_route(const struct endpoint *ep, struct http_target *t);
 
 /* ---- operator actions ---- */
 
@@ -307,8 +328,10 @@ const struct backend_ops *backend_find(const char *name);
 const struct view *backend_view(const struct backend_ops *ops, const char *kind);
 bool backend_serves(const struct backend_ops *ops, const char *kind);
 
-/* Creates an endpoint of cfg's backend; NULL with a sentence in err. */
-struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size_t errlen);
+/* Creates an endpoint of cfg's backend, its connections through tunnel
+ * (borrowed: the caller frees it after the endpoint; NULL = direct); NULL
+ * with a sentence in err. */
+struct endpoint *endpoint_new(const struct endpoint_config *cfg, struct tunnel *tunnel, char *err, size_t errlen);
 void endpoint_free(struct endpoint *ep);
 
 #endif

@@ -275,3 +275,35 @@ aws_lab() { aws --endpoint-url "$AWS_ENDPOINT_URL" --output json "$@"; }
 
 # kc ARGS: the real kubectl against the lab (the checks' independent witness).
 kc() { kubectl --request-timeout=20s "$@"; }
+
+# start_sshd [sshd-lab.sh start options]: real OpenSSH servers on loopback
+# (tests/lab/sshd); sets SSHD_DIR, SSHD_LAB, SSHD_USER, SSHD_PORT1, ...
+start_sshd() {
+	require_cmd ssh-keygen ssh-agent python3
+	SSHD_DIR="$T/sshd"
+	cleanup "bash '$LAB/sshd/sshd-lab.sh' stop '$SSHD_DIR'"
+	local out rc=0
+	out=$(bash "$LAB/sshd/sshd-lab.sh" start "$SSHD_DIR" "$@") || rc=$?
+	if [ $rc -eq 77 ]; then
+		skip_or_fail "OpenSSH's sshd is not installed"
+	elif [ $rc -ne 0 ]; then
+		echo "FAIL: the SSH lab did not start (exit $rc)" >&2
+		exit 1
+	fi
+	local line
+	while IFS= read -r line; do export "${line?}"; done <<<"$out"
+	export SSHD_DIR
+}
+sshd_lab() { bash "$LAB/sshd/sshd-lab.sh" "$1" "$SSHD_DIR" "${@:2}"; }
+# ssh_home [CONFIG LINES...]: a home of the test's own for binnacle (HOME is
+# exported): ~/.ssh/config holds the lines given, then includes the lab's
+# ssh_config (Host lab1, lab2...).
+ssh_home() {
+	export HOME="$T/home"
+	mkdir -p "$HOME/.ssh"
+	chmod 700 "$HOME/.ssh"
+	{
+		printf '%s\n' "$@"
+		printf 'Host *\nInclude %s/ssh_config\n' "$SSHD_LAB"
+	} >"$HOME/.ssh/config"
+}

@@ -3,6 +3,7 @@
  * draws at most once, then sleeps in the session until network, input, a
  * timer or the next clock tick. */
 #include "tui/app.h"
+#include "tui/asks.h"
 #include "tui/charset.h"
 #include "backends/codec/jsonyaml.h"
 #include "backends/net/loop.h"
@@ -853,6 +854,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	a->ep = s->eps[0];
 	s->on_note = on_note;
 	s->ui = a;
+	asks_install(a);
 	a->cmd.complete = commands_complete;
 	a->cmd.complete_arg = a;
 	a->shell = s->cfg.shell;
@@ -891,6 +893,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		if (a->quit)
 			break;
 		ops_run_pending_exec(a);
+		asks_pump(a);
 		if (a->flash[0] && mono_ms() >= a->flash_until) {
 			a->flash[0] = '\0';
 			a->dirty = true;
@@ -918,6 +921,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		session_turn(s, wait);
 	}
 	loop_unwatch(input);
+	asks_uninstall(a);
 	screen_stop();
 	for (int i = 0; i < a->depth; i++)
 		frame_cleanup(&a->stack[i]);

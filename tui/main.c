@@ -8,6 +8,7 @@
 #include "backends/backend.h"
 #include "backends/net/http.h"
 #include "backends/plugins.h"
+#include "backends/ssh/ssh.h"
 #include "tui/keymap.h"
 #include "backends/util/log.h"
 #include "backends/model/session.h"
@@ -75,10 +76,11 @@ static void usage(FILE *f)
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
 	      "Without configuration binnacle uses every context of $KUBECONFIG (or\n"
-	      "~/.kube/config), opening on the current one, $DOCKER_HOST, the current\n"
-	      "Docker context, /var/run/docker.sock, or the Podman sockets, and with AWS\n"
-	      "credentials and a region (found as the AWS CLI finds them) the account's\n"
-	      "ECS clusters and EKS clusters.\n"
+	      "~/.kube/config), opening on the current one, $DOCKER_HOST (unix://,\n"
+	      "tcp:// or ssh://), the current Docker context, /var/run/docker.sock, or the\n"
+	      "Podman sockets, and with AWS credentials and a region (found as the AWS CLI\n"
+	      "finds them) the account's ECS clusters and EKS clusters. SSH follows\n"
+	      "~/.ssh/config and known_hosts; any endpoint takes via: (jump hosts).\n"
 	      "In the dashboard press ? for the keys of the current view. Changing actions\n"
 	      "are recorded in $XDG_STATE_HOME/binnacle/audit.log.\n",
 	      f);
@@ -284,6 +286,7 @@ int main(int argc, char **argv)
 	int rc = run(&s, &so, cmd, &go, target, theme_name, charset);
 	/* one way out, whatever failed: every path above released nothing yet */
 	session_close(&s);
+	ssh_cleanup();
 	http_cleanup();
 	plugins_unload();
 	log_close();

@@ -78,6 +78,7 @@ static void svc_endpoint(struct svc_state *s)
 	if (!strcmp(s->prefix, "/"))
 		s->prefix[0] = '\0';
 	aws_target_init(&s->target, origin, c->ca);
+	s->target.tunnel = c->tunnel;
 	free(origin);
 }
 
@@ -131,6 +132,7 @@ struct aws_client *aws_client_new(const struct aws_client_opts *o, char *err, si
 	c->profile = xstrdup(aws_profile_name(o->profile));
 	c->region = xstrdup(aws_region(&c->cfg, c->profile, o->region));
 	c->label = xstrdup(o->label ? o->label : c->profile);
+	c->tunnel = o->tunnel;
 	c->ca = xstrdup(aws_ca_bundle(&c->cfg, c->profile));
 	struct aws_creds_opts co = {.config = &c->cfg, .profile = o->profile, .explicit_profile = o->explicit_profile,
 				    .region = c->region};

@@ -51,6 +51,7 @@ struct aws_client_opts {
 	bool explicit_profile; /* the configuration named it: environment keys are skipped */
 	const char *region;    /* NULL: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's */
 	const char *label;     /* for the debug log: the endpoint's name */
+	struct tunnel *tunnel; /* the endpoint's route (via: SSH jump hosts); NULL = direct. Borrowed */
 };
 
 /* Reads the configuration and resolves the credential chain (no I/O).

@@ -37,6 +37,7 @@ struct aws_client {
 	struct aws_call *calls; /* every call alive */
 	struct timer *stats;
 	int64_t born_ms;
+	struct tunnel *tunnel; /* borrowed: every service call goes through it */
 };
 
 /* client_error.c */

@@ -99,6 +99,15 @@ void crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t
 		abort();
 }
 
+void crypto_hmac_sha1(const void *key, size_t keylen, const void *data, size_t len,
+		      unsigned char out[CRYPTO_SHA1_LEN])
+{
+	unsigned int n = 0;
+	if (!HMAC(EVP_sha1(), keylen ? key : "", (int)keylen, len ? data : (const void *)"", len, out, &n) ||
+	    n != CRYPTO_SHA1_LEN)
+		abort();
+}
+
 /* ---- base64 ---- */
 
 char *crypto_base64_encode(const void *data, size_t len)

@@ -25,6 +25,7 @@ const struct backend_action docker_actions[] = {
 	{.name = "shell", .kind = KIND_CONTAINERS, .flags = ACTION_MUTATES, .progress = "opening a shell in",
 	 .refuse = container_not_running},
 	{.name = "logs", .kind = KIND_CONTAINERS, .progress = "reading logs of"},
+	{.name = "shell", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "opening a shell on"},
 	{.name = "remove", .kind = KIND_IMAGES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "removing"},
 	{.name = "pull", .kind = KIND_IMAGES, .flags = ACTION_MUTATES | ACTION_INPUT | ACTION_NO_TARGET,
 	 .progress = "pulling", .input_prompt = "image to pull"},

@@ -10,6 +10,7 @@
 #include "backends/util/log.h"
 #include "backends/docker/target.h"
 #include "backends/net/timer.h"
+#include "backends/ssh/ssh.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@ static const char *const kinds[] = {KIND_CONTAINERS, KIND_IMAGES, KIND_NODES, NU
 static const char *const aliases[] = {"podman", NULL};
 
 static const struct option_def options[] = {
-	{"host", OPT_STRING, "engine address: unix:///path or tcp://host:port"},
+	{"host", OPT_STRING, "engine address: unix:///path, tcp://host:port or ssh://[user@]host[:port][/path]"},
 	{"tls", OPT_BOOL, "use TLS without verifying the server"},
 	{"tls_verify", OPT_BOOL, "use TLS and verify the server against cert_path/ca.pem"},
 	{"cert_path", OPT_PATH, "directory holding ca.pem, cert.pem and key.pem"},
@@ -457,6 +458,9 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 		free(d);
 		return -1;
 	}
+	d->own_tunnel = d->target.tunnel != NULL;
+	d->ssh_dest = docker_ssh_dest(endpoint_config_get(cfg, "host"));
+	endpoint_route(ep, &d->target);
 	d->ep = ep;
 	backoff_init(&d->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	calls_init(&d->calls, &d->target, d);
@@ -492,7 +496,10 @@ static void docker_close(struct endpoint *ep)
 	free(d->info_body);
 	free(d->version_body);
 	buf_cleanup(&d->evbuf);
+	if (d->own_tunnel)
+		ssh_tunnel_free(d->target.tunnel);
 	http_target_cleanup(&d->target);
+	free(d->ssh_dest);
 	free(d);
 	ep->priv = NULL;
 }

@@ -20,6 +20,8 @@ struct stats_slot {
 struct docker {
 	struct endpoint *ep;
 	struct http_target target;
+	bool own_tunnel;  /* ssh://: the target's tunnel is ours to free */
+	char *ssh_dest;   /* ssh://: [user@]host[:port], where node shells go by default */
 	char prefix[24]; /* "/v1.41" */
 	enum docker_phase phase;
 	struct backoff backoff; /* reconnects */

@@ -220,7 +220,7 @@ static int ecs_open(struct endpoint *ep, const struct endpoint_config *cfg, char
 	e->retry = timer_new(on_retry, e);
 	char why[ERRLEN];
 	struct aws_client_opts o = {.profile = e->profile_opt, .explicit_profile = e->profile_opt != NULL,
-				    .region = e->region_opt, .label = ep->name};
+				    .region = e->region_opt, .label = ep->name, .tunnel = ep->net.tunnel};
 	e->aws = aws_client_new(&o, why, sizeof(why));
 	if (!e->aws) {
 		/* shown on the endpoint, so the rest of the dashboard keeps working */

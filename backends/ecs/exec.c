@@ -210,6 +210,7 @@ static void on_session(void *arg, const struct aws_response *r)
 	}
 	struct http_target t = {.base_url = xstrdup(base), .ca_file = xstrdup(aws_client_ca_bundle(e->aws)),
 				.display = xstrdup(base)};
+	endpoint_route(e->ep, &t); /* `via:`: the session's stream goes the endpoint's way */
 	log_msg("ecs %s: exec session %s at %s", e->ep->name, x->session, base);
 	/* the first size goes with the session, once it is up */
 	ssm_ws_resize(&x->w, x->s->rows, x->s->cols, mono_ms());

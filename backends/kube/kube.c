@@ -400,6 +400,7 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 	k->target.display = xstrdup(k->target.base_url);
 	if (k->conn.cluster.tls_server_name && *k->conn.cluster.tls_server_name)
 		use_server_name(&k->target, k->conn.cluster.tls_server_name);
+	endpoint_route(ep, &k->target); /* `via:`: through SSH jump hosts */
 	ep->address = xasprintf("%s", k->conn.cluster.server);
 	snprintf(ep->product, sizeof(ep->product), "connecting…");
 	return 0;

@@ -13,6 +13,7 @@
 struct session {
 	struct config cfg;
 	struct endpoint **eps;
+	struct tunnel **tunnels; /* eps[i]'s tunnel from its `via:` option, or NULL; freed after it */
 	size_t neps;
 	bool forced_readonly; /* --readonly */
 	bool single;          /* --endpoint: no endpoint is added at run time */

@@ -306,7 +306,7 @@ static void start_pull(struct app *a, const char *ref)
 	o->sink.progress = pull_progress;
 	o->sink.done = pull_done;
 	o->sink.arg = o;
-	a->ep->ops->pull(a->ep, ref, &o->sink);
+	a->ep->ops->pull(a->ep, ref, NULL, &o->sink);
 }
 
 static void on_pull_ref(void *ctx, bool accepted, const char *text)

@@ -479,6 +479,7 @@ static void docker_close(struct endpoint *ep)
 	if (!d)
 		return;
 	cancel_all(d, NULL);
+	docker_pull_forget(d);
 	timer_free(d->retry);
 	timer_free(d->flush);
 	timer_free(d->stats_tick);

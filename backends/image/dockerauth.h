@@ -44,7 +44,7 @@ void dockerauth_hit_cleanup(struct dockerauth_hit *hit);
 
 /* The credentials for host: found in the files, or by running the helper
  * on the event loop. done gets them (NULL: none, go anonymous) or a
- * sentence; it may run before dockerauth_lookup returns (NULL then). */
+ * sentence, always later, from the loop (never before this returns). */
 typedef void (*dockerauth_done_fn)(void *arg, const struct registry_cred *cred, const char *error);
 struct dockerauth_req;
 struct dockerauth_req *dockerauth_lookup(const char *host, const char *repo, dockerauth_done_fn done, void *arg);

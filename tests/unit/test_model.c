@@ -425,6 +425,37 @@ static void test_compare_cells(void **state)
 	free(pb);
 }
 
+/* Columns a view marks as versions sort as a tag list wants. */
+static void test_compare_versions(void **state)
+{
+	(void)state;
+	static const char *const order[] = {"0.9", "1.2", "1.2.1", "1.2.3", "1.9.0", "1.10.0-rc.1", "1.10.0-rc.2",
+					    "1.10.0", "2.0.0-beta.2", "2.0.0", "2.5.3", "3.0.0", "v3.0.0", "10", "latest",
+					    "stable"};
+	size_t n = sizeof(order) / sizeof(order[0]);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			int d = model_version_cmp(order[i], order[j]);
+			if ((i < j && d >= 0) || (i > j && d <= 0) || (i == j && d))
+				fail_msg("version order of \"%s\" and \"%s\": %d", order[i], order[j], d);
+		}
+	/* a view marks the cell; other columns keep the natural order */
+	static const struct column cols[] = {{.title = "TAG", .cell = 0}, {.title = "OTHER", .cell = 1}};
+	static const struct view v = {.kind = "x", .columns = cols, .ncolumns = 2, .ncells = 2, .version_cells = 1};
+	struct row *pa = xcalloc(1, sizeof(struct row) + 2 * sizeof(struct cell));
+	struct row *pb = xcalloc(1, sizeof(struct row) + 2 * sizeof(struct cell));
+	pa->ncells = pb->ncells = 2;
+	pa->id = "a";
+	pb->id = "b";
+	pa->cells[0] = pa->cells[1] = (struct cell){.type = CELL_TEXT, .text = "1.10.0"};
+	pb->cells[0] = pb->cells[1] = (struct cell){.type = CELL_TEXT, .text = "1.10.0-rc.1"};
+	assert_true(model_compare(&v, 0, false, pa, pb) > 0);
+	assert_true(model_compare(&v, 1, false, pa, pb) < 0);
+	assert_true(model_natural_cmp("web-2", "web-10") < 0);
+	free(pa);
+	free(pb);
+}
+
 /* 50,000 rows must filter and sort without trouble (no timing asserted). */
 static void test_big(void **state)
 {
@@ -523,7 +554,7 @@ int main(void)
 		T(test_filter_regex),	    T(test_filter_invalid_regex), T(test_sort_text_natural),
 		T(test_sort_bytes),	    T(test_sort_age),	      T(test_tie_break),
 		T(test_scope),		    T(test_gone_rows),	      T(test_find),
-		T(test_cell_text),	    T(test_compare_cells),    T(test_big),
+		T(test_cell_text),	    T(test_compare_cells),    T(test_compare_versions), T(test_big),
 		T(test_purged_rows_stay_readable), T(test_model_outlives_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,10 +4,12 @@
 #include "backends/backend.h"
 #include "backends/docker/docker.h"
 #include "backends/kube/kube.h"
+#include "backends/registry/registry.h"
 
 /* Discovery follows this order: the first endpoint found opens first. */
 const struct backend_ops *const backends_builtin[] = {
 	&kube_backend,
 	&docker_backend,
+	&registry_backend,
 	NULL,
 };

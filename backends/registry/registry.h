@@ -1,0 +1,10 @@
+/* registry.h: the container registry backend (Docker Registry HTTP API v2
+ * / OCI distribution): repositories and tags, live, pulled into engines. */
+#ifndef BINNACLE_REGISTRY_H
+#define BINNACLE_REGISTRY_H
+
+#include "backends/backend.h"
+
+extern const struct backend_ops registry_backend;
+
+#endif

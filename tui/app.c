@@ -585,6 +585,31 @@ static void health_key(struct app *a, int key)
 	app_invalidate(a);
 }
 
+static void across_key(struct app *a, int key)
+{
+	enum action act = keymap_lookup(key);
+	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT) {
+		a->mode = MODE_TABLE;
+		table_key(a, key);
+		return;
+	}
+	if (act == ACT_WIDE) {
+		a->wide = !a->wide;
+	} else {
+		switch (acrossview_key(a->across, key, body_rows(a) - 2)) {
+		case AV_GO:
+			imageops_go(a);
+			break;
+		case AV_CLOSE:
+			a->mode = MODE_TABLE;
+			break;
+		case AV_STAY:
+			break;
+		}
+	}
+	app_invalidate(a);
+}
+
 void app_close_dialog(struct app *a)
 {
 	if (a->mode == MODE_DIALOG)
@@ -612,6 +637,9 @@ static void handle_key(struct app *a, int key)
 		break;
 	case MODE_HEALTH:
 		health_key(a, key);
+		break;
+	case MODE_ACROSS:
+		across_key(a, key);
 		break;
 	default:
 		prompt_mode_key(a, key);
@@ -674,6 +702,8 @@ static void draw(struct app *a)
 		pullview_draw(a->body, a->pull);
 	} else if (body == MODE_HEALTH && a->health) {
 		healthview_draw(a->body, a->health);
+	} else if (body == MODE_ACROSS && a->across) {
+		acrossview_draw(a->body, a->across, a->wide);
 	} else {
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
@@ -728,6 +758,8 @@ static int next_wakeup_ms(struct app *a)
 		ms = 250;
 	if (a->mode == MODE_HEALTH && a->health && healthview_next_ms(a->health) < ms)
 		ms = healthview_next_ms(a->health);
+	if (a->mode == MODE_ACROSS && a->across && acrossview_next_ms(a->across) < ms)
+		ms = acrossview_next_ms(a->across);
 	if (a->rebuild_pending) {
 		int64_t left = a->built_ms + LARGE_TABLE_REBUILD_MS - now;
 		if (left < ms)
@@ -788,6 +820,8 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		}
 		if (a->mode == MODE_HEALTH && a->health && healthview_tick(a->health, false))
 			a->dirty = true;
+		if (a->mode == MODE_ACROSS && a->across && acrossview_tick(a->across, false))
+			a->dirty = true;
 		uint64_t gen = session_gen(s);
 		int64_t sec = wall_s();
 		struct frame *f = app_frame(a);
@@ -817,6 +851,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	logview_close(a->logs);
 	pullview_free(a->pull);
 	healthview_free(a->health);
+	acrossview_free(a->across);
 	free(a->filter_before);
 	prompt_cleanup(&a->cmd);
 	prompt_cleanup(&a->filt);

@@ -8,6 +8,7 @@
 #include "tui/logview.h"
 #include "views/model.h"
 #include "tui/prompt.h"
+#include "tui/acrossview.h"
 #include "tui/healthview.h"
 #include "tui/pullview.h"
 #include "backends/model/session.h"
@@ -39,6 +40,7 @@ enum app_mode {
 	MODE_LOGS_SEARCH,
 	MODE_PULL,
 	MODE_HEALTH,
+	MODE_ACROSS, /* rows gathered from every endpoint: where an image runs */
 };
 
 #define APP_MAX_DEPTH 16
@@ -73,6 +75,7 @@ struct app {
 	struct logview *logs;
 	struct pullview *pull;
 	struct healthview *health;     /* the health screen, once opened */
+	struct acrossview *across;     /* where an image runs, once asked */
 	bool health_home;              /* Esc at the top of the tables goes back to it */
 	struct bstream *pending_exec;  /* opened; the loop hands the terminal over */
 	struct op *pending_exec_op;
@@ -112,6 +115,12 @@ void ops_run_pending_exec(struct app *a);
 void app_close_dialog(struct app *a);
 void app_describe(struct app *a, bool json);
 void app_resize(struct app *a);
+
+/* imageops.c: rows that name an image: copy, where it runs, its registry */
+bool imageops_key(struct app *a, enum action act);
+bool imageops_offered(struct app *a, enum action act);
+/* Enter on a row of the where-it-runs screen. */
+void imageops_go(struct app *a);
 
 /* Opens the health screen; home: it is where Esc leads back from the tables. */
 void app_show_health(struct app *a, bool home);

@@ -94,6 +94,20 @@ static void health_crumbs(struct app *a, WINDOW *w)
 	wnoutrefresh(w);
 }
 
+static void across_crumbs(struct app *a, WINDOW *w)
+{
+	char right[128];
+	put_safe(w, " Where it runs ", room(w), ST_CRUMB_ACTIVE);
+	acrossview_summary(a->across, right, sizeof(right));
+	strncat(right, " ", sizeof(right) - strlen(right) - 1);
+	int rw = sanitize_width(right);
+	if (getmaxx(w) - rw > getcurx(w) + 1) {
+		wmove(w, 0, getmaxx(w) - rw);
+		screen_put(w, right, rw, ST_CRUMBS);
+	}
+	wnoutrefresh(w);
+}
+
 void chrome_draw_crumbs(struct app *a)
 {
 	WINDOW *w = a->crumbs;
@@ -101,6 +115,10 @@ void chrome_draw_crumbs(struct app *a)
 	wmove(w, 0, 0);
 	if ((a->mode == MODE_DIALOG ? a->dialog_return : a->mode) == MODE_HEALTH && a->health) {
 		health_crumbs(a, w);
+		return;
+	}
+	if ((a->mode == MODE_DIALOG ? a->dialog_return : a->mode) == MODE_ACROSS && a->across) {
+		across_crumbs(a, w);
 		return;
 	}
 	for (int i = 0; i < a->depth; i++) {
@@ -213,6 +231,12 @@ void chrome_draw_hints(struct app *a)
 	case MODE_PULL:
 		hint(w, ACT_BACK, "close");
 		break;
+	case MODE_ACROSS:
+		hint(w, ACT_ENTER, "go to it");
+		hint(w, ACT_WIDE, "wide");
+		hint(w, ACT_BACK, "back");
+		hint(w, ACT_QUIT, "quit");
+		break;
 	case MODE_HEALTH:
 		hint(w, ACT_ENTER, "go to the problem");
 		hint(w, ACT_COMMAND, "cmd");
@@ -230,6 +254,11 @@ void chrome_draw_hints(struct app *a)
 		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 			if (ops_offered(a, verbs[i]))
 				hint(w, verbs[i], NULL);
+		/* rows that name an image lead to other endpoints */
+		if (imageops_offered(a, ACT_WHERE_RUNS))
+			hint(w, ACT_WHERE_RUNS, "runs");
+		if (imageops_offered(a, ACT_REGISTRY))
+			hint(w, ACT_REGISTRY, "registry");
 		hint(w, ACT_HELP, "help");
 	}
 	}

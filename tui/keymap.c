@@ -52,6 +52,9 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_DRAIN] = {"drain", "drain the node through evictions (asks first)", false, true},
 	[ACT_EVENTS] = {"events", "the events of the selected object", false},
 	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
+	[ACT_COPY] = {"copy", "copy the name, image reference or digest to the clipboard (OSC 52)", false},
+	[ACT_WHERE_RUNS] = {"where_runs", "where this image runs: its containers and pods on every endpoint", false},
+	[ACT_REGISTRY] = {"registry", "the tags of this image's repository in its registry", false},
 };
 
 #define MAXB 128
@@ -200,6 +203,9 @@ void keymap_init_defaults(void)
 	bind('x', ACT_DRAIN);
 	bind('e', ACT_EVENTS);
 	bind('P', ACT_PREVIOUS);
+	bind('C', ACT_COPY);
+	bind('R', ACT_WHERE_RUNS);
+	bind('T', ACT_REGISTRY);
 }
 
 int keymap_apply(const struct config *c, char *err, size_t errlen)

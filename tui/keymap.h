@@ -54,6 +54,10 @@ enum action {
 	ACT_DRAIN,
 	ACT_EVENTS,
 	ACT_PREVIOUS,
+	/* what crosses endpoints: rows that name an image */
+	ACT_COPY,
+	ACT_WHERE_RUNS,
+	ACT_REGISTRY,
 	ACT_COUNT
 };
 

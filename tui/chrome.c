@@ -258,7 +258,7 @@ void chrome_draw_hints(struct app *a)
 		if (imageops_offered(a, ACT_WHERE_RUNS))
 			hint(w, ACT_WHERE_RUNS, "runs");
 		if (imageops_offered(a, ACT_REGISTRY))
-			hint(w, ACT_REGISTRY, "registry");
+			hint(w, ACT_REGISTRY, "to registry");
 		hint(w, ACT_HELP, "help");
 	}
 	}

@@ -54,7 +54,7 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
 	[ACT_COPY] = {"copy", "copy the name, image reference or digest to the clipboard (OSC 52)", false},
 	[ACT_WHERE_RUNS] = {"where_runs", "where this image runs: its containers and pods on every endpoint", false},
-	[ACT_REGISTRY] = {"registry", "the tags of this image's repository in its registry", false},
+	[ACT_REGISTRY] = {"registry_tags", "the tags of this image's repository in its registry", false},
 };
 
 #define MAXB 128

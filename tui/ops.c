@@ -300,7 +300,7 @@ static void start_pull_on(struct app *a, struct endpoint *ep, const char *ref, c
 	const struct backend_action *act = backend_action_find(ep->ops, NULL, "pull");
 	struct op *o = op_new(a, act, NULL);
 	o->ep = ep;
-	snprintf(o->kind, sizeof(o->kind), "%s", act ? act->kind : "images");
+	snprintf(o->kind, sizeof(o->kind), "%s", act ? act->kind : "");
 	snprintf(o->input, sizeof(o->input), "%s", ref);
 	snprintf(o->name, sizeof(o->name), "%s", ref);
 	pullview_free(a->pull);

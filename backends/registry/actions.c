@@ -108,8 +108,8 @@ static void on_delete(struct reg *r, void *ctx, const struct reg_answer *a)
 	}
 	if (cannot_tag && x->digest)
 		snprintf(msg, sizeof(msg),
-			 "%s deletes whole manifests only, and %.19s is also tagged %s: nothing was deleted (choose the manifest to delete it with its tags)",
-			 r->host, x->digest, x->also);
+			 "%.80s would not delete the tag alone (%.60s), and its manifest %.19s is also tagged %.100s: nothing was deleted (choose the manifest to delete them together)",
+			 r->host, a->code, x->digest, x->also);
 	else if (!strcmp(a->code, "UNSUPPORTED") || a->status == 405)
 		snprintf(msg, sizeof(msg), "%s does not allow deletes (%s)", r->host, a->error);
 	else

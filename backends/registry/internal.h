@@ -169,6 +169,8 @@ char *reg_scope_pull(const char *repo);
 
 /* registry.c */
 void reg_fail(struct reg *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The header's words: API, authentication, user, catalog, scope. */
+void reg_set_product(struct reg *r);
 void reg_table_error(struct reg *r, const char *kind, const char *msg);
 /* A request answered: remember the registry's rate-limit headers. */
 void reg_note_answer(struct reg *r, const struct reg_answer *a);

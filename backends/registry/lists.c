@@ -148,6 +148,7 @@ static void on_catalog(struct reg *r, void *ctx, const struct reg_answer *a)
 					      r->ep->name, a->error);
 			}
 			catalog_done(r, t);
+			reg_set_product(r);
 			r->ep->store->gen++;
 			return;
 		}

@@ -115,18 +115,19 @@ char *reg_tag_repo(const char *id)
 
 /* ---- connecting ---- */
 
-static void set_product(struct reg *r)
+void reg_set_product(struct reg *r)
 {
 	const char *who = r->cred.username && *r->cred.username ? r->cred.username : r->cred.identity_token ? "token" : "";
-	snprintf(r->ep->product, sizeof(r->ep->product), "Registry v2 · %s%s%s%s", r->auth_kind[0] ? r->auth_kind : "open",
-		 *who ? " " : "", who, r->catalog_off ? " · no catalog" : "");
+	snprintf(r->ep->product, sizeof(r->ep->product), "Registry v2 · %s%s%s%s%s%.40s", r->auth_kind[0] ? r->auth_kind : "open",
+		 *who ? " " : "", who, r->catalog_off ? " · no catalog" : "", r->scope ? " · repo " : "",
+		 r->scope ? r->scope : "");
 }
 
 static void go_live(struct reg *r)
 {
 	r->phase = RP_LIVE;
 	backoff_healthy(&r->backoff);
-	set_product(r);
+	reg_set_product(r);
 	endpoint_ready(r->ep);
 	if (r->watch_repos || r->watch_tags)
 		reg_list_repos(r);
@@ -177,6 +178,8 @@ static void on_ping(struct reg *r, void *ctx, const struct reg_answer *a)
 			r->target.base_url = plain;
 			free(r->target.display);
 			r->target.display = xstrdup(plain);
+			free(r->ep->address);
+			r->ep->address = xstrdup(plain);
 			log_msg("registry %s: HTTPS failed (%s); trying HTTP", r->ep->name, a->res->error);
 			ping(r);
 			return;
@@ -448,8 +451,10 @@ static int reg_set_scope(struct endpoint *ep, const char *value, char *err, size
 	}
 	if (r->phase == RP_LIVE && r->watch_tags)
 		reg_list_tags(r);
-	if (r->phase == RP_LIVE)
+	if (r->phase == RP_LIVE) {
 		timer_arm(r->poll, r->scope ? POLL_SCOPED_MS : POLL_ALL_MS);
+		reg_set_product(r);
+	}
 	return 0;
 }
 

@@ -9,6 +9,9 @@ libncurses-dev libcurl4-openssl-dev libssl-dev libjson-c-dev libyaml-dev libssh2
 podman runc busybox-static uidmap skopeo docker-registry apache2-utils
 openssh-server openssl tmux curl python3 ca-certificates"
 
+# the AWS CLI judges the ECS lab (tests/lab/ecs/test-aws.sh); any aws on PATH will do
+command -v aws >/dev/null 2>&1 || PACKAGES="$PACKAGES awscli"
+
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -24,6 +24,8 @@
 #define LARGE_TABLE_REBUILD_MS 250
 /* How long a start-up problem stays in the flash line before endpoint notes may replace it. */
 #define STARTUP_PIN_MS 10000
+/* Endpoints an @all view gathers at most. */
+#define APP_MAX_SOURCES 256
 
 struct frame *app_frame(struct app *a)
 {
@@ -83,8 +85,41 @@ static void frame_init(struct frame *f, const struct view *v, const struct drill
 static void watch_current(struct app *a)
 {
 	struct frame *f = app_frame(a);
-	if (backend_serves(a->ep->ops, f->view->kind))
-		a->ep->ops->watch(a->ep, f->view->kind);
+	for (size_t i = 0; i < a->session->neps; i++) {
+		struct endpoint *ep = a->session->eps[i];
+		if ((f->all || ep == a->ep) && backend_serves(ep->ops, f->view->kind))
+			ep->ops->watch(ep, f->view->kind);
+	}
+}
+
+/* The tables the current frame shows: its endpoint's, or (@all) those of
+ * every endpoint serving the kind; how many. */
+static size_t frame_sources(struct app *a, struct model_source *out, size_t max)
+{
+	struct frame *f = app_frame(a);
+	size_t n = 0;
+	for (size_t i = 0; i < a->session->neps && n < max; i++) {
+		struct endpoint *ep = a->session->eps[i];
+		if (!(f->all ? backend_serves(ep->ops, f->view->kind) : ep == a->ep))
+			continue;
+		out[n++] = (struct model_source){store_find_table(ep->store, f->view->kind), ep, f->all ? ep->name : NULL};
+	}
+	return n;
+}
+
+/* What moves when the shown rows change, and how many there are. */
+static uint64_t shown_gen(struct app *a, size_t *rows)
+{
+	struct model_source srcs[APP_MAX_SOURCES];
+	size_t n = frame_sources(a, srcs, APP_MAX_SOURCES);
+	uint64_t gen = 0;
+	*rows = 0;
+	for (size_t i = 0; i < n; i++)
+		if (srcs[i].table) {
+			gen += srcs[i].table->gen + 1;
+			*rows += srcs[i].table->len;
+		}
+	return gen;
 }
 
 void app_push_view(struct app *a, const struct view *v, const struct drill *scope)
@@ -101,6 +136,14 @@ void app_switch_view(struct app *a, const struct view *v)
 	while (a->depth > 0)
 		frame_cleanup(&a->stack[--a->depth]);
 	app_push_view(a, v, NULL);
+}
+
+void app_switch_view_all(struct app *a, const struct view *v)
+{
+	app_switch_view(a, v);
+	app_frame(a)->all = true;
+	watch_current(a);
+	app_invalidate(a);
 }
 
 static void pop_view(struct app *a)
@@ -155,10 +198,21 @@ static int body_rows(struct app *a)
 
 /* ---- model and selection ---- */
 
+/* In an @all view the selected row's endpoint is the current one: the
+ * header, describe and every action follow the row. */
+static void follow_selection(struct app *a)
+{
+	struct frame *f = app_frame(a);
+	const struct model_source *src = f->all && a->model.len ? model_row_source(&a->model, (size_t)f->selected) : NULL;
+	if (src && src->owner)
+		a->ep = src->owner;
+}
+
 static void rebuild(struct app *a)
 {
 	struct frame *f = app_frame(a);
-	struct rtable *t = store_find_table(a->ep->store, f->view->kind);
+	struct model_source srcs[APP_MAX_SOURCES];
+	size_t nsrcs = frame_sources(a, srcs, APP_MAX_SOURCES);
 	struct model_params p = {
 		.scope_cell = f->scoped ? f->scope.cell : -1,
 		.scope_value = f->scope.value,
@@ -174,9 +228,17 @@ static void rebuild(struct app *a)
 		model_cleanup(&a->model);
 		model_init(&a->model, f->view);
 	}
-	model_build(&a->model, t, &p);
+	if (f->all)
+		model_build_many(&a->model, srcs, nsrcs, &p);
+	else
+		model_build(&a->model, nsrcs ? srcs[0].table : NULL, &p);
 	/* keep the selection on the same object, wherever it moved */
-	long idx = f->selected_id ? model_find(&a->model, f->selected_id) : -1;
+	long idx = -1;
+	for (size_t i = 0; f->selected_id && i < a->model.len && idx < 0; i++)
+		if (!strcmp(a->model.rows[i]->id, f->selected_id) &&
+		    (!f->all || model_row_source(&a->model, i) == NULL ||
+		     model_row_source(&a->model, i)->owner == (void *)a->ep))
+			idx = (long)i;
 	if (idx < 0)
 		idx = f->selected < (long)a->model.len ? f->selected : (long)a->model.len - 1;
 	if (idx < 0)
@@ -184,6 +246,7 @@ static void rebuild(struct app *a)
 	f->selected = idx;
 	free(f->selected_id);
 	f->selected_id = a->model.len ? xstrdup(a->model.rows[idx]->id) : NULL;
+	follow_selection(a);
 	int rows = body_rows(a) - 1;
 	if (f->selected < f->top)
 		f->top = f->selected;
@@ -192,15 +255,20 @@ static void rebuild(struct app *a)
 	if (f->top > 0 && f->top + rows > (long)a->model.len)
 		f->top = (long)a->model.len > rows ? (long)a->model.len - rows : 0;
 	table_layout(f->view, &a->model, COLS, a->wide, &a->layout);
-	a->built_gen = t ? t->gen : 0;
+	size_t unused;
+	a->built_gen = shown_gen(a, &unused);
 	a->built_ms = mono_ms();
-	/* tell the backend which rows are on screen, for per-row figures */
-	if (a->ep->ops->visible) {
+	/* tell each backend which of its rows are on screen, for per-row figures */
+	for (size_t s = 0; s < nsrcs; s++) {
+		struct endpoint *ep = srcs[s].owner;
+		if (!ep->ops->visible)
+			continue;
 		const char *ids[128];
 		size_t n = 0;
 		for (long i = f->top; i < (long)a->model.len && n < 128 && i < f->top + rows; i++)
-			ids[n++] = a->model.rows[i]->id;
-		a->ep->ops->visible(a->ep, f->view->kind, ids, n);
+			if (!f->all || model_row_source(&a->model, (size_t)i) == &a->model.srcs[s])
+				ids[n++] = a->model.rows[i]->id;
+		ep->ops->visible(ep, f->view->kind, ids, n);
 	}
 }
 
@@ -216,6 +284,7 @@ static void move_selection(struct app *a, long delta, bool absolute)
 	f->selected = sel;
 	free(f->selected_id);
 	f->selected_id = n ? xstrdup(a->model.rows[sel]->id) : NULL;
+	follow_selection(a);
 	app_invalidate(a);
 }
 
@@ -386,10 +455,13 @@ static void table_key(struct app *a, int key)
 		for (int i = 0; i < a->layout.ncols; i++)
 			if (a->layout.col[i] == f->sort_col)
 				pos = i;
-		if (a->layout.ncols) {
+		for (int tries = 0; a->layout.ncols && tries < a->layout.ncols; tries++) {
 			pos = (pos + dir + a->layout.ncols) % a->layout.ncols;
+			if (a->layout.col[pos] == TABLE_ENDPOINT_COL)
+				continue; /* rows of several endpoints stay grouped by their own sort */
 			f->sort_col = a->layout.col[pos];
 			f->sort_desc = false;
+			break;
 		}
 		app_invalidate(a);
 		break;
@@ -680,11 +752,11 @@ static void draw(struct app *a)
 		a->resized = false;
 		app_resize(a);
 	}
-	struct rtable *shown = store_find_table(a->ep->store, app_frame(a)->view->kind);
-	uint64_t tgen = shown ? shown->gen : 0;
+	size_t shown_rows;
+	uint64_t tgen = shown_gen(a, &shown_rows);
 	/* sorting tens of thousands of rows on every change would eat a core:
 	 * big tables follow changes four times a second, small ones at once */
-	bool big = shown && shown->len > LARGE_TABLE_ROWS;
+	bool big = shown_rows > LARGE_TABLE_ROWS;
 	a->rebuild_pending = false;
 	if (a->built_gen == (uint64_t)-1 ||
 	    (a->built_gen != tgen && (!big || mono_ms() - a->built_ms >= LARGE_TABLE_REBUILD_MS)))
@@ -708,7 +780,15 @@ static void draw(struct app *a)
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
 		char empty[ERRLEN + 64];
-		if (!backend_serves(a->ep->ops, f->view->kind))
+		size_t sources = 0;
+		for (size_t i = 0; f->all && i < a->session->neps; i++)
+			sources += backend_serves(a->session->eps[i]->ops, f->view->kind);
+		if (f->all && !sources)
+			snprintf(empty, sizeof(empty), "no endpoint serves %s", f->view->kind);
+		else if (f->all && !filter_active(&f->filter))
+			snprintf(empty, sizeof(empty), "no %s on any of the %zu endpoints that serve them (yet)",
+				 f->view->kind, sources);
+		else if (!f->all && !backend_serves(a->ep->ops, f->view->kind))
 			snprintf(empty, sizeof(empty), "%s does not serve %s", a->ep->name, f->view->kind);
 		else if (t && t->error[0])
 			snprintf(empty, sizeof(empty), "cannot list %s: %s", f->view->kind, t->error);

@@ -27,6 +27,7 @@ struct frame {
 	bool sort_desc;
 	char *selected_id;    /* selection survives refreshes and re-sorts */
 	long selected, top;
+	bool all;             /* @all: the kind on every endpoint that serves it, in one table */
 };
 
 enum app_mode {
@@ -93,6 +94,8 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 void app_flash(struct app *a, enum note_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 struct frame *app_frame(struct app *a);
 void app_push_view(struct app *a, const struct view *v, const struct drill *scope);
+/* Shows v's kind from every endpoint that serves it, in one table. */
+void app_switch_view_all(struct app *a, const struct view *v);
 void app_switch_view(struct app *a, const struct view *v);
 void app_set_endpoint(struct app *a, struct endpoint *ep);
 /* The view an endpoint opens on: its backend's default kind, else its first view. */

@@ -127,6 +127,8 @@ void chrome_draw_crumbs(struct app *a)
 		char crumb[256];
 		if (f->scoped && f->scope.label[0])
 			snprintf(crumb, sizeof(crumb), " %s (%s) ", f->view->title, f->scope.label);
+		else if (f->all)
+			snprintf(crumb, sizeof(crumb), " %s (all endpoints) ", f->view->title);
 		else
 			snprintf(crumb, sizeof(crumb), " %s ", f->view->title);
 		if (i)

@@ -34,6 +34,14 @@ static void wait_settled(struct session *s, int64_t deadline)
 	}
 }
 
+static bool extras_pending(const struct session *s)
+{
+	for (size_t i = 0; i < s->neps; i++)
+		if (s->eps[i]->extras_pending)
+			return true;
+	return false;
+}
+
 static void print(const struct health *h, const char *out)
 {
 	struct model eps, problems;
@@ -75,8 +83,16 @@ int healthcmd_run(struct session *s, const struct get_opts *o)
 	health_init(&h, s);
 	h.ascii = true; /* scripts and mail get plain text */
 	health_watch(&h);
-	wait_settled(s, mono_ms() + (o->timeout_ms > 0 ? o->timeout_ms : 15000));
+	int64_t deadline = mono_ms() + (o->timeout_ms > 0 ? o->timeout_ms : 15000);
+	wait_settled(s, deadline);
 	health_refresh(&h);
+	/* a first look may send for details (the pods a warning names): once
+	 * they are in, look again */
+	if (extras_pending(s)) {
+		while (extras_pending(s) && mono_ms() < deadline)
+			session_turn(s, 100);
+		health_refresh(&h);
+	}
 	print(&h, out);
 	bool down;
 	size_t n = health_problem_count(&h, &down);

@@ -114,6 +114,9 @@ static void put_problem(struct collect *c, enum problem_level level, const char 
 	snprintf(where, sizeof(where), "%s %s%s%s", kind, scope && *scope ? scope : "", scope && *scope ? "/" : "",
 		 name && *name ? name : id);
 	row_set_text(s, t, r, HP_WHERE, where);
+	char order[600];
+	snprintf(order, sizeof(order), "%s %s", c->ep->name, where);
+	row_set_text(s, t, r, HP_ORDER, order);
 	/* the backend's time when it has one, else when it was first seen */
 	if (since > 0)
 		row_set_num(s, t, r, HP_SINCE, CELL_TIME, since, NULL);

@@ -28,6 +28,7 @@ enum health_endpoint_cell {
 };
 
 enum health_problem_cell {
+	HP_ORDER,    /* hidden: "endpoint where", so equal levels list by endpoint, then object */
 	HP_LEVEL,    /* CELL_INT: 0 critical, 1 warning, 2 cleared; text for the eye */
 	HP_ENDPOINT,
 	HP_WHAT,

@@ -316,6 +316,9 @@ static void release_rows(struct model *m)
 void model_cleanup(struct model *m)
 {
 	release_rows(m);
+	free(m->srcs);
+	m->srcs = NULL;
+	m->nsrcs = 0;
 	free(m->rows);
 	m->rows = NULL;
 	m->len = m->cap = 0;
@@ -347,40 +350,81 @@ static bool in_scope(const struct row *r, const struct model_params *p, int64_t 
 	return !strcmp(cell_display(c, now, tmp, sizeof(tmp)), p->scope_value ? p->scope_value : "");
 }
 
-void model_build(struct model *m, const struct rtable *t, const struct model_params *p)
+static const struct model_params defaults = {.scope_cell = -1, .scope_ns_cell = -1};
+
+/* Takes the rows of one source that pass the scope and the filter. */
+static void take(struct model *m, const struct model_source *src, const struct model_params *p, int64_t now)
 {
-	static const struct model_params defaults = {.scope_cell = -1, .scope_ns_cell = -1};
-	if (!p) {
-		/* NULL params: the view's own default order, nothing narrowed */
-		struct model_params d = defaults;
-		d.sort_col = m->view ? m->view->sort_col : 0;
-		d.sort_desc = m->view && m->view->sort_desc;
-		model_build(m, t, &d);
-		return;
-	}
-	release_rows(m);
-	if (!t || !t->len)
-		return;
-	if (m->cap < t->len) {
-		free(m->rows);
-		m->rows = xmalloc(t->len * sizeof(*m->rows));
-		m->cap = t->len;
-	}
-	int64_t now = wall_s();
-	for (size_t i = 0; i < t->len; i++) {
+	const struct rtable *t = src->table;
+	bool label_hit = src->label && filter_active(p->filter) && text_matches(p->filter, src->label);
+	for (size_t i = 0; t && i < t->len; i++) {
 		struct row *r = t->rows[i];
 		if (r->gone_ms && !p->include_gone)
 			continue;
 		if (!in_scope(r, p, now))
 			continue;
-		if (m->view && !filter_match_at(p->filter, m->view, r, now))
+		if (m->view && !(label_hit && !p->filter->invert) && !filter_match_at(p->filter, m->view, r, now))
 			continue;
 		m->rows[m->len++] = row_retain(r);
 	}
+}
+
+void model_build_many(struct model *m, const struct model_source *srcs, size_t n, const struct model_params *p)
+{
+	struct model_params d;
+	if (!p) {
+		/* NULL params: the view's own default order, nothing narrowed */
+		d = defaults;
+		d.sort_col = m->view ? m->view->sort_col : 0;
+		d.sort_desc = m->view && m->view->sort_desc;
+		p = &d;
+	}
+	release_rows(m);
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += srcs[i].table ? srcs[i].table->len : 0;
+	if (m->cap < total) {
+		free(m->rows);
+		m->rows = xmalloc(total * sizeof(*m->rows));
+		m->cap = total;
+	}
+	/* labelled sources are kept: the table shows whose each row is */
+	if (m->srcs != srcs) {
+		free(m->srcs);
+		m->srcs = NULL;
+		m->nsrcs = 0;
+		if (n && srcs[0].label) {
+			m->srcs = xmalloc(n * sizeof(*m->srcs));
+			memcpy(m->srcs, srcs, n * sizeof(*m->srcs));
+			m->nsrcs = n;
+		}
+	}
+	int64_t now = wall_s();
+	for (size_t i = 0; i < n; i++)
+		take(m, &srcs[i], p, now);
 	if (m->view && m->len > 1) {
 		struct sort_ctx ctx = {m->view, p->sort_col, p->sort_desc};
 		qsort_r(m->rows, m->len, sizeof(*m->rows), sort_cmp, &ctx);
 	}
+}
+
+void model_build(struct model *m, const struct rtable *t, const struct model_params *p)
+{
+	struct model_source one = {t, NULL, NULL};
+	model_build_many(m, &one, 1, p);
+}
+
+/* A row belongs to the source whose table finds it by id (a row purged
+ * since the build is in none). */
+const struct model_source *model_row_source(const struct model *m, size_t idx)
+{
+	if (!m->srcs || idx >= m->len)
+		return NULL;
+	const struct row *r = m->rows[idx];
+	for (size_t i = 0; i < m->nsrcs; i++)
+		if (m->srcs[i].table && rtable_find((struct rtable *)m->srcs[i].table, r->id) == r)
+			return &m->srcs[i];
+	return NULL;
 }
 
 long model_find(const struct model *m, const char *id)

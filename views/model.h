@@ -38,8 +38,19 @@ int model_version_cmp(const char *a, const char *b);
 /* Orders two rows by a column of v (ties broken by name, then id). */
 int model_compare(const struct view *v, int col, bool desc, const struct row *a, const struct row *b);
 
+/* Where a model's rows come from: one table, or the same kind's table on
+ * several endpoints (an @all view), each with the owner and the label the
+ * ENDPOINT column shows. Labels are borrowed. */
+struct model_source {
+	const struct rtable *table;
+	void *owner;
+	const char *label;
+};
+
 struct model {
 	const struct view *view;
+	struct model_source *srcs; /* several sources: rows from every one, labelled; NULL for one */
+	size_t nsrcs;
 	struct row **rows; /* references (row_retain) to the store's rows: a row purged
 			    * from its table stays readable here until the next build */
 	size_t len, cap;
@@ -61,6 +72,11 @@ void model_init(struct model *m, const struct view *v);
 void model_cleanup(struct model *m);
 /* Rebuilds m from table t (t may be NULL: empty). */
 void model_build(struct model *m, const struct rtable *t, const struct model_params *p);
+/* Rebuilds m from the same kind's tables of several endpoints, as one
+ * table: the filter also matches the source's label. */
+void model_build_many(struct model *m, const struct model_source *srcs, size_t n, const struct model_params *p);
+/* The source row idx came from (several sources only), or NULL. */
+const struct model_source *model_row_source(const struct model *m, size_t idx);
 /* Index of the row with id, or -1. */
 long model_find(const struct model *m, const char *id);
 

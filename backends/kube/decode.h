@@ -26,6 +26,9 @@ struct json_object;
  * walks every pod). Returns 0, or -1 with an error sentence when the object
  * lacks metadata.name or the kind is not one of these. */
 int kube_decode_object(struct store *s, const char *kind, struct json_object *obj, char *err, size_t errlen);
+/* The same into the store table named table (health's own tables). */
+int kube_decode_into(struct store *s, const char *table, const char *kind, struct json_object *obj, char *err,
+		     size_t errlen);
 
 /* The row id the object would get (for DELETED events) into out; "" when it
  * has no metadata.name. */
@@ -108,12 +111,13 @@ void kube_set_time(struct store *s, struct rtable *t, struct row *r, int idx, st
 /* Sets a count cell (CELL_INT; text NULL shows the number). */
 void kube_set_count(struct store *s, struct rtable *t, struct row *r, int idx, int64_t n, const char *text);
 
-/* Per-kind upserts behind kube_decode_object (obj has metadata.name). */
-void kube_decode_pod(struct store *s, struct json_object *pod, const char *id);
-void kube_decode_workload(struct store *s, const char *kind, struct json_object *obj, const char *id);
-void kube_decode_service(struct store *s, struct json_object *svc, const char *id);
-void kube_decode_namespace(struct store *s, struct json_object *ns, const char *id);
-void kube_decode_event(struct store *s, struct json_object *ev, const char *id);
-void kube_decode_node(struct store *s, struct json_object *node, const char *id);
+/* Per-kind upserts into table t behind kube_decode_into (obj has metadata.name). */
+void kube_decode_pod(struct store *s, struct rtable *t, struct json_object *pod, const char *id);
+void kube_decode_workload(struct store *s, struct rtable *t, const char *kind, struct json_object *obj,
+			  const char *id);
+void kube_decode_service(struct store *s, struct rtable *t, struct json_object *svc, const char *id);
+void kube_decode_namespace(struct store *s, struct rtable *t, struct json_object *ns, const char *id);
+void kube_decode_event(struct store *s, struct rtable *t, struct json_object *ev, const char *id);
+void kube_decode_node(struct store *s, struct rtable *t, struct json_object *node, const char *id);
 
 #endif

@@ -106,9 +106,8 @@ static void service_ports(struct json_object *spec, struct buf *out)
 		buf_puts(out, "<none>");
 }
 
-void kube_decode_service(struct store *s, struct json_object *svc, const char *id)
+void kube_decode_service(struct store *s, struct rtable *t, struct json_object *svc, const char *id)
 {
-	struct rtable *t = store_table(s, KIND_SERVICES, SVC_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
 	struct json_object *meta = jsonget_obj(svc, "metadata"), *spec = jsonget_obj(svc, "spec");
 	row_set_text_or_clear(s, t, r, SVC_NAME, jsonget_str(meta, "name"));
@@ -134,9 +133,8 @@ void kube_decode_service(struct store *s, struct json_object *svc, const char *i
 
 /* ---- namespaces ---- */
 
-void kube_decode_namespace(struct store *s, struct json_object *ns, const char *id)
+void kube_decode_namespace(struct store *s, struct rtable *t, struct json_object *ns, const char *id)
 {
-	struct rtable *t = store_table(s, KIND_NAMESPACES, NS_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
 	struct json_object *meta = jsonget_obj(ns, "metadata");
 	row_set_text_or_clear(s, t, r, NS_NAME, jsonget_str(meta, "name"));
@@ -160,9 +158,8 @@ static bool event_last(struct json_object *ev, int64_t *out)
 	       jsonget_time(jsonget_obj(ev, "metadata"), "creationTimestamp", JSONGET_RFC3339, out);
 }
 
-void kube_decode_event(struct store *s, struct json_object *ev, const char *id)
+void kube_decode_event(struct store *s, struct rtable *t, struct json_object *ev, const char *id)
 {
-	struct rtable *t = store_table(s, KIND_EVENTS, EV_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
 	struct json_object *meta = jsonget_obj(ev, "metadata");
 	row_set_text_or_clear(s, t, r, EV_NAME, jsonget_str(meta, "name"));
@@ -285,9 +282,8 @@ static void format_cpus(int64_t milli, char *out, size_t outlen)
 	snprintf(out, outlen, "%lld.%s", (long long)(milli / 1000), frac);
 }
 
-void kube_decode_node(struct store *s, struct json_object *node, const char *id)
+void kube_decode_node(struct store *s, struct rtable *t, struct json_object *node, const char *id)
 {
-	struct rtable *t = store_table(s, KIND_NODES, NODE_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
 	struct json_object *meta = jsonget_obj(node, "metadata"), *st = jsonget_obj(node, "status");
 	struct json_object *info = jsonget_obj(st, "nodeInfo"), *alloc = jsonget_obj(st, "allocatable");

@@ -211,9 +211,8 @@ static void owner_text(struct json_object *meta, char *out, size_t outlen)
 		snprintf(out, outlen, "%s/%s", jsonget_str(pick, "kind"), jsonget_str(pick, "name"));
 }
 
-void kube_decode_pod(struct store *s, struct json_object *pod, const char *id)
+void kube_decode_pod(struct store *s, struct rtable *t, struct json_object *pod, const char *id)
 {
-	struct rtable *t = store_table(s, KIND_PODS, POD_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
 	struct json_object *meta = jsonget_obj(pod, "metadata"), *spec = jsonget_obj(pod, "spec"),
 			   *st = jsonget_obj(pod, "status");

@@ -72,27 +72,46 @@ void kube_decode_row_id(const char *kind, struct json_object *obj, char *out, si
 		snprintf(out, outlen, "%s/%s", ns, name);
 }
 
-int kube_decode_object(struct store *s, const char *kind, struct json_object *obj, char *err, size_t errlen)
+int kube_decode_into(struct store *s, const char *table, const char *kind, struct json_object *obj, char *err,
+		     size_t errlen)
 {
+	static const struct {
+		const char *kind;
+		int ncells;
+	} layouts[] = {{KIND_PODS, POD_NCELLS},		{KIND_DEPLOYMENTS, WL_NCELLS}, {KIND_STATEFULSETS, WL_NCELLS},
+		       {KIND_DAEMONSETS, WL_NCELLS},	{KIND_REPLICASETS, WL_NCELLS}, {KIND_SERVICES, SVC_NCELLS},
+		       {KIND_NAMESPACES, NS_NCELLS},	{KIND_EVENTS, EV_NCELLS},      {KIND_NODES, NODE_NCELLS}};
+	int ncells = 0;
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++)
+		if (!strcmp(layouts[i].kind, kind))
+			ncells = layouts[i].ncells;
+	if (!ncells)
+		return set_err(err, errlen, "binnacle cannot show Kubernetes %s", kind);
 	char id[512];
 	kube_decode_row_id(kind, obj, id, sizeof(id));
 	if (!*id)
 		return set_err(err, errlen, "the server sent a %s object without metadata.name", kind);
+	struct rtable *t = store_table(s, table, ncells);
 	if (!strcmp(kind, KIND_PODS))
-		kube_decode_pod(s, obj, id);
+		kube_decode_pod(s, t, obj, id);
 	else if (is_workload(kind))
-		kube_decode_workload(s, kind, obj, id);
+		kube_decode_workload(s, t, kind, obj, id);
 	else if (!strcmp(kind, KIND_SERVICES))
-		kube_decode_service(s, obj, id);
+		kube_decode_service(s, t, obj, id);
 	else if (!strcmp(kind, KIND_NAMESPACES))
-		kube_decode_namespace(s, obj, id);
+		kube_decode_namespace(s, t, obj, id);
 	else if (!strcmp(kind, KIND_EVENTS))
-		kube_decode_event(s, obj, id);
+		kube_decode_event(s, t, obj, id);
 	else if (!strcmp(kind, KIND_NODES))
-		kube_decode_node(s, obj, id);
+		kube_decode_node(s, t, obj, id);
 	else
 		return set_err(err, errlen, "binnacle cannot show Kubernetes %s", kind);
 	return 0;
+}
+
+int kube_decode_object(struct store *s, const char *kind, struct json_object *obj, char *err, size_t errlen)
+{
+	return kube_decode_into(s, kind, kind, obj, err, errlen);
 }
 
 /* ---- workloads ---- */
@@ -103,9 +122,8 @@ static int64_t int_or(struct json_object *o, const char *key, int64_t dflt)
 	return jsonget_int(o, key, &v) ? v : dflt;
 }
 
-void kube_decode_workload(struct store *s, const char *kind, struct json_object *obj, const char *id)
+void kube_decode_workload(struct store *s, struct rtable *t, const char *kind, struct json_object *obj, const char *id)
 {
-	struct rtable *t = store_table(s, kind, WL_NCELLS);
 	struct row *r = rtable_upsert(s, t, id);
 	struct json_object *meta = jsonget_obj(obj, "metadata"), *spec = jsonget_obj(obj, "spec");
 	struct json_object *st = jsonget_obj(obj, "status");

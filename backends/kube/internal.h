@@ -46,6 +46,7 @@ struct kube {
 	bool metrics;          /* metrics.k8s.io is served */
 	bool want_containers;  /* the pod -> containers drill is open */
 	char version[48];
+	struct kube_probes *probes; /* health's look at single pods (health.c) */
 };
 
 /* ---- requests ---- */
@@ -69,11 +70,37 @@ bool kube_ok(const struct http_result *res);
  * (401/403 with who we are), or the HTTP status. */
 void kube_result_error(struct kube *k, const struct http_result *res, const char *what, char *err, size_t errlen);
 
+/* Connects when idle and not waiting to retry (watches start once live). */
+void kube_connect(struct kube *k);
+
+/* ---- health (health.c) ---- */
+void kube_health_watch(struct endpoint *ep);
+void kube_health(struct endpoint *ep, const struct health_sink *sink);
+void kube_health_free(struct kube *k);
+
 /* ---- list + watch (watch.c) ---- */
 
 void kube_watch_start(struct kube *k, const char *kind);
+/* A table health follows apart from the views: a kind, cluster-wide whatever
+ * the endpoint's namespace, into its own store table, maybe with a selector. */
+struct kube_health_feed {
+	const char *table; /* the store table it fills */
+	const char *kind;  /* the resource */
+	const char *query; /* URL-encoded selector, or NULL */
+};
+#define KUBE_HEALTH_NODES "health:nodes"
+#define KUBE_HEALTH_DEPLOYMENTS "health:deployments"
+#define KUBE_HEALTH_STATEFULSETS "health:statefulsets"
+#define KUBE_HEALTH_DAEMONSETS "health:daemonsets"
+#define KUBE_HEALTH_EVENTS "health:warnings"
+#define KUBE_HEALTH_PODS "health:pods-not-running"
+#define KUBE_HEALTH_PROBED "health:pods-probed"
+extern const struct kube_health_feed kube_health_feeds[];
+void kube_watch_feed(struct kube *k, const struct kube_health_feed *f);
 bool kube_watching(struct kube *k, const char *kind);
-void kube_watch_restart_all(struct kube *k); /* namespace changed or reconnected */
+/* Reconnected: every watch lists again; the namespace changed (scoped_only):
+ * those that follow the endpoint's namespace. */
+void kube_watch_restart_all(struct kube *k, bool scoped_only);
 void kube_watch_stop_all(struct kube *k);
 void kube_watch_free_all(struct kube *k); /* at close */
 /* Pods changed: the pods-per-node counts are recomputed soon (batched). */

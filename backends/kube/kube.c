@@ -146,13 +146,16 @@ void kube_result_error(struct kube *k, const struct http_result *res, const char
 
 /* ---- connection ---- */
 
-static void connect_start(struct kube *k);
-
-static void fail(struct kube *k, const char *what)
+/* Drops the connection, keeps the data (now stale), and retries later;
+ * auth: the server (or the credential plugin) refused our credentials. */
+static void fail(struct kube *k, bool auth, const char *what)
 {
 	kube_watch_stop_all(k);
 	k->phase = K_IDLE;
-	endpoint_fail(k->ep, "%s", what);
+	if (auth)
+		endpoint_fail_auth(k->ep, "%s", what);
+	else
+		endpoint_fail(k->ep, "%s", what);
 	timer_arm(k->retry, backoff_next(&k->backoff));
 }
 
@@ -175,7 +178,7 @@ static void on_version(void *arg, const struct http_result *res)
 	if (!kube_ok(res)) {
 		kube_result_error(k, res, "GET /version", err, sizeof(err));
 		backoff_from_result(&k->backoff, res);
-		fail(k, err);
+		fail(k, res->status == 401, err);
 		return;
 	}
 	json_object *o = json_tokener_parse(res->body);
@@ -191,7 +194,7 @@ static void on_version(void *arg, const struct http_result *res)
 	/* figures are coming: `get` waits for the first round of them */
 	k->ep->extras_pending++;
 	kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1", NULL, NULL, 15000, on_metrics_discovery, NULL, NULL);
-	kube_watch_restart_all(k);
+	kube_watch_restart_all(k, false);
 }
 
 static void on_creds(void *arg, const char *error)
@@ -200,16 +203,16 @@ static void on_creds(void *arg, const char *error)
 	if (k->phase != K_AUTH)
 		return;
 	if (error) {
-		fail(k, error);
+		fail(k, true, error);
 		return;
 	}
 	kube_creds_apply(k->creds, &k->target);
 	kube_call(k, "GET", "/version", NULL, NULL, 15000, on_version, NULL, NULL);
 }
 
-static void connect_start(struct kube *k)
+void kube_connect(struct kube *k)
 {
-	if (k->phase != K_IDLE || !k->creds)
+	if (k->phase != K_IDLE || !k->creds || timer_armed(k->retry))
 		return;
 	k->phase = K_AUTH;
 	kube_creds_get(k->creds, on_creds, k);
@@ -217,7 +220,11 @@ static void connect_start(struct kube *k)
 
 static void on_retry(void *arg)
 {
-	connect_start(arg);
+	struct kube *k = arg;
+	if (k->phase == K_IDLE) {
+		k->phase = K_AUTH;
+		kube_creds_get(k->creds, on_creds, k);
+	}
 }
 
 /* ---- metrics ---- */
@@ -369,6 +376,7 @@ static void kube_close(struct endpoint *ep)
 		return;
 	kube_watch_free_all(k);
 	calls_cleanup(&k->calls);
+	kube_health_free(k);
 	timer_free(k->retry);
 	timer_free(k->metrics_tick);
 	timer_free(k->node_pods);
@@ -392,13 +400,12 @@ static void kube_watch(struct endpoint *ep, const char *kind)
 			k->want_containers = true;
 			kube_watch_start(k, KIND_PODS);
 			if (k->phase == K_LIVE)
-				kube_watch_restart_all(k);
+				kube_watch_restart_all(k, true);
 		}
 		kind = KIND_PODS;
 	}
 	kube_watch_start(k, kind);
-	if (k->phase == K_IDLE && !timer_armed(k->retry))
-		connect_start(k);
+	kube_connect(k);
 }
 
 struct inspect_ctx {
@@ -526,7 +533,7 @@ static int kube_set_namespace(struct endpoint *ep, const char *ns, char *err, si
 				rtable_relist_end(ep->store, t);
 			}
 		}
-	kube_watch_restart_all(k);
+	kube_watch_restart_all(k, true);
 	return 0;
 }
 
@@ -588,4 +595,6 @@ const struct backend_ops kube_backend = {
 	.logs_stop = kube_logs_stop,
 	.drill = kube_view_drill,
 	.events_of = kube_view_events_of,
+	.health_watch = kube_health_watch,
+	.health = kube_health,
 };

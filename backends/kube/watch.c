@@ -25,6 +25,9 @@ enum wstate { W_IDLE, W_LISTING, W_WATCHING, W_WAITING };
 struct kwatch {
 	struct kube *k;
 	const struct kres *res;
+	const char *table;   /* the store table it fills: the kind, or a health feed's own */
+	const char *query;   /* a feed's selector, URL-encoded ("fieldSelector=..."); NULL = none */
+	bool cluster_wide;   /* every namespace, whatever the endpoint's scope (health feeds) */
 	enum wstate state;
 	struct kcall *call;
 	struct kube_watch_stream ws; /* ws.rv: the last resourceVersion seen (lists set it too) */
@@ -37,12 +40,28 @@ struct kwatch {
 static void list_page(struct kwatch *w, const char *cont);
 static void watch_from(struct kwatch *w);
 
-static struct kwatch *find(struct kube *k, const char *kind)
+static struct kwatch *find(struct kube *k, const char *table)
 {
 	for (struct kwatch *w = k->watches; w; w = w->next)
-		if (!strcmp(w->res->kind, kind))
+		if (!strcmp(w->table, table))
 			return w;
 	return NULL;
+}
+
+/* The views' own pods table (not a health feed): what containers and node counts follow. */
+static bool view_pods(const struct kwatch *w)
+{
+	return !strcmp(w->table, KIND_PODS);
+}
+
+/* The collection's path and query start: "...?limit=500" or "...?watch=1". */
+static void start_path(struct kwatch *w, struct buf *path, const char *first)
+{
+	char *coll = kube_collection_path(w->k, w->res, w->cluster_wide ? "" : NULL);
+	buf_printf(path, "%s?%s", coll, first);
+	if (w->query)
+		buf_printf(path, "&%s", w->query);
+	free(coll);
 }
 
 bool kube_watching(struct kube *k, const char *kind)
@@ -52,7 +71,7 @@ bool kube_watching(struct kube *k, const char *kind)
 
 static struct rtable *table(struct kwatch *w)
 {
-	return store_table(w->k->ep->store, w->res->kind, w->res->ncells);
+	return store_table(w->k->ep->store, w->table, w->res->ncells);
 }
 
 static void set_error(struct kwatch *w, const char *msg)
@@ -93,9 +112,9 @@ static void took(struct kwatch *w, json_object *obj)
 {
 	char err[ERRLEN];
 	struct store *s = w->k->ep->store;
-	if (kube_decode_object(s, w->res->kind, obj, err, sizeof(err)) < 0)
-		log_msg("kube %s: %s: %s", w->k->ep->name, w->res->kind, err);
-	else if (!strcmp(w->res->kind, KIND_PODS))
+	if (kube_decode_into(s, w->table, w->res->kind, obj, err, sizeof(err)) < 0)
+		log_msg("kube %s: %s: %s", w->k->ep->name, w->table, err);
+	else if (view_pods(w))
 		kube_watch_pod_seen(w->k, obj);
 }
 
@@ -179,7 +198,7 @@ static void on_page(void *arg, const struct http_result *res)
 	release_free_memory();
 	free(early);
 	rtable_relist_end(k->ep->store, t);
-	if (!strcmp(w->res->kind, KIND_PODS)) {
+	if (view_pods(w)) {
 		kube_decode_refresh_node_pods(k->ep->store);
 		if (k->want_containers)
 			kube_decode_prune_containers(k->ep->store);
@@ -195,16 +214,16 @@ static void list_page(struct kwatch *w, const char *cont)
 		w->first_page = true;
 		w->ws.rv[0] = '\0';
 	}
-	char *coll = kube_collection_path(k, w->res, NULL);
 	struct buf path;
 	buf_init(&path);
-	buf_printf(&path, "%s?limit=%d", coll, PAGE_SIZE);
+	char first[32];
+	snprintf(first, sizeof(first), "limit=%d", PAGE_SIZE);
+	start_path(w, &path, first);
 	if (cont) {
 		char *e = http_escape(cont, strlen(cont));
 		buf_printf(&path, "&continue=%s", e);
 		free(e);
 	}
-	free(coll);
 	w->state = W_LISTING;
 	w->call = kube_call(k, "GET", path.data, NULL, NULL, 120000, on_page, NULL, w);
 	buf_cleanup(&path);
@@ -233,11 +252,11 @@ static bool watch_event(void *arg, enum kube_watch_event type, json_object *obj,
 		char id[512];
 		kube_decode_row_id(w->res->kind, obj, id, sizeof(id));
 		rtable_delete(w->k->ep->store, table(w), id);
-		if (!strcmp(w->res->kind, KIND_PODS) && w->k->want_containers)
+		if (view_pods(w) && w->k->want_containers)
 			kube_decode_forget_pod(w->k->ep->store, id); /* its containers go with it */
 	}
 	/* KW_BOOKMARK: only the version moves; nothing to show */
-	if (!strcmp(w->res->kind, KIND_PODS) && type != KW_BOOKMARK)
+	if (view_pods(w) && type != KW_BOOKMARK)
 		kube_pods_changed(w->k);
 	return w->state == W_WATCHING;
 }
@@ -288,16 +307,16 @@ static void on_watch_end(void *arg, const struct http_result *res)
 static void watch_from(struct kwatch *w)
 {
 	struct kube *k = w->k;
-	char *coll = kube_collection_path(k, w->res, NULL);
+	struct buf path;
+	buf_init(&path);
+	start_path(w, &path, "watch=1");
 	char *e = http_escape(w->ws.rv, strlen(w->ws.rv));
-	char *path = xasprintf("%s?watch=1&resourceVersion=%s&allowWatchBookmarks=true&timeoutSeconds=%d", coll, e,
-			       WATCH_TIMEOUT_S);
+	buf_printf(&path, "&resourceVersion=%s&allowWatchBookmarks=true&timeoutSeconds=%d", e, WATCH_TIMEOUT_S);
 	free(e);
-	free(coll);
 	w->state = W_WATCHING;
 	kube_watch_stream_reset(&w->ws);
-	w->call = kube_call(k, "GET", path, NULL, NULL, 0, on_watch_end, on_watch_data, w);
-	free(path);
+	w->call = kube_call(k, "GET", path.data, NULL, NULL, 0, on_watch_end, on_watch_data, w);
+	buf_cleanup(&path);
 }
 
 /* ---- life cycle ---- */
@@ -311,16 +330,16 @@ static void stop(struct kwatch *w)
 	kube_watch_stream_reset(&w->ws);
 }
 
-void kube_watch_start(struct kube *k, const char *kind)
+static void begin(struct kube *k, const struct kres *r, const char *tbl, const char *query, bool cluster_wide)
 {
-	const struct kres *r = kube_res(kind);
-	if (!r)
-		return;
-	struct kwatch *w = find(k, kind);
+	struct kwatch *w = find(k, tbl);
 	if (!w) {
 		w = xcalloc(1, sizeof(*w));
 		w->k = k;
 		w->res = r;
+		w->table = tbl;
+		w->query = query;
+		w->cluster_wide = cluster_wide;
 		backoff_init(&w->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 		w->retry = timer_new(on_retry, w);
 		kube_watch_stream_init(&w->ws);
@@ -332,9 +351,25 @@ void kube_watch_start(struct kube *k, const char *kind)
 		list_page(w, NULL);
 }
 
-void kube_watch_restart_all(struct kube *k)
+void kube_watch_start(struct kube *k, const char *kind)
+{
+	const struct kres *r = kube_res(kind);
+	if (r)
+		begin(k, r, r->kind, NULL, false);
+}
+
+void kube_watch_feed(struct kube *k, const struct kube_health_feed *f)
+{
+	const struct kres *r = kube_res(f->kind);
+	if (r)
+		begin(k, r, f->table, f->query, true);
+}
+
+void kube_watch_restart_all(struct kube *k, bool scoped_only)
 {
 	for (struct kwatch *w = k->watches; w; w = w->next) {
+		if (scoped_only && w->cluster_wide)
+			continue;
 		stop(w);
 		w->ws.rv[0] = '\0';
 		backoff_healthy(&w->backoff);

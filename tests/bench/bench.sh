@@ -109,6 +109,31 @@ cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 echo "   CPU used while following 200 pod changes/s for 10 s: $(( (cpu1 - cpu0) * 10 )) ms ($(( (cpu1 - cpu0) * 10 / 100 ))% of one core)"
 grep -E 'VmRSS' "/proc/$pid/status" | sed 's/^/   after churn: /'
 
+echo "== health on the same cluster: what watching it costs per endpoint"
+"$BINNACLE" -e lab health --timeout 120s --log "$T/health-cli.log" >/dev/null 2>"$T/health-cli.time" &
+hpid=$!
+hpeak=0
+while kill -0 "$hpid" 2>/dev/null; do
+	r=$(awk '/VmHWM/ {print $2}' "/proc/$hpid/status" 2>/dev/null)
+	[ -n "$r" ] && [ "$r" -gt "$hpeak" ] && hpeak=$r
+	sleep 0.2
+done
+echo "   binnacle health: $(grep -c '^.* http GET .* -> ' "$T/health-cli.log") requests, peak $hpeak kB (kubectl is not asked: it has no such view)"
+echo "   their paths: $(grep -o 'http GET [^ ]*' "$T/health-cli.log" | sed 's/?.*//; s/http GET https:[^/]*//' | sort | uniq -c | sort -rn | head -8 | awk '{printf "%s %s; ", $1, $2}')"
+tui_start 160 50 --log "$T/kube-health.log" -e lab
+hp=$(pgrep -f -n "$BINNACLE --log $T/kube-health.log")
+keys ':health' Enter
+wait_until 60 screen_has "Problems: [0-9]+" || echo "   the health screen did not open"
+sleep 5
+before=$(grep -c ' http GET .* -> ' "$T/kube-health.log")
+cpu0=$(awk '{print $14 + $15}' "/proc/$hp/stat")
+sleep 60
+cpu1=$(awk '{print $14 + $15}' "/proc/$hp/stat")
+after=$(grep -c ' http GET .* -> ' "$T/kube-health.log")
+echo "   health screen open for 60 s while 200 pods change per second: $((after - before)) requests," \
+	"$(( (cpu1 - cpu0) * 10 / 60 ))% of one core, $(awk '/VmRSS/ {print $2}' "/proc/$hp/status") kB resident"
+keys q
+
 long=${BENCH_SOAK_SECONDS:-300}
 echo "== dashboard memory while following 200 pod changes/s for ${long} s (a leak shows as growth)"
 start_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")

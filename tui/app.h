@@ -8,7 +8,6 @@
 #include "tui/logview.h"
 #include "views/model.h"
 #include "tui/prompt.h"
-#include "tui/acrossview.h"
 #include "tui/healthview.h"
 #include "tui/pullview.h"
 #include "backends/model/session.h"
@@ -28,6 +27,7 @@ struct frame {
 	char *selected_id;    /* selection survives refreshes and re-sorts */
 	long selected, top;
 	bool all;             /* @all: the kind on every endpoint that serves it, in one table */
+	struct endpoint *ep;  /* the endpoint current when it opened (an @all frame moves it) */
 };
 
 enum app_mode {
@@ -41,7 +41,6 @@ enum app_mode {
 	MODE_LOGS_SEARCH,
 	MODE_PULL,
 	MODE_HEALTH,
-	MODE_ACROSS, /* rows gathered from every endpoint: where an image runs */
 };
 
 #define APP_MAX_DEPTH 16
@@ -76,7 +75,6 @@ struct app {
 	struct logview *logs;
 	struct pullview *pull;
 	struct healthview *health;     /* the health screen, once opened */
-	struct acrossview *across;     /* where an image runs, once asked */
 	bool health_home;              /* Esc at the top of the tables goes back to it */
 	struct bstream *pending_exec;  /* opened; the loop hands the terminal over */
 	struct op *pending_exec_op;
@@ -96,6 +94,8 @@ struct frame *app_frame(struct app *a);
 void app_push_view(struct app *a, const struct view *v, const struct drill *scope);
 /* Shows v's kind from every endpoint that serves it, in one table. */
 void app_switch_view_all(struct app *a, const struct view *v);
+/* The same on top of the current view (Esc comes back), narrowed by scope. */
+void app_push_view_all(struct app *a, const struct view *v, const struct drill *scope);
 void app_switch_view(struct app *a, const struct view *v);
 void app_set_endpoint(struct app *a, struct endpoint *ep);
 /* The view an endpoint opens on: its backend's default kind, else its first view. */
@@ -122,8 +122,6 @@ void app_resize(struct app *a);
 /* imageops.c: rows that name an image: copy, where it runs, its registry */
 bool imageops_key(struct app *a, enum action act);
 bool imageops_offered(struct app *a, enum action act);
-/* Enter on a row of the where-it-runs screen. */
-void imageops_go(struct app *a);
 
 /* Opens the health screen; home: it is where Esc leads back from the tables. */
 void app_show_health(struct app *a, bool home);

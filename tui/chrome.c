@@ -94,20 +94,6 @@ static void health_crumbs(struct app *a, WINDOW *w)
 	wnoutrefresh(w);
 }
 
-static void across_crumbs(struct app *a, WINDOW *w)
-{
-	char right[128];
-	put_safe(w, " Where it runs ", room(w), ST_CRUMB_ACTIVE);
-	acrossview_summary(a->across, right, sizeof(right));
-	strncat(right, " ", sizeof(right) - strlen(right) - 1);
-	int rw = sanitize_width(right);
-	if (getmaxx(w) - rw > getcurx(w) + 1) {
-		wmove(w, 0, getmaxx(w) - rw);
-		screen_put(w, right, rw, ST_CRUMBS);
-	}
-	wnoutrefresh(w);
-}
-
 void chrome_draw_crumbs(struct app *a)
 {
 	WINDOW *w = a->crumbs;
@@ -117,16 +103,13 @@ void chrome_draw_crumbs(struct app *a)
 		health_crumbs(a, w);
 		return;
 	}
-	if ((a->mode == MODE_DIALOG ? a->dialog_return : a->mode) == MODE_ACROSS && a->across) {
-		across_crumbs(a, w);
-		return;
-	}
 	for (int i = 0; i < a->depth; i++) {
 		const struct frame *f = &a->stack[i];
 		bool last = i == a->depth - 1;
 		char crumb[256];
 		if (f->scoped && f->scope.label[0])
-			snprintf(crumb, sizeof(crumb), " %s (%s) ", f->view->title, f->scope.label);
+			snprintf(crumb, sizeof(crumb), " %s (%s%s) ", f->view->title, f->scope.label,
+				 f->all ? ", all endpoints" : "");
 		else if (f->all)
 			snprintf(crumb, sizeof(crumb), " %s (all endpoints) ", f->view->title);
 		else
@@ -232,12 +215,6 @@ void chrome_draw_hints(struct app *a)
 		break;
 	case MODE_PULL:
 		hint(w, ACT_BACK, "close");
-		break;
-	case MODE_ACROSS:
-		hint(w, ACT_ENTER, "go to it");
-		hint(w, ACT_WIDE, "wide");
-		hint(w, ACT_BACK, "back");
-		hint(w, ACT_QUIT, "quit");
 		break;
 	case MODE_HEALTH:
 		hint(w, ACT_ENTER, "go to the problem");

@@ -1,11 +1,13 @@
 /* imageops.c: what the dashboard does with a row that names a container
  * image, whichever backend it comes from (its view declares the cells):
  * copy its reference, pinned reference or digest (any row: its name) to the
- * clipboard; show where it runs on every open endpoint; go to the tags of
- * its repository on the registry endpoint that serves its host. */
+ * clipboard; show where it runs (the containers of every open endpoint
+ * running it, in one @all table); go to the tags of its repository on the
+ * registry endpoint that serves its host. */
 #include "tui/app.h"
 #include "tui/clipboard.h"
 #include "tui/sanitize.h"
+#include "views/image.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,37 +83,36 @@ static void copy(struct app *a, const struct row *r)
 
 /* ---- where it runs ---- */
 
-static void where_runs(struct app *a, const struct row *r)
+/* The view of rows that run an image (containers, pods' included). */
+static const struct view *runs_view(void)
 {
-	acrossview_free(a->across);
-	a->across = acrossview_where_runs(a->session, app_frame(a)->view, r);
-	acrossview_tick(a->across, true);
-	a->mode = MODE_ACROSS;
-	a->dirty = true;
+	for (const struct view *const *v = views_all(); *v; v++)
+		if ((*v)->image && (*v)->image->runs)
+			return *v;
+	return NULL;
 }
 
-/* Enter on a gathered row: its endpoint's view, narrowed to it and with it
- * selected; Esc from there comes back (R again shows it anew). */
-void imageops_go(struct app *a)
+/* Every open endpoint's containers narrowed to those running the image,
+ * in one table (an @all view): Enter, describe, logs and every action work
+ * on each row's own endpoint; Esc comes back here. */
+static void where_runs(struct app *a, const struct row *r)
 {
-	const struct row *r = acrossview_selected(a->across);
-	const char *id = NULL;
-	struct endpoint *ep = r ? across_origin(&a->across->across, r, &id) : NULL;
-	if (!ep) {
-		app_flash(a, NOTE_WARN, "that endpoint is no longer open");
+	const struct view *from = app_frame(a)->view, *to = runs_view();
+	if (!to) {
+		app_flash(a, NOTE_WARN, "no backend here shows what runs images");
 		return;
 	}
-	a->mode = MODE_TABLE;
-	if (a->ep != ep)
-		app_set_endpoint(a, ep);
-	const struct view *v = backend_view(ep->ops, a->across->across.base->kind);
-	if (!v)
-		return;
-	app_switch_view(a, v);
-	struct frame *f = app_frame(a);
-	free(f->selected_id);
-	f->selected_id = xstrdup(id);
-	app_invalidate(a);
+	struct drill d;
+	memset(&d, 0, sizeof(d));
+	d.kind = to->kind;
+	d.cell = -1;
+	d.image = true;
+	image_want(from, r, d.value, sizeof(d.value));
+	const char *ref = row_text(r, from->image->ref);
+	char *safe = sanitize_display(*ref ? ref : row_text(r, 0), strlen(*ref ? ref : row_text(r, 0)));
+	snprintf(d.label, sizeof(d.label), "running %.90s, %s", safe, image_want_how(d.value));
+	free(safe);
+	app_push_view_all(a, to, &d);
 }
 
 /* ---- the registry's tags ---- */

@@ -2,6 +2,7 @@
  * user's filter, the drill scope, a total sort order, and cell formatting, so
  * the screen and `binnacle get` agree row for row. */
 #include "views/model.h"
+#include "views/image.h"
 #include "backends/util/util.h"
 
 #include <stdio.h>
@@ -337,9 +338,11 @@ static int sort_cmp(const void *pa, const void *pb, void *arg)
 			     *(struct row *const *)pb);
 }
 
-static bool in_scope(const struct row *r, const struct model_params *p, int64_t now)
+static bool in_scope(const struct view *v, const struct row *r, const struct model_params *p, int64_t now)
 {
 	if (p->scope_ns_cell > 0 && strcmp(row_text(r, p->scope_ns_cell), p->scope_ns ? p->scope_ns : ""))
+		return false;
+	if (p->scope_image && !(v && v->image && image_row_matches(v->image, r, p->scope_image)))
 		return false;
 	if (p->scope_cell < 0)
 		return true;
@@ -361,7 +364,7 @@ static void take(struct model *m, const struct model_source *src, const struct m
 		struct row *r = t->rows[i];
 		if (r->gone_ms && !p->include_gone)
 			continue;
-		if (!in_scope(r, p, now))
+		if (!in_scope(m->view, r, p, now))
 			continue;
 		if (m->view && !(label_hit && !p->filter->invert) && !filter_match_at(p->filter, m->view, r, now))
 			continue;

@@ -27,7 +27,7 @@ struct column {
 struct drill {
 	const char *kind;
 	int cell;
-	char value[256];
+	char value[1024];
 	char label[128]; /* breadcrumb: "image nginx:latest" */
 	bool selector;   /* value is a label selector matched against the cell's labels */
 	bool in_ns;      /* also narrowed to rows whose cell ns_cell equals ns */
@@ -36,6 +36,7 @@ struct drill {
 	bool describe;   /* Enter opens the object's description instead */
 	bool switch_scope; /* Enter makes value the endpoint's scope (namespace), then shows kind */
 	char select[256]; /* the row id to select where it leads; "" = the first row */
+	bool image;       /* value names an image (views/image.h): rows whose image it is (cell unused) */
 };
 
 /* Where a row names a container image, for what crosses backends (where
@@ -45,6 +46,7 @@ struct drill {
 struct image_cells {
 	int ref;
 	int digests;
+	bool runs; /* the rows run the image (containers), rather than store or describe it */
 };
 
 struct view {

@@ -97,6 +97,12 @@ void endpoint_ready(struct endpoint *ep)
 		endpoint_note(ep, NOTE_INFO, "%s: connected again", ep->name);
 }
 
+void endpoint_add_found(struct endpoint *ep, const struct endpoint_config *cfg)
+{
+	if (ep->add_endpoint)
+		ep->add_endpoint(ep, cfg);
+}
+
 struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size_t errlen)
 {
 	const struct backend_ops *ops = backend_find(cfg->backend);

@@ -78,6 +78,10 @@ struct endpoint {
 	void *priv;         /* the backend's own state */
 	/* set by the application; the backend calls it for messages worth a flash */
 	void (*notify)(struct endpoint *ep, enum note_level level, const char *text);
+	/* set by the application: takes an endpoint this one found at run time
+	 * (the EKS clusters of an AWS account) and opens it beside the others;
+	 * see endpoint_add_found */
+	void (*add_endpoint)(struct endpoint *ep, const struct endpoint_config *cfg);
 	void *app;
 };
 
@@ -90,6 +94,11 @@ void endpoint_fail(struct endpoint *ep, const char *fmt, ...) __attribute__((for
 void endpoint_fail_auth(struct endpoint *ep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Records a (re)connection: state ready, error cleared. */
 void endpoint_ready(struct endpoint *ep);
+/* Offers the application another endpoint found at run time (cfg borrowed):
+ * it opens it unless one of that name, or of that backend and address,
+ * exists already; it takes the finder's read-only and production marks.
+ * Nothing happens when the application takes none. */
+void endpoint_add_found(struct endpoint *ep, const struct endpoint_config *cfg);
 
 /* ---- operator actions ---- */
 

@@ -225,9 +225,10 @@ void chrome_draw_hints(struct app *a)
 		break;
 	default: {
 		/* the verbs this view offers here, then the essentials */
-		static const enum action verbs[] = {ACT_LOGS,	ACT_SHELL,  ACT_SCALE,	  ACT_RESTART, ACT_STOP,
-						    ACT_START,	ACT_CORDON, ACT_UNCORDON, ACT_DRAIN,   ACT_REMOVE,
-						    ACT_PULL,	ACT_EVENTS, ACT_DESCRIBE};
+		static const enum action verbs[] = {ACT_LOGS,	 ACT_SHELL,   ACT_SCALE,    ACT_RESTART,
+						    ACT_ROLLBACK, ACT_STOP,    ACT_START,    ACT_CORDON,
+						    ACT_UNCORDON, ACT_ACTIVATE, ACT_DRAIN,   ACT_REMOVE,
+						    ACT_PULL,	 ACT_EVENTS,  ACT_DESCRIBE};
 		hint(w, ACT_COMMAND, "cmd");
 		hint(w, ACT_FILTER, "filter");
 		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -52,6 +52,8 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_DRAIN] = {"drain", "drain the node through evictions (asks first)", false, true},
 	[ACT_EVENTS] = {"events", "the events of the selected object", false},
 	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
+	[ACT_ROLLBACK] = {"rollback", "roll back to the previous revision (asks first)", false, true},
+	[ACT_ACTIVATE] = {"activate", "make the machine take work again (after a drain)", false, true},
 	[ACT_COPY] = {"copy", "copy the name, image reference or digest to the clipboard (OSC 52)", false},
 	[ACT_WHERE_RUNS] = {"where_runs", "where this image runs: its containers and pods on every endpoint", false},
 	[ACT_REGISTRY] = {"registry_tags", "the tags of this image's repository in its registry", false},
@@ -203,8 +205,10 @@ void keymap_init_defaults(void)
 	bind('x', ACT_DRAIN);
 	bind('e', ACT_EVENTS);
 	bind('P', ACT_PREVIOUS);
+	bind('R', ACT_ROLLBACK);
+	bind('u', ACT_ACTIVATE);
 	bind('C', ACT_COPY);
-	bind('R', ACT_WHERE_RUNS);
+	bind('U', ACT_WHERE_RUNS);
 	bind('T', ACT_REGISTRY);
 }
 

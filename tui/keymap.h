@@ -54,6 +54,8 @@ enum action {
 	ACT_DRAIN,
 	ACT_EVENTS,
 	ACT_PREVIOUS,
+	ACT_ROLLBACK,
+	ACT_ACTIVATE,
 	/* what crosses endpoints: rows that name an image */
 	ACT_COPY,
 	ACT_WHERE_RUNS,

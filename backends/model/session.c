@@ -1,6 +1,7 @@
 /* session.c: configuration to live endpoints, and one loop turn (see session.h). */
 #include "backends/model/session.h"
 #include "backends/net/loop.h"
+#include "backends/util/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +14,13 @@ static void note(struct endpoint *ep, enum note_level level, const char *text)
 		s->on_note(s, ep, level, text);
 }
 
+static void found(struct endpoint *finder, const struct endpoint_config *cfg);
+
 static void add_endpoint(struct session *s, struct endpoint *ep)
 {
 	ep->app = s;
 	ep->notify = note;
+	ep->add_endpoint = found;
 	ep->refresh_ms = s->cfg.refresh_ms;
 	s->eps = xrealloc(s->eps, (s->neps + 1) * sizeof(*s->eps));
 	s->eps[s->neps++] = ep;
@@ -62,6 +66,7 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 	if (!s->cfg.nendpoints)
 		discover(s);
 	s->forced_readonly = o->readonly;
+	s->single = o->endpoint != NULL;
 	for (size_t i = 0; i < s->cfg.nendpoints; i++) {
 		struct endpoint_config *c = &s->cfg.endpoints[i];
 		if (o->endpoint && strcmp(o->endpoint, c->name))
@@ -124,4 +129,39 @@ struct endpoint *session_find(const struct session *s, const char *name)
 		if (!strcmp(s->eps[i]->name, name))
 			return s->eps[i];
 	return NULL;
+}
+
+struct endpoint *session_add(struct session *s, const struct endpoint_config *cfg, const struct endpoint *finder)
+{
+	if (s->single || session_find(s, cfg->name))
+		return NULL;
+	struct endpoint_config c = *cfg;
+	if (finder) {
+		c.readonly = c.readonly || finder->readonly;
+		c.production = c.production || finder->production;
+	}
+	if (s->forced_readonly || s->cfg.readonly)
+		c.readonly = true;
+	char err[ERRLEN];
+	struct endpoint *ep = endpoint_new(&c, err, sizeof(err));
+	if (!ep) {
+		log_msg("session: endpoint %s found at run time cannot open: %s", cfg->name, err);
+		return NULL;
+	}
+	/* the same server under another name (a kubeconfig context for a cluster found again) */
+	for (size_t i = 0; i < s->neps; i++)
+		if (s->eps[i]->ops == ep->ops && s->eps[i]->address && ep->address &&
+		    !strcmp(s->eps[i]->address, ep->address)) {
+			endpoint_free(ep);
+			return NULL;
+		}
+	add_endpoint(s, ep);
+	log_msg("session: endpoint %s (%s) found by %s", ep->name, ep->address ? ep->address : "",
+		finder ? finder->name : "discovery");
+	return ep;
+}
+
+static void found(struct endpoint *finder, const struct endpoint_config *cfg)
+{
+	session_add(finder->app, cfg, finder);
 }

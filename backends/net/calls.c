@@ -67,6 +67,8 @@ static void send_call(struct calls_req *c)
 	if (c->stream)
 		http_req_stream(c->req, c->stream);
 	http_req_timeout(c->req, c->timeout_ms);
+	if (l->prepare)
+		l->prepare(l->owner, c, c->req);
 	http_req_callback(c->req, on_done, c);
 	http_req_start(c->req);
 }

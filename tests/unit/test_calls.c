@@ -4,7 +4,8 @@
  * credentials and sending the same request again (once), a failed renewal
  * as a 401 with a sentence, a call cancelled while credentials were renewed
  * freed without its callback, a 503's Retry-After reaching the backoff, and
- * a header line of one call only (a registry's per-scope token). */
+ * the prepare hook adding what depends on the moment at every send, and a
+ * header line of one call only (a registry's per-scope token). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +33,8 @@ struct owner {
 	struct timer *renew_timer;     /* renewals answer on the loop, like a plugin */
 	struct calls_req *renewing;
 	struct backoff backoff;
+	int prepared;                  /* sends the prepare hook saw */
+	bool by_prepare;               /* credentials go in through the hook */
 };
 
 struct mycall {
@@ -68,7 +71,7 @@ static void renew_answer(void *arg)
 	struct owner *o = arg;
 	struct calls_req *c = o->renewing;
 	o->renewing = NULL;
-	if (!o->renew_error) {
+	if (!o->renew_error && !o->by_prepare) {
 		free(o->target.auth_header);
 		o->target.auth_header = xasprintf("Authorization: Bearer %s", o->token);
 	}
@@ -248,6 +251,40 @@ static void test_call_header(void **state)
 	netlab_stop(&lab);
 }
 
+static void prepare(void *owner, struct calls_req *c, struct http_req *r)
+{
+	struct owner *o = owner;
+	(void)c;
+	o->prepared++;
+	char line[64];
+	/* the first send carries the stale token, the resend the renewed one */
+	snprintf(line, sizeof(line), "Authorization: Bearer %s", o->prepared == 1 ? "stale" : o->token);
+	http_req_header(r, line);
+}
+
+static void test_prepare(void **state)
+{
+	(void)state;
+	struct netlab lab;
+	if (!netlab_start(&lab, false))
+		skip();
+	struct owner o;
+	owner_init(&o, lab.port);
+	free(o.target.auth_header);
+	o.target.auth_header = NULL;
+	o.by_prepare = true;
+	o.calls.prepare = prepare;
+	call(&o, "/auth", 1);
+	want_done = 1;
+	assert_true(netlab_turn_until(enough_done, &o));
+	assert_int_equal(o.prepared, 2);
+	assert_int_equal(o.renewals, 1);
+	assert_int_equal(o.status, 200);
+	assert_string_equal(o.body, "welcome\n");
+	owner_cleanup(&o);
+	netlab_stop(&lab);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -271,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_retry_after),
 		cmocka_unit_test(test_call_header),
+		cmocka_unit_test(test_prepare),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

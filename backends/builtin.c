@@ -11,5 +11,6 @@ const struct backend_ops *const backends_builtin[] = {
 	&kube_backend,
 	&docker_backend,
 	&registry_backend,
+	&ecr_backend,
 	NULL,
 };

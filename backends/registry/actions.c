@@ -118,8 +118,22 @@ static void on_delete(struct reg *r, void *ctx, const struct reg_answer *a)
 	del_free(x);
 }
 
+static void on_ecr_delete(struct reg *r, void *ctx, const char *error)
+{
+	struct del *x = ctx;
+	if (!error)
+		drop_rows(r, x);
+	x->done(x->arg, error);
+	del_free(x);
+}
+
 static void delete_ref(struct reg *r, struct del *x, const char *ref)
 {
+	if (r->ecr) {
+		/* ECR removes a tag alone, or the image with every tag */
+		ecr_delete(r, x->repo, x->by_digest ? NULL : ref, x->by_digest ? ref : NULL, on_ecr_delete, x);
+		return;
+	}
 	char *url = xasprintf("/v2/%s/manifests/%s", x->repo, ref);
 	char *scope = xasprintf("repository:%s:delete", x->repo);
 	log_msg("registry %s: DELETE %s", r->ep->name, url);

@@ -66,6 +66,7 @@ void reg_health(struct endpoint *ep, const struct health_sink *sink)
 				    .name = "", .what = what};
 		sink->problem(sink->arg, &p);
 	}
+	ecr_health(r, sink);
 	if (r->health_error[0]) {
 		struct problem p = {.level = PROBLEM_WARNING, .code = "refused", .kind = KIND_REPOSITORIES, .id = "",
 				    .name = "", .what = r->health_error};

@@ -14,7 +14,7 @@
 #include "backends/registry/kinds.h"
 #include "backends/registry/token.h"
 
-extern const struct backend_ops registry_backend;
+extern const struct backend_ops registry_backend, ecr_backend;
 
 enum reg_phase { RP_IDLE, RP_CREDS, RP_PINGING, RP_LIVE };
 
@@ -92,8 +92,28 @@ struct mcache_entry {
 	int64_t created;  /* 0 unknown */
 };
 
+struct ecr;
+
+/* One repository's tag listing (or counting) in progress. */
+struct page {
+	unsigned gen;
+	char *repo;
+	size_t count;
+	int64_t pushed, size; /* the newest push and the sum of sizes, where the registry says */
+	bool count_only;
+	char *token;          /* ECR's nextToken */
+};
+
+/* One tag as a listing gives it; all but the tag may be unknown. */
+struct tag_info {
+	const char *tag, *digest, *type, *scan;
+	int64_t size, pushed;
+	bool size_counted; /* another tag of the same image brought its size to the total already */
+};
+
 struct reg {
 	struct endpoint *ep;
+	struct ecr *ecr;         /* an ECR registry (ecr.c), NULL for any other */
 	struct http_target target;
 	char host[256];          /* as image references name it: "127.0.0.1:5000", "docker.io" */
 	bool scheme_given;       /* the URL said http:// or https:// */
@@ -167,7 +187,26 @@ void reg_origins_free(struct reg *r);
 /* "repository:NAME:pull" */
 char *reg_scope_pull(const char *repo);
 
+/* ecr.c: Amazon ECR (backends/aws) */
+extern const struct option_def ecr_options[];
+int ecr_open(struct endpoint *ep, const struct endpoint_config *cfg, char *err, size_t errlen);
+void ecr_free(struct reg *r);
+size_t ecr_discover(struct endpoint_config **cfgs);
+void ecr_connect(struct reg *r);
+void ecr_stop(struct reg *r);
+void ecr_list_repos(struct reg *r);
+void ecr_list_images(struct reg *r, struct page *p);
+void ecr_delete(struct reg *r, const char *repo, const char *tag, const char *digest,
+		void (*done)(struct reg *r, void *ctx, const char *error), void *ctx);
+void ecr_health(struct reg *r, const struct health_sink *sink);
+
 /* registry.c */
+/* The endpoint's state once its target is known (reg_open, ecr_open). */
+void reg_setup(struct endpoint *ep, struct reg *r);
+/* GET /v2/ with the credentials held: the connection's last step. */
+void reg_ping(struct reg *r);
+/* The Basic header of the credentials held (r->basic). */
+void reg_set_basic(struct reg *r);
 void reg_fail(struct reg *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The header's words: API, authentication, user, catalog, scope. */
 void reg_set_product(struct reg *r);
@@ -179,6 +218,15 @@ char *reg_tag_repo(const char *id);
 
 /* lists.c: the catalog, the tags of the repositories in scope, tag counts */
 void reg_list_repos(struct reg *r);
+void reg_page_free(struct page *p);
+/* A repository row (the registry's own word on where it comes from wins
+ * over "in use"), and the end of a listing of them. */
+struct row *reg_repo_add(struct reg *r, struct rtable *t, const char *name, const char *origin);
+void reg_repos_done(struct reg *r, struct rtable *t);
+/* Tags as they arrive, and the end of the repository's listing (error:
+ * a sentence; transport: the registry could not be reached). */
+void reg_tags_add(struct reg *r, struct page *p, const struct tag_info *t);
+void reg_tags_done(struct reg *r, struct page *p, const char *error, bool transport);
 void reg_list_tags(struct reg *r);
 void reg_count_tags(struct reg *r, const char *repo);
 void reg_lists_stop(struct reg *r);

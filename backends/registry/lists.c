@@ -23,17 +23,11 @@
 #define TAGS_PAGE 1000
 #define TAGS_PARALLEL 4
 
-struct page {
-	unsigned gen;
-	char *repo;
-	size_t count;
-	bool count_only;
-};
-
-static void page_free(struct page *p)
+void reg_page_free(struct page *p)
 {
 	if (p) {
 		free(p->repo);
+		free(p->token);
 		free(p);
 	}
 }
@@ -65,16 +59,18 @@ static char *next_page(struct reg *r, const struct reg_answer *a)
 
 /* ---- repositories ---- */
 
-static void set_repo(struct reg *r, struct rtable *t, const char *name, const char *origin)
+struct row *reg_repo_add(struct reg *r, struct rtable *t, const char *name, const char *origin)
 {
 	struct row *row = rtable_upsert(r->ep->store, t, name);
 	row_set_text(r->ep->store, t, row, REPO_NAME, name);
-	/* the catalog's word wins over "in use": it is where the name came from */
-	if (!strcmp(origin, "catalog") || strcmp(row_text(row, REPO_ORIGIN), "catalog"))
+	/* the registry's own word wins over "in use": it is where the name came from */
+	const char *now = row_text(row, REPO_ORIGIN);
+	if (!str_starts(origin, "in use") || !*now || str_starts(now, "in use") || !strcmp(now, "configured"))
 		row_set_text(r->ep->store, t, row, REPO_ORIGIN, origin);
 	char *ref = xasprintf("%s/%s", r->host, name);
 	row_set_text(r->ep->store, t, row, REPO_REF, ref);
 	free(ref);
+	return row;
 }
 
 /* The repositories the configuration names and those whose images the
@@ -82,7 +78,7 @@ static void set_repo(struct reg *r, struct rtable *t, const char *name, const ch
 static void add_known_repos(struct reg *r, struct rtable *t)
 {
 	for (size_t i = 0; i < r->nconfig_repos; i++)
-		set_repo(r, t, r->config_repos[i], "configured");
+		reg_repo_add(r, t, r->config_repos[i], "configured");
 	size_t n = 0;
 	struct endpoint *const *peers = endpoint_peers(r->ep, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -102,13 +98,13 @@ static void add_known_repos(struct reg *r, struct rtable *t)
 					continue;
 				char origin[128];
 				snprintf(origin, sizeof(origin), "in use on %s", peers[i]->name);
-				set_repo(r, t, ir.repo, origin);
+				reg_repo_add(r, t, ir.repo, origin);
 			}
 		}
 	}
 }
 
-static void catalog_done(struct reg *r, struct rtable *t)
+void reg_repos_done(struct reg *r, struct rtable *t)
 {
 	add_known_repos(r, t);
 	rtable_relist_end(r->ep->store, t);
@@ -123,18 +119,18 @@ static void on_catalog(struct reg *r, void *ctx, const struct reg_answer *a)
 {
 	struct page *p = ctx;
 	if (a->cancelled || p->gen != r->catalog_gen) {
-		page_free(p);
+		reg_page_free(p);
 		return;
 	}
 	r->catalog_rq = NULL;
 	struct rtable *t = store_table(r->ep->store, KIND_REPOSITORIES, REPO_NCELLS);
 	if (a->res && a->res->error) {
-		page_free(p);
+		reg_page_free(p);
 		reg_fail(r, "%s", a->error);
 		return;
 	}
 	if (a->error) {
-		page_free(p);
+		reg_page_free(p);
 		if (a->status == 401 || a->status == 403 || a->status == 404 || a->status == 405 ||
 		    !strcmp(a->code, "UNSUPPORTED")) {
 			/* no catalog here: what is known from elsewhere */
@@ -147,7 +143,7 @@ static void on_catalog(struct reg *r, void *ctx, const struct reg_answer *a)
 					      "%s has no catalog for us (%s): showing the configured repositories and those in use",
 					      r->ep->name, a->error);
 			}
-			catalog_done(r, t);
+			reg_repos_done(r, t);
 			reg_set_product(r);
 			r->ep->store->gen++;
 			return;
@@ -160,7 +156,7 @@ static void on_catalog(struct reg *r, void *ctx, const struct reg_answer *a)
 	for (size_t i = 0; i < jsonget_len(repos); i++) {
 		json_object *v = jsonget_idx(repos, i);
 		if (json_object_is_type(v, json_type_string) && *json_object_get_string(v))
-			set_repo(r, t, json_object_get_string(v), "catalog");
+			reg_repo_add(r, t, json_object_get_string(v), "catalog");
 	}
 	json_object_put(o);
 	r->catalog_off = false;
@@ -170,12 +166,16 @@ static void on_catalog(struct reg *r, void *ctx, const struct reg_answer *a)
 		free(next);
 		return;
 	}
-	page_free(p);
-	catalog_done(r, t);
+	reg_page_free(p);
+	reg_repos_done(r, t);
 }
 
 void reg_list_repos(struct reg *r)
 {
+	if (r->ecr) {
+		ecr_list_repos(r);
+		return;
+	}
 	if (r->catalog_rq)
 		return; /* one listing at a time: the one running will do */
 	struct rtable *t = store_table(r->ep->store, KIND_REPOSITORIES, REPO_NCELLS);
@@ -200,12 +200,17 @@ static void free_queue(struct reg *r)
 	r->ntag_queue = r->tag_queue_pos = 0;
 }
 
-static void set_count(struct reg *r, const char *repo, size_t count)
+static void set_count(struct reg *r, const struct page *p)
 {
 	struct rtable *rt = store_find_table(r->ep->store, KIND_REPOSITORIES);
-	struct row *row = rt ? rtable_find(rt, repo) : NULL;
-	if (row && !row->gone_ms)
-		row_set_num(r->ep->store, rt, row, REPO_TAGS, CELL_INT, (int64_t)count, NULL);
+	struct row *row = rt ? rtable_find(rt, p->repo) : NULL;
+	if (!row || row->gone_ms)
+		return;
+	row_set_num(r->ep->store, rt, row, REPO_TAGS, CELL_INT, (int64_t)p->count, NULL);
+	if (p->pushed > 0)
+		row_set_num(r->ep->store, rt, row, REPO_PUSHED, CELL_TIME, p->pushed, NULL);
+	if (p->size > 0)
+		row_set_num(r->ep->store, rt, row, REPO_SIZE, CELL_BYTES, p->size, NULL);
 }
 
 /* A failed listing keeps what was known of the repository. */
@@ -217,35 +222,88 @@ static void keep_repo_rows(struct reg *r, struct rtable *t, const char *repo)
 }
 
 static void list_repo(struct reg *r, struct page *p, const char *url);
+static void pump(struct reg *r);
+
+void reg_tags_add(struct reg *r, struct page *p, const struct tag_info *ti)
+{
+	p->count++;
+	if (ti->pushed > p->pushed)
+		p->pushed = ti->pushed;
+	if (ti->size > 0 && !ti->size_counted)
+		p->size += ti->size;
+	if (p->count_only)
+		return;
+	struct store *s = r->ep->store;
+	struct rtable *t = store_table(s, KIND_TAGS, TAG_NCELLS);
+	char *id = xasprintf("%s:%s", p->repo, ti->tag);
+	struct row *row = rtable_upsert(s, t, id);
+	row_set_text(s, t, row, TAG_NAME, ti->tag);
+	row_set_text(s, t, row, TAG_REPO, p->repo);
+	char *ref = xasprintf("%s/%s", r->host, id);
+	row_set_text(s, t, row, TAG_REF, ref);
+	free(ref);
+	free(id);
+	/* what a registry's own API says (ECR) before the manifests are read */
+	if (ti->digest && !*row_text(row, TAG_DIGEST)) {
+		row_set_text(s, t, row, TAG_DIGEST, ti->digest);
+		row_set_text(s, t, row, TAG_DIGESTS, ti->digest);
+	}
+	if (ti->type && !*row_text(row, TAG_TYPE))
+		row_set_text(s, t, row, TAG_TYPE, ti->type);
+	if (ti->size > 0 && row->cells[TAG_SIZE].type == CELL_NONE)
+		row_set_num(s, t, row, TAG_SIZE, CELL_BYTES, ti->size, NULL);
+	if (ti->pushed > 0)
+		row_set_num(s, t, row, TAG_PUSHED, CELL_TIME, ti->pushed, NULL);
+	if (ti->scan)
+		row_set_text_or_clear(s, t, row, TAG_SCAN, ti->scan);
+}
+
+void reg_tags_done(struct reg *r, struct page *p, const char *error, bool transport)
+{
+	if (transport) {
+		reg_page_free(p);
+		reg_fail(r, "%s", error);
+		return;
+	}
+	struct rtable *t = store_table(r->ep->store, KIND_TAGS, TAG_NCELLS);
+	if (error) {
+		log_msg("registry %s: tags of %s: %s", r->ep->name, p->repo, error);
+		if (p->count_only) {
+			reg_counted(r, p->repo, false);
+		} else {
+			keep_repo_rows(r, t, p->repo);
+			/* one repository refused among many is a note; the one in scope is the view's error */
+			if (r->scope)
+				reg_table_error(r, KIND_TAGS, error);
+			else
+				snprintf(r->health_error, sizeof(r->health_error), "%s", error);
+			r->tags_running--;
+			pump(r);
+		}
+		reg_page_free(p);
+		return;
+	}
+	set_count(r, p);
+	if (p->count_only)
+		reg_counted(r, p->repo, true);
+	else {
+		if (r->scope)
+			reg_table_error(r, KIND_TAGS, "");
+		r->tags_running--;
+		pump(r);
+	}
+	reg_page_free(p);
+}
 
 static void on_tags(struct reg *r, void *ctx, const struct reg_answer *a)
 {
 	struct page *p = ctx;
 	if (a->cancelled || (!p->count_only && p->gen != r->tags_gen)) {
-		page_free(p);
+		reg_page_free(p);
 		return;
 	}
-	if (a->res && a->res->error) {
-		page_free(p);
-		reg_fail(r, "%s", a->error);
-		return;
-	}
-	struct rtable *t = store_table(r->ep->store, KIND_TAGS, TAG_NCELLS);
 	if (a->error) {
-		log_msg("registry %s: tags of %s: %s", r->ep->name, p->repo, a->error);
-		if (p->count_only)
-			reg_counted(r, p->repo, false);
-		if (!p->count_only) {
-			keep_repo_rows(r, t, p->repo);
-			/* one repository refused among many is a note; the one in scope is the view's error */
-			if (r->scope)
-				reg_table_error(r, KIND_TAGS, a->error);
-			else
-				snprintf(r->health_error, sizeof(r->health_error), "%s", a->error);
-			r->tags_running--;
-			pump(r);
-		}
-		page_free(p);
+		reg_tags_done(r, p, a->error, a->res && a->res->error);
 		return;
 	}
 	json_object *o = parse(a);
@@ -254,18 +312,8 @@ static void on_tags(struct reg *r, void *ctx, const struct reg_answer *a)
 		json_object *v = jsonget_idx(tags, i);
 		if (!json_object_is_type(v, json_type_string) || !*json_object_get_string(v))
 			continue;
-		p->count++;
-		if (p->count_only)
-			continue;
-		const char *tag = json_object_get_string(v);
-		char *id = xasprintf("%s:%s", p->repo, tag);
-		struct row *row = rtable_upsert(r->ep->store, t, id);
-		row_set_text(r->ep->store, t, row, TAG_NAME, tag);
-		row_set_text(r->ep->store, t, row, TAG_REPO, p->repo);
-		char *ref = xasprintf("%s/%s", r->host, id);
-		row_set_text(r->ep->store, t, row, TAG_REF, ref);
-		free(ref);
-		free(id);
+		struct tag_info ti = {.tag = json_object_get_string(v)};
+		reg_tags_add(r, p, &ti);
 	}
 	json_object_put(o);
 	char *next = next_page(r, a);
@@ -274,20 +322,15 @@ static void on_tags(struct reg *r, void *ctx, const struct reg_answer *a)
 		free(next);
 		return;
 	}
-	set_count(r, p->repo, p->count);
-	if (p->count_only)
-		reg_counted(r, p->repo, true);
-	if (!p->count_only) {
-		if (r->scope)
-			reg_table_error(r, KIND_TAGS, "");
-		r->tags_running--;
-		pump(r);
-	}
-	page_free(p);
+	reg_tags_done(r, p, NULL, false);
 }
 
 static void list_repo(struct reg *r, struct page *p, const char *url)
 {
+	if (r->ecr) {
+		ecr_list_images(r, p);
+		return;
+	}
 	char *scope = reg_scope_pull(p->repo);
 	char *first = NULL;
 	if (!url)

@@ -173,25 +173,30 @@ static void mfetch_free(struct mfetch *f)
 	free(f);
 }
 
-/* The other tags of the repository on the same manifest, for each of them. */
+/* The other tags of the repository on the same manifest, for each of them:
+ * one pass to find them, then each gets the names of the others. */
 static void update_also(struct reg *r, struct rtable *t, const char *repo, const char *digest)
 {
-	struct buf b;
+	struct row **same = NULL;
+	size_t n = 0;
 	for (size_t i = 0; i < t->len; i++) {
 		struct row *row = t->rows[i];
-		if (row->gone_ms || strcmp(row_text(row, TAG_REPO), repo) || strcmp(row_text(row, TAG_DIGEST), digest))
+		if (row->gone_ms || strcmp(row_text(row, TAG_DIGEST), digest) || strcmp(row_text(row, TAG_REPO), repo))
 			continue;
+		same = xrealloc(same, (n + 1) * sizeof(*same));
+		same[n++] = row;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct buf b;
 		buf_init(&b);
 		buf_puts(&b, "");
-		for (size_t j = 0; j < t->len; j++) {
-			struct row *o = t->rows[j];
-			if (o == row || o->gone_ms || strcmp(row_text(o, TAG_REPO), repo) || strcmp(row_text(o, TAG_DIGEST), digest))
-				continue;
-			buf_printf(&b, "%s%s", b.len ? "," : "", row_text(o, TAG_NAME));
-		}
-		row_set_text_or_clear(r->ep->store, t, row, TAG_ALSO, b.data);
+		for (size_t j = 0; j < n; j++)
+			if (j != i)
+				buf_printf(&b, "%s%s", b.len ? "," : "", row_text(same[j], TAG_NAME));
+		row_set_text_or_clear(r->ep->store, t, same[i], TAG_ALSO, b.data);
 		buf_cleanup(&b);
 	}
+	free(same);
 }
 
 static void apply(struct reg *r, const char *id, const struct mcache_entry *e)
@@ -215,13 +220,11 @@ static void apply(struct reg *r, const char *id, const struct mcache_entry *e)
 		row_set_num(s, t, row, TAG_CREATED, CELL_TIME, e->created, NULL);
 	else
 		row_clear(s, t, row, TAG_CREATED);
-	if (moved) {
-		char *repo = xstrdup(row_text(row, TAG_REPO));
-		update_also(r, t, repo, e->digest);
-		if (old)
-			update_also(r, t, repo, old);
-		free(repo);
-	}
+	char *repo = xstrdup(row_text(row, TAG_REPO));
+	update_also(r, t, repo, e->digest);
+	if (old)
+		update_also(r, t, repo, old);
+	free(repo);
 	free(old);
 }
 

@@ -28,7 +28,7 @@
 #define POLL_SCOPED_MS 60000
 #define POLL_ALL_MS 600000
 
-static const char *const aliases[] = {"oci", "docker-registry", "ecr-registry", NULL};
+static const char *const aliases[] = {"oci", "docker-registry", NULL};
 static const char *const scope_commands[] = {"repo", "repository", NULL};
 
 static const struct option_def options[] = {
@@ -63,6 +63,9 @@ static void drop_connection(struct reg *r)
 	dockerauth_cancel(r->cred_req);
 	r->cred_req = NULL;
 	reg_fetches_reset(r);
+	ecr_stop(r);
+	if (r->basic)
+		memset(r->basic, 0, strlen(r->basic));
 	free(r->basic);
 	r->basic = NULL;
 	tokens_clear(&r->tokens);
@@ -258,6 +261,20 @@ static void on_ping(struct reg *r, void *ctx, const struct reg_answer *a)
 	reg_fail(r, "%s: %s", r->host, a->error ? a->error : msg);
 }
 
+void reg_set_basic(struct reg *r)
+{
+	char *plain = xasprintf("%s:%s", r->cred.username ? r->cred.username : "", r->cred.secret ? r->cred.secret : "");
+	char *b64 = crypto_base64_encode(plain, strlen(plain));
+	if (r->basic)
+		memset(r->basic, 0, strlen(r->basic));
+	free(r->basic);
+	r->basic = xasprintf("Authorization: Basic %s", b64);
+	memset(plain, 0, strlen(plain));
+	memset(b64, 0, strlen(b64));
+	free(plain);
+	free(b64);
+}
+
 static void ping(struct reg *r)
 {
 	r->phase = RP_PINGING;
@@ -266,15 +283,13 @@ static void ping(struct reg *r)
 		return;
 	}
 	/* the registry asked for Basic: every request carries it from now on */
-	char *plain = xasprintf("%s:%s", r->cred.username, r->cred.secret ? r->cred.secret : "");
-	char *b64 = crypto_base64_encode(plain, strlen(plain));
-	free(r->basic);
-	r->basic = xasprintf("Authorization: Basic %s", b64);
-	memset(plain, 0, strlen(plain));
-	memset(b64, 0, strlen(b64));
-	free(plain);
-	free(b64);
+	reg_set_basic(r);
 	reg_request_auth(r, "GET", "/v2/", r->basic, RQ_RAW, on_ping, r);
+}
+
+void reg_ping(struct reg *r)
+{
+	ping(r);
 }
 
 static void on_creds(void *arg, const struct registry_cred *cred, const char *error)
@@ -298,6 +313,10 @@ static void connect_start(struct reg *r)
 	free(r->realm);
 	free(r->service);
 	r->realm = r->service = NULL;
+	if (r->ecr) {
+		ecr_connect(r);
+		return;
+	}
 	if (r->cred_configured) {
 		ping(r);
 		return;
@@ -339,6 +358,12 @@ static int reg_open(struct endpoint *ep, const struct endpoint_config *cfg, char
 		free(r);
 		return -1;
 	}
+	reg_setup(ep, r);
+	return 0;
+}
+
+void reg_setup(struct endpoint *ep, struct reg *r)
+{
 	r->ep = ep;
 	backoff_init(&r->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	calls_init(&r->calls, &r->target, r);
@@ -348,7 +373,6 @@ static int reg_open(struct endpoint *ep, const struct endpoint_config *cfg, char
 	ep->priv = r;
 	ep->address = xstrdup(r->target.base_url);
 	snprintf(ep->product, sizeof(ep->product), "connecting…");
-	return 0;
 }
 
 static void reg_close(struct endpoint *ep)
@@ -357,6 +381,7 @@ static void reg_close(struct endpoint *ep)
 	if (!r)
 		return;
 	drop_connection(r);
+	ecr_free(r);
 	calls_cleanup(&r->calls);
 	reg_origins_free(r);
 	timer_free(r->retry);
@@ -464,6 +489,33 @@ static const struct backend_scope scope = {
 	.kind = KIND_REPOSITORIES,
 	.get = reg_get_scope,
 	.set = reg_set_scope,
+};
+
+static const char *const ecr_aliases[] = {"aws-ecr", NULL};
+
+/* Amazon ECR: the same registry, its login and lists from the ECR API. */
+const struct backend_ops ecr_backend = {
+	.abi = BACKEND_ABI_VERSION,
+	.name = "ecr",
+	.aliases = ecr_aliases,
+	.description = "Amazon ECR private registry of an AWS account and region (AWS CLI profiles)",
+	.views = reg_views,
+	.default_kind = KIND_REPOSITORIES,
+	.options = ecr_options,
+	.scope = &scope,
+	.discover = ecr_discover,
+	.open = ecr_open,
+	.close = reg_close,
+	.watch = reg_watch,
+	.visible = reg_visible,
+	.inspect = reg_inspect,
+	.actions = reg_actions,
+	.act = reg_act,
+	.pull_source = reg_pull_source,
+	.image_home = reg_image_home,
+	.summary = reg_summary,
+	.health_watch = reg_health_watch,
+	.health = reg_health,
 };
 
 const struct backend_ops registry_backend = {

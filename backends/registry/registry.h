@@ -6,5 +6,7 @@
 #include "backends/backend.h"
 
 extern const struct backend_ops registry_backend;
+/* The same for Amazon ECR: its login and lists from the ECR API. */
+extern const struct backend_ops ecr_backend;
 
 #endif

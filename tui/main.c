@@ -48,7 +48,7 @@ static void print_kinds(FILE *f, const char *lead, int width)
 static void usage(FILE *f)
 {
 	fputs("Usage: binnacle [OPTIONS] [VIEW]\n"
-	      "       binnacle get KIND [-o table|wide|json] [--filter TEXT] [OPTIONS]\n"
+	      "       binnacle get KIND [-o table|wide|json] [--filter TEXT] [--scope NAME] [OPTIONS]\n"
 	      "       binnacle health [-o table|wide|json] [OPTIONS]\n"
 	      "\n"
 	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included)\n"
@@ -69,6 +69,7 @@ static void usage(FILE *f)
 	      "      --log FILE         write a debug log to FILE\n"
 	      "  -o, --output FORMAT    for get and health: table (default), wide or json\n"
 	      "      --filter TEXT      for get: only rows matching TEXT (as the / filter)\n"
+	      "  -s, --scope NAME       for get: narrow each endpoint (a namespace, a repository)\n"
 	      "      --timeout DURATION for get and health: how long to wait for answers (default 15s)\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
@@ -178,6 +179,7 @@ int main(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},  {"filter", required_argument, NULL, 'F'},
 		{"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},       {"charset", required_argument, NULL, 'C'},
+		{"scope", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
 	struct session_opts so = {0};
@@ -186,7 +188,7 @@ int main(int argc, char **argv)
 	int charset = -1; /* -1: as the configuration says */
 	char err[ERRLEN];
 	int c;
-	while ((c = getopt_long(argc, argv, "c:e:t:ro:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:e:t:ro:s:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			so.config_path = optarg;
@@ -222,6 +224,9 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			go.filter = optarg;
+			break;
+		case 's':
+			go.scope = optarg;
 			break;
 		case 'T':
 			go.timeout_ms = parse_duration_ms(optarg);

@@ -118,6 +118,8 @@ struct reg {
 	char host[256];          /* as image references name it: "127.0.0.1:5000", "docker.io" */
 	bool scheme_given;       /* the URL said http:// or https:// */
 	bool tried_http;         /* a loopback registry without a scheme, after HTTPS failed */
+	char https_error[ERRLEN]; /* why HTTPS failed then */
+	bool http_worked;        /* and plain HTTP did */
 	enum reg_phase phase;
 	struct backoff backoff;
 	struct timer *retry, *poll, *fetch_tick, *health_tick;

@@ -129,6 +129,7 @@ void reg_set_product(struct reg *r)
 static void go_live(struct reg *r)
 {
 	r->phase = RP_LIVE;
+	r->http_worked = r->tried_http;
 	backoff_healthy(&r->backoff);
 	reg_set_product(r);
 	endpoint_ready(r->ep);
@@ -176,6 +177,7 @@ static void on_ping(struct reg *r, void *ctx, const struct reg_answer *a)
 		if (!r->scheme_given && !r->tried_http && imageref_loopback(r->host) &&
 		    str_starts(r->target.base_url, "https://")) {
 			r->tried_http = true;
+			snprintf(r->https_error, sizeof(r->https_error), "%s", a->res->error);
 			char *plain = xasprintf("http://%s", r->target.base_url + 8);
 			free(r->target.base_url);
 			r->target.base_url = plain;
@@ -188,7 +190,10 @@ static void on_ping(struct reg *r, void *ctx, const struct reg_answer *a)
 			return;
 		}
 		backoff_from_result(&r->backoff, a->res);
-		reg_fail(r, "%s", a->res->error);
+		if (r->tried_http && r->https_error[0])
+			reg_fail(r, "%s (and over plain HTTP: %s)", r->https_error, a->res->error);
+		else
+			reg_fail(r, "%s", a->res->error);
 		return;
 	}
 	if (a->status == 200) {
@@ -258,7 +263,11 @@ static void on_ping(struct reg *r, void *ctx, const struct reg_answer *a)
 		return;
 	}
 	backoff_from_result(&r->backoff, a->res);
-	reg_fail(r, "%s: %s", r->host, a->error ? a->error : msg);
+	if (r->tried_http && r->https_error[0] && a->status == 400)
+		/* an HTTPS server answering plain HTTP: the TLS failure is the news */
+		reg_fail(r, "%s", r->https_error);
+	else
+		reg_fail(r, "%s", a->error ? a->error : msg);
 }
 
 void reg_set_basic(struct reg *r)
@@ -308,6 +317,15 @@ static void connect_start(struct reg *r)
 {
 	if (r->phase != RP_IDLE)
 		return;
+	if (r->tried_http && !r->http_worked && str_starts(r->target.base_url, "http://")) {
+		/* neither worked last time: HTTPS first again, as docker does */
+		char *tls = xasprintf("https://%s", r->target.base_url + 7);
+		free(r->target.base_url);
+		r->target.base_url = tls;
+		free(r->target.display);
+		r->target.display = xstrdup(tls);
+		r->tried_http = false;
+	}
 	r->phase = RP_CREDS;
 	r->auth_kind[0] = '\0';
 	free(r->realm);

@@ -60,6 +60,7 @@ export KUBECONFIG="$T/no-kubeconfig"
 export DOCKER_CONFIG="$T/no-docker-config" REGISTRY_AUTH_FILE="$T/no-auth.json" BINNACLE_CERTS_D="$T/no-certs.d"
 export AWS_CONFIG_FILE="$T/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$T/no-aws-credentials"
 unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION AWS_DEFAULT_REGION
+echo '{}' >"$REGISTRY_AUTH_FILE" # podman wants the file it is pointed at to exist
 mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 
 PASSED=0

@@ -57,10 +57,12 @@ export XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/d
 # no test reads the user's own clusters or engines unless it says so
 export KUBECONFIG="$T/no-kubeconfig"
 # nor their registry logins (docker's, podman's), CA files or AWS profiles
-export DOCKER_CONFIG="$T/no-docker-config" REGISTRY_AUTH_FILE="$T/no-auth.json" BINNACLE_CERTS_D="$T/no-certs.d"
+export DOCKER_CONFIG="$T/docker-config" REGISTRY_AUTH_FILE="$T/no-auth.json" BINNACLE_CERTS_D="$T/no-certs.d"
 export AWS_CONFIG_FILE="$T/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$T/no-aws-credentials"
 unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION AWS_DEFAULT_REGION
-echo '{}' >"$REGISTRY_AUTH_FILE" # podman wants the file it is pointed at to exist
+# podman wants the files it is pointed at to exist
+echo '{}' >"$REGISTRY_AUTH_FILE"
+mkdir -p "$DOCKER_CONFIG" && echo '{}' >"$DOCKER_CONFIG/config.json"
 mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 
 PASSED=0

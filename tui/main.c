@@ -51,9 +51,11 @@ static void usage(FILE *f)
 	      "       binnacle get KIND [-o table|wide|json] [--filter TEXT] [--scope NAME] [OPTIONS]\n"
 	      "       binnacle health [-o table|wide|json] [OPTIONS]\n"
 	      "\n"
-	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included)\n"
-	      "and Docker or Podman engines, live, with the operator's actions at hand:\n"
-	      "scale, restart, shell, logs, cordon, drain, delete, pull, describe.\n"
+	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included),\n"
+	      "Docker or Podman engines and container registries (OCI / Docker Registry v2,\n"
+	      "Amazon ECR), live, with the operator's actions at hand: scale, restart, shell,\n"
+	      "logs, cordon, drain, delete, pull (a registry's tag into an engine), describe,\n"
+	      "and where an image runs across every endpoint.\n"
 	      "\n",
 	      f);
 	print_kinds(f, "VIEW and KIND:", 78);
@@ -76,7 +78,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "Without configuration binnacle uses every context of $KUBECONFIG (or\n"
 	      "~/.kube/config), opening on the current one, and $DOCKER_HOST, the current\n"
-	      "Docker context, /var/run/docker.sock, or the Podman sockets.\n"
+	      "Docker context, /var/run/docker.sock, or the Podman sockets, every registry\n"
+	      "logged into with docker or podman login ($DOCKER_CONFIG/config.json, podman's\n"
+	      "auth.json), and the AWS CLI profile's ECR registry (connected when chosen).\n"
 	      "In the dashboard press ? for the keys of the current view. Changing actions\n"
 	      "are recorded in $XDG_STATE_HOME/binnacle/audit.log.\n",
 	      f);

@@ -3,7 +3,9 @@
  * headers and RFC 3986 reference resolution (RFC 3986's own examples and
  * the variants registries send), image references, manifests, indexes and
  * lists from ../shared/reference/registry with their platforms and the
- * digest of the exact bytes, image configs, and error bodies. */
+ * digest of the exact bytes, image configs, error bodies, scopes compared
+ * as sets and the token cache (expiry, renewal margin, the spec's 60 s
+ * default), and the OSC 52 sequence the clipboard gets. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +22,8 @@
 #include "backends/registry/link.h"
 #include "backends/registry/manifest.h"
 #include "backends/registry/regerr.h"
+#include "backends/registry/token.h"
+#include "tui/clipboard.h"
 #include "tests/unit/fixtures.h"
 
 /* ---- challenges ---- */
@@ -394,6 +398,93 @@ static void test_errors(void **state)
 	assert_string_equal(m, "");
 }
 
+/* ---- tokens ---- */
+
+static void test_scopes(void **state)
+{
+	(void)state;
+	char *n = scope_normalize("repository:lab/many:push,pull");
+	assert_string_equal(n, "repository:lab/many:pull,push");
+	free(n);
+	/* distribution 2.8 writes the actions in any order: the same scope */
+	char *a = scope_normalize("repository:b:pull repository:a:push,pull,pull");
+	char *b = scope_normalize("repository:a:pull,push  repository:b:pull");
+	assert_string_equal(a, b);
+	assert_string_equal(a, "repository:a:pull,push repository:b:pull");
+	free(a);
+	free(b);
+	/* a name may hold ':' (a registry's port): the actions start after the last */
+	n = scope_normalize("repository:host:5000/x:pull");
+	assert_string_equal(n, "repository:host:5000/x:pull");
+	free(n);
+	n = scope_normalize("");
+	assert_string_equal(n, "");
+	free(n);
+	assert_true(scope_covers("repository:a:pull,push", "repository:a:pull"));
+	assert_false(scope_covers("repository:a:pull", "repository:a:push"));
+	assert_true(scope_covers("registry:catalog:*", "registry:catalog:*"));
+	assert_true(scope_covers("repository:a:*", "repository:a:delete"));
+	assert_false(scope_covers("repository:a:pull", "repository:b:pull"));
+}
+
+static void test_token_cache(void **state)
+{
+	(void)state;
+	struct reg_tokens ts = {0};
+	clock_pin(1000000, 1700000000);
+	tokens_put(&ts, "repository:a:push,pull", "tok-a", 300);
+	assert_string_equal(tokens_get(&ts, "repository:a:pull,push"), "tok-a");
+	assert_null(tokens_get(&ts, "repository:b:pull"));
+	/* renewed before the end: 300 s minus 10% (30 s) */
+	clock_pin(1000000 + 269000, 1700000269);
+	assert_non_null(tokens_get(&ts, "repository:a:pull,push"));
+	clock_pin(1000000 + 271000, 1700000271);
+	assert_null(tokens_get(&ts, "repository:a:pull,push"));
+	/* no expires_in: the spec's 60 s; a 5 s token is kept 4 s */
+	tokens_put(&ts, "x:y:pull", "t60", 0);
+	tokens_put(&ts, "x:z:pull", "t5", 5);
+	clock_pin(1000000 + 271000 + 4500, 1700000275);
+	assert_string_equal(tokens_get(&ts, "x:y:pull"), "t60");
+	assert_null(tokens_get(&ts, "x:z:pull"));
+	/* a refused token is forgotten; a new one replaces the old */
+	tokens_put(&ts, "x:y:pull", "t60b", 60);
+	assert_string_equal(tokens_get(&ts, "x:y:pull"), "t60b");
+	tokens_forget(&ts, "x:y:pull");
+	assert_null(tokens_get(&ts, "x:y:pull"));
+	tokens_clear(&ts);
+	clock_pin(0, 0);
+	int64_t exp;
+	REF_IN(body, len, "registry", "token_response_dockerhub_real_redacted.json");
+	char *t = token_response_decode(body, len, &exp);
+	assert_non_null(t);
+	assert_int_equal(exp, 300);
+	free(t);
+	free(body);
+	t = token_response_decode("{\"access_token\":\"only\"}", 24, &exp);
+	assert_string_equal(t, "only");
+	assert_int_equal(exp, 0);
+	free(t);
+	assert_null(token_response_decode("{}", 2, &exp));
+}
+
+/* ---- the clipboard (OSC 52) ---- */
+
+static void test_clipboard(void **state)
+{
+	(void)state;
+	char *s = clipboard_sequence("reg:5000/lab/app@sha256:ab", false);
+	assert_string_equal(s, "\033]52;c;cmVnOjUwMDAvbGFiL2FwcEBzaGEyNTY6YWI=\a");
+	free(s);
+	/* GNU screen passes it on inside a DCS */
+	s = clipboard_sequence("x", true);
+	assert_string_equal(s, "\033P\033]52;c;eA==\a\033\\");
+	free(s);
+	/* whatever the text holds, the terminal sees only base64 */
+	s = clipboard_sequence("\033]0;evil\a", false);
+	assert_null(strchr(s + 2, '\033'));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,7 +495,8 @@ int main(void)
 		cmocka_unit_test(test_oci_index),	    cmocka_unit_test(test_docker_list),
 		cmocka_unit_test(test_docker_v2_digest),    cmocka_unit_test(test_oci_manifest),
 		cmocka_unit_test(test_manifest_refused),    cmocka_unit_test(test_image_config),
-		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_errors),		    cmocka_unit_test(test_scopes),
+		cmocka_unit_test(test_token_cache),	    cmocka_unit_test(test_clipboard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

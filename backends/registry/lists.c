@@ -63,9 +63,10 @@ struct row *reg_repo_add(struct reg *r, struct rtable *t, const char *name, cons
 {
 	struct row *row = rtable_upsert(r->ep->store, t, name);
 	row_set_text(r->ep->store, t, row, REPO_NAME, name);
-	/* the registry's own word wins over "in use": it is where the name came from */
+	/* the registry's own word wins over "in use" (it is where the name came
+	 * from), and the first endpoint found using it stays named */
 	const char *now = row_text(row, REPO_ORIGIN);
-	if (!str_starts(origin, "in use") || !*now || str_starts(now, "in use") || !strcmp(now, "configured"))
+	if (!str_starts(origin, "in use") || !*now)
 		row_set_text(r->ep->store, t, row, REPO_ORIGIN, origin);
 	char *ref = xasprintf("%s/%s", r->host, name);
 	row_set_text(r->ep->store, t, row, REPO_REF, ref);

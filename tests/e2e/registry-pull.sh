@@ -8,7 +8,8 @@
 # image works too (the login found where docker keeps it); U shows where
 # the image runs: the Podman container on both engines and a Kubernetes
 # pod whose imageID names the digest; T goes back from a container to its
-# repository's tags; C copies the digest with OSC 52 (tmux keeps it).
+# repository's tags; C copies the digest with OSC 52 (tmux keeps it); a
+# registry whose catalog is refused shows the repositories the engines use.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 require_cmd docker-registry skopeo kubectl tmux
 start_podman start
@@ -19,6 +20,12 @@ bash "$LAB/registry/reglab.sh" push "$T/priv" "$PODMAN_DIR" team/tool:1.0 >/dev/
 	{ echo "FAIL: pushing team/tool:1.0 failed" >&2; exit 1; }
 bash "$LAB/registry/reglab.sh" push "$T/priv" "$PODMAN_DIR" lab/private:2.0 >/dev/null 2>&1 ||
 	{ echo "FAIL: pushing lab/private:2.0 failed" >&2; exit 1; }
+# a registry whose catalog anonymous users may not read (token auth)
+start_reglab tok --auth token
+TOK=${RL[tok.REGISTRY]}
+bash "$LAB/registry/reglab.sh" push "$T/tok" "$PODMAN_DIR" lab/shared:1 >/dev/null 2>&1 ||
+	{ echo "FAIL: pushing lab/shared:1 failed" >&2; exit 1; }
+lab_podman pull -q "$TOK/lab/shared:1" >/dev/null
 DIGEST=$(skopeo inspect --tls-verify=false --creds lab:labpass --raw "docker://$REG/team/tool:1.0" | sha256sum | cut -d' ' -f1)
 DIGEST="sha256:$DIGEST"
 # the user logged in with docker login: config.json holds it
@@ -39,6 +46,9 @@ endpoints:
   - name: lab
     type: kubernetes
     context: lab
+  - name: tok
+    type: registry
+    url: $TOK
 YAML
 
 # pick NAME: filters the table to exactly NAME (no Esc first: at the top
@@ -97,6 +107,12 @@ keys C
 check "C offers the reference, pinned reference and digest" wait_until 5 screen_has "digest: sha256:"
 keys j j Enter
 check "the digest is copied" wait_until 5 bash -c "[ \"\$(tmux -L '$TMUX_SOCK' show-buffer)\" = '$DIGEST' ]"
+
+# no catalog: the repositories of the images the engines hold
+keys ':ep tok' Enter
+keys ':repos' Enter
+check "a registry without a catalog for us shows the repositories in use" wait_until 15 screen_has "^lab/shared +1 +in use on podman-a"
+check "and says it has no catalog" screen_has "no catalog"
 
 # T from the container goes to its repository's tags, the tag selected
 keys ':ep podman-a' Enter

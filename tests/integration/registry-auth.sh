@@ -7,10 +7,11 @@
 # private CA (ca_file, /etc/docker/certs.d/HOST/, or none: a TLS sentence);
 # Bearer tokens from the lab's token server: anonymous (no catalog: the
 # configured repositories), per-user grants, a scope refused naming the
-# repository, one token per scope reused across requests, and a login
-# refused at the token server.
+# repository, one token per scope reused across requests and fetched
+# again once its expires_in ran out, and a login refused at the token
+# server.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-require_cmd docker-registry skopeo curl python3 htpasswd openssl
+require_cmd docker-registry skopeo curl python3 htpasswd openssl tmux
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 # conf FILE NAME URL [KEY: VALUE lines...]: a configuration with one registry
 conf() {
@@ -112,6 +113,17 @@ check "one token for the repository, reused for every request" \
 	[ "$(grep -c 'requested=repository:lab/many:pull	' "$TLOG")" = 1 ]
 check "the login was checked with a token for no scope" grep -q "user=lab.*requested=-" "$T/token/token.log" ||
 	grep -q "user=lab" "$TLOG"
+# tokens live as long as expires_in says: the user short gets 5 s ones
+conf "$T/short.yaml" token "$KREG" "username: short" "password: shortpass" "repositories: lab/app"
+: >"$TLOG"
+tui_start 120 30 -c "$T/short.yaml" tags
+check "short's tags on screen" wait_until 15 screen_has "^1\\.0\\.0 +lab/app +sha256:"
+check "with one token for the repository" [ "$(grep -c 'user=short.*requested=repository:lab/app:pull	' "$TLOG")" = 1 ]
+sleep 6
+keys d
+check "describe after the token ran out" wait_until 10 screen_has "^digest: sha256:"
+check "took a new token" [ "$(grep -c 'user=short.*requested=repository:lab/app:pull	' "$TLOG")" = 2 ]
+keys q
 conf "$T/badtoken.yaml" token "$KREG" "username: lab" "password: wrong"
 b -c "$T/badtoken.yaml" get repositories >/dev/null 2>"$T/badtoken.err"
 check "a login the token server refuses: one sentence" grep -q "the token server of $KREG refused the login of lab" "$T/badtoken.err"

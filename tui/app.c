@@ -520,17 +520,21 @@ static void prompt_mode_key(struct app *a, int key)
 	char *text = prompt_text(p);
 	struct frame *f = app_frame(a);
 	if (a->mode == MODE_FILTER) {
-		/* the table follows the filter as it is typed */
+		/* the table (or the health screen's problems) follows the filter as it is typed */
 		const char *use = r == PROMPT_CANCEL ? a->filter_before : text;
-		if (!f->filter.text || strcmp(f->filter.text, use)) {
-			filter_cleanup(&f->filter);
-			filter_init(&f->filter, use);
+		struct filter *flt = a->filter_health ? &a->health->filter : &f->filter;
+		if (!flt->text || strcmp(flt->text, use)) {
+			filter_cleanup(flt);
+			filter_init(flt, use);
+			if (a->filter_health)
+				healthview_tick(a->health, true);
 			app_invalidate(a);
 		}
 		if (r != PROMPT_EDITING) {
 			if (r == PROMPT_SUBMIT)
 				prompt_remember(p, text);
-			a->mode = MODE_TABLE;
+			a->mode = a->filter_health ? MODE_HEALTH : MODE_TABLE;
+			a->filter_health = false;
 		}
 	} else if (a->mode == MODE_COMMAND) {
 		if (r == PROMPT_SUBMIT) {
@@ -598,6 +602,15 @@ static void pull_key(struct app *a, int key)
 	}
 }
 
+enum app_mode app_body_mode(const struct app *a)
+{
+	if (a->mode == MODE_DIALOG)
+		return a->dialog_return;
+	if (a->mode == MODE_FILTER && a->filter_health)
+		return MODE_HEALTH;
+	return a->mode;
+}
+
 /* ---- the health screen ---- */
 
 void app_show_health(struct app *a, bool home)
@@ -653,6 +666,22 @@ static void go_to_problem(struct app *a, const struct row *p)
 static void health_key(struct app *a, int key)
 {
 	enum action act = keymap_lookup(key);
+	if (act == ACT_FILTER) {
+		/* narrows the problems, as / narrows a table */
+		free(a->filter_before);
+		a->filter_before = xstrdup(a->health->filter.text ? a->health->filter.text : "");
+		prompt_begin(&a->filt, '/', a->filter_before);
+		a->filter_health = true;
+		a->mode = MODE_FILTER;
+		return;
+	}
+	if (act == ACT_BACK && filter_active(&a->health->filter)) {
+		filter_cleanup(&a->health->filter);
+		filter_init(&a->health->filter, NULL);
+		healthview_tick(a->health, true);
+		app_invalidate(a);
+		return;
+	}
 	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT) {
 		table_key(a, key);
 		return;
@@ -753,7 +782,7 @@ static void draw(struct app *a)
 		a->rebuild_pending = true; /* the loop comes back for it */
 	chrome_draw_header(a);
 	chrome_draw_crumbs(a);
-	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
+	enum app_mode body = app_body_mode(a);
 	if ((body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text) {
 		textview_draw(a->body, a->text);
 	} else if ((body == MODE_LOGS || body == MODE_LOGS_SEARCH) && a->logs) {

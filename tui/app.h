@@ -76,6 +76,7 @@ struct app {
 	struct pullview *pull;
 	struct healthview *health;     /* the health screen, once opened */
 	bool health_home;              /* Esc at the top of the tables goes back to it */
+	bool filter_health;            /* the / prompt narrows the health screen's problems */
 	struct bstream *pending_exec;  /* opened; the loop hands the terminal over */
 	struct op *pending_exec_op;
 	unsigned ops_running;          /* actions in flight */
@@ -123,6 +124,8 @@ void app_resize(struct app *a);
 bool imageops_key(struct app *a, enum action act);
 bool imageops_offered(struct app *a, enum action act);
 
+/* The mode whose content fills the body: under a dialog or a prompt, what it covers. */
+enum app_mode app_body_mode(const struct app *a);
 /* Opens the health screen; home: it is where Esc leads back from the tables. */
 void app_show_health(struct app *a, bool home);
 

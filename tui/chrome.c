@@ -99,7 +99,7 @@ void chrome_draw_crumbs(struct app *a)
 	WINDOW *w = a->crumbs;
 	werase(w);
 	wmove(w, 0, 0);
-	if ((a->mode == MODE_DIALOG ? a->dialog_return : a->mode) == MODE_HEALTH && a->health) {
+	if (app_body_mode(a) == MODE_HEALTH && a->health) {
 		health_crumbs(a, w);
 		return;
 	}
@@ -118,7 +118,7 @@ void chrome_draw_crumbs(struct app *a)
 			screen_put(w, charset_glyph(GLYPH_CRUMB), room(w), ST_CRUMBS);
 		put_safe(w, crumb, room(w), last ? ST_CRUMB_ACTIVE : ST_CRUMBS);
 	}
-	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
+	enum app_mode body = app_body_mode(a);
 	const char *extra = (body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text   ? a->text->title
 			    : (body == MODE_LOGS || body == MODE_LOGS_SEARCH) && a->logs ? a->logs->title
 			    : body == MODE_PULL && a->pull				 ? "pull"
@@ -196,7 +196,7 @@ void chrome_draw_hints(struct app *a)
 	WINDOW *w = a->prompt_win;
 	werase(w);
 	wmove(w, 0, 0);
-	switch (a->mode == MODE_DIALOG ? a->dialog_return : a->mode) {
+	switch (app_body_mode(a)) {
 	case MODE_TEXT:
 		hint(w, ACT_FILTER, "search");
 		hint(w, ACT_SEARCH_NEXT, "next");

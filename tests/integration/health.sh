@@ -74,6 +74,12 @@ check "the dashboard opens on the health screen" wait_until 20 screen_has "Probl
 check "with a line per endpoint" wait_until 20 bash -c \
 	"tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^prod +kubernetes +live' && tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^stage +kubernetes +live'"
 
+keys '/' 'engine' Enter
+check "/ narrows the problems" wait_until 10 bash -c \
+	"tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^warning +engine +containers broken' && ! tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^critical +stage'"
+keys Escape
+check "Esc shows them all again" wait_until 10 screen_has "^critical +stage"
+
 # break web in the healthy cluster: a bad image, the old pods gone
 KUBECONFIG=$prod kc set image deploy/web web=lab/doesnotexist:1 >/dev/null
 KUBECONFIG=$prod kc delete pod -n default -l app=web --wait=false >/dev/null

@@ -285,22 +285,6 @@ static void test_prepare(void **state)
 	netlab_stop(&lab);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	char err[ERRLEN];
-	return http_init(err, sizeof(err));
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	netlab_stop_all(); /* the labs of tests that failed half-way */
-	http_cleanup();
-	loop_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,5 +294,5 @@ int main(void)
 		cmocka_unit_test(test_call_header),
 		cmocka_unit_test(test_prepare),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, netlab_setup, netlab_teardown);
 }

@@ -46,32 +46,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-N=0
-PASSED=0
-FAILED=0
-ok() { N=$((N + 1)); PASSED=$((PASSED + 1)); echo "ok $N - $1"; }
-skip() { N=$((N + 1)); PASSED=$((PASSED + 1)); echo "ok $N - $1 # SKIP $2"; }
-not_ok() {
-    N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $1"
-    if [ $# -gt 1 ] && [ -n "$2" ]; then printf '%s\n' "$2" | head -25 | sed 's/^/#   /'; fi
-}
-# check DESCRIPTION COMMAND...: the command's output is shown when it fails
-check() {
-    local d=$1 out
-    shift
-    if out=$("$@" 2>&1); then ok "$d"; else not_ok "$d" "$out"; fi
-}
-# wait_until SECONDS COMMAND...: poll every 0.5 s
-wait_until() {
-    local end=$((SECONDS + $1))
-    shift
-    while [ $SECONDS -le $end ]; do
-        "$@" > /dev/null 2>&1 && return 0
-        sleep 0.5
-    done
-    return 1
-}
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+TAP_POLL=0.5
+# shellcheck source=../tap.sh
+. "$here/../tap.sh"
 
 # ------------------------------------------------------------------ SigV4 vectors
 REF="$top/../shared/reference/ecs"

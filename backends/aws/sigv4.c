@@ -151,7 +151,7 @@ static char *canonical_query(const char *query)
 	struct pair *pairs = NULL;
 	size_t n = 0;
 	add_query(&pairs, &n, query);
-	if (n) /* no query (a JSON POST): qsort must not be given NULL */
+	if (n)
 		qsort(pairs, n, sizeof(*pairs), pair_cmp);
 	struct buf b;
 	buf_init(&b);

@@ -112,6 +112,9 @@ static void rq_free(struct rq *q)
 	if (q->auth)
 		memset(q->auth, 0, strlen(q->auth));
 	free(q->auth);
+	if (q->body)
+		memset(q->body, 0, strlen(q->body));
+	free(q->body);
 	free(q->waiting_scope);
 	free(q);
 }
@@ -159,6 +162,8 @@ static void rq_send(struct rq *q)
 	q->call = c;
 	if (q->accept)
 		add_header(c, "Accept", q->accept);
+	if (q->body)
+		calls_body(&c->base, q->body, strlen(q->body), "application/x-www-form-urlencoded");
 	if (q->auth) {
 		calls_header(&c->base, q->auth);
 	} else if (registry && !(q->flags & RQ_NO_AUTH)) {
@@ -356,7 +361,56 @@ static void on_token(struct reg *r, void *ctx, const struct reg_answer *a)
 	free(f);
 }
 
+static struct rq *fetch_token_get(struct reg *r, const char *scope, reg_done_fn done, void *ctx);
+
+/* An identity token (docker login with OAuth) is a refresh token: POSTed as
+ * the OAuth2 form; a realm without POST (404, 405) is asked with GET, as
+ * docker's client does. */
+struct oauth {
+	reg_done_fn done;
+	void *ctx;
+	char *scope;
+};
+
+static void on_oauth(struct reg *r, void *ctx, const struct reg_answer *a)
+{
+	struct oauth *o = ctx;
+	if (!a->cancelled && (a->status == 404 || a->status == 405)) {
+		log_msg("registry %s: the token realm takes no OAuth2 POST (%ld); asking with GET", r->ep->name, a->status);
+		fetch_token_get(r, o->scope, o->done, o->ctx);
+	} else {
+		o->done(r, o->ctx, a);
+	}
+	free(o->scope);
+	free(o);
+}
+
+static char *form_escape(const char *s)
+{
+	return http_escape(s ? s : "", s ? strlen(s) : 0);
+}
+
 struct rq *reg_fetch_token(struct reg *r, const char *scope, reg_done_fn done, void *ctx)
+{
+	if (!r->cred.identity_token || !*r->cred.identity_token)
+		return fetch_token_get(r, scope, done, ctx);
+	struct oauth *o = xcalloc(1, sizeof(*o));
+	o->done = done;
+	o->ctx = ctx;
+	o->scope = xstrdup(scope);
+	char *tok = form_escape(r->cred.identity_token), *svc = form_escape(r->service), *sc = form_escape(scope);
+	struct rq *q = rq_new(r, "POST", r->realm, NULL, NULL, RQ_RAW, on_oauth, o);
+	q->body = xasprintf("grant_type=refresh_token&refresh_token=%s&service=%s&client_id=binnacle%s%s", tok, svc,
+			    scope && *scope ? "&scope=" : "", scope && *scope ? sc : "");
+	memset(tok, 0, strlen(tok));
+	free(tok);
+	free(svc);
+	free(sc);
+	rq_send(q);
+	return q;
+}
+
+static struct rq *fetch_token_get(struct reg *r, const char *scope, reg_done_fn done, void *ctx)
 {
 	struct buf url;
 	buf_init(&url);

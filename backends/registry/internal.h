@@ -53,6 +53,7 @@ struct rq {
 	struct reg *r;
 	char *method, *url; /* url: a path on the registry, or an absolute URL */
 	char *accept, *scope, *auth; /* auth: an Authorization line of its own, or NULL */
+	char *body;          /* a form body (an OAuth2 token request), or NULL */
 	unsigned flags;
 	bool auth_retried;
 	int redirects;

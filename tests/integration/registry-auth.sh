@@ -124,6 +124,16 @@ keys d
 check "describe after the token ran out" wait_until 10 screen_has "^digest: sha256:"
 check "took a new token" [ "$(grep -c 'user=short.*requested=repository:lab/app:pull	' "$TLOG")" = 2 ]
 keys q
+# docker's identitytoken is an OAuth2 refresh token: POSTed to the realm;
+# the lab's realm takes no POST (404), so GET, as docker's client falls back
+echo "{\"auths\": {\"$KREG\": {\"identitytoken\": \"lab-refresh-token\"}}}" >"$DOCKER_CONFIG/config.json"
+conf "$T/idt.yaml" token "$KREG" "repositories: lab/app"
+: >"$TLOG"
+check "an identity token: the realm's OAuth2 form tried, then GET" \
+	binnacle_prints '^latest +lab/app ' -c "$T/idt.yaml" get tags --scope lab/app
+check "the POST was made (and refused by the lab)" grep -q "method=POST	status=404" "$TLOG"
+check "and no token reached the log" bash -c "! grep -q lab-refresh-token '$TLOG'"
+echo '{}' >"$DOCKER_CONFIG/config.json"
 conf "$T/badtoken.yaml" token "$KREG" "username: lab" "password: wrong"
 b -c "$T/badtoken.yaml" get repositories >/dev/null 2>"$T/badtoken.err"
 check "a login the token server refuses: one sentence" grep -q "the token server of $KREG refused the login of lab" "$T/badtoken.err"

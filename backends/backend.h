@@ -128,6 +128,11 @@ enum action_flags {
 	ACTION_CONFIRM = 2,   /* destructive: always asks before it runs */
 	ACTION_INPUT = 4,     /* needs a value typed by the user (input_prompt) */
 	ACTION_NO_TARGET = 8, /* works without a selected row (pull) */
+	/* Carried out by another endpoint, one that can pull (a registry's
+	 * tag pulled into an engine): the UI offers the session's endpoints
+	 * whose backend has the pull slot, asks which when there are several,
+	 * and pulls there what the row's backend's pull_source gives. */
+	ACTION_ENGINE = 16,
 };
 
 /* An operation a backend offers on a kind. The name is the verb the keymap
@@ -293,8 +298,21 @@ struct backend_ops {
 	void *(*logs)(struct endpoint *ep, const char *kind, const char *id, const struct log_opts *o,
 		      const struct log_sink *sink);
 	void (*logs_stop)(struct endpoint *ep, void *handle);
-	/* Pulls an image reference with progress. Optional. */
-	void (*pull)(struct endpoint *ep, const char *ref, const struct pull_sink *sink);
+	/* Pulls an image reference with progress. auth is the registry's
+	 * credentials as docker's X-Registry-Auth value (base64url JSON), or
+	 * NULL: the backend finds them itself (docker's and podman's logins).
+	 * Optional. */
+	void (*pull)(struct endpoint *ep, const char *ref, const char *auth, const struct pull_sink *sink);
+	/* For an ACTION_ENGINE action on row id of kind: the reference to pull
+	 * (into ref) and the credentials an engine needs for it (*auth: an
+	 * owned X-Registry-Auth value, or NULL). -1 with a sentence when it
+	 * cannot be pulled (the digest is not known yet). Optional. */
+	int (*pull_source)(struct endpoint *ep, const char *kind, const char *id, char *ref, size_t reflen, char **auth,
+			   char *err, size_t errlen);
+	/* Whether this endpoint holds the repository of the image reference
+	 * ref (a registry serving its host); fills d with where its tags are
+	 * (a scope switch to the repository, the tag to select). Optional. */
+	bool (*image_home)(struct endpoint *ep, const char *ref, struct drill *d);
 	/* The header's counts for this endpoint ("ctr 3/5  img 7"); "" = none. Optional. */
 	void (*summary)(struct endpoint *ep, char *out, size_t outlen);
 	/* Where Enter leads from a row of a shared kind (a node: its pods, an
@@ -315,6 +333,11 @@ struct backend_ops {
 const struct backend_action *backend_action_find(const struct backend_ops *ops, const char *kind, const char *verb);
 /* Whether the UI may offer a: read-only endpoints get no mutating action. */
 bool endpoint_may(const struct endpoint *ep, const struct backend_action *a);
+
+/* The endpoints of ep's session (ep among them), for what crosses
+ * backends: a registry lists the repositories of the images engines and
+ * clusters use. Borrowed; *n gets how many. */
+struct endpoint *const *endpoint_peers(const struct endpoint *ep, size_t *n);
 
 /* Every backend: those compiled in, then those loaded as plugins. */
 const struct backend_ops *const *backends_all(void);

@@ -60,6 +60,11 @@ export KUBECONFIG="$T/no-kubeconfig"
 for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 export AWS_CONFIG_FILE="$T/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$T/no-aws-credentials"
 export AWS_EC2_METADATA_DISABLED=true
+# nor their registry logins (docker's, podman's) or CA files
+export DOCKER_CONFIG="$T/docker-config" REGISTRY_AUTH_FILE="$T/no-auth.json" BINNACLE_CERTS_D="$T/no-certs.d"
+# podman wants the files it is pointed at to exist
+echo '{}' >"$REGISTRY_AUTH_FILE"
+mkdir -p "$DOCKER_CONFIG" && echo '{}' >"$DOCKER_CONFIG/config.json"
 mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 
 PASSED=0
@@ -272,6 +277,34 @@ start_ecslab() {
 lab_control() { curl -sf -X POST "$AWS_ENDPOINT_URL/_lab/$1" >/dev/null; }
 # aws_lab ARGS: the real AWS CLI against the ECS lab (the checks' witness).
 aws_lab() { aws --endpoint-url "$AWS_ENDPOINT_URL" --output json "$@"; }
+# start_reglab NAME [reglab.sh start options]: a registry lab (tests/lab/registry,
+# the real CNCF distribution) in $T/NAME, stopped at exit; its env lines land in
+# RL[NAME.KEY] (REGISTRY, REGISTRY_URL, REGISTRY_CA, REGISTRY_USER, ...).
+declare -A RL
+start_reglab() {
+	local name=$1 out rc=0 k v
+	shift
+	mkdir -p "$T/$name"
+	cleanup "bash '$LAB/registry/reglab.sh' stop '$T/$name'"
+	out=$(bash "$LAB/registry/reglab.sh" start "$T/$name" "$@" 2>&1) || rc=$?
+	[ $rc -ne 77 ] || skip_or_fail "the registry lab cannot run: $out"
+	if [ $rc -ne 0 ]; then
+		echo "FAIL: the registry lab ($name: $*) did not start: $out" >&2
+		exit 1
+	fi
+	while IFS='=' read -r k v; do RL[$name.$k]=$v; done <"$T/$name/env"
+}
+# seed_reglab NAME [seed options]: fills it (seed.txt: "REF DIGEST TYPE SIZE")
+seed_reglab() {
+	local name=$1 out
+	shift
+	out=$(bash "$LAB/registry/reglab.sh" seed "$T/$name" "$@" 2>&1) || {
+		echo "FAIL: seeding the registry lab $name failed: $out" >&2
+		exit 1
+	}
+}
+# seeded NAME REF: the digest the seed built for REF (the sha256 of its bytes)
+seeded() { awk -v r="$2" '$1 == r { print $2 }' "$T/$1/seed.txt"; }
 
 # kc ARGS: the real kubectl against the lab (the checks' independent witness).
 kc() { kubectl --request-timeout=20s "$@"; }

@@ -128,6 +128,18 @@ void app_push_view(struct app *a, const struct view *v, const struct drill *scop
 	if (a->depth == APP_MAX_DEPTH)
 		return;
 	frame_init(&a->stack[a->depth++], v, scope);
+	app_frame(a)->ep = a->ep;
+	watch_current(a);
+	app_invalidate(a);
+}
+
+void app_push_view_all(struct app *a, const struct view *v, const struct drill *scope)
+{
+	if (a->depth == APP_MAX_DEPTH)
+		return;
+	frame_init(&a->stack[a->depth++], v, scope);
+	app_frame(a)->ep = a->ep;
+	app_frame(a)->all = true;
 	watch_current(a);
 	app_invalidate(a);
 }
@@ -152,6 +164,9 @@ static void pop_view(struct app *a)
 	if (a->depth <= 1)
 		return;
 	frame_cleanup(&a->stack[--a->depth]);
+	/* back where it was opened: an @all frame may have moved the endpoint */
+	if (app_frame(a)->ep && !app_frame(a)->all)
+		a->ep = app_frame(a)->ep;
 	watch_current(a);
 	app_invalidate(a);
 }
@@ -220,6 +235,7 @@ static void rebuild(struct app *a)
 		.scope_selector = f->scoped && f->scope.selector,
 		.scope_ns_cell = f->scoped && f->scope.in_ns ? f->scope.ns_cell : -1,
 		.scope_ns = f->scope.ns,
+		.scope_image = f->scoped && f->scope.image ? f->scope.value : NULL,
 		.filter = &f->filter,
 		.sort_col = f->sort_col,
 		.sort_desc = f->sort_desc,
@@ -776,6 +792,7 @@ static void draw(struct app *a)
 		pullview_draw(a->body, a->pull);
 	} else if (body == MODE_HEALTH && a->health) {
 		healthview_draw(a->body, a->health);
+
 	} else {
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
@@ -838,6 +855,7 @@ static int next_wakeup_ms(struct app *a)
 		ms = 250;
 	if (a->mode == MODE_HEALTH && a->health && healthview_next_ms(a->health) < ms)
 		ms = healthview_next_ms(a->health);
+
 	if (a->rebuild_pending) {
 		int64_t left = a->built_ms + LARGE_TABLE_REBUILD_MS - now;
 		if (left < ms)
@@ -866,6 +884,10 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	const struct view *v = start_view ? views_find(start_view) : NULL;
 	if (!v)
 		v = app_default_view(a->ep);
+	/* `binnacle tags`: on the first endpoint that has them */
+	for (size_t i = 0; i < s->neps && !backend_serves(a->ep->ops, v->kind); i++)
+		if (backend_serves(s->eps[i]->ops, v->kind))
+			a->ep = s->eps[i];
 	app_push_view(a, v, NULL);
 	/* several endpoints in use: start on what is wrong across them */
 	size_t active = 0;
@@ -900,6 +922,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		}
 		if (a->mode == MODE_HEALTH && a->health && healthview_tick(a->health, false))
 			a->dirty = true;
+
 		uint64_t gen = session_gen(s);
 		int64_t sec = wall_s();
 		struct frame *f = app_frame(a);

@@ -27,6 +27,7 @@ struct frame {
 	char *selected_id;    /* selection survives refreshes and re-sorts */
 	long selected, top;
 	bool all;             /* @all: the kind on every endpoint that serves it, in one table */
+	struct endpoint *ep;  /* the endpoint current when it opened (an @all frame moves it) */
 };
 
 enum app_mode {
@@ -94,6 +95,8 @@ struct frame *app_frame(struct app *a);
 void app_push_view(struct app *a, const struct view *v, const struct drill *scope);
 /* Shows v's kind from every endpoint that serves it, in one table. */
 void app_switch_view_all(struct app *a, const struct view *v);
+/* The same on top of the current view (Esc comes back), narrowed by scope. */
+void app_push_view_all(struct app *a, const struct view *v, const struct drill *scope);
 void app_switch_view(struct app *a, const struct view *v);
 void app_set_endpoint(struct app *a, struct endpoint *ep);
 /* The view an endpoint opens on: its backend's default kind, else its first view. */
@@ -116,6 +119,10 @@ void ops_run_pending_exec(struct app *a);
 void app_close_dialog(struct app *a);
 void app_describe(struct app *a, bool json);
 void app_resize(struct app *a);
+
+/* imageops.c: rows that name an image: copy, where it runs, its registry */
+bool imageops_key(struct app *a, enum action act);
+bool imageops_offered(struct app *a, enum action act);
 
 /* The mode whose content fills the body: under a dialog or a prompt, what it covers. */
 enum app_mode app_body_mode(const struct app *a);

@@ -108,7 +108,8 @@ void chrome_draw_crumbs(struct app *a)
 		bool last = i == a->depth - 1;
 		char crumb[256];
 		if (f->scoped && f->scope.label[0])
-			snprintf(crumb, sizeof(crumb), " %s (%s) ", f->view->title, f->scope.label);
+			snprintf(crumb, sizeof(crumb), " %s (%s%s) ", f->view->title, f->scope.label,
+				 f->all ? ", all endpoints" : "");
 		else if (f->all)
 			snprintf(crumb, sizeof(crumb), " %s (all endpoints) ", f->view->title);
 		else
@@ -233,6 +234,11 @@ void chrome_draw_hints(struct app *a)
 		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 			if (ops_offered(a, verbs[i]))
 				hint(w, verbs[i], NULL);
+		/* rows that name an image lead to other endpoints */
+		if (imageops_offered(a, ACT_WHERE_RUNS))
+			hint(w, ACT_WHERE_RUNS, "runs");
+		if (imageops_offered(a, ACT_REGISTRY))
+			hint(w, ACT_REGISTRY, "to registry");
 		hint(w, ACT_HELP, "help");
 	}
 	}

@@ -56,6 +56,10 @@ enum action {
 	ACT_PREVIOUS,
 	ACT_ROLLBACK,
 	ACT_ACTIVATE,
+	/* what crosses endpoints: rows that name an image */
+	ACT_COPY,
+	ACT_WHERE_RUNS,
+	ACT_REGISTRY,
 	ACT_COUNT
 };
 

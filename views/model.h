@@ -29,6 +29,12 @@ bool filter_match(const struct filter *f, const struct view *v, const struct row
 
 /* Formats a cell for display into out (CELL_TIME as an age against now). */
 void model_cell_text(const struct cell *c, int64_t now, char *out, size_t outlen);
+/* Natural order: digit runs compare as numbers ("web-2" < "web-10"), case
+ * folded; and version order, for columns that hold versions: numeric
+ * dotted parts compared as numbers, a leading 'v' ignored, a pre-release
+ * ("-rc.1") before its release, versions before words ("latest"). */
+int model_natural_cmp(const char *a, const char *b);
+int model_version_cmp(const char *a, const char *b);
 /* Orders two rows by a column of v (ties broken by name, then id). */
 int model_compare(const struct view *v, int col, bool desc, const struct row *a, const struct row *b);
 
@@ -54,6 +60,7 @@ struct model_params {
 	int scope_cell;          /* -1 = no drill scope */
 	const char *scope_value;
 	bool scope_selector;     /* scope_value is a label selector matched against the cell */
+	const char *scope_image; /* only rows whose image (the view's image cells) is this one (views/image.h); NULL = any */
 	int scope_ns_cell;       /* -1, or a second narrowing: this cell equals scope_ns */
 	const char *scope_ns;
 	const struct filter *filter; /* may be NULL */

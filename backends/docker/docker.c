@@ -483,6 +483,7 @@ static void docker_close(struct endpoint *ep)
 	if (!d)
 		return;
 	cancel_all(d, NULL);
+	docker_pull_forget(d);
 	timer_free(d->retry);
 	timer_free(d->flush);
 	timer_free(d->stats_tick);
@@ -519,10 +520,18 @@ static void docker_watch(struct endpoint *ep, const char *kind)
 								    : NODE_NCELLS);
 	bool was = *flag;
 	*flag = true;
+	/* a container's image digests (where it runs) come with the images */
+	bool images_too = flag == &d->watch_containers && !d->watch_images;
+	if (images_too) {
+		store_table(ep->store, KIND_IMAGES, IMG_NCELLS);
+		d->watch_images = true;
+	}
 	if (d->phase == PH_IDLE && !timer_armed(d->retry))
 		connect_start(d);
 	else if (d->phase == PH_LIVE && !was)
 		list_kind(d, kind);
+	if (d->phase == PH_LIVE && images_too)
+		list_kind(d, KIND_IMAGES);
 }
 
 static void docker_visible(struct endpoint *ep, const char *kind, const char *const *ids, size_t n)

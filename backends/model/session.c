@@ -135,6 +135,13 @@ uint64_t session_gen(const struct session *s)
 	return g;
 }
 
+struct endpoint *const *endpoint_peers(const struct endpoint *ep, size_t *n)
+{
+	const struct session *s = ep->app;
+	*n = s ? s->neps : 0;
+	return s ? s->eps : NULL;
+}
+
 struct endpoint *session_find(const struct session *s, const char *name)
 {
 	for (size_t i = 0; i < s->neps; i++)

@@ -28,6 +28,7 @@ struct calls_req {
 	struct http_req *req; /* NULL while credentials are renewed */
 	/* the request as asked, kept to send it again */
 	char *method, *path, *body, *ctype;
+	char *headers;       /* this call's own header lines, '\n'-separated (calls_header), or NULL */
 	long timeout_ms;
 	http_data_fn stream; /* gets the call as arg */
 	http_done_fn done;   /* gets the call as arg */
@@ -66,6 +67,8 @@ void *calls_new(struct calls *l, size_t size, const char *method, const char *pa
 /* Borrowed data is copied; ctype may be NULL. */
 void calls_body(struct calls_req *c, const char *data, size_t len, const char *ctype);
 void calls_stream(struct calls_req *c, http_data_fn fn);
+/* Adds a header line ("Accept: ...") to this call only, before it starts. */
+void calls_header(struct calls_req *c, const char *line);
 void calls_start(struct calls_req *c);
 /* Stops and frees a started call without its done callback. NULL is fine. */
 void calls_cancel(struct calls_req *c);

@@ -6,12 +6,14 @@
 # On a machine where binnacle finds something of its own to show (a
 # configuration file, a kubeconfig, a Docker or Podman engine), binnacle
 # simply runs with ARGS. Otherwise the labs of every backend start in a
-# private directory — a Podman engine with demo containers, the Kubernetes
-# lab API server, the ECS lab (clusters on EC2 and Fargate, with exec and
-# logs) — each with a few real problems among them (a container that exited
-# with an error, a crash-looping and an image-pull-failing deployment, an
-# ECS service whose tasks keep stopping), binnacle opens on its health
-# screen across all of them, and
+# private directory — a private container registry (the real CNCF
+# distribution) with multi-platform images, a Podman engine with demo
+# containers (one runs an image pulled from that registry), the Kubernetes
+# lab API server (a pod runs it too), the ECS lab (clusters on EC2 and
+# Fargate, with exec and logs) — each with a few real problems among them (a
+# container that exited with an error, a crash-looping and an
+# image-pull-failing deployment, an ECS service whose tasks keep stopping),
+# binnacle opens on its health screen across all of them, and
 # everything the demo started is stopped when binnacle exits. Another lab
 # joins by adding its name to LABS and a start_NAME / stop_NAME pair that
 # appends its endpoint to the demo's configuration. Exits with binnacle's
@@ -51,8 +53,30 @@ echo "endpoints:" >"$demo_config"
 
 # ---- the labs: start_NAME appends its endpoint to $demo_config ----
 
-LABS="podman kube ecs"
+LABS="registry podman kube ecs"
 started=""
+registry=""  # host:port once the registry lab runs
+app_digest=""
+
+start_registry() {
+	command -v docker-registry >/dev/null 2>&1 && command -v skopeo >/dev/null 2>&1 || {
+		echo "$me: install docker-registry and skopeo for the demo registry" >&2
+		return 1
+	}
+	mkdir -p "$lab/registry"
+	"$here/registry/reglab.sh" start "$lab/registry" --auth htpasswd >/dev/null || return 1
+	"$here/registry/reglab.sh" seed "$lab/registry" --tags 40 >/dev/null 2>&1 || return 1
+	registry=$(sed -n 's/^REGISTRY=//p' "$lab/registry/env")
+	app_digest=$(awk '$1 == "lab/app:1.1.0" { print $2 }' "$lab/registry/seed.txt")
+	cat >>"$demo_config" <<EOF
+  - name: registry
+    type: registry
+    url: $registry
+    username: lab
+    password: labpass
+EOF
+}
+stop_registry() { "$here/registry/reglab.sh" stop "$lab/registry" >/dev/null 2>&1 || true; }
 
 start_podman() {
 	local out rc=0
@@ -66,6 +90,12 @@ start_podman() {
 	# a job that failed: something for the health screen
 	"$here/podman-lab.sh" podman "$lab" run -d --name backup --label binnacle.demo=1 \
 		localhost/busybox:lab sh -c 'echo "backup: /var/backups is full" >&2; exit 2' >/dev/null 2>&1 || true
+	# an image from the registry runs here: U on its tag finds it
+	if [ -n "$registry" ]; then
+		"$here/podman-lab.sh" podman "$lab" pull -q --creds lab:labpass "$registry/lab/app:1.1.0" >/dev/null 2>&1 &&
+			"$here/podman-lab.sh" podman "$lab" run -d --name app --label binnacle.demo=1 \
+				"$registry/lab/app:1.1.0" sleep 100000 >/dev/null 2>&1 || true
+	fi
 	cat >>"$demo_config" <<EOF
   - name: engine
     type: docker
@@ -80,6 +110,11 @@ start_kube() {
 	mkdir -p "$lab/kube"
 	# the lab's defaults: a crash-looping and an image-pull-failing deployment
 	out=$(sh "$here/kube/kubelab.sh" start "$lab/kube" --port 0) || return 1
+	# a pod of the registry's image, pinned by digest as deployments often are
+	if [ -n "$app_digest" ] && command -v kubectl >/dev/null 2>&1; then
+		KUBECONFIG=${out#KUBECONFIG=} kubectl --context lab run app --image="$registry/lab/app@$app_digest" \
+			--restart=Never >/dev/null 2>&1 || true
+	fi
 	cat >>"$demo_config" <<EOF
   - name: cluster
     type: kubernetes

@@ -4,7 +4,8 @@
  * credentials and sending the same request again (once), a failed renewal
  * as a 401 with a sentence, a call cancelled while credentials were renewed
  * freed without its callback, a 503's Retry-After reaching the backoff, and
- * the prepare hook adding what depends on the moment at every send. */
+ * the prepare hook adding what depends on the moment at every send, and a
+ * header line of one call only (a registry's per-scope token). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +26,8 @@ struct owner {
 	struct calls calls;
 	int done, cancelled, renewals;
 	long status;
-	char body[64], error[ERRLEN], why[ERRLEN];
+	char body[64], error[ERRLEN], why[ERRLEN], retry_after[16];
+	bool second_retry_after;
 	const char *renew_error;       /* what the renewal says, NULL = it gives token */
 	const char *token;
 	struct timer *renew_timer;     /* renewals answer on the loop, like a plugin */
@@ -50,6 +52,11 @@ static void on_done(void *arg, const struct http_result *res)
 	snprintf(o->body, sizeof(o->body), "%.*s", (int)res->len, res->body);
 	snprintf(o->error, sizeof(o->error), "%s", res->error ? res->error : "");
 	backoff_from_result(&o->backoff, res);
+	char *ra = http_result_header_nth(res, "retry-after", 0), *ra2 = http_result_header_nth(res, "Retry-After", 1);
+	snprintf(o->retry_after, sizeof(o->retry_after), "%s", ra ? ra : "");
+	o->second_retry_after = ra2 != NULL;
+	free(ra);
+	free(ra2);
 }
 
 static void on_cancelled(struct calls_req *base, const char *why)
@@ -207,8 +214,39 @@ static void test_retry_after(void **state)
 	want_done = 1;
 	assert_true(netlab_turn_until(enough_done, &o));
 	assert_int_equal(o.status, 503);
+	assert_string_equal(o.retry_after, "7");
+	assert_false(o.second_retry_after);
 	assert_int_equal(backoff_next(&o.backoff), 7000); /* the server's 7 s beat the 1 s cap */
 	assert_true(backoff_next(&o.backoff) <= 1000);
+	owner_cleanup(&o);
+	netlab_stop(&lab);
+}
+
+static void test_call_header(void **state)
+{
+	(void)state;
+	struct netlab lab;
+	if (!netlab_start(&lab, false))
+		skip();
+	struct owner o;
+	owner_init(&o, lab.port);
+	o.calls.renew = NULL;
+	/* the target's stale token gives way to the call's own line... */
+	free(o.target.auth_header);
+	o.target.auth_header = NULL;
+	struct mycall *c = calls_new(&o.calls, sizeof(*c), "GET", "/auth", 20000, on_done);
+	c->o = &o;
+	calls_header(&c->base, "X-Ignored: 1");
+	calls_header(&c->base, "Authorization: Bearer fresh");
+	calls_start(&c->base);
+	want_done = 1;
+	assert_true(netlab_turn_until(enough_done, &o));
+	assert_int_equal(o.status, 200);
+	/* ...and the next call without it is not welcome */
+	call(&o, "/auth", 2);
+	want_done = 2;
+	assert_true(netlab_turn_until(enough_done, &o));
+	assert_int_equal(o.status, 401);
 	owner_cleanup(&o);
 	netlab_stop(&lab);
 }
@@ -253,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_renew_and_resend),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_retry_after),
+		cmocka_unit_test(test_call_header),
 		cmocka_unit_test(test_prepare),
 	};
 	return cmocka_run_group_tests(tests, netlab_setup, netlab_teardown);

@@ -54,6 +54,7 @@ const char *container_not_running(const struct row *r)
 }
 
 static const char *const aliases[] = {"containers", "container", "ctr", "co", "ps", NULL};
+static const struct image_cells image = {.ref = CTR_IMAGE, .digests = CTR_DIGEST, .runs = true};
 
 const struct view view_containers = {
 	.kind = KIND_CONTAINERS,
@@ -66,4 +67,5 @@ const struct view view_containers = {
 	.scope_cell = -1,
 	.drill = drill,
 	.row_style = NULL,
+	.image = &image,
 };

@@ -356,6 +356,16 @@ t_create() {
 }
 check "kubectl create namespace/deployment/service/configmap (protobuf bodies)" t_create
 
+# what a kubelet reports: the repository (a registry's port kept) and the digest it pulled
+t_image_id() {
+    local d=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+    k run pinned -n lab-created --image="127.0.0.1:5000/lab/app@$d" --restart=Never > /dev/null || return 1
+    k run tagged -n lab-created --image=127.0.0.1:5000/lab/app:1.1.0 --restart=Never > /dev/null || return 1
+    wait_until 30 sh -c "kubectl get pod pinned -n lab-created -o jsonpath='{.status.containerStatuses[0].imageID}' | grep -qx '127.0.0.1:5000/lab/app@$d'" || return 1
+    wait_until 30 sh -c "kubectl get pod tagged -n lab-created -o jsonpath='{.status.containerStatuses[0].imageID}' | grep -Eqx '127.0.0.1:5000/lab/app@sha256:[0-9a-f]{64}'"
+}
+check "a container's imageID names the registry and the digest (port kept, pinned digest as given)" t_image_id
+
 t_auth_cmds() {
     k auth can-i list pods | grep -qx yes &&
         { k --context lab-viewer auth can-i list nodes 2> /dev/null | grep -qx no; } &&

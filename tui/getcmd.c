@@ -201,6 +201,18 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 										  : views_find_on(ep, o->kind);
 		tg.v[i] = ep->on_demand ? NULL : v;
 		if (tg.v[i]) {
+			const struct backend_scope *sc = ep->ops->scope;
+			char err[ERRLEN];
+			if (o->scope && !sc) {
+				fprintf(stderr, "binnacle: %s cannot be narrowed to \"%s\"\n", ep->name, o->scope);
+				free(tg.v);
+				return 1;
+			}
+			if (o->scope && sc->set(ep, o->scope, err, sizeof(err)) < 0) {
+				fprintf(stderr, "binnacle: %s: %s\n", ep->name, err);
+				free(tg.v);
+				return 1;
+			}
 			ep->ops->watch(ep, tg.v[i]->kind);
 			/* --filter '-l app=web': the server selects */
 			char *sel = filter_selector(o->filter);

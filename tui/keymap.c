@@ -54,11 +54,15 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
 	[ACT_EDIT] = {"edit", "edit the object in $EDITOR (YAML)", false, true},
 	[ACT_SET_IMAGE] = {"set_image", "set a container's image (CONTAINER=IMAGE)", false, true},
-	[ACT_ROLLBACK] = {"rollback", "roll back to a previous revision", false, true},
+	[ACT_ROLLBACK] = {"rollback", "roll back to a previous revision (asks first)", false, true},
 	[ACT_PORT_FORWARD] = {"port_forward", "forward a port to this machine's loopback", false, true},
 	[ACT_TRIGGER] = {"trigger", "run a job of the cronjob now", false, true},
 	[ACT_SUSPEND] = {"suspend", "suspend the cronjob, or resume it", false, true},
 	[ACT_DECODE] = {"decode", "show the secret's values decoded", false, true},
+	[ACT_ACTIVATE] = {"activate", "make the machine take work again (after a drain)", false, true},
+	[ACT_COPY] = {"copy", "copy the name, image reference or digest to the clipboard (OSC 52)", false},
+	[ACT_WHERE_RUNS] = {"where_runs", "where this image runs: its containers and pods on every endpoint", false},
+	[ACT_REGISTRY] = {"registry_tags", "the tags of this image's repository in its registry", false},
 };
 
 #define MAXB 128
@@ -209,11 +213,16 @@ void keymap_init_defaults(void)
 	bind('P', ACT_PREVIOUS);
 	bind('E', ACT_EDIT);
 	bind('I', ACT_SET_IMAGE);
-	bind('u', ACT_ROLLBACK);
+	bind('R', ACT_ROLLBACK);
+	bind('u', ACT_ROLLBACK); /* as well: u undoes */
 	bind('F', ACT_PORT_FORWARD);
-	bind('T', ACT_TRIGGER);
+	bind('J', ACT_TRIGGER); /* a Job now (T is the registry's tags) */
 	bind('s', ACT_SUSPEND);
 	bind('x', ACT_DECODE);
+	bind('u', ACT_ACTIVATE);
+	bind('C', ACT_COPY);
+	bind('U', ACT_WHERE_RUNS);
+	bind('T', ACT_REGISTRY);
 }
 
 int keymap_apply(const struct config *c, char *err, size_t errlen)

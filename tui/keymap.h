@@ -61,6 +61,11 @@ enum action {
 	ACT_TRIGGER,
 	ACT_SUSPEND,
 	ACT_DECODE,
+	ACT_ACTIVATE,
+	/* what crosses endpoints: rows that name an image */
+	ACT_COPY,
+	ACT_WHERE_RUNS,
+	ACT_REGISTRY,
 	ACT_COUNT
 };
 

@@ -4,6 +4,7 @@
  * the order of a whole table is model_build.c's. */
 #include "views/model.h"
 #include "views/model_priv.h"
+#include "views/image.h"
 #include "backends/util/util.h"
 
 #include <stdio.h>
@@ -243,6 +244,11 @@ bool model_filter_at(const struct filter *f, const struct view *v, const struct 
 	return hit != f->invert;
 }
 
+bool model_label_matches(const struct filter *f, const char *label)
+{
+	return filter_active(f) && label && text_matches(f, label);
+}
+
 bool filter_match(const struct filter *f, const struct view *v, const struct row *r)
 {
 	return model_filter_at(f, v, r, wall_s());
@@ -360,6 +366,71 @@ int model_natural_cmp(const char *a, const char *b)
 	return zeros;
 }
 
+static int natural_cmp(const char *a, const char *b)
+{
+	return model_natural_cmp(a, b);
+}
+
+static const char *version_start(const char *s)
+{
+	if ((*s == 'v' || *s == 'V') && is_digit(s[1]))
+		s++;
+	return is_digit(*s) ? s : NULL;
+}
+
+/* Compares the digit runs at *a and *b as numbers and steps past them. */
+static int number_cmp(const char **a, const char **b)
+{
+	const char *pa = *a, *pb = *b;
+	while (*pa == '0' && is_digit(pa[1]))
+		pa++;
+	while (*pb == '0' && is_digit(pb[1]))
+		pb++;
+	size_t la = 0, lb = 0;
+	while (is_digit(pa[la]))
+		la++;
+	while (is_digit(pb[lb]))
+		lb++;
+	*a = pa + la;
+	*b = pb + lb;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	int d = memcmp(pa, pb, la);
+	return d < 0 ? -1 : d > 0;
+}
+
+int model_version_cmp(const char *a, const char *b)
+{
+	const char *pa = version_start(a), *pb = version_start(b);
+	if (!pa || !pb) {
+		if (pa || pb)
+			return pa ? -1 : 1; /* versions before words */
+		return natural_cmp(a, b);
+	}
+	for (;;) {
+		int d = number_cmp(&pa, &pb);
+		if (d)
+			return d;
+		bool more_a = *pa == '.' && is_digit(pa[1]), more_b = *pb == '.' && is_digit(pb[1]);
+		if (more_a && more_b) {
+			pa++;
+			pb++;
+			continue;
+		}
+		if (more_a != more_b)
+			return more_a ? 1 : -1; /* 1.2.1 after 1.2 */
+		break;
+	}
+	/* the same numbers: a release comes after its pre-releases */
+	bool pre_a = *pa == '-', pre_b = *pb == '-';
+	if (!*pa && pre_b)
+		return 1;
+	if (!*pb && pre_a)
+		return -1;
+	int d = natural_cmp(pa, pb);
+	return d ? d : natural_cmp(a, b);
+}
+
 static int cmp_num(int64_t a, int64_t b)
 {
 	return (a > b) - (a < b);
@@ -377,7 +448,7 @@ const struct cell *model_row_cell(const struct row *r, int idx)
 	return idx >= 0 && idx < r->ncells ? &r->cells[idx] : &none;
 }
 
-int model_cell_cmp(const struct cell *a, const struct cell *b)
+static int cell_cmp(const struct cell *a, const struct cell *b, bool version)
 {
 	int ra = type_rank(a->type), rb = type_rank(b->type);
 	if (ra != rb)
@@ -390,28 +461,38 @@ int model_cell_cmp(const struct cell *a, const struct cell *b)
 			return cmp_num(b->num, a->num);
 		return cmp_num(a->num, b->num);
 	}
+	if (version)
+		return model_version_cmp(a->text ? a->text : "", b->text ? b->text : "");
 	return model_natural_cmp(a->text ? a->text : "", b->text ? b->text : "");
+}
+
+int model_cell_cmp(const struct cell *a, const struct cell *b)
+{
+	return cell_cmp(a, b, false);
 }
 
 int model_compare(const struct view *v, int col, bool desc, const struct row *a, const struct row *b)
 {
 	if (col >= 0 && col < v->ncolumns) {
 		int idx = v->columns[col].cell;
-		int d = model_cell_cmp(model_row_cell(a, idx), model_row_cell(b, idx));
+		bool version = idx >= 0 && idx < 64 && (v->version_cells >> idx & 1);
+		int d = cell_cmp(model_row_cell(a, idx), model_row_cell(b, idx), version);
 		if (d)
 			return desc ? -d : d;
 	}
 	/* ties go by name then id, ascending either way, so equal keys keep the
 	 * same order from one refresh to the next and the selection stays put */
-	int d = model_cell_cmp(model_row_cell(a, 0), model_row_cell(b, 0));
+	int d = cell_cmp(model_row_cell(a, 0), model_row_cell(b, 0), false);
 	if (d)
 		return d;
 	return strcmp(a->id, b->id);
 }
 
-bool model_in_scope(const struct row *r, const struct model_params *p, int64_t now)
+bool model_in_scope(const struct view *v, const struct row *r, const struct model_params *p, int64_t now)
 {
 	if (p->scope_ns_cell > 0 && strcmp(row_text(r, p->scope_ns_cell), p->scope_ns ? p->scope_ns : ""))
+		return false;
+	if (p->scope_image && !(v && v->image && image_row_matches(v->image, r, p->scope_image)))
 		return false;
 	if (p->scope_cell < 0)
 		return true;

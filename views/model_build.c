@@ -37,7 +37,9 @@ void model_cleanup(struct model *m)
 	free(m->base);
 	free(m->scope_value);
 	free(m->scope_ns);
+	free(m->scope_image);
 	free(m->filter_text);
+	free(m->srcs);
 	const struct view *v = m->view;
 	memset(m, 0, sizeof(*m));
 	m->view = v;
@@ -209,6 +211,18 @@ static void reverse_name_runs(struct row **v, size_t n)
 	free(out);
 }
 
+struct vsort {
+	const struct view *view;
+	int col;
+	bool desc;
+};
+
+static int vsort_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct vsort *o = arg;
+	return model_compare(o->view, o->col, o->desc, *(struct row *const *)pa, *(struct row *const *)pb);
+}
+
 /* Sorts v by column col (out of range: no column, name then id). ranked: v
  * is in the tie-break order now, so ties keep their relative order. The
  * result is the order of model_compare(view, col, desc). */
@@ -218,6 +232,14 @@ static void keyed_sort(struct row **v, size_t n, const struct view *view, int co
 	if (n < 2 || (ranked && !has_col))
 		return;
 	int cell = has_col ? view->columns[col].cell : 0;
+	if (has_col && cell >= 0 && cell < 64 && (view->version_cells >> cell & 1)) {
+		/* versions ("v1.10" after "v1.9", a release after its -rc) have no
+		 * keys here: a sort on the comparison itself (a registry's tags,
+		 * never 50,000 rows) */
+		struct vsort o = {view, col, desc && has_col};
+		qsort_r(v, n, sizeof(*v), vsort_cmp, &o);
+		return;
+	}
 	if (ranked && cell == 0) {
 		/* by name: the tie-break order is the order, or its runs reversed */
 		if (desc)
@@ -366,9 +388,9 @@ static size_t drop_stale(const struct model *m, const struct ptrset *set, struct
 	return k;
 }
 
-static bool wanted(const struct row *r, const struct model_params *p, int64_t now)
+static bool wanted(const struct view *v, const struct row *r, const struct model_params *p, int64_t now)
 {
-	return (!r->gone_ms || p->include_gone) && model_in_scope(r, p, now);
+	return (!r->gone_ms || p->include_gone) && model_in_scope(v, r, p, now);
 }
 
 /* Rows the store touched since the last build leave and come back in their
@@ -386,12 +408,12 @@ static void apply_changes(struct model *m, const struct rtable *t, const struct 
 		ptrset_init(&set, changed, nchanged);
 		add = changed; /* filled in place: never ahead of the reading */
 		for (size_t i = 0; i < nchanged; i++)
-			if (changed[i]->pos != ROW_PURGED && wanted(changed[i], p, now))
+			if (changed[i]->pos != ROW_PURGED && wanted(m->view, changed[i], p, now))
 				add[k++] = changed[i];
 	} else {
 		for (size_t i = 0; i < t->len; i++) {
 			struct row *r = t->rows[i];
-			if (r->gen > m->gen && wanted(r, p, now)) {
+			if (r->gen > m->gen && wanted(m->view, r, p, now)) {
 				if (!add)
 					add = xmalloc((t->len - i) * sizeof(*add));
 				add[k++] = r;
@@ -492,7 +514,7 @@ static bool same_scope(const struct model *m, const struct model_params *p)
 	return m->scope_cell == p->scope_cell && m->scope_ns_cell == p->scope_ns_cell &&
 	       m->scope_selector == p->scope_selector && m->include_gone == p->include_gone &&
 	       same_str(m->scope_value, p->scope_cell >= 0 ? p->scope_value : NULL) &&
-	       same_str(m->scope_ns, p->scope_ns_cell > 0 ? p->scope_ns : NULL);
+	       same_str(m->scope_ns, p->scope_ns_cell > 0 ? p->scope_ns : NULL) && same_str(m->scope_image, p->scope_image);
 }
 
 static void remember(struct model *m, const struct rtable *t, const struct model_params *p)
@@ -509,9 +531,11 @@ static void remember(struct model *m, const struct rtable *t, const struct model
 	m->sort_desc = p->sort_desc;
 	free(m->scope_value);
 	free(m->scope_ns);
+	free(m->scope_image);
 	free(m->filter_text);
 	m->scope_value = xstrdup(p->scope_cell >= 0 ? p->scope_value : NULL);
 	m->scope_ns = xstrdup(p->scope_ns_cell > 0 ? p->scope_ns : NULL);
+	m->scope_image = xstrdup(p->scope_image);
 	m->filtered = filter_active(p->filter);
 	m->filter_text = m->filtered ? xstrdup(p->filter->text) : NULL;
 }
@@ -522,7 +546,7 @@ static void full_build(struct model *m, const struct rtable *t, const struct mod
 	reserve(&m->all, &m->capall, t->len);
 	reserve(&m->base, &m->capbase, t->len);
 	for (size_t i = 0; i < t->len; i++)
-		if (wanted(t->rows[i], p, now))
+		if (wanted(m->view, t->rows[i], p, now))
 			m->all[m->nall++] = row_retain(t->rows[i]);
 	if (m->nall)
 		memcpy(m->base, m->all, m->nall * sizeof(*m->base));
@@ -548,11 +572,18 @@ void model_build(struct model *m, const struct rtable *t, const struct model_par
 		d.sort_desc = m->view && m->view->sort_desc;
 		p = &d;
 	}
+	if (m->srcs) {
+		/* one table now, after several: nothing to label */
+		free(m->srcs);
+		m->srcs = NULL;
+		m->nsrcs = 0;
+		m->serial = 0;
+	}
 	if (!t || !m->view) {
 		release_all(m);
 		m->serial = 0;
 		for (size_t i = 0; t && i < t->len; i++)
-			if (wanted(t->rows[i], p, wall_s())) {
+			if (wanted(m->view, t->rows[i], p, wall_s())) {
 				reserve(&m->all, &m->capall, m->nall + 1);
 				m->all[m->nall++] = row_retain(t->rows[i]);
 			}
@@ -597,6 +628,72 @@ void model_build(struct model *m, const struct rtable *t, const struct model_par
 	else if (!sorted || !same_filter)
 		filter_from(m, m->all, m->nall, p->filter, now);
 	remember(m, t, p);
+}
+
+/* Several sources (an @all view) are built from scratch each time: every
+ * endpoint's table of the kind, labelled, which is never 50,000 rows on
+ * each; the next build of one table starts over (serial 0). */
+void model_build_many(struct model *m, const struct model_source *srcs, size_t n, const struct model_params *p)
+{
+	if (n == 1 && !srcs[0].label) {
+		model_build(m, srcs[0].table, p);
+		return;
+	}
+	static const struct model_params defaults = {.scope_cell = -1, .scope_ns_cell = -1};
+	struct model_params d;
+	if (!p) {
+		d = defaults;
+		d.sort_col = m->view ? m->view->sort_col : 0;
+		d.sort_desc = m->view && m->view->sort_desc;
+		p = &d;
+	}
+	/* labelled sources are kept: the table shows whose each row is */
+	if (m->srcs != srcs) {
+		free(m->srcs);
+		m->srcs = NULL;
+		m->nsrcs = 0;
+		if (n && srcs[0].label) {
+			m->srcs = xmalloc(n * sizeof(*m->srcs));
+			memcpy(m->srcs, srcs, n * sizeof(*m->srcs));
+			m->nsrcs = n;
+		}
+	}
+	release_all(m);
+	m->serial = 0;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += srcs[i].table ? srcs[i].table->len : 0;
+	reserve(&m->all, &m->capall, total);
+	reserve(&m->rows, &m->cap, total);
+	int64_t now = wall_s();
+	bool active = filter_active(p->filter);
+	for (size_t i = 0; i < n; i++) {
+		const struct rtable *t = srcs[i].table;
+		bool label_hit = model_label_matches(p->filter, srcs[i].label) && !p->filter->invert;
+		for (size_t j = 0; t && j < t->len; j++) {
+			struct row *r = t->rows[j];
+			if (!wanted(m->view, r, p, now))
+				continue;
+			m->all[m->nall++] = row_retain(r);
+			if (!m->view || !active || label_hit || model_filter_at(p->filter, m->view, r, now))
+				m->rows[m->len++] = r;
+		}
+	}
+	if (m->view)
+		keyed_sort(m->rows, m->len, m->view, p->sort_col, p->sort_desc, false);
+}
+
+/* A row belongs to the source whose table finds it by id (a row purged
+ * since the build is in none). */
+const struct model_source *model_row_source(const struct model *m, size_t idx)
+{
+	if (!m->srcs || idx >= m->len)
+		return NULL;
+	const struct row *r = m->rows[idx];
+	for (size_t i = 0; i < m->nsrcs; i++)
+		if (m->srcs[i].table && rtable_find((struct rtable *)m->srcs[i].table, r->id) == r)
+			return &m->srcs[i];
+	return NULL;
 }
 
 long model_find(const struct model *m, const char *id)

@@ -13,7 +13,10 @@ bool model_filter_at(const struct filter *f, const struct view *v, const struct 
  * and end: within it, a text rows share (interned) is matched once. */
 void model_filter_pass_begin(void);
 void model_filter_pass_end(void);
-bool model_in_scope(const struct row *r, const struct model_params *p, int64_t now);
+/* Whether r is in the drill scope of p (v: for the image scope). */
+bool model_in_scope(const struct view *v, const struct row *r, const struct model_params *p, int64_t now);
+/* Whether an active filter matches a source's label (an @all view's ENDPOINT). */
+bool model_label_matches(const struct filter *f, const char *label);
 /* Cell idx of r; an empty cell when r has no such cell. */
 const struct cell *model_row_cell(const struct row *r, int idx);
 /* Unset < numbers < text; numbers by value (times newest first), text in

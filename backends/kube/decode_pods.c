@@ -265,9 +265,31 @@ void kube_decode_pod(struct store *s, struct rtable *t, const struct jnode *pod,
 	}
 	row_set_shared_text(s, t, r, POD_PORTS, ports.data);
 	buf_cleanup(&ports);
+	row_set_shared_text(s, t, r, POD_IMAGE, jn_str(jn_idx(ctrs, 0), "image"));
+	struct buf d;
+	buf_init(&d);
+	buf_puts(&d, "");
+	const struct jnode *css = jn_arr(st, "containerStatuses");
+	for (const struct jnode *c = jn_first(css); c; c = jn_next(css, c)) {
+		const char *digest = kube_image_digest(jn_str(c, "imageID"));
+		if (digest && !strstr(d.data, digest))
+			buf_printf(&d, "%s%s", d.len ? " " : "", digest);
+	}
+	/* the pods of one ReplicaSet run the same images: a shared text */
+	row_set_shared_text(s, t, r, POD_DIGESTS, d.data);
+	buf_cleanup(&d);
 }
 
 /* ---- containers ---- */
+
+/* The registry digest in a status's imageID ("docker-pullable://repo@sha256:...",
+ * "repo@sha256:..."); NULL for a bare image id ("sha256:..." of the config,
+ * which no registry knows it by) or none. */
+const char *kube_image_digest(const char *image_id)
+{
+	const char *at = image_id ? strrchr(image_id, '@') : NULL;
+	return at && str_starts(at + 1, "sha256:") && strlen(at + 1) == 71 ? at + 1 : NULL;
+}
 
 static const struct jnode *status_named(const struct jnode *statuses, const char *name)
 {
@@ -340,6 +362,7 @@ static void decode_container(struct store *s, struct rtable *t, const char *pod_
 	if (sep)
 		snprintf(shortid, sizeof(shortid), "%s", sep + 3);
 	row_set_text_or_clear(s, t, r, CTR_ID, shortid);
+	row_set_text_or_clear(s, t, r, CTR_DIGEST, kube_image_digest(jn_str(cst, "imageID")));
 }
 
 static void pod_id_of(const struct jnode *meta, char *out, size_t outlen)

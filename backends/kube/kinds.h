@@ -52,6 +52,8 @@ enum pod_cell {
 	POD_PHASE,      /* status.phase: Pending, Running, Succeeded, Failed, Unknown */
 	POD_LAST_RESTART, /* CELL_TIME: when a container last restarted; unset when none did */
 	POD_PORTS,      /* the containers' ports, comma-separated: where a port-forward starts */
+	POD_IMAGE,      /* the first container's image, as the spec names it */
+	POD_DIGESTS,    /* the registry digests of its containers' images (status imageID), space-separated */
 	POD_NCELLS
 };
 

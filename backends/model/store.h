@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backends/util/util.h"
+
 enum cell_type {
 	CELL_NONE = 0, /* never set: shows empty, sorts first */
 	CELL_TEXT,     /* text only */
@@ -62,7 +64,7 @@ struct rtable {
 	int64_t first_gone_ms; /* gone_ms of the oldest of them, or earlier (private: purge waits for it) */
 	int64_t purge_after_ms; /* no purge walk before (private) */
 	int64_t updated_ms; /* last time data arrived for this table */
-	char error[256];    /* last error listing this kind ("" = fine) */
+	char error[ERRLEN]; /* last error listing this kind ("" = fine) */
 	struct rindex *index; /* id -> row (private) */
 	struct rjournal *journal; /* the latest changes, for rtable_changes_since (private) */
 	struct rtable *next;  /* next table in the store (private) */

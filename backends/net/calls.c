@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void calls_init(struct calls *l, const struct http_target *t, void *owner)
 {
@@ -27,8 +28,22 @@ static void free_call(struct calls_req *c)
 	free(c->path);
 	free(c->body);
 	free(c->ctype);
-	free(c->header);
+	free(c->headers);
 	free(c);
+}
+
+/* Whether the call's own lines name the header of line ("Accept: ..."):
+ * then it is sent instead of the list's (a Kubernetes Table Accept). */
+static bool names_header(const char *lines, const char *line)
+{
+	size_t n = strcspn(line, ":");
+	for (const char *h = lines; h && *h;) {
+		if (!strncasecmp(h, line, n) && h[n] == ':')
+			return true;
+		h += strcspn(h, "\n");
+		h += *h == '\n';
+	}
+	return false;
 }
 
 static void send_call(struct calls_req *c);
@@ -53,15 +68,22 @@ static void send_call(struct calls_req *c)
 {
 	struct calls *l = c->list;
 	c->req = http_req_new(l->target, c->method, c->path);
-	if (c->header)
-		http_req_header(c->req, c->header);
-	else if (l->header)
+	if (l->header && !names_header(c->headers, l->header))
 		http_req_header(c->req, l->header);
+	for (const char *h = c->headers; h && *h;) {
+		size_t n = strcspn(h, "\n");
+		char *line = xstrndup(h, n);
+		http_req_header(c->req, line);
+		free(line);
+		h += n + (h[n] == '\n');
+	}
 	if (c->body)
 		http_req_body(c->req, c->body, strlen(c->body), c->ctype);
 	if (c->stream)
 		http_req_stream(c->req, c->stream);
 	http_req_timeout(c->req, c->timeout_ms);
+	if (l->prepare)
+		l->prepare(l->owner, c, c->req);
 	http_req_callback(c->req, on_done, c);
 	http_req_start(c->req);
 }
@@ -86,15 +108,16 @@ void calls_body(struct calls_req *c, const char *data, size_t len, const char *c
 	c->ctype = xstrdup(ctype);
 }
 
-void calls_header(struct calls_req *c, const char *line)
-{
-	free(c->header);
-	c->header = xstrdup(line);
-}
-
 void calls_stream(struct calls_req *c, http_data_fn fn)
 {
 	c->stream = fn;
+}
+
+void calls_header(struct calls_req *c, const char *line)
+{
+	char *h = c->headers ? xasprintf("%s\n%s", c->headers, line) : xstrdup(line);
+	free(c->headers);
+	c->headers = h;
 }
 
 void calls_start(struct calls_req *c)

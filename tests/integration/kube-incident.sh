@@ -44,7 +44,7 @@ keys Escape
 
 keys ':cj' Enter
 tui_select report
-keys T
+keys J
 check "trigger asks first" wait_until 5 screen_has "trigger cronjob report on lab\\?"
 keys y
 check "trigger: kubectl sees a job of the cronjob" \
@@ -141,7 +141,7 @@ keys q
 # read-only: none of the changing verbs is offered
 tui_start 160 40 --readonly cronjobs
 wait_until 20 screen_has "report" || true
-keys T
+keys J
 check "read-only: trigger is not offered" wait_until 5 screen_lacks "trigger cronjob"
 keys '?'
 check "nor listed in the help" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | grep -q 'run a job of the cronjob now'"

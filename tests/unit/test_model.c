@@ -16,6 +16,7 @@
 
 #include "backends/model/kinds.h"
 #include "views/model.h"
+#include "views/image.h"
 #include "backends/model/store.h"
 #include "backends/util/util.h"
 
@@ -493,6 +494,93 @@ static void test_compare_cells(void **state)
 	free(pb);
 }
 
+/* Columns a view marks as versions sort as a tag list wants. */
+static void test_compare_versions(void **state)
+{
+	(void)state;
+	static const char *const order[] = {"0.9", "1.2", "1.2.1", "1.2.3", "1.9.0", "1.10.0-rc.1", "1.10.0-rc.2",
+					    "1.10.0", "2.0.0-beta.2", "2.0.0", "2.5.3", "3.0.0", "v3.0.0", "10", "latest",
+					    "stable"};
+	size_t n = sizeof(order) / sizeof(order[0]);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			int d = model_version_cmp(order[i], order[j]);
+			if ((i < j && d >= 0) || (i > j && d <= 0) || (i == j && d))
+				fail_msg("version order of \"%s\" and \"%s\": %d", order[i], order[j], d);
+		}
+	/* a view marks the cell; other columns keep the natural order */
+	static const struct column cols[] = {{.title = "TAG", .cell = 0}, {.title = "OTHER", .cell = 1}};
+	static const struct view v = {.kind = "x", .columns = cols, .ncolumns = 2, .ncells = 2, .version_cells = 1};
+	struct row *pa = xcalloc(1, sizeof(struct row) + 2 * sizeof(struct cell));
+	struct row *pb = xcalloc(1, sizeof(struct row) + 2 * sizeof(struct cell));
+	pa->ncells = pb->ncells = 2;
+	pa->id = "a";
+	pb->id = "b";
+	pa->cells[0] = pa->cells[1] = (struct cell){.type = CELL_TEXT, .text = "1.10.0"};
+	pb->cells[0] = pb->cells[1] = (struct cell){.type = CELL_TEXT, .text = "1.10.0-rc.1"};
+	assert_true(model_compare(&v, 0, false, pa, pb) > 0);
+	assert_true(model_compare(&v, 1, false, pa, pb) < 0);
+	assert_true(model_natural_cmp("web-2", "web-10") < 0);
+	free(pa);
+	free(pb);
+}
+
+/* Where an image runs: rows narrowed to those naming an image, by a digest
+ * in common (an index's or a platform's), else by the same reference. */
+static void test_scope_image(void **state)
+{
+	(void)state;
+	enum { REF, DIGESTS, NCELLS };
+	static const struct column cols[] = {{.title = "IMAGE", .cell = REF}};
+	static const struct image_cells ic = {.ref = REF, .digests = DIGESTS, .runs = true};
+	static const struct view v = {.kind = "x", .columns = cols, .ncolumns = 1, .ncells = NCELLS, .image = &ic};
+	const char *idx = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+	const char *amd = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+	struct store *s = store_new();
+	struct rtable *t = store_table(s, "x", NCELLS);
+	struct row *src = rtable_upsert(s, t, "tag");
+	row_set_text(s, t, src, REF, "reg.example:5000/lab/app:1.1.0");
+	char digests[200];
+	snprintf(digests, sizeof(digests), "%s %s", idx, amd);
+	row_set_text(s, t, src, DIGESTS, digests);
+	char want[1024];
+	image_want(&v, src, want, sizeof(want));
+	assert_non_null(strstr(want, "|reg.example:5000/lab/app:1.1.0"));
+	assert_string_equal(image_want_how(want), "by digest");
+	/* a container by the platform's digest, one by the index's, one of
+	 * another image, one without digests but the same reference, one with
+	 * another image's digest and the same reference (its digest wins) */
+	struct row *a = rtable_upsert(s, t, "a"), *b = rtable_upsert(s, t, "b"), *c = rtable_upsert(s, t, "c");
+	struct row *d = rtable_upsert(s, t, "d"), *e = rtable_upsert(s, t, "e");
+	row_set_text(s, t, a, DIGESTS, amd);
+	row_set_text(s, t, b, DIGESTS, idx);
+	row_set_text(s, t, c, DIGESTS, "sha256:3333333333333333333333333333333333333333333333333333333333333333");
+	row_set_text(s, t, d, REF, "reg.example:5000/lab/app:1.1.0");
+	row_set_text(s, t, e, REF, "reg.example:5000/lab/app:1.1.0");
+	row_set_text(s, t, e, DIGESTS, "sha256:4444444444444444444444444444444444444444444444444444444444444444");
+	assert_true(image_row_matches(&ic, a, want));
+	assert_true(image_row_matches(&ic, b, want));
+	assert_false(image_row_matches(&ic, c, want));
+	assert_true(image_row_matches(&ic, d, want));
+	assert_false(image_row_matches(&ic, e, want));
+	struct model m;
+	model_init(&m, &v);
+	struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .scope_image = want};
+	model_build(&m, t, &p);
+	assert_int_equal(m.len, 4); /* the tag row itself names it too */
+	assert_true(model_find(&m, "c") < 0);
+	assert_true(model_find(&m, "e") < 0);
+	model_cleanup(&m);
+	/* docker's defaults: "nginx" is docker.io/library/nginx:latest */
+	row_set_text(s, t, src, REF, "docker.io/library/nginx:latest");
+	row_clear(s, t, src, DIGESTS);
+	image_want(&v, src, want, sizeof(want));
+	assert_string_equal(image_want_how(want), "by reference");
+	row_set_text(s, t, d, REF, "nginx");
+	assert_true(image_row_matches(&ic, d, want));
+	store_free(s);
+}
+
 /* 50,000 rows must filter and sort without trouble (no timing asserted). */
 static void test_big(void **state)
 {
@@ -581,6 +669,79 @@ static void test_model_outlives_store(void **state)
 	assert_int_equal(m.len, 1);
 	assert_string_equal(row_text(m.rows[0], CTR_NAME), "alpha");
 	model_cleanup(&m);
+}
+
+/* A view's version column sorts by version in the kept order too (it has
+ * no keys), either way, and the order follows a change. */
+static void test_version_column_order(void **state)
+{
+	(void)state;
+	static const struct column cols[] = {{.title = "TAG", .cell = 0}};
+	static const struct view v = {.kind = "x", .columns = cols, .ncolumns = 1, .ncells = 1, .version_cells = 1};
+	static const char *const tags[] = {"1.10.0", "latest", "1.2", "1.10.0-rc.1", "v3.0.0", "1.9.0"};
+	static const char *const want[] = {"1.2", "1.9.0", "1.10.0-rc.1", "1.10.0", "v3.0.0", "latest"};
+	struct store *s = store_new();
+	struct rtable *t = store_table(s, "x", 1);
+	for (size_t i = 0; i < 6; i++)
+		row_set_text(s, t, rtable_upsert(s, t, tags[i]), 0, tags[i]);
+	struct model m;
+	model_init(&m, &v);
+	struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .sort_col = 0};
+	model_build(&m, t, &p);
+	assert_int_equal(m.len, 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(row_text(m.rows[i], 0), want[i]);
+	p.sort_desc = true;
+	model_build(&m, t, &p);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(row_text(m.rows[i], 0), want[5 - i]);
+	row_set_text(s, t, rtable_find(t, "latest"), 0, "0.1");
+	model_build(&m, t, &p);
+	assert_string_equal(row_text(m.rows[5], 0), "0.1");
+	model_cleanup(&m);
+	store_free(s);
+}
+
+/* Several endpoints' tables as one (an @all view): every row, sorted as
+ * one table, each found to its source; a filter matching a source's label
+ * keeps all of that source's rows. */
+static void test_many_sources(void **state)
+{
+	(void)state;
+	struct store *s1 = store_new(), *s2 = store_new();
+	struct rtable *t1 = store_table(s1, KIND_CONTAINERS, CTR_NCELLS), *t2 = store_table(s2, KIND_CONTAINERS, CTR_NCELLS);
+	row_set_text(s1, t1, rtable_upsert(s1, t1, "a"), CTR_NAME, "web-2");
+	row_set_text(s1, t1, rtable_upsert(s1, t1, "b"), CTR_NAME, "db");
+	row_set_text(s2, t2, rtable_upsert(s2, t2, "a"), CTR_NAME, "web-10");
+	struct model_source srcs[] = {{t1, s1, "one"}, {t2, s2, "two"}};
+	struct model m;
+	model_init(&m, &test_view);
+	struct filter f;
+	filter_init(&f, NULL);
+	struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .sort_col = COL_NAME, .filter = &f};
+	model_build_many(&m, srcs, 2, &p);
+	assert_int_equal(m.len, 3);
+	assert_string_equal(row_text(m.rows[0], CTR_NAME), "db");
+	assert_string_equal(row_text(m.rows[1], CTR_NAME), "web-2");
+	assert_string_equal(row_text(m.rows[2], CTR_NAME), "web-10");
+	assert_ptr_equal(model_row_source(&m, 2)->owner, s2);
+	assert_ptr_equal(model_row_source(&m, 1)->owner, s1);
+	filter_cleanup(&f);
+	filter_init(&f, "two");
+	model_build_many(&m, srcs, 2, &p);
+	assert_int_equal(m.len, 1);
+	assert_string_equal(row_text(m.rows[0], CTR_NAME), "web-10");
+	/* back to one table: no sources kept, the kept order built anew */
+	model_build(&m, t1, &p);
+	assert_null(model_row_source(&m, 0));
+	filter_cleanup(&f);
+	filter_init(&f, NULL);
+	model_build(&m, t1, &p);
+	assert_int_equal(m.len, 2);
+	filter_cleanup(&f);
+	model_cleanup(&m);
+	store_free(s1);
+	store_free(s2);
 }
 
 /* ---- the incremental order ---- */
@@ -770,8 +931,9 @@ int main(void)
 		T(test_filter_anchored),   T(test_filter_selector),
 		T(test_sort_bytes),	    T(test_sort_age),	      T(test_tie_break),
 		T(test_scope),		    T(test_gone_rows),	      T(test_find),
-		T(test_cell_text),	    T(test_compare_cells),    T(test_big),
+		T(test_cell_text),	    T(test_compare_cells),    T(test_compare_versions), T(test_scope_image), T(test_big),
 		T(test_purged_rows_stay_readable), T(test_model_outlives_store),
+		T(test_version_column_order), T(test_many_sources),
 		T(test_incremental_order), T(test_keyed_sort_matches_compare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -255,7 +255,10 @@ static void rebuild(struct app *a)
 	/* keep the selection on the same object, wherever it moved */
 	long idx = -1;
 	if (!f->all)
-		idx = f->selected_id ? model_find(&a->model, f->selected_id) : -1; /* near where it was: no scan */
+		/* the row itself, found in its table by id: a scan of pointers */
+		idx = f->selected_id && nsrcs && srcs[0].table
+			      ? model_find_row(&a->model, rtable_find((struct rtable *)srcs[0].table, f->selected_id))
+			      : -1;
 	for (size_t i = 0; f->all && f->selected_id && i < a->model.len && idx < 0; i++)
 		if (!strcmp(a->model.rows[i]->id, f->selected_id) &&
 		    (!f->all || model_row_source(&a->model, i) == NULL ||

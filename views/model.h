@@ -115,5 +115,10 @@ void model_build_many(struct model *m, const struct model_source *srcs, size_t n
 const struct model_source *model_row_source(const struct model *m, size_t idx);
 /* Index of the row with id, or -1. */
 long model_find(const struct model *m, const char *id);
+/* Index of row r itself, or -1 (not shown). Right after a build from its
+ * table, rtable_find there and this answer what model_find does without
+ * reading every row's id (a filter typed over 50,000 rows, the selected
+ * row gone from it, made model_find compare them all). */
+long model_find_row(const struct model *m, const struct row *r);
 
 #endif

@@ -402,6 +402,13 @@ static void test_find(void **state)
 	/* the selection follows its row when the order changes */
 	build(fx, NULL, COL_NAME, true);
 	assert_int_equal(model_find(&fx->m, "c04"), 6);
+	/* by the row itself, as the screen finds its selection */
+	assert_int_equal(model_find_row(&fx->m, rtable_find(fx->t, "c04")), 6);
+	assert_int_equal(model_find_row(&fx->m, rtable_find(fx->t, "c01")), model_find(&fx->m, "c01"));
+	assert_int_equal(model_find_row(&fx->m, NULL), -1);
+	build(fx, "c01", COL_NAME, true);
+	assert_int_equal(model_find_row(&fx->m, rtable_find(fx->t, "c04")), -1); /* filtered out */
+	assert_int_equal(model_find_row(&fx->m, rtable_find(fx->t, "c01")), 0);
 }
 
 static void test_cell_text(void **state)

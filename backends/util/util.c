@@ -186,6 +186,14 @@ void buf_consume(struct buf *b, size_t n)
 	b->data[b->len] = '\0';
 }
 
+bool buf_append_max(struct buf *b, const void *data, size_t n, size_t max)
+{
+	if (n > max || b->len > max - n)
+		return false;
+	buf_append(b, data, n);
+	return true;
+}
+
 char *buf_steal(struct buf *b)
 {
 	char *p = b->data ? b->data : xstrdup("");
@@ -249,17 +257,28 @@ int64_t parse_duration_ms(const char *s)
 	errno = 0;
 	char *end;
 	double v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	/* "inf", "nan" and hex floats are numbers to strtod, not to a person */
+	bool decimal = (isdigit((unsigned char)s[0]) || s[0] == '.') &&
+		       strspn(s, "0123456789.eE+-") == (size_t)(end - s);
+	if (errno || end == s || !decimal || !(v >= 0))
 		return -1;
+	double unit;
 	if (!*end || !strcmp(end, "s"))
-		return (int64_t)(v * 1000);
-	if (!strcmp(end, "ms"))
-		return (int64_t)v;
-	if (!strcmp(end, "m"))
-		return (int64_t)(v * 60000);
-	if (!strcmp(end, "h"))
-		return (int64_t)(v * 3600000);
-	return -1;
+		unit = 1000;
+	else if (!strcmp(end, "ms"))
+		unit = 1;
+	else if (!strcmp(end, "m"))
+		unit = 60000;
+	else if (!strcmp(end, "h"))
+		unit = 3600000;
+	else
+		return -1;
+	/* a double past int64's range does not convert (undefined behaviour):
+	 * anything over a hundred years is a mistake anyway */
+	double ms = v * unit;
+	if (ms > DURATION_MAX_MS)
+		return -1;
+	return (int64_t)ms;
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
@@ -296,6 +315,24 @@ int64_t parse_rfc3339(const char *s)
 	if (mo < 1 || mo > 12 || d < 1 || d > 31)
 		return -1;
 	return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec - off;
+}
+
+char *url_redact(const char *url)
+{
+	if (!url)
+		return NULL;
+	const char *auth = strstr(url, "://");
+	if (!auth)
+		return xstrdup(url);
+	auth += 3;
+	size_t alen = strcspn(auth, "/?#");
+	const char *at = NULL;
+	for (const char *p = auth; p < auth + alen; p++)
+		if (*p == '@')
+			at = p; /* the last one: a password may hold an '@' of its own */
+	if (!at)
+		return xstrdup(url);
+	return xasprintf("%.*s***%s", (int)(auth - url), url, at);
 }
 
 bool str_starts(const char *s, const char *prefix)

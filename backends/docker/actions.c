@@ -89,13 +89,17 @@ void docker_act(struct endpoint *ep, const struct backend_action *a, const char 
 		snprintf(path, sizeof(path), "/images/%s", esc);
 		free(esc);
 		method = "DELETE";
-	} else if (!strcmp(a->name, "remove")) {
-		snprintf(path, sizeof(path), "/containers/%s?force=1", id);
-		method = "DELETE";
-	} else if (!strcmp(a->name, "stop") || !strcmp(a->name, "restart")) {
-		snprintf(path, sizeof(path), "/containers/%s/%s?t=10", id, a->name);
 	} else {
-		snprintf(path, sizeof(path), "/containers/%s/%s", id, a->name);
+		char *eid = http_escape_str(id);
+		if (!strcmp(a->name, "remove")) {
+			snprintf(path, sizeof(path), "/containers/%s?force=1", eid);
+			method = "DELETE";
+		} else if (!strcmp(a->name, "stop") || !strcmp(a->name, "restart")) {
+			snprintf(path, sizeof(path), "/containers/%s/%s?t=10", eid, a->name);
+		} else {
+			snprintf(path, sizeof(path), "/containers/%s/%s", eid, a->name);
+		}
+		free(eid);
 	}
 	struct act_ctx *x = xcalloc(1, sizeof(*x));
 	x->done = done;

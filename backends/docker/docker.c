@@ -229,11 +229,17 @@ static void flush_dirty(void *arg)
 	if (d->phase != PH_LIVE)
 		return;
 	for (size_t i = 0; i < d->ndirty; i++) {
-		char path[256];
-		/* filters={"id":["ID"]}, URL-encoded */
-		snprintf(path, sizeof(path), "/containers/json?all=1&filters=%%7B%%22id%%22%%3A%%5B%%22%s%%22%%5D%%7D",
-			 d->dirty[i]);
+		/* filters={"id":["ID"]}: the id came from an event, so it is
+		 * JSON-quoted, then the whole value URL-encoded */
+		json_object *f = json_object_new_object(), *ids = json_object_new_array();
+		json_object_array_add(ids, json_object_new_string(d->dirty[i]));
+		json_object_object_add(f, "id", ids);
+		char *ef = http_escape_str(json_object_to_json_string_ext(f, JSON_C_TO_STRING_PLAIN));
+		char *path = xasprintf("/containers/json?all=1&filters=%s", ef);
 		docker_call_start(d, "GET", path, 30000, on_container_fetch, d->dirty[i]);
+		free(path);
+		free(ef);
+		json_object_put(f);
 		free(d->dirty[i]);
 	}
 	d->ndirty = 0;
@@ -440,9 +446,11 @@ static void stats_round(void *arg)
 		struct row *r = rtable_find(t, d->visible[i]);
 		if (!r || r->gone_ms || strcmp(row_text(r, CTR_STATE), "running"))
 			continue;
-		char *path = xasprintf("/containers/%s/stats?stream=false", r->id);
+		char *eid = http_escape_str(r->id);
+		char *path = xasprintf("/containers/%s/stats?stream=false", eid);
 		docker_call_start(d, "GET", path, 20000, on_stats, r->id);
 		free(path);
+		free(eid);
 		d->stats_pending++;
 		d->ep->extras_pending = d->stats_pending;
 	}
@@ -564,18 +572,21 @@ static void docker_inspect(struct endpoint *ep, const char *kind, const char *id
 			   void (*done)(void *arg, const char *json, const char *error), void *arg)
 {
 	struct docker *d = ep->priv;
-	char path[512];
 	if (d->phase != PH_LIVE) {
 		done(arg, NULL, ep->error[0] ? ep->error : "not connected to the engine yet");
 		return;
 	}
-	if (!strcmp(kind, KIND_CONTAINERS))
-		snprintf(path, sizeof(path), "/containers/%s/json", id);
-	else if (!strcmp(kind, KIND_IMAGES)) /* image row ids are "fullid|repo:tag" */
-		snprintf(path, sizeof(path), "/images/%.*s/json", (int)strcspn(id, "|"), id);
-	else
-		snprintf(path, sizeof(path), "/info");
+	char *path;
+	if (!strcmp(kind, KIND_CONTAINERS) || !strcmp(kind, KIND_IMAGES)) {
+		/* image row ids are "fullid|repo:tag" */
+		char *eid = http_escape(id, strcmp(kind, KIND_IMAGES) ? strlen(id) : strcspn(id, "|"));
+		path = xasprintf("/%s/%s/json", kind, eid);
+		free(eid);
+	} else {
+		path = xstrdup("/info");
+	}
 	struct call *c = docker_call_start(d, "GET", path, 30000, on_inspect, NULL);
+	free(path);
 	c->done = done;
 	c->arg = arg;
 }

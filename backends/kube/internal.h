@@ -108,6 +108,10 @@ void kube_pods_changed(struct kube *k);
 /* Called for every pod the store takes in (containers drill, node counts). */
 void kube_watch_pod_seen(struct kube *k, struct json_object *pod);
 
+/* A value for a field selector (owned): '\\', ',' and '=' escaped as the API
+ * server reads them, so a name cannot add a term of its own. */
+char *kube_selector_value(const char *v);
+
 /* The path of a kind's collection in the current namespace scope. */
 char *kube_collection_path(struct kube *k, const struct kres *r, const char *ns);
 

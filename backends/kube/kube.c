@@ -68,12 +68,28 @@ const char *kube_split_id(const char *id, char *ns, size_t nslen, char *name, si
 	return container + 1;
 }
 
+char *kube_selector_value(const char *v)
+{
+	struct buf b;
+	buf_init(&b);
+	for (const char *p = v ? v : ""; *p; p++) {
+		if (*p == '\\' || *p == ',' || *p == '=')
+			buf_putc(&b, '\\');
+		buf_putc(&b, *p);
+	}
+	return buf_steal(&b);
+}
+
 char *kube_collection_path(struct kube *k, const struct kres *r, const char *ns)
 {
 	if (!ns)
 		ns = k->ns;
-	if (r->namespaced && ns && *ns)
-		return xasprintf("%s/namespaces/%s/%s", r->prefix, ns, r->plural);
+	if (r->namespaced && ns && *ns) {
+		char *ens = http_escape_str(ns);
+		char *path = xasprintf("%s/namespaces/%s/%s", r->prefix, ens, r->plural);
+		free(ens);
+		return path;
+	}
 	return xasprintf("%s/%s", r->prefix, r->plural);
 }
 
@@ -269,8 +285,10 @@ static void metrics_round(void *arg)
 	 * few seconds: at that scale pod figures come per namespace only */
 	bool affordable = k->ns || (pods && pods->synced && pods->len <= POD_METRICS_CLUSTER_MAX);
 	if (kube_watching(k, KIND_PODS) && affordable) {
-		char *path = k->ns ? xasprintf("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", k->ns)
+		char *ens = http_escape_str(k->ns);
+		char *path = k->ns ? xasprintf("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", ens)
 				   : xstrdup("/apis/metrics.k8s.io/v1beta1/pods");
+		free(ens);
 		k->ep->extras_pending++;
 		kube_call(k, "GET", path, NULL, NULL, 20000, on_pod_metrics, NULL, NULL);
 		free(path);
@@ -361,10 +379,10 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 	while (n && k->conn.cluster.server[n - 1] == '/')
 		n--;
 	k->target.base_url = xstrndup(k->conn.cluster.server, n);
-	k->target.display = xstrdup(k->target.base_url);
+	k->target.display = url_redact(k->target.base_url); /* what errors and the log show */
 	if (k->conn.cluster.tls_server_name && *k->conn.cluster.tls_server_name)
 		use_server_name(&k->target, k->conn.cluster.tls_server_name);
-	ep->address = xasprintf("%s", k->conn.cluster.server);
+	ep->address = url_redact(k->conn.cluster.server);
 	snprintf(ep->product, sizeof(ep->product), "connecting…");
 	return 0;
 }
@@ -472,11 +490,15 @@ static void on_inspect(void *arg, const struct http_result *res)
 		deliver(x);
 		return;
 	}
-	char *sel = xasprintf("involvedObject.name=%s,involvedObject.kind=%s", name, kind);
-	char *esel = http_escape(sel, strlen(sel));
-	char *path = ns ? xasprintf("/api/v1/namespaces/%s/events?fieldSelector=%s", ns, esel)
+	char *sname = kube_selector_value(name), *skind = kube_selector_value(kind);
+	char *sel = xasprintf("involvedObject.name=%s,involvedObject.kind=%s", sname, skind);
+	free(sname);
+	free(skind);
+	char *esel = http_escape(sel, strlen(sel)), *ens = http_escape_str(ns);
+	char *path = ns ? xasprintf("/api/v1/namespaces/%s/events?fieldSelector=%s", ens, esel)
 			: xasprintf("/api/v1/events?fieldSelector=%s", esel);
 	kube_call(c->k, "GET", path, NULL, NULL, 15000, on_events, NULL, x);
+	free(ens);
 	free(path);
 	free(esel);
 	free(sel);
@@ -495,9 +517,10 @@ static void kube_inspect(struct endpoint *ep, const char *kind, const char *id,
 		done(arg, NULL, ep->error[0] ? ep->error : "not connected to the API server");
 		return;
 	}
-	char *coll = kube_collection_path(k, r, ns);
-	char *path = xasprintf("%s/%s", coll, name);
+	char *coll = kube_collection_path(k, r, ns), *ename = http_escape_str(name);
+	char *path = xasprintf("%s/%s", coll, ename);
 	free(coll);
+	free(ename);
 	struct inspect_ctx *x = xcalloc(1, sizeof(*x));
 	x->done = done;
 	x->arg = arg;
@@ -541,7 +564,7 @@ static int kube_set_namespace(struct endpoint *ep, const char *ns, char *err, si
 static size_t kube_discover(struct endpoint_config **cfgs)
 {
 	struct kubeconfig kc;
-	char err[ERRLEN];
+	char err[ERRLEN] = ""; /* a load that finds no file says nothing */
 	*cfgs = NULL;
 	if (kubeconfig_load(&kc, getenv("KUBECONFIG"), err, sizeof(err)) < 0 || !kc.ncontexts) {
 		if (!err[0])

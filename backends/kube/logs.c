@@ -101,7 +101,10 @@ static void start_source(struct klogs *l, struct ksource *s, const char *ns, con
 {
 	struct buf path;
 	buf_init(&path);
-	buf_printf(&path, "/api/v1/namespaces/%s/pods/%s/log?timestamps=true", ns, pod);
+	char *ens = http_escape_str(ns), *epod = http_escape_str(pod);
+	buf_printf(&path, "/api/v1/namespaces/%s/pods/%s/log?timestamps=true", ens, epod);
+	free(ens);
+	free(epod);
 	if (o->follow && !o->previous)
 		buf_puts(&path, "&follow=true");
 	if (o->previous)

@@ -17,6 +17,7 @@ struct http_req {
 	struct curl_slist *headers;
 	struct transport_via *via; /* how it connects (tunnel state, connect-to) */
 	char *method, *url, *display;
+	char *shown; /* url as logs may show it: credentials redacted */
 	char *body;
 	struct buf resp, resp_headers;
 	http_done_fn done;
@@ -113,6 +114,7 @@ static void req_free(struct http_req *r)
 	free(r->method);
 	free(r->url);
 	free(r->display);
+	free(r->shown);
 	free(r->body);
 	buf_cleanup(&r->resp);
 	buf_cleanup(&r->resp_headers);
@@ -188,7 +190,8 @@ struct http_req *http_req_new(const struct http_target *t, const char *method, c
 		abort();
 	r->method = xstrdup(method);
 	r->url = xasprintf("%s%s", t->base_url, path);
-	r->display = xstrdup(t->display ? t->display : t->base_url);
+	r->display = url_redact(t->display ? t->display : t->base_url);
+	r->shown = url_redact(r->url);
 	CURL *e = r->easy;
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
@@ -267,7 +270,7 @@ void http_req_start(struct http_req *r)
 		if (is_mutating(r->method))
 			count_mutating++;
 	}
-	log_msg("http %s %s", r->method, r->url);
+	log_msg("http %s %s", r->method, r->shown);
 	curl_multi_add_handle(multi, r->easy);
 }
 
@@ -290,6 +293,11 @@ char *http_escape(const char *s, size_t len)
 	char *out = xstrdup(e);
 	curl_free(e);
 	return out;
+}
+
+char *http_escape_str(const char *s)
+{
+	return http_escape(s ? s : "", s ? strlen(s) : 0);
 }
 
 const char *http_result_header(const struct http_result *res, const char *name)
@@ -378,7 +386,7 @@ static void process_done(void)
 		}
 		res.body = r->resp.data ? r->resp.data : "";
 		res.len = r->resp.len;
-		log_msg("http %s %s -> %ld in %lldms%s%s", r->method, r->url, res.status,
+		log_msg("http %s %s -> %ld in %lldms%s%s", r->method, r->shown, res.status,
 			(long long)(mono_ms() - r->t0), res.error ? ": " : "", res.error ? res.error : "");
 		if (r->done)
 			r->done(r->arg, &res);

@@ -42,8 +42,12 @@ void http_req_start(struct http_req *r);
 /* Stops a started request without calling its callback, and frees it. */
 void http_req_cancel(struct http_req *r);
 
-/* URL-encodes len bytes of s (owned result). */
+/* URL-encodes len bytes of s (owned result): every byte but letters, digits
+ * and "-._~", so a path segment or query value from a server (a name with
+ * '/', '?', '&' or a line break) stays one segment or one value. */
 char *http_escape(const char *s, size_t len);
+/* The same for a whole string; NULL gives "". */
+char *http_escape_str(const char *s);
 
 /* A response header's value (case-insensitive name), valid during the callback. */
 const char *http_result_header(const struct http_result *res, const char *name);

@@ -18,7 +18,7 @@
 /* Bumped whenever struct backend_ops, struct endpoint, struct view or any
  * other structure a backend shares with the program changes shape, so a
  * backend built out of tree against other headers is refused cleanly. */
-#define BACKEND_ABI_VERSION 2
+#define BACKEND_ABI_VERSION 3
 
 struct view;  /* views/view.h */
 struct drill;
@@ -279,6 +279,11 @@ struct backend_ops {
 	/* Reports the endpoint's counts and current problems from what it holds.
 	 * Its connection state (stale, auth failing) is the health screen's own. */
 	void (*health)(struct endpoint *ep, const struct health_sink *sink);
+	/* The user asked to try again now (the `R` key): whatever waits in a
+	 * backoff (the connection, a kind's list or watch) goes at once, and the
+	 * backoffs start over. Optional: without it the key says there is
+	 * nothing to retry. */
+	void (*retry)(struct endpoint *ep);
 };
 
 /* The backend's action named verb for kind, or NULL. */

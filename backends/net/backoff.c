@@ -54,6 +54,11 @@ void backoff_init(struct backoff *b, int64_t floor_ms, int64_t cap_ms)
 
 int64_t backoff_next(struct backoff *b)
 {
+	if (b->ok_since_ms && mono_ms() - b->ok_since_ms >= BACKOFF_HEALTHY_MS) {
+		b->step_ms = first_step(b);
+		b->failures = 0;
+	}
+	b->ok_since_ms = 0; /* this failure ends any healthy stretch */
 	int64_t hi = b->step_ms, lo = hi / 2 > b->floor_ms ? hi / 2 : b->floor_ms;
 	if (lo > hi)
 		lo = hi;
@@ -87,11 +92,18 @@ void backoff_from_result(struct backoff *b, const struct http_result *res)
 		backoff_retry_after(b, backoff_parse_retry_after(v));
 }
 
+void backoff_success(struct backoff *b)
+{
+	if (!b->ok_since_ms)
+		b->ok_since_ms = mono_ms();
+}
+
 void backoff_healthy(struct backoff *b)
 {
 	b->step_ms = first_step(b);
 	b->retry_after_ms = 0;
 	b->failures = 0;
+	b->ok_since_ms = 0;
 }
 
 /* ---- Retry-After ---- */

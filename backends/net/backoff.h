@@ -2,8 +2,10 @@
  * with jitter between a floor and a cap, so two hundred endpoints that lost
  * their server together do not come back in step; a server's Retry-After
  * (seconds or an HTTP-date) is honoured as the least the next wait may be.
- * Only an explicit "healthy" starts the series over. Used by every
- * reconnect and every Kubernetes watch retry. */
+ * The series starts over only once the server has done well for a while
+ * (backoff_success, BACKOFF_HEALTHY_MS), not on the first byte: a stream
+ * that fails just after its first chunk keeps backing off. Used by every
+ * retry: reconnects, Kubernetes relists (410 included) and re-watches. */
 #ifndef BINNACLE_BACKOFF_H
 #define BINNACLE_BACKOFF_H
 
@@ -13,12 +15,16 @@ struct http_result;
 
 /* The longest Retry-After honoured: a server asking more is asked again then. */
 #define BACKOFF_RETRY_AFTER_MAX_MS (10 * 60 * 1000)
+/* How long a server must do well, with no failure in between, before the
+ * next failure waits the shortest again. */
+#define BACKOFF_HEALTHY_MS 60000
 
 struct backoff {
 	int64_t floor_ms, cap_ms;
 	int64_t step_ms;        /* the longest the next wait may be (before Retry-After) */
 	int64_t retry_after_ms; /* the least the next wait may be, 0 = no such wish */
 	unsigned failures;      /* waits handed out since the last healthy */
+	int64_t ok_since_ms;    /* mono_ms() of the first success since the last failure; 0 = none */
 };
 
 /* Waits will be at least floor_ms and at most cap_ms (a Retry-After aside). */
@@ -30,7 +36,12 @@ int64_t backoff_next(struct backoff *b);
 void backoff_retry_after(struct backoff *b, int64_t ms);
 /* The same from a response's Retry-After header, when it has one. */
 void backoff_from_result(struct backoff *b, const struct http_result *res);
-/* It worked: the next failure waits the shortest again. */
+/* A request or stream went well. Once successes have gone on for
+ * BACKOFF_HEALTHY_MS with no failure in between, the next wait is the
+ * shortest again; until then the series goes on where it was. */
+void backoff_success(struct backoff *b);
+/* Starts the series over now (the user asked to retry, or the whole
+ * connection was set up again from scratch). */
 void backoff_healthy(struct backoff *b);
 
 /* A Retry-After value (delay-seconds, or an HTTP-date measured against

@@ -2,6 +2,7 @@
 #include "backends/net/http.h"
 #include "backends/net/loop.h"
 #include "backends/net/timer.h"
+#include "backends/util/limits.h"
 #include "backends/util/log.h"
 #include "backends/util/util.h"
 
@@ -24,6 +25,8 @@ struct http_req {
 	http_data_fn stream;
 	void *arg;
 	bool started, aborted_by_stream;
+	size_t max_body;
+	char limit_err[200]; /* the cap it went over, as a sentence; "" = none */
 	void (*raw_done)(void *arg, struct http_raw *raw, const char *error); /* connect-only */
 	char errbuf[CURL_ERROR_SIZE];
 	int64_t t0;
@@ -154,7 +157,11 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	/* a new status line (redirect, 100 Continue) starts a new header block */
 	if (len > 5 && !strncmp(data, "HTTP/", 5))
 		buf_reset(&r->resp_headers);
-	buf_append(&r->resp_headers, data, len);
+	if (!buf_append_max(&r->resp_headers, data, len, LIMIT_HEADERS)) {
+		snprintf(r->limit_err, sizeof(r->limit_err), "%s sent more than %u KiB of response headers", r->display,
+			 LIMIT_HEADERS >> 10);
+		return 0;
+	}
 	return len;
 }
 
@@ -171,9 +178,19 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 		}
 		return len;
 	}
-	/* error bodies are short; cap them so a hostile server cannot fill memory */
-	if (!r->stream || r->resp.len < 65536)
-		buf_append(&r->resp, data, len);
+	/* a stream's error body is a sentence: keep its start, drop the rest */
+	if (r->stream) {
+		if (r->resp.len < LIMIT_ERROR_BODY)
+			buf_append(&r->resp, data, len < LIMIT_ERROR_BODY - r->resp.len ? len : LIMIT_ERROR_BODY - r->resp.len);
+		return len;
+	}
+	/* curl hands over decompressed bytes: this counts what is really held */
+	if (!buf_append_max(&r->resp, data, len, r->max_body)) {
+		snprintf(r->limit_err, sizeof(r->limit_err),
+			 "%s sent a response larger than %zu MiB; binnacle stops reading at that size", r->display,
+			 r->max_body >> 20);
+		return 0;
+	}
 	return len;
 }
 
@@ -189,6 +206,7 @@ struct http_req *http_req_new(const struct http_target *t, const char *method, c
 	if (!r->easy)
 		abort();
 	r->method = xstrdup(method);
+	r->max_body = LIMIT_BODY;
 	r->url = xasprintf("%s%s", t->base_url, path);
 	r->display = url_redact(t->display ? t->display : t->base_url);
 	r->shown = url_redact(r->url);
@@ -239,6 +257,11 @@ void http_req_body(struct http_req *r, const char *data, size_t len, const char 
 void http_req_stream(struct http_req *r, http_data_fn fn)
 {
 	r->stream = fn;
+}
+
+void http_req_max_body(struct http_req *r, size_t max)
+{
+	r->max_body = max ? max : LIMIT_BODY;
 }
 
 void http_req_timeout(struct http_req *r, long total_ms)
@@ -378,7 +401,10 @@ static void process_done(void)
 		struct http_result res = {.req = r};
 		char errsentence[512];
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
-		if (code != CURLE_OK && !(r->aborted_by_stream && code == CURLE_WRITE_ERROR)) {
+		if (r->limit_err[0]) {
+			res.error = r->limit_err;
+			res.over_limit = true;
+		} else if (code != CURLE_OK && !(r->aborted_by_stream && code == CURLE_WRITE_ERROR)) {
 			transport_error(r, code, errsentence, sizeof(errsentence));
 			res.error = errsentence;
 			if (code != CURLE_PARTIAL_FILE && code != CURLE_RECV_ERROR)

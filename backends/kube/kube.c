@@ -166,6 +166,7 @@ void kube_result_error(struct kube *k, const struct http_result *res, const char
  * auth: the server (or the credential plugin) refused our credentials. */
 static void fail(struct kube *k, bool auth, const char *what)
 {
+	liveness_stop(&k->live);
 	kube_watch_stop_all(k);
 	k->phase = K_IDLE;
 	if (auth)
@@ -205,8 +206,9 @@ static void on_version(void *arg, const struct http_result *res)
 	snprintf(k->ep->product, sizeof(k->ep->product), "Kubernetes %s · ns %s", k->version[0] ? k->version : "?",
 		 k->ns ? k->ns : "all");
 	k->phase = K_LIVE;
-	backoff_healthy(&k->backoff);
+	backoff_success(&k->backoff);
 	endpoint_ready(k->ep);
+	liveness_start(&k->live);
 	/* figures are coming: `get` waits for the first round of them */
 	k->ep->extras_pending++;
 	kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1", NULL, NULL, 15000, on_metrics_discovery, NULL, NULL);
@@ -251,6 +253,10 @@ static void take_metrics(struct kcall *c, const struct http_result *res,
 	struct kube *k = c->k;
 	if (k->ep->extras_pending)
 		k->ep->extras_pending--;
+	if (decode == kube_decode_node_metrics)
+		k->node_metrics_pending = false;
+	else
+		k->pod_metrics_pending = false;
 	if (!kube_ok(res))
 		return; /* figures are a bonus: their absence is not worth a flash */
 	json_object *o = json_tokener_parse(res->body);
@@ -276,7 +282,8 @@ static void metrics_round(void *arg)
 	timer_arm(k->metrics_tick, every);
 	if (k->phase != K_LIVE || !k->metrics)
 		return;
-	if (kube_watching(k, KIND_NODES)) {
+	if (kube_watching(k, KIND_NODES) && !k->node_metrics_pending) {
+		k->node_metrics_pending = true;
 		k->ep->extras_pending++;
 		kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1/nodes", NULL, NULL, 20000, on_node_metrics, NULL, NULL);
 	}
@@ -284,7 +291,8 @@ static void metrics_round(void *arg)
 	/* every pod's metrics of a large cluster is a document of tens of MB every
 	 * few seconds: at that scale pod figures come per namespace only */
 	bool affordable = k->ns || (pods && pods->synced && pods->len <= POD_METRICS_CLUSTER_MAX);
-	if (kube_watching(k, KIND_PODS) && affordable) {
+	if (kube_watching(k, KIND_PODS) && affordable && !k->pod_metrics_pending) {
+		k->pod_metrics_pending = true;
 		char *ens = http_escape_str(k->ns);
 		char *path = k->ns ? xasprintf("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", ens)
 				   : xstrdup("/apis/metrics.k8s.io/v1beta1/pods");
@@ -336,6 +344,23 @@ static void use_server_name(struct http_target *t, const char *name)
 	t->base_url = url;
 }
 
+/* ---- liveness ---- */
+
+static void probe_path(void *owner, char *buf, size_t len)
+{
+	(void)owner;
+	snprintf(buf, len, "/version"); /* the cheapest request there is, and any user may make it */
+}
+
+static void gone(void *owner, const char *why)
+{
+	struct kube *k = owner;
+	if (k->phase == K_LIVE)
+		fail(k, false, why);
+}
+
+static const struct liveness_ops liveness_ops = {.probe_path = probe_path, .gone = gone};
+
 static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, char *err, size_t errlen)
 {
 	struct kube *k = xcalloc(1, sizeof(*k));
@@ -345,6 +370,7 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 	calls_init(&k->calls, &k->target, k);
 	k->calls.header = "Accept: application/json";
 	k->calls.renew = renew;
+	liveness_init(&k->live, &liveness_ops, &k->calls, k, LIVENESS_QUIET_MS, LIVENESS_TIMEOUT_MS);
 	k->retry = timer_new(on_retry, k);
 	k->metrics_tick = timer_new(metrics_round, k);
 	k->node_pods = timer_new(recount_node_pods, k);
@@ -393,6 +419,7 @@ static void kube_close(struct endpoint *ep)
 	if (!k)
 		return;
 	kube_watch_free_all(k);
+	liveness_cleanup(&k->live);
 	calls_cleanup(&k->calls);
 	kube_health_free(k);
 	timer_free(k->retry);
@@ -588,6 +615,20 @@ static size_t kube_discover(struct endpoint_config **cfgs)
 	return n;
 }
 
+static void kube_retry(struct endpoint *ep)
+{
+	struct kube *k = ep->priv;
+	if (!k || !k->creds)
+		return;
+	backoff_healthy(&k->backoff);
+	if (k->phase == K_IDLE) {
+		timer_disarm(k->retry);
+		kube_connect(k);
+	} else if (k->phase == K_LIVE) {
+		kube_watch_retry_now(k);
+	}
+}
+
 static const struct backend_scope scope = {
 	.name = "namespace",
 	.commands = scope_commands,
@@ -620,4 +661,5 @@ const struct backend_ops kube_backend = {
 	.events_of = kube_view_events_of,
 	.health_watch = kube_health_watch,
 	.health = kube_health,
+	.retry = kube_retry,
 };

@@ -3,6 +3,7 @@
  * each line prefixed with its pod's name, into one sink. */
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
+#include "backends/util/logring.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,12 @@ static bool on_data(void *arg, const char *data, size_t len)
 		size_t n = (size_t)(nl - s->line.data) + 1;
 		emit_line(s, s->line.data, n);
 		buf_consume(&s->line, n);
+	}
+	/* a line without its end is cut where the viewer would cut it anyway */
+	if (s->line.len > LOGRING_MAX_LINE) {
+		buf_putc(&s->line, '\n');
+		emit_line(s, s->line.data, s->line.len);
+		buf_reset(&s->line);
 	}
 	return true;
 }

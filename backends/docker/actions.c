@@ -5,6 +5,7 @@
 #include "backends/docker/internal.h"
 #include "backends/codec/jsonget.h"
 #include "backends/model/kinds.h"
+#include "backends/util/limits.h"
 #include "backends/util/log.h"
 #include "views/kinds/shared.h"
 
@@ -35,7 +36,7 @@ struct act_ctx {
 	action_done_fn done;
 	void *arg;
 	const struct pull_sink *pull;
-	struct buf line;
+	struct lines lines; /* the pull's progress stream */
 	char error[ERRLEN];
 };
 
@@ -46,7 +47,7 @@ static void act_cancel(struct call *c, const char *why)
 		x->pull->done(x->pull->arg, why);
 	else
 		x->done(x->arg, why);
-	buf_cleanup(&x->line);
+	lines_cleanup(&x->lines);
 	free(x);
 }
 
@@ -112,12 +113,12 @@ void docker_act(struct endpoint *ep, const struct backend_action *a, const char 
 
 /* ---- pull ---- */
 
-static void pull_line(struct act_ctx *x, const char *line, size_t len)
+static bool pull_line(void *arg, char *line, size_t len)
 {
-	json_object *o = json_tokener_parse(line);
-	(void)len;
+	struct act_ctx *x = arg;
+	json_object *o = len ? json_tokener_parse(line) : NULL;
 	if (!o)
-		return;
+		return true;
 	if (jsonget_field(o, "errorDetail") || jsonget_field(o, "error")) {
 		const char *msg = jsonget_str(jsonget_obj(o, "errorDetail"), "message");
 		if (!msg || !*msg)
@@ -133,19 +134,17 @@ static void pull_line(struct act_ctx *x, const char *line, size_t len)
 		x->pull->progress(x->pull->arg, id ? id : "", status ? status : "", cur, total);
 	}
 	json_object_put(o);
+	return true;
 }
 
 static bool on_pull_data(void *arg, const char *data, size_t len)
 {
 	struct call *c = arg;
 	struct act_ctx *x = c->ctx;
-	buf_append(&x->line, data, len);
-	char *nl;
-	while (x->line.len && (nl = memchr(x->line.data, '\n', x->line.len))) {
-		*nl = '\0';
-		if (nl > x->line.data)
-			pull_line(x, x->line.data, (size_t)(nl - x->line.data));
-		buf_consume(&x->line, (size_t)(nl - x->line.data) + 1);
+	if (lines_feed(&x->lines, data, len, pull_line, x) == LINES_TOO_LONG) {
+		snprintf(x->error, sizeof(x->error), "the engine sent a progress line longer than %u KiB",
+			 LIMIT_EVENT_LINE >> 10);
+		return false;
 	}
 	return true;
 }
@@ -156,16 +155,15 @@ static void on_pull_done(void *arg, const struct http_result *res)
 	struct act_ctx *x = c->ctx;
 	struct docker *d = c->d;
 	char err[ERRLEN];
-	if (x->line.len)
-		pull_line(x, x->line.data, x->line.len);
+	lines_flush(&x->lines, pull_line, x);
 	/* the engine answers 200 even when the pull fails: the error is in-stream */
-	if (!docker_ok(res)) {
+	if (!docker_ok(res) && !x->error[0]) {
 		docker_result_error(res, err, sizeof(err));
 		x->pull->done(x->pull->arg, err);
 	} else {
 		x->pull->done(x->pull->arg, x->error[0] ? x->error : NULL);
 	}
-	buf_cleanup(&x->line);
+	lines_cleanup(&x->lines);
 	free(x);
 	/* the image events usually do this; a pull of an existing image emits none */
 	if (d->watch_images)
@@ -204,7 +202,7 @@ void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *s
 	free(etag);
 	struct act_ctx *x = xcalloc(1, sizeof(*x));
 	x->pull = sink;
-	buf_init(&x->line);
+	lines_init(&x->lines, LIMIT_EVENT_LINE);
 	struct call *c = docker_call_new(d, "POST", path, 0, on_pull_done, NULL);
 	free(path);
 	c->ctx = x;

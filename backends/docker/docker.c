@@ -7,6 +7,7 @@
 #include "backends/docker/internal.h"
 #include "backends/docker/decode.h"
 #include "backends/model/kinds.h"
+#include "backends/util/limits.h"
 #include "backends/util/log.h"
 #include "backends/docker/target.h"
 #include "backends/net/timer.h"
@@ -77,11 +78,12 @@ static void on_call_cancelled(struct calls_req *base, const char *why)
 
 static void cancel_all(struct docker *d, const char *why)
 {
+	liveness_stop(&d->live);
 	calls_cancel_all(&d->calls, why);
 	d->ping = d->events = NULL;
 	d->stats_pending = 0;
 	d->ep->extras_pending = 0;
-	buf_reset(&d->evbuf);
+	lines_reset(&d->evlines);
 }
 
 /* Drops the connection, keeps the data (now stale), and retries later. */
@@ -114,10 +116,8 @@ bool docker_ok(const struct http_result *res)
 static void table_error(struct docker *d, const char *kind, const char *msg)
 {
 	struct rtable *t = store_find_table(d->ep->store, kind);
-	if (t) {
-		snprintf(t->error, sizeof(t->error), "%s", msg);
-		d->ep->store->gen++;
-	}
+	if (t)
+		rtable_set_error(d->ep->store, t, msg);
 }
 
 /* Full lists: containers and images decode the same way into their table. */
@@ -129,7 +129,7 @@ void docker_on_list(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
-		return res->error ? fail(d, err) : table_error(d, kind, err);
+		return http_result_down(res) ? fail(d, err) : table_error(d, kind, err);
 	}
 	int rc = !strcmp(kind, KIND_CONTAINERS)
 			 ? docker_decode_containers(d->ep->store, res->body, res->len, err, sizeof(err))
@@ -160,7 +160,7 @@ static void on_info(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
-		return res->error ? fail(d, err) : table_error(d, KIND_NODES, err);
+		return http_result_down(res) ? fail(d, err) : table_error(d, KIND_NODES, err);
 	}
 	free(d->info_body);
 	d->info_body = xstrndup(res->body, res->len);
@@ -215,8 +215,10 @@ static void on_container_fetch(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
-		if (res->error)
+		if (http_result_down(res))
 			fail(d, err);
+		else
+			table_error(d, KIND_CONTAINERS, err);
 	} else if (docker_decode_containers_partial(d->ep->store, res->body, res->len, c->id, err,
 						    sizeof(err)) < 0) {
 		log_msg("docker %s: %s", d->ep->name, err);
@@ -285,26 +287,33 @@ static void on_event(struct docker *d, const struct docker_event *ev)
 		timer_arm(d->flush, 300);
 }
 
+static bool event_line(void *arg, char *line, size_t len)
+{
+	struct docker *d = arg;
+	struct docker_event ev;
+	char err[ERRLEN];
+	int rc = docker_decode_event(line, len, &ev, err, sizeof(err));
+	if (rc == 0 && ev.time_ns > d->last_event_ns) {
+		d->last_event_ns = ev.time_ns;
+		d->last_event_mono = mono_ms();
+	}
+	if (rc == 0)
+		on_event(d, &ev);
+	else if (rc < 0)
+		log_msg("docker %s: bad event: %s", d->ep->name, err);
+	return true;
+}
+
 static bool on_events_data(void *arg, const char *data, size_t len)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	buf_append(&d->evbuf, data, len);
-	char *nl;
-	while (d->evbuf.len && (nl = memchr(d->evbuf.data, '\n', d->evbuf.len))) {
-		size_t linelen = (size_t)(nl - d->evbuf.data);
-		struct docker_event ev;
-		char err[ERRLEN];
-		int rc = docker_decode_event(d->evbuf.data, linelen, &ev, err, sizeof(err));
-		if (rc == 0)
-			on_event(d, &ev);
-		else if (rc < 0)
-			log_msg("docker %s: bad event: %s", d->ep->name, err);
-		buf_consume(&d->evbuf, linelen + 1);
-	}
 	/* one event is small; a runaway line means the stream is not what we think */
-	if (d->evbuf.len > 1 << 20)
-		buf_reset(&d->evbuf);
+	if (lines_feed(&d->evlines, data, len, event_line, d) == LINES_TOO_LONG) {
+		snprintf(d->events_why, sizeof(d->events_why), "the engine sent an event longer than %u KiB",
+			 LIMIT_EVENT_LINE >> 10);
+		return false;
+	}
 	return true;
 }
 
@@ -315,21 +324,89 @@ static void on_events_end(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	d->events = NULL;
 	backoff_from_result(&d->backoff, res);
-	if (res->error || res->status != 200)
+	if (d->events_why[0])
+		snprintf(err, sizeof(err), "%s", d->events_why);
+	else if (res->error || res->status != 200)
 		docker_result_error(res, err, sizeof(err));
 	else
 		snprintf(err, sizeof(err), "the engine closed its event stream");
+	d->events_why[0] = '\0';
 	fail(d, err);
 }
 
+/* filters={"type":["container","image"]}, URL-encoded */
+#define EVENT_FILTERS "filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D"
+
 static void start_events(struct docker *d)
 {
-	/* filters={"type":["container","image"]} */
-	struct call *c = docker_call_new(
-		d, "GET", "/events?filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D", 0, on_events_end, NULL);
+	struct call *c = docker_call_new(d, "GET", "/events?" EVENT_FILTERS, 0, on_events_end, NULL);
 	calls_stream(&c->base, on_events_data);
 	d->events = docker_call_go(c);
+	d->last_event_ns = 0;
+	liveness_start(&d->live);
 }
+
+/* ---- liveness: a quiet event stream ---- */
+
+/* Once the stream has carried an event, the check asks the engine for the
+ * events since that one, up to a moment safely in the engine's past (its
+ * clock is read from the events, so a remote engine's skew does not
+ * matter): the answer proves the engine is there, and any event in it that
+ * the stream did not carry proves the stream is no longer fed. Before the
+ * first event, a ping. */
+static void probe_path(void *owner, char *buf, size_t len)
+{
+	struct docker *d = owner;
+	int64_t since_s = d->last_event_ns / 1000000000;
+	int64_t until_s = since_s + (mono_ms() - d->last_event_mono) / 1000 - 2;
+	d->probe_replays = d->last_event_ns && until_s > since_s;
+	if (!d->probe_replays) {
+		snprintf(buf, len, "%s/_ping", d->prefix);
+		return;
+	}
+	snprintf(buf, len, "%s/events?since=%lld.%09lld&until=%lld&%s", d->prefix, (long long)since_s,
+		 (long long)(d->last_event_ns % 1000000000), (long long)until_s, EVENT_FILTERS);
+}
+
+struct missed {
+	int64_t after_ns;
+	unsigned n;
+};
+
+static bool count_missed(void *arg, char *line, size_t len)
+{
+	struct missed *m = arg;
+	struct docker_event ev;
+	if (docker_decode_event(line, len, &ev, NULL, 0) == 0 && ev.time_ns > m->after_ns)
+		m->n++;
+	return true;
+}
+
+static bool probe_check(void *owner, const struct http_result *res, char *why, size_t whylen)
+{
+	struct docker *d = owner;
+	if (!d->probe_replays || res->status != 200)
+		return true;
+	struct lines lines;
+	struct missed m = {d->last_event_ns, 0};
+	lines_init(&lines, LIMIT_EVENT_LINE);
+	lines_feed(&lines, res->body, res->len, count_missed, &m);
+	lines_flush(&lines, count_missed, &m);
+	lines_cleanup(&lines);
+	if (!m.n)
+		return true;
+	snprintf(why, whylen, "the engine's event stream stopped delivering events (%u missed)", m.n);
+	return false;
+}
+
+static void gone(void *owner, const char *why)
+{
+	struct docker *d = owner;
+	if (d->phase == PH_LIVE)
+		fail(d, why);
+}
+
+static const struct liveness_ops liveness_ops = {.probe_path = probe_path, .check = probe_check, .gone = gone};
 
 /* ---- connecting ---- */
 
@@ -364,7 +441,7 @@ static void on_ping(void *arg, const struct http_result *res)
 		snprintf(v, sizeof(v), "%s", DOCKER_API_MAX);
 	snprintf(d->prefix, sizeof(d->prefix), "/v%s", v);
 	d->phase = PH_LIVE;
-	backoff_healthy(&d->backoff);
+	backoff_success(&d->backoff);
 	endpoint_ready(d->ep);
 	/* events first, so nothing that happens during the lists is missed */
 	start_events(d);
@@ -469,12 +546,13 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 	backoff_init(&d->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	calls_init(&d->calls, &d->target, d);
 	d->calls.cancelled = on_call_cancelled;
+	liveness_init(&d->live, &liveness_ops, &d->calls, d, LIVENESS_QUIET_MS, LIVENESS_TIMEOUT_MS);
 	/* the engine host row also names the product and version for the header */
 	d->watch_nodes = true;
 	d->retry = timer_new(on_retry, d);
 	d->flush = timer_new(flush_dirty, d);
 	d->stats_tick = timer_new(stats_round, d);
-	buf_init(&d->evbuf);
+	lines_init(&d->evlines, LIMIT_EVENT_LINE);
 	ep->priv = d;
 	ep->address = xstrdup(d->target.display);
 	snprintf(ep->product, sizeof(ep->product), "connecting…");
@@ -487,6 +565,7 @@ static void docker_close(struct endpoint *ep)
 	if (!d)
 		return;
 	cancel_all(d, NULL);
+	liveness_cleanup(&d->live);
 	timer_free(d->retry);
 	timer_free(d->flush);
 	timer_free(d->stats_tick);
@@ -499,7 +578,7 @@ static void docker_close(struct endpoint *ep)
 	free(d->samples);
 	free(d->info_body);
 	free(d->version_body);
-	buf_cleanup(&d->evbuf);
+	lines_cleanup(&d->evlines);
 	http_target_cleanup(&d->target);
 	free(d);
 	ep->priv = NULL;
@@ -591,6 +670,23 @@ static void docker_inspect(struct endpoint *ep, const char *kind, const char *id
 	c->arg = arg;
 }
 
+static void docker_retry(struct endpoint *ep)
+{
+	struct docker *d = ep->priv;
+	backoff_healthy(&d->backoff);
+	if (d->phase == PH_IDLE) {
+		timer_disarm(d->retry);
+		connect_start(d);
+		return;
+	}
+	/* connected: the kinds whose last list failed are listed again */
+	for (size_t i = 0; d->phase == PH_LIVE && kinds[i]; i++) {
+		struct rtable *t = store_find_table(ep->store, kinds[i]);
+		if (t && t->error[0] && want(d, kinds[i]))
+			list_kind(d, kinds[i]);
+	}
+}
+
 const struct backend_ops docker_backend = {
 	.abi = BACKEND_ABI_VERSION,
 	.name = "docker",
@@ -616,4 +712,5 @@ const struct backend_ops docker_backend = {
 	.drill = docker_view_drill,
 	.health_watch = docker_health_watch,
 	.health = docker_health,
+	.retry = docker_retry,
 };

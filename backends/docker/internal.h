@@ -8,7 +8,9 @@
 #include "backends/net/backoff.h"
 #include "backends/net/calls.h"
 #include "backends/net/http.h"
+#include "backends/net/liveness.h"
 #include "backends/net/timer.h"
+#include "backends/util/lines.h"
 
 enum docker_phase { PH_IDLE, PH_PINGING, PH_LIVE };
 
@@ -26,8 +28,13 @@ struct docker {
 	bool watch_containers, watch_images, watch_nodes;
 	struct timer *retry, *flush, *stats_tick;
 	struct call *ping, *events; /* the connection itself: in the list like the rest */
-	struct buf evbuf;
+	struct lines evlines; /* the /events stream, line by line */
+	char events_why[ERRLEN]; /* why binnacle ended the stream itself; "" = it did not */
 	struct calls calls; /* in-flight requests other than ping and events */
+	struct liveness live; /* a quiet event stream: still fed? */
+	int64_t last_event_ns;   /* engine time of the last event the stream carried; 0 = none yet */
+	int64_t last_event_mono; /* mono_ms() when it arrived */
+	bool probe_replays;      /* the liveness probe asks for the events since then */
 	/* container ids changed by events, fetched together after a short debounce */
 	char **dirty;
 	size_t ndirty;

@@ -52,6 +52,7 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_DRAIN] = {"drain", "drain the node through evictions (asks first)", false, true},
 	[ACT_EVENTS] = {"events", "the events of the selected object", false},
 	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
+	[ACT_RETRY] = {"retry", "try the endpoint again now instead of waiting for its next retry", true},
 };
 
 #define MAXB 128
@@ -200,6 +201,7 @@ void keymap_init_defaults(void)
 	bind('x', ACT_DRAIN);
 	bind('e', ACT_EVENTS);
 	bind('P', ACT_PREVIOUS);
+	bind('R', ACT_RETRY);
 }
 
 int keymap_apply(const struct config *c, char *err, size_t errlen)

@@ -54,6 +54,7 @@ enum action {
 	ACT_DRAIN,
 	ACT_EVENTS,
 	ACT_PREVIOUS,
+	ACT_RETRY,
 	ACT_COUNT
 };
 

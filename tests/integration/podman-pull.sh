@@ -30,7 +30,8 @@ keys p
 check "p asks for a reference" wait_until 5 screen_has "Image reference to pull"
 keys "$REGISTRY/team/missing:9.9" Enter
 check "an error inside the pull stream is shown as the error" wait_until 30 screen_has "pull $REGISTRY/team/missing:9.9 failed:"
-check "and it is audited as a failure" audit_has $'action=pull\tresult=[^o]'
+check "and it is audited as a failure" audit_has $'name=[^\t]*missing:9.9\t.*action=pull\tresult=[^os]'
+check "recorded when it started, too" audit_has $'name=[^\t]*missing:9.9\t.*action=pull\tresult=started'
 keys q
 
 # in the C locale the panel, its bars included, is ASCII

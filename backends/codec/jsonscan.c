@@ -134,12 +134,13 @@ struct json_object *jsonscan_parse(const char *s, size_t len, int depth)
 		return NULL;
 	struct json_object *o = json_tokener_parse_ex(tok, s, (int)len);
 	enum json_tokener_error e = json_tokener_get_error(tok);
+	size_t used = json_tokener_get_parse_end(tok);
 	/* a bare number is only complete once the tokener sees its end */
 	if (!o && e == json_tokener_continue) {
 		o = json_tokener_parse_ex(tok, "", 1);
 		e = json_tokener_get_error(tok);
+		used = len;
 	}
-	size_t used = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
 	if (!o || e != json_tokener_success)
 		return o ? (json_object_put(o), NULL) : NULL;

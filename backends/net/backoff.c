@@ -154,6 +154,11 @@ static int64_t http_date(const char *s)
 	return (int64_t)timegm(&tm);
 }
 
+int64_t backoff_http_date(const char *value)
+{
+	return value ? http_date(value) : -1;
+}
+
 int64_t backoff_parse_retry_after(const char *value)
 {
 	if (!value)

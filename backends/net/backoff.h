@@ -49,6 +49,10 @@ void backoff_healthy(struct backoff *b);
  * -1 when it is neither. */
 int64_t backoff_parse_retry_after(const char *value);
 
+/* Unix seconds of an HTTP-date in any of RFC 9110's three forms, or -1
+ * (a server's Date header: its clock, for requests in its own time). */
+int64_t backoff_http_date(const char *value);
+
 /* Replaces the random source (tests): fn returns uniformly random 64 bits.
  * NULL restores the built-in one. */
 void backoff_set_random(uint64_t (*fn)(void *arg), void *arg);

@@ -38,8 +38,6 @@ static void on_done(void *arg, const struct http_result *res)
 	struct calls_req *c = arg;
 	struct calls *l = c->list;
 	c->req = NULL;
-	if (l->liveness && res->status > 0)
-		liveness_heard(l->liveness);
 	/* an expired token: renew it once and send the same request again */
 	if (res->status == 401 && !c->resent && l->renew) {
 		c->resent = true;

@@ -10,9 +10,9 @@
  *	calls_start(&c->base);
  *
  * A call is freed after its done callback returns (or when cancelled);
- * done must not cancel its own call. Every answer and every chunk of a
- * stream that arrives counts as a sign of life for the list's liveness
- * (liveness.h), when it has one. */
+ * done must not cancel its own call. Every chunk of a stream that arrives
+ * counts as a sign of life for the list's liveness (liveness.h), when it
+ * has one. */
 #ifndef BINNACLE_CALLS_H
 #define BINNACLE_CALLS_H
 
@@ -53,7 +53,7 @@ struct calls {
 	/* Optional. calls_cancel_all tells each call's owner through this,
 	 * before the call is freed. */
 	void (*cancelled)(struct calls_req *c, const char *why);
-	struct liveness *liveness; /* optional: hears of every answer and stream chunk */
+	struct liveness *liveness; /* optional: hears of every stream chunk */
 	struct calls_req *head;
 };
 

@@ -3,13 +3,15 @@
  * minutes, and a partitioned server (no FIN, no RST: a dead VPN, a pulled
  * cable, a silent load balancer) looks exactly like a quiet one, so the
  * screen would show frozen data as live. An endpoint's liveness hears of
- * every answer and every stream chunk that arrives through its request list
- * (calls.h); once the endpoint has had a stream open and heard nothing for
- * quiet_ms, it sends one cheap request (Kubernetes: GET /version; Docker:
- * the events its stream should have carried) and, when that gets no answer
- * within timeout_ms (or one that shows the data cannot be trusted), tells
- * the backend, which marks the data stale and reconnects. So a server that
- * stops answering shows as stale within quiet_ms + timeout_ms.
+ * every stream chunk that arrives through its request list (calls.h; other
+ * answers do not vouch for the streams); once the endpoint has had a stream
+ * open and nothing on it for quiet_ms, it sends one cheap request
+ * (Kubernetes: GET /version; Docker: the events its stream should have
+ * carried) and, when that gets no answer within timeout_ms (or one that
+ * shows the data cannot be trusted), tells the backend, which marks the
+ * data stale and reconnects; an answer proves the quiet is only quiet, until
+ * the next quiet_ms. So a server that stops answering shows as stale within
+ * quiet_ms + timeout_ms.
  *
  *	static const struct liveness_ops ops = {.probe_path = ..., .gone = ...};
  *	liveness_init(&m->live, &ops, &m->calls, m, LIVENESS_QUIET_MS, LIVENESS_TIMEOUT_MS);
@@ -34,6 +36,13 @@ struct timer;
  * that stops answering is shown stale within 30 s (the README's bound). */
 #define LIVENESS_QUIET_MS 20000
 #define LIVENESS_TIMEOUT_MS 10000
+
+/* The times above, and a watch's bookmark expectation (LIVENESS_SILENT),
+ * as this run uses them: the fault scenarios shorten them with
+ * BINNACLE_TEST_LIVENESS="QUIET_MS,TIMEOUT_MS,SILENT_MS" so they need not
+ * wait minutes (one scenario keeps the defaults to check the stated bound). */
+enum liveness_time { LIVENESS_QUIET, LIVENESS_TIMEOUT, LIVENESS_SILENT };
+int64_t liveness_time(enum liveness_time which, int64_t dflt);
 
 struct liveness_ops {
 	/* The cheap request proving the server answers: its path (query
@@ -60,7 +69,8 @@ struct liveness {
 	unsigned long probes;     /* sent since init (the log, tests) */
 };
 
-/* Hooks itself into calls (calls->liveness); nothing runs until started. */
+/* Hooks itself into calls (calls->liveness); nothing runs until started.
+ * quiet_ms and timeout_ms go through liveness_time. */
 void liveness_init(struct liveness *lv, const struct liveness_ops *ops, struct calls *calls, void *owner,
 		   int64_t quiet_ms, int64_t timeout_ms);
 /* Cancels its probe; call before the list's calls_cleanup. */

@@ -79,6 +79,7 @@ static void on_call_cancelled(struct calls_req *base, const char *why)
 static void cancel_all(struct docker *d, const char *why)
 {
 	liveness_stop(&d->live);
+	docker_eventcheck_stop(d);
 	calls_cancel_all(&d->calls, why);
 	d->ping = d->events = NULL;
 	d->stats_pending = 0;
@@ -87,7 +88,7 @@ static void cancel_all(struct docker *d, const char *why)
 }
 
 /* Drops the connection, keeps the data (now stale), and retries later. */
-static void fail(struct docker *d, const char *what)
+void docker_fail(struct docker *d, const char *what)
 {
 	cancel_all(d, what);
 	d->phase = PH_IDLE;
@@ -129,7 +130,7 @@ void docker_on_list(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
-		return http_result_down(res) ? fail(d, err) : table_error(d, kind, err);
+		return http_result_down(res) ? docker_fail(d, err) : table_error(d, kind, err);
 	}
 	int rc = !strcmp(kind, KIND_CONTAINERS)
 			 ? docker_decode_containers(d->ep->store, res->body, res->len, err, sizeof(err))
@@ -160,7 +161,7 @@ static void on_info(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
-		return http_result_down(res) ? fail(d, err) : table_error(d, KIND_NODES, err);
+		return http_result_down(res) ? docker_fail(d, err) : table_error(d, KIND_NODES, err);
 	}
 	free(d->info_body);
 	d->info_body = xstrndup(res->body, res->len);
@@ -216,7 +217,7 @@ static void on_container_fetch(void *arg, const struct http_result *res)
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
 		if (http_result_down(res))
-			fail(d, err);
+			docker_fail(d, err);
 		else
 			table_error(d, KIND_CONTAINERS, err);
 	} else if (docker_decode_containers_partial(d->ep->store, res->body, res->len, c->id, err,
@@ -293,9 +294,10 @@ static bool event_line(void *arg, char *line, size_t len)
 	struct docker_event ev;
 	char err[ERRLEN];
 	int rc = docker_decode_event(line, len, &ev, err, sizeof(err));
-	if (rc == 0 && ev.time_ns > d->last_event_ns) {
-		d->last_event_ns = ev.time_ns;
-		d->last_event_mono = mono_ms();
+	if (rc == 0 && ev.time_ns > d->seen_ns) {
+		d->seen_ns = ev.time_ns;
+		d->engine_s = ev.time_ns / 1000000000;
+		d->engine_mono = mono_ms();
 	}
 	if (rc == 0)
 		on_event(d, &ev);
@@ -331,82 +333,18 @@ static void on_events_end(void *arg, const struct http_result *res)
 	else
 		snprintf(err, sizeof(err), "the engine closed its event stream");
 	d->events_why[0] = '\0';
-	fail(d, err);
+	docker_fail(d, err);
 }
-
-/* filters={"type":["container","image"]}, URL-encoded */
-#define EVENT_FILTERS "filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D"
 
 static void start_events(struct docker *d)
 {
-	struct call *c = docker_call_new(d, "GET", "/events?" EVENT_FILTERS, 0, on_events_end, NULL);
+	struct call *c = docker_call_new(d, "GET", "/events?" DOCKER_EVENT_FILTERS, 0, on_events_end, NULL);
 	calls_stream(&c->base, on_events_data);
 	d->events = docker_call_go(c);
-	d->last_event_ns = 0;
+	/* the stream carries what happens from now on: from the next second, to be safe */
+	d->seen_ns = d->engine_s ? (d->engine_s + 1) * 1000000000 - 1 : 0;
 	liveness_start(&d->live);
 }
-
-/* ---- liveness: a quiet event stream ---- */
-
-/* Once the stream has carried an event, the check asks the engine for the
- * events since that one, up to a moment safely in the engine's past (its
- * clock is read from the events, so a remote engine's skew does not
- * matter): the answer proves the engine is there, and any event in it that
- * the stream did not carry proves the stream is no longer fed. Before the
- * first event, a ping. */
-static void probe_path(void *owner, char *buf, size_t len)
-{
-	struct docker *d = owner;
-	int64_t since_s = d->last_event_ns / 1000000000;
-	int64_t until_s = since_s + (mono_ms() - d->last_event_mono) / 1000 - 2;
-	d->probe_replays = d->last_event_ns && until_s > since_s;
-	if (!d->probe_replays) {
-		snprintf(buf, len, "%s/_ping", d->prefix);
-		return;
-	}
-	snprintf(buf, len, "%s/events?since=%lld.%09lld&until=%lld&%s", d->prefix, (long long)since_s,
-		 (long long)(d->last_event_ns % 1000000000), (long long)until_s, EVENT_FILTERS);
-}
-
-struct missed {
-	int64_t after_ns;
-	unsigned n;
-};
-
-static bool count_missed(void *arg, char *line, size_t len)
-{
-	struct missed *m = arg;
-	struct docker_event ev;
-	if (docker_decode_event(line, len, &ev, NULL, 0) == 0 && ev.time_ns > m->after_ns)
-		m->n++;
-	return true;
-}
-
-static bool probe_check(void *owner, const struct http_result *res, char *why, size_t whylen)
-{
-	struct docker *d = owner;
-	if (!d->probe_replays || res->status != 200)
-		return true;
-	struct lines lines;
-	struct missed m = {d->last_event_ns, 0};
-	lines_init(&lines, LIMIT_EVENT_LINE);
-	lines_feed(&lines, res->body, res->len, count_missed, &m);
-	lines_flush(&lines, count_missed, &m);
-	lines_cleanup(&lines);
-	if (!m.n)
-		return true;
-	snprintf(why, whylen, "the engine's event stream stopped delivering events (%u missed)", m.n);
-	return false;
-}
-
-static void gone(void *owner, const char *why)
-{
-	struct docker *d = owner;
-	if (d->phase == PH_LIVE)
-		fail(d, why);
-}
-
-static const struct liveness_ops liveness_ops = {.probe_path = probe_path, .check = probe_check, .gone = gone};
 
 /* ---- connecting ---- */
 
@@ -427,7 +365,7 @@ static void on_ping(void *arg, const struct http_result *res)
 	if (!docker_ok(res)) {
 		backoff_from_result(&d->backoff, res);
 		docker_result_error(res, err, sizeof(err));
-		return fail(d, err);
+		return docker_fail(d, err);
 	}
 	const char *api = http_result_header(res, "Api-Version");
 	char v[16];
@@ -435,11 +373,17 @@ static void on_ping(void *arg, const struct http_result *res)
 	if (version_cmp(v, DOCKER_API_MIN) < 0) {
 		snprintf(err, sizeof(err), "the engine speaks API %s, older than the %s binnacle needs", v,
 			 DOCKER_API_MIN);
-		return fail(d, err);
+		return docker_fail(d, err);
 	}
 	if (version_cmp(v, DOCKER_API_MAX) > 0)
 		snprintf(v, sizeof(v), "%s", DOCKER_API_MAX);
 	snprintf(d->prefix, sizeof(d->prefix), "/v%s", v);
+	/* the engine's clock, for the event stream's liveness check */
+	int64_t date = backoff_http_date(http_result_header(res, "Date"));
+	if (date > 0) {
+		d->engine_s = date;
+		d->engine_mono = mono_ms();
+	}
 	d->phase = PH_LIVE;
 	backoff_success(&d->backoff);
 	endpoint_ready(d->ep);
@@ -546,7 +490,7 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 	backoff_init(&d->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	calls_init(&d->calls, &d->target, d);
 	d->calls.cancelled = on_call_cancelled;
-	liveness_init(&d->live, &liveness_ops, &d->calls, d, LIVENESS_QUIET_MS, LIVENESS_TIMEOUT_MS);
+	docker_eventcheck_init(d);
 	/* the engine host row also names the product and version for the header */
 	d->watch_nodes = true;
 	d->retry = timer_new(on_retry, d);
@@ -565,7 +509,7 @@ static void docker_close(struct endpoint *ep)
 	if (!d)
 		return;
 	cancel_all(d, NULL);
-	liveness_cleanup(&d->live);
+	docker_eventcheck_cleanup(d);
 	timer_free(d->retry);
 	timer_free(d->flush);
 	timer_free(d->stats_tick);

@@ -32,9 +32,16 @@ struct docker {
 	char events_why[ERRLEN]; /* why binnacle ended the stream itself; "" = it did not */
 	struct calls calls; /* in-flight requests other than ping and events */
 	struct liveness live; /* a quiet event stream: still fed? */
-	int64_t last_event_ns;   /* engine time of the last event the stream carried; 0 = none yet */
-	int64_t last_event_mono; /* mono_ms() when it arrived */
-	bool probe_replays;      /* the liveness probe asks for the events since then */
+	/* the engine's clock: engine_s seconds (from an event or the ping's
+	 * Date) at mono_ms() engine_mono; 0 = unknown */
+	int64_t engine_s, engine_mono;
+	int64_t seen_ns;         /* engine time up to which the stream has carried everything it should */
+	/* the events since seen_ns, asked for again by the liveness check (eventcheck.c) */
+	struct call *replay;
+	struct timer *replay_timer;
+	struct lines replay_lines;
+	int64_t replay_before_ns;
+	unsigned replay_missed;
 	/* container ids changed by events, fetched together after a short debounce */
 	char **dirty;
 	size_t ndirty;
@@ -64,6 +71,17 @@ struct call {
 	void *ctx;
 	void (*on_cancel)(struct call *c, const char *why);
 };
+
+/* filters={"type":["container","image"]}, URL-encoded: what the event stream follows */
+#define DOCKER_EVENT_FILTERS "filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D"
+
+/* Drops the connection, keeps the data (now stale), and reconnects with backoff. */
+void docker_fail(struct docker *d, const char *why);
+
+/* eventcheck.c: the event stream's liveness */
+void docker_eventcheck_init(struct docker *d);
+void docker_eventcheck_stop(struct docker *d);
+void docker_eventcheck_cleanup(struct docker *d);
 
 /* Starts a request on the negotiated API version; the call is freed after
  * its callback returns, or when the connection fails (on_cancel). */

@@ -75,6 +75,10 @@ void kube_result_error(struct kube *k, const struct http_result *res, const char
 
 /* Connects when idle and not waiting to retry (watches start once live). */
 void kube_connect(struct kube *k);
+/* A 401 that renewing the credentials did not cure: the whole endpoint is
+ * refused, so it is dropped (data kept, stale) and connected again with
+ * backoff, the sentence in the header. */
+void kube_unauthorized(struct kube *k, const char *why);
 
 /* ---- health (health.c) ---- */
 void kube_health_watch(struct endpoint *ep);

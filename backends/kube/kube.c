@@ -176,6 +176,12 @@ static void fail(struct kube *k, bool auth, const char *what)
 	timer_arm(k->retry, backoff_next(&k->backoff));
 }
 
+void kube_unauthorized(struct kube *k, const char *why)
+{
+	if (k->phase == K_LIVE)
+		fail(k, true, why);
+}
+
 static void on_metrics_discovery(void *arg, const struct http_result *res)
 {
 	struct kcall *c = arg;

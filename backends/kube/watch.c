@@ -128,6 +128,8 @@ static void retry_later(struct kwatch *w, const char *why, bool transport, bool 
 		w->ws.rv[0] = '\0';
 	if (transport)
 		endpoint_fail(w->k->ep, "%s", why);
+	else if (w->k->ep->state == EP_STALE && !w->k->ep->auth_failing)
+		endpoint_ready(w->k->ep); /* it answered: reachable, whatever this kind's trouble */
 	set_error(w, why);
 	int64_t wait = backoff_next(&w->backoff);
 	log_msg("kube %s: %s: %s; again in %lldms", w->k->ep->name, w->res->kind, why, (long long)wait);
@@ -159,8 +161,9 @@ static void on_guard(void *arg)
 	if (w->state != W_WATCHING)
 		return;
 	int64_t quiet = mono_ms() - w->heard_ms;
-	if (!w->bookmarks || quiet < BOOKMARK_EXPECT_MS) {
-		timer_arm(w->guard, BOOKMARK_EXPECT_MS - (quiet < BOOKMARK_EXPECT_MS ? quiet : 0));
+	int64_t expect = liveness_time(LIVENESS_SILENT, BOOKMARK_EXPECT_MS);
+	if (!w->bookmarks || quiet < expect) {
+		timer_arm(w->guard, expect - (quiet < expect ? quiet : 0));
 		return;
 	}
 	snprintf(why, sizeof(why), "the watch of %s has carried no event or bookmark for %lld s", w->res->kind,
@@ -222,6 +225,11 @@ static void on_page(void *arg, const struct http_result *res)
 	}
 	if (!kube_ok(res)) {
 		kube_result_error(k, res, NULL, err, sizeof(err));
+		if (res->status == 401) {
+			set_error(w, err);
+			kube_unauthorized(k, err);
+			return;
+		}
 		backoff_from_result(&w->backoff, res);
 		/* a list cut off half-way starts again from its first page */
 		retry_later(w, err, http_result_down(res), true);
@@ -395,6 +403,11 @@ static void on_watch_end(void *arg, const struct http_result *res)
 		}
 	} else {
 		kube_result_error(w->k, res, NULL, err, sizeof(err));
+		if (res->status == 401) {
+			set_error(w, err);
+			kube_unauthorized(w->k, err);
+			return;
+		}
 		backoff_from_result(&w->backoff, res);
 		/* the server refused this version (too large after a restart, or any
 		 * other error): like client-go's reflector, list again next time;
@@ -416,7 +429,7 @@ static void watch_from(struct kwatch *w)
 	w->started_ms = w->heard_ms = mono_ms();
 	kube_watch_stream_reset(&w->ws);
 	w->call = kube_call(k, "GET", path.data, NULL, NULL, WATCH_DEADLINE_MS, on_watch_end, on_watch_data, w);
-	timer_arm(w->guard, BOOKMARK_EXPECT_MS);
+	timer_arm(w->guard, liveness_time(LIVENESS_SILENT, BOOKMARK_EXPECT_MS));
 	buf_cleanup(&path);
 }
 

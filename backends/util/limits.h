@@ -46,6 +46,11 @@
  * 10,000 lines of 64 KiB cannot take 640 MB. */
 #define LIMIT_LOG_BYTES (32u << 20)
 
+/* A file binnacle reads whole: the configuration, a theme, a kubeconfig, a
+ * certificate or token file it names. Real ones are a few KiB; a path that
+ * names /dev/zero or a log file must not fill memory. */
+#define LIMIT_FILE (16u << 20)
+
 /* Also capped, next to the code they guard:
  * - WebSocket messages WS_MAX_MESSAGE (16 MiB) and handshake headers
  *   WS_MAX_HEADER (64 KiB), websocket.h;

@@ -1,6 +1,7 @@
 /* util.c: allocation wrappers, the growable buffer, clocks and small
  * formatting/parsing helpers used by every layer. */
 #include "backends/util/util.h"
+#include "backends/util/limits.h"
 
 #include <ctype.h>
 #ifdef __GLIBC__
@@ -366,13 +367,14 @@ char *read_file(const char *path, size_t *len)
 	buf_init(&b);
 	char chunk[8192];
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
+	bool big = false;
+	while (!big && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		big = !buf_append_max(&b, chunk, n, LIMIT_FILE);
 	bool failed = ferror(f);
 	fclose(f);
-	if (failed) {
+	if (failed || big) {
 		buf_cleanup(&b);
-		errno = EIO;
+		errno = big ? EFBIG : EIO;
 		return NULL;
 	}
 	if (len)
@@ -438,6 +440,8 @@ int64_t parse_human_duration(const char *s, size_t *used)
 		return -1;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (str_starts(end + 1, units[i].unit)) {
+			if (n > INT64_MAX / units[i].seconds)
+				return -1; /* no container has been up that long */
 			*used = (size_t)(end + 1 - s) + strlen(units[i].unit);
 			return n * units[i].seconds;
 		}

@@ -71,7 +71,8 @@ int64_t parse_rfc3339(const char *s);
 void release_free_memory(void);
 
 /* The whole file as an owned NUL-terminated string (len may be NULL); NULL
- * with errno set when it cannot be read. */
+ * with errno set when it cannot be read (EFBIG past LIMIT_FILE: a kubeconfig
+ * naming /dev/zero as its CA must not fill memory). */
 char *read_file(const char *path, size_t *len);
 
 /* A URL as it may be shown or logged: the credentials in its authority

@@ -37,6 +37,8 @@ mkdir -p "$T/san"
 SAN_OPTS="abort_on_error=1:halt_on_error=1:print_stacktrace=1:log_path=$T/san/report"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}$SAN_OPTS"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}$SAN_OPTS"
+# valgrind's reports (make check-valgrind) go there too
+export BINNACLE_REPORT_DIR="$T/san"
 CLEANUPS=()
 on_exit() {
 	local rc=$?
@@ -220,6 +222,7 @@ tui_start() {
 		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" \
 		-e "XDG_STATE_HOME=$XDG_STATE_HOME" -e "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
 		-e "KUBECONFIG=$KUBECONFIG" -e "ASAN_OPTIONS=$ASAN_OPTIONS" -e "UBSAN_OPTIONS=$UBSAN_OPTIONS" \
+		-e "BINNACLE_REPORT_DIR=$BINNACLE_REPORT_DIR" -e "VALGRIND_BINNACLE=${VALGRIND_BINNACLE:-}" \
 		"$cmd; rc=\$?; echo \$rc >'$T/tui-$TUI_COUNT.rc'; echo BINNACLE-EXITED-\$rc; sleep 30"
 }
 screen() { tmx capture-pane -p; }

@@ -88,14 +88,19 @@ static void cancel_all(struct docker *d, const char *why)
 }
 
 /* Drops the connection, keeps the data (now stale), and retries later. */
-void docker_fail(struct docker *d, const char *what)
+static void fail_after(struct docker *d, const char *what, const struct http_result *res)
 {
 	cancel_all(d, what);
 	d->phase = PH_IDLE;
 	endpoint_fail(d->ep, "%s", what);
-	int64_t wait = backoff_next(&d->backoff);
+	int64_t wait = backoff_after(&d->backoff, res);
 	log_msg("docker %s: %s; retrying in %lldms", d->ep->name, what, (long long)wait);
 	timer_arm(d->retry, wait);
+}
+
+void docker_fail(struct docker *d, const char *what)
+{
+	fail_after(d, what, NULL);
 }
 
 /* The sentence for a failed request, from transport error or error body. */
@@ -325,7 +330,6 @@ static void on_events_end(void *arg, const struct http_result *res)
 	struct docker *d = c->d;
 	char err[ERRLEN];
 	d->events = NULL;
-	backoff_from_result(&d->backoff, res);
 	if (d->events_why[0])
 		snprintf(err, sizeof(err), "%s", d->events_why);
 	else if (res->error || res->status != 200)
@@ -333,7 +337,7 @@ static void on_events_end(void *arg, const struct http_result *res)
 	else
 		snprintf(err, sizeof(err), "the engine closed its event stream");
 	d->events_why[0] = '\0';
-	docker_fail(d, err);
+	fail_after(d, err, res);
 }
 
 static void start_events(struct docker *d)
@@ -363,9 +367,8 @@ static void on_ping(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	d->ping = NULL;
 	if (!docker_ok(res)) {
-		backoff_from_result(&d->backoff, res);
 		docker_result_error(res, err, sizeof(err));
-		return docker_fail(d, err);
+		return fail_after(d, err, res);
 	}
 	const char *api = http_result_header(res, "Api-Version");
 	char v[16];

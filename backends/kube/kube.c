@@ -164,7 +164,7 @@ void kube_result_error(struct kube *k, const struct http_result *res, const char
 
 /* Drops the connection, keeps the data (now stale), and retries later;
  * auth: the server (or the credential plugin) refused our credentials. */
-static void fail(struct kube *k, bool auth, const char *what)
+static void fail_after(struct kube *k, bool auth, const char *what, const struct http_result *res)
 {
 	liveness_stop(&k->live);
 	kube_watch_stop_all(k);
@@ -173,7 +173,12 @@ static void fail(struct kube *k, bool auth, const char *what)
 		endpoint_fail_auth(k->ep, "%s", what);
 	else
 		endpoint_fail(k->ep, "%s", what);
-	timer_arm(k->retry, backoff_next(&k->backoff));
+	timer_arm(k->retry, backoff_after(&k->backoff, res));
+}
+
+static void fail(struct kube *k, bool auth, const char *what)
+{
+	fail_after(k, auth, what, NULL);
 }
 
 void kube_unauthorized(struct kube *k, const char *why)
@@ -200,8 +205,7 @@ static void on_version(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!kube_ok(res)) {
 		kube_result_error(k, res, "GET /version", err, sizeof(err));
-		backoff_from_result(&k->backoff, res);
-		fail(k, res->status == 401, err);
+		fail_after(k, res->status == 401, err, res);
 		return;
 	}
 	json_object *o = json_tokener_parse(res->body);

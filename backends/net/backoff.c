@@ -73,6 +73,15 @@ int64_t backoff_next(struct backoff *b)
 	return wait;
 }
 
+int64_t backoff_after(struct backoff *b, const struct http_result *res)
+{
+	backoff_from_result(b, res);
+	int64_t wait = backoff_next(b);
+	if (res && res->refused && wait > BACKOFF_REFUSED_MAX_MS)
+		wait = BACKOFF_REFUSED_MAX_MS;
+	return wait;
+}
+
 void backoff_retry_after(struct backoff *b, int64_t ms)
 {
 	if (ms < 0)

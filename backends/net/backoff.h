@@ -18,6 +18,10 @@ struct http_result;
 /* How long a server must do well, with no failure in between, before the
  * next failure waits the shortest again. */
 #define BACKOFF_HEALTHY_MS 60000
+/* The longest wait after a connection was refused: nothing listens, so
+ * there is no struggling server to spare, and a server that comes back is
+ * found within this (one that answers with errors waits the whole series). */
+#define BACKOFF_REFUSED_MAX_MS 5000
 
 struct backoff {
 	int64_t floor_ms, cap_ms;
@@ -32,6 +36,10 @@ void backoff_init(struct backoff *b, int64_t floor_ms, int64_t cap_ms);
 /* The wait before the next attempt: uniformly between half the current step
  * (never under the floor) and the step, which then doubles up to the cap. */
 int64_t backoff_next(struct backoff *b);
+/* backoff_next for a request that failed as res did: at most
+ * BACKOFF_REFUSED_MAX_MS when the connection was refused, and at least the
+ * server's Retry-After when it sent one. */
+int64_t backoff_after(struct backoff *b, const struct http_result *res);
 /* The server asked for ms (< 0: it did not ask): the next wait is at least that. */
 void backoff_retry_after(struct backoff *b, int64_t ms);
 /* The same from a response's Retry-After header, when it has one. */

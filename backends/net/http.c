@@ -407,6 +407,7 @@ static void process_done(void)
 		} else if (code != CURLE_OK && !(r->aborted_by_stream && code == CURLE_WRITE_ERROR)) {
 			transport_error(r, code, errsentence, sizeof(errsentence));
 			res.error = errsentence;
+			res.refused = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST;
 			if (code != CURLE_PARTIAL_FILE && code != CURLE_RECV_ERROR)
 				res.status = res.status >= 100 ? res.status : 0;
 		}

@@ -21,6 +21,9 @@ struct http_result {
 	/* the response went over a cap of limits.h (body, headers): error says
 	 * which; the server answered, so this is no sign the connection is down */
 	bool over_limit;
+	/* nothing listens there (connection refused, no such host): a server
+	 * that is down costs nothing to ask again soon (backoff.h) */
+	bool refused;
 	struct http_req *req;
 };
 

@@ -351,6 +351,15 @@ static void test_backoff_healthy_stretch(void **state)
 	backoff_success(&b);
 	clock_pin(1000000 + 5000 + BACKOFF_HEALTHY_MS, 0);
 	assert_int_equal(backoff_next(&b), 500);
+	/* far into an outage, a refused connection is asked again within 5 s;
+	 * one answered with an error waits the whole series */
+	for (int i = 0; i < 10; i++)
+		backoff_next(&b);
+	struct http_result refused = {.error = "cannot connect", .refused = true};
+	struct http_result failed = {.error = "did not answer in time"};
+	assert_int_equal(backoff_after(&b, &refused), BACKOFF_REFUSED_MAX_MS);
+	assert_int_equal(backoff_after(&b, &failed), 15000);
+	assert_int_equal(backoff_after(&b, NULL), 15000);
 	clock_pin(0, 0);
 	backoff_set_random(NULL, NULL);
 }

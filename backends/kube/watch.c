@@ -499,6 +499,9 @@ void kube_watch_retry_now(struct kube *k)
 	for (struct kwatch *w = k->watches; w; w = w->next) {
 		if (w->state != W_WAITING && !table(w)->error[0])
 			continue;
+		/* a list cut off half-way starts again from its first page */
+		if (w->state == W_LISTING)
+			w->ws.rv[0] = '\0';
 		stop(w);
 		backoff_healthy(&w->backoff);
 		if (k->phase == K_LIVE)

@@ -393,6 +393,9 @@ void release_free_memory(void)
 /* The wording of Docker's units.HumanDuration, which its Status strings use. */
 void format_human_duration(int64_t s, char *out, size_t outlen)
 {
+	/* rounding adds half an hour: keep far from the edge of int64 */
+	if (s > INT64_MAX / 2)
+		s = INT64_MAX / 2;
 	if (s < 1)
 		snprintf(out, outlen, "Less than a second");
 	else if (s == 1)

@@ -80,6 +80,9 @@ static void cancel_all(struct docker *d, const char *why)
 {
 	liveness_stop(&d->live);
 	docker_eventcheck_stop(d);
+	/* the reconnect lists everything again */
+	for (size_t i = 0; i < 3; i++)
+		timer_disarm(d->list_retry[i]);
 	calls_cancel_all(&d->calls, why);
 	d->ping = d->events = NULL;
 	d->stats_pending = 0;
@@ -119,11 +122,34 @@ bool docker_ok(const struct http_result *res)
 
 /* ---- lists ---- */
 
-static void table_error(struct docker *d, const char *kind, const char *msg)
+static size_t kind_index(const char *kind)
+{
+	for (size_t i = 0; kinds[i]; i++)
+		if (!strcmp(kinds[i], kind))
+			return i;
+	return 2;
+}
+
+/* The kind's list failed (res: the answer, may be NULL) or, msg "",
+ * succeeded: the table says so, and a failed list is asked again in turn. */
+static void list_result(struct docker *d, const char *kind, const char *msg, const struct http_result *res)
 {
 	struct rtable *t = store_find_table(d->ep->store, kind);
+	size_t i = kind_index(kind);
 	if (t)
 		rtable_set_error(d->ep->store, t, msg);
+	if (!*msg) {
+		backoff_success(&d->list_backoff[i]);
+	} else if (!timer_armed(d->list_retry[i])) {
+		int64_t wait = backoff_after(&d->list_backoff[i], res);
+		log_msg("docker %s: %s: %s; listing again in %lldms", d->ep->name, kind, msg, (long long)wait);
+		timer_arm(d->list_retry[i], wait);
+	}
+}
+
+static void table_error(struct docker *d, const char *kind, const char *msg)
+{
+	list_result(d, kind, msg, NULL);
 }
 
 /* Full lists: containers and images decode the same way into their table. */
@@ -135,7 +161,7 @@ void docker_on_list(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
-		return http_result_down(res) ? docker_fail(d, err) : table_error(d, kind, err);
+		return http_result_down(res) ? docker_fail(d, err) : list_result(d, kind, err, res);
 	}
 	int rc = !strcmp(kind, KIND_CONTAINERS)
 			 ? docker_decode_containers(d->ep->store, res->body, res->len, err, sizeof(err))
@@ -166,7 +192,7 @@ static void on_info(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
-		return http_result_down(res) ? docker_fail(d, err) : table_error(d, KIND_NODES, err);
+		return http_result_down(res) ? docker_fail(d, err) : list_result(d, KIND_NODES, err, res);
 	}
 	free(d->info_body);
 	d->info_body = xstrndup(res->body, res->len);
@@ -200,6 +226,27 @@ static bool want(struct docker *d, const char *kind)
 	return !strcmp(kind, KIND_CONTAINERS) ? d->watch_containers
 	       : !strcmp(kind, KIND_IMAGES)   ? d->watch_images
 					      : d->watch_nodes;
+}
+
+static void relist(struct docker *d, size_t i)
+{
+	if (d->phase == PH_LIVE && want(d, kinds[i]))
+		list_kind(d, kinds[i]);
+}
+
+static void on_relist_containers(void *arg)
+{
+	relist(arg, 0);
+}
+
+static void on_relist_images(void *arg)
+{
+	relist(arg, 1);
+}
+
+static void on_relist_nodes(void *arg)
+{
+	relist(arg, 2);
 }
 
 static void list_watched(struct docker *d)
@@ -499,6 +546,11 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 	d->retry = timer_new(on_retry, d);
 	d->flush = timer_new(flush_dirty, d);
 	d->stats_tick = timer_new(stats_round, d);
+	void (*relists[3])(void *) = {on_relist_containers, on_relist_images, on_relist_nodes};
+	for (size_t i = 0; i < 3; i++) {
+		backoff_init(&d->list_backoff[i], BACKOFF_MIN_MS, BACKOFF_MAX_MS);
+		d->list_retry[i] = timer_new(relists[i], d);
+	}
 	lines_init(&d->evlines, LIMIT_EVENT_LINE);
 	ep->priv = d;
 	ep->address = xstrdup(d->target.display);
@@ -516,6 +568,8 @@ static void docker_close(struct endpoint *ep)
 	timer_free(d->retry);
 	timer_free(d->flush);
 	timer_free(d->stats_tick);
+	for (size_t i = 0; i < 3; i++)
+		timer_free(d->list_retry[i]);
 	for (size_t i = 0; i < d->ndirty; i++)
 		free(d->dirty[i]);
 	free(d->dirty);
@@ -629,8 +683,11 @@ static void docker_retry(struct endpoint *ep)
 	/* connected: the kinds whose last list failed are listed again */
 	for (size_t i = 0; d->phase == PH_LIVE && kinds[i]; i++) {
 		struct rtable *t = store_find_table(ep->store, kinds[i]);
-		if (t && t->error[0] && want(d, kinds[i]))
+		if (t && t->error[0] && want(d, kinds[i])) {
+			timer_disarm(d->list_retry[i]);
+			backoff_healthy(&d->list_backoff[i]);
 			list_kind(d, kinds[i]);
+		}
 	}
 }
 

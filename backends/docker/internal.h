@@ -27,6 +27,10 @@ struct docker {
 	struct backoff backoff; /* reconnects */
 	bool watch_containers, watch_images, watch_nodes;
 	struct timer *retry, *flush, *stats_tick;
+	/* a list that failed (an error answer, a body that does not decode) is
+	 * asked again in its own backoff: containers, images, the engine host */
+	struct backoff list_backoff[3];
+	struct timer *list_retry[3];
 	struct call *ping, *events; /* the connection itself: in the list like the rest */
 	struct lines evlines; /* the /events stream, line by line */
 	char events_why[ERRLEN]; /* why binnacle ended the stream itself; "" = it did not */

@@ -116,11 +116,14 @@ static void on_retry(void *arg)
 		list_page(w, NULL);
 }
 
-/* Waits its turn in the backoff, then resumes from the last version seen,
- * or lists again when relist is set (or there is none). transport: the
- * server could not be reached, so the endpoint is stale too. */
-static void retry_later(struct kwatch *w, const char *why, bool transport, bool relist)
+/* Waits its turn in the backoff (res: the failed answer, for its
+ * Retry-After and whether the connection was refused; may be NULL), then
+ * resumes from the last version seen, or lists again when relist is set (or
+ * there is none). The server could not be reached (res down): the endpoint
+ * is stale too. */
+static void retry_later(struct kwatch *w, const char *why, const struct http_result *res, bool relist)
 {
+	bool transport = res && http_result_down(res);
 	w->state = W_WAITING;
 	w->call = NULL;
 	timer_disarm(w->guard);
@@ -131,7 +134,7 @@ static void retry_later(struct kwatch *w, const char *why, bool transport, bool 
 	else if (w->k->ep->state == EP_STALE && !w->k->ep->auth_failing)
 		endpoint_ready(w->k->ep); /* it answered: reachable, whatever this kind's trouble */
 	set_error(w, why);
-	int64_t wait = backoff_next(&w->backoff);
+	int64_t wait = backoff_after(&w->backoff, res);
 	log_msg("kube %s: %s: %s; again in %lldms", w->k->ep->name, w->res->kind, why, (long long)wait);
 	timer_arm(w->retry, wait);
 }
@@ -169,7 +172,7 @@ static void on_guard(void *arg)
 	snprintf(why, sizeof(why), "the watch of %s has carried no event or bookmark for %lld s", w->res->kind,
 		 (long long)(quiet / 1000));
 	kube_call_cancel(w->call);
-	retry_later(w, why, false, false);
+	retry_later(w, why, NULL, false);
 }
 
 /* ---- list ---- */
@@ -220,7 +223,7 @@ static void on_page(void *arg, const struct http_result *res)
 	timer_disarm(w->guard);
 	if (res->status == 410) {
 		/* the continue token expired: list from the start, in turn */
-		retry_later(w, "the list's continue token expired", false, true);
+		retry_later(w, "the list's continue token expired", res, true);
 		return;
 	}
 	if (!kube_ok(res)) {
@@ -230,9 +233,8 @@ static void on_page(void *arg, const struct http_result *res)
 			kube_unauthorized(k, err);
 			return;
 		}
-		backoff_from_result(&w->backoff, res);
 		/* a list cut off half-way starts again from its first page */
-		retry_later(w, err, http_result_down(res), true);
+		retry_later(w, err, res, true);
 		return;
 	}
 	/* checked whole before the next page is asked for or a row changes, so
@@ -242,14 +244,14 @@ static void on_page(void *arg, const struct http_result *res)
 	if (jsonscan_object(res->body, res->len, page_member, &pg) == 0 && pg.items)
 		n = jsonscan_array(pg.items, pg.itemslen, NULL, NULL);
 	if (n < 0) {
-		retry_later(w, "the API server sent a list that is not a Kubernetes list", false, true);
+		retry_later(w, "the API server sent a list that is not a Kubernetes list", res, true);
 		return;
 	}
 	if (n > LIMIT_PAGE_ITEMS) {
 		snprintf(err, sizeof(err),
 			 "the API server sent %ld %s in one page though %d were asked; binnacle takes at most %d", n,
 			 w->res->kind, PAGE_SIZE, LIMIT_PAGE_ITEMS);
-		retry_later(w, err, false, true);
+		retry_later(w, err, res, true);
 		return;
 	}
 	json_object *meta = pg.meta ? jsonscan_parse(pg.meta, pg.metalen, LIMIT_JSON_DEPTH) : NULL;
@@ -390,7 +392,7 @@ static void on_watch_end(void *arg, const struct http_result *res)
 	timer_disarm(w->guard);
 	int64_t lived = mono_ms() - w->started_ms;
 	if (res->status == 410) {
-		retry_later(w, "the watch's resourceVersion expired", false, true);
+		retry_later(w, "the watch's resourceVersion expired", res, true);
 	} else if (kube_ok(res) || (res->error && lived >= WATCH_DEADLINE_MS - 1000)) {
 		/* the server's timeout (or our own deadline past it): carry on from
 		 * the last version seen, at once when the watch lived a while */
@@ -399,7 +401,7 @@ static void on_watch_end(void *arg, const struct http_result *res)
 		} else {
 			snprintf(err, sizeof(err), "the API server ended the watch of %s after %lld s", w->res->kind,
 				 (long long)(lived / 1000));
-			retry_later(w, err, false, false);
+			retry_later(w, err, res, false);
 		}
 	} else {
 		kube_result_error(w->k, res, NULL, err, sizeof(err));
@@ -408,11 +410,10 @@ static void on_watch_end(void *arg, const struct http_result *res)
 			kube_unauthorized(w->k, err);
 			return;
 		}
-		backoff_from_result(&w->backoff, res);
 		/* the server refused this version (too large after a restart, or any
 		 * other error): like client-go's reflector, list again next time;
 		 * only a broken connection resumes from the same version */
-		retry_later(w, err, http_result_down(res), !res->error);
+		retry_later(w, err, res, !res->error);
 	}
 }
 

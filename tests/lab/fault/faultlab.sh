@@ -7,7 +7,8 @@
 #       FAULT_SOCK=PATH). Exit 1 (with its stderr) if it failed to start.
 #   faultlab.sh stop DIR         Stops it. Safe when it never started.
 #   faultlab.sh status DIR       Exit 0 if it is running.
-#   faultlab.sh set DIR JSON     Replaces the control file (see README.md).
+#   faultlab.sh set DIR JSON     Replaces the control file (see README.md); returns once
+#                                the proxy acts on it.
 #   faultlab.sh clear DIR        No fault: everything is forwarded.
 #   faultlab.sh count DIR REGEX  How many logged requests match REGEX
 #                                (extended, against "METHOD TARGET -> STATUS ACTION").
@@ -38,6 +39,22 @@ live_pid() {
 # writes the control file whole, so the proxy never reads half of it
 put() {
     printf '%s\n' "$2" > "$1/control.json.tmp" && mv "$1/control.json.tmp" "$1/control.json"
+}
+
+# waits (10 s at most) until the proxy's loop acts on the control file just
+# written: a test that sets "down" and then starts binnacle must not have its
+# first requests answered by a proxy that has not looked yet
+wait_applied() {
+    live_pid "$1" > /dev/null || return 0
+    ino=$(stat -c %i "$1/control.json") || return 1
+    i=0
+    while [ $i -lt 100 ]; do
+        [ "$(cat "$1/applied" 2>/dev/null)" = "$ino" ] && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "faultlab.sh: the proxy did not take the new control file within 10 s" >&2
+    return 1
 }
 
 [ $# -ge 2 ] || usage
@@ -89,10 +106,10 @@ status)
     ;;
 set)
     [ $# -eq 1 ] || usage
-    put "$dir" "$1"
+    put "$dir" "$1" && wait_applied "$dir"
     ;;
 clear)
-    put "$dir" '{}'
+    put "$dir" '{}' && wait_applied "$dir"
     ;;
 count)
     [ $# -eq 1 ] || usage

@@ -78,7 +78,7 @@ def main(argv=None):
         bad = bad_context(sd)
     up = Upstream(a.upstream, a.upstream_tls, a.upstream_ca, a.upstream_cert, a.upstream_key, a.upstream_name)
     proxy = Proxy(a.listen, up, Control(os.path.join(sd, "control.json")), os.path.join(sd, "requests.log"),
-                  good, bad, a.raw)
+                  good, bad, a.raw, applied_path=os.path.join(sd, "applied"))
     proxy.bind()
     with open(os.path.join(sd, "pid"), "w") as f:
         f.write(str(os.getpid()))

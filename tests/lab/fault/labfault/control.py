@@ -24,6 +24,7 @@ class Control:
         self.path = path
         self.lock = threading.Lock()
         self.mtime = None
+        self.ino = None      # inode of the control file now in force (see applied)
         self.doc = {}
         self.rules = []
         self.used = {}       # rule index -> requests it has taken
@@ -38,14 +39,15 @@ class Control:
             mtime = None
         if mtime == self.mtime:
             return
-        self.mtime = mtime
         doc = {}
         if mtime is not None:
             try:
                 with open(self.path) as f:
                     doc = json.load(f) or {}
             except (OSError, ValueError):
-                return  # half-written: the next look gets it whole
+                return  # half-written: the next look gets it whole (mtime not taken yet)
+        self.mtime = mtime
+        self.ino = mtime[1] if mtime else None
         rules = []
         for r in doc.get("rules", []):
             r = dict(r)
@@ -57,6 +59,12 @@ class Control:
         with self.lock:
             self._reload()
             return self.doc.get(key, default)
+
+    def applied(self):
+        """The inode of the control file in force (faultlab.sh set waits for it)."""
+        with self.lock:
+            self._reload()
+            return self.ino
 
     def rule_for(self, method, target):
         """The rule for this request (counted against its times), or {}."""

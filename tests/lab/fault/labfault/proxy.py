@@ -48,8 +48,10 @@ class Upstream:
 
 
 class Proxy:
-    def __init__(self, listen, upstream, control, log_path, tls_good=None, tls_bad=None, raw=False):
+    def __init__(self, listen, upstream, control, log_path, tls_good=None, tls_bad=None, raw=False,
+                 applied_path=None):
         self.listen_addr = listen
+        self.applied_path = applied_path  # where the loop says which control file it acts on
         self.upstream = upstream
         self.control = control
         self.log_path = log_path
@@ -137,7 +139,10 @@ class Proxy:
             if self.control.get("down", False):
                 if self.listener:
                     self.unbind()
-                    self.kill_all()
+                # every poll, not once: a connection accepted just before the
+                # listener closed must not live on through the outage
+                self.kill_all()
+                self.say_applied()
                 time.sleep(POLL)
                 continue
             if not self.listener:
@@ -146,6 +151,7 @@ class Proxy:
                 except OSError:
                     time.sleep(POLL)  # the port is not free yet
                     continue
+            self.say_applied()
             ready, _, _ = select.select([self.listener], [], [], POLL)
             if not ready:
                 continue
@@ -154,6 +160,18 @@ class Proxy:
             except OSError:
                 continue
             threading.Thread(target=self.handle, args=(sock,), daemon=True).start()
+
+    def say_applied(self):
+        """Writes the inode of the control file this loop now acts on, once
+        per change, so that `faultlab.sh set` returns only when it holds."""
+        ino = self.control.applied()
+        if self.applied_path is None or ino == getattr(self, "_said", None):
+            return
+        tmp = self.applied_path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%s\n" % ino)
+        os.replace(tmp, self.applied_path)
+        self._said = ino
 
     # ---- one client connection ----
 
@@ -171,6 +189,8 @@ class Proxy:
         client = raw
         up = None
         try:
+            if self.control.get("down", False):
+                return  # accepted from the backlog as the server went down
             if self.stall(raw):
                 return
             if self.tls_good:

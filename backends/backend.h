@@ -279,7 +279,7 @@ struct backend_ops {
 	/* Reports the endpoint's counts and current problems from what it holds.
 	 * Its connection state (stale, auth failing) is the health screen's own. */
 	void (*health)(struct endpoint *ep, const struct health_sink *sink);
-	/* The user asked to try again now (the `R` key): whatever waits in a
+	/* The user asked to try again now (the ctrl-r key): whatever waits in a
 	 * backoff (the connection, a kind's list or watch) goes at once, and the
 	 * backoffs start over. Optional: without it the key says there is
 	 * nothing to retry. */

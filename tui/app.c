@@ -174,7 +174,7 @@ static int body_rows(struct app *a)
 	return getmaxy(a->body);
 }
 
-/* The `R` key: the endpoint on screen tries again now (on the health
+/* The ctrl-r key: the endpoint on screen tries again now (on the health
  * screen, every endpoint that is not live). */
 void app_retry(struct app *a)
 {

@@ -201,7 +201,7 @@ void keymap_init_defaults(void)
 	bind('x', ACT_DRAIN);
 	bind('e', ACT_EVENTS);
 	bind('P', ACT_PREVIOUS);
-	bind('R', ACT_RETRY);
+	bind(18, ACT_RETRY);  /* ctrl-r, as k9s reloads; R is a view's verb (roll back) */
 }
 
 int keymap_apply(const struct config *c, char *err, size_t errlen)

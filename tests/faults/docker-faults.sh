@@ -23,8 +23,8 @@ sleep 8
 tries=$(grep -c 'http GET http://docker/_ping$' "$T/binnacle.log")
 check "absent at start: pinged with backoff (at most 6 in 8 s, made $tries)" [ "$tries" -le 6 ]
 fault '{}'
-keys R
-check "absent at start: R connects at once" wait_until 10 live
+keys C-r
+check "absent at start: ctrl-r connects at once" wait_until 10 live
 
 # ---- restarted ----
 fault '{"down": true}'
@@ -63,10 +63,10 @@ keys ':img' Enter
 check "5xx: the images view says why" wait_until 20 screen_has "layer store is locked"
 check "5xx: the engine is not called dead" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | head -1 | grep -q STALE"
 fault '{"rules":[{"match":"GET /v[0-9.]*/images/json","action":"huge","bytes":200000000,"times":1}]}'
-keys R
+keys C-r
 check "too large: one sentence" wait_until 20 screen_has "sent a response larger than"
 fault '{}'
-keys R
-check "too large: R lists again" wait_until 20 screen_has "busybox"
+keys C-r
+check "too large: ctrl-r lists again" wait_until 20 screen_has "busybox"
 keys q
 finish

@@ -24,7 +24,7 @@ tries=$(($(fault_count '-> 401') - before))
 echo "# requests refused with 401 in 15 s: $tries"
 check "token: refused credentials are not retried in a loop (at most 8 in 15 s, made $tries)" [ "$tries" -le 8 ]
 fault '{}'
-keys R
+keys C-r
 check "token: accepted again: live" wait_until 20 bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | head -1 | grep -q STALE"
 keys q
 tmx kill-server
@@ -49,7 +49,7 @@ fault '{"reset": 1, "tls": "bad"}'
 check "bad TLS: STALE, saying TLS failed" wait_until 30 header_has "STALE: TLS with https://127.0.0.1:$FAULT_PORT failed"
 check "bad TLS: the rows stay" screen_has "web-"
 fault '{"reset": 2, "tls": "good"}'
-keys R
+keys C-r
 check "bad TLS: the right certificate again: live" wait_until 30 bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | head -1 | grep -q STALE"
 keys q
 finish

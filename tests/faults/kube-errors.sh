@@ -38,7 +38,7 @@ tail -n "+$((mark + 1))" "$FAULT_DIR/requests.log" | grep -E 'GET /api/v1/pods[?
 check "410: relists and watches go through the backoff (at most 16 in 20 s, made $n; ~800 in 10 s before)" [ "$n" -le 16 ]
 check "410: the rows stay on screen" screen_has "web-"
 fault '{}'
-keys R
+keys C-r
 check "410: live again" wait_until 20 live
 
 # ---- 5xx ----
@@ -54,8 +54,8 @@ lists=$(fault_count_since "$mark" "$LISTED")
 echo "# pods lists under a persistent 500, about 12 s: $lists"
 check "5xx: asked again with backoff (at most 7 lists in ~12 s, made $lists)" [ "$lists" -le 7 ]
 fault '{}'
-keys R
-check "5xx: R lists again at once, and the view is live" wait_until 15 live
+keys C-r
+check "5xx: ctrl-r lists again at once, and the view is live" wait_until 15 live
 check "5xx: the rows are drawn normally again" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p -e | grep -- web- | grep -Eq $'\\e\\\\[([0-9;]*;)?(90|38;5;8)m'"
 
 # ---- 429 with Retry-After ----
@@ -76,7 +76,7 @@ expire
 check "not JSON: STALE with a sentence" wait_until 20 crumbs_have "STALE.*not a Kubernetes list"
 check "not JSON: the rows stay" screen_has "web-"
 fault '{}'
-keys R
+keys C-r
 check "not JSON: live again" wait_until 20 live
 
 # ---- a body cut short ----
@@ -85,7 +85,7 @@ expire
 check "truncated: STALE with what happened" wait_until 20 crumbs_have "STALE.*(closed the connection|not a Kubernetes list|transfer closed)"
 check "truncated: the rows stay" screen_has "web-"
 fault '{}'
-keys R
+keys C-r
 check "truncated: live again" wait_until 20 live
 
 # ---- one item nested 100,000 levels deep ----

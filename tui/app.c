@@ -3,6 +3,7 @@
  * draws at most once, then sleeps in the session until network, input, a
  * timer or the next clock tick. */
 #include "tui/app.h"
+#include "tui/asks.h"
 #include "tui/charset.h"
 #include "tui/hangup.h"
 #include "backends/codec/jsonyaml.h"
@@ -25,6 +26,8 @@
 #define LARGE_TABLE_REBUILD_MS 250
 /* How long a start-up problem stays in the flash line before endpoint notes may replace it. */
 #define STARTUP_PIN_MS 10000
+/* Endpoints an @all view gathers at most. */
+#define APP_MAX_SOURCES 256
 
 struct frame *app_frame(struct app *a)
 {
@@ -84,8 +87,41 @@ static void frame_init(struct frame *f, const struct view *v, const struct drill
 static void watch_current(struct app *a)
 {
 	struct frame *f = app_frame(a);
-	if (backend_serves(a->ep->ops, f->view->kind))
-		a->ep->ops->watch(a->ep, f->view->kind);
+	for (size_t i = 0; i < a->session->neps; i++) {
+		struct endpoint *ep = a->session->eps[i];
+		if ((f->all || ep == a->ep) && backend_serves(ep->ops, f->view->kind))
+			ep->ops->watch(ep, f->view->kind);
+	}
+}
+
+/* The tables the current frame shows: its endpoint's, or (@all) those of
+ * every endpoint serving the kind; how many. */
+static size_t frame_sources(struct app *a, struct model_source *out, size_t max)
+{
+	struct frame *f = app_frame(a);
+	size_t n = 0;
+	for (size_t i = 0; i < a->session->neps && n < max; i++) {
+		struct endpoint *ep = a->session->eps[i];
+		if (!(f->all ? backend_serves(ep->ops, f->view->kind) : ep == a->ep))
+			continue;
+		out[n++] = (struct model_source){store_find_table(ep->store, f->view->kind), ep, f->all ? ep->name : NULL};
+	}
+	return n;
+}
+
+/* What moves when the shown rows change, and how many there are. */
+static uint64_t shown_gen(struct app *a, size_t *rows)
+{
+	struct model_source srcs[APP_MAX_SOURCES];
+	size_t n = frame_sources(a, srcs, APP_MAX_SOURCES);
+	uint64_t gen = 0;
+	*rows = 0;
+	for (size_t i = 0; i < n; i++)
+		if (srcs[i].table) {
+			gen += srcs[i].table->gen + 1;
+			*rows += srcs[i].table->len;
+		}
+	return gen;
 }
 
 void app_push_view(struct app *a, const struct view *v, const struct drill *scope)
@@ -93,6 +129,18 @@ void app_push_view(struct app *a, const struct view *v, const struct drill *scop
 	if (a->depth == APP_MAX_DEPTH)
 		return;
 	frame_init(&a->stack[a->depth++], v, scope);
+	app_frame(a)->ep = a->ep;
+	watch_current(a);
+	app_invalidate(a);
+}
+
+void app_push_view_all(struct app *a, const struct view *v, const struct drill *scope)
+{
+	if (a->depth == APP_MAX_DEPTH)
+		return;
+	frame_init(&a->stack[a->depth++], v, scope);
+	app_frame(a)->ep = a->ep;
+	app_frame(a)->all = true;
 	watch_current(a);
 	app_invalidate(a);
 }
@@ -104,11 +152,22 @@ void app_switch_view(struct app *a, const struct view *v)
 	app_push_view(a, v, NULL);
 }
 
+void app_switch_view_all(struct app *a, const struct view *v)
+{
+	app_switch_view(a, v);
+	app_frame(a)->all = true;
+	watch_current(a);
+	app_invalidate(a);
+}
+
 static void pop_view(struct app *a)
 {
 	if (a->depth <= 1)
 		return;
 	frame_cleanup(&a->stack[--a->depth]);
+	/* back where it was opened: an @all frame may have moved the endpoint */
+	if (app_frame(a)->ep && !app_frame(a)->all)
+		a->ep = app_frame(a)->ep;
 	watch_current(a);
 	app_invalidate(a);
 }
@@ -198,16 +257,28 @@ void app_retry(struct app *a)
 
 /* ---- model and selection ---- */
 
+/* In an @all view the selected row's endpoint is the current one: the
+ * header, describe and every action follow the row. */
+static void follow_selection(struct app *a)
+{
+	struct frame *f = app_frame(a);
+	const struct model_source *src = f->all && a->model.len ? model_row_source(&a->model, (size_t)f->selected) : NULL;
+	if (src && src->owner)
+		a->ep = src->owner;
+}
+
 static void rebuild(struct app *a)
 {
 	struct frame *f = app_frame(a);
-	struct rtable *t = store_find_table(a->ep->store, f->view->kind);
+	struct model_source srcs[APP_MAX_SOURCES];
+	size_t nsrcs = frame_sources(a, srcs, APP_MAX_SOURCES);
 	struct model_params p = {
 		.scope_cell = f->scoped ? f->scope.cell : -1,
 		.scope_value = f->scope.value,
 		.scope_selector = f->scoped && f->scope.selector,
 		.scope_ns_cell = f->scoped && f->scope.in_ns ? f->scope.ns_cell : -1,
 		.scope_ns = f->scope.ns,
+		.scope_image = f->scoped && f->scope.image ? f->scope.value : NULL,
 		.filter = &f->filter,
 		.sort_col = f->sort_col,
 		.sort_desc = f->sort_desc,
@@ -217,9 +288,17 @@ static void rebuild(struct app *a)
 		model_cleanup(&a->model);
 		model_init(&a->model, f->view);
 	}
-	model_build(&a->model, t, &p);
+	if (f->all)
+		model_build_many(&a->model, srcs, nsrcs, &p);
+	else
+		model_build(&a->model, nsrcs ? srcs[0].table : NULL, &p);
 	/* keep the selection on the same object, wherever it moved */
-	long idx = f->selected_id ? model_find(&a->model, f->selected_id) : -1;
+	long idx = -1;
+	for (size_t i = 0; f->selected_id && i < a->model.len && idx < 0; i++)
+		if (!strcmp(a->model.rows[i]->id, f->selected_id) &&
+		    (!f->all || model_row_source(&a->model, i) == NULL ||
+		     model_row_source(&a->model, i)->owner == (void *)a->ep))
+			idx = (long)i;
 	if (idx < 0)
 		idx = f->selected < (long)a->model.len ? f->selected : (long)a->model.len - 1;
 	if (idx < 0)
@@ -227,6 +306,7 @@ static void rebuild(struct app *a)
 	f->selected = idx;
 	free(f->selected_id);
 	f->selected_id = a->model.len ? xstrdup(a->model.rows[idx]->id) : NULL;
+	follow_selection(a);
 	int rows = body_rows(a) - 1;
 	if (f->selected < f->top)
 		f->top = f->selected;
@@ -235,15 +315,20 @@ static void rebuild(struct app *a)
 	if (f->top > 0 && f->top + rows > (long)a->model.len)
 		f->top = (long)a->model.len > rows ? (long)a->model.len - rows : 0;
 	table_layout(f->view, &a->model, COLS, a->wide, &a->layout);
-	a->built_gen = t ? t->gen : 0;
+	size_t unused;
+	a->built_gen = shown_gen(a, &unused);
 	a->built_ms = mono_ms();
-	/* tell the backend which rows are on screen, for per-row figures */
-	if (a->ep->ops->visible) {
+	/* tell each backend which of its rows are on screen, for per-row figures */
+	for (size_t s = 0; s < nsrcs; s++) {
+		struct endpoint *ep = srcs[s].owner;
+		if (!ep->ops->visible)
+			continue;
 		const char *ids[128];
 		size_t n = 0;
 		for (long i = f->top; i < (long)a->model.len && n < 128 && i < f->top + rows; i++)
-			ids[n++] = a->model.rows[i]->id;
-		a->ep->ops->visible(a->ep, f->view->kind, ids, n);
+			if (!f->all || model_row_source(&a->model, (size_t)i) == &a->model.srcs[s])
+				ids[n++] = a->model.rows[i]->id;
+		ep->ops->visible(ep, f->view->kind, ids, n);
 	}
 }
 
@@ -259,6 +344,7 @@ static void move_selection(struct app *a, long delta, bool absolute)
 	f->selected = sel;
 	free(f->selected_id);
 	f->selected_id = n ? xstrdup(a->model.rows[sel]->id) : NULL;
+	follow_selection(a);
 	app_invalidate(a);
 }
 
@@ -429,10 +515,13 @@ static void table_key(struct app *a, int key)
 		for (int i = 0; i < a->layout.ncols; i++)
 			if (a->layout.col[i] == f->sort_col)
 				pos = i;
-		if (a->layout.ncols) {
+		for (int tries = 0; a->layout.ncols && tries < a->layout.ncols; tries++) {
 			pos = (pos + dir + a->layout.ncols) % a->layout.ncols;
+			if (a->layout.col[pos] == TABLE_ENDPOINT_COL)
+				continue; /* rows of several endpoints stay grouped by their own sort */
 			f->sort_col = a->layout.col[pos];
 			f->sort_desc = false;
+			break;
 		}
 		app_invalidate(a);
 		break;
@@ -478,17 +567,21 @@ static void prompt_mode_key(struct app *a, int key)
 	char *text = prompt_text(p);
 	struct frame *f = app_frame(a);
 	if (a->mode == MODE_FILTER) {
-		/* the table follows the filter as it is typed */
+		/* the table (or the health screen's problems) follows the filter as it is typed */
 		const char *use = r == PROMPT_CANCEL ? a->filter_before : text;
-		if (!f->filter.text || strcmp(f->filter.text, use)) {
-			filter_cleanup(&f->filter);
-			filter_init(&f->filter, use);
+		struct filter *flt = a->filter_health ? &a->health->filter : &f->filter;
+		if (!flt->text || strcmp(flt->text, use)) {
+			filter_cleanup(flt);
+			filter_init(flt, use);
+			if (a->filter_health)
+				healthview_tick(a->health, true);
 			app_invalidate(a);
 		}
 		if (r != PROMPT_EDITING) {
 			if (r == PROMPT_SUBMIT)
 				prompt_remember(p, text);
-			a->mode = MODE_TABLE;
+			a->mode = a->filter_health ? MODE_HEALTH : MODE_TABLE;
+			a->filter_health = false;
 		}
 	} else if (a->mode == MODE_COMMAND) {
 		if (r == PROMPT_SUBMIT) {
@@ -556,6 +649,15 @@ static void pull_key(struct app *a, int key)
 	}
 }
 
+enum app_mode app_body_mode(const struct app *a)
+{
+	if (a->mode == MODE_DIALOG)
+		return a->dialog_return;
+	if (a->mode == MODE_FILTER && a->filter_health)
+		return MODE_HEALTH;
+	return a->mode;
+}
+
 /* ---- the health screen ---- */
 
 void app_show_health(struct app *a, bool home)
@@ -611,6 +713,22 @@ static void go_to_problem(struct app *a, const struct row *p)
 static void health_key(struct app *a, int key)
 {
 	enum action act = keymap_lookup(key);
+	if (act == ACT_FILTER) {
+		/* narrows the problems, as / narrows a table */
+		free(a->filter_before);
+		a->filter_before = xstrdup(a->health->filter.text ? a->health->filter.text : "");
+		prompt_begin(&a->filt, '/', a->filter_before);
+		a->filter_health = true;
+		a->mode = MODE_FILTER;
+		return;
+	}
+	if (act == ACT_BACK && filter_active(&a->health->filter)) {
+		filter_cleanup(&a->health->filter);
+		filter_init(&a->health->filter, NULL);
+		healthview_tick(a->health, true);
+		app_invalidate(a);
+		return;
+	}
 	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT || act == ACT_RETRY) {
 		table_key(a, key);
 		return;
@@ -698,11 +816,11 @@ static void draw(struct app *a)
 		a->resized = false;
 		app_resize(a);
 	}
-	struct rtable *shown = store_find_table(a->ep->store, app_frame(a)->view->kind);
-	uint64_t tgen = shown ? shown->gen : 0;
+	size_t shown_rows;
+	uint64_t tgen = shown_gen(a, &shown_rows);
 	/* sorting tens of thousands of rows on every change would eat a core:
 	 * big tables follow changes four times a second, small ones at once */
-	bool big = shown && shown->len > LARGE_TABLE_ROWS;
+	bool big = shown_rows > LARGE_TABLE_ROWS;
 	a->rebuild_pending = false;
 	if (a->built_gen == (uint64_t)-1 ||
 	    (a->built_gen != tgen && (!big || mono_ms() - a->built_ms >= LARGE_TABLE_REBUILD_MS)))
@@ -711,7 +829,7 @@ static void draw(struct app *a)
 		a->rebuild_pending = true; /* the loop comes back for it */
 	chrome_draw_header(a);
 	chrome_draw_crumbs(a);
-	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
+	enum app_mode body = app_body_mode(a);
 	if ((body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text) {
 		textview_draw(a->body, a->text);
 	} else if ((body == MODE_LOGS || body == MODE_LOGS_SEARCH) && a->logs) {
@@ -720,11 +838,20 @@ static void draw(struct app *a)
 		pullview_draw(a->body, a->pull);
 	} else if (body == MODE_HEALTH && a->health) {
 		healthview_draw(a->body, a->health);
+
 	} else {
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
 		char empty[ERRLEN + 64];
-		if (!backend_serves(a->ep->ops, f->view->kind))
+		size_t sources = 0;
+		for (size_t i = 0; f->all && i < a->session->neps; i++)
+			sources += backend_serves(a->session->eps[i]->ops, f->view->kind);
+		if (f->all && !sources)
+			snprintf(empty, sizeof(empty), "no endpoint serves %s", f->view->kind);
+		else if (f->all && !filter_active(&f->filter))
+			snprintf(empty, sizeof(empty), "no %s on any of the %zu endpoints that serve them (yet)",
+				 f->view->kind, sources);
+		else if (!f->all && !backend_serves(a->ep->ops, f->view->kind))
 			snprintf(empty, sizeof(empty), "%s does not serve %s", a->ep->name, f->view->kind);
 		else if (t && t->error[0])
 			snprintf(empty, sizeof(empty), "cannot list %s: %s", f->view->kind, t->error);
@@ -781,6 +908,7 @@ static int next_wakeup_ms(struct app *a)
 		ms = 250;
 	if (a->mode == MODE_HEALTH && a->health && healthview_next_ms(a->health) < ms)
 		ms = healthview_next_ms(a->health);
+
 	if (a->rebuild_pending) {
 		int64_t left = a->built_ms + LARGE_TABLE_REBUILD_MS - now;
 		if (left < ms)
@@ -797,6 +925,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	a->ep = s->eps[0];
 	s->on_note = on_note;
 	s->ui = a;
+	asks_install(a);
 	a->cmd.complete = commands_complete;
 	a->cmd.complete_arg = a;
 	a->shell = s->cfg.shell;
@@ -808,6 +937,10 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	const struct view *v = start_view ? views_find(start_view) : NULL;
 	if (!v)
 		v = app_default_view(a->ep);
+	/* `binnacle tags`: on the first endpoint that has them */
+	for (size_t i = 0; i < s->neps && !backend_serves(a->ep->ops, v->kind); i++)
+		if (backend_serves(s->eps[i]->ops, v->kind))
+			a->ep = s->eps[i];
 	app_push_view(a, v, NULL);
 	/* several endpoints in use: start on what is wrong across them */
 	size_t active = 0;
@@ -840,12 +973,14 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		if (a->quit)
 			break;
 		ops_run_pending_exec(a);
+		asks_pump(a);
 		if (a->flash[0] && mono_ms() >= a->flash_until) {
 			a->flash[0] = '\0';
 			a->dirty = true;
 		}
 		if (a->mode == MODE_HEALTH && a->health && healthview_tick(a->health, false))
 			a->dirty = true;
+
 		uint64_t gen = session_gen(s);
 		int64_t sec = wall_s();
 		struct frame *f = app_frame(a);
@@ -870,6 +1005,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 			break;
 	}
 	loop_unwatch(input);
+	asks_uninstall(a);
 	screen_stop();
 	hangup_restore();
 	if (hangup_pending())

@@ -26,6 +26,8 @@ struct frame {
 	bool sort_desc;
 	char *selected_id;    /* selection survives refreshes and re-sorts */
 	long selected, top;
+	bool all;             /* @all: the kind on every endpoint that serves it, in one table */
+	struct endpoint *ep;  /* the endpoint current when it opened (an @all frame moves it) */
 };
 
 enum app_mode {
@@ -74,6 +76,7 @@ struct app {
 	struct pullview *pull;
 	struct healthview *health;     /* the health screen, once opened */
 	bool health_home;              /* Esc at the top of the tables goes back to it */
+	bool filter_health;            /* the / prompt narrows the health screen's problems */
 	struct bstream *pending_exec;  /* opened; the loop hands the terminal over */
 	struct op *pending_exec_op;
 	unsigned ops_running;          /* actions in flight */
@@ -90,6 +93,10 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 void app_flash(struct app *a, enum note_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 struct frame *app_frame(struct app *a);
 void app_push_view(struct app *a, const struct view *v, const struct drill *scope);
+/* Shows v's kind from every endpoint that serves it, in one table. */
+void app_switch_view_all(struct app *a, const struct view *v);
+/* The same on top of the current view (Esc comes back), narrowed by scope. */
+void app_push_view_all(struct app *a, const struct view *v, const struct drill *scope);
 void app_switch_view(struct app *a, const struct view *v);
 void app_set_endpoint(struct app *a, struct endpoint *ep);
 /* The view an endpoint opens on: its backend's default kind, else its first view. */
@@ -119,6 +126,12 @@ void app_close_dialog(struct app *a);
 void app_describe(struct app *a, bool json);
 void app_resize(struct app *a);
 
+/* imageops.c: rows that name an image: copy, where it runs, its registry */
+bool imageops_key(struct app *a, enum action act);
+bool imageops_offered(struct app *a, enum action act);
+
+/* The mode whose content fills the body: under a dialog or a prompt, what it covers. */
+enum app_mode app_body_mode(const struct app *a);
 /* Opens the health screen; home: it is where Esc leads back from the tables. */
 void app_show_health(struct app *a, bool home);
 

@@ -99,7 +99,7 @@ void chrome_draw_crumbs(struct app *a)
 	WINDOW *w = a->crumbs;
 	werase(w);
 	wmove(w, 0, 0);
-	if ((a->mode == MODE_DIALOG ? a->dialog_return : a->mode) == MODE_HEALTH && a->health) {
+	if (app_body_mode(a) == MODE_HEALTH && a->health) {
 		health_crumbs(a, w);
 		return;
 	}
@@ -108,14 +108,17 @@ void chrome_draw_crumbs(struct app *a)
 		bool last = i == a->depth - 1;
 		char crumb[256];
 		if (f->scoped && f->scope.label[0])
-			snprintf(crumb, sizeof(crumb), " %s (%s) ", f->view->title, f->scope.label);
+			snprintf(crumb, sizeof(crumb), " %s (%s%s) ", f->view->title, f->scope.label,
+				 f->all ? ", all endpoints" : "");
+		else if (f->all)
+			snprintf(crumb, sizeof(crumb), " %s (all endpoints) ", f->view->title);
 		else
 			snprintf(crumb, sizeof(crumb), " %s ", f->view->title);
 		if (i)
 			screen_put(w, charset_glyph(GLYPH_CRUMB), room(w), ST_CRUMBS);
 		put_safe(w, crumb, room(w), last ? ST_CRUMB_ACTIVE : ST_CRUMBS);
 	}
-	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
+	enum app_mode body = app_body_mode(a);
 	const char *extra = (body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text   ? a->text->title
 			    : (body == MODE_LOGS || body == MODE_LOGS_SEARCH) && a->logs ? a->logs->title
 			    : body == MODE_PULL && a->pull				 ? "pull"
@@ -209,7 +212,7 @@ void chrome_draw_hints(struct app *a)
 	WINDOW *w = a->prompt_win;
 	werase(w);
 	wmove(w, 0, 0);
-	switch (a->mode == MODE_DIALOG ? a->dialog_return : a->mode) {
+	switch (app_body_mode(a)) {
 	case MODE_TEXT:
 		hint(w, ACT_FILTER, "search");
 		hint(w, ACT_SEARCH_NEXT, "next");
@@ -238,14 +241,20 @@ void chrome_draw_hints(struct app *a)
 		break;
 	default: {
 		/* the verbs this view offers here, then the essentials */
-		static const enum action verbs[] = {ACT_LOGS,	ACT_SHELL,  ACT_SCALE,	  ACT_RESTART, ACT_STOP,
-						    ACT_START,	ACT_CORDON, ACT_UNCORDON, ACT_DRAIN,   ACT_REMOVE,
-						    ACT_PULL,	ACT_EVENTS, ACT_DESCRIBE};
+		static const enum action verbs[] = {ACT_LOGS,	 ACT_SHELL,   ACT_SCALE,    ACT_RESTART,
+						    ACT_ROLLBACK, ACT_STOP,    ACT_START,    ACT_CORDON,
+						    ACT_UNCORDON, ACT_ACTIVATE, ACT_DRAIN,   ACT_REMOVE,
+						    ACT_PULL,	 ACT_EVENTS,  ACT_DESCRIBE};
 		hint(w, ACT_COMMAND, "cmd");
 		hint(w, ACT_FILTER, "filter");
 		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 			if (ops_offered(a, verbs[i]))
 				hint(w, verbs[i], NULL);
+		/* rows that name an image lead to other endpoints */
+		if (imageops_offered(a, ACT_WHERE_RUNS))
+			hint(w, ACT_WHERE_RUNS, "runs");
+		if (imageops_offered(a, ACT_REGISTRY))
+			hint(w, ACT_REGISTRY, "to registry");
 		hint(w, ACT_HELP, "help");
 	}
 	}

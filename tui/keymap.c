@@ -53,6 +53,11 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_EVENTS] = {"events", "the events of the selected object", false},
 	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
 	[ACT_RETRY] = {"retry", "try the endpoint again now instead of waiting for its next retry", true},
+	[ACT_ROLLBACK] = {"rollback", "roll back to the previous revision (asks first)", false, true},
+	[ACT_ACTIVATE] = {"activate", "make the machine take work again (after a drain)", false, true},
+	[ACT_COPY] = {"copy", "copy the name, image reference or digest to the clipboard (OSC 52)", false},
+	[ACT_WHERE_RUNS] = {"where_runs", "where this image runs: its containers and pods on every endpoint", false},
+	[ACT_REGISTRY] = {"registry_tags", "the tags of this image's repository in its registry", false},
 };
 
 #define MAXB 128
@@ -202,6 +207,11 @@ void keymap_init_defaults(void)
 	bind('e', ACT_EVENTS);
 	bind('P', ACT_PREVIOUS);
 	bind(18, ACT_RETRY);  /* ctrl-r, as k9s reloads; R is a view's verb (roll back) */
+	bind('R', ACT_ROLLBACK);
+	bind('u', ACT_ACTIVATE);
+	bind('C', ACT_COPY);
+	bind('U', ACT_WHERE_RUNS);
+	bind('T', ACT_REGISTRY);
 }
 
 int keymap_apply(const struct config *c, char *err, size_t errlen)

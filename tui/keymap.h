@@ -55,6 +55,12 @@ enum action {
 	ACT_EVENTS,
 	ACT_PREVIOUS,
 	ACT_RETRY,
+	ACT_ROLLBACK,
+	ACT_ACTIVATE,
+	/* what crosses endpoints: rows that name an image */
+	ACT_COPY,
+	ACT_WHERE_RUNS,
+	ACT_REGISTRY,
 	ACT_COUNT
 };
 

@@ -296,21 +296,119 @@ static void pull_done(void *arg, const char *error)
 	a->dirty = true;
 }
 
-static void start_pull(struct app *a, const char *ref)
+/* Pulls ref into the engine ep (auth: the registry's X-Registry-Auth
+ * value, NULL for the engine's own lookup), in the pull panel. */
+static void start_pull_on(struct app *a, struct endpoint *ep, const char *ref, const char *auth)
 {
-	const struct backend_action *act = backend_action_find(a->ep->ops, NULL, "pull");
+	const struct backend_action *act = backend_action_find(ep->ops, NULL, "pull");
 	struct op *o = op_new(a, act, NULL);
+	o->ep = ep;
+	snprintf(o->kind, sizeof(o->kind), "%s", act ? act->kind : "");
 	snprintf(o->input, sizeof(o->input), "%s", ref);
 	snprintf(o->name, sizeof(o->name), "%s", ref);
 	pullview_free(a->pull);
-	a->pull = pullview_new(a->ep->name, ref);
+	a->pull = pullview_new(ep->name, ref);
 	a->mode = MODE_PULL;
 	a->ops_running++;
 	o->sink.progress = pull_progress;
 	o->sink.done = pull_done;
 	o->sink.arg = o;
 	audit(o, "pull", "started");
-	a->ep->ops->pull(a->ep, ref, &o->sink);
+	ep->ops->pull(ep, ref, auth, &o->sink);
+}
+
+static void start_pull(struct app *a, const char *ref)
+{
+	start_pull_on(a, a->ep, ref, NULL);
+}
+
+/* ---- a registry's tag pulled into an engine ---- */
+
+/* The endpoints a pull can go to: their backend pulls, and they allow it. */
+static size_t engines(struct app *a, struct endpoint **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->session->neps && n < max; i++) {
+		struct endpoint *ep = a->session->eps[i];
+		if (ep->ops->pull && !ep->on_demand && endpoint_may(ep, backend_action_find(ep->ops, NULL, "pull")))
+			out[n++] = ep;
+	}
+	return n;
+}
+
+/* The current view's action carried out by an engine, if it has one. */
+static const struct backend_action *engine_action(struct app *a, const char *verb)
+{
+	const struct backend_action *ba = backend_action_find(a->ep->ops, app_frame(a)->view->kind, verb);
+	return ba && (ba->flags & ACTION_ENGINE) && a->ep->ops->pull_source ? ba : NULL;
+}
+
+struct engine_pick {
+	struct app *a;
+	struct endpoint *source; /* the registry */
+	char kind[64], id[256];
+};
+
+static void pull_into(struct app *a, struct endpoint *source, const char *kind, const char *id, struct endpoint *engine)
+{
+	char ref[512], err[ERRLEN];
+	char *auth = NULL;
+	if (source->ops->pull_source(source, kind, id, ref, sizeof(ref), &auth, err, sizeof(err)) < 0) {
+		app_flash(a, NOTE_WARN, "cannot pull %s: %s", id, err);
+		return;
+	}
+	start_pull_on(a, engine, ref, auth);
+	if (auth) {
+		memset(auth, 0, strlen(auth));
+		free(auth);
+	}
+}
+
+static void on_engine_pick(void *ctx, bool accepted, const char *text)
+{
+	struct engine_pick *p = ctx;
+	struct app *a = p->a;
+	app_close_dialog(a);
+	struct endpoint *engine = accepted && text ? session_find(a->session, text) : NULL;
+	if (engine)
+		pull_into(a, p->source, p->kind, p->id, engine);
+	else
+		app_flash(a, NOTE_INFO, "pull %s: cancelled", p->id);
+	free(p);
+}
+
+static void engine_pull(struct app *a, const struct backend_action *ba, const struct row *r)
+{
+	const char *why = ba->refuse ? ba->refuse(r) : NULL;
+	if (why) {
+		app_flash(a, NOTE_WARN, "%s %s", row_text(r, 0), why);
+		return;
+	}
+	struct endpoint *eps[64];
+	size_t n = engines(a, eps, 64);
+	if (!n) {
+		app_flash(a, NOTE_WARN, "no open engine can pull (none is configured, or all are read-only)");
+		return;
+	}
+	if (n == 1) {
+		pull_into(a, a->ep, ba->kind, r->id, eps[0]);
+		return;
+	}
+	struct engine_pick *p = xcalloc(1, sizeof(*p));
+	p->a = a;
+	p->source = a->ep;
+	snprintf(p->kind, sizeof(p->kind), "%s", ba->kind);
+	snprintf(p->id, sizeof(p->id), "%s", r->id);
+	struct buf names;
+	buf_init(&names);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&names, "%s%s", i ? "," : "", eps[i]->name);
+	char msg[400];
+	snprintf(msg, sizeof(msg), "Pull %.300s into which engine?", row_text(r, 0));
+	a->dialog_return = a->mode;
+	dialog_open_pick(&a->dialog, "pull", msg, names.data, on_engine_pick, p);
+	buf_cleanup(&names);
+	a->mode = MODE_DIALOG;
 }
 
 static void on_pull_ref(void *ctx, bool accepted, const char *text)
@@ -389,6 +487,38 @@ static bool pick_first(struct app *a, enum action act, const struct backend_acti
 	return true;
 }
 
+/* ---- a choice before an action (a tag or its whole manifest) ---- */
+
+static void on_choice(void *ctx, bool accepted, const char *text)
+{
+	struct op *o = ctx;
+	app_close_dialog(o->a);
+	if (!accepted || !text) {
+		app_flash(o->a, NOTE_INFO, "%s %s: cancelled", o->act->name, o->name);
+		free(o);
+		return;
+	}
+	snprintf(o->input, sizeof(o->input), "%s", text);
+	confirm_then_run(o);
+}
+
+/* An action that declares choices and has several for r asks first; the
+ * choice goes to the backend as the action's input. */
+static bool choose_first(struct op *o, const struct row *r)
+{
+	const struct backend_action *ba = o->act;
+	if (ba->flags & ACTION_INPUT || !ba->choices)
+		return false;
+	const char *names = ba->choices(r);
+	if (!names || !strchr(names, ','))
+		return false;
+	struct app *a = o->a;
+	a->dialog_return = a->mode;
+	dialog_open_pick(&a->dialog, ba->name, ba->choose_title ? ba->choose_title : "Which one?", names, on_choice, o);
+	a->mode = MODE_DIALOG;
+	return true;
+}
+
 /* ---- dispatch ---- */
 
 bool ops_offered(struct app *a, enum action act)
@@ -404,7 +534,15 @@ bool ops_offered(struct app *a, enum action act)
 	case ACT_DESCRIBE_JSON:
 		return a->ep->ops->inspect != NULL;
 	case ACT_PULL:
+		if (engine_action(a, "pull")) {
+			struct endpoint *eps[1];
+			return engines(a, eps, 1) > 0;
+		}
 		return a->ep->ops->pull && endpoint_may(a->ep, backend_action_find(a->ep->ops, NULL, "pull"));
+	case ACT_COPY:
+	case ACT_WHERE_RUNS:
+	case ACT_REGISTRY:
+		return imageops_offered(a, act);
 	default:
 		return info->verb && endpoint_may(a->ep, backend_action_find(a->ep->ops, kind, info->name));
 	}
@@ -432,6 +570,8 @@ bool ops_key(struct app *a, enum action act)
 		save_logs(a);
 		return true;
 	}
+	if (imageops_key(a, act))
+		return true;
 	if (!ops_offered(a, act)) {
 		const struct backend_action *ba = info->verb ? backend_action_find(a->ep->ops, kind, info->name) : NULL;
 		if (ba && !endpoint_may(a->ep, ba)) {
@@ -441,7 +581,11 @@ bool ops_key(struct app *a, enum action act)
 		return false; /* not here: another action on the same key may be */
 	}
 	if (act == ACT_PULL) {
-		ops_pull(a, NULL);
+		const struct backend_action *eng = engine_action(a, "pull");
+		if (eng && r && !r->gone_ms)
+			engine_pull(a, eng, r);
+		else if (!eng)
+			ops_pull(a, NULL);
 		return true;
 	}
 	if (act == ACT_DESCRIBE || act == ACT_DESCRIBE_JSON) {
@@ -471,6 +615,8 @@ bool ops_key(struct app *a, enum action act)
 		return true;
 	}
 	struct op *o = op_new(a, ba, r);
+	if (choose_first(o, r))
+		return true;
 	if (ba->flags & ACTION_INPUT) {
 		char current[64] = "";
 		if (ba->input_now)

@@ -18,8 +18,13 @@
 
 /* How long keys typed after a line ends wait, in case the line ended the
  * session (exit Enter, then Esc for the dashboard): long enough for a
- * server to close the stream, short enough not to be felt while typing. */
-#define HOLD_AFTER_LINE_MS 250
+ * server to close the stream, short enough not to be felt while typing.
+ * A slow link or a loaded server answers later, so the hold is a few of
+ * the session's measured round trips (input sent to the next output; the
+ * first one from the session's start to its prompt), within these bounds. */
+#define HOLD_MIN_MS 250
+#define HOLD_MAX_MS 2000
+#define HOLD_RTTS 4
 #define CTRL_D '\004'
 
 static int winch_pipe[2] = {-1, -1};
@@ -85,14 +90,42 @@ static bool forward(struct session *s, struct bstream *st, const char *p, size_t
 	return true;
 }
 
+/* The session's answer time: input sent (or the session started) at
+ * `asked_ms` until output arrives; 0 when nothing is awaited. */
+struct rtt {
+	int64_t asked_ms;
+	int64_t last_ms;
+};
+
+static void rtt_asked(struct rtt *r)
+{
+	if (!r->asked_ms)
+		r->asked_ms = mono_ms();
+}
+
+static void rtt_answered(struct rtt *r)
+{
+	if (r->asked_ms) {
+		r->last_ms = mono_ms() - r->asked_ms;
+		r->asked_ms = 0;
+	}
+}
+
+static int64_t hold_ms(const struct rtt *r)
+{
+	int64_t h = r->last_ms * HOLD_RTTS;
+	return h < HOLD_MIN_MS ? HOLD_MIN_MS : h > HOLD_MAX_MS ? HOLD_MAX_MS : h;
+}
+
 /* Drains what the remote side sent; false at the end of the stream. */
-static bool drain(struct bstream *st, char *err, size_t errlen)
+static bool drain(struct bstream *st, struct rtt *rtt, char *err, size_t errlen)
 {
 	char buf[16384];
 	for (;;) {
 		int stream = 1;
 		long r = st->ops->read(st, buf, sizeof(buf), &stream);
 		if (r > 0) {
+			rtt_answered(rtt);
 			write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, buf, (size_t)r);
 			continue;
 		}
@@ -138,12 +171,15 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	struct buf held;
 	buf_init(&held);
 	int64_t line_end_ms = 0;
+	struct rtt rtt = {0};
+	rtt_asked(&rtt); /* the first answer is the prompt */
 	short in_ready = 0, winch_ready = 0;
 	struct loop_fd *win = loop_watch(STDIN_FILENO, POLLIN, note, &in_ready);
 	struct loop_fd *wwinch = winch_pipe[0] >= 0 ? loop_watch(winch_pipe[0], POLLIN, note, &winch_ready) : NULL;
 	while (open) {
 		int wait = 200;
-		int64_t hold_left = line_end_ms + HOLD_AFTER_LINE_MS - mono_ms();
+		int64_t hold = hold_ms(&rtt);
+		int64_t hold_left = line_end_ms + hold - mono_ms();
 		if (held.len && hold_left < wait)
 			wait = hold_left > 0 ? (int)hold_left : 0;
 		in_ready = winch_ready = 0;
@@ -160,9 +196,10 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 			send_size(st);
 		}
 		/* the loop moved the stream's bytes during the turn */
-		open = drain(st, err, errlen);
-		if (open && held.len && mono_ms() - line_end_ms >= HOLD_AFTER_LINE_MS) {
+		open = drain(st, &rtt, err, errlen);
+		if (open && held.len && mono_ms() - line_end_ms >= hold) {
 			/* the session went on: the held keys were for it */
+			rtt_asked(&rtt);
 			if (!forward(s, st, held.data, held.len)) {
 				snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
 				open = false;
@@ -182,7 +219,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 			}
 			/* bytes up to the first line end go now (unless already holding);
 			 * what follows it waits with the held ones */
-			bool holding = held.len || mono_ms() - line_end_ms < HOLD_AFTER_LINE_MS;
+			bool holding = held.len || mono_ms() - line_end_ms < hold;
 			size_t o = 0, now = holding ? 0 : SIZE_MAX;
 			for (ssize_t i = 0; i < n; i++) {
 				char c = in[i];
@@ -207,6 +244,8 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 			}
 			if (now > o)
 				now = o;
+			if (open && now)
+				rtt_asked(&rtt);
 			if (open && now && !forward(s, st, outb, now)) {
 				snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
 				open = false;

@@ -36,6 +36,17 @@ void table_layout(const struct view *v, const struct model *m, int width, bool w
 	int64_t now = wall_s();
 	int natural[TABLE_MAXCOLS], mins[TABLE_MAXCOLS];
 	l->ncols = 0;
+	if (m->srcs) {
+		/* rows of several endpoints: whose each is comes first, never dropped */
+		int w = sanitize_width(TABLE_ENDPOINT_TITLE);
+		for (size_t i = 0; i < m->nsrcs; i++) {
+			int lw = sanitize_width(m->srcs[i].label);
+			w = lw > w ? lw : w;
+		}
+		l->col[0] = TABLE_ENDPOINT_COL;
+		natural[0] = mins[0] = l->width[0] = w;
+		l->ncols = 1;
+	}
 	for (int c = 0; c < v->ncolumns && l->ncols < TABLE_MAXCOLS; c++) {
 		const struct column *col = &v->columns[c];
 		if ((col->wide && !wide) || !column_has_data(m, col->cell))
@@ -81,7 +92,7 @@ void table_layout(const struct view *v, const struct model *m, int width, bool w
 		/* not enough: drop the least important column still shown */
 		int drop = -1;
 		for (int i = 0; i < l->ncols; i++) {
-			int pr = v->columns[l->col[i]].priority;
+			int pr = l->col[i] == TABLE_ENDPOINT_COL ? 0 : v->columns[l->col[i]].priority;
 			if (pr > 0 && (drop < 0 || pr > v->columns[l->col[drop]].priority))
 				drop = i;
 		}
@@ -124,6 +135,10 @@ static void draw_header(WINDOW *w, const struct view *v, const struct table_layo
 	wmove(w, 0, 0);
 	for (int i = 0; i < l->ncols; i++) {
 		int c = l->col[i];
+		if (c == TABLE_ENDPOINT_COL) {
+			put_cell(w, tmp, TABLE_ENDPOINT_TITLE, l->width[i], false, ST_TABLE_HEAD);
+			continue;
+		}
 		bool sorted = c == p->sort_col;
 		char title[64];
 		const char *mark = sorted ? charset_glyph(p->sort_desc ? GLYPH_SORT_DESC : GLYPH_SORT_ASC) : "";
@@ -163,6 +178,12 @@ void table_draw(WINDOW *w, const struct view *v, const struct model *m, const st
 		enum style rowst = v->row_style ? v->row_style(r) : ST_NORMAL;
 		wmove(w, y, 0);
 		for (int i = 0; i < l->ncols; i++) {
+			if (l->col[i] == TABLE_ENDPOINT_COL) {
+				const struct model_source *src = model_row_source(m, (size_t)idx);
+				put_cell(w, &tmp, src ? src->label : "", l->width[i], false,
+					 sel ? ST_SELECTED : r->gone_ms ? ST_GONE : ST_DIM);
+				continue;
+			}
 			const struct column *col = &v->columns[l->col[i]];
 			const struct cell *cell = &r->cells[col->cell];
 			enum style st = col->style ? col->style(r) : rowst;

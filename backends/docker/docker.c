@@ -11,6 +11,7 @@
 #include "backends/util/log.h"
 #include "backends/docker/target.h"
 #include "backends/net/timer.h"
+#include "backends/ssh/ssh.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ static const char *const kinds[] = {KIND_CONTAINERS, KIND_IMAGES, KIND_NODES, NU
 static const char *const aliases[] = {"podman", NULL};
 
 static const struct option_def options[] = {
-	{"host", OPT_STRING, "engine address: unix:///path or tcp://host:port"},
+	{"host", OPT_STRING, "engine address: unix:///path, tcp://host:port or ssh://[user@]host[:port][/path]"},
 	{"tls", OPT_BOOL, "use TLS without verifying the server"},
 	{"tls_verify", OPT_BOOL, "use TLS and verify the server against cert_path/ca.pem"},
 	{"cert_path", OPT_PATH, "directory holding ca.pem, cert.pem and key.pem"},
@@ -536,6 +537,9 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 		free(d);
 		return -1;
 	}
+	d->own_tunnel = d->target.tunnel != NULL;
+	d->ssh_dest = docker_ssh_dest(endpoint_config_get(cfg, "host"));
+	endpoint_route(ep, &d->target);
 	d->ep = ep;
 	backoff_init(&d->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	calls_init(&d->calls, &d->target, d);
@@ -565,6 +569,7 @@ static void docker_close(struct endpoint *ep)
 		return;
 	cancel_all(d, NULL);
 	docker_eventcheck_cleanup(d);
+	docker_pull_forget(d);
 	timer_free(d->retry);
 	timer_free(d->flush);
 	timer_free(d->stats_tick);
@@ -580,7 +585,10 @@ static void docker_close(struct endpoint *ep)
 	free(d->info_body);
 	free(d->version_body);
 	lines_cleanup(&d->evlines);
+	if (d->own_tunnel)
+		ssh_tunnel_free(d->target.tunnel);
 	http_target_cleanup(&d->target);
+	free(d->ssh_dest);
 	free(d);
 	ep->priv = NULL;
 }
@@ -600,10 +608,18 @@ static void docker_watch(struct endpoint *ep, const char *kind)
 								    : NODE_NCELLS);
 	bool was = *flag;
 	*flag = true;
+	/* a container's image digests (where it runs) come with the images */
+	bool images_too = flag == &d->watch_containers && !d->watch_images;
+	if (images_too) {
+		store_table(ep->store, KIND_IMAGES, IMG_NCELLS);
+		d->watch_images = true;
+	}
 	if (d->phase == PH_IDLE && !timer_armed(d->retry))
 		connect_start(d);
 	else if (d->phase == PH_LIVE && !was)
 		list_kind(d, kind);
+	if (d->phase == PH_LIVE && images_too)
+		list_kind(d, KIND_IMAGES);
 }
 
 static void docker_visible(struct endpoint *ep, const char *kind, const char *const *ids, size_t n)

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backends/util/util.h"
+
 enum cell_type {
 	CELL_NONE = 0, /* never set: shows empty, sorts first */
 	CELL_TEXT,     /* text only */
@@ -52,7 +54,7 @@ struct rtable {
 	int64_t updated_ms; /* last time data arrived for this table */
 	/* Why this kind's rows are not live ("" = they are): the newest reason
 	 * its list or watch failed. Rows stay, shown as stale. */
-	char error[256];
+	char error[ERRLEN];
 	int64_t stale_since; /* wall seconds since it has not been live; 0 = live or unknown */
 	struct rindex *index; /* id -> row (private) */
 	struct rtable *next;  /* next table in the store (private) */

@@ -32,6 +32,7 @@ static const struct column columns[] = {
 	{"MEM", CTR_MEM, 5, 9, 4, ALIGN_RIGHT, false, NULL},
 	{"AGE", CTR_CREATED, 3, 7, 1, ALIGN_RIGHT, false, NULL},
 	{"ID", CTR_ID, 12, 12, 0, ALIGN_LEFT, true, NULL},
+	{"IMAGE ID", CTR_IMAGEID, 8, 71, 0, ALIGN_LEFT, true, NULL},
 	{"MEM LIMIT", CTR_MEMLIMIT, 5, 9, 0, ALIGN_RIGHT, true, NULL},
 	{"COMMAND", CTR_COMMAND, 7, 40, 0, ALIGN_LEFT, true, NULL},
 	{"LABELS", CTR_LABELS, 6, 60, 0, ALIGN_LEFT, true, NULL},
@@ -53,6 +54,7 @@ const char *container_not_running(const struct row *r)
 }
 
 static const char *const aliases[] = {"containers", "container", "ctr", "co", "ps", NULL};
+static const struct image_cells image = {.ref = CTR_IMAGE, .digests = CTR_DIGEST, .runs = true};
 
 const struct view view_containers = {
 	.kind = KIND_CONTAINERS,
@@ -65,4 +67,5 @@ const struct view view_containers = {
 	.scope_cell = -1,
 	.drill = drill,
 	.row_style = NULL,
+	.image = &image,
 };

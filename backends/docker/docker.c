@@ -699,9 +699,9 @@ static void docker_retry(struct endpoint *ep)
 	/* connected: the kinds whose last list failed are listed again */
 	for (size_t i = 0; d->phase == PH_LIVE && kinds[i]; i++) {
 		struct rtable *t = store_find_table(ep->store, kinds[i]);
+		backoff_healthy(&d->list_backoff[i]); /* every series starts over, as the user asks */
 		if (t && t->error[0] && want(d, kinds[i])) {
 			timer_disarm(d->list_retry[i]);
-			backoff_healthy(&d->list_backoff[i]);
 			list_kind(d, kinds[i]);
 		}
 	}

@@ -498,13 +498,16 @@ void kube_watch_restart_all(struct kube *k, bool scoped_only)
 void kube_watch_retry_now(struct kube *k)
 {
 	for (struct kwatch *w = k->watches; w; w = w->next) {
+		/* every series starts over, also of a watch that is running now:
+		 * the user says the trouble is over, so its next failure (a 410
+		 * a moment from now) waits the shortest, not the outage's step */
+		backoff_healthy(&w->backoff);
 		if (w->state != W_WAITING && !table(w)->error[0])
 			continue;
 		/* a list cut off half-way starts again from its first page */
 		if (w->state == W_LISTING)
 			w->ws.rv[0] = '\0';
 		stop(w);
-		backoff_healthy(&w->backoff);
 		if (k->phase == K_LIVE)
 			on_retry(w);
 	}

@@ -51,6 +51,10 @@ fuzz_seed() {
 		_fuzz_ref "$dir" y "\\001" "$ref"/kubernetes/kubeconfig_*.yaml "$ref"/kubernetes/kubectl_*.yaml
 		_fuzz_ref "$dir" j "\\000" "$ref"/kubernetes/pod_single_*.json "$ref"/docker/container_inspect_*.json ;;
 	sanitize) _fuzz_ref "$dir" s "\\000" "$ref"/docker/events_*.ndjson "$ref"/docker/*.bin ;;
+	registry)
+		_fuzz_ref "$dir" m "\\000" "$ref"/registry/*manifest*.json "$ref"/registry/oci_*.json
+		_fuzz_ref "$dir" h "\\003" "$ref"/registry/link_header_variants_seen_in_clients.txt ;;
+	ecs) _fuzz_ref "$dir" e "\\000" "$ref"/ecs/*_real.json "$ref"/ecs/*_MISSING.json "$ref"/ecs/*response*.json ;;
 	esac
 	return 0
 }

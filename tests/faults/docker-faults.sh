@@ -2,7 +2,7 @@
 # docker-faults.sh: the engine behind the fault proxy (a real Podman
 # service): absent when binnacle starts, restarted under it, its /events
 # stream cut, its /events stream silent while the engine still answers, a
-# 5xx on a list, a list too large. The screen says so, keeps its rows and
+# 5xx on a list (after an image event), a list too large. The screen says so, keeps its rows and
 # keys, asks again with backoff, and catches up by itself. Liveness times
 # are shortened (BINNACLE_TEST_LIVENESS: quiet 4 s, probe 6 s).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -54,14 +54,23 @@ lab_podman stop -t 0 during >/dev/null
 check "events silent: the check finds the event the stream did not carry" \
 	wait_until 30 grep -q "event stream stopped delivering events" "$T/binnacle.log"
 check "events silent: and the stopped container shows as exited (listed again)" wait_until 30 state_of during "exited"
-fault '{}'
+# the silent stream stays silent until it is cut: binnacle opens a new one
+mark=$(fault_mark)
+fault '{"reset": 3}'
+check "events silent: a working stream again once the silent one is cut" \
+	wait_until 30 bash -c "[ \$(tail -n +\$(($mark + 1)) '$FAULT_DIR/requests.log' | grep -c 'events[?]filters.* pass') -ge 1 ]"
 check "events silent: live once the stream works" wait_until 40 live
 
 # ---- a list that fails, a list too large ----
 fault '{"rules":[{"match":"GET /v[0-9.]*/images/json","action":"status","status":500,"body":"{\"message\":\"layer store is locked\"}"}]}'
 keys ':img' Enter
+check "5xx: the images view shows the images first" wait_until 20 screen_has "busybox"
+# the images are listed from the start (the header counts them): an image
+# event makes binnacle list them again, into the fault
+lab_podman tag localhost/busybox:lab localhost/busybox:retagged >/dev/null
 check "5xx: the images view says why" wait_until 20 screen_has "layer store is locked"
-check "5xx: the engine is not called dead" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | head -1 | grep -q STALE"
+check "5xx: its rows stay" screen_has "busybox"
+check "5xx: the engine is not called dead for it" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | head -1 | grep -q 'layer store'"
 fault '{"rules":[{"match":"GET /v[0-9.]*/images/json","action":"huge","bytes":200000000,"times":1}]}'
 keys C-r
 check "too large: one sentence" wait_until 20 screen_has "sent a response larger than"

@@ -20,7 +20,7 @@ check "and the scale subresource was used" grep -q 'http PATCH .*/deployments/we
 keys r
 check "rollout restart sets kubectl's restartedAt annotation" wait_until 20 bash -c \
 	"kubectl get deploy web -o jsonpath='{.spec.template.metadata.annotations}' | grep -q restartedAt"
-check "actions are audited" audit_has $'endpoint=lab\tkind=deployments\tname=web to 3\t.*action=scale\tresult=ok'
+check "actions are audited" wait_until 10 audit_has $'endpoint=lab\tkind=deployments\tname=web to 3\t.*action=scale\tresult=ok'
 
 keys ':pods' Enter
 victim=$(kc get pods -n shop -l app=cart -o name | head -1 | cut -d/ -f2)

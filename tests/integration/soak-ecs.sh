@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # soak-ecs.sh: the dashboard follows the ECS lab while its tasks churn for
 # minutes (the lab's random replacements and crashing services; services
-# scaled up and down and tasks stopped with the real AWS CLI; stopped tasks
-# expiring), with the churning rows on screen (filtered, sorted, paged, the
+# scaled up and down and tasks stopped with the real AWS CLI; services made
+# to fail and healed by the lab's control; stopped tasks expiring), with the churning rows on screen (filtered, sorted, paged, the
 # cluster switched, tasks and services in turn), and must neither die nor,
 # in the sanitiser build, report anything; the last scale and the last stop
 # must reach the screen. BINNACLE_SOAK_SECONDS sets the length (default 60).
@@ -17,8 +17,9 @@ start_ecslab --clusters 5 --services 40 --churn 2 --start-delay 1 --crash-after 
 export -f aws_lab
 
 # scale CLUSTER SERVICE COUNT / stop_one CLUSTER REASON: the CLI's churn. A
-# task may stop on its own between the list and the stop: the CLI's error is
-# then no failure of the dashboard, so it is only counted.
+# task may stop on its own between the list and the stop: the CLI's error
+# (or the lab control's) is then no failure of the dashboard, so it is only
+# counted.
 cli_errors=0
 scale() {
 	aws_lab ecs update-service --cluster "$1" --service "$2" --desired-count "$3" >/dev/null ||
@@ -56,6 +57,11 @@ while [ $SECONDS -lt $end ] && alive; do
 	svc=$(printf 'app-%04d' $((1 + 2 * (round % 5))))
 	prev=$(printf 'app-%04d' $((1 + 2 * ((round + 4) % 5))))
 	scale lab-04 "$svc" $((1 + round % 4))
+	# the lab's failure switches, on one round and off the next: worker's
+	# tasks exit, frontend's fail their health checks and are replaced
+	if [ $((round % 2)) -eq 1 ]; then mode=exit health=unhealthy; else mode=none health=none; fi
+	lab_control "fail?cluster=lab-ec2&service=worker&mode=$mode" || cli_errors=$((cli_errors + 1))
+	lab_control "fail?cluster=lab-fargate&service=frontend&mode=$health" || cli_errors=$((cli_errors + 1))
 	step '/' 'lab-04|lab-ec2' Enter
 	stop_one lab-ec2 "soak round $round"
 	step '>'

@@ -368,6 +368,11 @@ struct backend_ops {
 	 * the backend for the call), never written to a log. Optional. */
 	void (*act_text)(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
 			 edit_text_fn done, void *arg);
+	/* The user asked to try again now (the ctrl-r key): whatever waits in a
+	 * backoff (the connection, a kind's list or watch) goes at once, and the
+	 * backoffs start over. Optional: without it the key says there is
+	 * nothing to retry. */
+	void (*retry)(struct endpoint *ep);
 };
 
 /* The backend's action named verb for kind, or NULL. */

@@ -5,6 +5,7 @@
 #include "tui/app.h"
 #include "tui/asks.h"
 #include "tui/charset.h"
+#include "tui/hangup.h"
 #include "backends/codec/jsonyaml.h"
 #include "backends/net/loop.h"
 #include "tui/keymap.h"
@@ -193,6 +194,26 @@ void app_set_endpoint(struct app *a, struct endpoint *ep)
 	app_flash(a, NOTE_INFO, "endpoint %s (%s)", ep->name, ep->address);
 }
 
+bool app_view_stale(struct app *a, const char **why, int64_t *since)
+{
+	const struct rtable *t = store_find_table(a->ep->store, app_frame(a)->view->kind);
+	if (t && t->error[0]) {
+		if (why)
+			*why = t->error;
+		if (since)
+			*since = t->stale_since;
+		return true;
+	}
+	if (a->ep->state == EP_STALE) {
+		if (why)
+			*why = a->ep->error;
+		if (since)
+			*since = a->ep->down_since;
+		return true;
+	}
+	return false;
+}
+
 /* ---- layout ---- */
 
 static void make_windows(struct app *a)
@@ -213,6 +234,28 @@ static void make_windows(struct app *a)
 static int body_rows(struct app *a)
 {
 	return getmaxy(a->body);
+}
+
+/* The ctrl-r key: the endpoint on screen tries again now (on the health
+ * screen, every endpoint that is not live). */
+void app_retry(struct app *a)
+{
+	bool health = a->mode == MODE_HEALTH;
+	size_t n = 0;
+	for (size_t i = 0; i < a->session->neps; i++) {
+		struct endpoint *ep = a->session->eps[i];
+		if ((health ? ep->state == EP_READY && !ep->error[0] : ep != a->ep) || !ep->ops->retry)
+			continue;
+		ep->ops->retry(ep);
+		n++;
+	}
+	if (!n)
+		app_flash(a, NOTE_INFO, health ? "every endpoint is live: nothing to retry" : "%s has nothing to retry",
+			  a->ep->name);
+	else if (health)
+		app_flash(a, NOTE_INFO, "retrying %zu endpoint(s) now", n);
+	else
+		app_flash(a, NOTE_INFO, "retrying %s now", a->ep->name);
 }
 
 /* ---- model and selection ---- */
@@ -499,6 +542,9 @@ static void table_key(struct app *a, int key)
 		a->wide = !a->wide;
 		app_invalidate(a);
 		break;
+	case ACT_RETRY:
+		app_retry(a);
+		break;
 	case ACT_NEXT_ENDPOINT:
 		if (a->session->neps > 1) {
 			size_t i = 0;
@@ -691,7 +737,7 @@ static void health_key(struct app *a, int key)
 		app_invalidate(a);
 		return;
 	}
-	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT) {
+	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT || act == ACT_RETRY) {
 		table_key(a, key);
 		return;
 	}
@@ -827,7 +873,8 @@ static void draw(struct app *a)
 		else
 			snprintf(empty, sizeof(empty), "no %s", f->view->kind);
 		char *safe = sanitize_display(empty, strlen(empty));
-		struct table_draw_params p = {f->top, f->selected, f->sort_col, f->sort_desc, safe};
+		struct table_draw_params p = {f->top, f->selected, f->sort_col, f->sort_desc, safe,
+					      app_view_stale(a, NULL, NULL)};
 		table_draw(a->body, f->view, &a->model, &a->layout, &p);
 		free(safe);
 	}
@@ -850,6 +897,12 @@ static void draw(struct app *a)
 	doupdate();
 	keylat_drawn();
 	a->dirty = false;
+}
+
+static void on_input(void *arg, int fd, short revents)
+{
+	(void)fd;
+	*(short *)arg |= revents;
 }
 
 static int next_wakeup_ms(struct app *a)
@@ -922,8 +975,13 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	int64_t last_second = -1;
 	uint64_t last_gen = 0;
 	int64_t last_draw = 0;
-	struct loop_fd *input = loop_watch(STDIN_FILENO, POLLIN, NULL, NULL); /* a key wakes the loop */
+	short input_revents = 0;
+	/* a key wakes the loop; a hang-up or the end of input ends it */
+	struct loop_fd *input = loop_watch(STDIN_FILENO, POLLIN, on_input, &input_revents);
+	hangup_install();
 	while (!a->quit) {
+		if (hangup_pending())
+			break;
 		drain_input(a);
 		if (a->quit)
 			break;
@@ -956,11 +1014,17 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 			last_gen = gen;
 			last_second = sec;
 		}
+		input_revents = 0;
 		session_turn(s, wait);
+		if (hangup_check_input(STDIN_FILENO, input_revents))
+			break;
 	}
 	loop_unwatch(input);
 	asks_uninstall(a);
 	screen_stop();
+	hangup_restore();
+	if (hangup_pending())
+		log_msg("ending: %s", hangup_reason());
 	for (int i = 0; i < a->depth; i++)
 		frame_cleanup(&a->stack[i]);
 	model_cleanup(&a->model);

@@ -149,6 +149,22 @@ void chrome_draw_crumbs(struct app *a)
 	}
 	char *safe = sanitize_display(right, n);
 	int rw = sanitize_width(safe);
+	/* a table that is not live says so, with its newest reason, between the
+	 * crumbs and the position; the endpoint's own trouble is the header's */
+	const char *why = NULL;
+	int64_t since = 0;
+	const struct rtable *t = store_find_table(a->ep->store, f->view->kind);
+	if (body == MODE_TABLE && t && t->error[0] && app_view_stale(a, &why, &since)) {
+		char age[16] = "", note[ERRLEN + 48];
+		if (since)
+			format_age(wall_s() - since, age, sizeof(age));
+		snprintf(note, sizeof(note), " STALE%s%s: %s ", age[0] ? " " : "", age, why);
+		int room_for = getmaxx(w) - rw - getcurx(w) - 2;
+		if (room_for >= 7) {
+			screen_put(w, " ", room(w), ST_CRUMBS);
+			put_safe(w, note, room_for - 1, ST_STALE);
+		}
+	}
 	int x = getmaxx(w) - rw;
 	if (x > getcurx(w) + 1) {
 		wmove(w, 0, x);

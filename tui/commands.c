@@ -287,7 +287,7 @@ void app_show_help(struct app *a)
 		if (!keys[0] || act == ACT_SEARCH_NEXT || act == ACT_SEARCH_PREV || keymap_viewer_action((enum action)act))
 			continue;
 		/* operator verbs only where this endpoint offers them: none in read-only mode */
-		if (act >= ACT_DESCRIBE && act != ACT_NEXT_ENDPOINT && !ops_offered(a, (enum action)act))
+		if (act >= ACT_DESCRIBE && !info->global && !ops_offered(a, (enum action)act))
 			continue;
 		buf_printf(&b, "  %-18s %s\n", keys, info->help);
 	}

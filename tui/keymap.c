@@ -54,6 +54,7 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
 	[ACT_EDIT] = {"edit", "edit the object in $EDITOR (YAML)", false, true},
 	[ACT_SET_IMAGE] = {"set_image", "set a container's image (CONTAINER=IMAGE)", false, true},
+	[ACT_RETRY] = {"retry", "try the endpoint again now instead of waiting for its next retry", true},
 	[ACT_ROLLBACK] = {"rollback", "roll back to a previous revision (asks first)", false, true},
 	[ACT_PORT_FORWARD] = {"port_forward", "forward a port to this machine's loopback", false, true},
 	[ACT_TRIGGER] = {"trigger", "run a job of the cronjob now", false, true},
@@ -213,6 +214,7 @@ void keymap_init_defaults(void)
 	bind('P', ACT_PREVIOUS);
 	bind('E', ACT_EDIT);
 	bind('I', ACT_SET_IMAGE);
+	bind(18, ACT_RETRY);  /* ctrl-r, as k9s reloads; R is a view's verb (roll back) */
 	bind('R', ACT_ROLLBACK);
 	bind('u', ACT_ROLLBACK); /* as well: u undoes */
 	bind('F', ACT_PORT_FORWARD);

@@ -82,6 +82,8 @@ static void run(struct op *o)
 	app_flash(a, NOTE_INFO, "%s %s…", o->act->progress ? o->act->progress : o->verb, o->name);
 	/* long actions (stop waits for the container) keep their message up */
 	a->flash_until = mono_ms() + 120000;
+	/* recorded before it is sent: an action cut short still left a trace */
+	audit(o, o->act->name, "started");
 	o->ep->ops->act(o->ep, o->act, o->id, o->input[0] ? o->input : NULL, on_done, o);
 }
 
@@ -221,6 +223,7 @@ static void shell(struct app *a, const struct backend_action *act, const struct 
 	struct exec_opts eo = {.shell = a->shell, .tty = true, .interactive = true, .rows = LINES, .cols = COLS,
 			       .container = container};
 	app_flash(a, NOTE_INFO, "opening a shell in %s…", o->name);
+	audit(o, "shell", "started");
 	a->ep->ops->exec(a->ep, o->kind, o->id, &eo, on_exec_open, o);
 }
 
@@ -318,6 +321,7 @@ static void start_pull_on(struct app *a, struct endpoint *ep, const char *ref, c
 	o->sink.progress = pull_progress;
 	o->sink.done = pull_done;
 	o->sink.arg = o;
+	audit(o, "pull", "started");
 	ep->ops->pull(ep, ref, auth, &o->sink);
 }
 

@@ -191,6 +191,8 @@ void table_draw(WINDOW *w, const struct view *v, const struct model *m, const st
 				st = ST_GONE;
 			else if (sel)
 				st = ST_SELECTED;
+			else if (p->stale)
+				st = ST_DIM; /* old data must not look live, changes and colours included */
 			else if (added)
 				st = ST_ADDED;
 			else if (cell->changed_ms && now_ms - cell->changed_ms < TABLE_HIGHLIGHT_MS)

@@ -29,6 +29,7 @@ struct table_draw_params {
 	int sort_col;
 	bool sort_desc;
 	const char *empty_text; /* shown when there are no rows */
+	bool stale;             /* the rows are not live: drawn dimmed (the selection stays visible) */
 };
 
 void table_draw(WINDOW *w, const struct view *v, const struct model *m, const struct table_layout *l,

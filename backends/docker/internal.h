@@ -8,7 +8,9 @@
 #include "backends/net/backoff.h"
 #include "backends/net/calls.h"
 #include "backends/net/http.h"
+#include "backends/net/liveness.h"
 #include "backends/net/timer.h"
+#include "backends/util/lines.h"
 
 enum docker_phase { PH_IDLE, PH_PINGING, PH_LIVE };
 
@@ -27,9 +29,25 @@ struct docker {
 	struct backoff backoff; /* reconnects */
 	bool watch_containers, watch_images, watch_nodes;
 	struct timer *retry, *flush, *stats_tick;
+	/* a list that failed (an error answer, a body that does not decode) is
+	 * asked again in its own backoff: containers, images, the engine host */
+	struct backoff list_backoff[3];
+	struct timer *list_retry[3];
 	struct call *ping, *events; /* the connection itself: in the list like the rest */
-	struct buf evbuf;
+	struct lines evlines; /* the /events stream, line by line */
+	char events_why[ERRLEN]; /* why binnacle ended the stream itself; "" = it did not */
 	struct calls calls; /* in-flight requests other than ping and events */
+	struct liveness live; /* a quiet event stream: still fed? */
+	/* the engine's clock: engine_s seconds (from an event or the ping's
+	 * Date) at mono_ms() engine_mono; 0 = unknown */
+	int64_t engine_s, engine_mono;
+	int64_t seen_ns;         /* engine time up to which the stream has carried everything it should */
+	/* the events since seen_ns, asked for again by the liveness check (eventcheck.c) */
+	struct call *replay;
+	struct timer *replay_timer;
+	struct lines replay_lines;
+	int64_t replay_before_ns;
+	unsigned replay_missed;
 	/* container ids changed by events, fetched together after a short debounce */
 	char **dirty;
 	size_t ndirty;
@@ -59,6 +77,17 @@ struct call {
 	void *ctx;
 	void (*on_cancel)(struct call *c, const char *why);
 };
+
+/* filters={"type":["container","image"]}, URL-encoded: what the event stream follows */
+#define DOCKER_EVENT_FILTERS "filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D"
+
+/* Drops the connection, keeps the data (now stale), and reconnects with backoff. */
+void docker_fail(struct docker *d, const char *why);
+
+/* eventcheck.c: the event stream's liveness */
+void docker_eventcheck_init(struct docker *d);
+void docker_eventcheck_stop(struct docker *d);
+void docker_eventcheck_cleanup(struct docker *d);
 
 /* Starts a request on the negotiated API version; the call is freed after
  * its callback returns, or when the connection fails (on_cancel). */

@@ -136,9 +136,10 @@ static char *object_path(struct kube *k, const char *kind, const char *id)
 	const struct kres *r = kube_res(k, kind);
 	if (!r)
 		return NULL;
-	char *coll = kube_collection_path(k, r, ns);
-	char *path = xasprintf("%s/%s", coll, name);
+	char *coll = kube_collection_path(k, r, ns), *ename = http_escape_str(name);
+	char *path = xasprintf("%s/%s", coll, ename);
 	free(coll);
+	free(ename);
 	return path;
 }
 
@@ -227,7 +228,10 @@ static void on_node_pods(void *arg, const struct http_result *res)
 		json_object_object_add(em, "name", json_object_new_string(name));
 		json_object_object_add(em, "namespace", json_object_new_string(ns));
 		json_object_object_add(ev, "metadata", em);
-		char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/eviction", ns, name);
+		char *ens = http_escape_str(ns), *ename = http_escape_str(name);
+		char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/eviction", ens, ename);
+		free(ens);
+		free(ename);
 		struct evict_ctx *e = xcalloc(1, sizeof(*e));
 		e->x = x;
 		snprintf(e->pod, sizeof(e->pod), "%s/%s", ns, name);
@@ -252,7 +256,9 @@ static void on_cordoned_for_drain(void *arg, const struct http_result *res)
 		return;
 	}
 	char *sel = http_escape("spec.nodeName=", 14);
-	char *node = http_escape(x->node, strlen(x->node));
+	char *snode = kube_selector_value(x->node);
+	char *node = http_escape_str(snode);
+	free(snode);
 	char *path = xasprintf("/api/v1/pods?fieldSelector=%s%s", sel, node);
 	free(sel);
 	free(node);

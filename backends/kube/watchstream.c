@@ -2,6 +2,7 @@
  * boundaries are not event boundaries) and each line into a typed event. */
 #include "backends/kube/watchstream.h"
 #include "backends/codec/jdoc.h"
+#include "backends/util/limits.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@ void kube_watch_stream_init(struct kube_watch_stream *ws)
 	ws->scanned = 0;
 	ws->rv[0] = '\0';
 	ws->malformed = 0;
+	ws->too_long = false;
 }
 
 void kube_watch_stream_cleanup(struct kube_watch_stream *ws)
@@ -24,6 +26,7 @@ void kube_watch_stream_reset(struct kube_watch_stream *ws)
 {
 	buf_reset(&ws->line);
 	ws->scanned = 0;
+	ws->too_long = false;
 }
 
 static bool event_type(const char *t, enum kube_watch_event *type)
@@ -100,5 +103,10 @@ bool kube_watch_stream_feed(struct kube_watch_stream *ws, const char *data, size
 	ws->scanned = ws->line.len;
 	buf_consume(&ws->line, start); /* once per chunk, not once per event */
 	ws->scanned -= start;
+	if (ws->line.len > LIMIT_WATCH_LINE) {
+		kube_watch_stream_reset(ws);
+		ws->too_long = true;
+		return false;
+	}
 	return true;
 }

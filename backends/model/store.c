@@ -5,6 +5,7 @@
 #include "backends/model/intern.h"
 #include "backends/util/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -403,6 +404,20 @@ size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms)
 			index_grow(t->index, t->len);
 	}
 	return n;
+}
+
+void rtable_set_error(struct store *s, struct rtable *t, const char *msg)
+{
+	if (!msg)
+		msg = "";
+	if (!strcmp(t->error, msg))
+		return;
+	snprintf(t->error, sizeof(t->error), "%s", msg);
+	if (!*msg)
+		t->stale_since = 0;
+	else if (!t->stale_since)
+		t->stale_since = wall_s();
+	touch(s, t);
 }
 
 size_t rtable_live_count(const struct rtable *t)

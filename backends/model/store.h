@@ -64,7 +64,10 @@ struct rtable {
 	int64_t first_gone_ms; /* gone_ms of the oldest of them, or earlier (private: purge waits for it) */
 	int64_t purge_after_ms; /* no purge walk before (private) */
 	int64_t updated_ms; /* last time data arrived for this table */
-	char error[ERRLEN]; /* last error listing this kind ("" = fine) */
+	/* Why this kind's rows are not live ("" = they are): the newest reason
+	 * its list or watch failed. Rows stay, shown as stale. */
+	char error[ERRLEN];
+	int64_t stale_since; /* wall seconds since it has not been live; 0 = live or unknown */
 	struct rindex *index; /* id -> row (private) */
 	struct rjournal *journal; /* the latest changes, for rtable_changes_since (private) */
 	struct rtable *next;  /* next table in the store (private) */
@@ -97,6 +100,10 @@ void rtable_relist_end(struct store *s, struct rtable *t);
 /* Drops rows gone for longer than linger_ms out of the table (holders keep
  * theirs until they let go); returns how many. */
 size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms);
+/* The kind is not live, and why (msg "" or NULL: it is live again). The
+ * newest reason replaces the last; the since-time is the first failure's. */
+void rtable_set_error(struct store *s, struct rtable *t, const char *msg);
+
 /* Count of rows that are not gone. */
 size_t rtable_live_count(const struct rtable *t);
 /* The rows that changed after the table's gen was `since` (a change, a

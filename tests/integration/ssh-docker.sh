@@ -47,7 +47,7 @@ mkdir -p "$HOME/.docker/contexts/meta/$hash"
 printf '{"currentContext":"%s"}\n' "$ctx" >"$HOME/.docker/config.json"
 printf '{"Name":"%s","Metadata":{},"Endpoints":{"docker":{"Host":"ssh://lab1%s","SkipTLSVerify":false}}}\n' "$ctx" "$SOCK" \
 	>"$HOME/.docker/contexts/meta/$hash/meta.json"
-out=$(run_binnacle get containers 2>&1)
+out=$(unset DOCKER_CONFIG; run_binnacle get containers 2>&1)
 check "a Docker context with an ssh:// endpoint" grep -q '^worker ' <<<"$out"
 rm -rf "$HOME/.docker"
 

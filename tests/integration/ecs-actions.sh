@@ -83,7 +83,15 @@ check "stop: the CLI sees it stopped by the user, with the reason" wait_until 20
 keys Escape
 check "the reason on screen" wait_until 20 screen_has "${victim:0:6}.* STOPPED .*UserInitiated +binnacle test: ${victim:0:6}"
 
-# exec: no plugin, the SSM data channel spoken over a lossy link
+# exec: no plugin, the SSM data channel spoken over a lossy link, in a task
+# the scheduler keeps: once the roll back's deployment is the only one, done
+steady() {
+	aws_lab ecs describe-services --cluster lab-ec2 --services web \
+		--query 'services[0].[length(deployments), deployments[0].rolloutState, runningCount == desiredCount]' \
+		--output text | grep -qE '^1\s+COMPLETED\s+True$'
+}
+export -f steady
+wait_until 60 steady
 runner=$(aws_lab ecs list-tasks --cluster lab-ec2 --service-name web --desired-status RUNNING --query 'taskArns[-1]' --output text)
 runner=${runner##*/}
 wait_until 20 screen_has "$runner"

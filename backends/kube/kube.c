@@ -501,6 +501,7 @@ static void kube_close(struct endpoint *ep)
 	kube_forward_free_all(k);
 	kube_watch_free_all(k);
 	liveness_cleanup(&k->live);
+	kube_creds_cancel(k->creds); /* no renewal calls back now: calls_cleanup frees what they held */
 	calls_cleanup(&k->calls);
 	kube_health_free(k);
 	kube_hpa_free(k);

@@ -49,6 +49,24 @@ static bool names_header(const char *lines, const char *line)
 
 static void send_call(struct calls_req *c);
 
+/* A call cancelled while its credentials are renewed: the renew hook holds
+ * it until it calls back (calls_renewed frees it then). */
+static void orphan(struct calls_req *c)
+{
+	c->orphaned = true;
+	c->next = c->list->orphans;
+	c->list->orphans = c;
+}
+
+static void unlink_orphan(struct calls_req *c)
+{
+	for (struct calls_req **p = &c->list->orphans; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			return;
+		}
+}
+
 static void on_done(void *arg, const struct http_result *res)
 {
 	struct calls_req *c = arg;
@@ -145,7 +163,7 @@ void calls_cancel(struct calls_req *c)
 		http_req_cancel(c->req);
 		free_call(c);
 	} else {
-		c->orphaned = true; /* the renew hook still holds it: freed when it calls back */
+		orphan(c);
 	}
 }
 
@@ -163,7 +181,7 @@ void calls_cancel_all(struct calls *l, const char *why)
 		else if (l->cancelled)
 			l->cancelled(c, why);
 		if (renewing)
-			c->orphaned = true; /* the renew hook still holds it: freed when it calls back */
+			orphan(c);
 		else
 			free_call(c);
 	}
@@ -177,11 +195,17 @@ void calls_cleanup(struct calls *l)
 		c->on_cancel = NULL;
 	calls_cancel_all(l, NULL);
 	l->cancelled = hook;
+	while (l->orphans) {
+		struct calls_req *c = l->orphans;
+		l->orphans = c->next;
+		free_call(c);
+	}
 }
 
 void calls_renewed(struct calls_req *c, const char *error)
 {
 	if (c->orphaned) {
+		unlink_orphan(c);
 		free_call(c);
 		return;
 	}

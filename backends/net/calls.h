@@ -61,10 +61,15 @@ struct calls {
 	void (*cancelled)(struct calls_req *c, const char *why);
 	struct liveness *liveness; /* optional: hears of every stream chunk */
 	struct calls_req *head;
+	/* cancelled while the renew hook holds them: freed when it calls back,
+	 * or by calls_cleanup */
+	struct calls_req *orphans;
 };
 
 void calls_init(struct calls *l, const struct http_target *t, void *owner);
-/* Cancels every call quietly (no hook runs). */
+/* Cancels every call quietly (no hook runs), and frees those the renew
+ * hook still holds: the owner must have cancelled its renewals, so that
+ * none calls back after this. */
 void calls_cleanup(struct calls *l);
 
 /* A zeroed call of size bytes (at least sizeof(struct calls_req)) for

@@ -202,6 +202,32 @@ static void test_cancel(void **state)
 	netlab_stop(&lab);
 }
 
+/* The endpoint closes while a renewal holds a call: the owner stops its
+ * renewal (it will never answer) and calls_cleanup frees the call (a leak
+ * the sanitiser build reports otherwise). */
+static void test_close_while_renewing(void **state)
+{
+	(void)state;
+	struct netlab lab;
+	if (!netlab_start(&lab, false))
+		skip();
+	struct owner o;
+	owner_init(&o, lab.port);
+	call(&o, "/auth", 1);
+	assert_true(netlab_turn_until(renewing, &o));
+	struct calls_req *held = o.renewing;
+	calls_cancel_all(&o.calls, "reconnecting"); /* orphaned: the renewal still holds it */
+	assert_non_null(o.calls.orphans);
+	assert_ptr_equal(o.calls.orphans, held);
+	/* the close: the renewal is cancelled, then the list cleaned up */
+	timer_disarm(o.renew_timer);
+	o.renewing = NULL;
+	owner_cleanup(&o);
+	assert_null(o.calls.orphans);
+	assert_int_equal(o.done, 0);
+	netlab_stop(&lab);
+}
+
 static void test_retry_after(void **state)
 {
 	(void)state;
@@ -292,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_retry_after),
 		cmocka_unit_test(test_call_header),
+		cmocka_unit_test(test_close_while_renewing),
 		cmocka_unit_test(test_prepare),
 	};
 	return cmocka_run_group_tests(tests, netlab_setup, netlab_teardown);

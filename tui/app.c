@@ -191,7 +191,12 @@ static void rebuild(struct app *a)
 		f->top = f->selected - rows + 1;
 	if (f->top > 0 && f->top + rows > (long)a->model.len)
 		f->top = (long)a->model.len > rows ? (long)a->model.len - rows : 0;
-	table_layout(f->view, &a->model, COLS, a->wide, &a->layout);
+	struct table_fit fit = {.width = COLS, .wide = a->wide, .sort_col = f->sort_col, .hide_cell = -1};
+	/* narrowed to one namespace (or the like), the column of it says nothing */
+	const struct backend_scope *sc = a->ep->ops->scope;
+	if (sc && f->view->scope_cell >= 0 && sc->get(a->ep))
+		fit.hide_cell = f->view->scope_cell;
+	table_layout_fit(f->view, &a->model, &fit, &a->layout);
 	a->built_gen = t ? t->gen : 0;
 	a->built_ms = mono_ms();
 	/* tell the backend which rows are on screen, for per-row figures */

@@ -15,10 +15,24 @@ struct table_layout {
 	int ncols;
 	int col[TABLE_MAXCOLS];   /* index into view->columns */
 	int width[TABLE_MAXCOLS]; /* display cells */
+	int total;                /* the line's width, gaps included */
 };
 
-/* Chooses the columns and widths for `width` cells. */
+/* What a table is fitted to. */
+struct table_fit {
+	int width;      /* display cells */
+	bool wide;      /* the wide columns too, in the room the others leave */
+	int sort_col;   /* its header keeps room for the sort mark; -1 = none */
+	int hide_cell;  /* a cell not shown (the one scope value every row has); -1 = none */
+};
+
+/* Chooses the columns and widths: flexible text gives way first, then the
+ * least important columns are dropped, and the name is cut last. */
+void table_layout_fit(const struct view *v, const struct model *m, const struct table_fit *o, struct table_layout *l);
+/* The same for `width` cells, no sort mark, nothing hidden. */
 void table_layout(const struct view *v, const struct model *m, int width, bool wide, struct table_layout *l);
+/* The column naming the rows (flagged ident, else the one of cell 0); -1 = none. */
+int table_ident_column(const struct view *v);
 
 struct table_draw_params {
 	long top, selected;

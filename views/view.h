@@ -20,6 +20,13 @@ struct column {
 	enum align align;
 	bool wide;      /* shown only in wide output (`-o wide`, or the `w` toggle) */
 	enum style (*style)(const struct row *r); /* NULL = normal */
+	/* What names the row for a person (a pod's or node's name): never cut
+	 * while another column can give way. Without one, the column showing
+	 * cell 0 (the name, by convention). */
+	bool ident;
+	/* Free text that reads well cut (a message, an image, labels): it gives
+	 * way first, down to min, before any column is dropped. */
+	bool flex;
 };
 
 /* Where Enter on a row leads: the target kind, narrowed to rows whose cell

@@ -3,6 +3,8 @@
  * draws at most once, then sleeps in the session until network, input, a
  * timer or the next clock tick. */
 #include "tui/app.h"
+#include "tui/custom.h"
+#include "tui/ops.h"
 #include "tui/charset.h"
 #include "backends/codec/jsonyaml.h"
 #include "backends/net/loop.h"
@@ -63,6 +65,7 @@ static void on_note(struct session *s, struct endpoint *ep, enum note_level leve
 static void frame_cleanup(struct frame *f)
 {
 	filter_cleanup(&f->filter);
+	marks_clear(&f->marks);
 	free(f->selected_id);
 	memset(f, 0, sizeof(*f));
 }
@@ -98,6 +101,8 @@ void app_push_view(struct app *a, const struct view *v, const struct drill *scop
 
 void app_switch_view(struct app *a, const struct view *v)
 {
+	if (a->depth > 0 && app_frame(a)->view != v)
+		navigate_leaving(a); /* `-` comes back here */
 	while (a->depth > 0)
 		frame_cleanup(&a->stack[--a->depth]);
 	app_push_view(a, v, NULL);
@@ -122,12 +127,17 @@ void app_set_endpoint(struct app *a, struct endpoint *ep)
 {
 	if (a->ep != ep && a->ep->ops->visible)
 		a->ep->ops->visible(a->ep, app_frame(a)->view->kind, NULL, 0);
+	const struct view *left = app_frame(a)->view;
+	struct endpoint *from = a->ep;
 	a->ep = ep;
 	const struct view *v = app_frame(a)->view;
 	/* the same view where the new endpoint has it, else its own first one */
 	if (!backend_serves(ep->ops, v->kind))
 		v = app_default_view(ep);
 	app_switch_view(a, v);
+	/* `-` goes back to the other endpoint's view */
+	a->last_view = left;
+	a->last_ep = from;
 	app_flash(a, NOTE_INFO, "endpoint %s (%s)", ep->name, ep->address);
 }
 
@@ -150,7 +160,8 @@ static void make_windows(struct app *a)
 
 static int body_rows(struct app *a)
 {
-	return getmaxy(a->body);
+	int rows = getmaxy(a->body) - (a->mode == MODE_TABLE || a->mode == MODE_DIALOG ? stats_rows(a) : 0);
+	return rows > 2 ? rows : 2;
 }
 
 /* ---- model and selection ---- */
@@ -243,52 +254,6 @@ void app_open_text(struct app *a, const char *title)
 	a->dirty = true;
 }
 
-struct describe_req {
-	struct app *a;
-	struct textview *tv;
-	bool json;
-};
-
-static void on_describe(void *arg, const char *json, const char *error)
-{
-	struct describe_req *r = arg;
-	struct app *a = r->a;
-	/* the viewer may have been closed or replaced meanwhile */
-	if (a->text == r->tv) {
-		char err[ERRLEN];
-		char *yaml = NULL;
-		if (!error && !r->json && !(yaml = jsonyaml_convert(json, strlen(json), err, sizeof(err))))
-			error = err;
-		if (error) {
-			textview_set_text(a->text, "");
-			textview_set_loading(a->text, error);
-			app_flash(a, NOTE_ERROR, "describe failed: %s", error);
-		} else {
-			textview_set_text(a->text, yaml ? yaml : json);
-		}
-		free(yaml);
-		a->dirty = true;
-	}
-	free(r);
-}
-
-void app_describe(struct app *a, bool json)
-{
-	const struct row *r = selected_row(a);
-	struct frame *f = app_frame(a);
-	if (!r || !a->ep->ops->inspect)
-		return;
-	char title[256];
-	snprintf(title, sizeof(title), "describe %s %s%s", f->view->kind, row_text(r, 0), json ? " (JSON)" : "");
-	app_open_text(a, title);
-	textview_set_loading(a->text, "loading…");
-	struct describe_req *req = xcalloc(1, sizeof(*req));
-	req->a = a;
-	req->tv = a->text;
-	req->json = json;
-	a->ep->ops->inspect(a->ep, f->view->kind, r->id, on_describe, req);
-}
-
 static void drill(struct app *a)
 {
 	const struct row *r = selected_row(a);
@@ -301,7 +266,7 @@ static void drill(struct app *a)
 	if (!go && !(f->view->drill && f->view->drill(r, &d)))
 		return;
 	if (d.describe) {
-		app_describe(a, false);
+		describe_open(a, DESCRIBE_TEXT);
 		return;
 	}
 	const struct backend_scope *scope = a->ep->ops->scope;
@@ -311,6 +276,7 @@ static void drill(struct app *a)
 			app_flash(a, NOTE_WARN, "%s", err);
 			return;
 		}
+		navigate_scope_used(a, d.value);
 		const struct view *to = backend_view(a->ep->ops, d.kind);
 		if (to)
 			app_switch_view(a, to);
@@ -347,13 +313,18 @@ static void table_key(struct app *a, int key)
 		a->mode = MODE_COMMAND;
 		break;
 	case ACT_FILTER:
+		/* as k9s: empty each time (Up recalls the last ones), Esc keeps the old one */
 		free(a->filter_before);
 		a->filter_before = xstrdup(f->filter.text ? f->filter.text : "");
-		prompt_begin(&a->filt, '/', a->filter_before);
+		prompt_begin(&a->filt, '/', "");
 		a->mode = MODE_FILTER;
 		break;
 	case ACT_BACK:
-		if (filter_active(&f->filter)) {
+		if (f->marks.n) {
+			app_flash(a, NOTE_INFO, "%zu marks cleared", f->marks.n);
+			marks_clear(&f->marks);
+			app_invalidate(a);
+		} else if (filter_active(&f->filter)) {
 			filter_cleanup(&f->filter);
 			filter_init(&f->filter, NULL);
 			app_invalidate(a);
@@ -364,7 +335,8 @@ static void table_key(struct app *a, int key)
 		}
 		break;
 	case ACT_ENTER:
-		drill(a);
+		if (!pickers_key(a, ACT_ENTER))
+			drill(a);
 		break;
 	case ACT_UP:
 		move_selection(a, -1, false);
@@ -423,7 +395,17 @@ static void table_key(struct app *a, int key)
 		size_t n = keymap_lookup_all(key, acts, 8);
 		for (size_t i = 0; i < n; i++)
 			if (ops_key(a, acts[i]))
-				break;
+				return;
+		/* the user's own commands, then copy where no verb took the key */
+		if (custom_key(a, key))
+			return;
+		for (size_t i = 0; i < n; i++)
+			if (acts[i] == ACT_COPY) {
+				copy_menu(a);
+				return;
+			}
+		if (!navigate_key(a, keymap_lookup(key), key))
+			navigate_unknown_key(a, key);
 		break;
 	}
 	}
@@ -470,30 +452,43 @@ static void prompt_mode_key(struct app *a, int key)
 
 static void text_key(struct app *a, int key)
 {
-	if (keymap_lookup(key) == ACT_FILTER) {
-		prompt_begin(&a->search, '/', "");
+	enum action act = keymap_lookup_in(key, KC_VIEWER), in_table = keymap_lookup(key);
+	if (act == ACT_FILTER) {
+		prompt_begin(&a->search, '/', a->text->search ? a->text->search : "");
 		a->mode = MODE_TEXT_SEARCH;
-	} else if (keymap_lookup(key) == ACT_WIDE || keymap_lookup(key) == ACT_WRAP) {
+	} else if (act == ACT_WRAP) {
 		a->text->wrap = !a->text->wrap;
-	} else if (keymap_lookup(key) == ACT_HELP) {
-		/* help inside the viewer: keep it simple and stay */
-	} else if (textview_key(a->text, key, body_rows(a)) == TV_CLOSE) {
-		textview_free(a->text);
-		a->text = NULL;
-		a->mode = a->text_return;
-		app_invalidate(a);
+	} else if (act == ACT_HELP) {
+		app_viewer_help(a);
+	} else if (in_table == ACT_YAML && describe_toggle(a)) {
+		/* YAML <-> JSON */
+	} else if (in_table == ACT_COPY) {
+		copy_text(a, a->text);
+	} else {
+		enum textview_result r = textview_key(a->text, key, body_rows(a));
+		if (r == TV_CLOSE) {
+			textview_free(a->text);
+			a->text = NULL;
+			describe_forget(a);
+			a->mode = a->text_return;
+			app_invalidate(a);
+		} else if (r == TV_UNHANDLED) {
+			navigate_unknown_key(a, key);
+		}
 	}
 	a->dirty = true;
 }
 
 static void logs_key(struct app *a, int key)
 {
-	enum action act = keymap_lookup(key);
+	enum action act = keymap_lookup_in(key, KC_VIEWER);
 	if (act == ACT_FILTER) {
-		prompt_begin(&a->search, '/', "");
+		prompt_begin(&a->search, '/', a->logs->search ? a->logs->search : "");
 		a->mode = MODE_LOGS_SEARCH;
 	} else if (act == ACT_SAVE) {
 		ops_key(a, act);
+	} else if (act == ACT_HELP) {
+		app_viewer_help(a);
 	} else if (logview_key(a->logs, key, body_rows(a) - 1) == LV_CLOSE) {
 		logview_close(a->logs);
 		a->logs = NULL;
@@ -505,6 +500,10 @@ static void logs_key(struct app *a, int key)
 static void pull_key(struct app *a, int key)
 {
 	enum action act = keymap_lookup(key);
+	if (act == ACT_HELP) {
+		app_viewer_help(a);
+		return;
+	}
 	if (act == ACT_BACK || act == ACT_QUIT || act == ACT_ENTER) {
 		a->mode = MODE_TABLE;
 		if (a->pull && a->pull->done) {
@@ -607,7 +606,9 @@ static void handle_key(struct app *a, int key)
 		text_key(a, key);
 		break;
 	case MODE_DIALOG:
-		dialog_key(&a->dialog, key);
+		/* an information box closes by itself; the others through their owner */
+		if (dialog_key(&a->dialog, key) && a->dialog.type == DIALOG_INFO && a->mode == MODE_DIALOG)
+			app_close_dialog(a);
 		break;
 	case MODE_LOGS:
 		logs_key(a, key);
@@ -634,6 +635,10 @@ static void drain_input(struct app *a)
 			continue;
 		}
 		int key = rc == KEY_CODE_YES ? (int)(KEYMAP_FN | ch) : (int)ch;
+		/* keys typed together (a filter, then Enter) act on what the screen
+		 * would show between them */
+		if (a->built_gen == (uint64_t)-1 && (a->mode == MODE_TABLE || a->mode == MODE_FILTER))
+			rebuild(a);
 		handle_key(a, key);
 		if (a->quit)
 			return;
@@ -697,8 +702,13 @@ static void draw(struct app *a)
 			snprintf(empty, sizeof(empty), "no %s", f->view->kind);
 		char *safe = sanitize_display(empty, strlen(empty));
 		struct table_draw_params p = {f->top, f->selected, f->sort_col, f->sort_desc, safe};
-		table_draw(a->body, f->view, &a->model, &a->layout, &p);
+		struct table_draw_extra x = {&f->marks, a->ep->state == EP_STALE && backend_serves(a->ep->ops, f->view->kind)};
+		table_draw_with(a->body, f->view, &a->model, &a->layout, &p, &x);
 		free(safe);
+		if (a->stats) {
+			stats_draw(a, a->body);
+			wnoutrefresh(a->body);
+		}
 	}
 	if (a->mode == MODE_DIALOG)
 		dialog_draw(a->body, &a->dialog);
@@ -754,6 +764,8 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	a->shell = s->cfg.shell;
 	a->log_tail = s->cfg.log_tail;
 	a->log_lines = s->cfg.log_lines;
+	a->confirm = s->cfg.confirm;
+	a->mouse = s->cfg.mouse;
 	screen_start(&a->theme);
 	nodelay(stdscr, TRUE);
 	make_windows(a);

@@ -15,6 +15,7 @@
 #include "tui/textview.h"
 #include "tui/keymap.h"
 #include "tui/theme.h"
+#include "tui/marks.h"
 
 /* One level of navigation: a view, optionally narrowed by a drill-down. */
 struct frame {
@@ -26,6 +27,7 @@ struct frame {
 	bool sort_desc;
 	char *selected_id;    /* selection survives refreshes and re-sorts */
 	long selected, top;
+	struct marks marks;   /* rows marked with Space */
 };
 
 enum app_mode {
@@ -80,6 +82,13 @@ struct app {
 	char *shell;                   /* configured shell, NULL = bash or sh */
 	int log_tail;                  /* lines shown first */
 	size_t log_lines;              /* ring size */
+	enum confirm_policy confirm;   /* which changing actions ask first */
+	bool stats;                    /* the stats panel is open */
+	bool mouse;                    /* clicks and the wheel are the dashboard's */
+	/* `-`: the view before the last switch, to go back to it */
+	const struct view *last_view;
+	struct endpoint *last_ep;
+	int64_t last_key_ms;           /* when the last unknown key was said */
 };
 
 /* Runs the dashboard until the user quits; returns the exit status. */
@@ -96,6 +105,8 @@ void app_set_endpoint(struct app *a, struct endpoint *ep);
 const struct view *app_default_view(const struct endpoint *ep);
 void app_open_text(struct app *a, const char *title);
 void app_show_help(struct app *a);
+/* `?` in a viewer (text, logs, pull): its keys in a box over it. */
+void app_viewer_help(struct app *a);
 void app_invalidate(struct app *a);
 
 /* ops.c: operator actions on the selected row */
@@ -110,11 +121,28 @@ bool ops_offered(struct app *a, enum action act);
 /* Called by the loop outside any callback: hands the terminal to an exec. */
 void ops_run_pending_exec(struct app *a);
 void app_close_dialog(struct app *a);
-void app_describe(struct app *a, bool json);
 void app_resize(struct app *a);
 
 /* Opens the health screen; home: it is where Esc leads back from the tables. */
 void app_show_health(struct app *a, bool home);
+
+/* navigate.c: the table keys of k9s habits (Shift sorts, `-`, marks,
+ * favourites, Ctrl-A, retry) and what a key that does nothing says */
+bool navigate_key(struct app *a, enum action act, int key);
+void navigate_unknown_key(struct app *a, int key);
+/* Remembers the view being left, for `-`. */
+void navigate_leaving(struct app *a);
+/* The namespace favourites of the endpoint (0 = all), for the help and hints. */
+void navigate_favourites(struct app *a, char *out, size_t outlen);
+/* The scope was set to value (NULL = all): it becomes favourite 1. */
+void navigate_scope_used(struct app *a, const char *value);
+
+/* pickers.c: a table to pick from with filter and Enter: endpoints
+ * (:ctx alone), the views and their aliases (Ctrl-A) */
+void pickers_endpoints(struct app *a);
+void pickers_aliases(struct app *a);
+/* true when the current frame is a picker's and the key was for it */
+bool pickers_key(struct app *a, enum action act);
 
 /* commands.c */
 void commands_run(struct app *a, const char *line);

@@ -106,11 +106,21 @@ void chrome_draw_crumbs(struct app *a)
 	for (int i = 0; i < a->depth; i++) {
 		const struct frame *f = &a->stack[i];
 		bool last = i == a->depth - 1;
-		char crumb[256];
+		char crumb[256], where[160] = "";
+		/* the namespace (or the like) the view is narrowed to: the header
+		 * has no room for it at 80 columns */
+		const struct backend_scope *sc = a->ep->ops->scope;
+		if (i == 0 && sc && f->view->scope_cell >= 0 && backend_serves(a->ep->ops, f->view->kind)) {
+			const char *now = sc->get(a->ep);
+			if (now)
+				snprintf(where, sizeof(where), " in %s %s", sc->name, now);
+			else
+				snprintf(where, sizeof(where), " in all %ss", sc->name);
+		}
 		if (f->scoped && f->scope.label[0])
-			snprintf(crumb, sizeof(crumb), " %s (%s) ", f->view->title, f->scope.label);
+			snprintf(crumb, sizeof(crumb), " %s%s (%s) ", f->view->title, where, f->scope.label);
 		else
-			snprintf(crumb, sizeof(crumb), " %s ", f->view->title);
+			snprintf(crumb, sizeof(crumb), " %s%s ", f->view->title, where);
 		if (i)
 			screen_put(w, charset_glyph(GLYPH_CRUMB), room(w), ST_CRUMBS);
 		put_safe(w, crumb, room(w), last ? ST_CRUMB_ACTIVE : ST_CRUMBS);

@@ -100,7 +100,8 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	int64_t deadline = mono_ms() + (o->timeout_ms > 0 ? o->timeout_ms : 15000);
 	bool failed = false;
 	wait_lists(s, v, deadline, &failed);
-	int rc = 0;
+	/* a dead endpoint is named on stderr; the others' rows still print */
+	size_t dead = 0;
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
 		struct rtable *t = store_find_table(ep->store, v->kind);
@@ -110,14 +111,15 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 			char *e = sanitize_display(ep->error[0] ? ep->error : t->error, strlen(ep->error[0] ? ep->error : t->error));
 			fprintf(stderr, "binnacle: %s: %s\n", ep->name, e);
 			free(e);
-			rc = 1;
+			dead++;
 		} else if (!t || !t->synced) {
 			fprintf(stderr, "binnacle: %s: no answer in time\n", ep->name);
-			rc = 1;
+			dead++;
 		}
 	}
-	if (rc)
-		return rc;
+	if (dead == served)
+		return 1;
+	int rc = dead ? 3 : 0;
 	wait_extras(s, v, deadline);
 	struct filter f;
 	filter_init(&f, o->filter);
@@ -125,7 +127,10 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .filter = &f, .sort_col = v->sort_col, .sort_desc = v->sort_desc};
 	for (size_t i = 0; i < s->neps; i++) {
 		model_init(&models[i], v);
-		model_build(&models[i], store_find_table(s->eps[i]->store, v->kind), &p);
+		struct rtable *t = store_find_table(s->eps[i]->store, v->kind);
+		/* only what answered: a dead endpoint's half list is not printed as if whole */
+		if (asked(s->eps[i], v) && !s->eps[i]->error[0] && t && t->synced && !t->error[0])
+			model_build(&models[i], t, &p);
 	}
 	const char **labels = xcalloc(s->neps, sizeof(*labels));
 	size_t used = 0, rows = 0;
@@ -135,6 +140,14 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 		rows += models[i].len;
 	}
 	struct printrows pr = {.view = v, .models = models, .labels = labels, .n = s->neps, .show_labels = used > 1};
+	/* as kubectl: narrowed to one namespace, its column says nothing */
+	bool narrowed = v->scope_cell > 0;
+	for (size_t i = 0; i < s->neps && narrowed; i++) {
+		const struct backend_scope *sc = s->eps[i]->ops->scope;
+		if (asked(s->eps[i], v) && (!sc || !sc->get(s->eps[i])))
+			narrowed = false;
+	}
+	pr.hide_cell = narrowed ? v->scope_cell : 0;
 	if (!strcmp(out, "json"))
 		printrows_json(stdout, &pr);
 	else if (!rows) /* as kubectl says it: no header, stdout stays empty for scripts */
@@ -146,5 +159,5 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 		model_cleanup(&models[i]);
 	free(models);
 	filter_cleanup(&f);
-	return 0;
+	return rc;
 }

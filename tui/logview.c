@@ -241,7 +241,7 @@ int logview_save(struct logview *lv, const char *path, char *err, size_t errlen)
 
 enum logview_result logview_key(struct logview *lv, int key, int page)
 {
-	enum action act = keymap_lookup(key);
+	enum action act = keymap_lookup_in(key, KC_VIEWER);
 	uint64_t first = first_abs(lv), last = lv->ring.added > (uint64_t)page ? lv->ring.added - (uint64_t)page : 0;
 	if (last < first)
 		last = first;

@@ -233,6 +233,15 @@ static void draw_header(WINDOW *w, const struct view *v, const struct table_layo
 void table_draw(WINDOW *w, const struct view *v, const struct model *m, const struct table_layout *l,
 		const struct table_draw_params *p)
 {
+	table_draw_with(w, v, m, l, p, NULL);
+}
+
+void table_draw_with(WINDOW *w, const struct view *v, const struct model *m, const struct table_layout *l,
+		     const struct table_draw_params *p, const struct table_draw_extra *x)
+{
+	static const struct table_draw_extra none;
+	if (!x)
+		x = &none;
 	int rows, cols;
 	getmaxyx(w, rows, cols);
 	struct buf tmp;
@@ -251,6 +260,7 @@ void table_draw(WINDOW *w, const struct view *v, const struct model *m, const st
 		const struct row *r = m->rows[idx];
 		bool sel = idx == p->selected;
 		bool added = r->added_ms && now_ms - r->added_ms < TABLE_HIGHLIGHT_MS;
+		bool marked = x->marks && x->marks->n && marks_has(x->marks, r->id);
 		enum style rowst = v->row_style ? v->row_style(r) : ST_NORMAL;
 		wmove(w, y, 0);
 		for (int i = 0; i < l->ncols; i++) {
@@ -260,11 +270,15 @@ void table_draw(WINDOW *w, const struct view *v, const struct model *m, const st
 			if (r->gone_ms)
 				st = ST_GONE;
 			else if (sel)
-				st = ST_SELECTED;
+				st = marked ? ST_MARKED : ST_SELECTED;
+			else if (marked)
+				st = ST_MARKED;
 			else if (added)
 				st = ST_ADDED;
 			else if (cell->changed_ms && now_ms - cell->changed_ms < TABLE_HIGHLIGHT_MS)
 				st = ST_CHANGED;
+			if (x->stale && !sel && !marked)
+				st = ST_DIM;
 			if (i)
 				put_cell(w, &tmp, "", GAP, false, sel ? ST_SELECTED : ST_NORMAL);
 			char text[1024];

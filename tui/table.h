@@ -6,6 +6,7 @@
 
 #include "views/model.h"
 #include "tui/screen.h"
+#include "tui/marks.h"
 
 #define TABLE_MAXCOLS 32
 /* How long a changed cell or new row stays highlighted. */
@@ -41,8 +42,16 @@ struct table_draw_params {
 	const char *empty_text; /* shown when there are no rows */
 };
 
+/* What the dashboard's tables show on top. */
+struct table_draw_extra {
+	const struct marks *marks; /* rows marked with Space; NULL = none */
+	bool stale;                /* the endpoint is down: the rows are old, drawn dimmed */
+};
+
 void table_draw(WINDOW *w, const struct view *v, const struct model *m, const struct table_layout *l,
 		const struct table_draw_params *p);
+void table_draw_with(WINDOW *w, const struct view *v, const struct model *m, const struct table_layout *l,
+		     const struct table_draw_params *p, const struct table_draw_extra *x);
 /* True when some cell or row on screen is still highlighted (redraw later). */
 bool table_highlighting(const struct model *m, long top, long rows);
 

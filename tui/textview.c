@@ -151,7 +151,7 @@ bool textview_search(struct textview *tv, const char *text, int dir)
 enum textview_result textview_key(struct textview *tv, int key, int page)
 {
 	long last = tv->n > (size_t)page ? (long)tv->n - page : 0;
-	switch (keymap_lookup(key)) {
+	switch (keymap_lookup_in(key, KC_VIEWER)) {
 	case ACT_BACK:
 	case ACT_QUIT:
 		return TV_CLOSE;

@@ -27,6 +27,8 @@ struct column {
 	/* Free text that reads well cut (a message, an image, labels): it gives
 	 * way first, down to min, before any column is dropped. */
 	bool flex;
+	/* The cell holds labels as "k=v,k=v": `get -o json` gives an object. */
+	bool labels;
 };
 
 /* Where Enter on a row leads: the target kind, narrowed to rows whose cell

@@ -613,7 +613,12 @@ static int cmp_node_count(const void *a, const void *b)
 
 void kube_decode_refresh_node_pods(struct store *s)
 {
-	struct rtable *nodes = store_find_table(s, KIND_NODES), *pods = store_find_table(s, KIND_PODS);
+	kube_decode_count_node_pods(s, KIND_PODS);
+}
+
+void kube_decode_count_node_pods(struct store *s, const char *pods_table)
+{
+	struct rtable *nodes = store_find_table(s, KIND_NODES), *pods = store_find_table(s, pods_table);
 	if (!nodes || !nodes->len)
 		return;
 	struct node_count *v = xcalloc(nodes->len, sizeof(*v));

@@ -424,4 +424,11 @@ void kube_decode_prune_containers(struct store *s)
 		if (!p || p->gone_ms)
 			kube_decode_forget_pod(s, k->id);
 	}
+	/* the pods are listed: so are their containers, even when there are none */
+	struct rtable *ct = store_table(s, KIND_CONTAINERS, CTR_NCELLS);
+	if (!ct->synced) {
+		ct->synced = true;
+		ct->gen++;
+		s->gen++;
+	}
 }

@@ -47,6 +47,7 @@ struct kube {
 	bool want_containers;  /* the pod -> containers drill is open */
 	char version[48];
 	struct kube_probes *probes; /* health's look at single pods (health.c) */
+	bool node_pods_waiting; /* the nodes' pod counts are on their way (an extra `get` waits for) */
 };
 
 /* ---- requests ---- */
@@ -96,6 +97,16 @@ struct kube_health_feed {
 #define KUBE_HEALTH_PODS "health:pods-not-running"
 #define KUBE_HEALTH_PROBED "health:pods-probed"
 extern const struct kube_health_feed kube_health_feeds[];
+/* Every pod, whatever the namespace, for the nodes' RUNNING counts while
+ * the views are narrowed to one namespace. */
+#define KUBE_NODE_PODS "nodes:pods"
+extern const struct kube_health_feed kube_node_pods_feed;
+/* The table the nodes' pod counts come from: the views' pods, or the feed. */
+const char *kube_node_pods_table(const struct kube *k);
+/* Nodes are followed: their pod counts need every pod (kube.c). */
+void kube_watch_node_pods(struct kube *k);
+/* The nodes or their pods were listed: counted once both are. */
+void kube_node_pods_listed(struct kube *k);
 void kube_watch_feed(struct kube *k, const struct kube_health_feed *f);
 bool kube_watching(struct kube *k, const char *kind);
 /* Reconnected: every watch lists again; the namespace changed (scoped_only):

@@ -279,10 +279,44 @@ static void metrics_round(void *arg)
 
 /* ---- pods per node ---- */
 
+const struct kube_health_feed kube_node_pods_feed = {KUBE_NODE_PODS, KIND_PODS, NULL};
+
+const char *kube_node_pods_table(const struct kube *k)
+{
+	return k->ns ? KUBE_NODE_PODS : KIND_PODS;
+}
+
+void kube_watch_node_pods(struct kube *k)
+{
+	struct rtable *t = store_find_table(k->ep->store, kube_node_pods_table(k));
+	if ((!t || !t->synced) && !k->node_pods_waiting) {
+		k->node_pods_waiting = true;
+		k->ep->extras_pending++;
+	}
+	if (k->ns)
+		kube_watch_feed(k, &kube_node_pods_feed);
+	else
+		kube_watch_start(k, KIND_PODS);
+}
+
+void kube_node_pods_listed(struct kube *k)
+{
+	struct rtable *nodes = store_find_table(k->ep->store, KIND_NODES),
+		      *pods = store_find_table(k->ep->store, kube_node_pods_table(k));
+	if (!nodes || !nodes->synced || !pods || !pods->synced)
+		return;
+	kube_decode_count_node_pods(k->ep->store, kube_node_pods_table(k));
+	if (k->node_pods_waiting) {
+		k->node_pods_waiting = false;
+		if (k->ep->extras_pending)
+			k->ep->extras_pending--;
+	}
+}
+
 static void recount_node_pods(void *arg)
 {
 	struct kube *k = arg;
-	kube_decode_refresh_node_pods(k->ep->store);
+	kube_decode_count_node_pods(k->ep->store, kube_node_pods_table(k));
 }
 
 void kube_pods_changed(struct kube *k)
@@ -352,9 +386,10 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 		ep->state = EP_STALE;
 		return 0;
 	}
+	/* the configured namespace, else the context's, as kubectl does */
 	const char *ns = endpoint_config_get(cfg, "namespace");
 	if (!ns)
-		ns = k->conn.namespace && strcmp(k->conn.namespace, "default") ? k->conn.namespace : NULL;
+		ns = k->conn.namespace && *k->conn.namespace ? k->conn.namespace : NULL;
 	k->ns = ns && strcmp(ns, "all") ? xstrdup(ns) : NULL;
 	k->creds = kube_creds_new(&k->conn);
 	size_t n = strlen(k->conn.cluster.server);
@@ -405,6 +440,10 @@ static void kube_watch(struct endpoint *ep, const char *kind)
 		kind = KIND_PODS;
 	}
 	kube_watch_start(k, kind);
+	if (!strcmp(kind, KIND_NODES))
+		kube_watch_node_pods(k);
+	/* few and small: known before anyone types :ns NAME */
+	kube_watch_start(k, KIND_NAMESPACES);
 	kube_connect(k);
 }
 
@@ -520,20 +559,31 @@ static int kube_set_namespace(struct endpoint *ep, const char *ns, char *err, si
 		ns = NULL;
 	if (ns && strspn(ns, "abcdefghijklmnopqrstuvwxyz0123456789-.") != strlen(ns))
 		return set_err(err, errlen, "\"%s\" is not a namespace name", ns);
+	/* the namespaces are followed from the start: a typo is caught here */
+	struct rtable *known = store_find_table(ep->store, KIND_NAMESPACES);
+	if (ns && known && known->synced && !known->error[0] && !rtable_find(known, ns))
+		return set_err(err, errlen, "there is no namespace \"%s\" on %s (:ns lists them)", ns, ep->name);
+	if ((!ns && !k->ns) || (ns && k->ns && !strcmp(ns, k->ns)))
+		return 0;
 	free(k->ns);
 	k->ns = xstrdup(ns);
 	snprintf(ep->product, sizeof(ep->product), "Kubernetes %s · ns %s", k->version[0] ? k->version : "?",
 		 k->ns ? k->ns : "all");
-	/* cluster-scoped kinds keep their rows; namespaced ones list again */
+	/* cluster-scoped kinds keep their rows; the namespaced ones are emptied
+	 * at once (the old namespace's rows must not stand under the new name)
+	 * and list again */
 	for (const struct kres *r = kube_resources; r->kind; r++)
 		if (r->namespaced) {
 			struct rtable *t = store_find_table(ep->store, r->kind);
-			if (t) {
-				rtable_relist_begin(t);
-				rtable_relist_end(ep->store, t);
-			}
+			if (t)
+				rtable_clear(ep->store, t);
 		}
+	struct rtable *ctrs = store_find_table(ep->store, KIND_CONTAINERS);
+	if (ctrs)
+		rtable_clear(ep->store, ctrs);
 	kube_watch_restart_all(k, true);
+	if (kube_watching(k, KIND_NODES))
+		kube_watch_node_pods(k);
 	return 0;
 }
 

@@ -198,8 +198,9 @@ static void on_page(void *arg, const struct http_result *res)
 	release_free_memory();
 	free(early);
 	rtable_relist_end(k->ep->store, t);
+	if (!strcmp(w->table, kube_node_pods_table(k)) || !strcmp(w->table, KIND_NODES))
+		kube_node_pods_listed(k);
 	if (view_pods(w)) {
-		kube_decode_refresh_node_pods(k->ep->store);
 		if (k->want_containers)
 			kube_decode_prune_containers(k->ep->store);
 	}
@@ -256,7 +257,7 @@ static bool watch_event(void *arg, enum kube_watch_event type, json_object *obj,
 			kube_decode_forget_pod(w->k->ep->store, id); /* its containers go with it */
 	}
 	/* KW_BOOKMARK: only the version moves; nothing to show */
-	if (view_pods(w) && type != KW_BOOKMARK)
+	if (!strcmp(w->table, kube_node_pods_table(w->k)) && type != KW_BOOKMARK)
 		kube_pods_changed(w->k);
 	return w->state == W_WATCHING;
 }

@@ -244,6 +244,21 @@ size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms)
 	return n;
 }
 
+void rtable_clear(struct store *s, struct rtable *t)
+{
+	int64_t now = mono_ms();
+	for (size_t i = 0; i < t->len; i++)
+		if (!t->rows[i]->gone_ms) {
+			t->rows[i]->gone_ms = now;
+			t->ngone++;
+		}
+	rtable_purge(s, t, 0);
+	t->synced = false;
+	t->relisting = false;
+	t->error[0] = '\0';
+	touch(s, t);
+}
+
 size_t rtable_live_count(const struct rtable *t)
 {
 	return t->len - t->ngone;

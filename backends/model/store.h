@@ -82,6 +82,9 @@ void rtable_relist_end(struct store *s, struct rtable *t);
 /* Drops rows gone for longer than linger_ms out of the table (holders keep
  * theirs until they let go); returns how many. */
 size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms);
+/* Empties the table at once, no lingering (what it held no longer
+ * applies: another namespace was chosen); it is unsynced until listed again. */
+void rtable_clear(struct store *s, struct rtable *t);
 /* Count of rows that are not gone. */
 size_t rtable_live_count(const struct rtable *t);
 

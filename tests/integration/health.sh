@@ -89,7 +89,7 @@ check "in its view, filtered to it" wait_until 10 screen_has "/\\^web\\$  1/1"
 keys s
 check "the scale dialog opens on it" wait_until 5 screen_has "replicas for web"
 keys C-u 0 Enter
-check "scaled to zero" wait_until 30 screen_has "^default +web +0/0"
+check "scaled to zero" wait_until 30 screen_has "^(default +)?web +0/0"
 keys Escape Escape
 check "Esc comes back to the health screen" wait_until 10 screen_has "Problems: [0-9]+"
 check "where the problem has cleared" wait_until 30 screen_has "cleared +prod +deployments default/web"

@@ -24,6 +24,8 @@ static enum style state_style(const struct row *r)
 
 static const struct column columns[] = {
 	{.title = "NAME", .cell = CTR_NAME, .min = 8, .ident = true},
+	/* a pod's containers, listed from several pods, say whose they are */
+	{.title = "POD", .cell = CTR_POD, .min = 8, .priority = 4, .flex = true},
 	{.title = "IMAGE", .cell = CTR_IMAGE, .min = 12, .max = 40, .priority = 3, .flex = true},
 	{.title = "STATE", .cell = CTR_STATE, .min = 7, .max = 10, .style = state_style},
 	{.title = "STATUS", .cell = CTR_STATUS, .min = 12, .max = 32, .priority = 2, .flex = true, .style = state_style},
@@ -34,7 +36,7 @@ static const struct column columns[] = {
 	{.title = "ID", .cell = CTR_ID, .min = 12, .max = 12, .wide = true},
 	{.title = "MEM LIMIT", .cell = CTR_MEMLIMIT, .min = 5, .max = 9, .align = ALIGN_RIGHT, .wide = true},
 	{.title = "COMMAND", .cell = CTR_COMMAND, .min = 7, .max = 40, .wide = true, .flex = true},
-	{.title = "LABELS", .cell = CTR_LABELS, .min = 6, .max = 60, .wide = true, .flex = true},
+	{.title = "LABELS", .cell = CTR_LABELS, .min = 6, .max = 60, .wide = true, .flex = true, .labels = true},
 };
 
 static bool drill(const struct row *r, struct drill *d)

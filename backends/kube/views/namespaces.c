@@ -19,7 +19,7 @@ static const struct column columns[] = {
 	{.title = "NAME", .cell = NS_NAME, .min = 8, .ident = true},
 	{.title = "STATUS", .cell = NS_STATUS, .min = 6, .max = 12, .style = status_style},
 	{.title = "AGE", .cell = NS_AGE, .min = 3, .max = 7, .priority = 1, .align = ALIGN_RIGHT},
-	{.title = "LABELS", .cell = NS_LABELS, .min = 6, .max = 80, .wide = true, .flex = true},
+	{.title = "LABELS", .cell = NS_LABELS, .min = 6, .max = 80, .wide = true, .flex = true, .labels = true},
 };
 
 static bool drill(const struct row *r, struct drill *d)

@@ -75,7 +75,7 @@ static const struct column columns[] = {
 	{.title = "NODE", .cell = POD_NODE, .min = 4, .max = 40, .priority = 7},
 	{.title = "AGE", .cell = POD_AGE, .min = 3, .max = 7, .priority = 3, .align = ALIGN_RIGHT},
 	{.title = "OWNER", .cell = POD_OWNER, .min = 5, .max = 48, .wide = true, .flex = true},
-	{.title = "LABELS", .cell = POD_LABELS, .min = 6, .max = 80, .wide = true, .flex = true},
+	{.title = "LABELS", .cell = POD_LABELS, .min = 6, .max = 80, .wide = true, .flex = true, .labels = true},
 };
 
 /* Row ids are "namespace/name", exactly what CTR_POD holds. */

@@ -20,7 +20,7 @@ static const struct column columns[] = {
 	{.title = "EXTERNAL-IP", .cell = SVC_EXTERNAL_IP, .min = 11, .max = 40, .priority = 2, .style = external_style},
 	{.title = "PORT(S)", .cell = SVC_PORTS, .min = 7, .max = 40, .flex = true},
 	{.title = "AGE", .cell = SVC_AGE, .min = 3, .max = 7, .priority = 1, .align = ALIGN_RIGHT},
-	{.title = "SELECTOR", .cell = SVC_SELECTOR, .min = 8, .max = 60, .wide = true, .flex = true},
+	{.title = "SELECTOR", .cell = SVC_SELECTOR, .min = 8, .max = 60, .wide = true, .flex = true, .labels = true},
 };
 
 /* A service without a selector (endpoints managed by hand, ExternalName)

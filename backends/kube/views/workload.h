@@ -77,7 +77,7 @@ static inline bool workload_drill(const struct row *r, struct drill *d, const ch
 #define WORKLOAD_COLS_WIDE                                                                                   \
 	{.title = "CONTAINERS", .cell = WL_CONTAINERS, .min = 10, .max = 40, .wide = true, .flex = true},                                     \
 		{.title = "IMAGES", .cell = WL_IMAGES, .min = 6, .max = 60, .wide = true, .flex = true},                                      \
-		{.title = "SELECTOR", .cell = WL_SELECTOR, .min = 8, .max = 60, .wide = true, .flex = true}
+		{.title = "SELECTOR", .cell = WL_SELECTOR, .min = 8, .max = 60, .wide = true, .flex = true, .labels = true}
 /* A count column: WORKLOAD_COL_COUNT("CURRENT", WL_CURRENT, 3, NULL) */
 #define WORKLOAD_COL_COUNT(t, c, prio, st)                                                         \
 	{.title = t, .cell = c, .min = (int)sizeof(t) - 1, .max = 10, .priority = prio, .align = ALIGN_RIGHT, .style = st}

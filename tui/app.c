@@ -150,10 +150,13 @@ static void make_windows(struct app *a)
 	for (size_t i = 0; i < 5; i++)
 		if (*wins[i])
 			delwin(*wins[i]);
+	int fl = a->flash_lines < 1 ? 1 : a->flash_lines > 3 ? 3 : a->flash_lines;
+	if (h - 3 - fl < 2)
+		fl = 1;
 	a->header = newwin(1, w, 0, 0);
 	a->crumbs = newwin(1, w, 1, 0);
-	a->body = newwin(h - 4, w, 2, 0);
-	a->flash_win = newwin(1, w, h - 2, 0);
+	a->body = newwin(h - 3 - fl, w, 2, 0);
+	a->flash_win = newwin(fl, w, h - 1 - fl, 0);
 	a->prompt_win = newwin(1, w, h - 1, 0);
 	keypad(a->prompt_win, TRUE);
 }
@@ -174,6 +177,7 @@ static void rebuild(struct app *a)
 		.scope_cell = f->scoped ? f->scope.cell : -1,
 		.scope_value = f->scope.value,
 		.scope_selector = f->scoped && f->scope.selector,
+		.scope_among = f->scoped && f->scope.among,
 		.scope_ns_cell = f->scoped && f->scope.in_ns ? f->scope.ns_cell : -1,
 		.scope_ns = f->scope.ns,
 		.filter = &f->filter,
@@ -656,11 +660,30 @@ void app_resize(struct app *a)
 	clearok(curscr, TRUE);
 }
 
+/* Lines the flash message needs: a warning or error that does not fit
+ * wraps onto up to three, so its cause is read, not cut at the edge. */
+static int flash_lines_for(struct app *a)
+{
+	if (!a->flash[0] || a->flash_level == NOTE_INFO)
+		return 1;
+	char *s = sanitize_display(a->flash, strlen(a->flash));
+	int width = sanitize_width(s), cols = COLS - 1 > 10 ? COLS - 1 : 10;
+	free(s);
+	int n = (width + cols - 1) / cols;
+	return n < 1 ? 1 : n > 3 ? 3 : n;
+}
+
 static void draw(struct app *a)
 {
 	if (a->resized) {
 		a->resized = false;
 		app_resize(a);
+	}
+	int fl = flash_lines_for(a);
+	if (fl != a->flash_lines) {
+		a->flash_lines = fl;
+		make_windows(a);
+		app_invalidate(a);
 	}
 	struct rtable *shown = store_find_table(a->ep->store, app_frame(a)->view->kind);
 	uint64_t tgen = shown ? shown->gen : 0;
@@ -687,19 +710,26 @@ static void draw(struct app *a)
 	} else {
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
-		char empty[ERRLEN + 64];
+		char empty[ERRLEN + 256], what[96], where[160] = "";
+		/* in words: "compose projects", not the kind's name */
+		snprintf(what, sizeof(what), "%s", f->view->title);
+		for (char *c = what; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		const struct backend_scope *sc = a->ep->ops->scope;
+		if (sc && f->view->scope_cell >= 0 && sc->get(a->ep))
+			snprintf(where, sizeof(where), " in %s %s", sc->name, sc->get(a->ep));
 		if (!backend_serves(a->ep->ops, f->view->kind))
-			snprintf(empty, sizeof(empty), "%s does not serve %s", a->ep->name, f->view->kind);
+			snprintf(empty, sizeof(empty), "%s has no %s", a->ep->name, what);
 		else if (t && t->error[0])
-			snprintf(empty, sizeof(empty), "cannot list %s: %s", f->view->kind, t->error);
+			snprintf(empty, sizeof(empty), "cannot list %s: %s", what, t->error);
 		else if (!t || !t->synced)
 			snprintf(empty, sizeof(empty), a->ep->error[0] ? "waiting for %s: %s" : "loading %s…",
 				 a->ep->name, a->ep->error);
 		else if (filter_active(&f->filter))
-			snprintf(empty, sizeof(empty), "no %s match the filter \"%s\" (Esc clears it)", f->view->kind,
+			snprintf(empty, sizeof(empty), "no %s%s match the filter \"%s\" (Esc clears it)", what, where,
 				 f->filter.text);
 		else
-			snprintf(empty, sizeof(empty), "no %s", f->view->kind);
+			snprintf(empty, sizeof(empty), "no %s%s", what, where);
 		char *safe = sanitize_display(empty, strlen(empty));
 		struct table_draw_params p = {f->top, f->selected, f->sort_col, f->sort_desc, safe};
 		struct table_draw_extra x = {&f->marks, a->ep->state == EP_STALE && backend_serves(a->ep->ops, f->view->kind)};
@@ -743,6 +773,8 @@ static int next_wakeup_ms(struct app *a)
 		ms = 250;
 	if (a->mode == MODE_HEALTH && a->health && healthview_next_ms(a->health) < ms)
 		ms = healthview_next_ms(a->health);
+	if (a->logs && logview_next_ms(a->logs) >= 0 && logview_next_ms(a->logs) < ms)
+		ms = logview_next_ms(a->logs);
 	if (a->rebuild_pending) {
 		int64_t left = a->built_ms + LARGE_TABLE_REBUILD_MS - now;
 		if (left < ms)
@@ -799,6 +831,8 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		if (a->quit)
 			break;
 		ops_run_pending_exec(a);
+		if (a->logs && logview_tick(a->logs))
+			a->dirty = true;
 		if (a->flash[0] && mono_ms() >= a->flash_until) {
 			a->flash[0] = '\0';
 			a->dirty = true;

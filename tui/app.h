@@ -88,7 +88,7 @@ struct app {
 	/* `-`: the view before the last switch, to go back to it */
 	const struct view *last_view;
 	struct endpoint *last_ep;
-	int64_t last_key_ms;           /* when the last unknown key was said */
+	int flash_lines;               /* lines the flash takes: a long error wraps onto up to 3 */
 };
 
 /* Runs the dashboard until the user quits; returns the exit status. */

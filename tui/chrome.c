@@ -62,8 +62,15 @@ void chrome_draw_header(struct app *a)
 	int rw = sanitize_width(safe_right);
 	if (ep->error[0] && ep->state != EP_READY) {
 		screen_put(w, "  ", room(w), base);
-		char stale[ERRLEN + 32];
-		snprintf(stale, sizeof(stale), ep->state == EP_STALE ? " STALE: %s " : " OFFLINE: %s ", ep->error);
+		/* when the next attempt goes, and the key that does not wait for it */
+		char when[96] = "", key[32];
+		int64_t left = ep->retry_at_ms ? ep->retry_at_ms - mono_ms() : -1;
+		keymap_keys_for(ACT_RETRY, key, sizeof(key));
+		if (left >= 0 && ep->ops->reconnect)
+			snprintf(when, sizeof(when), " retry in %llds (%s: now)", (long long)((left + 999) / 1000),
+				 key[0] ? key : "retry");
+		char stale[ERRLEN + 128];
+		snprintf(stale, sizeof(stale), ep->state == EP_STALE ? " STALE%s: %s " : " OFFLINE%s: %s ", when, ep->error);
 		put_safe(w, stale, room(w) - rw - 1, ST_STALE);
 	} else if (ep->product[0]) {
 		screen_put(w, charset_glyph(GLYPH_SEPARATOR), room(w), base);
@@ -145,7 +152,10 @@ void chrome_draw_crumbs(struct app *a)
 	} else if (body == MODE_PULL) {
 		n += 0;
 	} else if ((body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text) {
-		n += (size_t)snprintf(right, sizeof(right), "line %ld/%zu%s ", a->text->n ? a->text->top + 1 : 0,
+		if (a->text->search && a->text->matches)
+			n += (size_t)snprintf(right, sizeof(right), "/%s %zu/%zu  ", a->text->search, a->text->match_index,
+					      a->text->matches);
+		n += (size_t)snprintf(right + n, sizeof(right) - n, "line %ld/%zu%s ", a->text->n ? a->text->top + 1 : 0,
 				      a->text->n, a->text->wrap ? " wrap" : "");
 	} else {
 		if (filter_active(&f->filter))
@@ -174,9 +184,25 @@ void chrome_draw_flash(struct app *a)
 				: a->flash_level == NOTE_WARN ? ST_FLASH_WARN
 							      : ST_FLASH_INFO;
 		char *s = sanitize_display(a->flash, strlen(a->flash));
-		char *cut = sanitize_truncate(s, getmaxx(w) - 1);
-		screen_put(w, cut, getmaxx(w), st);
-		free(cut);
+		int lines = getmaxy(w), cols = getmaxx(w) - 1;
+		const char *p = s;
+		/* as many lines as the window has (a long error got more); the last one cut */
+		for (int y = 0; y < lines - 1 && *p; y++) {
+			int used = 0;
+			size_t n = sanitize_fit(p, cols, &used);
+			if (!n)
+				break;
+			wmove(w, y, 0);
+			wattrset(w, screen_attr(st));
+			waddnstr(w, p, (int)n);
+			p += n;
+		}
+		if (*p) {
+			char *cut = sanitize_truncate(p, cols);
+			wmove(w, lines - 1, 0);
+			screen_put(w, cut, cols + 1, st);
+			free(cut);
+		}
 		free(s);
 	}
 	wnoutrefresh(w);

@@ -1,5 +1,8 @@
 /* passthrough.c: terminal handover for exec (see passthrough.h). Like
- * ssh, "Enter ~ ." cuts a session that no longer answers. */
+ * ssh, "Enter ~ ." cuts a session that no longer answers, at once. The
+ * session runs on the terminal's alternate screen, as the dashboard does,
+ * so the shell's output does not stay behind in the user's terminal when
+ * binnacle quits. */
 #include "tui/passthrough.h"
 #include "backends/net/loop.h"
 #include "backends/util/log.h"
@@ -13,6 +16,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <curses.h>
+#include <term.h>
 #include <unistd.h>
 
 /* How long keys typed after a line ends wait, in case the line ended the
@@ -110,7 +115,12 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	err[0] = '\0';
 	struct termios orig, raw;
 	bool tty = tcgetattr(STDIN_FILENO, &orig) == 0;
-	/* a clean screen, cursor home: the remote program draws from there */
+	/* the alternate screen (curses left it), clean, cursor home: the remote
+	 * program draws there, and the user's own screen stays as it was */
+	const char *smcup = tigetstr("smcup"), *rmcup = tigetstr("rmcup");
+	bool alt = smcup && smcup != (char *)-1 && rmcup && rmcup != (char *)-1;
+	if (alt)
+		write_all(STDOUT_FILENO, smcup, strlen(smcup));
 	write_all(STDOUT_FILENO, "\033[H\033[2J", 7);
 	if (banner) {
 		write_all(STDOUT_FILENO, banner, strlen(banner));
@@ -131,7 +141,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	sigaction(SIGWINCH, &sa, &old);
 	send_size(st);
 	int state = 1; /* 1: at the start of a line, 2: after Enter ~ */
-	bool open = true;
+	bool open = true, cut = false;
 	/* keys typed just after a line ends (exit Enter, Esc) are held back a
 	 * moment: if the session ends meanwhile they were meant for the dashboard */
 	struct buf held;
@@ -178,6 +188,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 				char c = in[i];
 				if (state == 2 && c == '.') {
 					open = false;
+					cut = true;
 					snprintf(err, errlen, "you disconnected (Enter ~ .)");
 					break;
 				}
@@ -210,10 +221,18 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	buf_cleanup(&held);
 	loop_unwatch(win);
 	loop_unwatch(wwinch);
-	/* the exit status arrives just after the stream ends */
+	/* the exit status arrives just after the stream ends; a session the user
+	 * cut does not answer, so nobody waits for it */
 	int64_t deadline = mono_ms() + 3000;
-	while (!st->ops->finished(st) && mono_ms() < deadline)
+	while (!cut && !st->ops->finished(st) && mono_ms() < deadline)
 		session_turn(s, 50);
+	/* keys typed at a hung session were for it, not for the dashboard */
+	if (cut && tty)
+		tcflush(STDIN_FILENO, TCIFLUSH);
+	if (alt) {
+		write_all(STDOUT_FILENO, "\033[H\033[2J", 7);
+		write_all(STDOUT_FILENO, rmcup, strlen(rmcup));
+	}
 	sigaction(SIGWINCH, &old, NULL);
 	if (winch_pipe[0] >= 0) {
 		close(winch_pipe[0]);

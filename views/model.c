@@ -275,6 +275,16 @@ static bool in_scope(const struct row *r, const struct model_params *p, int64_t 
 	const struct cell *c = row_cell(r, p->scope_cell);
 	if (p->scope_selector)
 		return labels_match(p->scope_value, c->text);
+	if (p->scope_among) {
+		size_t n = c->text ? strlen(c->text) : 0;
+		for (const char *v = p->scope_value ? p->scope_value : ""; *v;) {
+			size_t k = strcspn(v, ",");
+			if (k == n && n && !strncmp(v, c->text, k))
+				return true;
+			v += k + (v[k] == ',');
+		}
+		return false;
+	}
 	char tmp[64];
 	return !strcmp(cell_display(c, now, tmp, sizeof(tmp)), p->scope_value ? p->scope_value : "");
 }

@@ -43,6 +43,7 @@ struct model_params {
 	int scope_cell;          /* -1 = no drill scope */
 	const char *scope_value;
 	bool scope_selector;     /* scope_value is a label selector matched against the cell */
+	bool scope_among;        /* scope_value is a comma-separated list the cell is one of */
 	int scope_ns_cell;       /* -1, or a second narrowing: this cell equals scope_ns */
 	const char *scope_ns;
 	const struct filter *filter; /* may be NULL */

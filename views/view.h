@@ -39,6 +39,7 @@ struct drill {
 	char value[256];
 	char label[128]; /* breadcrumb: "image nginx:latest" */
 	bool selector;   /* value is a label selector matched against the cell's labels */
+	bool among;      /* value is a comma-separated list: the cell is one of them */
 	bool in_ns;      /* also narrowed to rows whose cell ns_cell equals ns */
 	int ns_cell;
 	char ns[128];

@@ -84,8 +84,11 @@ static void on_inspected(void *arg, const struct http_result *res)
 		snprintf(tail, sizeof(tail), "%d", l->opts.tail);
 	else
 		snprintf(tail, sizeof(tail), "all");
-	snprintf(path, sizeof(path), "/containers/%s/logs?stdout=1&stderr=1&timestamps=1&tail=%s%s", l->id, tail,
-		 l->opts.follow ? "&follow=1" : "");
+	char since[40] = "";
+	if (l->opts.since > 0)
+		snprintf(since, sizeof(since), "&since=%lld", (long long)l->opts.since);
+	snprintf(path, sizeof(path), "/containers/%s/logs?stdout=1&stderr=1&timestamps=1&tail=%s%s%s", l->id, tail,
+		 l->opts.follow ? "&follow=1" : "", since);
 	l->call = docker_call_new(d, "GET", path, 0, on_end, NULL);
 	l->call->ctx = l;
 	l->call->on_cancel = on_cancel;

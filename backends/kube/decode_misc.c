@@ -519,7 +519,8 @@ int kube_decode_pod_metrics(struct store *s, struct json_object *list)
 		struct json_object *it = json_object_array_get_idx(items, i);
 		kube_decode_row_id(KIND_PODS, it, id, sizeof(id));
 		struct row *r = *id ? rtable_find(pods, id) : NULL;
-		if (!r || r->gone_ms)
+		const char *phase = r ? row_text(r, POD_PHASE) : "";
+		if (!r || r->gone_ms || !strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))
 			continue;
 		int64_t cpu = 0, mem = 0;
 		bool any_cpu = false, any_mem = false;
@@ -539,7 +540,11 @@ int kube_decode_pod_metrics(struct store *s, struct json_object *list)
 			char *cid = xasprintf("%s/%s", id, jsonget_str(c, "name") ? jsonget_str(c, "name") : "");
 			struct row *cr = ctrs ? rtable_find(ctrs, cid) : NULL;
 			free(cid);
-			if (cr && !cr->gone_ms) {
+			/* metrics lag: a container that stopped keeps no last figure */
+			bool stopped = cr && (!strcmp(row_text(cr, CTR_STATE), "terminated") ||
+					      (!strcmp(row_text(cr, CTR_STATE), "waiting") &&
+					       strcmp(row_text(cr, CTR_STATUS), "Pending")));
+			if (cr && !cr->gone_ms && !stopped) {
 				set_cpu_mem(s, ctrs, cr, CTR_CPU, CTR_MEM, ccpu, cmem, NULL);
 				rowset_add(&done_ctrs, cr);
 			}

@@ -256,6 +256,12 @@ void kube_decode_pod(struct store *s, struct rtable *t, struct json_object *pod,
 	row_set_text_or_clear(s, t, r, POD_CONTAINERS, names);
 	free(names);
 	row_set_text_or_clear(s, t, r, POD_PHASE, jsonget_str(st, "phase"));
+	/* a pod that has ended uses nothing: its last figures must not stay */
+	const char *phase = jsonget_str(st, "phase");
+	if (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))) {
+		row_clear(s, t, r, POD_CPU);
+		row_clear(s, t, r, POD_MEM);
+	}
 }
 
 /* ---- containers ---- */
@@ -312,6 +318,10 @@ static void decode_container(struct store *s, struct rtable *t, const char *pod_
 	}
 	row_set_text_or_clear(s, t, r, CTR_STATE, st_name);
 	row_set_text_or_clear(s, t, r, CTR_STATUS, status);
+	if (!run && cst) { /* a container that has stopped (or waits to start again) uses nothing */
+		row_clear(s, t, r, CTR_CPU);
+		row_clear(s, t, r, CTR_MEM);
+	}
 	if (cst) {
 		row_set_text_or_clear(s, t, r, CTR_READY, jsonget_bool(cst, "ready") ? "true" : "false");
 		kube_set_count(s, t, r, CTR_RESTARTS, restart_count(cst), NULL);

@@ -132,6 +132,21 @@ void kube_exec(struct endpoint *ep, const char *kind, const char *id, const stru
 void *kube_logs(struct endpoint *ep, const char *kind, const char *id, const struct log_opts *o,
 		const struct log_sink *sink);
 void kube_logs_stop(struct endpoint *ep, void *handle);
+/* drain.c: kubectl drain's options, as the drain dialog takes them:
+ * "grace=-1 timeout=60 delete-emptydir-data=no force=no". */
+struct kube_drain_opts {
+	long grace;           /* seconds; -1 = each pod's own */
+	long timeout_s;       /* how long protected pods are asked again; 0 = no limit */
+	bool delete_emptydir; /* pods with emptyDir volumes may go (their data with them) */
+	bool force;           /* pods no controller would recreate may go */
+};
+int kube_drain_parse(const char *text, struct kube_drain_opts *o, char *err, size_t errlen);
+/* Cordons node, then evicts its pods as o says; done once at the end. */
+void kube_drain(struct kube *k, const char *node, const char *options, action_done_fn done, void *arg);
+
+/* describe.c: the object as `kubectl describe` shows it. */
+void kube_describe(struct endpoint *ep, const char *kind, const char *id,
+		   void (*done)(void *arg, const char *text, const char *error), void *arg);
 
 /* Splits a row id "ns/name" (or "name") into its parts. A container row's id
  * "ns/pod/container" leaves the pod in name and returns the container (a

@@ -156,7 +156,9 @@ static void fail(struct kube *k, bool auth, const char *what)
 		endpoint_fail_auth(k->ep, "%s", what);
 	else
 		endpoint_fail(k->ep, "%s", what);
-	timer_arm(k->retry, backoff_next(&k->backoff));
+	int64_t wait = backoff_next(&k->backoff);
+	timer_arm(k->retry, wait);
+	k->ep->retry_at_ms = mono_ms() + wait; /* the header counts down to it */
 }
 
 static void on_metrics_discovery(void *arg, const struct http_result *res)
@@ -544,6 +546,22 @@ static void kube_inspect(struct endpoint *ep, const char *kind, const char *id,
 	free(path);
 }
 
+/* Ctrl-R: the connection and every watch waiting out a backoff try now. */
+static void kube_reconnect(struct endpoint *ep)
+{
+	struct kube *k = ep->priv;
+	if (!k->creds)
+		return;
+	backoff_healthy(&k->backoff);
+	if (k->phase == K_IDLE) {
+		timer_disarm(k->retry);
+		ep->retry_at_ms = 0;
+		kube_connect(k);
+	} else if (k->phase == K_LIVE) {
+		kube_watch_restart_all(k, false);
+	}
+}
+
 static const char *kube_get_namespace(struct endpoint *ep)
 {
 	struct kube *k = ep->priv;
@@ -638,6 +656,8 @@ const struct backend_ops kube_backend = {
 	.close = kube_close,
 	.watch = kube_watch,
 	.inspect = kube_inspect,
+	.describe = kube_describe,
+	.reconnect = kube_reconnect,
 	.actions = kube_actions,
 	.act = kube_act,
 	.exec = kube_exec,

@@ -629,6 +629,11 @@ static void handle_key(struct app *a, int key)
 	a->dirty = true;
 }
 
+void app_key(struct app *a, int key)
+{
+	handle_key(a, key);
+}
+
 static void drain_input(struct app *a)
 {
 	wint_t ch;
@@ -636,6 +641,13 @@ static void drain_input(struct app *a)
 	while ((rc = wget_wch(stdscr, &ch)) != ERR) {
 		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
 			a->resized = true;
+			continue;
+		}
+		if (rc == KEY_CODE_YES && ch == KEY_MOUSE) {
+			if (a->built_gen == (uint64_t)-1 && a->mode == MODE_TABLE)
+				rebuild(a);
+			mouse_event(a);
+			a->dirty = true;
 			continue;
 		}
 		int key = rc == KEY_CODE_YES ? (int)(KEYMAP_FN | ch) : (int)ch;
@@ -800,6 +812,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	a->mouse = s->cfg.mouse;
 	screen_start(&a->theme);
 	nodelay(stdscr, TRUE);
+	mouse_setup(a->mouse);
 	make_windows(a);
 	const struct view *v = start_view ? views_find(start_view) : NULL;
 	if (!v)

@@ -105,6 +105,8 @@ void app_set_endpoint(struct app *a, struct endpoint *ep);
 const struct view *app_default_view(const struct endpoint *ep);
 void app_open_text(struct app *a, const char *title);
 void app_show_help(struct app *a);
+/* Handles one key as if typed (the mouse wheel). */
+void app_key(struct app *a, int key);
 /* `?` in a viewer (text, logs, pull): its keys in a box over it. */
 void app_viewer_help(struct app *a);
 void app_invalidate(struct app *a);

@@ -233,17 +233,19 @@ void chrome_draw_hints(struct app *a)
 	case MODE_TEXT:
 		hint(w, ACT_FILTER, "search");
 		hint(w, ACT_SEARCH_NEXT, "next");
-		hint(w, ACT_WIDE, "wrap");
+		hint(w, ACT_WRAP, "wrap");
+		hint(w, ACT_HELP, "help");
 		hint(w, ACT_BACK, "close");
 		break;
 	case MODE_LOGS:
 		hint(w, ACT_FOLLOW, "follow");
 		hint(w, ACT_TIMESTAMPS, "timestamps");
-		hint(w, ACT_WIDE, "wrap");
+		hint(w, ACT_WRAP, "wrap");
 		hint(w, ACT_FILTER, "search");
 		hint(w, ACT_SAVE, "save");
 		if (a->logs && (a->ep->ops->caps & BACKEND_LOGS_PREVIOUS))
 			hint(w, ACT_PREVIOUS, "previous");
+		hint(w, ACT_HELP, "help");
 		hint(w, ACT_BACK, "close");
 		break;
 	case MODE_PULL:
@@ -260,12 +262,19 @@ void chrome_draw_hints(struct app *a)
 		/* the verbs this view offers here, then the essentials */
 		static const enum action verbs[] = {ACT_LOGS,	ACT_SHELL,  ACT_SCALE,	  ACT_RESTART, ACT_STOP,
 						    ACT_START,	ACT_CORDON, ACT_UNCORDON, ACT_DRAIN,   ACT_REMOVE,
-						    ACT_PULL,	ACT_EVENTS, ACT_DESCRIBE};
+						    ACT_PULL,	ACT_PRUNE,  ACT_EVENTS,	  ACT_DESCRIBE, ACT_YAML};
 		hint(w, ACT_COMMAND, "cmd");
 		hint(w, ACT_FILTER, "filter");
-		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-			if (ops_offered(a, verbs[i]))
-				hint(w, verbs[i], NULL);
+		if (app_frame(a)->marks.n)
+			hint(w, ACT_MARK, "mark");
+		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+			if (!ops_offered(a, verbs[i]))
+				continue;
+			/* the backend's word for it: delete, not remove, on Kubernetes */
+			const struct backend_action *ba =
+				backend_action_find(a->ep->ops, app_frame(a)->view->kind, keymap_action_info(verbs[i])->name);
+			hint(w, verbs[i], ba ? backend_action_label(ba) : NULL);
+		}
 		hint(w, ACT_HELP, "help");
 	}
 	}

@@ -65,8 +65,9 @@ void confirm_question(char *out, size_t outlen, const struct confirm_target *t)
 	if (t->scope_name && t->scope && *t->scope)
 		snprintf(where, sizeof(where), " in %s %s", t->scope_name, t->scope);
 	char value[96] = "";
+	/* "to 3" replicas, "with grace=30 ..." options */
 	if (t->value && *t->value)
-		snprintf(value, sizeof(value), " to %s", t->value);
+		snprintf(value, sizeof(value), " %s %s", strchr(t->value, '=') ? "with" : "to", t->value);
 	if (t->count > 1)
 		snprintf(out, outlen, "%s %s%s on %s%s: %s?", verb, what, where, t->endpoint, value, t->name);
 	else

@@ -65,6 +65,10 @@ bool dialog_key(struct dialog *d, int key)
 			d->chosen--;
 		else if (act == ACT_DOWN && d->chosen + 1 < d->nchoices)
 			d->chosen++;
+		else if (act == ACT_TOP)
+			d->chosen = 0;
+		else if (act == ACT_BOTTOM && d->nchoices)
+			d->chosen = d->nchoices - 1;
 		else if ((key == '\n' || key == '\r') && d->nchoices) {
 			char *pick = xstrdup(d->choices[d->chosen]);
 			finish(d, true, pick);

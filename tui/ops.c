@@ -159,8 +159,9 @@ void ops_ask(struct op *o, enum confirm_kind k, dialog_done_fn done)
 	struct app *a = o->a;
 	struct confirm_target t;
 	ops_target(o, &t, backend_action_label(o->act));
-	char title[128], q[640], msg[1400];
-	snprintf(title, sizeof(title), "%s", backend_action_label(o->act));
+	char title[128], q[640], msg[1400], one[64];
+	confirm_singular(one, sizeof(one), o->kind);
+	snprintf(title, sizeof(title), "%s %s", backend_action_label(o->act), one);
 	confirm_question(q, sizeof(q), &t);
 	if (k == CONFIRM_TYPE_NAME)
 		snprintf(msg, sizeof(msg), "%s %s is a PRODUCTION endpoint: type the name \"%s\" to confirm.", q,

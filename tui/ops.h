@@ -55,6 +55,10 @@ void describe_forget(struct app *a);
 void copy_menu(struct app *a);
 void copy_text(struct app *a, struct textview *tv);
 
+/* mouse.c: clicks and the wheel, when `mouse: true` */
+void mouse_setup(bool on);
+void mouse_event(struct app *a);
+
 /* stats.c: the panel of the selected row's CPU and memory history. */
 void stats_toggle(struct app *a);
 /* The lines the panel takes from the table (0 when closed). */

@@ -169,19 +169,24 @@ void table_layout_fit(const struct view *v, const struct model *m, const struct 
 		l->col[l->ncols] = base[i].col;
 		l->width[l->ncols++] = w[i];
 	}
-	/* `w` adds the wide columns that fit after the others, never at their
-	 * expense: a wide column is cut to its floor at most, else left out */
+	/* `w` adds the wide columns in the room the others leave, never at their
+	 * expense: flexible ones give way to their floor, then the last go */
 	int used = fit_total(base, w, nbase);
+	int room = o->width - used - (nbase ? GAP : 0);
+	int we[TABLE_MAXCOLS];
+	while (nextra > 0) {
+		for (int i = 0; i < nextra; i++)
+			we[i] = extra[i].natural;
+		int over = fit_total(extra, we, nextra) - room;
+		if (over > 0)
+			over = shrink(extra, we, nextra, over, is_flex, flex_floor);
+		if (over <= 0)
+			break;
+		nextra--;
+	}
 	for (int i = 0; i < nextra && l->ncols < TABLE_MAXCOLS; i++) {
-		int room = o->width - used - (l->ncols ? GAP : 0);
-		int want = extra[i].natural;
-		if (want > room)
-			want = extra[i].flex || i == nextra - 1 ? room : 0;
-		if (want < extra[i].floor || want <= 0)
-			continue;
 		l->col[l->ncols] = extra[i].col;
-		l->width[l->ncols++] = want;
-		used += want + (l->ncols > 1 ? GAP : 0);
+		l->width[l->ncols++] = we[i];
 	}
 	l->total = 0;
 	for (int i = 0; i < l->ncols; i++)

@@ -21,11 +21,12 @@ every_name_whole() {
 	while read -r n; do
 		[ -n "$n" ] || continue
 		# a name cut short shows as its beginning and the cut mark
-		grep -Eq -- "(^| )${n:0:6}[^ ]*…" <<<"$s" && return 1
+		grep -Eq -- "(^| )${n:0:6}[^ ]*…" <<<"$s" && { echo "# $n is cut"; return 1; }
 		grep -q -- "$n" <<<"$s" || continue
 		seen=1
-		grep -Eq -- "(^| )$n( |$)" <<<"$s" || return 1
+		grep -Eq -- "(^| )$n( |$)" <<<"$s" || { echo "# $n is not whole"; return 1; }
 	done <<<"$1"
+	[ $seen = 1 ] || echo "# none of the names is on screen"
 	[ $seen = 1 ]
 }
 no_cut_cells() { ! screen | sed -n '3,$p' | grep -q '…'; }
@@ -49,7 +50,7 @@ widest() { screen | python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l 
 
 for size in 120x35 80x24; do
 	cols=${size%x*} rows=${size#*x}
-	tui_start "$cols" "$rows"
+	tui_start "$cols" "$rows" -A
 	wait_until 20 screen_has "Health|Pods"
 	keys ':pods' Enter
 	check "$size: the pods are listed" wait_until 20 screen_has "web-"
@@ -79,7 +80,7 @@ for size in 120x35 80x24; do
 	keys ':ctx docker' Enter
 	keys ':ctr' Enter
 	check "$size: the engine's containers" wait_until 20 screen_has "worker"
-	check "$size: every container name is whole" every_name_whole "$(printf 'web\nworker\ncache\ncron\nstandby\nmigrate\n')"
+	check "$size: every container name is whole" wait_until 10 every_name_whole "$(printf 'web\nworker\ncache\ncron\nstandby\nmigrate\n')"
 	keys q
 	wait_until 5 screen_has "BINNACLE-EXITED" || true
 done

@@ -39,7 +39,10 @@ void chrome_draw_header(struct app *a)
 		screen_put(w, "[read-only] ", room(w), base);
 	put_safe(w, ep->name, room(w), ep->production ? ST_DANGER : ST_HEADER_KEY);
 	screen_put(w, " ", room(w), base);
-	put_safe(w, ep->address, room(w) > 40 ? 40 : room(w), base);
+	/* the address gives way to why the endpoint is down: that matters more */
+	bool down = ep->error[0] && ep->state != EP_READY;
+	int addr = down ? (cols >= 120 ? 24 : 0) : 40;
+	put_safe(w, ep->address, room(w) > addr ? addr : room(w), base);
 	if (a->session->neps > 1) {
 		char n[48];
 		size_t idx = 0;

@@ -304,8 +304,10 @@ void logview_draw(WINDOW *w, struct logview *lv)
 	if (lv->search)
 		snprintf(found, sizeof(found), "  /%s %llu/%llu", lv->search, (unsigned long long)lv->match_index,
 			 (unsigned long long)lv->matches);
-	snprintf(st, sizeof(st), " %s%s%s  lines %llu-%llu of %zu kept%s%s ", lv->follow ? "FOLLOW " : "",
-		 lv->timestamps ? "TIMESTAMPS " : "", lv->wrap ? "WRAP " : "",
+	static const char *const windows[] = {"", "SINCE 1m ", "SINCE 5m ", "SINCE 15m ", "SINCE 30m ", "SINCE 1h ", "ALL "};
+	snprintf(st, sizeof(st), " %s%s%s%s  lines %llu-%llu of %zu kept%s%s ", lv->follow ? "FOLLOW " : "",
+		 windows[lv->window >= 0 && lv->window <= 6 ? lv->window : 0], lv->timestamps ? "TIMESTAMPS " : "",
+		 lv->wrap ? "WRAP " : "",
 		 (unsigned long long)(lv->ring.len ? lv->top - first_abs(lv) + 1 : 0),
 		 (unsigned long long)(lv->ring.len ? lv->top - first_abs(lv) + (uint64_t)y : 0), lv->ring.len,
 		 lv->ring.dropped ? " (older dropped)" : "", found);

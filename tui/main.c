@@ -49,7 +49,7 @@ static void print_kinds(FILE *f, const char *lead, int width)
 static void usage(FILE *f)
 {
 	fputs("Usage: binnacle [OPTIONS] [VIEW]\n"
-	      "       binnacle get KIND [-o table|wide|json] [--filter TEXT] [OPTIONS]\n"
+	      "       binnacle get KIND [-n NAMESPACE|-A] [--context NAME] [-o table|wide|json] [--filter TEXT]\n"
 	      "       binnacle health [-o table|wide|json] [OPTIONS]\n"
 	      "\n"
 	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included)\n"

@@ -95,11 +95,13 @@ static bool offer_force(struct op *o, const char *error)
 	struct op *again = xcalloc(1, sizeof(*again));
 	*again = *o;
 	again->act = force;
-	char msg[900];
-	snprintf(msg, sizeof(msg), "%s %s failed: %s. %s it anyway (%s)?", backend_action_label(o->act), o->name, error,
-		 backend_action_label(o->act), backend_action_label(force));
-	msg[0] = (char)(msg[0] >= 'a' && msg[0] <= 'z' ? msg[0] - 32 : msg[0]);
+	char msg[900], verb[64];
+	snprintf(verb, sizeof(verb), "%s", backend_action_label(o->act));
+	verb[0] = (char)(verb[0] >= 'a' && verb[0] <= 'z' ? verb[0] - 32 : verb[0]);
+	snprintf(msg, sizeof(msg), "%s %s failed: %s\n\n%s it anyway (%s)?", verb, o->name, error, verb,
+		 backend_action_label(force));
 	struct app *a = o->a;
+	app_flash(a, NOTE_WARN, "%s %s failed: %s", backend_action_label(o->act), o->name, error);
 	a->dialog_return = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
 	dialog_open(&a->dialog, DIALOG_YES_NO, backend_action_label(force), msg, NULL, true, on_force, again);
 	a->mode = MODE_DIALOG;

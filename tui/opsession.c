@@ -198,6 +198,9 @@ static void on_pick(void *ctx, bool accepted, const char *text)
 {
 	struct pick *p = ctx;
 	struct app *a = p->a;
+	/* the place is kept, chosen or not: the picker opens there next time */
+	if (a->dialog.nchoices && a->dialog.chosen < a->dialog.nchoices)
+		remember(p->id, a->dialog.choices[a->dialog.chosen]);
 	app_close_dialog(a);
 	const struct row *r = pick_row(p);
 	if (accepted && r) {

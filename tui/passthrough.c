@@ -229,6 +229,8 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	/* keys typed at a hung session were for it, not for the dashboard */
 	if (cut && tty)
 		tcflush(STDIN_FILENO, TCIFLUSH);
+	if (cut)
+		log_msg("passthrough cut by the user: its exit status is not waited for");
 	if (alt) {
 		write_all(STDOUT_FILENO, "\033[H\033[2J", 7);
 		write_all(STDOUT_FILENO, rmcup, strlen(rmcup));

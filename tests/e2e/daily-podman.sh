@@ -107,6 +107,10 @@ commands:
     kinds: [containers]
     command: echo "FACTS \$NAME \$IMAGE \$STATE \$ENDPOINT"
     background: true
+  - name: here
+    key: ctrl-o
+    kinds: all
+    command: echo "TERMINAL-\$NAME-\$NAMESPACE-END"
   - name: wipe
     key: ctrl-w
     kinds: [ctr]
@@ -222,4 +226,43 @@ keys p
 check "read-only: p says why it does nothing" wait_until 5 screen_has "read-only: pull is not offered"
 keys C-w
 check "read-only: a command that changes things is not offered" wait_until 5 screen_has "wipe changes things, so it is not offered"
+check "the mouse is the terminal's by default (text selection works)" [ "$(tmx display -p '#{mouse_any_flag}')" = 0 ]
+keys q
+wait_until 5 screen_has "BINNACLE-EXITED" || true
+
+# a command in the terminal; the mouse when asked for
+printf 'mouse: true\n' >>"$XDG_CONFIG_HOME/binnacle/config.yaml"
+tui_start 120 35
+wait_until 20 screen_has "^web2 "
+tui_select web2
+keys C-o
+check "a terminal command has the terminal, the row in its environment" wait_until 10 screen_has "^TERMINAL-web2--END"
+check "and waits for a key before the dashboard comes back" screen_has "Press a key to go back"
+keys x
+check "the dashboard is back" wait_until 10 screen_has "here web2: exit status 0"
+check "mouse: true takes the mouse" [ "$(tmx display -p '#{mouse_any_flag}')" = 1 ]
+keys Escape
+wait_until 5 screen_has "^cache "
+keys -l $'\e[<0;3;6M' $'\e[<0;3;6m'
+check "a click selects the row under it" wait_until 5 screen_has " 3/[0-9]+ *$"
+keys -l $'\e[<65;3;6M'
+check "the wheel scrolls" wait_until 5 screen_has " 6/[0-9]+ *$"
+status_x=$(screen | sed -n 3p | grep -bo STATUS | cut -d: -f1)
+keys -l $'\e[<0;'"$((status_x + 2))"$';3M' $'\e[<0;'"$((status_x + 2))"$';3m'
+check "a click on a header sorts by it" wait_until 5 screen_has "STATUS[↑↓]"
+keys q
+wait_until 5 screen_has "BINNACLE-EXITED" || true
+
+# Enter ~ . cuts a shell that no longer answers, without waiting for it
+tui_start 120 35 --log "$T/cut.log"
+wait_until 20 screen_has "^web2 "
+tui_select web2
+keys s
+wait_until 15 screen_has "shell in web2" && wait_until 10 screen_has '/ #'
+kill -STOP "$(cat "$PODMAN_DIR/service.pid")"
+keys 'echo hung' Enter
+keys Enter '~.'
+check "Enter ~ . cuts a hung shell" wait_until 10 screen_has "shell in web2: you disconnected"
+check "without waiting for an exit status that will not come" grep -q "cut by the user: its exit status is not waited for" "$T/cut.log"
+kill -CONT "$(cat "$PODMAN_DIR/service.pid")"
 finish

@@ -161,7 +161,7 @@ static void make_windows(struct app *a)
 	keypad(a->prompt_win, TRUE);
 }
 
-static int body_rows(struct app *a)
+int app_body_rows(struct app *a)
 {
 	int rows = getmaxy(a->body) - (a->mode == MODE_TABLE || a->mode == MODE_DIALOG ? stats_rows(a) : 0);
 	return rows > 2 ? rows : 2;
@@ -199,7 +199,7 @@ static void rebuild(struct app *a)
 	f->selected = idx;
 	free(f->selected_id);
 	f->selected_id = a->model.len ? xstrdup(a->model.rows[idx]->id) : NULL;
-	int rows = body_rows(a) - 1;
+	int rows = app_body_rows(a) - 1;
 	if (f->selected < f->top)
 		f->top = f->selected;
 	if (rows > 0 && f->selected >= f->top + rows)
@@ -302,7 +302,7 @@ static void drill(struct app *a)
 static void table_key(struct app *a, int key)
 {
 	struct frame *f = app_frame(a);
-	long page = body_rows(a) - 2;
+	long page = app_body_rows(a) - 2;
 	if (page < 1)
 		page = 1;
 	switch (keymap_lookup(key)) {
@@ -454,70 +454,6 @@ static void prompt_mode_key(struct app *a, int key)
 	a->dirty = true;
 }
 
-static void text_key(struct app *a, int key)
-{
-	enum action act = keymap_lookup_in(key, KC_VIEWER), in_table = keymap_lookup(key);
-	if (act == ACT_FILTER) {
-		prompt_begin(&a->search, '/', a->text->search ? a->text->search : "");
-		a->mode = MODE_TEXT_SEARCH;
-	} else if (act == ACT_WRAP) {
-		a->text->wrap = !a->text->wrap;
-	} else if (act == ACT_HELP) {
-		app_viewer_help(a);
-	} else if (in_table == ACT_YAML && describe_toggle(a)) {
-		/* YAML <-> JSON */
-	} else if (in_table == ACT_COPY) {
-		copy_text(a, a->text);
-	} else {
-		enum textview_result r = textview_key(a->text, key, body_rows(a));
-		if (r == TV_CLOSE) {
-			textview_free(a->text);
-			a->text = NULL;
-			describe_forget(a);
-			a->mode = a->text_return;
-			app_invalidate(a);
-		} else if (r == TV_UNHANDLED) {
-			navigate_unknown_key(a, key);
-		}
-	}
-	a->dirty = true;
-}
-
-static void logs_key(struct app *a, int key)
-{
-	enum action act = keymap_lookup_in(key, KC_VIEWER);
-	if (act == ACT_FILTER) {
-		prompt_begin(&a->search, '/', a->logs->search ? a->logs->search : "");
-		a->mode = MODE_LOGS_SEARCH;
-	} else if (act == ACT_SAVE) {
-		ops_key(a, act);
-	} else if (act == ACT_HELP) {
-		app_viewer_help(a);
-	} else if (logview_key(a->logs, key, body_rows(a) - 1) == LV_CLOSE) {
-		logview_close(a->logs);
-		a->logs = NULL;
-		a->mode = MODE_TABLE;
-		app_invalidate(a);
-	}
-}
-
-static void pull_key(struct app *a, int key)
-{
-	enum action act = keymap_lookup(key);
-	if (act == ACT_HELP) {
-		app_viewer_help(a);
-		return;
-	}
-	if (act == ACT_BACK || act == ACT_QUIT || act == ACT_ENTER) {
-		a->mode = MODE_TABLE;
-		if (a->pull && a->pull->done) {
-			pullview_free(a->pull);
-			a->pull = NULL;
-		}
-		app_invalidate(a);
-	}
-}
-
 /* ---- the health screen ---- */
 
 void app_show_health(struct app *a, bool home)
@@ -577,7 +513,7 @@ static void health_key(struct app *a, int key)
 		table_key(a, key);
 		return;
 	}
-	switch (healthview_key(a->health, key, body_rows(a) / 2)) {
+	switch (healthview_key(a->health, key, app_body_rows(a) / 2)) {
 	case HV_GO:
 		go_to_problem(a, healthview_selected(a->health));
 		break;
@@ -607,7 +543,7 @@ static void handle_key(struct app *a, int key)
 		table_key(a, key);
 		break;
 	case MODE_TEXT:
-		text_key(a, key);
+		viewkeys_text(a, key);
 		break;
 	case MODE_DIALOG:
 		/* an information box closes by itself; the others through their owner */
@@ -615,10 +551,10 @@ static void handle_key(struct app *a, int key)
 			app_close_dialog(a);
 		break;
 	case MODE_LOGS:
-		logs_key(a, key);
+		viewkeys_logs(a, key);
 		break;
 	case MODE_PULL:
-		pull_key(a, key);
+		viewkeys_pull(a, key);
 		break;
 	case MODE_HEALTH:
 		health_key(a, key);
@@ -781,7 +717,7 @@ static int next_wakeup_ms(struct app *a)
 	if (a->flash[0] && a->flash_until > now && a->flash_until - now < ms)
 		ms = (int)(a->flash_until - now);
 	struct frame *f = app_frame(a);
-	if (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)) && ms > 250)
+	if (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, app_body_rows(a)) && ms > 250)
 		ms = 250;
 	if (a->mode == MODE_HEALTH && a->health && healthview_next_ms(a->health) < ms)
 		ms = healthview_next_ms(a->health);
@@ -858,7 +794,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		bool logs_moved = a->logs && logview_dirty(a->logs);
 		bool want = gen != last_gen || sec != last_second || a->dirty || a->resized || logs_moved ||
 			    (a->rebuild_pending && mono_ms() - a->built_ms >= LARGE_TABLE_REBUILD_MS) ||
-			    (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)));
+			    (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, app_body_rows(a)));
 		/* a flood of log lines or events redraws at most FRAME_MS apart */
 		int64_t since = mono_ms() - last_draw;
 		int wait = next_wakeup_ms(a);

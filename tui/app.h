@@ -107,6 +107,12 @@ void app_open_text(struct app *a, const char *title);
 void app_show_help(struct app *a);
 /* Handles one key as if typed (the mouse wheel). */
 void app_key(struct app *a, int key);
+/* The table's lines (the stats panel takes some). */
+int app_body_rows(struct app *a);
+/* viewkeys.c: keys of the text viewer, the log viewer and the pull panel */
+void viewkeys_text(struct app *a, int key);
+void viewkeys_logs(struct app *a, int key);
+void viewkeys_pull(struct app *a, int key);
 /* `?` in a viewer (text, logs, pull): its keys in a box over it. */
 void app_viewer_help(struct app *a);
 void app_invalidate(struct app *a);

@@ -161,6 +161,8 @@ void chrome_draw_crumbs(struct app *a)
 		n += (size_t)snprintf(right + n, sizeof(right) - n, "line %ld/%zu%s ", a->text->n ? a->text->top + 1 : 0,
 				      a->text->n, a->text->wrap ? " wrap" : "");
 	} else {
+		if (f->marks.n)
+			n += (size_t)snprintf(right + n, sizeof(right) - n, "%zu marked  ", f->marks.n);
 		if (filter_active(&f->filter))
 			n += (size_t)snprintf(right + n, sizeof(right) - n, "/%s  ", f->filter.text);
 		n += (size_t)snprintf(right + n, sizeof(right) - n, "%ld/%zu ", a->model.len ? f->selected + 1 : 0,

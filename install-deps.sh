@@ -7,7 +7,10 @@ set -eu
 PACKAGES="build-essential autoconf automake pkg-config
 libncurses-dev libcurl4-openssl-dev libssl-dev libjson-c-dev libyaml-dev libssh2-1-dev libcmocka-dev
 podman runc busybox-static uidmap skopeo docker-registry apache2-utils
-openssh-server openssl tmux curl python3 ca-certificates"
+openssh-server openssl tmux curl python3 ca-certificates jq"
+
+# the AWS CLI judges the ECS lab (tests/lab/ecs/test-aws.sh); any aws on PATH will do
+command -v aws >/dev/null 2>&1 || PACKAGES="$PACKAGES awscli"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,11 +1,21 @@
 /* backend.c: the endpoint lifecycle shared by every backend: its options,
  * state changes and notes, and which actions it may offer. */
 #include "backends/backend.h"
+#include "backends/net/transport.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const struct option_def endpoint_common_options[] = {
+	{"via", OPT_STRING, "jump hosts every connection goes through over SSH: an ~/.ssh/config Host or "
+			    "[user@]host[:port], several separated by commas"},
+	{"node_ssh", OPT_STRING, "where node shells go: [user@]host[:port], %i the node's InternalIP, %n its name "
+				 "(default %i)"},
+	{"node_via", OPT_STRING, "jump hosts for node shells (default: via, else ~/.ssh/config's ProxyJump)"},
+	{NULL, 0, NULL},
+};
 
 const char *endpoint_config_get(const struct endpoint_config *c, const char *key)
 {
@@ -98,7 +108,27 @@ void endpoint_ready(struct endpoint *ep)
 		endpoint_note(ep, NOTE_INFO, "%s: connected again", ep->name);
 }
 
-struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size_t errlen)
+void endpoint_add_found(struct endpoint *ep, const struct endpoint_config *cfg)
+{
+	if (ep->add_endpoint)
+		ep->add_endpoint(ep, cfg);
+}
+
+static void net_cleanup(struct endpoint_net *n)
+{
+	free(n->via);
+	free(n->node_ssh);
+	free(n->node_via);
+	memset(n, 0, sizeof(*n));
+}
+
+void endpoint_route(const struct endpoint *ep, struct http_target *t)
+{
+	if (!t->tunnel)
+		t->tunnel = ep->net.tunnel;
+}
+
+struct endpoint *endpoint_new(const struct endpoint_config *cfg, struct tunnel *tunnel, char *err, size_t errlen)
 {
 	const struct backend_ops *ops = backend_find(cfg->backend);
 	if (!ops) {
@@ -113,7 +143,12 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 	ep->production = cfg->production;
 	ep->on_demand = cfg->on_demand;
 	ep->refresh_ms = 2000;
+	ep->net.via = xstrdup(endpoint_config_get(cfg, "via"));
+	ep->net.node_ssh = xstrdup(endpoint_config_get(cfg, "node_ssh"));
+	ep->net.node_via = xstrdup(endpoint_config_get(cfg, "node_via"));
+	ep->net.tunnel = tunnel;
 	if (ops->open(ep, cfg, err, errlen) < 0) {
+		net_cleanup(&ep->net);
 		store_free(ep->store);
 		free(ep->name);
 		free(ep);
@@ -127,6 +162,7 @@ void endpoint_free(struct endpoint *ep)
 	if (!ep)
 		return;
 	ep->ops->close(ep);
+	net_cleanup(&ep->net);
 	store_free(ep->store);
 	free(ep->name);
 	free(ep->address);

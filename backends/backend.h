@@ -22,6 +22,8 @@
 
 struct view;  /* views/view.h */
 struct drill;
+struct tunnel;      /* backends/net/transport.h */
+struct http_target; /* backends/net/transport.h */
 
 enum opt_type { OPT_STRING, OPT_BOOL, OPT_PATH };
 
@@ -61,6 +63,21 @@ enum endpoint_state {
 
 enum note_level { NOTE_INFO, NOTE_WARN, NOTE_ERROR };
 
+/* The options every endpoint takes whatever its backend
+ * (endpoint_common_options), applied by the session before the backend
+ * opens the endpoint: how its connections travel, and how node shells
+ * reach its machines. */
+struct endpoint_net {
+	char *via;             /* `via:` jump hosts, ProxyJump syntax ("bastion" or "a,b"); NULL = none */
+	struct tunnel *tunnel; /* made from via by the session (which owns it): every connection of the
+				* endpoint goes through it (endpoint_route); NULL = direct */
+	char *node_ssh;        /* `node_ssh:` where node shells go: [user@]host[:port] with %i the node's
+				* InternalIP and %n its name; NULL = the node's InternalIP */
+	char *node_via;        /* `node_via:` jump hosts for node shells; NULL = via */
+};
+
+extern const struct option_def endpoint_common_options[];
+
 struct endpoint {
 	const struct backend_ops *ops;
 	char *name;
@@ -75,10 +92,15 @@ struct endpoint {
 	bool readonly, production;
 	bool on_demand;     /* see endpoint_config */
 	int64_t refresh_ms; /* how often per-row extras (stats) refresh */
+	struct endpoint_net net; /* set before open */
 	unsigned extras_pending; /* requests for per-row figures (stats, metrics) in flight */
 	void *priv;         /* the backend's own state */
 	/* set by the application; the backend calls it for messages worth a flash */
 	void (*notify)(struct endpoint *ep, enum note_level level, const char *text);
+	/* set by the application: takes an endpoint this one found at run time
+	 * (the EKS clusters of an AWS account) and opens it beside the others;
+	 * see endpoint_add_found */
+	void (*add_endpoint)(struct endpoint *ep, const struct endpoint_config *cfg);
 	void *app;
 };
 
@@ -91,6 +113,14 @@ void endpoint_fail(struct endpoint *ep, const char *fmt, ...) __attribute__((for
 void endpoint_fail_auth(struct endpoint *ep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Records a (re)connection: state ready, error cleared. */
 void endpoint_ready(struct endpoint *ep);
+/* Offers the application another endpoint found at run time (cfg borrowed):
+ * it opens it unless one of that name, or of that backend and address,
+ * exists already; it takes the finder's read-only and production marks.
+ * Nothing happens when the application takes none. */
+void endpoint_add_found(struct endpoint *ep, const struct endpoint_config *cfg);
+/* The one place a backend's target receives the endpoint's route: the
+ * tunnel of `via`, when there is one (and the target has none of its own). */
+void endpoint_route(const struct endpoint *ep, struct http_target *t);
 
 /* ---- operator actions ---- */
 
@@ -99,6 +129,11 @@ enum action_flags {
 	ACTION_CONFIRM = 2,   /* destructive: always asks before it runs */
 	ACTION_INPUT = 4,     /* needs a value typed by the user (input_prompt) */
 	ACTION_NO_TARGET = 8, /* works without a selected row (pull) */
+	/* Carried out by another endpoint, one that can pull (a registry's
+	 * tag pulled into an engine): the UI offers the session's endpoints
+	 * whose backend has the pull slot, asks which when there are several,
+	 * and pulls there what the row's backend's pull_source gives. */
+	ACTION_ENGINE = 16,
 };
 
 /* An operation a backend offers on a kind. The name is the verb the keymap
@@ -306,8 +341,21 @@ struct backend_ops {
 	void *(*logs)(struct endpoint *ep, const char *kind, const char *id, const struct log_opts *o,
 		      const struct log_sink *sink);
 	void (*logs_stop)(struct endpoint *ep, void *handle);
-	/* Pulls an image reference with progress. Optional. */
-	void (*pull)(struct endpoint *ep, const char *ref, const struct pull_sink *sink);
+	/* Pulls an image reference with progress. auth is the registry's
+	 * credentials as docker's X-Registry-Auth value (base64url JSON), or
+	 * NULL: the backend finds them itself (docker's and podman's logins).
+	 * Optional. */
+	void (*pull)(struct endpoint *ep, const char *ref, const char *auth, const struct pull_sink *sink);
+	/* For an ACTION_ENGINE action on row id of kind: the reference to pull
+	 * (into ref) and the credentials an engine needs for it (*auth: an
+	 * owned X-Registry-Auth value, or NULL). -1 with a sentence when it
+	 * cannot be pulled (the digest is not known yet). Optional. */
+	int (*pull_source)(struct endpoint *ep, const char *kind, const char *id, char *ref, size_t reflen, char **auth,
+			   char *err, size_t errlen);
+	/* Whether this endpoint holds the repository of the image reference
+	 * ref (a registry serving its host); fills d with where its tags are
+	 * (a scope switch to the repository, the tag to select). Optional. */
+	bool (*image_home)(struct endpoint *ep, const char *ref, struct drill *d);
 	/* The header's counts for this endpoint ("ctr 3/5  img 7"); "" = none. Optional. */
 	void (*summary)(struct endpoint *ep, char *out, size_t outlen);
 	/* Where Enter leads from a row of a shared kind (a node: its pods, an
@@ -329,6 +377,11 @@ const struct backend_action *backend_action_find(const struct backend_ops *ops, 
 /* Whether the UI may offer a: read-only endpoints get no mutating action. */
 bool endpoint_may(const struct endpoint *ep, const struct backend_action *a);
 
+/* The endpoints of ep's session (ep among them), for what crosses
+ * backends: a registry lists the repositories of the images engines and
+ * clusters use. Borrowed; *n gets how many. */
+struct endpoint *const *endpoint_peers(const struct endpoint *ep, size_t *n);
+
 /* Every backend: those compiled in, then those loaded as plugins. */
 const struct backend_ops *const *backends_all(void);
 /* Adds a backend loaded from a plugin (from names it in sentences); refused
@@ -341,8 +394,10 @@ const struct backend_ops *backend_find(const char *name);
 const struct view *backend_view(const struct backend_ops *ops, const char *kind);
 bool backend_serves(const struct backend_ops *ops, const char *kind);
 
-/* Creates an endpoint of cfg's backend; NULL with a sentence in err. */
-struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size_t errlen);
+/* Creates an endpoint of cfg's backend, its connections through tunnel
+ * (borrowed: the caller frees it after the endpoint; NULL = direct); NULL
+ * with a sentence in err. */
+struct endpoint *endpoint_new(const struct endpoint_config *cfg, struct tunnel *tunnel, char *err, size_t errlen);
 void endpoint_free(struct endpoint *ep);
 
 #endif

@@ -3,11 +3,16 @@
  * see plugins.c); nothing else in the program names it. */
 #include "backends/backend.h"
 #include "backends/docker/docker.h"
+#include "backends/ecs/ecs.h"
 #include "backends/kube/kube.h"
+#include "backends/registry/registry.h"
 
 /* Discovery follows this order: the first endpoint found opens first. */
 const struct backend_ops *const backends_builtin[] = {
 	&kube_backend,
 	&docker_backend,
+	&ecs_backend,
+	&registry_backend,
+	&ecr_backend,
 	NULL,
 };

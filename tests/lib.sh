@@ -56,6 +56,15 @@ cleanup() { CLEANUPS+=("$1"); }
 export XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data"
 # no test reads the user's own clusters or engines unless it says so
 export KUBECONFIG="$T/no-kubeconfig"
+# nor the machine's AWS account: no keys, no profile files, no instance metadata
+for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+export AWS_CONFIG_FILE="$T/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$T/no-aws-credentials"
+export AWS_EC2_METADATA_DISABLED=true
+# nor their registry logins (docker's, podman's) or CA files
+export DOCKER_CONFIG="$T/docker-config" REGISTRY_AUTH_FILE="$T/no-auth.json" BINNACLE_CERTS_D="$T/no-certs.d"
+# podman wants the files it is pointed at to exist
+echo '{}' >"$REGISTRY_AUTH_FILE"
+mkdir -p "$DOCKER_CONFIG" && echo '{}' >"$DOCKER_CONFIG/config.json"
 mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 
 PASSED=0
@@ -246,5 +255,88 @@ start_kubelab() {
 	export "${out?}"
 	export KUBE_DIR
 }
+# start_ecslab [ecslab.py options]: the lab AWS endpoint; exports its env
+# lines (AWS_ENDPOINT_URL, keys, region, profile files) and sets ECS_DIR.
+start_ecslab() {
+	require_cmd python3 curl
+	ECS_DIR="$T/ecs"
+	mkdir -p "$ECS_DIR"
+	cleanup "sh '$LAB/ecs/ecslab.sh' stop '$ECS_DIR'"
+	sh "$LAB/ecs/ecslab.sh" start "$ECS_DIR" "$@" >/dev/null || {
+		echo "FAIL: the ECS lab did not start" >&2
+		tail -20 "$ECS_DIR/ecslab.err" >&2 2>/dev/null
+		exit 1
+	}
+	set -a
+	# shellcheck disable=SC1091
+	. "$ECS_DIR/env"
+	set +a
+	export ECS_DIR
+}
+# lab_control PATH: a lab control request (/_lab/PATH) to the ECS lab.
+lab_control() { curl -sf -X POST "$AWS_ENDPOINT_URL/_lab/$1" >/dev/null; }
+# aws_lab ARGS: the real AWS CLI against the ECS lab (the checks' witness).
+aws_lab() { aws --endpoint-url "$AWS_ENDPOINT_URL" --output json "$@"; }
+# start_reglab NAME [reglab.sh start options]: a registry lab (tests/lab/registry,
+# the real CNCF distribution) in $T/NAME, stopped at exit; its env lines land in
+# RL[NAME.KEY] (REGISTRY, REGISTRY_URL, REGISTRY_CA, REGISTRY_USER, ...).
+declare -A RL
+start_reglab() {
+	local name=$1 out rc=0 k v
+	shift
+	mkdir -p "$T/$name"
+	cleanup "bash '$LAB/registry/reglab.sh' stop '$T/$name'"
+	out=$(bash "$LAB/registry/reglab.sh" start "$T/$name" "$@" 2>&1) || rc=$?
+	[ $rc -ne 77 ] || skip_or_fail "the registry lab cannot run: $out"
+	if [ $rc -ne 0 ]; then
+		echo "FAIL: the registry lab ($name: $*) did not start: $out" >&2
+		exit 1
+	fi
+	while IFS='=' read -r k v; do RL[$name.$k]=$v; done <"$T/$name/env"
+}
+# seed_reglab NAME [seed options]: fills it (seed.txt: "REF DIGEST TYPE SIZE")
+seed_reglab() {
+	local name=$1 out
+	shift
+	out=$(bash "$LAB/registry/reglab.sh" seed "$T/$name" "$@" 2>&1) || {
+		echo "FAIL: seeding the registry lab $name failed: $out" >&2
+		exit 1
+	}
+}
+# seeded NAME REF: the digest the seed built for REF (the sha256 of its bytes)
+seeded() { awk -v r="$2" '$1 == r { print $2 }' "$T/$1/seed.txt"; }
+
 # kc ARGS: the real kubectl against the lab (the checks' independent witness).
 kc() { kubectl --request-timeout=20s "$@"; }
+
+# start_sshd [sshd-lab.sh start options]: real OpenSSH servers on loopback
+# (tests/lab/sshd); sets SSHD_DIR, SSHD_LAB, SSHD_USER, SSHD_PORT1, ...
+start_sshd() {
+	require_cmd ssh-keygen ssh-agent python3
+	SSHD_DIR="$T/sshd"
+	cleanup "bash '$LAB/sshd/sshd-lab.sh' stop '$SSHD_DIR'"
+	local out rc=0
+	out=$(bash "$LAB/sshd/sshd-lab.sh" start "$SSHD_DIR" "$@") || rc=$?
+	if [ $rc -eq 77 ]; then
+		skip_or_fail "OpenSSH's sshd is not installed"
+	elif [ $rc -ne 0 ]; then
+		echo "FAIL: the SSH lab did not start (exit $rc)" >&2
+		exit 1
+	fi
+	local line
+	while IFS= read -r line; do export "${line?}"; done <<<"$out"
+	export SSHD_DIR
+}
+sshd_lab() { bash "$LAB/sshd/sshd-lab.sh" "$1" "$SSHD_DIR" "${@:2}"; }
+# ssh_home [CONFIG LINES...]: a home of the test's own for binnacle (HOME is
+# exported): ~/.ssh/config holds the lines given, then includes the lab's
+# ssh_config (Host lab1, lab2...).
+ssh_home() {
+	export HOME="$T/home"
+	mkdir -p "$HOME/.ssh"
+	chmod 700 "$HOME/.ssh"
+	{
+		printf '%s\n' "$@"
+		printf 'Host *\nInclude %s/ssh_config\n' "$SSHD_LAB"
+	} >"$HOME/.ssh/config"
+}

@@ -3,6 +3,7 @@
  * draws at most once, then sleeps in the session until network, input, a
  * timer or the next clock tick. */
 #include "tui/app.h"
+#include "tui/asks.h"
 #include "tui/custom.h"
 #include "tui/ops.h"
 #include "tui/charset.h"
@@ -62,85 +63,6 @@ static void on_note(struct session *s, struct endpoint *ep, enum note_level leve
 	app_flash(a, level, "%s", text);
 }
 
-static void frame_cleanup(struct frame *f)
-{
-	filter_cleanup(&f->filter);
-	marks_clear(&f->marks);
-	free(f->selected_id);
-	memset(f, 0, sizeof(*f));
-}
-
-static void frame_init(struct frame *f, const struct view *v, const struct drill *scope)
-{
-	memset(f, 0, sizeof(*f));
-	f->view = v;
-	f->sort_col = v->sort_col;
-	f->sort_desc = v->sort_desc;
-	filter_init(&f->filter, NULL);
-	if (scope) {
-		f->scope = *scope;
-		f->scoped = true;
-	}
-}
-
-static void watch_current(struct app *a)
-{
-	struct frame *f = app_frame(a);
-	if (backend_serves(a->ep->ops, f->view->kind))
-		a->ep->ops->watch(a->ep, f->view->kind);
-}
-
-void app_push_view(struct app *a, const struct view *v, const struct drill *scope)
-{
-	if (a->depth == APP_MAX_DEPTH)
-		return;
-	frame_init(&a->stack[a->depth++], v, scope);
-	watch_current(a);
-	app_invalidate(a);
-}
-
-void app_switch_view(struct app *a, const struct view *v)
-{
-	if (a->depth > 0 && app_frame(a)->view != v)
-		navigate_leaving(a); /* `-` comes back here */
-	while (a->depth > 0)
-		frame_cleanup(&a->stack[--a->depth]);
-	app_push_view(a, v, NULL);
-}
-
-static void pop_view(struct app *a)
-{
-	if (a->depth <= 1)
-		return;
-	frame_cleanup(&a->stack[--a->depth]);
-	watch_current(a);
-	app_invalidate(a);
-}
-
-const struct view *app_default_view(const struct endpoint *ep)
-{
-	const struct view *v = ep->ops->default_kind ? backend_view(ep->ops, ep->ops->default_kind) : NULL;
-	return v ? v : ep->ops->views[0];
-}
-
-void app_set_endpoint(struct app *a, struct endpoint *ep)
-{
-	if (a->ep != ep && a->ep->ops->visible)
-		a->ep->ops->visible(a->ep, app_frame(a)->view->kind, NULL, 0);
-	const struct view *left = app_frame(a)->view;
-	struct endpoint *from = a->ep;
-	a->ep = ep;
-	const struct view *v = app_frame(a)->view;
-	/* the same view where the new endpoint has it, else its own first one */
-	if (!backend_serves(ep->ops, v->kind))
-		v = app_default_view(ep);
-	app_switch_view(a, v);
-	/* `-` goes back to the other endpoint's view */
-	a->last_view = left;
-	a->last_ep = from;
-	app_flash(a, NOTE_INFO, "endpoint %s (%s)", ep->name, ep->address);
-}
-
 /* ---- layout ---- */
 
 static void make_windows(struct app *a)
@@ -169,10 +91,21 @@ int app_body_rows(struct app *a)
 
 /* ---- model and selection ---- */
 
+/* In an @all view the selected row's endpoint is the current one: the
+ * header, describe and every action follow the row. */
+static void follow_selection(struct app *a)
+{
+	struct frame *f = app_frame(a);
+	const struct model_source *src = f->all && a->model.len ? model_row_source(&a->model, (size_t)f->selected) : NULL;
+	if (src && src->owner)
+		a->ep = src->owner;
+}
+
 static void rebuild(struct app *a)
 {
 	struct frame *f = app_frame(a);
-	struct rtable *t = store_find_table(a->ep->store, f->view->kind);
+	struct model_source srcs[APP_MAX_SOURCES];
+	size_t nsrcs = app_frame_sources(a, srcs, APP_MAX_SOURCES);
 	struct model_params p = {
 		.scope_cell = f->scoped ? f->scope.cell : -1,
 		.scope_value = f->scope.value,
@@ -180,6 +113,7 @@ static void rebuild(struct app *a)
 		.scope_among = f->scoped && f->scope.among,
 		.scope_ns_cell = f->scoped && f->scope.in_ns ? f->scope.ns_cell : -1,
 		.scope_ns = f->scope.ns,
+		.scope_image = f->scoped && f->scope.image ? f->scope.value : NULL,
 		.filter = &f->filter,
 		.sort_col = f->sort_col,
 		.sort_desc = f->sort_desc,
@@ -189,9 +123,17 @@ static void rebuild(struct app *a)
 		model_cleanup(&a->model);
 		model_init(&a->model, f->view);
 	}
-	model_build(&a->model, t, &p);
+	if (f->all)
+		model_build_many(&a->model, srcs, nsrcs, &p);
+	else
+		model_build(&a->model, nsrcs ? srcs[0].table : NULL, &p);
 	/* keep the selection on the same object, wherever it moved */
-	long idx = f->selected_id ? model_find(&a->model, f->selected_id) : -1;
+	long idx = -1;
+	for (size_t i = 0; f->selected_id && i < a->model.len && idx < 0; i++)
+		if (!strcmp(a->model.rows[i]->id, f->selected_id) &&
+		    (!f->all || model_row_source(&a->model, i) == NULL ||
+		     model_row_source(&a->model, i)->owner == (void *)a->ep))
+			idx = (long)i;
 	if (idx < 0)
 		idx = f->selected < (long)a->model.len ? f->selected : (long)a->model.len - 1;
 	if (idx < 0)
@@ -199,6 +141,7 @@ static void rebuild(struct app *a)
 	f->selected = idx;
 	free(f->selected_id);
 	f->selected_id = a->model.len ? xstrdup(a->model.rows[idx]->id) : NULL;
+	follow_selection(a);
 	int rows = app_body_rows(a) - 1;
 	if (f->selected < f->top)
 		f->top = f->selected;
@@ -209,18 +152,23 @@ static void rebuild(struct app *a)
 	struct table_fit fit = {.width = COLS, .wide = a->wide, .sort_col = f->sort_col, .hide_cell = -1};
 	/* narrowed to one namespace (or the like), the column of it says nothing */
 	const struct backend_scope *sc = a->ep->ops->scope;
-	if (sc && f->view->scope_cell >= 0 && sc->get(a->ep))
+	if (!f->all && sc && f->view->scope_cell >= 0 && sc->get(a->ep))
 		fit.hide_cell = f->view->scope_cell;
 	table_layout_fit(f->view, &a->model, &fit, &a->layout);
-	a->built_gen = t ? t->gen : 0;
+	size_t unused;
+	a->built_gen = app_shown_gen(a, &unused);
 	a->built_ms = mono_ms();
-	/* tell the backend which rows are on screen, for per-row figures */
-	if (a->ep->ops->visible) {
+	/* tell each backend which of its rows are on screen, for per-row figures */
+	for (size_t s = 0; s < nsrcs; s++) {
+		struct endpoint *ep = srcs[s].owner;
+		if (!ep->ops->visible)
+			continue;
 		const char *ids[128];
 		size_t n = 0;
 		for (long i = f->top; i < (long)a->model.len && n < 128 && i < f->top + rows; i++)
-			ids[n++] = a->model.rows[i]->id;
-		a->ep->ops->visible(a->ep, f->view->kind, ids, n);
+			if (!f->all || model_row_source(&a->model, (size_t)i) == &a->model.srcs[s])
+				ids[n++] = a->model.rows[i]->id;
+		ep->ops->visible(ep, f->view->kind, ids, n);
 	}
 }
 
@@ -236,6 +184,7 @@ static void move_selection(struct app *a, long delta, bool absolute)
 	f->selected = sel;
 	free(f->selected_id);
 	f->selected_id = n ? xstrdup(a->model.rows[sel]->id) : NULL;
+	follow_selection(a);
 	app_invalidate(a);
 }
 
@@ -335,7 +284,7 @@ static void table_key(struct app *a, int key)
 		} else if (a->depth == 1 && a->health_home) {
 			app_show_health(a, true);
 		} else {
-			pop_view(a);
+			app_pop_view(a);
 		}
 		break;
 	case ACT_ENTER:
@@ -367,10 +316,13 @@ static void table_key(struct app *a, int key)
 		for (int i = 0; i < a->layout.ncols; i++)
 			if (a->layout.col[i] == f->sort_col)
 				pos = i;
-		if (a->layout.ncols) {
+		for (int tries = 0; a->layout.ncols && tries < a->layout.ncols; tries++) {
 			pos = (pos + dir + a->layout.ncols) % a->layout.ncols;
+			if (a->layout.col[pos] == TABLE_ENDPOINT_COL)
+				continue; /* rows of several endpoints stay grouped by their own sort */
 			f->sort_col = a->layout.col[pos];
 			f->sort_desc = false;
+			break;
 		}
 		app_invalidate(a);
 		break;
@@ -423,17 +375,21 @@ static void prompt_mode_key(struct app *a, int key)
 	char *text = prompt_text(p);
 	struct frame *f = app_frame(a);
 	if (a->mode == MODE_FILTER) {
-		/* the table follows the filter as it is typed */
+		/* the table (or the health screen's problems) follows the filter as it is typed */
 		const char *use = r == PROMPT_CANCEL ? a->filter_before : text;
-		if (!f->filter.text || strcmp(f->filter.text, use)) {
-			filter_cleanup(&f->filter);
-			filter_init(&f->filter, use);
+		struct filter *flt = a->filter_health ? &a->health->filter : &f->filter;
+		if (!flt->text || strcmp(flt->text, use)) {
+			filter_cleanup(flt);
+			filter_init(flt, use);
+			if (a->filter_health)
+				healthview_tick(a->health, true);
 			app_invalidate(a);
 		}
 		if (r != PROMPT_EDITING) {
 			if (r == PROMPT_SUBMIT)
 				prompt_remember(p, text);
-			a->mode = MODE_TABLE;
+			a->mode = a->filter_health ? MODE_HEALTH : MODE_TABLE;
+			a->filter_health = false;
 		}
 	} else if (a->mode == MODE_COMMAND) {
 		if (r == PROMPT_SUBMIT) {
@@ -454,79 +410,13 @@ static void prompt_mode_key(struct app *a, int key)
 	a->dirty = true;
 }
 
-/* ---- the health screen ---- */
-
-void app_show_health(struct app *a, bool home)
+enum app_mode app_body_mode(const struct app *a)
 {
-	if (!a->health)
-		a->health = healthview_new(a->session, charset_ascii());
-	a->health_home = a->health_home || home;
-	healthview_tick(a->health, true);
-	a->mode = MODE_HEALTH;
-	a->dirty = true;
-}
-
-/* Enter on a problem: its endpoint, the view of its kind, narrowed to it and
- * with it selected; Esc from there comes back here. */
-static void go_to_problem(struct app *a, const struct row *p)
-{
-	struct endpoint *ep = health_problem_endpoint(&a->health->health, p);
-	if (!ep) {
-		app_flash(a, NOTE_WARN, "that endpoint is no longer open");
-		return;
-	}
-	char kind[64], id[512], name[256], scope[256];
-	snprintf(kind, sizeof(kind), "%s", row_text(p, HP_KIND));
-	snprintf(id, sizeof(id), "%s", row_text(p, HP_ID));
-	snprintf(name, sizeof(name), "%s", row_text(p, HP_NAME));
-	snprintf(scope, sizeof(scope), "%s", row_text(p, HP_SCOPE));
-	a->health_home = true;
-	a->mode = MODE_TABLE;
-	if (a->ep != ep)
-		app_set_endpoint(a, ep);
-	const struct view *v = backend_view(ep->ops, kind);
-	if (!v) {
-		/* the endpoint itself: its own first view */
-		app_switch_view(a, app_default_view(ep));
-		return;
-	}
-	const struct backend_scope *sc = ep->ops->scope;
-	const char *now = sc ? sc->get(ep) : NULL;
-	char err[ERRLEN];
-	if (sc && *scope && now && strcmp(now, scope) && sc->set(ep, scope, err, sizeof(err)) < 0)
-		app_flash(a, NOTE_WARN, "%s", err);
-	app_switch_view(a, v);
-	struct frame *f = app_frame(a);
-	char *pattern = xasprintf("^%s$", *name ? name : id);
-	filter_cleanup(&f->filter);
-	filter_init(&f->filter, pattern);
-	free(pattern);
-	free(f->selected_id);
-	f->selected_id = xstrdup(id);
-	app_invalidate(a);
-}
-
-static void health_key(struct app *a, int key)
-{
-	enum action act = keymap_lookup(key);
-	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT) {
-		table_key(a, key);
-		return;
-	}
-	switch (healthview_key(a->health, key, app_body_rows(a) / 2)) {
-	case HV_GO:
-		go_to_problem(a, healthview_selected(a->health));
-		break;
-	case HV_CLOSE:
-		if (a->health_home)
-			app_flash(a, NOTE_INFO, "the health screen: Enter goes to a problem, : opens any view");
-		else
-			a->mode = MODE_TABLE;
-		break;
-	case HV_STAY:
-		break;
-	}
-	app_invalidate(a);
+	if (a->mode == MODE_DIALOG)
+		return a->dialog_return;
+	if (a->mode == MODE_FILTER && a->filter_health)
+		return MODE_HEALTH;
+	return a->mode;
 }
 
 void app_close_dialog(struct app *a)
@@ -557,7 +447,8 @@ static void handle_key(struct app *a, int key)
 		viewkeys_pull(a, key);
 		break;
 	case MODE_HEALTH:
-		health_key(a, key);
+		if (!app_health_key(a, key))
+			table_key(a, key);
 		break;
 	default:
 		prompt_mode_key(a, key);
@@ -633,11 +524,11 @@ static void draw(struct app *a)
 		make_windows(a);
 		app_invalidate(a);
 	}
-	struct rtable *shown = store_find_table(a->ep->store, app_frame(a)->view->kind);
-	uint64_t tgen = shown ? shown->gen : 0;
+	size_t shown_rows;
+	uint64_t tgen = app_shown_gen(a, &shown_rows);
 	/* sorting tens of thousands of rows on every change would eat a core:
 	 * big tables follow changes four times a second, small ones at once */
-	bool big = shown && shown->len > LARGE_TABLE_ROWS;
+	bool big = shown_rows > LARGE_TABLE_ROWS;
 	a->rebuild_pending = false;
 	if (a->built_gen == (uint64_t)-1 ||
 	    (a->built_gen != tgen && (!big || mono_ms() - a->built_ms >= LARGE_TABLE_REBUILD_MS)))
@@ -646,7 +537,7 @@ static void draw(struct app *a)
 		a->rebuild_pending = true; /* the loop comes back for it */
 	chrome_draw_header(a);
 	chrome_draw_crumbs(a);
-	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
+	enum app_mode body = app_body_mode(a);
 	if ((body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text) {
 		textview_draw(a->body, a->text);
 	} else if ((body == MODE_LOGS || body == MODE_LOGS_SEARCH) && a->logs) {
@@ -655,6 +546,7 @@ static void draw(struct app *a)
 		pullview_draw(a->body, a->pull);
 	} else if (body == MODE_HEALTH && a->health) {
 		healthview_draw(a->body, a->health);
+
 	} else {
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
@@ -664,9 +556,17 @@ static void draw(struct app *a)
 		for (char *c = what; *c; c++)
 			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
 		const struct backend_scope *sc = a->ep->ops->scope;
-		if (sc && f->view->scope_cell >= 0 && sc->get(a->ep))
+		if (!f->all && sc && f->view->scope_cell >= 0 && sc->get(a->ep))
 			snprintf(where, sizeof(where), " in %s %s", sc->name, sc->get(a->ep));
-		if (!backend_serves(a->ep->ops, f->view->kind))
+		size_t sources = 0;
+		for (size_t i = 0; f->all && i < a->session->neps; i++)
+			sources += backend_serves(a->session->eps[i]->ops, f->view->kind);
+		if (f->all && !sources)
+			snprintf(empty, sizeof(empty), "no endpoint serves %s", what);
+		else if (f->all && !filter_active(&f->filter))
+			snprintf(empty, sizeof(empty), "no %s on any of the %zu endpoints that serve them (yet)", what,
+				 sources);
+		else if (!f->all && !backend_serves(a->ep->ops, f->view->kind))
 			snprintf(empty, sizeof(empty), "%s has no %s", a->ep->name, what);
 		else if (t && t->error[0])
 			snprintf(empty, sizeof(empty), "cannot list %s: %s", what, t->error);
@@ -739,6 +639,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	a->ep = s->eps[0];
 	s->on_note = on_note;
 	s->ui = a;
+	asks_install(a);
 	a->cmd.complete = commands_complete;
 	a->cmd.complete_arg = a;
 	a->shell = s->cfg.shell;
@@ -753,6 +654,10 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	const struct view *v = start_view ? views_find(start_view) : NULL;
 	if (!v)
 		v = app_default_view(a->ep);
+	/* `binnacle tags`: on the first endpoint that has them */
+	for (size_t i = 0; i < s->neps && !backend_serves(a->ep->ops, v->kind); i++)
+		if (backend_serves(s->eps[i]->ops, v->kind))
+			a->ep = s->eps[i];
 	app_push_view(a, v, NULL);
 	/* several endpoints in use: start on what is wrong across them */
 	size_t active = 0;
@@ -782,12 +687,14 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		ops_run_pending_exec(a);
 		if (a->logs && logview_tick(a->logs))
 			a->dirty = true;
+		asks_pump(a);
 		if (a->flash[0] && mono_ms() >= a->flash_until) {
 			a->flash[0] = '\0';
 			a->dirty = true;
 		}
 		if (a->mode == MODE_HEALTH && a->health && healthview_tick(a->health, false))
 			a->dirty = true;
+
 		uint64_t gen = session_gen(s);
 		int64_t sec = wall_s();
 		struct frame *f = app_frame(a);
@@ -809,9 +716,10 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		session_turn(s, wait);
 	}
 	loop_unwatch(input);
+	asks_uninstall(a);
 	screen_stop();
 	for (int i = 0; i < a->depth; i++)
-		frame_cleanup(&a->stack[i]);
+		app_frame_cleanup(&a->stack[i]);
 	model_cleanup(&a->model);
 	textview_free(a->text);
 	logview_close(a->logs);

@@ -28,6 +28,8 @@ struct frame {
 	char *selected_id;    /* selection survives refreshes and re-sorts */
 	long selected, top;
 	struct marks marks;   /* rows marked with Space */
+	bool all;             /* @all: the kind on every endpoint that serves it, in one table */
+	struct endpoint *ep;  /* the endpoint current when it opened (an @all frame moves it) */
 };
 
 enum app_mode {
@@ -76,6 +78,7 @@ struct app {
 	struct pullview *pull;
 	struct healthview *health;     /* the health screen, once opened */
 	bool health_home;              /* Esc at the top of the tables goes back to it */
+	bool filter_health;            /* the / prompt narrows the health screen's problems */
 	struct bstream *pending_exec;  /* opened; the loop hands the terminal over */
 	struct op *pending_exec_op;
 	unsigned ops_running;          /* actions in flight */
@@ -99,6 +102,10 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 void app_flash(struct app *a, enum note_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 struct frame *app_frame(struct app *a);
 void app_push_view(struct app *a, const struct view *v, const struct drill *scope);
+/* Shows v's kind from every endpoint that serves it, in one table. */
+void app_switch_view_all(struct app *a, const struct view *v);
+/* The same on top of the current view (Esc comes back), narrowed by scope. */
+void app_push_view_all(struct app *a, const struct view *v, const struct drill *scope);
 void app_switch_view(struct app *a, const struct view *v);
 void app_set_endpoint(struct app *a, struct endpoint *ep);
 /* The view an endpoint opens on: its backend's default kind, else its first view. */
@@ -131,8 +138,29 @@ void ops_run_pending_exec(struct app *a);
 void app_close_dialog(struct app *a);
 void app_resize(struct app *a);
 
-/* Opens the health screen; home: it is where Esc leads back from the tables. */
+/* imageops.c: rows that name an image: copy, where it runs, its registry */
+bool imageops_key(struct app *a, enum action act);
+bool imageops_offered(struct app *a, enum action act);
+
+/* The mode whose content fills the body: under a dialog or a prompt, what it covers. */
+enum app_mode app_body_mode(const struct app *a);
+/* healthkeys.c: opens the health screen; home: it is where Esc leads back
+ * from the tables. */
 void app_show_health(struct app *a, bool home);
+/* A key on the health screen; false: the tables' meaning applies (q, :, ?). */
+bool app_health_key(struct app *a, int key);
+
+/* frames.c: the stack of views */
+/* Endpoints an @all view gathers at most. */
+#define APP_MAX_SOURCES 256
+void app_frame_cleanup(struct frame *f);
+/* Leaves the current view for the one under it. */
+void app_pop_view(struct app *a);
+/* The tables the current frame shows: its endpoint's, or (@all) those of
+ * every endpoint serving the kind; how many. */
+size_t app_frame_sources(struct app *a, struct model_source *out, size_t max);
+/* What moves when the shown rows change, and how many rows there are. */
+uint64_t app_shown_gen(struct app *a, size_t *rows);
 
 /* navigate.c: the table keys of k9s habits (Shift sorts, `-`, marks,
  * favourites, Ctrl-A, retry) and what a key that does nothing says */

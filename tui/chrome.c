@@ -109,7 +109,7 @@ void chrome_draw_crumbs(struct app *a)
 	WINDOW *w = a->crumbs;
 	werase(w);
 	wmove(w, 0, 0);
-	if ((a->mode == MODE_DIALOG ? a->dialog_return : a->mode) == MODE_HEALTH && a->health) {
+	if (app_body_mode(a) == MODE_HEALTH && a->health) {
 		health_crumbs(a, w);
 		return;
 	}
@@ -120,7 +120,8 @@ void chrome_draw_crumbs(struct app *a)
 		/* the namespace (or the like) the view is narrowed to: the header
 		 * has no room for it at 80 columns */
 		const struct backend_scope *sc = a->ep->ops->scope;
-		if (i == 0 && sc && f->view->scope_cell >= 0 && backend_serves(a->ep->ops, f->view->kind)) {
+		/* (@all: each endpoint keeps its own, the header names the row's) */
+		if (i == 0 && !f->all && sc && f->view->scope_cell >= 0 && backend_serves(a->ep->ops, f->view->kind)) {
 			const char *now = sc->get(a->ep);
 			if (now)
 				snprintf(where, sizeof(where), " in %s %s", sc->name, now);
@@ -128,14 +129,17 @@ void chrome_draw_crumbs(struct app *a)
 				snprintf(where, sizeof(where), " in all %ss", sc->name);
 		}
 		if (f->scoped && f->scope.label[0])
-			snprintf(crumb, sizeof(crumb), " %s%s (%s) ", f->view->title, where, f->scope.label);
+			snprintf(crumb, sizeof(crumb), " %s%s (%s%s) ", f->view->title, where, f->scope.label,
+				 f->all ? ", all endpoints" : "");
+		else if (f->all)
+			snprintf(crumb, sizeof(crumb), " %s (all endpoints) ", f->view->title);
 		else
 			snprintf(crumb, sizeof(crumb), " %s%s ", f->view->title, where);
 		if (i)
 			screen_put(w, charset_glyph(GLYPH_CRUMB), room(w), ST_CRUMBS);
 		put_safe(w, crumb, room(w), last ? ST_CRUMB_ACTIVE : ST_CRUMBS);
 	}
-	enum app_mode body = a->mode == MODE_DIALOG ? a->dialog_return : a->mode;
+	enum app_mode body = app_body_mode(a);
 	const char *extra = (body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text   ? a->text->title
 			    : (body == MODE_LOGS || body == MODE_LOGS_SEARCH) && a->logs ? a->logs->title
 			    : body == MODE_PULL && a->pull				 ? "pull"
@@ -234,7 +238,7 @@ void chrome_draw_hints(struct app *a)
 	WINDOW *w = a->prompt_win;
 	werase(w);
 	wmove(w, 0, 0);
-	switch (a->mode == MODE_DIALOG ? a->dialog_return : a->mode) {
+	switch (app_body_mode(a)) {
 	case MODE_TEXT:
 		hint(w, ACT_FILTER, "search");
 		hint(w, ACT_SEARCH_NEXT, "next");
@@ -265,9 +269,10 @@ void chrome_draw_hints(struct app *a)
 		break;
 	default: {
 		/* the verbs this view offers here, then the essentials */
-		static const enum action verbs[] = {ACT_LOGS,	ACT_SHELL,  ACT_SCALE,	  ACT_RESTART, ACT_STOP,
-						    ACT_START,	ACT_CORDON, ACT_UNCORDON, ACT_DRAIN,   ACT_REMOVE,
-						    ACT_PULL,	ACT_PRUNE,  ACT_EVENTS,	  ACT_DESCRIBE, ACT_YAML};
+		static const enum action verbs[] = {ACT_LOGS,	 ACT_SHELL,    ACT_SCALE,  ACT_RESTART, ACT_ROLLBACK,
+						    ACT_STOP,	 ACT_START,    ACT_CORDON, ACT_UNCORDON, ACT_ACTIVATE,
+						    ACT_DRAIN,	 ACT_REMOVE,   ACT_PULL,   ACT_PRUNE,	ACT_EVENTS,
+						    ACT_DESCRIBE, ACT_YAML};
 		hint(w, ACT_COMMAND, "cmd");
 		hint(w, ACT_FILTER, "filter");
 		if (app_frame(a)->marks.n)
@@ -280,6 +285,11 @@ void chrome_draw_hints(struct app *a)
 				backend_action_find(a->ep->ops, app_frame(a)->view->kind, keymap_action_info(verbs[i])->name);
 			hint(w, verbs[i], ba ? backend_action_label(ba) : NULL);
 		}
+		/* rows that name an image lead to other endpoints */
+		if (imageops_offered(a, ACT_WHERE_RUNS))
+			hint(w, ACT_WHERE_RUNS, "runs");
+		if (imageops_offered(a, ACT_REGISTRY))
+			hint(w, ACT_REGISTRY, "to registry");
 		hint(w, ACT_HELP, "help");
 	}
 	}

@@ -1,47 +1,41 @@
-/* clipboard.c: OSC 52 (see clipboard.h). The sequence is ESC ] 52 ; c ;
- * base64 BEL; inside tmux it is sent twice, plainly (tmux takes it with
- * set-clipboard on) and wrapped in tmux's DCS passthrough (with
- * allow-passthrough on), since which one a tmux honours is its setting. */
+/* clipboard.c: OSC 52 (see clipboard.h). */
 #include "tui/clipboard.h"
 #include "backends/codec/crypto.h"
 #include "backends/util/util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-char *clipboard_sequence(const char *text, size_t len)
+char *clipboard_sequence(const char *text, bool screen)
 {
-	char *b64 = crypto_base64_encode(text, len);
-	struct buf b;
-	buf_init(&b);
-	buf_printf(&b, "\033]52;c;%s\a", b64);
-	const char *tmux = getenv("TMUX");
-	if (tmux && *tmux) /* ESC doubled inside the passthrough */
-		buf_printf(&b, "\033Ptmux;\033\033]52;c;%s\a\033\\", b64);
+	char *b64 = crypto_base64_encode(text, strlen(text));
+	/* BEL ends the OSC where ST would need ESC, which screen's DCS would end on */
+	char *seq = screen ? xasprintf("\033P\033]52;c;%s\a\033\\", b64) : xasprintf("\033]52;c;%s\a", b64);
 	free(b64);
-	return buf_steal(&b);
+	return seq;
 }
 
-int clipboard_copy(int fd, const char *text, size_t len, char *err, size_t errlen)
+int clipboard_copy(const char *text, char *err, size_t errlen)
 {
-	if (len > CLIPBOARD_MAX)
-		return set_err(err, errlen, "%zu bytes is more than a terminal takes in one copy (%d at most)", len,
-			       CLIPBOARD_MAX);
-	char *seq = clipboard_sequence(text, len);
-	size_t n = strlen(seq), off = 0;
-	int rc = 0;
-	while (off < n) {
-		ssize_t w = write(fd, seq + off, n - off);
-		if (w < 0 && errno == EINTR)
+	if (strlen(text) > CLIPBOARD_MAX)
+		return set_err(err, errlen, "the text is too long for the clipboard (%zu bytes)", strlen(text));
+	const char *sty = getenv("STY");
+	char *seq = clipboard_sequence(text, sty && *sty);
+	fflush(stdout);
+	size_t len = strlen(seq), done = 0;
+	while (done < len) {
+		ssize_t n = write(STDOUT_FILENO, seq + done, len - done);
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			rc = set_err(err, errlen, "cannot write to the terminal: %s", strerror(errno));
-			break;
+		if (n <= 0) {
+			free(seq);
+			return set_err(err, errlen, "cannot write to the terminal: %s", strerror(errno));
 		}
-		off += (size_t)w;
+		done += (size_t)n;
 	}
 	free(seq);
-	return rc;
+	return 0;
 }

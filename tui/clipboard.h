@@ -1,22 +1,22 @@
-/* clipboard.h: copying to the clipboard of the terminal the user sits at,
- * wherever binnacle runs: the OSC 52 escape sequence, which terminals (and
- * tmux with set-clipboard on) turn into a clipboard write, so it works over
- * SSH and inside tmux where no X or Wayland clipboard is reachable. Generic:
- * anything that wants a string on the user's clipboard calls it. */
+/* clipboard.h: copying text to the clipboard of the machine the user sits
+ * at with OSC 52 (ESC ] 52 ; c ; base64 BEL), which xterm, iTerm2, kitty,
+ * WezTerm, foot, Windows Terminal and others understand, over SSH too.
+ * tmux passes it on (and keeps a paste buffer) with `set -g
+ * set-clipboard on`; inside GNU screen it is wrapped in a DCS
+ * passthrough. Generic: any screen may copy any text. */
 #ifndef BINNACLE_CLIPBOARD_H
 #define BINNACLE_CLIPBOARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* The most text one copy carries: terminals refuse longer sequences. */
-#define CLIPBOARD_MAX 74000
+/* The largest text copied: terminals drop longer sequences. */
+#define CLIPBOARD_MAX 65536
 
-/* Sends text to the terminal's clipboard (fd: the terminal, usually 1).
- * Returns 0, or -1 with a sentence in err (too long, write failed). */
-int clipboard_copy(int fd, const char *text, size_t len, char *err, size_t errlen);
-/* The escape sequence for text (owned): for tests, and for a caller that
- * writes it itself. In tmux ($TMUX set) it is also wrapped for tmux's
- * passthrough, for a tmux that allows it. */
-char *clipboard_sequence(const char *text, size_t len);
+/* The escape sequence that copies text (owned); wrapped for GNU screen
+ * when screen is true. */
+char *clipboard_sequence(const char *text, bool screen);
+/* Writes it to the terminal ($STY says GNU screen); -1 with a sentence. */
+int clipboard_copy(const char *text, char *err, size_t errlen);
 
 #endif

@@ -212,7 +212,16 @@ void commands_run(struct app *a, const char *line)
 	if (!v)
 		v = views_find(word);
 	if (v) {
-		app_switch_view(a, v);
+		/* ":pods @all": that kind from every endpoint, in one table */
+		bool all = str_starts(arg, "@all") && (!arg[4] || arg[4] == ' ');
+		if (all) {
+			arg += 4;
+			while (*arg == ' ')
+				arg++;
+			app_switch_view_all(a, v);
+		} else {
+			app_switch_view(a, v);
+		}
 		if (*arg) {
 			/* ":ctr web" opens the view already filtered */
 			struct frame *f = app_frame(a);
@@ -389,6 +398,7 @@ void app_show_help(struct app *a)
 		}
 		buf_printf(&b, "  %-34s show %s\n", names, (*vv)->title);
 	}
+	buf_printf(&b, "  %-34s %s\n", ":VIEW @all [FILTER]", "that kind from every endpoint serving it, one table");
 	if (scope) {
 		char names[128] = "", help[200];
 		for (const char *const *c = scope->commands; *c; c++) {

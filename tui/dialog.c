@@ -93,6 +93,9 @@ bool dialog_key(struct dialog *d, int key)
 		}
 		return false;
 	}
+	/* a secret is typed blind: no completion, no history */
+	if (d->type == DIALOG_SECRET && (key == '\t' || key == (int)(KEYMAP_FN | KEY_UP) || key == (int)(KEYMAP_FN | KEY_DOWN)))
+		return false;
 	enum prompt_result r = prompt_key(&d->input, key);
 	if (r == PROMPT_EDITING) {
 		d->error[0] = '\0';
@@ -110,7 +113,14 @@ bool dialog_key(struct dialog *d, int key)
 	d->submitted = ok;
 	if (ok && d->type == DIALOG_TYPE_NAME)
 		ok = confirm_accepts(CONFIRM_TYPE_NAME, text, d->expected);
+	if (d->type == DIALOG_SECRET) {
+		/* no copy stays behind in the editor */
+		memwipe(d->input.text, sizeof(d->input.text));
+		d->input.len = d->input.cur = 0;
+	}
 	finish(d, ok, text);
+	if (d->type == DIALOG_SECRET || !ok)
+		memwipe(text, strlen(text));
 	free(text);
 	return true;
 }
@@ -210,6 +220,13 @@ void dialog_draw(WINDOW *parent, const struct dialog *d)
 	} else if (d->type == DIALOG_YES_NO) {
 		wmove(win, y < h - 1 ? y : h - 2, 2);
 		screen_put(win, "[y] yes   [n] no", w - 4, ST_HEADER_KEY);
+	} else if (d->type == DIALOG_SECRET) {
+		/* nothing of what is typed is drawn, not even its length */
+		wmove(win, y < h - 1 ? y : h - 2, 2);
+		screen_put(win, "> ", 2, ST_PROMPT);
+		screen_put(win, charset_glyph(GLYPH_CURSOR), 1, ST_PROMPT);
+		wmove(win, h - 2, 2);
+		screen_put(win, "typing is not shown; Enter confirms, Esc cancels", w - 4, ST_DIM);
 	} else {
 		wmove(win, y < h - 1 ? y : h - 2, 2);
 		char *text = prompt_text(&d->input);

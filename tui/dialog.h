@@ -1,6 +1,7 @@
 /* dialog.h: a modal box over the table: a yes/no question, a request to
- * type a resource's name (production), or a value to enter (an image
- * reference, a replica count, a file name). */
+ * type a resource's name (production), a value to enter (an image
+ * reference, a replica count, a file name), or a secret (a passphrase:
+ * never echoed, wiped once handed over). */
 #ifndef BINNACLE_DIALOG_H
 #define BINNACLE_DIALOG_H
 
@@ -11,7 +12,7 @@
 #include "tui/screen.h"
 
 /* DIALOG_INFO: lines to read (the keys of a viewer, a long error); any key closes it. */
-enum dialog_type { DIALOG_YES_NO, DIALOG_TYPE_NAME, DIALOG_INPUT, DIALOG_PICK, DIALOG_INFO };
+enum dialog_type { DIALOG_YES_NO, DIALOG_TYPE_NAME, DIALOG_INPUT, DIALOG_PICK, DIALOG_SECRET, DIALOG_INFO };
 
 #define DIALOG_MAX_CHOICES 32
 

@@ -90,6 +90,16 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	size_t served = 0;
 	for (size_t i = 0; i < s->neps; i++)
 		if (asked(s->eps[i], v)) {
+			const struct backend_scope *sc = s->eps[i]->ops->scope;
+			char err[ERRLEN];
+			if (o->scope && !sc) {
+				fprintf(stderr, "binnacle: %s cannot be narrowed to \"%s\"\n", s->eps[i]->name, o->scope);
+				return 1;
+			}
+			if (o->scope && sc->set(s->eps[i], o->scope, err, sizeof(err)) < 0) {
+				fprintf(stderr, "binnacle: %s: %s\n", s->eps[i]->name, err);
+				return 1;
+			}
 			s->eps[i]->ops->watch(s->eps[i], v->kind);
 			served++;
 		}

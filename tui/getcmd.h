@@ -9,6 +9,7 @@ struct get_opts {
 	const char *kind;   /* alias or kind name */
 	const char *output; /* "table", "wide" or "json" */
 	const char *filter; /* optional `/` filter text */
+	const char *scope;  /* optional: what narrows each endpoint (a namespace, a repository) */
 	int64_t timeout_ms;
 };
 

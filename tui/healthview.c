@@ -17,6 +17,7 @@ struct healthview *healthview_new(struct session *s, bool ascii)
 	hv->health.trends = true;
 	model_init(&hv->endpoints, &health_endpoints_view);
 	model_init(&hv->problems, &health_problems_view);
+	filter_init(&hv->filter, NULL);
 	return hv;
 }
 
@@ -26,6 +27,7 @@ void healthview_free(struct healthview *hv)
 		return;
 	model_cleanup(&hv->endpoints);
 	model_cleanup(&hv->problems);
+	filter_cleanup(&hv->filter);
 	health_cleanup(&hv->health);
 	free(hv->selected_id);
 	free(hv);
@@ -35,7 +37,9 @@ static void rebuild(struct healthview *hv)
 {
 	struct store *s = hv->health.store;
 	model_build(&hv->endpoints, store_find_table(s, HEALTH_ENDPOINTS), NULL);
-	model_build(&hv->problems, store_find_table(s, HEALTH_PROBLEMS), NULL);
+	struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .filter = &hv->filter,
+				 .sort_col = health_problems_view.sort_col, .sort_desc = health_problems_view.sort_desc};
+	model_build(&hv->problems, store_find_table(s, HEALTH_PROBLEMS), &p);
 	long idx = hv->selected_id ? model_find(&hv->problems, hv->selected_id) : -1;
 	if (idx < 0)
 		idx = hv->selected < (long)hv->problems.len ? hv->selected : (long)hv->problems.len - 1;
@@ -84,7 +88,8 @@ void healthview_draw(WINDOW *w, struct healthview *hv)
 	wmove(w, top_rows, 0);
 	char title[96];
 	size_t live = health_problem_count(&hv->health, NULL);
-	snprintf(title, sizeof(title), " Problems: %zu%s", live, live ? ", worst first" : "");
+	snprintf(title, sizeof(title), " Problems: %zu%s%s%s", live, live ? ", worst first" : "",
+		 filter_active(&hv->filter) ? "; shown: those matching /" : "", filter_active(&hv->filter) ? hv->filter.text : "");
 	screen_put(w, title, cols, live ? ST_WARN : ST_OK);
 	if (bottom) {
 		int visible = bottom_rows - 1;

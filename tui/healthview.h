@@ -17,6 +17,7 @@ struct healthview {
 	long selected, top;
 	char *selected_id;
 	bool watching;
+	struct filter filter;  /* narrows the problems (/) */
 };
 
 enum healthview_result { HV_STAY, HV_GO, HV_CLOSE };

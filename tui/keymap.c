@@ -56,7 +56,7 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_PREVIOUS] = {"previous", "the previous instance's logs (after a crash)", false, .ctx = V},
 	[ACT_YAML] = {"yaml", "the selected object as YAML (y again: JSON)", false, .ctx = T},
 	[ACT_EDIT] = {"edit", "edit the selected object", false, true, T},
-	[ACT_COPY] = {"copy", "copy the name, namespace/name, image or YAML (OSC 52)", false, .ctx = T},
+	[ACT_COPY] = {"copy", "copy the name, namespace/name, image (pinned, digest) or YAML (OSC 52)", false, .ctx = T},
 	[ACT_MARK] = {"mark", "mark or unmark the row: actions then apply to every marked row", true, .ctx = T},
 	[ACT_SORT_NAME] = {"sort_name", "sort by name (again: reverse)", true, .ctx = T},
 	[ACT_SORT_AGE] = {"sort_age", "sort by age", true, .ctx = T},
@@ -68,6 +68,10 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_RETRY] = {"retry", "reconnect to a stale endpoint now", true, .ctx = T},
 	[ACT_STATS] = {"stats", "CPU and memory history of the selected row", false, .ctx = T},
 	[ACT_PRUNE] = {"prune", "remove what is unused (shows what would go first)", false, true, T},
+	[ACT_ROLLBACK] = {"rollback", "roll back to the previous revision (asks first)", false, true, T},
+	[ACT_ACTIVATE] = {"activate", "make the machine take work again (after a drain)", false, true, T},
+	[ACT_WHERE_RUNS] = {"where_runs", "where this image runs: its containers and pods on every endpoint", false, .ctx = T},
+	[ACT_REGISTRY] = {"registry_tags", "the tags of this image's repository in its registry", false, .ctx = T},
 };
 #undef T
 #undef V
@@ -244,6 +248,11 @@ void keymap_init_defaults(void)
 	bind(18, ACT_RETRY);  /* ctrl-r */
 	bind('t', ACT_STATS);
 	bind('P', ACT_PRUNE);
+	/* ECS and the registries */
+	bind('R', ACT_ROLLBACK);
+	bind('u', ACT_ACTIVATE);
+	bind('U', ACT_WHERE_RUNS);
+	bind('T', ACT_REGISTRY);
 }
 
 int keymap_apply(const struct config *c, char *err, size_t errlen)

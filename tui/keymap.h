@@ -60,7 +60,7 @@ enum action {
 	/* k9s's keys and the daily driver's */
 	ACT_YAML,
 	ACT_EDIT,
-	ACT_COPY,
+	ACT_COPY, /* the clipboard: the row's names, or an image's reference and digest */
 	ACT_MARK,
 	ACT_SORT_NAME,
 	ACT_SORT_AGE,
@@ -72,6 +72,11 @@ enum action {
 	ACT_RETRY,
 	ACT_STATS,
 	ACT_PRUNE,
+	ACT_ROLLBACK,
+	ACT_ACTIVATE,
+	/* what crosses endpoints: rows that name an image */
+	ACT_WHERE_RUNS,
+	ACT_REGISTRY,
 	ACT_COUNT
 };
 

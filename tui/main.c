@@ -9,6 +9,7 @@
 #include "backends/backend.h"
 #include "backends/net/http.h"
 #include "backends/plugins.h"
+#include "backends/ssh/ssh.h"
 #include "tui/keymap.h"
 #include "backends/util/log.h"
 #include "backends/model/session.h"
@@ -50,11 +51,15 @@ static void usage(FILE *f)
 {
 	fputs("Usage: binnacle [OPTIONS] [VIEW]\n"
 	      "       binnacle get KIND [-n NAMESPACE|-A] [--context NAME] [-o table|wide|json] [--filter TEXT]\n"
+	      "                         [--scope NAME] [OPTIONS]\n"
 	      "       binnacle health [-o table|wide|json] [OPTIONS]\n"
 	      "\n"
-	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included)\n"
-	      "and Docker or Podman engines, live, with the operator's actions at hand:\n"
-	      "scale, restart, shell, logs, cordon, drain, delete, pull, describe.\n"
+	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included),\n"
+	      "Amazon ECS (EC2 and Fargate), Docker or Podman engines and container\n"
+	      "registries (OCI / Docker Registry v2, Amazon ECR), live, with the operator's\n"
+	      "actions at hand: scale, restart, roll back, stop, shell, logs, cordon, drain,\n"
+	      "delete, pull (a registry's tag into an engine), describe, and where an image\n"
+	      "runs across every endpoint.\n"
 	      "\n",
 	      f);
 	print_kinds(f, "VIEW and KIND:", 78);
@@ -73,13 +78,19 @@ static void usage(FILE *f)
 	      "      --log FILE         write a debug log to FILE\n"
 	      "  -o, --output FORMAT    for get and health: table (default), wide or json\n"
 	      "      --filter TEXT      for get: only rows matching TEXT (as the / filter)\n"
+	      "  -s, --scope NAME       for get: narrow each endpoint (a namespace, a repository)\n"
 	      "      --timeout DURATION for get and health: how long to wait for answers (default 15s)\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
 	      "Without configuration binnacle uses every context of $KUBECONFIG (or\n"
-	      "~/.kube/config), opening on the current one, and $DOCKER_HOST, the current\n"
-	      "Docker context, /var/run/docker.sock, or the Podman sockets.\n"
+	      "~/.kube/config), opening on the current one, $DOCKER_HOST (unix://,\n"
+	      "tcp:// or ssh://), the current Docker context, /var/run/docker.sock, or the\n"
+	      "Podman sockets, every registry logged into with docker or podman login\n"
+	      "($DOCKER_CONFIG/config.json, podman's auth.json), and with AWS credentials\n"
+	      "and a region (found as the AWS CLI finds them) the account's ECS clusters,\n"
+	      "EKS clusters and ECR registry (connected when chosen). SSH follows\n"
+	      "~/.ssh/config and known_hosts; any endpoint takes via: (jump hosts).\n"
 	      "In the dashboard press ? for the keys of the current view. Changing actions\n"
 	      "are recorded in $XDG_STATE_HOME/binnacle/audit.log.\n",
 	      f);
@@ -193,7 +204,7 @@ int main(int argc, char **argv)
 		{"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},       {"charset", required_argument, NULL, 'C'},
 		{"namespace", required_argument, NULL, 'n'}, {"all-namespaces", no_argument, NULL, 'A'},
-		{"context", required_argument, NULL, 'e'},
+		{"context", required_argument, NULL, 'e'},  {"scope", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
 	struct session_opts so = {0};
@@ -202,7 +213,7 @@ int main(int argc, char **argv)
 	int charset = -1; /* -1: as the configuration says */
 	char err[ERRLEN];
 	int c;
-	while ((c = getopt_long(argc, argv, "c:e:t:ro:hVn:A", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:e:t:ro:s:hVn:A", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			so.config_path = optarg;
@@ -244,6 +255,9 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			go.filter = optarg;
+			break;
+		case 's':
+			go.scope = optarg;
 			break;
 		case 'T':
 			go.timeout_ms = parse_duration_ms(optarg);
@@ -303,6 +317,7 @@ int main(int argc, char **argv)
 	int rc = run(&s, &so, cmd, &go, target, theme_name, charset, scope);
 	/* one way out, whatever failed: every path above released nothing yet */
 	session_close(&s);
+	ssh_cleanup();
 	http_cleanup();
 	plugins_unload();
 	log_close();

@@ -64,7 +64,8 @@ void ops_target(struct op *o, struct confirm_target *t, const char *verb)
 	t->scope_name = sc && o->scope[0] ? sc->name : NULL;
 	t->scope = o->scope;
 	t->endpoint = o->ep->name;
-	t->value = o->input[0] ? o->input : NULL;
+	/* a typed value reads "to 3"; a choice was just made in its own list */
+	t->value = o->input[0] && o->act && (o->act->flags & ACTION_INPUT) ? o->input : NULL;
 }
 
 /* ---- simple actions ---- */
@@ -108,11 +109,21 @@ static bool offer_force(struct op *o, const char *error)
 	return true;
 }
 
+/* " to 3" after the name, for a value typed (a choice made from a list is
+ * in the audit log, not in the sentence) */
+static const char *to_value(const struct op *o, char *out, size_t outlen)
+{
+	bool typed = o->input[0] && o->act && (o->act->flags & ACTION_INPUT);
+	snprintf(out, outlen, "%s%s", typed ? " to " : "", typed ? o->input : "");
+	return out;
+}
+
 static void on_done(void *arg, const char *error)
 {
 	struct op *o = arg;
 	struct app *a = o->a;
 	const char *label = backend_action_label(o->act);
+	char to[600];
 	a->ops_running--;
 	ops_audit(o, o->act->name, error ? error : "ok");
 	if (error && offer_force(o, error)) {
@@ -122,7 +133,7 @@ static void on_done(void *arg, const char *error)
 	if (error)
 		app_flash(a, NOTE_ERROR, "%s %s failed: %s", label, o->name, error);
 	else
-		app_flash(a, NOTE_INFO, "%s %s%s%s: done", label, o->name, o->input[0] ? " to " : "", o->input);
+		app_flash(a, NOTE_INFO, "%s %s%s: done", label, o->name, to_value(o, to, sizeof(to)));
 	free(o);
 }
 
@@ -130,8 +141,9 @@ static void run(struct op *o)
 {
 	struct app *a = o->a;
 	a->ops_running++;
-	app_flash(a, NOTE_INFO, "%s %s%s%s…", o->act->progress ? o->act->progress : backend_action_label(o->act),
-		  o->name, o->input[0] ? " to " : "", o->input);
+	char to[600];
+	app_flash(a, NOTE_INFO, "%s %s%s…", o->act->progress ? o->act->progress : backend_action_label(o->act),
+		  o->name, to_value(o, to, sizeof(to)));
 	/* long actions (stop waits for the container) keep their message up */
 	a->flash_until = mono_ms() + 120000;
 	o->ep->ops->act(o->ep, o->act, o->id, o->input[0] ? o->input : NULL, on_done, o);
@@ -224,9 +236,43 @@ static void ask_input(struct op *o, const char *current)
 	a->mode = MODE_DIALOG;
 }
 
+/* ---- a choice before an action (a tag or its whole manifest) ---- */
+
+static void on_choice(void *ctx, bool accepted, const char *text)
+{
+	struct op *o = ctx;
+	app_close_dialog(o->a);
+	if (!accepted || !text) {
+		app_flash(o->a, NOTE_INFO, "%s %s: cancelled", o->act->name, o->name);
+		free(o);
+		return;
+	}
+	snprintf(o->input, sizeof(o->input), "%s", text);
+	confirm_then_run(o, false);
+}
+
+/* An action that declares choices and has several for r asks first; the
+ * choice goes to the backend as the action's input. */
+static bool choose_first(struct op *o, const struct row *r)
+{
+	const struct backend_action *ba = o->act;
+	if (ba->flags & ACTION_INPUT || !ba->choices)
+		return false;
+	const char *names = ba->choices(r);
+	if (!names || !strchr(names, ','))
+		return false;
+	struct app *a = o->a;
+	a->dialog_return = a->mode;
+	dialog_open_pick(&a->dialog, ba->name, ba->choose_title ? ba->choose_title : "Which one?", names, on_choice, o);
+	a->mode = MODE_DIALOG;
+	return true;
+}
+
 void ops_start(struct app *a, const struct backend_action *ba, const struct row *r)
 {
 	struct op *o = ops_new(a, ba, r);
+	if (choose_first(o, r))
+		return;
 	if (ba->flags & ACTION_INPUT) {
 		char current[64] = "";
 		if (ba->input_now)
@@ -295,20 +341,118 @@ static void pull_done(void *arg, const char *error)
 	a->dirty = true;
 }
 
-static void start_pull(struct app *a, const char *ref)
+/* Pulls ref into the engine ep (auth: the registry's X-Registry-Auth
+ * value, NULL for the engine's own lookup), in the pull panel. */
+static void start_pull_on(struct app *a, struct endpoint *ep, const char *ref, const char *auth)
 {
-	const struct backend_action *act = backend_action_find(a->ep->ops, NULL, "pull");
+	const struct backend_action *act = backend_action_find(ep->ops, NULL, "pull");
 	struct op *o = ops_new(a, act, NULL);
+	o->ep = ep;
+	snprintf(o->kind, sizeof(o->kind), "%s", act && act->kind ? act->kind : "");
 	snprintf(o->input, sizeof(o->input), "%s", ref);
 	snprintf(o->name, sizeof(o->name), "%s", ref);
 	pullview_free(a->pull);
-	a->pull = pullview_new(a->ep->name, ref);
+	a->pull = pullview_new(ep->name, ref);
 	a->mode = MODE_PULL;
 	a->ops_running++;
 	o->sink.progress = pull_progress;
 	o->sink.done = pull_done;
 	o->sink.arg = o;
-	a->ep->ops->pull(a->ep, ref, &o->sink);
+	ep->ops->pull(ep, ref, auth, &o->sink);
+}
+
+static void start_pull(struct app *a, const char *ref)
+{
+	start_pull_on(a, a->ep, ref, NULL);
+}
+
+/* ---- a registry's tag pulled into an engine ---- */
+
+/* The endpoints a pull can go to: their backend pulls, and they allow it. */
+static size_t engines(struct app *a, struct endpoint **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->session->neps && n < max; i++) {
+		struct endpoint *ep = a->session->eps[i];
+		if (ep->ops->pull && !ep->on_demand && endpoint_may(ep, backend_action_find(ep->ops, NULL, "pull")))
+			out[n++] = ep;
+	}
+	return n;
+}
+
+/* The current view's action carried out by an engine, if it has one. */
+static const struct backend_action *engine_action(struct app *a, const char *verb)
+{
+	const struct backend_action *ba = backend_action_find(a->ep->ops, app_frame(a)->view->kind, verb);
+	return ba && (ba->flags & ACTION_ENGINE) && a->ep->ops->pull_source ? ba : NULL;
+}
+
+struct engine_pick {
+	struct app *a;
+	struct endpoint *source; /* the registry */
+	char kind[64], id[256];
+};
+
+static void pull_into(struct app *a, struct endpoint *source, const char *kind, const char *id, struct endpoint *engine)
+{
+	char ref[512], err[ERRLEN];
+	char *auth = NULL;
+	if (source->ops->pull_source(source, kind, id, ref, sizeof(ref), &auth, err, sizeof(err)) < 0) {
+		app_flash(a, NOTE_WARN, "cannot pull %s: %s", id, err);
+		return;
+	}
+	start_pull_on(a, engine, ref, auth);
+	if (auth) {
+		memset(auth, 0, strlen(auth));
+		free(auth);
+	}
+}
+
+static void on_engine_pick(void *ctx, bool accepted, const char *text)
+{
+	struct engine_pick *p = ctx;
+	struct app *a = p->a;
+	app_close_dialog(a);
+	struct endpoint *engine = accepted && text ? session_find(a->session, text) : NULL;
+	if (engine)
+		pull_into(a, p->source, p->kind, p->id, engine);
+	else
+		app_flash(a, NOTE_INFO, "pull %s: cancelled", p->id);
+	free(p);
+}
+
+static void engine_pull(struct app *a, const struct backend_action *ba, const struct row *r)
+{
+	const char *why = ba->refuse ? ba->refuse(r) : NULL;
+	if (why) {
+		app_flash(a, NOTE_WARN, "%s %s", row_text(r, 0), why);
+		return;
+	}
+	struct endpoint *eps[64];
+	size_t n = engines(a, eps, 64);
+	if (!n) {
+		app_flash(a, NOTE_WARN, "no open engine can pull (none is configured, or all are read-only)");
+		return;
+	}
+	if (n == 1) {
+		pull_into(a, a->ep, ba->kind, r->id, eps[0]);
+		return;
+	}
+	struct engine_pick *p = xcalloc(1, sizeof(*p));
+	p->a = a;
+	p->source = a->ep;
+	snprintf(p->kind, sizeof(p->kind), "%s", ba->kind);
+	snprintf(p->id, sizeof(p->id), "%s", r->id);
+	struct buf names;
+	buf_init(&names);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&names, "%s%s", i ? "," : "", eps[i]->name);
+	char msg[400];
+	snprintf(msg, sizeof(msg), "Pull %.300s into which engine?", row_text(r, 0));
+	a->dialog_return = a->mode;
+	dialog_open_pick(&a->dialog, "pull", msg, names.data, on_engine_pick, p);
+	buf_cleanup(&names);
+	a->mode = MODE_DIALOG;
 }
 
 static void on_pull_ref(void *ctx, bool accepted, const char *text)
@@ -358,10 +502,17 @@ bool ops_offered(struct app *a, enum action act)
 	case ACT_YAML:
 		return a->ep->ops->inspect != NULL || (act == ACT_DESCRIBE && a->ep->ops->describe != NULL);
 	case ACT_PULL:
+		if (engine_action(a, "pull")) {
+			struct endpoint *eps[1];
+			return engines(a, eps, 1) > 0;
+		}
 		return a->ep->ops->pull && endpoint_may(a->ep, backend_action_find(a->ep->ops, NULL, "pull"));
 	case ACT_STATS:
 		return a->ep->ops->history != NULL && backend_serves(a->ep->ops, kind) &&
 		       a->ep->ops->history(a->ep, kind, NULL, NULL, 0);
+	case ACT_WHERE_RUNS:
+	case ACT_REGISTRY:
+		return imageops_offered(a, act);
 	default:
 		return info->verb && endpoint_may(a->ep, backend_action_find(a->ep->ops, kind, info->name));
 	}
@@ -425,10 +576,16 @@ bool ops_key(struct app *a, enum action act)
 		opsession_save_logs(a);
 		return true;
 	}
+	if (imageops_key(a, act))
+		return true;
 	if (!ops_offered(a, act))
 		return ops_refused_readonly(a, act); /* else another action on the same key may take it */
 	if (act == ACT_PULL) {
-		ops_pull(a, NULL);
+		const struct backend_action *eng = engine_action(a, "pull");
+		if (eng && r && !r->gone_ms)
+			engine_pull(a, eng, r);
+		else if (!eng)
+			ops_pull(a, NULL);
 		return true;
 	}
 	if (act == ACT_DESCRIBE || act == ACT_DESCRIBE_JSON || act == ACT_YAML) {

@@ -24,6 +24,11 @@
  * session (exit Enter, then Esc for the dashboard): long enough for a
  * server to close the stream, short enough not to be felt while typing. */
 #define HOLD_AFTER_LINE_MS 250
+/* After a line that ends a shell (exit, logout, Ctrl-D on an empty line)
+ * they wait longer: a busy server may take a moment to close the stream,
+ * and keys typed then are almost surely for the dashboard. A nested shell
+ * that goes on gets them when this runs out. */
+#define HOLD_AFTER_EXIT_MS 3000
 #define CTRL_D '\004'
 
 static int winch_pipe[2] = {-1, -1};
@@ -109,6 +114,26 @@ static bool drain(struct bstream *st, char *err, size_t errlen)
 	}
 }
 
+/* Whether the line just typed ends a shell: exit (with a status), logout,
+ * or Ctrl-D on an empty line. */
+static bool ends_shell(const char *line, size_t len, bool ctrl_d)
+{
+	while (len && line[len - 1] == ' ')
+		len--;
+	while (len && *line == ' ')
+		line++, len--;
+	if (ctrl_d)
+		return len == 0;
+	if (len == 6 && !strncmp(line, "logout", 6))
+		return true;
+	if (len < 4 || strncmp(line, "exit", 4) || (len > 4 && line[4] != ' '))
+		return false;
+	for (size_t i = 5; i < len; i++)
+		if (line[i] < '0' || line[i] > '9')
+			return false;
+	return true;
+}
+
 int passthrough_run(struct session *s, struct bstream *st, const char *banner, struct buf *leftover, char *err,
 		    size_t errlen)
 {
@@ -146,13 +171,15 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	 * moment: if the session ends meanwhile they were meant for the dashboard */
 	struct buf held;
 	buf_init(&held);
-	int64_t line_end_ms = 0;
+	int64_t line_end_ms = 0, hold_ms = HOLD_AFTER_LINE_MS;
+	char line[16]; /* the start of the line being typed, to recognise exit */
+	size_t linelen = 0;
 	short in_ready = 0, winch_ready = 0;
 	struct loop_fd *win = loop_watch(STDIN_FILENO, POLLIN, note, &in_ready);
 	struct loop_fd *wwinch = winch_pipe[0] >= 0 ? loop_watch(winch_pipe[0], POLLIN, note, &winch_ready) : NULL;
 	while (open) {
 		int wait = 200;
-		int64_t hold_left = line_end_ms + HOLD_AFTER_LINE_MS - mono_ms();
+		int64_t hold_left = line_end_ms + hold_ms - mono_ms();
 		if (held.len && hold_left < wait)
 			wait = hold_left > 0 ? (int)hold_left : 0;
 		in_ready = winch_ready = 0;
@@ -165,7 +192,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 		}
 		/* the loop moved the stream's bytes during the turn */
 		open = drain(st, err, errlen);
-		if (open && held.len && mono_ms() - line_end_ms >= HOLD_AFTER_LINE_MS) {
+		if (open && held.len && mono_ms() - line_end_ms >= hold_ms) {
 			/* the session went on: the held keys were for it */
 			if (!forward(s, st, held.data, held.len)) {
 				snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
@@ -182,7 +209,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 			}
 			/* bytes up to the first line end go now (unless already holding);
 			 * what follows it waits with the held ones */
-			bool holding = held.len || mono_ms() - line_end_ms < HOLD_AFTER_LINE_MS;
+			bool holding = held.len || mono_ms() - line_end_ms < hold_ms;
 			size_t o = 0, now = holding ? 0 : SIZE_MAX;
 			for (ssize_t i = 0; i < n; i++) {
 				char c = in[i];
@@ -201,9 +228,16 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 				outb[o++] = c;
 				state = c == '\r' || c == '\n' ? 1 : 0;
 				if (c == '\r' || c == '\n' || c == CTRL_D) {
+					line[linelen] = '\0';
+					hold_ms = ends_shell(line, linelen, c == CTRL_D) ? HOLD_AFTER_EXIT_MS : HOLD_AFTER_LINE_MS;
+					linelen = 0;
 					line_end_ms = mono_ms();
 					if (now == SIZE_MAX)
 						now = o;
+				} else if ((c == 0x7f || c == '\b') && linelen) {
+					linelen--;
+				} else if (linelen < sizeof(line) - 1) {
+					line[linelen++] = c;
 				}
 			}
 			if (now > o)

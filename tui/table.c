@@ -132,6 +132,15 @@ void table_layout_fit(const struct view *v, const struct model *m, const struct 
 	int64_t now = wall_s();
 	struct fitcol base[TABLE_MAXCOLS], extra[TABLE_MAXCOLS];
 	int nbase = 0, nextra = 0, ident = table_ident_column(v);
+	if (m->srcs) {
+		/* rows of several endpoints: whose each is comes first, never dropped */
+		int w = sanitize_width(TABLE_ENDPOINT_TITLE);
+		for (size_t i = 0; i < m->nsrcs; i++) {
+			int lw = sanitize_width(m->srcs[i].label);
+			w = lw > w ? lw : w;
+		}
+		base[nbase++] = (struct fitcol){.col = TABLE_ENDPOINT_COL, .natural = w, .head = w, .floor = w};
+	}
 	for (int c = 0; c < v->ncolumns; c++) {
 		const struct column *col = &v->columns[c];
 		if ((col->wide && !o->wide) || !column_has_data(m, col->cell) || col->cell == o->hide_cell)
@@ -220,6 +229,10 @@ static void draw_header(WINDOW *w, const struct view *v, const struct table_layo
 	wmove(w, 0, 0);
 	for (int i = 0; i < l->ncols; i++) {
 		int c = l->col[i];
+		if (c == TABLE_ENDPOINT_COL) {
+			put_cell(w, tmp, TABLE_ENDPOINT_TITLE, l->width[i], false, ST_TABLE_HEAD);
+			continue;
+		}
 		bool sorted = c == p->sort_col;
 		char title[64];
 		const char *mark = sorted ? charset_glyph(p->sort_desc ? GLYPH_SORT_DESC : GLYPH_SORT_ASC) : "";
@@ -269,6 +282,12 @@ void table_draw_with(WINDOW *w, const struct view *v, const struct model *m, con
 		enum style rowst = v->row_style ? v->row_style(r) : ST_NORMAL;
 		wmove(w, y, 0);
 		for (int i = 0; i < l->ncols; i++) {
+			if (l->col[i] == TABLE_ENDPOINT_COL) {
+				const struct model_source *src = model_row_source(m, (size_t)idx);
+				put_cell(w, &tmp, src ? src->label : "", l->width[i], false,
+					 sel ? ST_SELECTED : r->gone_ms ? ST_GONE : ST_DIM);
+				continue;
+			}
 			const struct column *col = &v->columns[l->col[i]];
 			const struct cell *cell = &r->cells[col->cell];
 			enum style st = col->style ? col->style(r) : rowst;

@@ -12,9 +12,13 @@
 /* How long a changed cell or new row stays highlighted. */
 #define TABLE_HIGHLIGHT_MS 2000
 
+/* The ENDPOINT column a table of several endpoints' rows starts with. */
+#define TABLE_ENDPOINT_COL (-1)
+#define TABLE_ENDPOINT_TITLE "ENDPOINT"
+
 struct table_layout {
 	int ncols;
-	int col[TABLE_MAXCOLS];   /* index into view->columns */
+	int col[TABLE_MAXCOLS];   /* index into view->columns, or TABLE_ENDPOINT_COL */
 	int width[TABLE_MAXCOLS]; /* display cells */
 	int total;                /* the line's width, gaps included */
 };

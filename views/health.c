@@ -244,6 +244,13 @@ void health_refresh(struct health *h)
 	for (size_t i = 0; i < problems->len; i++)
 		problems->rows[i]->seen = false;
 	rtable_relist_begin(eps);
+	if (h->s->neps > h->nhist) { /* endpoints found at run time */
+		h->hist = xrealloc(h->hist, h->s->neps * sizeof(*h->hist));
+		memset(h->hist + h->nhist, 0, (h->s->neps - h->nhist) * sizeof(*h->hist));
+		for (size_t i = h->nhist; i < h->s->neps; i++)
+			h->hist[i].last_restarts = -1;
+		h->nhist = h->s->neps;
+	}
 	for (size_t i = 0; i < h->s->neps && i < h->nhist; i++) {
 		struct endpoint *ep = h->s->eps[i];
 		struct collect c = {.h = h, .ep = ep, .t = problems};

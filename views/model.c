@@ -2,6 +2,7 @@
  * user's filter, the drill scope, a total sort order, and cell formatting, so
  * the screen and `binnacle get` agree row for row. */
 #include "views/model.h"
+#include "views/image.h"
 #include "backends/util/util.h"
 
 #include <stdio.h>
@@ -147,7 +148,7 @@ static bool is_digit(char c)
 /* Case-insensitive natural order: digit runs compare as numbers, so "web-2"
  * sorts before "web-10". Written out rather than folding copies for
  * strverscmp so that sorting 50,000 rows allocates nothing per comparison. */
-static int natural_cmp(const char *a, const char *b)
+int model_natural_cmp(const char *a, const char *b)
 {
 	int zeros = 0; /* first difference in leading zeros: "1" before "01" */
 	while (*a && *b) {
@@ -183,6 +184,71 @@ static int natural_cmp(const char *a, const char *b)
 	return zeros;
 }
 
+static int natural_cmp(const char *a, const char *b)
+{
+	return model_natural_cmp(a, b);
+}
+
+static const char *version_start(const char *s)
+{
+	if ((*s == 'v' || *s == 'V') && is_digit(s[1]))
+		s++;
+	return is_digit(*s) ? s : NULL;
+}
+
+/* Compares the digit runs at *a and *b as numbers and steps past them. */
+static int number_cmp(const char **a, const char **b)
+{
+	const char *pa = *a, *pb = *b;
+	while (*pa == '0' && is_digit(pa[1]))
+		pa++;
+	while (*pb == '0' && is_digit(pb[1]))
+		pb++;
+	size_t la = 0, lb = 0;
+	while (is_digit(pa[la]))
+		la++;
+	while (is_digit(pb[lb]))
+		lb++;
+	*a = pa + la;
+	*b = pb + lb;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	int d = memcmp(pa, pb, la);
+	return d < 0 ? -1 : d > 0;
+}
+
+int model_version_cmp(const char *a, const char *b)
+{
+	const char *pa = version_start(a), *pb = version_start(b);
+	if (!pa || !pb) {
+		if (pa || pb)
+			return pa ? -1 : 1; /* versions before words */
+		return natural_cmp(a, b);
+	}
+	for (;;) {
+		int d = number_cmp(&pa, &pb);
+		if (d)
+			return d;
+		bool more_a = *pa == '.' && is_digit(pa[1]), more_b = *pb == '.' && is_digit(pb[1]);
+		if (more_a && more_b) {
+			pa++;
+			pb++;
+			continue;
+		}
+		if (more_a != more_b)
+			return more_a ? 1 : -1; /* 1.2.1 after 1.2 */
+		break;
+	}
+	/* the same numbers: a release comes after its pre-releases */
+	bool pre_a = *pa == '-', pre_b = *pb == '-';
+	if (!*pa && pre_b)
+		return 1;
+	if (!*pb && pre_a)
+		return -1;
+	int d = natural_cmp(pa, pb);
+	return d ? d : natural_cmp(a, b);
+}
+
 static int cmp_num(int64_t a, int64_t b)
 {
 	return (a > b) - (a < b);
@@ -200,7 +266,7 @@ static const struct cell *row_cell(const struct row *r, int idx)
 	return idx >= 0 && idx < r->ncells ? &r->cells[idx] : &none;
 }
 
-static int cell_cmp(const struct cell *a, const struct cell *b)
+static int cell_cmp(const struct cell *a, const struct cell *b, bool version)
 {
 	int ra = type_rank(a->type), rb = type_rank(b->type);
 	if (ra != rb)
@@ -213,6 +279,8 @@ static int cell_cmp(const struct cell *a, const struct cell *b)
 			return cmp_num(b->num, a->num);
 		return cmp_num(a->num, b->num);
 	}
+	if (version)
+		return model_version_cmp(a->text ? a->text : "", b->text ? b->text : "");
 	return natural_cmp(a->text ? a->text : "", b->text ? b->text : "");
 }
 
@@ -220,13 +288,14 @@ int model_compare(const struct view *v, int col, bool desc, const struct row *a,
 {
 	if (col >= 0 && col < v->ncolumns) {
 		int idx = v->columns[col].cell;
-		int d = cell_cmp(row_cell(a, idx), row_cell(b, idx));
+		bool version = idx >= 0 && idx < 64 && (v->version_cells >> idx & 1);
+		int d = cell_cmp(row_cell(a, idx), row_cell(b, idx), version);
 		if (d)
 			return desc ? -d : d;
 	}
 	/* ties go by name then id, ascending either way, so equal keys keep the
 	 * same order from one refresh to the next and the selection stays put */
-	int d = cell_cmp(row_cell(a, 0), row_cell(b, 0));
+	int d = cell_cmp(row_cell(a, 0), row_cell(b, 0), false);
 	if (d)
 		return d;
 	return strcmp(a->id, b->id);
@@ -248,6 +317,9 @@ static void release_rows(struct model *m)
 void model_cleanup(struct model *m)
 {
 	release_rows(m);
+	free(m->srcs);
+	m->srcs = NULL;
+	m->nsrcs = 0;
 	free(m->rows);
 	m->rows = NULL;
 	m->len = m->cap = 0;
@@ -266,9 +338,11 @@ static int sort_cmp(const void *pa, const void *pb, void *arg)
 			     *(struct row *const *)pb);
 }
 
-static bool in_scope(const struct row *r, const struct model_params *p, int64_t now)
+static bool in_scope(const struct view *v, const struct row *r, const struct model_params *p, int64_t now)
 {
 	if (p->scope_ns_cell > 0 && strcmp(row_text(r, p->scope_ns_cell), p->scope_ns ? p->scope_ns : ""))
+		return false;
+	if (p->scope_image && !(v && v->image && image_row_matches(v->image, r, p->scope_image)))
 		return false;
 	if (p->scope_cell < 0)
 		return true;
@@ -277,11 +351,11 @@ static bool in_scope(const struct row *r, const struct model_params *p, int64_t 
 		return labels_match(p->scope_value, c->text);
 	if (p->scope_among) {
 		size_t n = c->text ? strlen(c->text) : 0;
-		for (const char *v = p->scope_value ? p->scope_value : ""; *v;) {
-			size_t k = strcspn(v, ",");
-			if (k == n && n && !strncmp(v, c->text, k))
+		for (const char *e = p->scope_value ? p->scope_value : ""; *e;) {
+			size_t k = strcspn(e, ",");
+			if (k == n && n && !strncmp(e, c->text, k))
 				return true;
-			v += k + (v[k] == ',');
+			e += k + (e[k] == ',');
 		}
 		return false;
 	}
@@ -289,40 +363,81 @@ static bool in_scope(const struct row *r, const struct model_params *p, int64_t 
 	return !strcmp(cell_display(c, now, tmp, sizeof(tmp)), p->scope_value ? p->scope_value : "");
 }
 
-void model_build(struct model *m, const struct rtable *t, const struct model_params *p)
+static const struct model_params defaults = {.scope_cell = -1, .scope_ns_cell = -1};
+
+/* Takes the rows of one source that pass the scope and the filter. */
+static void take(struct model *m, const struct model_source *src, const struct model_params *p, int64_t now)
 {
-	static const struct model_params defaults = {.scope_cell = -1, .scope_ns_cell = -1};
-	if (!p) {
-		/* NULL params: the view's own default order, nothing narrowed */
-		struct model_params d = defaults;
-		d.sort_col = m->view ? m->view->sort_col : 0;
-		d.sort_desc = m->view && m->view->sort_desc;
-		model_build(m, t, &d);
-		return;
-	}
-	release_rows(m);
-	if (!t || !t->len)
-		return;
-	if (m->cap < t->len) {
-		free(m->rows);
-		m->rows = xmalloc(t->len * sizeof(*m->rows));
-		m->cap = t->len;
-	}
-	int64_t now = wall_s();
-	for (size_t i = 0; i < t->len; i++) {
+	const struct rtable *t = src->table;
+	bool label_hit = src->label && filter_active(p->filter) && text_matches(p->filter, src->label);
+	for (size_t i = 0; t && i < t->len; i++) {
 		struct row *r = t->rows[i];
 		if (r->gone_ms && !p->include_gone)
 			continue;
-		if (!in_scope(r, p, now))
+		if (!in_scope(m->view, r, p, now))
 			continue;
-		if (m->view && !filter_match_at(p->filter, m->view, r, now))
+		if (m->view && !(label_hit && !p->filter->invert) && !filter_match_at(p->filter, m->view, r, now))
 			continue;
 		m->rows[m->len++] = row_retain(r);
 	}
+}
+
+void model_build_many(struct model *m, const struct model_source *srcs, size_t n, const struct model_params *p)
+{
+	struct model_params d;
+	if (!p) {
+		/* NULL params: the view's own default order, nothing narrowed */
+		d = defaults;
+		d.sort_col = m->view ? m->view->sort_col : 0;
+		d.sort_desc = m->view && m->view->sort_desc;
+		p = &d;
+	}
+	release_rows(m);
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += srcs[i].table ? srcs[i].table->len : 0;
+	if (m->cap < total) {
+		free(m->rows);
+		m->rows = xmalloc(total * sizeof(*m->rows));
+		m->cap = total;
+	}
+	/* labelled sources are kept: the table shows whose each row is */
+	if (m->srcs != srcs) {
+		free(m->srcs);
+		m->srcs = NULL;
+		m->nsrcs = 0;
+		if (n && srcs[0].label) {
+			m->srcs = xmalloc(n * sizeof(*m->srcs));
+			memcpy(m->srcs, srcs, n * sizeof(*m->srcs));
+			m->nsrcs = n;
+		}
+	}
+	int64_t now = wall_s();
+	for (size_t i = 0; i < n; i++)
+		take(m, &srcs[i], p, now);
 	if (m->view && m->len > 1) {
 		struct sort_ctx ctx = {m->view, p->sort_col, p->sort_desc};
 		qsort_r(m->rows, m->len, sizeof(*m->rows), sort_cmp, &ctx);
 	}
+}
+
+void model_build(struct model *m, const struct rtable *t, const struct model_params *p)
+{
+	struct model_source one = {t, NULL, NULL};
+	model_build_many(m, &one, 1, p);
+}
+
+/* A row belongs to the source whose table finds it by id (a row purged
+ * since the build is in none). */
+const struct model_source *model_row_source(const struct model *m, size_t idx)
+{
+	if (!m->srcs || idx >= m->len)
+		return NULL;
+	const struct row *r = m->rows[idx];
+	for (size_t i = 0; i < m->nsrcs; i++)
+		if (m->srcs[i].table && rtable_find((struct rtable *)m->srcs[i].table, r->id) == r)
+			return &m->srcs[i];
+	return NULL;
 }
 
 long model_find(const struct model *m, const char *id)

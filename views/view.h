@@ -36,7 +36,7 @@ struct column {
 struct drill {
 	const char *kind;
 	int cell;
-	char value[256];
+	char value[1024];
 	char label[128]; /* breadcrumb: "image nginx:latest" */
 	bool selector;   /* value is a label selector matched against the cell's labels */
 	bool among;      /* value is a comma-separated list: the cell is one of them */
@@ -45,6 +45,18 @@ struct drill {
 	char ns[128];
 	bool describe;   /* Enter opens the object's description instead */
 	bool switch_scope; /* Enter makes value the endpoint's scope (namespace), then shows kind */
+	char select[256]; /* the row id to select where it leads; "" = the first row */
+	bool image;       /* value names an image (views/image.h): rows whose image it is (cell unused) */
+};
+
+/* Where a row names a container image, for what crosses backends (where
+ * it runs, its registry's tags, copying its reference): the cell holding
+ * its reference ("host/repo:tag") and the one holding the digests it is
+ * known by, space-separated (an index's and its platforms'; may be unset). */
+struct image_cells {
+	int ref;
+	int digests;
+	bool runs; /* the rows run the image (containers), rather than store or describe it */
 };
 
 struct view {
@@ -61,6 +73,10 @@ struct view {
 	int scope_cell;    /* the cell holding the row's scope (namespace); -1 = none */
 	/* Row colour by state (NULL = normal). */
 	enum style (*row_style)(const struct row *r);
+	const struct image_cells *image; /* NULL: its rows are no images */
+	/* Cells whose text sorts as versions (bit i: cell i), as a tag list
+	 * wants: 1.9 < 1.10.0-rc.1 < 1.10.0 < v3 < latest. */
+	unsigned long long version_cells;
 };
 
 struct backend_ops;

@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,12 @@ static void digest(enum crypto_alg alg, const void *data, size_t len, unsigned c
 		abort();
 }
 
+void crypto_random(void *out, size_t n)
+{
+	if (n && RAND_bytes(out, (int)n) != 1)
+		abort(); /* no entropy at all: nothing sane to go on with */
+}
+
 void crypto_sha1(const void *data, size_t len, unsigned char out[CRYPTO_SHA1_LEN])
 {
 	digest(CRYPTO_SHA1, data, len, out);
@@ -89,6 +96,15 @@ void crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t
 	unsigned int n = 0;
 	if (!HMAC(EVP_sha256(), keylen ? key : "", (int)keylen, len ? data : (const void *)"", len, out, &n) ||
 	    n != CRYPTO_SHA256_LEN)
+		abort();
+}
+
+void crypto_hmac_sha1(const void *key, size_t keylen, const void *data, size_t len,
+		      unsigned char out[CRYPTO_SHA1_LEN])
+{
+	unsigned int n = 0;
+	if (!HMAC(EVP_sha1(), keylen ? key : "", (int)keylen, len ? data : (const void *)"", len, out, &n) ||
+	    n != CRYPTO_SHA1_LEN)
 		abort();
 }
 

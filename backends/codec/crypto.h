@@ -1,7 +1,8 @@
 /* crypto.h: the hashes, MAC and base64 binnacle needs, as thin wrappers over
  * OpenSSL's libcrypto: SHA-1 (only for RFC 6455's Sec-WebSocket-Accept),
  * SHA-256 (Docker context directory names, AWS SigV4 payload hashes),
- * HMAC-SHA256 (SigV4 signing keys and signatures) and RFC 4648 base64
+ * HMAC-SHA256 (SigV4 signing keys and signatures), HMAC-SHA1 (the hashed
+ * host names of OpenSSH's known_hosts) and RFC 4648 base64
  * (kubeconfig *-data, WebSocket keys and channels, registry auth headers).
  * Nothing here is hand-written cryptography. */
 #ifndef BINNACLE_CRYPTO_H
@@ -28,8 +29,13 @@ void crypto_sha1_hex(const void *data, size_t len, char out[2 * CRYPTO_SHA1_LEN 
 void crypto_sha256_hex(const void *data, size_t len, char out[2 * CRYPTO_SHA256_LEN + 1]);
 void crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
 			unsigned char out[CRYPTO_SHA256_LEN]);
+void crypto_hmac_sha1(const void *key, size_t keylen, const void *data, size_t len,
+		      unsigned char out[CRYPTO_SHA1_LEN]);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void crypto_hex(const unsigned char *bytes, size_t n, char *out);
+
+/* n bytes from libcrypto's random generator (message ids, nonces). */
+void crypto_random(void *out, size_t n);
 
 /* Standard alphabet, padded; owned NUL-terminated string. */
 char *crypto_base64_encode(const void *data, size_t len);

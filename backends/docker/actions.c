@@ -2,11 +2,15 @@
  * kill, remove a container; remove an image, forced when a container uses
  * it; remove a volume or network; start, stop, restart a compose project's
  * containers; prune what is unused) and image pulls with their NDJSON
- * progress stream. A read-only endpoint refuses them before any request is
+ * progress stream, with the registry's credentials in X-Registry-Auth
+ * (given by the caller, or found where docker and podman keep logins). A
+ * read-only endpoint refuses them before any request is
  * built, whatever the UI offered. */
 #include "backends/docker/internal.h"
 #include "backends/docker/kinds.h"
 #include "backends/codec/jsonget.h"
+#include "backends/image/dockerauth.h"
+#include "backends/image/imageref.h"
 #include "backends/model/kinds.h"
 #include "backends/util/log.h"
 #include "views/kinds/shared.h"
@@ -59,6 +63,7 @@ const struct backend_action docker_actions[] = {
 	{.name = "shell", .kind = KIND_CONTAINERS, .flags = ACTION_MUTATES, .progress = "opening a shell in",
 	 .refuse = container_not_running},
 	{.name = "logs", .kind = KIND_CONTAINERS, .progress = "reading logs of"},
+	{.name = "shell", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "opening a shell on"},
 	{.name = "remove", .kind = KIND_IMAGES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "removing",
 	 .force_verb = "force_remove", .forceable = image_in_use},
 	/* no key: offered when removing fails because a container uses the image */
@@ -84,7 +89,20 @@ struct act_ctx {
 	const struct pull_sink *pull;
 	struct buf line;
 	char error[ERRLEN];
+	/* a pull waiting for its credentials */
+	struct docker *d;
+	char *path, *server;
+	struct dockerauth_req *creds;
+	struct pull_wait *wait;
 };
+
+/* Pulls whose credentials are being looked up, so a closing endpoint can
+ * stop them (the lookup may run a credential helper). */
+struct pull_wait {
+	struct act_ctx *x;
+	struct pull_wait *next;
+};
+static struct pull_wait *waits;
 
 static void act_cancel(struct call *c, const char *why)
 {
@@ -236,7 +254,79 @@ static void on_pull_done(void *arg, const struct http_result *res)
 		docker_call_start(d, "GET", "/images/json", 60000, docker_on_list, NULL)->kind = KIND_IMAGES;
 }
 
-void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *sink)
+static void pull_send(struct act_ctx *x, const char *auth)
+{
+	struct call *c = docker_call_new(x->d, "POST", x->path, 0, on_pull_done, NULL);
+	if (auth && *auth) {
+		char *h = xasprintf("X-Registry-Auth: %s", auth);
+		calls_header(&c->base, h);
+		memset(h, 0, strlen(h));
+		free(h);
+	}
+	free(x->path);
+	x->path = NULL;
+	c->ctx = x;
+	c->on_cancel = act_cancel;
+	calls_stream(&c->base, on_pull_data);
+	docker_call_go(c);
+}
+
+static void unwait(struct act_ctx *x)
+{
+	for (struct pull_wait **w = &waits; *w; w = &(*w)->next)
+		if ((*w)->x == x) {
+			struct pull_wait *gone = *w;
+			*w = gone->next;
+			free(gone);
+			return;
+		}
+}
+
+static void on_pull_creds(void *arg, const struct registry_cred *cred, const char *error)
+{
+	struct act_ctx *x = arg;
+	x->creds = NULL;
+	unwait(x);
+	if (error)
+		log_msg("docker %s: pulling without credentials: %s", x->d->ep->name, error);
+	char *auth = cred ? dockerauth_engine_header(cred, x->server) : NULL;
+	free(x->server);
+	x->server = NULL;
+	if (x->d->phase != PH_LIVE) {
+		x->pull->done(x->pull->arg, x->d->ep->error[0] ? x->d->ep->error : "not connected to the engine");
+		free(x->path);
+		buf_cleanup(&x->line);
+		free(x);
+	} else {
+		pull_send(x, auth);
+	}
+	if (auth) {
+		memset(auth, 0, strlen(auth));
+		free(auth);
+	}
+}
+
+/* The endpoint closes: pulls still looking for credentials end here. */
+void docker_pull_forget(struct docker *d)
+{
+	for (struct pull_wait **w = &waits; *w;) {
+		struct act_ctx *x = (*w)->x;
+		if (x->d != d) {
+			w = &(*w)->next;
+			continue;
+		}
+		struct pull_wait *gone = *w;
+		*w = gone->next;
+		free(gone);
+		dockerauth_cancel(x->creds);
+		free(x->path);
+		free(x->server);
+		buf_cleanup(&x->line);
+		free(x);
+	}
+}
+
+void docker_pull(struct endpoint *ep, const char *ref, const char *auth, const struct pull_sink *sink)
 {
 	struct docker *d = ep->priv;
 	if (ep->readonly) {
@@ -263,16 +353,23 @@ void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *s
 	if (!tag[0])
 		snprintf(tag, sizeof(tag), "latest");
 	char *erepo = http_escape(repo, strlen(repo)), *etag = http_escape(tag, strlen(tag));
-	char *path = xasprintf("/images/create?fromImage=%s&tag=%s", erepo, etag);
-	free(erepo);
-	free(etag);
 	struct act_ctx *x = xcalloc(1, sizeof(*x));
 	x->pull = sink;
+	x->d = d;
+	x->path = xasprintf("/images/create?fromImage=%s&tag=%s", erepo, etag);
+	free(erepo);
+	free(etag);
 	buf_init(&x->line);
-	struct call *c = docker_call_new(d, "POST", path, 0, on_pull_done, NULL);
-	free(path);
-	c->ctx = x;
-	c->on_cancel = act_cancel;
-	calls_stream(&c->base, on_pull_data);
-	docker_call_go(c);
+	struct image_ref ir;
+	if (auth || imageref_parse(ref, &ir, NULL, 0) < 0) {
+		pull_send(x, auth);
+		return;
+	}
+	/* as the docker CLI does: the login of the image's registry goes along */
+	x->server = xstrdup(!strcmp(ir.host, IMAGEREF_DOCKER_HUB) ? "https://index.docker.io/v1/" : ir.host);
+	struct pull_wait *w = xcalloc(1, sizeof(*w));
+	w->x = x;
+	w->next = waits;
+	waits = w;
+	x->creds = dockerauth_lookup(ir.host, ir.repo, on_pull_creds, x);
 }

@@ -36,11 +36,34 @@ static void set_inuse(struct store *s, struct rtable *t, struct row *r, int64_t 
 	row_set_num(s, t, r, IMG_INUSE, CELL_INT, count, text);
 }
 
+/* Each container's image digests (CTR_DIGEST), from its image's row:
+ * containers are listed with the image's id, RepoDigests come with images. */
+static void refresh_container_digests(struct store *s, struct rtable *it, struct rtable *ct)
+{
+	for (size_t i = 0; i < ct->len; i++) {
+		struct row *c = ct->rows[i];
+		if (c->gone_ms)
+			continue;
+		const char *want = strip_sha256(row_text(c, CTR_IMAGEID));
+		const char *digests = NULL;
+		for (size_t j = 0; *want && j < it->len && !digests; j++) {
+			struct row *img = it->rows[j];
+			if (!img->gone_ms && !strcmp(strip_sha256(row_text(img, IMG_FULLID)), want) &&
+			    *row_text(img, IMG_DIGESTS))
+				digests = row_text(img, IMG_DIGESTS);
+		}
+		row_set_text_or_clear(s, ct, c, CTR_DIGEST, digests);
+	}
+}
+
 void docker_decode_refresh_image_usage(struct store *s)
 {
 	struct rtable *it = store_find_table(s, KIND_IMAGES);
 	if (!it)
 		return;
+	struct rtable *cts = store_find_table(s, KIND_CONTAINERS);
+	if (cts)
+		refresh_container_digests(s, it, cts);
 	struct rtable *ct = store_find_table(s, KIND_CONTAINERS);
 	if (!ct || !ct->synced) {
 		/* "no" before the containers are known would invite a wrong delete */
@@ -114,6 +137,26 @@ static const char *image_digest(struct json_object *digests, const char *repo, s
 	return first;
 }
 
+/* Every digest of RepoDigests ("repo@sha256:..."), once each, space-separated; owned. */
+static char *all_digests(struct json_object *digests)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (size_t i = 0; i < jsonget_len(digests); i++) {
+		struct json_object *v = json_object_array_get_idx(digests, i);
+		const char *d = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+		const char *at = d ? strchr(d, '@') : NULL;
+		if (!at || !str_starts(at + 1, "sha256:"))
+			continue;
+		const char *found = strstr(b.data, at + 1);
+		if (found && (found[strlen(at + 1)] == ' ' || !found[strlen(at + 1)]))
+			continue;
+		buf_printf(&b, "%s%s", b.len ? " " : "", at + 1);
+	}
+	return buf_steal(&b);
+}
+
 static void fill_image_row(struct store *s, struct rtable *t, struct json_object *img, const char *id,
 			   const char *name)
 {
@@ -138,6 +181,9 @@ static void fill_image_row(struct store *s, struct rtable *t, struct json_object
 	size_t repolen = tag_repo_len(name);
 	row_set_text_or_clear(s, t, r, IMG_DIGEST,
 			  image_digest(jsonget_arr(img, "RepoDigests"), untagged ? NULL : name, repolen));
+	char *all = all_digests(jsonget_arr(img, "RepoDigests"));
+	row_set_text_or_clear(s, t, r, IMG_DIGESTS, all);
+	free(all);
 }
 
 static void decode_image(struct store *s, struct rtable *t, struct json_object *img)

@@ -11,6 +11,7 @@
 #include "backends/util/log.h"
 #include "backends/docker/target.h"
 #include "backends/net/timer.h"
+#include "backends/ssh/ssh.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ static const char *const kinds[] = {KIND_CONTAINERS, KIND_IMAGES, KIND_NODES, KI
 static const char *const aliases[] = {"podman", NULL};
 
 static const struct option_def options[] = {
-	{"host", OPT_STRING, "engine address: unix:///path or tcp://host:port"},
+	{"host", OPT_STRING, "engine address: unix:///path, tcp://host:port or ssh://[user@]host[:port][/path]"},
 	{"tls", OPT_BOOL, "use TLS without verifying the server"},
 	{"tls_verify", OPT_BOOL, "use TLS and verify the server against cert_path/ca.pem"},
 	{"cert_path", OPT_PATH, "directory holding ca.pem, cert.pem and key.pem"},
@@ -426,6 +427,9 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 		free(d);
 		return -1;
 	}
+	d->own_tunnel = d->target.tunnel != NULL;
+	d->ssh_dest = docker_ssh_dest(endpoint_config_get(cfg, "host"));
+	endpoint_route(ep, &d->target);
 	d->ep = ep;
 	/* a local engine costs nothing to ask: back within seconds of coming back */
 	backoff_init(&d->backoff, BACKOFF_MIN_MS, d->target.unix_socket ? LOCAL_BACKOFF_MAX_MS : BACKOFF_MAX_MS);
@@ -449,6 +453,7 @@ static void docker_close(struct endpoint *ep)
 	if (!d)
 		return;
 	cancel_all(d, NULL);
+	docker_pull_forget(d);
 	timer_free(d->retry);
 	timer_free(d->flush);
 	timer_free(d->stats_tick);
@@ -462,7 +467,10 @@ static void docker_close(struct endpoint *ep)
 	free(d->info_body);
 	free(d->version_body);
 	buf_cleanup(&d->evbuf);
+	if (d->own_tunnel)
+		ssh_tunnel_free(d->target.tunnel);
 	http_target_cleanup(&d->target);
+	free(d->ssh_dest);
 	free(d);
 	ep->priv = NULL;
 }
@@ -494,10 +502,18 @@ static void docker_watch(struct endpoint *ep, const char *kind)
 		if (d->phase == PH_LIVE)
 			list_kind(d, KIND_CONTAINERS);
 	}
+	/* a container's image digests (where it runs) come with the images */
+	bool images_too = (flag == &d->watch_containers || flag == &d->watch_projects) && !d->watch_images;
+	if (images_too) {
+		store_table(ep->store, KIND_IMAGES, IMG_NCELLS);
+		d->watch_images = true;
+	}
 	if (d->phase == PH_IDLE && !timer_armed(d->retry))
 		connect_start(d);
 	else if (d->phase == PH_LIVE && !was)
 		list_kind(d, kind);
+	if (d->phase == PH_LIVE && images_too)
+		list_kind(d, KIND_IMAGES);
 }
 
 static void on_inspect(void *arg, const struct http_result *res)

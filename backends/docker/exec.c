@@ -4,11 +4,14 @@
  * header, the socket carries the process's terminal both ways (raw bytes
  * with a TTY, the multiplexed framing without). The exit status is read from
  * GET /exec/{id}/json once the stream ends. Only Docker's part is here: the
- * stream itself is execstream.c's. */
+ * stream itself is execstream.c's. A shell on the engine's host (the
+ * nodes kind) is an SSH node shell (nodeshell.h). */
 #include "backends/docker/internal.h"
 #include "backends/codec/jsonget.h"
 #include "backends/docker/mux.h"
+#include "backends/model/kinds.h"
 #include "backends/net/execstream.h"
+#include "backends/ssh/nodeshell.h"
 #include "backends/util/log.h"
 
 #include <json-c/json.h>
@@ -204,9 +207,13 @@ void docker_exec(struct endpoint *ep, const char *kind, const char *id, const st
 		 void (*done)(void *arg, struct bstream *s, const char *error), void *arg)
 {
 	struct docker *d = ep->priv;
-	(void)kind;
 	if (ep->readonly) {
 		done(arg, NULL, "this endpoint is read-only");
+		return;
+	}
+	if (!strcmp(kind, KIND_NODES)) {
+		/* the engine's host, over SSH: by default the host of an ssh:// engine */
+		nodeshell_open(ep, id, d->ssh_dest, o, done, arg);
 		return;
 	}
 	if (d->phase != PH_LIVE) {

@@ -25,6 +25,8 @@ struct stats_slot {
 struct docker {
 	struct endpoint *ep;
 	struct http_target target;
+	bool own_tunnel;  /* ssh://: the target's tunnel is ours to free */
+	char *ssh_dest;   /* ssh://: [user@]host[:port], where node shells go by default */
 	char prefix[24]; /* "/v1.41" */
 	enum docker_phase phase;
 	struct backoff backoff; /* reconnects */
@@ -115,9 +117,11 @@ void docker_health_watch(struct endpoint *ep);
 void docker_health(struct endpoint *ep, const struct health_sink *sink);
 void docker_act(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
 		action_done_fn done, void *arg);
-void docker_pull(struct endpoint *ep, const char *ref, const struct pull_sink *sink);
 /* projects.c: a verb (start, stop, restart) on every container of a compose project. */
 void docker_project_act(struct docker *d, const char *verb, const char *project, action_done_fn done, void *arg);
+void docker_pull(struct endpoint *ep, const char *ref, const char *auth, const struct pull_sink *sink);
+/* Pulls of d still looking up their credentials are dropped (it closes). */
+void docker_pull_forget(struct docker *d);
 /* exec.c */
 void docker_exec(struct endpoint *ep, const char *kind, const char *id, const struct exec_opts *o,
 		 void (*done)(void *arg, struct bstream *s, const char *error), void *arg);

@@ -1,10 +1,15 @@
 /* target.c: Docker host URLs, TLS material and local runtime discovery,
  * following the Docker CLI's rules: $DOCKER_HOST (with DOCKER_TLS_VERIFY and
  * DOCKER_CERT_PATH), then $DOCKER_CONTEXT or the current context of
- * ~/.docker/config.json, then the well-known Docker and Podman sockets. */
+ * ~/.docker/config.json, then the well-known Docker and Podman sockets.
+ * ssh://[user@]host[:port][/socket] reaches the engine's socket over SSH
+ * (direct-streamlocal), through the endpoint's `via` hosts when it has
+ * some. */
 #include "backends/docker/target.h"
 #include "backends/codec/jsonget.h"
 #include "backends/codec/crypto.h"
+#include "backends/ssh/sshconfig.h"
+#include "backends/ssh/ssh.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -33,6 +38,45 @@ static char *cert_file(const char *dir, const char *name)
 	return NULL;
 }
 
+/* The engine's socket on the SSH host: the path in the URL, else the one
+ * the host has (ssh.h, ssh_tunnel_find_engine). */
+static int ssh_target(const struct endpoint_config *cfg, const char *host, struct http_target *t, char *err,
+		      size_t errlen)
+{
+	char *user = NULL, *name = NULL, *path = NULL, why[ERRLEN];
+	int port = 0;
+	if (ssh_spec_parse(host, &user, &name, &port, &path, why, sizeof(why)) < 0)
+		return set_err(err, errlen, "endpoint %s: %s", cfg->name, why);
+	free(user);
+	free(name);
+	char *dest = docker_ssh_dest(host);
+	t->tunnel = ssh_tunnel_to(dest, endpoint_config_get(cfg, "via"), why, sizeof(why));
+	free(dest);
+	if (!t->tunnel) {
+		free(path);
+		return set_err(err, errlen, "endpoint %s: %s", cfg->name, why);
+	}
+	t->unix_socket = path ? path : xstrdup(DOCKER_DEFAULT_SOCKET);
+	if (!path)
+		ssh_tunnel_find_engine(t->tunnel, DOCKER_DEFAULT_SOCKET);
+	t->base_url = xstrdup("http://docker");
+	t->display = xstrdup(host);
+	return 0;
+}
+
+char *docker_ssh_dest(const char *host)
+{
+	char *user = NULL, *name = NULL;
+	int port = 0;
+	if (!host || !str_starts(host, "ssh://") || ssh_spec_parse(host, &user, &name, &port, NULL, NULL, 0) < 0)
+		return NULL;
+	char *dest = port ? xasprintf("%s%s%s:%d", user ? user : "", user ? "@" : "", name, port)
+			  : xasprintf("%s%s%s", user ? user : "", user ? "@" : "", name);
+	free(user);
+	free(name);
+	return dest;
+}
+
 int docker_target_from_config(const struct endpoint_config *cfg, struct http_target *t, char *err,
 			      size_t errlen)
 {
@@ -57,12 +101,15 @@ int docker_target_from_config(const struct endpoint_config *cfg, struct http_tar
 		hp = host + 7, tls = false;
 	else if (str_starts(host, "https://"))
 		hp = host + 8, tls = true;
-	else if (str_starts(host, "ssh://") || str_starts(host, "npipe://") || str_starts(host, "fd://"))
-		return set_err(err, errlen, "endpoint %s: host %s uses a transport binnacle does not speak; use unix:// or tcp://",
+	else if (str_starts(host, "ssh://"))
+		return ssh_target(cfg, host, t, err, errlen);
+	else if (str_starts(host, "npipe://") || str_starts(host, "fd://"))
+		return set_err(err, errlen,
+			       "endpoint %s: host %s uses a transport binnacle does not speak; use unix://, tcp:// or ssh://",
 			       cfg->name, host);
 	else
-		return set_err(err, errlen, "endpoint %s: host \"%s\" is not a unix:// or tcp:// address", cfg->name,
-			       host);
+		return set_err(err, errlen, "endpoint %s: host \"%s\" is not a unix://, tcp:// or ssh:// address",
+			       cfg->name, host);
 	size_t hlen = strcspn(hp, "/");
 	if (!hlen)
 		return set_err(err, errlen, "endpoint %s: host \"%s\" has no host name", cfg->name, host);

@@ -7,10 +7,17 @@
 #include "backends/backend.h"
 #include "backends/net/http.h"
 
+#define DOCKER_DEFAULT_SOCKET "/var/run/docker.sock"
+
 /* Builds the HTTP target for cfg's host/tls options (unix://, tcp://,
- * http(s)://, a bare /path). 0, or -1 with a sentence. */
+ * http(s)://, ssh://, a bare /path). For ssh:// the target's tunnel is
+ * made here and owned by the caller (ssh_tunnel_free). 0, or -1 with a
+ * sentence. */
 int docker_target_from_config(const struct endpoint_config *cfg, struct http_target *t, char *err,
 			      size_t errlen);
+/* For an ssh:// host: "[user@]host[:port]" (owned), where node shells on
+ * the engine's host go; NULL for the other kinds of host. */
+char *docker_ssh_dest(const char *host);
 /* The endpoints found on this machine (see backend.h discover). */
 size_t docker_discover(struct endpoint_config **cfgs);
 

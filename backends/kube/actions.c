@@ -91,6 +91,7 @@ const struct backend_action kube_actions[] = {
 	LOGS(KIND_DAEMONSETS),
 	LOGS(KIND_REPLICASETS),
 	{.name = "logs", .kind = KIND_SERVICES, .progress = "reading logs of"},
+	{.name = "shell", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "opening a shell on"},
 	{.name = "cordon", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "cordoning"},
 	{.name = "uncordon", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "uncordoning"},
 	{.name = "drain", .kind = KIND_NODES, .flags = ACTION_MUTATES | ACTION_CONFIRM | ACTION_INPUT, .progress = "draining",

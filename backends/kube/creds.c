@@ -63,6 +63,7 @@ void kube_creds_cancel(struct kube_creds *c)
 {
 	if (c->run)
 		creds_run_abort(c);
+	creds_eks_abort(c);
 	free(c->waiters);
 	c->waiters = NULL;
 	c->nwaiters = 0;
@@ -78,6 +79,7 @@ void kube_creds_free(struct kube_creds *c)
 		return;
 	}
 	creds_clear_cached(c);
+	creds_eks_free(c);
 	kube_conn_cleanup(&c->conn);
 	free(c);
 }
@@ -148,6 +150,18 @@ void kube_creds_get(struct kube_creds *c, void (*done)(void *arg, const char *er
 {
 	const struct kube_user *u = &c->conn.user;
 	int rc = 0;
+	if (u->eks) {
+		if (fresh(c) && !c->eks_running) {
+			done(arg, NULL);
+			return;
+		}
+		c->waiters = xrealloc(c->waiters, (c->nwaiters + 1) * sizeof(*c->waiters));
+		c->waiters[c->nwaiters++] = (struct waiter){done, arg};
+		if (c->eks_running || creds_eks_start(c) == 0)
+			return;
+		creds_notify(c, c->err);
+		return;
+	}
 	if (u->exec) {
 		if (fresh(c) && !c->run) {
 			done(arg, NULL);
@@ -177,6 +191,11 @@ void kube_creds_get(struct kube_creds *c, void (*done)(void *arg, const char *er
 
 void kube_creds_invalidate(struct kube_creds *c)
 {
+	if (c->conn.user.eks) {
+		if (c->have)
+			log_msg("kube %s: EKS token dropped after a 401", c->conn.context);
+		creds_clear_cached(c);
+	}
 	if (c->conn.user.exec) {
 		if (c->have)
 			log_msg("kube %s: credentials from plugin %s dropped after a 401", c->conn.context, c->plugin);
@@ -213,7 +232,7 @@ void kube_creds_apply(struct kube_creds *c, struct http_target *t)
 		replace(&t->key_pem, u->key_pem);
 	}
 	creds_clear_secret(&t->auth_header);
-	const char *bearer = c->token ? c->token : u->exec || u->token_file ? NULL : u->token;
+	const char *bearer = c->token ? c->token : u->exec || u->eks || u->token_file ? NULL : u->token;
 	if (bearer) {
 		t->auth_header = xasprintf("Authorization: Bearer %s", bearer);
 	} else if (u->username && u->password && !u->exec) {
@@ -237,7 +256,9 @@ void creds_update_who(struct kube_creds *c)
 		return;
 	}
 	char how[128];
-	if (u->undefined)
+	if (u->eks)
+		snprintf(how, sizeof(how), "EKS token from %.90s", creds_eks_who(c));
+	else if (u->undefined)
 		snprintf(how, sizeof(how), "defined in no kubeconfig, so no credentials");
 	else if (u->exec && c->have && c->token)
 		snprintf(how, sizeof(how), "token from the %s plugin", c->plugin);

@@ -17,6 +17,7 @@ struct waiter {
 };
 
 struct child; /* the running plugin (backends/net/child.h) */
+struct aws_client; /* an EKS cluster's AWS account (backends/aws/client.h) */
 
 struct kube_creds {
 	struct kube_conn conn;
@@ -28,6 +29,8 @@ struct kube_creds {
 	bool token_file_stale;
 	int64_t token_read_ms;
 	struct child *run;
+	struct aws_client *aws; /* EKS: where the token's keys come from */
+	bool eks_running;       /* EKS: waiting for the keys */
 	struct waiter *waiters;
 	size_t nwaiters;
 	int calling; /* depth of done callbacks running */
@@ -48,5 +51,14 @@ void creds_update_who(struct kube_creds *c);
 int creds_run_start(struct kube_creds *c);
 /* Kills the running plugin (the loop reaps it) and drops c->run. */
 void creds_run_abort(struct kube_creds *c);
+
+/* creds_eks.c */
+/* Mints an EKS token from the AWS credentials (maybe at once, inside the
+ * call): 0, or -1 with c->err set. */
+int creds_eks_start(struct kube_creds *c);
+void creds_eks_abort(struct kube_creds *c);
+void creds_eks_free(struct kube_creds *c);
+/* Where the AWS keys come from, for sentences. */
+const char *creds_eks_who(const struct kube_creds *c);
 
 #endif

@@ -105,6 +105,8 @@ void kube_decode_count_node_pods(struct store *s, const char *pods_table);
 
 /* The named field of every object in arr, comma-joined; owned, NULL when none. */
 char *kube_join_field(struct json_object *arr, const char *key);
+/* The registry digest of a container status's imageID, or NULL (decode_pods.c). */
+const char *kube_image_digest(const char *image_id);
 /* Sets a CELL_TIME cell from an RFC 3339 field, or clears it. */
 void kube_set_time(struct store *s, struct rtable *t, struct row *r, int idx, struct json_object *o,
 		   const char *key);

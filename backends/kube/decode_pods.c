@@ -256,6 +256,18 @@ void kube_decode_pod(struct store *s, struct rtable *t, struct json_object *pod,
 	row_set_text_or_clear(s, t, r, POD_CONTAINERS, names);
 	free(names);
 	row_set_text_or_clear(s, t, r, POD_PHASE, jsonget_str(st, "phase"));
+	row_set_text_or_clear(s, t, r, POD_IMAGE, jsonget_str(jsonget_idx(jsonget_arr(spec, "containers"), 0), "image"));
+	struct buf d;
+	buf_init(&d);
+	buf_puts(&d, "");
+	struct json_object *css = jsonget_arr(st, "containerStatuses");
+	for (size_t i = 0; i < jsonget_len(css); i++) {
+		const char *digest = kube_image_digest(jsonget_str(jsonget_idx(css, i), "imageID"));
+		if (digest && !strstr(d.data, digest))
+			buf_printf(&d, "%s%s", d.len ? " " : "", digest);
+	}
+	row_set_text_or_clear(s, t, r, POD_DIGESTS, d.data);
+	buf_cleanup(&d);
 	/* a pod that has ended uses nothing: its last figures must not stay */
 	const char *phase = jsonget_str(st, "phase");
 	if (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))) {
@@ -265,6 +277,15 @@ void kube_decode_pod(struct store *s, struct rtable *t, struct json_object *pod,
 }
 
 /* ---- containers ---- */
+
+/* The registry digest in a status's imageID ("docker-pullable://repo@sha256:...",
+ * "repo@sha256:..."); NULL for a bare image id ("sha256:..." of the config,
+ * which no registry knows it by) or none. */
+const char *kube_image_digest(const char *image_id)
+{
+	const char *at = image_id ? strrchr(image_id, '@') : NULL;
+	return at && str_starts(at + 1, "sha256:") && strlen(at + 1) == 71 ? at + 1 : NULL;
+}
 
 static struct json_object *status_named(struct json_object *statuses, const char *name)
 {
@@ -341,6 +362,7 @@ static void decode_container(struct store *s, struct rtable *t, const char *pod_
 	if (sep)
 		snprintf(shortid, sizeof(shortid), "%s", sep + 3);
 	row_set_text_or_clear(s, t, r, CTR_ID, shortid);
+	row_set_text_or_clear(s, t, r, CTR_DIGEST, kube_image_digest(jsonget_str(cst, "imageID")));
 }
 
 static void pod_id_of(struct json_object *meta, char *out, size_t outlen)

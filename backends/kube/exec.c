@@ -3,10 +3,13 @@
  * is channel byte + payload: 0 stdin, 1 stdout, 2 stderr, 3 the final
  * Status (exit code), 4 resize {"Width","Height"}. The upgrade is a GET on a
  * raw connection carrying the same TLS and credentials as every request.
- * Only the Kubernetes part is here: the stream itself is execstream.c's. */
+ * Only the Kubernetes part is here: the stream itself is execstream.c's.
+ * A shell on a node is an SSH node shell (nodeshell.h). */
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
+#include "backends/model/kinds.h"
 #include "backends/net/execstream.h"
+#include "backends/ssh/nodeshell.h"
 #include "backends/net/websocket.h"
 #include "backends/util/log.h"
 
@@ -189,6 +192,11 @@ void kube_exec(struct endpoint *ep, const char *kind, const char *id, const stru
 	struct kube *k = ep->priv;
 	if (ep->readonly) {
 		done(arg, NULL, "this endpoint is read-only");
+		return;
+	}
+	if (!strcmp(kind, KIND_NODES)) {
+		/* a node is a machine: an SSH shell on it, not an exec */
+		nodeshell_open(ep, id, NULL, o, done, arg);
 		return;
 	}
 	if (!k->creds || k->phase != K_LIVE) {

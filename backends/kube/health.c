@@ -372,7 +372,7 @@ static void blind_spots(struct report *rp)
 		const struct rtable *t = store_find_table(rp->ep->store, f->table);
 		if (!t || !t->error[0])
 			continue;
-		char what[400];
+		char what[ERRLEN + 64];
 		snprintf(what, sizeof(what), "health cannot see %s: %s", f->kind, t->error);
 		struct problem p = {.level = PROBLEM_WARNING, .code = f->table, .kind = "endpoint", .id = rp->ep->name,
 				    .name = rp->ep->name, .what = what};

@@ -34,6 +34,8 @@ enum pod_cell {
 	POD_MEM,        /* CELL_BYTES working set, from metrics.k8s.io */
 	POD_PHASE,      /* status.phase: Pending, Running, Succeeded, Failed, Unknown */
 	POD_LAST_RESTART, /* CELL_TIME: when a container last restarted; unset when none did */
+	POD_IMAGE,      /* the first container's image, as the spec names it */
+	POD_DIGESTS,    /* the registry digests of its containers' images (status imageID), space-separated */
 	POD_NCELLS
 };
 

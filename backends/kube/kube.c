@@ -4,6 +4,7 @@
  * the API server's version for the header, whether metrics.k8s.io is served,
  * and requests that carry the current credentials. */
 #include "backends/kube/decode.h"
+#include "backends/codec/crypto.h"
 #include "backends/codec/jsonget.h"
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
@@ -40,6 +41,11 @@ static const struct option_def options[] = {
 	{"context", OPT_STRING, "the kubeconfig context (default: the current one)"},
 	{"kubeconfig", OPT_STRING, "kubeconfig files, ':'-separated (default: $KUBECONFIG or ~/.kube/config)"},
 	{"namespace", OPT_STRING, "namespace to show first; \"all\" for every namespace"},
+	{"eks_cluster", OPT_STRING, "an EKS cluster reached with AWS credentials, no kubeconfig (needs server)"},
+	{"server", OPT_STRING, "with eks_cluster: the API server URL (DescribeCluster's endpoint)"},
+	{"certificate_authority_data", OPT_STRING, "with eks_cluster: the cluster's CA, base64 of PEM"},
+	{"aws_profile", OPT_STRING, "with eks_cluster: the AWS profile whose credentials sign the token"},
+	{"aws_region", OPT_STRING, "with eks_cluster: the cluster's region"},
 	{NULL, 0, NULL},
 };
 
@@ -354,6 +360,34 @@ static void use_server_name(struct http_target *t, const char *name)
 	t->base_url = url;
 }
 
+/* An EKS cluster found from AWS credentials (or configured by name): the
+ * connection comes from its DescribeCluster, the token from the account. */
+static void eks_conn(const struct endpoint_config *cfg, struct kube_conn *c, char *why, size_t whylen)
+{
+	const char *server = endpoint_config_get(cfg, "server"), *ca = endpoint_config_get(cfg, "certificate_authority_data");
+	const char *cluster = endpoint_config_get(cfg, "eks_cluster");
+	memset(c, 0, sizeof(*c));
+	if (!server || !*server) {
+		snprintf(why, whylen, "the EKS cluster %s needs its server (the endpoint DescribeCluster gives)", cluster);
+		return;
+	}
+	c->context = xstrdup(cfg->name);
+	c->namespace = xstrdup("default");
+	c->cluster.name = xstrdup(cluster);
+	c->cluster.server = xstrdup(server);
+	if (ca && *ca) {
+		size_t len;
+		c->cluster.ca_pem = crypto_base64_decode(ca, strlen(ca), &len);
+		if (!c->cluster.ca_pem)
+			snprintf(why, whylen, "the certificate authority data of EKS cluster %s is not base64", cluster);
+	}
+	c->user.name = xasprintf("eks:%s", cluster);
+	c->user.eks = xcalloc(1, sizeof(*c->user.eks));
+	c->user.eks->cluster = xstrdup(cluster);
+	c->user.eks->region = xstrdup(endpoint_config_get(cfg, "aws_region"));
+	c->user.eks->profile = xstrdup(endpoint_config_get(cfg, "aws_profile"));
+}
+
 static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, char *err, size_t errlen)
 {
 	struct kube *k = xcalloc(1, sizeof(*k));
@@ -369,7 +403,9 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 	struct kubeconfig kc;
 	const char *paths = endpoint_config_get(cfg, "kubeconfig");
 	char why[ERRLEN] = "";
-	if (kubeconfig_load(&kc, paths ? paths : getenv("KUBECONFIG"), why, sizeof(why)) == 0) {
+	if (endpoint_config_get(cfg, "eks_cluster")) {
+		eks_conn(cfg, &k->conn, why, sizeof(why));
+	} else if (kubeconfig_load(&kc, paths ? paths : getenv("KUBECONFIG"), why, sizeof(why)) == 0) {
 		const char *ctx = endpoint_config_get(cfg, "context");
 		if (!ctx)
 			ctx = kc.current_context;
@@ -401,6 +437,7 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 	k->target.display = xstrdup(k->target.base_url);
 	if (k->conn.cluster.tls_server_name && *k->conn.cluster.tls_server_name)
 		use_server_name(&k->target, k->conn.cluster.tls_server_name);
+	endpoint_route(ep, &k->target); /* `via:`: through SSH jump hosts */
 	ep->address = xasprintf("%s", k->conn.cluster.server);
 	snprintf(ep->product, sizeof(ep->product), "connecting…");
 	return 0;

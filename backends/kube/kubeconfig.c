@@ -200,6 +200,12 @@ static void user_cleanup(struct kube_user *u)
 	free(u->username);
 	free(u->password);
 	exec_free(u->exec);
+	if (u->eks) {
+		free(u->eks->cluster);
+		free(u->eks->region);
+		free(u->eks->profile);
+		free(u->eks);
+	}
 	free(u->auth_provider);
 	memset(u, 0, sizeof(*u));
 }
@@ -554,6 +560,12 @@ static void user_copy(struct kube_user *dst, const struct kube_user *src)
 		.auth_provider = xstrdup(src->auth_provider),
 		.undefined = src->undefined,
 	};
+	if (src->eks) {
+		dst->eks = xcalloc(1, sizeof(*dst->eks));
+		dst->eks->cluster = xstrdup(src->eks->cluster);
+		dst->eks->region = xstrdup(src->eks->region);
+		dst->eks->profile = xstrdup(src->eks->profile);
+	}
 	if (src->exec) {
 		const struct kube_exec_cfg *s = src->exec;
 		struct kube_exec_cfg *e = xcalloc(1, sizeof(*e));

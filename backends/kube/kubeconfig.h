@@ -28,9 +28,19 @@ struct kube_cluster {
 	char *exec_config;
 };
 
+/* An EKS cluster whose token binnacle mints itself from AWS credentials, as
+ * `aws eks get-token` does (a configured or discovered endpoint, not a
+ * kubeconfig user). */
+struct kube_eks_cfg {
+	char *cluster; /* the EKS cluster name: the x-k8s-aws-id signed into the token */
+	char *region;  /* NULL: the profile's */
+	char *profile; /* NULL: $AWS_PROFILE or default */
+};
+
 struct kube_user {
 	char *name, *cert_file, *cert_pem, *key_file, *key_pem, *token, *token_file, *username, *password;
 	struct kube_exec_cfg *exec;
+	struct kube_eks_cfg *eks;
 	char *auth_provider; /* name of a legacy auth-provider, unsupported: say so */
 	/* the context names a user no kubeconfig defines: kubectl then goes on
 	 * without credentials, and so do we, but 401 sentences say why */

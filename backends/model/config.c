@@ -167,9 +167,15 @@ static int parse_endpoint(struct config *c, const struct ynode *n, const char *n
 		for (size_t j = 0; ops->options && ops->options[j].key; j++)
 			if (!strcmp(ops->options[j].key, key))
 				opt = &ops->options[j];
+		for (size_t j = 0; !opt && endpoint_common_options[j].key; j++)
+			if (!strcmp(endpoint_common_options[j].key, key))
+				opt = &endpoint_common_options[j];
 		if (!opt && strcmp(key, "name")) {
-			char hint[96];
+			char hint[96], common[96];
 			suggest(hint, sizeof(hint), key, endpoint_keys, ops->options);
+			suggest(common, sizeof(common), key, NULL, endpoint_common_options);
+			if (!hint[0])
+				snprintf(hint, sizeof(hint), "%s", common);
 			where(err, errlen, name, kl, kc, "unknown key \"%s\" for a %s endpoint%s", key, ops->name, hint);
 			goto fail;
 		}

@@ -29,6 +29,9 @@ enum container_cell {
 	CTR_POD,      /* Kubernetes: "namespace/pod" the container belongs to */
 	CTR_READY,    /* Kubernetes: "true"/"false" */
 	CTR_RESTARTS, /* Kubernetes: CELL_INT restart count */
+	CTR_DIGEST,   /* the content digests its image is known by, space-separated
+		       * ("sha256:..."; Docker: the image's RepoDigests, Kubernetes:
+		       * the status's imageID, ECS: imageDigest); unset when unknown */
 	CTR_NCELLS
 };
 
@@ -40,6 +43,7 @@ enum image_cell {
 	IMG_INUSE,   /* CELL_INT: containers using it (0 = unused), text "yes (3)"/"no" */
 	IMG_FULLID,  /* sha256:... */
 	IMG_DIGEST,  /* first repo digest */
+	IMG_DIGESTS, /* every repo digest, space-separated */
 	IMG_NCELLS
 };
 

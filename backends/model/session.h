@@ -13,8 +13,11 @@
 struct session {
 	struct config cfg;
 	struct endpoint **eps;
+	struct tunnel **tunnels; /* eps[i]'s tunnel from its `via:` option, or NULL; freed after it */
 	size_t neps;
 	bool forced_readonly; /* --readonly */
+	bool single;          /* --endpoint: no endpoint is added at run time */
+	size_t nopened;       /* endpoints opened at start (the rest were found at run time) */
 	/* called for every message an endpoint reports */
 	void (*on_note)(struct session *s, struct endpoint *ep, enum note_level level, const char *text);
 	void *ui;
@@ -39,5 +42,8 @@ void session_turn(struct session *s, int timeout_ms);
 /* Sum of every endpoint store's generation: changes when anything visible does. */
 uint64_t session_gen(const struct session *s);
 struct endpoint *session_find(const struct session *s, const char *name);
+/* Opens an endpoint found at run time (what endpoint_add_found asks): NULL
+ * when it is not wanted (--endpoint, a duplicate) or cannot open. */
+struct endpoint *session_add(struct session *s, const struct endpoint_config *cfg, const struct endpoint *finder);
 
 #endif

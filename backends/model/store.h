@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backends/util/util.h"
+
 enum cell_type {
 	CELL_NONE = 0, /* never set: shows empty, sorts first */
 	CELL_TEXT,     /* text only */
@@ -50,7 +52,7 @@ struct rtable {
 	bool relisting;
 	size_t ngone;       /* rows marked gone and not yet purged */
 	int64_t updated_ms; /* last time data arrived for this table */
-	char error[256];    /* last error listing this kind ("" = fine) */
+	char error[ERRLEN]; /* last error listing this kind ("" = fine) */
 	struct rindex *index; /* id -> row (private) */
 	struct rtable *next;  /* next table in the store (private) */
 };

@@ -27,6 +27,7 @@ static void free_call(struct calls_req *c)
 	free(c->path);
 	free(c->body);
 	free(c->ctype);
+	free(c->headers);
 	free(c);
 }
 
@@ -54,11 +55,20 @@ static void send_call(struct calls_req *c)
 	c->req = http_req_new(l->target, c->method, c->path);
 	if (l->header)
 		http_req_header(c->req, l->header);
+	for (const char *h = c->headers; h && *h;) {
+		size_t n = strcspn(h, "\n");
+		char *line = xstrndup(h, n);
+		http_req_header(c->req, line);
+		free(line);
+		h += n + (h[n] == '\n');
+	}
 	if (c->body)
 		http_req_body(c->req, c->body, strlen(c->body), c->ctype);
 	if (c->stream)
 		http_req_stream(c->req, c->stream);
 	http_req_timeout(c->req, c->timeout_ms);
+	if (l->prepare)
+		l->prepare(l->owner, c, c->req);
 	http_req_callback(c->req, on_done, c);
 	http_req_start(c->req);
 }
@@ -86,6 +96,13 @@ void calls_body(struct calls_req *c, const char *data, size_t len, const char *c
 void calls_stream(struct calls_req *c, http_data_fn fn)
 {
 	c->stream = fn;
+}
+
+void calls_header(struct calls_req *c, const char *line)
+{
+	char *h = c->headers ? xasprintf("%s\n%s", c->headers, line) : xstrdup(line);
+	free(c->headers);
+	c->headers = h;
 }
 
 void calls_start(struct calls_req *c)

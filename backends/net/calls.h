@@ -1,7 +1,8 @@
 /* calls.h: an endpoint's requests in flight, for every backend: started,
  * cancelled one by one or all at once when the connection is given up (each
- * owner told why), and, when the backend says how, sent once more with
- * fresh credentials after a 401. A backend's own call struct starts with a
+ * owner told why), signed at each send when the backend says how, and,
+ * when the backend says how, sent once more with fresh credentials after a
+ * 401. A backend's own call struct starts with a
  * struct calls_req, so callbacks get the backend's struct as their arg:
  *
  *	struct mycall { struct calls_req base; struct mystate *m; ... };
@@ -27,6 +28,7 @@ struct calls_req {
 	struct http_req *req; /* NULL while credentials are renewed */
 	/* the request as asked, kept to send it again */
 	char *method, *path, *body, *ctype;
+	char *headers;       /* this call's own header lines, '\n'-separated (calls_header), or NULL */
 	long timeout_ms;
 	http_data_fn stream; /* gets the call as arg */
 	http_done_fn done;   /* gets the call as arg */
@@ -43,6 +45,10 @@ struct calls {
 	/* Optional. A 401 came back: renew the credentials (asynchronously or
 	 * not), then call calls_renewed(c, NULL or a sentence). Once per call. */
 	void (*renew)(void *owner, struct calls_req *c);
+	/* Optional. Called at each send of a call (the first and a resend),
+	 * once its request is built: adds what depends on the moment, such as
+	 * an AWS SigV4 signature over the current time. */
+	void (*prepare)(void *owner, struct calls_req *c, struct http_req *r);
 	/* Optional. calls_cancel_all tells each call's owner through this,
 	 * before the call is freed. */
 	void (*cancelled)(struct calls_req *c, const char *why);
@@ -61,6 +67,8 @@ void *calls_new(struct calls *l, size_t size, const char *method, const char *pa
 /* Borrowed data is copied; ctype may be NULL. */
 void calls_body(struct calls_req *c, const char *data, size_t len, const char *ctype);
 void calls_stream(struct calls_req *c, http_data_fn fn);
+/* Adds a header line ("Accept: ...") to this call only, before it starts. */
+void calls_header(struct calls_req *c, const char *line);
 void calls_start(struct calls_req *c);
 /* Stops and frees a started call without its done callback. NULL is fine. */
 void calls_cancel(struct calls_req *c);

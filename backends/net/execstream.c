@@ -104,6 +104,11 @@ void execstream_connect(struct execstream *s, const struct http_target *t, const
 	rawconn_send(s->conn, upgrade, len);
 }
 
+void execstream_connect_fd(struct execstream *s, int fd)
+{
+	s->conn = rawconn_open_fd(fd, &conn_cb, s);
+}
+
 /* ---- struct bstream ---- */
 
 static long es_read(struct bstream *b, char *buf, size_t n, int *stream)

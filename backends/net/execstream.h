@@ -66,6 +66,9 @@ struct execstream *execstream_new(const struct execstream_proto *proto, void *pr
 				  void (*done)(void *arg, struct bstream *s, const char *error), void *arg);
 /* Connects to t and sends the upgrade request (len bytes) first. */
 void execstream_connect(struct execstream *s, const struct http_target *t, const char *upgrade, size_t len);
+/* Runs over a connected socket instead (fd owned from now on): a protocol
+ * whose session is carried to it another way (an SSH channel's end). */
+void execstream_connect_fd(struct execstream *s, int fd);
 /* Opening failed before the connection (a request it needed, credentials):
  * tells done and frees s. */
 void execstream_fail_open(struct execstream *s, const char *error);

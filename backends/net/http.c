@@ -292,31 +292,51 @@ char *http_escape(const char *s, size_t len)
 	return out;
 }
 
-const char *http_result_header(const struct http_result *res, const char *name)
+/* The value of the n-th header called name: where it starts and its length. */
+static const char *header_at(const struct http_result *res, const char *name, unsigned n, size_t *vlen_out)
 {
-	static char value[512];
+	if (!res->req)
+		return NULL; /* a result made up by the caller (calls_renewed) has no headers */
 	const struct buf *h = &res->req->resp_headers;
 	size_t nlen = strlen(name);
 	const char *p = h->data;
 	while (p && *p) {
 		const char *eol = strchr(p, '\n');
 		size_t linelen = eol ? (size_t)(eol - p) : strlen(p);
-		if (linelen > nlen && p[nlen] == ':' && !strncasecmp(p, name, nlen)) {
+		if (linelen > nlen && p[nlen] == ':' && !strncasecmp(p, name, nlen) && n-- == 0) {
 			const char *v = p + nlen + 1;
 			while (*v == ' ' || *v == '\t')
 				v++;
 			size_t vlen = (size_t)(p + linelen - v);
 			while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == ' '))
 				vlen--;
-			if (vlen >= sizeof(value))
-				vlen = sizeof(value) - 1;
-			memcpy(value, v, vlen);
-			value[vlen] = '\0';
-			return value;
+			*vlen_out = vlen;
+			return v;
 		}
 		p = eol ? eol + 1 : NULL;
 	}
 	return NULL;
+}
+
+const char *http_result_header(const struct http_result *res, const char *name)
+{
+	static char value[512];
+	size_t vlen;
+	const char *v = header_at(res, name, 0, &vlen);
+	if (!v)
+		return NULL;
+	if (vlen >= sizeof(value))
+		vlen = sizeof(value) - 1;
+	memcpy(value, v, vlen);
+	value[vlen] = '\0';
+	return value;
+}
+
+char *http_result_header_nth(const struct http_result *res, const char *name, unsigned n)
+{
+	size_t vlen;
+	const char *v = header_at(res, name, n, &vlen);
+	return v ? xstrndup(v, vlen) : NULL;
 }
 
 static void transport_error(struct http_req *r, CURLcode code, char *out, size_t outlen)

@@ -47,6 +47,10 @@ char *http_escape(const char *s, size_t len);
 
 /* A response header's value (case-insensitive name), valid during the callback. */
 const char *http_result_header(const struct http_result *res, const char *name);
+/* The n-th (from 0) header of that name, whole and owned (a Link or
+ * WWW-Authenticate line can be long, and a server may send several);
+ * NULL when there are fewer. */
+char *http_result_header_nth(const struct http_result *res, const char *name, unsigned n);
 
 /* A raw connection to the target (through its transport) for protocols
  * that take the socket over after an HTTP upgrade: Docker's hijacked exec

@@ -32,6 +32,9 @@ struct rawconn;
 /* Starts connecting to t (copied what it needs; t may go); returns at once.
  * cb is copied. */
 struct rawconn *rawconn_open(const struct http_target *t, const struct rawconn_cb *cb, void *arg);
+/* The same over a connected socket the caller already has (fd, non-blocking,
+ * owned from now on: closed with the stream); open is told from the loop. */
+struct rawconn *rawconn_open_fd(int fd, const struct rawconn_cb *cb, void *arg);
 /* Queues len bytes to send: 0, or -1 when they do not fit under the cap or
  * the stream is over (nothing is queued then). */
 int rawconn_send(struct rawconn *c, const void *data, size_t len);

@@ -406,3 +406,11 @@ int64_t parse_human_duration(const char *s, size_t *used)
 		}
 	return -1;
 }
+
+void memwipe(void *p, size_t n)
+{
+	/* through a volatile pointer: the stores cannot be optimised away */
+	volatile unsigned char *v = p;
+	while (v && n--)
+		*v++ = 0;
+}

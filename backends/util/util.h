@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 /* Size of the buffer every fallible function writes its one-sentence error into. */
-#define ERRLEN 256
+#define ERRLEN 512
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -68,6 +68,10 @@ void release_free_memory(void);
 /* The whole file as an owned NUL-terminated string (len may be NULL); NULL
  * with errno set when it cannot be read. */
 char *read_file(const char *path, size_t *len);
+
+/* Overwrites n bytes that held a secret (a passphrase, a key) with zeros
+ * in a way the compiler cannot drop; NULL is fine. */
+void memwipe(void *p, size_t n);
 
 bool str_starts(const char *s, const char *prefix);
 bool str_ends(const char *s, const char *suffix);

@@ -35,7 +35,7 @@ check "a dead endpoint fails with status 1" [ $rc -eq 1 ]
 check "and one readable sentence" grep -q "cannot connect to unix://$T/nothing.sock" <<<"$err"
 check "on exactly one line" [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]
 
-err=$(DOCKER_HOST="ssh://user@host" run_binnacle get containers 2>&1)
-check "an unsupported transport is explained" grep -q "uses a transport binnacle does not speak" <<<"$err"
+err=$(DOCKER_HOST="npipe:////./pipe/docker_engine" run_binnacle get containers 2>&1)
+check "an unsupported transport is explained" grep -q "uses a transport binnacle does not speak; use unix://, tcp:// or ssh://" <<<"$err"
 
 finish

@@ -69,10 +69,17 @@ check "binnacle health exits 0 when nothing is wrong" [ $? -eq 0 ]
 check "and says so" grep -q '^No problems.' "$T/prod.out"
 
 # the dashboard opens on health with three endpoints
-tui_start 160 45 -c "$cfg"
+# every namespace (-A): the contexts say default, and @all below reaches shop
+tui_start 160 45 -c "$cfg" -A
 check "the dashboard opens on the health screen" wait_until 20 screen_has "Problems: [0-9]+, worst first"
 check "with a line per endpoint" wait_until 20 bash -c \
 	"tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^prod +kubernetes +live' && tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^stage +kubernetes +live'"
+
+keys '/' 'engine' Enter
+check "/ narrows the problems" wait_until 10 bash -c \
+	"tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^warning +engine +containers broken' && ! tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^critical +stage'"
+keys Escape
+check "Esc shows them all again" wait_until 10 screen_has "^critical +stage"
 
 # break web in the healthy cluster: a bad image, the old pods gone
 KUBECONFIG=$prod kc set image deploy/web web=lab/doesnotexist:1 >/dev/null
@@ -93,6 +100,26 @@ check "scaled to zero" wait_until 30 screen_has "^(default +)?web +0/0"
 keys Escape Escape
 check "Esc comes back to the health screen" wait_until 10 screen_has "Problems: [0-9]+"
 check "where the problem has cleared" wait_until 30 screen_has "cleared +prod +deployments default/web"
+
+# one kind from every endpoint that serves it, in one table
+keys ':deploy @all' Enter
+check ":deploy @all shows every endpoint's deployments" wait_until 15 screen_has "Deployments \\(all endpoints\\)"
+check "with an ENDPOINT column" wait_until 10 screen_has "^ENDPOINT +NAMESPACE"
+check "rows of both clusters" wait_until 10 bash -c \
+	"tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^prod +default +web' && tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^stage +default +web'"
+keys '/' '^stage$' Enter
+check "the filter matches the endpoint too" wait_until 10 bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^prod '"
+keys Escape '/' '^payments$' Enter
+wait_until 10 screen_has "/\\^payments\\$  1/"
+keys G
+keys d
+check "describe acts on the row's own endpoint" wait_until 15 screen_has "^[Nn]amespace: +shop"
+check "and the header follows the row" screen_has "binnacle stage "
+keys Escape Escape Escape ':containers @all' Enter
+check ":containers @all mixes the engine's containers with the clusters'" wait_until 15 bash -c \
+	"tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^engine +' && tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^(prod|stage) +'"
+keys ':health' Enter
+wait_until 10 screen_has "Problems: [0-9]+"
 
 # a lab killed: its endpoint stale, the others live
 sh "$LAB/kube/kubelab.sh" stop "$stage_dir"

@@ -39,25 +39,37 @@ static inline const char *fixture_top_srcdir(void)
 	return top && *top ? top : ".";
 }
 
-/* The reference folder: $BINNACLE_REFERENCE_DIR, else ../shared/reference
- * beside the top source dir ($top_srcdir, else "."). */
-static inline char *ref_read(const char *name, size_t *len)
+/* A file of the reference folder's subdirectory sub: $BINNACLE_REFERENCE_DIR,
+ * else ../shared/reference beside the top source dir ($top_srcdir, else "."). */
+static inline char *ref_read_in(const char *sub, const char *name, size_t *len)
 {
 	const char *dir = getenv("BINNACLE_REFERENCE_DIR");
 	char *path;
 	if (dir && *dir)
-		path = xasprintf("%s/docker/%s", dir, name);
+		path = xasprintf("%s/%s/%s", dir, sub, name);
 	else
-		path = xasprintf("%s/../shared/reference/docker/%s", fixture_top_srcdir(), name);
+		path = xasprintf("%s/../shared/reference/%s/%s", fixture_top_srcdir(), sub, name);
 	char *data = fixture_read_path(path, len);
 	free(path);
 	return data;
+}
+
+static inline char *ref_read(const char *name, size_t *len)
+{
+	return ref_read_in("docker", name, len);
 }
 
 /* Declares var/len holding a reference file, or skips the test without it. */
 #define REF(var, len, name)                                                                                  \
 	size_t len = 0;                                                                                      \
 	char *var = ref_read(name, &len);                                                                    \
+	if (!var)                                                                                            \
+		skip()
+
+/* The same from a subdirectory of the reference folder ("registry"). */
+#define REF_IN(var, len, sub, name)                                                                          \
+	size_t len = 0;                                                                                      \
+	char *var = ref_read_in(sub, name, &len);                                                            \
 	if (!var)                                                                                            \
 		skip()
 

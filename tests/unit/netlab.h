@@ -336,4 +336,21 @@ static inline void fwd_init(struct fwd_tunnel *t, int port)
 	t->port = port;
 }
 
+/* The group setup and teardown of every test that talks to a netlab. */
+static inline int netlab_setup(void **state)
+{
+	(void)state;
+	char err[ERRLEN];
+	return http_init(err, sizeof(err));
+}
+
+static inline int netlab_teardown(void **state)
+{
+	(void)state;
+	netlab_stop_all(); /* the labs of tests that failed half-way */
+	http_cleanup();
+	loop_cleanup();
+	return 0;
+}
+
 #endif

@@ -3,7 +3,9 @@
  * at once (each owner told why), a 401 answered by renewing the
  * credentials and sending the same request again (once), a failed renewal
  * as a 401 with a sentence, a call cancelled while credentials were renewed
- * freed without its callback, and a 503's Retry-After reaching the backoff. */
+ * freed without its callback, a 503's Retry-After reaching the backoff, and
+ * the prepare hook adding what depends on the moment at every send, and a
+ * header line of one call only (a registry's per-scope token). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,12 +26,15 @@ struct owner {
 	struct calls calls;
 	int done, cancelled, renewals;
 	long status;
-	char body[64], error[ERRLEN], why[ERRLEN];
+	char body[64], error[ERRLEN], why[ERRLEN], retry_after[16];
+	bool second_retry_after;
 	const char *renew_error;       /* what the renewal says, NULL = it gives token */
 	const char *token;
 	struct timer *renew_timer;     /* renewals answer on the loop, like a plugin */
 	struct calls_req *renewing;
 	struct backoff backoff;
+	int prepared;                  /* sends the prepare hook saw */
+	bool by_prepare;               /* credentials go in through the hook */
 };
 
 struct mycall {
@@ -47,6 +52,11 @@ static void on_done(void *arg, const struct http_result *res)
 	snprintf(o->body, sizeof(o->body), "%.*s", (int)res->len, res->body);
 	snprintf(o->error, sizeof(o->error), "%s", res->error ? res->error : "");
 	backoff_from_result(&o->backoff, res);
+	char *ra = http_result_header_nth(res, "retry-after", 0), *ra2 = http_result_header_nth(res, "Retry-After", 1);
+	snprintf(o->retry_after, sizeof(o->retry_after), "%s", ra ? ra : "");
+	o->second_retry_after = ra2 != NULL;
+	free(ra);
+	free(ra2);
 }
 
 static void on_cancelled(struct calls_req *base, const char *why)
@@ -61,7 +71,7 @@ static void renew_answer(void *arg)
 	struct owner *o = arg;
 	struct calls_req *c = o->renewing;
 	o->renewing = NULL;
-	if (!o->renew_error) {
+	if (!o->renew_error && !o->by_prepare) {
 		free(o->target.auth_header);
 		o->target.auth_header = xasprintf("Authorization: Bearer %s", o->token);
 	}
@@ -204,26 +214,75 @@ static void test_retry_after(void **state)
 	want_done = 1;
 	assert_true(netlab_turn_until(enough_done, &o));
 	assert_int_equal(o.status, 503);
+	assert_string_equal(o.retry_after, "7");
+	assert_false(o.second_retry_after);
 	assert_int_equal(backoff_next(&o.backoff), 7000); /* the server's 7 s beat the 1 s cap */
 	assert_true(backoff_next(&o.backoff) <= 1000);
 	owner_cleanup(&o);
 	netlab_stop(&lab);
 }
 
-static int setup(void **state)
+static void test_call_header(void **state)
 {
 	(void)state;
-	char err[ERRLEN];
-	return http_init(err, sizeof(err));
+	struct netlab lab;
+	if (!netlab_start(&lab, false))
+		skip();
+	struct owner o;
+	owner_init(&o, lab.port);
+	o.calls.renew = NULL;
+	/* the target's stale token gives way to the call's own line... */
+	free(o.target.auth_header);
+	o.target.auth_header = NULL;
+	struct mycall *c = calls_new(&o.calls, sizeof(*c), "GET", "/auth", 20000, on_done);
+	c->o = &o;
+	calls_header(&c->base, "X-Ignored: 1");
+	calls_header(&c->base, "Authorization: Bearer fresh");
+	calls_start(&c->base);
+	want_done = 1;
+	assert_true(netlab_turn_until(enough_done, &o));
+	assert_int_equal(o.status, 200);
+	/* ...and the next call without it is not welcome */
+	call(&o, "/auth", 2);
+	want_done = 2;
+	assert_true(netlab_turn_until(enough_done, &o));
+	assert_int_equal(o.status, 401);
+	owner_cleanup(&o);
+	netlab_stop(&lab);
 }
 
-static int teardown(void **state)
+static void prepare(void *owner, struct calls_req *c, struct http_req *r)
+{
+	struct owner *o = owner;
+	(void)c;
+	o->prepared++;
+	char line[64];
+	/* the first send carries the stale token, the resend the renewed one */
+	snprintf(line, sizeof(line), "Authorization: Bearer %s", o->prepared == 1 ? "stale" : o->token);
+	http_req_header(r, line);
+}
+
+static void test_prepare(void **state)
 {
 	(void)state;
-	netlab_stop_all(); /* the labs of tests that failed half-way */
-	http_cleanup();
-	loop_cleanup();
-	return 0;
+	struct netlab lab;
+	if (!netlab_start(&lab, false))
+		skip();
+	struct owner o;
+	owner_init(&o, lab.port);
+	free(o.target.auth_header);
+	o.target.auth_header = NULL;
+	o.by_prepare = true;
+	o.calls.prepare = prepare;
+	call(&o, "/auth", 1);
+	want_done = 1;
+	assert_true(netlab_turn_until(enough_done, &o));
+	assert_int_equal(o.prepared, 2);
+	assert_int_equal(o.renewals, 1);
+	assert_int_equal(o.status, 200);
+	assert_string_equal(o.body, "welcome\n");
+	owner_cleanup(&o);
+	netlab_stop(&lab);
 }
 
 int main(void)
@@ -232,6 +291,8 @@ int main(void)
 		cmocka_unit_test(test_renew_and_resend),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_retry_after),
+		cmocka_unit_test(test_call_header),
+		cmocka_unit_test(test_prepare),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, netlab_setup, netlab_teardown);
 }

@@ -203,7 +203,7 @@ static void test_endpoint_type(void **state)
 {
 	(void)state;
 	expect_error("endpoints:\n  - name: a\n    type: dokker\n",
-		     "test.yaml:3:11: unknown endpoint type \"dokker\" (known: kubernetes, docker)");
+		     "test.yaml:3:11: unknown endpoint type \"dokker\" (known: kubernetes, docker, ecs, registry, ecr)");
 	expect_error("endpoints:\n  - name: a\n    host: unix:///x\n",
 		     "test.yaml:2:5: this endpoint needs a \"type\" (for example \"type: docker\")");
 	expect_error("endpoints:\n  - docker\n", "test.yaml:2:5: an endpoint must be a mapping");

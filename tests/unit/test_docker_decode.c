@@ -608,7 +608,7 @@ static void test_images_in_use(void **state)
 	char err[ERRLEN];
 	const char *images =
 		"[{\"Id\":\"sha256:1111\",\"RepoTags\":[\"nginx:1\",\"nginx:latest\"],\"RepoDigests\":"
-		"[\"nginx@sha256:dd\"],\"Created\":1690000000,\"Size\":1000},"
+		"[\"nginx@sha256:dd\",\"mirror.example/nginx@sha256:d2\",\"other/nginx@sha256:dd\"],\"Created\":1690000000,\"Size\":1000},"
 		"{\"Id\":\"sha256:2222\",\"RepoTags\":[\"redis:7\"],\"RepoDigests\":[],\"Size\":2000},"
 		"{\"Id\":\"sha256:3333\",\"RepoTags\":null,\"RepoDigests\":[\"alpine@sha256:ee\"],\"Size\":3},"
 		"{\"Id\":\"sha256:4444\",\"RepoTags\":[],\"Size\":4}]";
@@ -631,6 +631,11 @@ static void test_images_in_use(void **state)
 	assert_int_equal(decode_str(s, "[" CTR_A "," CTR_B "," CTR_C "]"), 0);
 	assert_int_equal(n1->cells[IMG_INUSE].num, 2);
 	assert_string_equal(row_text(n1, IMG_INUSE), "yes (2)");
+	/* a container's image digests come from its image's RepoDigests, each once */
+	assert_string_equal(row_text(n1, IMG_DIGESTS), "sha256:dd sha256:d2");
+	assert_string_equal(row_text(rtable_find(ctrs(s), "aaaaaaaaaaaa1111"), CTR_DIGEST), "sha256:dd sha256:d2");
+	assert_string_equal(row_text(rtable_find(ctrs(s), "cccccccccccc3333"), CTR_DIGEST), "sha256:dd sha256:d2");
+	assert_int_equal(rtable_find(ctrs(s), "bbbbbbbbbbbb2222")->cells[CTR_DIGEST].type, CELL_NONE);
 	assert_int_equal(nl->cells[IMG_INUSE].num, 2);
 	assert_string_equal(row_text(rd, IMG_INUSE), "yes (1)");
 	/* gone containers do not count */

@@ -111,6 +111,9 @@ static void test_pod_single_and_containers(void **state)
 	assert_string_equal(row_text(r, POD_READY), "1/1");
 	assert_string_equal(row_text(r, POD_IP), "172.17.0.6");
 	assert_string_equal(row_text(r, POD_OWNER), ""); /* a bare pod */
+	/* the real imageID of a docker-run kubelet names the registry digest */
+	assert_string_equal(row_text(r, POD_IMAGE), "nginx:alpine");
+	assert_string_equal(row_text(r, POD_DIGESTS), "sha256:482ead44b2203fa32b3390abdaf97cbdc8ad15c07fb03a3e68d7c35a19ad7595");
 
 	struct row *c = row_of(s, KIND_CONTAINERS, "default/nginx/nginx");
 	assert_string_equal(row_text(c, CTR_NAME), "nginx");
@@ -123,6 +126,7 @@ static void test_pod_single_and_containers(void **state)
 	assert_int_equal(c->cells[CTR_CREATED].type, CELL_TIME);
 	assert_int_equal(c->cells[CTR_CREATED].num, parse_rfc3339("2019-08-09T05:12:20Z"));
 	assert_string_equal(row_text(c, CTR_ID), "421bd26d6c68");
+	assert_string_equal(row_text(c, CTR_DIGEST), "sha256:482ead44b2203fa32b3390abdaf97cbdc8ad15c07fb03a3e68d7c35a19ad7595");
 }
 
 static void test_deploymentlist_reference(void **state)
@@ -443,6 +447,7 @@ static void test_pod_containers(void **state)
 		"'status':{'phase':'Running','initContainerStatuses':[{'name':'migrate','ready':false,'restartCount':0,"
 		"'state':{'terminated':{'exitCode':0,'reason':'Completed','startedAt':'2027-01-15T07:00:00Z'}}}],"
 		"'containerStatuses':[{'name':'app','ready':true,'restartCount':1,'containerID':'containerd://0123456789abcdef',"
+		"'imageID':'docker-pullable://reg.example:5000/app@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',"
 		"'state':{'running':{'startedAt':'2027-01-15T07:01:00Z'}}},"
 		"{'name':'proxy','ready':false,'restartCount':5,'state':{'waiting':{'reason':'CrashLoopBackOff'}}},"
 		"{'name':'log','ready':false,'restartCount':0,'state':{'terminated':{'exitCode':2}}}]}}");
@@ -462,6 +467,7 @@ static void test_pod_containers(void **state)
 	assert_string_equal(row_text(r, CTR_READY), "true");
 	assert_int_equal(r->cells[CTR_RESTARTS].num, 1);
 	assert_string_equal(row_text(r, CTR_ID), "0123456789ab");
+	assert_string_equal(row_text(r, CTR_DIGEST), "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	assert_int_equal(r->cells[CTR_CREATED].num, NOW - 3540);
 	r = row_of(s, KIND_CONTAINERS, "shop/web-0/proxy");
 	assert_string_equal(row_text(r, CTR_STATE), "waiting");
@@ -470,6 +476,7 @@ static void test_pod_containers(void **state)
 	assert_int_equal(r->cells[CTR_RESTARTS].num, 5);
 	assert_int_equal(r->cells[CTR_CREATED].type, CELL_NONE);
 	assert_string_equal(row_text(r, CTR_IMAGE), "envoy:1");
+	assert_int_equal(r->cells[CTR_DIGEST].type, CELL_NONE); /* not pulled yet: no imageID */
 	r = row_of(s, KIND_CONTAINERS, "shop/web-0/log");
 	assert_string_equal(row_text(r, CTR_STATUS), "ExitCode:2");
 

@@ -14,6 +14,7 @@
 
 #include "backends/model/kinds.h"
 #include "views/model.h"
+#include "views/image.h"
 #include "backends/model/store.h"
 #include "backends/util/util.h"
 
@@ -425,6 +426,93 @@ static void test_compare_cells(void **state)
 	free(pb);
 }
 
+/* Columns a view marks as versions sort as a tag list wants. */
+static void test_compare_versions(void **state)
+{
+	(void)state;
+	static const char *const order[] = {"0.9", "1.2", "1.2.1", "1.2.3", "1.9.0", "1.10.0-rc.1", "1.10.0-rc.2",
+					    "1.10.0", "2.0.0-beta.2", "2.0.0", "2.5.3", "3.0.0", "v3.0.0", "10", "latest",
+					    "stable"};
+	size_t n = sizeof(order) / sizeof(order[0]);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			int d = model_version_cmp(order[i], order[j]);
+			if ((i < j && d >= 0) || (i > j && d <= 0) || (i == j && d))
+				fail_msg("version order of \"%s\" and \"%s\": %d", order[i], order[j], d);
+		}
+	/* a view marks the cell; other columns keep the natural order */
+	static const struct column cols[] = {{.title = "TAG", .cell = 0}, {.title = "OTHER", .cell = 1}};
+	static const struct view v = {.kind = "x", .columns = cols, .ncolumns = 2, .ncells = 2, .version_cells = 1};
+	struct row *pa = xcalloc(1, sizeof(struct row) + 2 * sizeof(struct cell));
+	struct row *pb = xcalloc(1, sizeof(struct row) + 2 * sizeof(struct cell));
+	pa->ncells = pb->ncells = 2;
+	pa->id = "a";
+	pb->id = "b";
+	pa->cells[0] = pa->cells[1] = (struct cell){.type = CELL_TEXT, .text = "1.10.0"};
+	pb->cells[0] = pb->cells[1] = (struct cell){.type = CELL_TEXT, .text = "1.10.0-rc.1"};
+	assert_true(model_compare(&v, 0, false, pa, pb) > 0);
+	assert_true(model_compare(&v, 1, false, pa, pb) < 0);
+	assert_true(model_natural_cmp("web-2", "web-10") < 0);
+	free(pa);
+	free(pb);
+}
+
+/* Where an image runs: rows narrowed to those naming an image, by a digest
+ * in common (an index's or a platform's), else by the same reference. */
+static void test_scope_image(void **state)
+{
+	(void)state;
+	enum { REF, DIGESTS, NCELLS };
+	static const struct column cols[] = {{.title = "IMAGE", .cell = REF}};
+	static const struct image_cells ic = {.ref = REF, .digests = DIGESTS, .runs = true};
+	static const struct view v = {.kind = "x", .columns = cols, .ncolumns = 1, .ncells = NCELLS, .image = &ic};
+	const char *idx = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+	const char *amd = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+	struct store *s = store_new();
+	struct rtable *t = store_table(s, "x", NCELLS);
+	struct row *src = rtable_upsert(s, t, "tag");
+	row_set_text(s, t, src, REF, "reg.example:5000/lab/app:1.1.0");
+	char digests[200];
+	snprintf(digests, sizeof(digests), "%s %s", idx, amd);
+	row_set_text(s, t, src, DIGESTS, digests);
+	char want[1024];
+	image_want(&v, src, want, sizeof(want));
+	assert_non_null(strstr(want, "|reg.example:5000/lab/app:1.1.0"));
+	assert_string_equal(image_want_how(want), "by digest");
+	/* a container by the platform's digest, one by the index's, one of
+	 * another image, one without digests but the same reference, one with
+	 * another image's digest and the same reference (its digest wins) */
+	struct row *a = rtable_upsert(s, t, "a"), *b = rtable_upsert(s, t, "b"), *c = rtable_upsert(s, t, "c");
+	struct row *d = rtable_upsert(s, t, "d"), *e = rtable_upsert(s, t, "e");
+	row_set_text(s, t, a, DIGESTS, amd);
+	row_set_text(s, t, b, DIGESTS, idx);
+	row_set_text(s, t, c, DIGESTS, "sha256:3333333333333333333333333333333333333333333333333333333333333333");
+	row_set_text(s, t, d, REF, "reg.example:5000/lab/app:1.1.0");
+	row_set_text(s, t, e, REF, "reg.example:5000/lab/app:1.1.0");
+	row_set_text(s, t, e, DIGESTS, "sha256:4444444444444444444444444444444444444444444444444444444444444444");
+	assert_true(image_row_matches(&ic, a, want));
+	assert_true(image_row_matches(&ic, b, want));
+	assert_false(image_row_matches(&ic, c, want));
+	assert_true(image_row_matches(&ic, d, want));
+	assert_false(image_row_matches(&ic, e, want));
+	struct model m;
+	model_init(&m, &v);
+	struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .scope_image = want};
+	model_build(&m, t, &p);
+	assert_int_equal(m.len, 4); /* the tag row itself names it too */
+	assert_true(model_find(&m, "c") < 0);
+	assert_true(model_find(&m, "e") < 0);
+	model_cleanup(&m);
+	/* docker's defaults: "nginx" is docker.io/library/nginx:latest */
+	row_set_text(s, t, src, REF, "docker.io/library/nginx:latest");
+	row_clear(s, t, src, DIGESTS);
+	image_want(&v, src, want, sizeof(want));
+	assert_string_equal(image_want_how(want), "by reference");
+	row_set_text(s, t, d, REF, "nginx");
+	assert_true(image_row_matches(&ic, d, want));
+	store_free(s);
+}
+
 /* 50,000 rows must filter and sort without trouble (no timing asserted). */
 static void test_big(void **state)
 {
@@ -523,7 +611,7 @@ int main(void)
 		T(test_filter_regex),	    T(test_filter_invalid_regex), T(test_sort_text_natural),
 		T(test_sort_bytes),	    T(test_sort_age),	      T(test_tie_break),
 		T(test_scope),		    T(test_gone_rows),	      T(test_find),
-		T(test_cell_text),	    T(test_compare_cells),    T(test_big),
+		T(test_cell_text),	    T(test_compare_cells),    T(test_compare_versions), T(test_scope_image), T(test_big),
 		T(test_purged_rows_stay_readable), T(test_model_outlives_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -180,27 +180,11 @@ static void test_200_streams_through_a_tunnel(void **state)
 	netlab_stop(&lab);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	char err[ERRLEN];
-	return http_init(err, sizeof(err));
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	netlab_stop_all(); /* the labs of tests that failed half-way */
-	http_cleanup();
-	loop_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_200_streams_and_pipes),
 		cmocka_unit_test(test_200_streams_through_a_tunnel),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, netlab_setup, netlab_teardown);
 }

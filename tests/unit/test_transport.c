@@ -390,22 +390,6 @@ static void test_raw_connect_failure(void **state)
 	http_target_cleanup(&t);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	char err[ERRLEN];
-	return http_init(err, sizeof(err));
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	netlab_stop_all(); /* the labs of tests that failed half-way */
-	http_cleanup();
-	loop_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,5 +400,5 @@ int main(void)
 		cmocka_unit_test(test_websocket_tls_through_tunnel),
 		cmocka_unit_test(test_raw_connect_failure),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, netlab_setup, netlab_teardown);
 }

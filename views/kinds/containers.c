@@ -34,6 +34,7 @@ static const struct column columns[] = {
 	{.title = "MEM", .cell = CTR_MEM, .min = 5, .max = 9, .priority = 4, .align = ALIGN_RIGHT},
 	{.title = "AGE", .cell = CTR_CREATED, .min = 3, .max = 7, .priority = 1, .align = ALIGN_RIGHT},
 	{.title = "ID", .cell = CTR_ID, .min = 12, .max = 12, .wide = true},
+	{.title = "IMAGE ID", .cell = CTR_IMAGEID, .min = 8, .max = 71, .wide = true},
 	{.title = "MEM LIMIT", .cell = CTR_MEMLIMIT, .min = 5, .max = 9, .align = ALIGN_RIGHT, .wide = true},
 	{.title = "COMMAND", .cell = CTR_COMMAND, .min = 7, .max = 40, .wide = true, .flex = true},
 	{.title = "LABELS", .cell = CTR_LABELS, .min = 6, .max = 60, .wide = true, .flex = true, .labels = true},
@@ -55,6 +56,7 @@ const char *container_not_running(const struct row *r)
 }
 
 static const char *const aliases[] = {"containers", "container", "ctr", "co", "ps", NULL};
+static const struct image_cells image = {.ref = CTR_IMAGE, .digests = CTR_DIGEST, .runs = true};
 
 const struct view view_containers = {
 	.kind = KIND_CONTAINERS,
@@ -67,4 +69,5 @@ const struct view view_containers = {
 	.scope_cell = -1,
 	.drill = drill,
 	.row_style = NULL,
+	.image = &image,
 };

@@ -35,6 +35,7 @@ static bool drill(const struct row *r, struct drill *d)
 }
 
 static const char *const aliases[] = {"images", "image", "img", "im", NULL};
+static const struct image_cells image = {.ref = IMG_NAME, .digests = IMG_DIGESTS};
 
 const struct view view_images = {
 	.kind = KIND_IMAGES,
@@ -46,4 +47,5 @@ const struct view view_images = {
 	.ncells = IMG_NCELLS,
 	.scope_cell = -1,
 	.drill = drill,
+	.image = &image,
 };

@@ -9,11 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Kubernetes says Ready (SchedulingDisabled when cordoned); an ECS
+ * container instance ACTIVE or DRAINING, and when its agent is gone. */
 static enum style status_style(const struct row *r)
 {
 	const char *s = row_text(r, NODE_STATUS);
-	if (!strncmp(s, "Ready", 5))
+	if (strstr(s, "disconnected"))
+		return ST_ERROR;
+	if (!strncmp(s, "Ready", 5) || !strncmp(s, "ACTIVE", 6))
 		return strstr(s, "SchedulingDisabled") ? ST_WARN : ST_OK;
+	if (!strncmp(s, "DRAINING", 8))
+		return ST_WARN;
 	return ST_ERROR;
 }
 

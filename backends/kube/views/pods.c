@@ -91,6 +91,8 @@ static bool drill(const struct row *r, struct drill *d)
 
 static const char *const aliases[] = {"pods", "pod", "po", NULL};
 
+static const struct image_cells image = {.ref = POD_IMAGE, .digests = POD_DIGESTS};
+
 const struct view view_pods = {
 	.kind = KIND_PODS,
 	.title = "Pods",
@@ -101,4 +103,5 @@ const struct view view_pods = {
 	.ncells = POD_NCELLS,
 	.scope_cell = POD_NAMESPACE,
 	.drill = drill,
+	.image = &image,
 };

@@ -85,6 +85,13 @@ def parse_args(argv):
                    help="USER:VERBS:RESOURCES[:NAMESPACE] denied with a 403 (repeatable)")
     g.add_argument("--no-default-forbid", action="store_true",
                    help="drop the built-in rules for lab-viewer")
+    g.add_argument("--eks-sts", default="",
+                   help="accept EKS tokens (k8s-aws-v1.*) checked against this STS endpoint "
+                        "(the ECS lab's AWS_ENDPOINT_URL)")
+    g.add_argument("--eks-cluster", action="append", default=[],
+                   help="cluster name an EKS token must be signed for (repeatable; default "
+                        "lab-eks and lab-eks-2)")
+    g.add_argument("--eks-ca", default="", help="CA file for an https --eks-sts")
     g.add_argument("--anonymous", action="store_true",
                    help="treat requests without credentials as system:anonymous (403) not 401")
     a("--verbose", "-v", action="store_true", help="log requests to stderr")
@@ -163,7 +170,8 @@ def main(argv=None):
         with open(tokens_file, "w") as f:
             f.write("# token,user,uid,\"group1,group2\",expiry (RFC 3339 | unix seconds | empty)\n")
     forbid = ([] if args.no_default_forbid else list(DEFAULT_FORBID)) + args.forbid
-    auth = authn.Authenticator(tokens_file, token_specs, forbid)
+    auth = authn.Authenticator(tokens_file, token_specs, forbid, args.eks_sts, args.eks_cluster,
+                               args.eks_ca)
     st = store.Store(history_size=args.history, continue_ttl=args.continue_ttl)
     sim = controllers.Sim(st, cfg)
     with open(os.path.join(sd, "ca.pem")) as f:

@@ -18,92 +18,23 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-py=${PYTHON:-python3}
+PYLAB_NAME=kubelab
+PYLAB_HERE=$here
+PYLAB_READY='^KUBECONFIG='
+PYLAB_PRINT='^KUBECONFIG='
+PYLAB_TIMEOUT=${KUBELAB_START_TIMEOUT:-300}
+PYLAB_MORE_USAGE=' | expire DIR'
 
-usage() {
-    echo "usage: $0 start DIR [kubelab.py options] | stop DIR | status DIR | expire DIR" >&2
-    exit 2
+pylab_extra() {
+    case $1 in
+    expire)
+        p=$(live_pid "$2") || { echo "$0: no lab is running in $2" >&2; return 1; }
+        kill -USR1 "$p"
+        ;;
+    *) return 2 ;;
+    esac
 }
 
-# pid of our server in DIR, if it is alive and really is kubelab.py
-live_pid() {
-    for f in "$1/launcher.pid" "$1/pid"; do
-        [ -f "$f" ] || continue
-        p=$(cat "$f" 2>/dev/null)
-        case $p in ''|*[!0-9]*) continue ;; esac
-        if [ -r "/proc/$p/cmdline" ] && tr '\0' ' ' < "/proc/$p/cmdline" | grep -q kubelab.py; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
-
-do_stop() {
-    dir=$1
-    [ -d "$dir" ] || return 0
-    p=$(live_pid "$dir") || { rm -f "$dir/launcher.pid"; return 0; }
-    kill -TERM "$p" 2>/dev/null
-    i=0
-    while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-    rm -f "$dir/launcher.pid" "$dir/pid"
-    return 0
-}
-
-[ $# -ge 2 ] || usage
-cmd=$1
-dir=$2
-shift 2
-
-case $cmd in
-start)
-    mkdir -p "$dir" || exit 1
-    dir=$(cd "$dir" && pwd)
-    if p=$(live_pid "$dir"); then
-        echo "kubelab.sh: already running in $dir (pid $p)" >&2
-        exit 1
-    fi
-    rm -f "$dir/kubelab.out" "$dir/pid"
-    "$py" "$here/kubelab.py" --state-dir "$dir" "$@" > "$dir/kubelab.out" 2> "$dir/kubelab.err" < /dev/null &
-    child=$!
-    echo $child > "$dir/launcher.pid"
-    limit=${KUBELAB_START_TIMEOUT:-300}
-    waited=0
-    while :; do
-        if grep -q '^KUBECONFIG=' "$dir/kubelab.out" 2>/dev/null; then
-            grep '^KUBECONFIG=' "$dir/kubelab.out"
-            exit 0
-        fi
-        if ! kill -0 "$child" 2>/dev/null; then
-            echo "kubelab.sh: server failed to start:" >&2
-            cat "$dir/kubelab.err" >&2
-            rm -f "$dir/launcher.pid"
-            exit 1
-        fi
-        if [ "$waited" -ge $((limit * 10)) ]; then
-            echo "kubelab.sh: server not ready after ${limit}s" >&2
-            do_stop "$dir"
-            exit 1
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    ;;
-stop)
-    do_stop "$dir"
-    ;;
-status)
-    live_pid "$dir" > /dev/null
-    ;;
-expire)
-    p=$(live_pid "$dir") || { echo "$0: no lab is running in $dir" >&2; exit 1; }
-    kill -USR1 "$p"
-    ;;
-*)
-    usage
-    ;;
-esac
+# shellcheck source=../pylab.sh
+. "$here/../pylab.sh"
+pylab_main "$@"

@@ -35,31 +35,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-N=0
-PASSED=0
-FAILED=0
-ok() { N=$((N + 1)); PASSED=$((PASSED + 1)); echo "ok $N - $1"; }
-not_ok() {
-    N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $1"
-    if [ $# -gt 1 ] && [ -n "$2" ]; then printf '%s\n' "$2" | head -20 | sed 's/^/#   /'; fi
-}
-# check DESCRIPTION COMMAND...: the command's output is shown when it fails
-check() {
-    local d=$1 out
-    shift
-    if out=$("$@" 2>&1); then ok "$d"; else not_ok "$d" "$out"; fi
-}
-# wait_until SECONDS COMMAND...: poll every 0.3 s
-wait_until() {
-    local end=$((SECONDS + $1))
-    shift
-    while [ $SECONDS -le $end ]; do
-        "$@" > /dev/null 2>&1 && return 0
-        sleep 0.3
-    done
-    return 1
-}
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+TAP_POLL=0.3
+# shellcheck source=../tap.sh
+. "$here/../tap.sh"
 
 if ! out=$("$here/kubelab.sh" start "$LAB" --bookmark-interval 2 --start-delay 1 \
         --crash-after 2 --crash-backoff 2 --crash-backoff-max 10 --delete-delay 1 2>&1); then
@@ -377,6 +355,16 @@ t_create() {
         [ "$(k get svc hello -n lab-created -o jsonpath='{.spec.ports[0].targetPort}')" = 8080 ]
 }
 check "kubectl create namespace/deployment/service/configmap (protobuf bodies)" t_create
+
+# what a kubelet reports: the repository (a registry's port kept) and the digest it pulled
+t_image_id() {
+    local d=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+    k run pinned -n lab-created --image="127.0.0.1:5000/lab/app@$d" --restart=Never > /dev/null || return 1
+    k run tagged -n lab-created --image=127.0.0.1:5000/lab/app:1.1.0 --restart=Never > /dev/null || return 1
+    wait_until 30 sh -c "kubectl get pod pinned -n lab-created -o jsonpath='{.status.containerStatuses[0].imageID}' | grep -qx '127.0.0.1:5000/lab/app@$d'" || return 1
+    wait_until 30 sh -c "kubectl get pod tagged -n lab-created -o jsonpath='{.status.containerStatuses[0].imageID}' | grep -Eqx '127.0.0.1:5000/lab/app@sha256:[0-9a-f]{64}'"
+}
+check "a container's imageID names the registry and the digest (port kept, pinned digest as given)" t_image_id
 
 t_auth_cmds() {
     k auth can-i list pods | grep -qx yes &&

@@ -14,17 +14,39 @@ An expired token is answered with 401 like an unknown one.
 
 Forbid rules (--forbid USER:VERBS:RESOURCES[:NAMESPACE]) deny requests with
 the exact 403 Status the RBAC authorizer produces.
+
+EKS tokens (--eks-sts URL): a bearer token `k8s-aws-v1.` + base64url (no
+padding) of a presigned STS GetCallerIdentity URL, checked as
+aws-iam-authenticator checks it (scheme, host, path, action, allowed query
+parameters, x-k8s-aws-id signed, X-Amz-Expires and X-Amz-Date within 15
+minutes), then called with the x-k8s-aws-id header naming one of the
+--eks-cluster names.  The STS answer's ARN is the user name (an assumed
+role keeps its session, as EKS access entries do); every identity is in
+system:masters.  URLs naming a real STS host are sent to the lab STS with
+that Host header, so signatures made for sts.amazonaws.com verify.
 """
 
+import base64
+import calendar
 import csv
 import io
+import json
 import os
+import re
 import ssl
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 from . import util
+
+EKS_PREFIX = "k8s-aws-v1."
+EKS_PARAMS = {"action", "version", "x-amz-algorithm", "x-amz-credential", "x-amz-date",
+              "x-amz-expires", "x-amz-security-token", "x-amz-signature", "x-amz-signedheaders"}
+STS_HOST = re.compile(r"^sts(-fips)?(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$")
 
 
 def _run(args, cwd):
@@ -126,7 +148,9 @@ def parse_token_spec(line):
 
 
 class Authenticator:
-    def __init__(self, tokens_file, static_tokens, forbid_rules):
+    def __init__(self, tokens_file, static_tokens, forbid_rules, eks_sts="", eks_clusters=(),
+                 eks_ca=""):
+        self.eks = EksTokens(eks_sts, eks_clusters, eks_ca) if eks_sts else None
         self.tokens_file = tokens_file
         self.static = {}
         for spec in static_tokens:
@@ -176,6 +200,8 @@ class Authenticator:
             scheme, _, cred = auth_header.partition(" ")
             if scheme.lower() == "bearer" and cred.strip():
                 cred = cred.strip()
+                if cred.startswith(EKS_PREFIX) and self.eks is not None:
+                    return self.eks.verify(cred)
                 with self._lock:
                     self._reload()
                     t = self.static.get(cred) or self.file_tokens.get(cred)
@@ -213,3 +239,73 @@ class Authenticator:
                 continue
             return True
         return False
+
+
+class EksTokens:
+    """aws-iam-authenticator's token check, against the lab STS."""
+
+    def __init__(self, sts_url, clusters, ca):
+        u = urllib.parse.urlsplit(sts_url)
+        self.scheme, self.netloc = u.scheme, u.netloc
+        self.clusters = list(clusters) or ["lab-eks", "lab-eks-2"]
+        self.ctx = None
+        if self.scheme == "https":
+            import ssl
+            self.ctx = ssl.create_default_context(cafile=ca or None)
+        self.cache = {}
+        self.lock = threading.Lock()
+
+    def verify(self, token):
+        now = time.time()
+        with self.lock:
+            hit = self.cache.get(token)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        try:
+            raw = base64.urlsafe_b64decode(token[len(EKS_PREFIX):] + "=" * (-len(token) % 4))
+            u = urllib.parse.urlsplit(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return None
+        lab_host = u.netloc == self.netloc
+        if not lab_host and (u.scheme != "https" or not STS_HOST.match(u.hostname or "")):
+            return None
+        if lab_host and u.scheme != self.scheme:
+            return None
+        if u.path not in ("/", ""):
+            return None
+        q = urllib.parse.parse_qs(u.query, keep_blank_values=True)
+        lq = {k.lower(): v[0] for k, v in q.items()}
+        if any(k not in EKS_PARAMS for k in lq) or lq.get("action") != "GetCallerIdentity":
+            return None
+        if "x-k8s-aws-id" not in lq.get("x-amz-signedheaders", "").lower().split(";"):
+            return None
+        try:
+            signed_at = calendar.timegm(time.strptime(lq.get("x-amz-date", ""), "%Y%m%dT%H%M%SZ"))
+            expires = int(lq.get("x-amz-expires", "0"))
+        except ValueError:
+            return None
+        if expires < 0 or expires > 900 or now > signed_at + 900:
+            return None
+        target = "%s://%s%s?%s" % (self.scheme, self.netloc, u.path or "/", u.query)
+        for cluster in self.clusters:
+            arn = self._call(target, u.netloc, cluster)
+            if arn:
+                m = re.match(r"^arn:aws:sts::(\d+):assumed-role/([^/]+)/(.+)$", arn)
+                uid = ("aws-iam-authenticator:%s:%s" % (m.group(1), m.group(2))) if m else arn
+                user = User(arn, uid, ["system:masters", "system:authenticated"], "eks")
+                with self.lock:
+                    if len(self.cache) > 1000:
+                        self.cache.clear()
+                    self.cache[token] = (user, signed_at + 900)
+                return user
+        return None
+
+    def _call(self, url, host, cluster):
+        req = urllib.request.Request(url, headers={"Host": host, "x-k8s-aws-id": cluster,
+                                                   "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10, context=self.ctx) as r:
+                d = json.load(r)
+            return d["GetCallerIdentityResponse"]["GetCallerIdentityResult"]["Arn"]
+        except (urllib.error.URLError, OSError, ValueError, KeyError, TypeError):
+            return None

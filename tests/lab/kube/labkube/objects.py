@@ -29,12 +29,22 @@ def controller_of(obj):
 
 
 def image_id(image):
-    repo = image.split(":")[0]
+    """What a kubelet reports as a container's imageID: the repository and
+    the digest it pulled. An image named by digest is that digest; a tag
+    (which the lab cannot resolve) gets a stable made-up one. The tag is
+    cut after the last '/', so a registry's port stays in the name."""
+    name, _, digest = image.partition("@")
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    repo = name[:colon] if colon > slash else name
+    first = repo.split("/")[0]
     if "/" not in repo:
         repo = "docker.io/library/" + repo
-    elif repo.count("/") == 1 and "." not in repo.split("/")[0]:
+    elif "." not in first and ":" not in first and first != "localhost":
         repo = "docker.io/" + repo
-    return "%s@sha256:%s" % (repo, hashlib.sha256(image.encode()).hexdigest())
+    if not digest:
+        digest = "sha256:" + hashlib.sha256(image.encode()).hexdigest()
+    return "%s@%s" % (repo, digest)
 
 
 def container_id():

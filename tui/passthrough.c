@@ -22,13 +22,13 @@
 
 /* How long keys typed after a line ends wait, in case the line ended the
  * session (exit Enter, then Esc for the dashboard): long enough for a
- * server to close the stream, short enough not to be felt while typing. */
-#define HOLD_AFTER_LINE_MS 250
-/* After a line that ends a shell (exit, logout, Ctrl-D on an empty line)
- * they wait longer: a busy server may take a moment to close the stream,
- * and keys typed then are almost surely for the dashboard. A nested shell
- * that goes on gets them when this runs out. */
-#define HOLD_AFTER_EXIT_MS 3000
+ * server to close the stream, short enough not to be felt while typing.
+ * A slow link or a loaded server answers later, so the hold is a few of
+ * the session's measured round trips (input sent to the next output; the
+ * first one from the session's start to its prompt), within these bounds. */
+#define HOLD_MIN_MS 250
+#define HOLD_MAX_MS 2000
+#define HOLD_RTTS 4
 #define CTRL_D '\004'
 
 static int winch_pipe[2] = {-1, -1};
@@ -94,14 +94,42 @@ static bool forward(struct session *s, struct bstream *st, const char *p, size_t
 	return true;
 }
 
+/* The session's answer time: input sent (or the session started) at
+ * `asked_ms` until output arrives; 0 when nothing is awaited. */
+struct rtt {
+	int64_t asked_ms;
+	int64_t last_ms;
+};
+
+static void rtt_asked(struct rtt *r)
+{
+	if (!r->asked_ms)
+		r->asked_ms = mono_ms();
+}
+
+static void rtt_answered(struct rtt *r)
+{
+	if (r->asked_ms) {
+		r->last_ms = mono_ms() - r->asked_ms;
+		r->asked_ms = 0;
+	}
+}
+
+static int64_t hold_ms(const struct rtt *r)
+{
+	int64_t h = r->last_ms * HOLD_RTTS;
+	return h < HOLD_MIN_MS ? HOLD_MIN_MS : h > HOLD_MAX_MS ? HOLD_MAX_MS : h;
+}
+
 /* Drains what the remote side sent; false at the end of the stream. */
-static bool drain(struct bstream *st, char *err, size_t errlen)
+static bool drain(struct bstream *st, struct rtt *rtt, char *err, size_t errlen)
 {
 	char buf[16384];
 	for (;;) {
 		int stream = 1;
 		long r = st->ops->read(st, buf, sizeof(buf), &stream);
 		if (r > 0) {
+			rtt_answered(rtt);
 			write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, buf, (size_t)r);
 			continue;
 		}
@@ -112,26 +140,6 @@ static bool drain(struct bstream *st, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
 		return false;
 	}
-}
-
-/* Whether the line just typed ends a shell: exit (with a status), logout,
- * or Ctrl-D on an empty line. */
-static bool ends_shell(const char *line, size_t len, bool ctrl_d)
-{
-	while (len && line[len - 1] == ' ')
-		len--;
-	while (len && *line == ' ')
-		line++, len--;
-	if (ctrl_d)
-		return len == 0;
-	if (len == 6 && !strncmp(line, "logout", 6))
-		return true;
-	if (len < 4 || strncmp(line, "exit", 4) || (len > 4 && line[4] != ' '))
-		return false;
-	for (size_t i = 5; i < len; i++)
-		if (line[i] < '0' || line[i] > '9')
-			return false;
-	return true;
 }
 
 int passthrough_run(struct session *s, struct bstream *st, const char *banner, struct buf *leftover, char *err,
@@ -171,15 +179,16 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	 * moment: if the session ends meanwhile they were meant for the dashboard */
 	struct buf held;
 	buf_init(&held);
-	int64_t line_end_ms = 0, hold_ms = HOLD_AFTER_LINE_MS;
-	char line[16]; /* the start of the line being typed, to recognise exit */
-	size_t linelen = 0;
+	int64_t line_end_ms = 0;
+	struct rtt rtt = {0};
+	rtt_asked(&rtt); /* the first answer is the prompt */
 	short in_ready = 0, winch_ready = 0;
 	struct loop_fd *win = loop_watch(STDIN_FILENO, POLLIN, note, &in_ready);
 	struct loop_fd *wwinch = winch_pipe[0] >= 0 ? loop_watch(winch_pipe[0], POLLIN, note, &winch_ready) : NULL;
 	while (open) {
 		int wait = 200;
-		int64_t hold_left = line_end_ms + hold_ms - mono_ms();
+		int64_t hold = hold_ms(&rtt);
+		int64_t hold_left = line_end_ms + hold - mono_ms();
 		if (held.len && hold_left < wait)
 			wait = hold_left > 0 ? (int)hold_left : 0;
 		in_ready = winch_ready = 0;
@@ -191,9 +200,10 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 			send_size(st);
 		}
 		/* the loop moved the stream's bytes during the turn */
-		open = drain(st, err, errlen);
-		if (open && held.len && mono_ms() - line_end_ms >= hold_ms) {
+		open = drain(st, &rtt, err, errlen);
+		if (open && held.len && mono_ms() - line_end_ms >= hold) {
 			/* the session went on: the held keys were for it */
+			rtt_asked(&rtt);
 			if (!forward(s, st, held.data, held.len)) {
 				snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
 				open = false;
@@ -209,7 +219,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 			}
 			/* bytes up to the first line end go now (unless already holding);
 			 * what follows it waits with the held ones */
-			bool holding = held.len || mono_ms() - line_end_ms < hold_ms;
+			bool holding = held.len || mono_ms() - line_end_ms < hold;
 			size_t o = 0, now = holding ? 0 : SIZE_MAX;
 			for (ssize_t i = 0; i < n; i++) {
 				char c = in[i];
@@ -228,20 +238,15 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 				outb[o++] = c;
 				state = c == '\r' || c == '\n' ? 1 : 0;
 				if (c == '\r' || c == '\n' || c == CTRL_D) {
-					line[linelen] = '\0';
-					hold_ms = ends_shell(line, linelen, c == CTRL_D) ? HOLD_AFTER_EXIT_MS : HOLD_AFTER_LINE_MS;
-					linelen = 0;
 					line_end_ms = mono_ms();
 					if (now == SIZE_MAX)
 						now = o;
-				} else if ((c == 0x7f || c == '\b') && linelen) {
-					linelen--;
-				} else if (linelen < sizeof(line) - 1) {
-					line[linelen++] = c;
 				}
 			}
 			if (now > o)
 				now = o;
+			if (open && now)
+				rtt_asked(&rtt);
 			if (open && now && !forward(s, st, outb, now)) {
 				snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
 				open = false;

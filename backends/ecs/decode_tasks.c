@@ -107,6 +107,8 @@ static void decode_container(struct store *s, json_object *c, json_object *task,
 	snprintf(shortid, sizeof(shortid), "%.12s", runtime ? runtime : "");
 	row_set_text_or_clear(s, t, r, CTR_ID, shortid);
 	row_set_text_or_clear(s, t, r, CTR_IMAGEID, jsonget_str(c, "imageDigest"));
+	/* the manifest digest: "where it runs" finds the task by a registry's tag */
+	row_set_text_or_clear(s, t, r, CTR_DIGEST, jsonget_str(c, "imageDigest"));
 	row_set_text(s, t, r, CTR_POD, tid);
 	const char *mem = jsonget_str(c, "memory");
 	if (mem && strtoll(mem, NULL, 10) > 0) {

@@ -67,7 +67,9 @@ check "C locale: no byte garbage" no_garbage
 check "C locale: the header separator is |" wait_until 10 screen_has "lab unix://[^ ]+ [|] Podman"
 check "C locale: the engine's middle dot is a dash" screen_has "[|] Podman [0-9.]+ - API [0-9.]+ "
 check "C locale: the sort mark is ^" screen_has "^NAME\\^ "
-check "C locale: a non-ASCII label is ? per character" screen_has "note=caf\\? \\?\\? \"q\" and a tail"
+# (the label's cell is as wide as the columns before it leave: how much of
+# it shows depends on their widths, "Up 2 seconds" or "Exited (0) 1 second ago")
+check "C locale: a non-ASCII label is ? per character" screen_has "note=caf\\? \\?\\? \"q\""
 check "C locale: the cut cell ends in ~" screen_has "note=caf\\? [^~]*~( |$)"
 check "C locale: the same rows" [ "$(rows)" = "$expected_rows" ]
 keys i
@@ -100,7 +102,7 @@ keys w
 check "C.UTF-8: wide columns shown" wait_until 5 screen_has "LABELS"
 check "C.UTF-8: the header separator is a box line" wait_until 10 screen_has "lab unix://[^ ]+ │ Podman [0-9.]+ · API"
 check "C.UTF-8: the sort mark is an arrow" screen_has "^NAME↑ "
-check "C.UTF-8: the label as it is" screen_has "note=café 日本 ${lq}q${rq} and a tail"
+check "C.UTF-8: the label as it is" screen_has "note=café 日本 ${lq}q${rq}"
 check "C.UTF-8: the cut cell ends in …" screen_has "note=café [^…]*…( |$)"
 check "C.UTF-8: the same rows" [ "$(rows)" = "$expected_rows" ]
 check "C.UTF-8: quits" quit

@@ -98,7 +98,7 @@ check "the command's output comes back" wait_until 15 screen_has "^EMARK-42"
 check "on a terminal sized like binnacle's" wait_until 10 screen_has "^45 160"
 keys 'exit' Enter
 check "the shell's end brings the dashboard back" wait_until 20 screen_has "shell in $runner: ended"
-check "the agent resent and acknowledged on the lossy channel" grep -qE 'exec session .* closed by the agent' "$T/binnacle.log"
+check "the agent resent and acknowledged on the lossy channel" wait_until 10 grep -qE 'exec session .* closed by the agent' "$T/binnacle.log"
 
 keys ':cluster lab-fargate' Enter ':tasks' Enter
 wait_until 20 screen_has "jobs +[0-9a-f]"

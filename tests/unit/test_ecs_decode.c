@@ -237,6 +237,8 @@ static void test_stopped_task(void **state)
 	assert_string_equal(row_text(c, CTR_STATE), "exited");
 	assert_string_equal(row_text(c, CTR_STATUS), "Exited (137): CannotPullContainerError: not found");
 	assert_string_equal(row_text(c, CTR_IMAGEID), "sha256:7081");
+	/* the digest where-it-runs matches a registry's tag by */
+	assert_string_equal(row_text(c, CTR_DIGEST), "sha256:7081");
 	assert_string_equal(row_text(c, CTR_ID), "19046b362376");
 	assert_non_null(strstr(row_text(c, CTR_LABELS), "exec=no"));
 	json_object_put(t);

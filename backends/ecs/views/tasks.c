@@ -58,7 +58,7 @@ static const struct column columns[] = {
 	{.title = "MEM", .cell = ETK_MEM, .min = 6, .max = 8, .align = ALIGN_RIGHT, .priority = 10},
 	{.title = "IP", .cell = ETK_IP, .min = 2, .max = 15, .priority = 11},
 	{.title = "AZ", .cell = ETK_AZ, .min = 2, .max = 16, .priority = 12},
-	{.title = "HOST", .cell = ETK_HOST, .min = 10, .max = 20, .priority = 6}, /* where it runs: kept before launch type and revision */
+	{.title = "HOST", .cell = ETK_HOST, .min = 10, .max = 20, .priority = 4}, /* where it runs: kept before the desired state, launch type and revision */
 	{.title = "STARTED", .cell = ETK_STARTED, .min = 7, .max = 7, .align = ALIGN_RIGHT, .priority = 4},
 	{.title = "STOPPED", .cell = ETK_STOPPED, .min = 7, .max = 7, .align = ALIGN_RIGHT, .priority = 3},
 	{.title = "STOP CODE", .cell = ETK_STOP_CODE, .min = 13, .max = 26, .priority = 2, .style = stop_style},

@@ -9,17 +9,23 @@
 require_cmd kubectl
 start_kubelab --port 0
 
-# shows_only PATTERN OTHERS: for about two seconds, every capture that has
-# rows has rows of PATTERN only, never one matching OTHERS
+# shows_only HEADER PATTERN OTHERS: once the header says HEADER, for about
+# two seconds every capture with that header has rows of PATTERN only, never
+# one matching OTHERS (captures from before the command was read are not
+# judged: the old namespace's rows are right under the old header)
 shows_only() {
 	local i s seen=0
+	wait_until 10 screen_has "$1" || return 1
 	for i in $(seq 1 20); do
-		s=$(screen | sed -n '4,$p')
-		grep -Eq -- "$2" <<<"$s" && { echo "# old rows on screen: $(grep -E -- "$2" <<<"$s" | head -1)"; return 1; }
-		grep -Eq -- "$1" <<<"$s" && seen=1
+		s=$(screen)
+		if grep -Eq -- "$1" <<<"$s"; then
+			s=$(sed -n '4,$p' <<<"$s")
+			grep -Eq -- "$3" <<<"$s" && { echo "# old rows on screen: $(grep -E -- "$3" <<<"$s" | head -1)"; return 1; }
+			grep -Eq -- "$2" <<<"$s" && seen=1
+		fi
 		sleep 0.1
 	done
-	[ $seen = 1 ] || wait_until 10 screen_has "$1"
+	[ $seen = 1 ] || wait_until 10 screen_has "$2"
 }
 
 for size in 120x35 80x24; do
@@ -32,7 +38,7 @@ for size in 120x35 80x24; do
 	check "$size: :ns all shows every namespace" wait_until 10 screen_has "Pods in all namespaces"
 	wait_until 10 screen_has "coredns"
 	keys ':ns monitoring' Enter
-	check "$size: :ns monitoring never shows the old rows" shows_only "^node-exporter-" "web-|coredns|db-0|cart-"
+	check "$size: :ns monitoring never shows the old rows" shows_only "Pods in namespace monitoring" "^node-exporter-" "web-|coredns|db-0|cart-"
 	check "$size: and names the namespace" screen_has "Pods in namespace monitoring"
 	keys C-d
 	check "$size: Ctrl-D acts on the new namespace's rows at once" wait_until 5 screen_has "node-exporter-[a-z0-9]+ in namespace monitoring"

@@ -123,10 +123,12 @@ void chrome_draw_crumbs(struct app *a)
 		/* (@all: each endpoint keeps its own, the header names the row's) */
 		if (i == 0 && !f->all && sc && f->view->scope_cell >= 0 && backend_serves(a->ep->ops, f->view->kind)) {
 			const char *now = sc->get(a->ep);
+			size_t n = strlen(sc->name);
+			bool y = n > 1 && sc->name[n - 1] == 'y'; /* "repositories", not "repositorys" */
 			if (now)
 				snprintf(where, sizeof(where), " in %s %s", sc->name, now);
 			else
-				snprintf(where, sizeof(where), " in all %ss", sc->name);
+				snprintf(where, sizeof(where), " in all %.*s%s", (int)(y ? n - 1 : n), sc->name, y ? "ies" : "s");
 		}
 		if (f->scoped && f->scope.label[0])
 			snprintf(crumb, sizeof(crumb), " %s%s (%s%s) ", f->view->title, where, f->scope.label,

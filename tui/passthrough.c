@@ -20,15 +20,17 @@
 #include <term.h>
 #include <unistd.h>
 
-/* How long keys typed after a line ends wait, in case the line ended the
- * session (exit Enter, then Esc for the dashboard): long enough for a
- * server to close the stream, short enough not to be felt while typing.
- * A slow link or a loaded server answers later, so the hold is a few of
- * the session's measured round trips (input sent to the next output; the
- * first one from the session's start to its prompt), within these bounds. */
+/* Keys typed just after a line ends (exit Enter, then Esc for the
+ * dashboard) wait until the session has answered that line: more output
+ * than the line's own echo means it went on and they are its keys; the
+ * stream's end means the line ended it and they are the dashboard's. How
+ * long that takes is the server's business (a loaded machine takes a
+ * second to end a shell), so no fixed delay decides; a session that says
+ * nothing after a line (sleep 10) gets them after HOLD_MAX_MS anyway. An
+ * answer sooner than HOLD_MIN_MS may be a last word ("exit", as bash says
+ * it), so the keys wait at least that long. */
 #define HOLD_MIN_MS 250
 #define HOLD_MAX_MS 2000
-#define HOLD_RTTS 4
 #define CTRL_D '\004'
 
 static int winch_pipe[2] = {-1, -1};
@@ -94,42 +96,52 @@ static bool forward(struct session *s, struct bstream *st, const char *p, size_t
 	return true;
 }
 
-/* The session's answer time: input sent (or the session started) at
- * `asked_ms` until output arrives; 0 when nothing is awaited. */
-struct rtt {
-	int64_t asked_ms;
-	int64_t last_ms;
+/* Whether the session has answered the last line it was sent. */
+struct linewatch {
+	uint64_t out;       /* bytes the session has sent */
+	uint64_t line_mark; /* `out` when the current line's first byte went */
+	size_t line_len;    /* bytes sent on the current line */
+	uint64_t echo_end;  /* the last line's echo ends here (its bytes, then \r\n) */
+	int64_t end_ms;     /* when the last line was sent; 0: none yet */
 };
 
-static void rtt_asked(struct rtt *r)
+static bool line_end(char c)
 {
-	if (!r->asked_ms)
-		r->asked_ms = mono_ms();
+	return c == '\r' || c == '\n' || c == CTRL_D;
 }
 
-static void rtt_answered(struct rtt *r)
+static void linewatch_sent(struct linewatch *lw, const char *p, size_t n)
 {
-	if (r->asked_ms) {
-		r->last_ms = mono_ms() - r->asked_ms;
-		r->asked_ms = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!lw->line_len++)
+			lw->line_mark = lw->out;
+		if (line_end(p[i])) {
+			lw->echo_end = lw->line_mark + lw->line_len + 1;
+			lw->line_len = 0;
+			lw->end_ms = mono_ms();
+		}
 	}
 }
 
-static int64_t hold_ms(const struct rtt *r)
+/* True while the last line has had no answer beyond its echo (within
+ * HOLD_MIN_MS..HOLD_MAX_MS of it): keys typed now may be the dashboard's. */
+static bool linewatch_waiting(const struct linewatch *lw)
 {
-	int64_t h = r->last_ms * HOLD_RTTS;
-	return h < HOLD_MIN_MS ? HOLD_MIN_MS : h > HOLD_MAX_MS ? HOLD_MAX_MS : h;
+	if (!lw->end_ms)
+		return false;
+	int64_t since = mono_ms() - lw->end_ms;
+	return since < HOLD_MAX_MS && (lw->out <= lw->echo_end || since < HOLD_MIN_MS);
 }
 
 /* Drains what the remote side sent; false at the end of the stream. */
-static bool drain(struct bstream *st, struct rtt *rtt, char *err, size_t errlen)
+static bool drain(struct bstream *st, struct linewatch *lw, char *err, size_t errlen)
 {
 	char buf[16384];
 	for (;;) {
 		int stream = 1;
 		long r = st->ops->read(st, buf, sizeof(buf), &stream);
 		if (r > 0) {
-			rtt_answered(rtt);
+			lw->out += (uint64_t)r;
 			write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, buf, (size_t)r);
 			continue;
 		}
@@ -179,16 +191,13 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	 * moment: if the session ends meanwhile they were meant for the dashboard */
 	struct buf held;
 	buf_init(&held);
-	int64_t line_end_ms = 0;
-	struct rtt rtt = {0};
-	rtt_asked(&rtt); /* the first answer is the prompt */
+	struct linewatch lw = {0};
 	short in_ready = 0, winch_ready = 0;
 	struct loop_fd *win = loop_watch(STDIN_FILENO, POLLIN, note, &in_ready);
 	struct loop_fd *wwinch = winch_pipe[0] >= 0 ? loop_watch(winch_pipe[0], POLLIN, note, &winch_ready) : NULL;
 	while (open) {
 		int wait = 200;
-		int64_t hold = hold_ms(&rtt);
-		int64_t hold_left = line_end_ms + hold - mono_ms();
+		int64_t hold_left = lw.end_ms + (lw.out > lw.echo_end ? HOLD_MIN_MS : HOLD_MAX_MS) - mono_ms();
 		if (held.len && hold_left < wait)
 			wait = hold_left > 0 ? (int)hold_left : 0;
 		in_ready = winch_ready = 0;
@@ -200,10 +209,10 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 			send_size(st);
 		}
 		/* the loop moved the stream's bytes during the turn */
-		open = drain(st, &rtt, err, errlen);
-		if (open && held.len && mono_ms() - line_end_ms >= hold) {
+		open = drain(st, &lw, err, errlen);
+		if (open && held.len && !linewatch_waiting(&lw)) {
 			/* the session went on: the held keys were for it */
-			rtt_asked(&rtt);
+			linewatch_sent(&lw, held.data, held.len);
 			if (!forward(s, st, held.data, held.len)) {
 				snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
 				open = false;
@@ -219,7 +228,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 			}
 			/* bytes up to the first line end go now (unless already holding);
 			 * what follows it waits with the held ones */
-			bool holding = held.len || mono_ms() - line_end_ms < hold;
+			bool holding = held.len || linewatch_waiting(&lw);
 			size_t o = 0, now = holding ? 0 : SIZE_MAX;
 			for (ssize_t i = 0; i < n; i++) {
 				char c = in[i];
@@ -237,16 +246,13 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 				}
 				outb[o++] = c;
 				state = c == '\r' || c == '\n' ? 1 : 0;
-				if (c == '\r' || c == '\n' || c == CTRL_D) {
-					line_end_ms = mono_ms();
-					if (now == SIZE_MAX)
-						now = o;
-				}
+				if (line_end(c) && now == SIZE_MAX)
+					now = o;
 			}
 			if (now > o)
 				now = o;
 			if (open && now)
-				rtt_asked(&rtt);
+				linewatch_sent(&lw, outb, now);
 			if (open && now && !forward(s, st, outb, now)) {
 				snprintf(err, errlen, "%s", st->error[0] ? st->error : "the connection failed");
 				open = false;

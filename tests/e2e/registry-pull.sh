@@ -75,7 +75,7 @@ check "the pull panel opens on podman-b" wait_until 5 screen_has "Pulling $REG/t
 check "with the layers' progress" wait_until 20 bash -c "tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^ [0-9a-f]{12} '"
 check "and finishes" wait_until 30 screen_has "Done"
 check "the engine has the image" bash -c "bash '$LAB/podman-lab.sh' podman '$PODMAN_DIR' images --format '{{.Repository}}:{{.Tag}}' | grep -qx '$REG/team/tool:1.0'"
-check "the pull is audited on the engine" audit_has $'podman-b\t.*action=pull\tresult=ok'
+check "the pull is audited on the engine" wait_until 10 audit_has $'podman-b\t.*action=pull\tresult=ok'
 keys Escape
 
 # the engine's own :pull of a private image: the login comes from docker's config.json

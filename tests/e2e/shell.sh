@@ -16,6 +16,11 @@ check "the command's output comes back" wait_until 10 screen_has "^MARK-42"
 keys 'tty; stty size' Enter
 check "it runs on a real TTY" wait_until 10 screen_has "^/dev/pts/"
 check "sized like the terminal" wait_until 10 screen_has "^30 100"
+# lines typed ahead in one burst: the keys after the first line wait for
+# the shell's answer, then are its own (none reaches the dashboard)
+keys 'echo AHEAD-$((1+1))' Enter 'echo AHEAD-$((2+2))' Enter 'echo AHEAD-$((3+3))' Enter
+check "lines typed ahead all reach the shell" wait_until 10 screen_has "^AHEAD-6"
+check "in order, after the first" screen_has "^AHEAD-4"
 keys 'sleep 30' Enter
 # Ctrl-C only once sleep runs: before that the shell's line editor has the
 # terminal raw and would take ^C as a character queued behind the command
@@ -27,5 +32,5 @@ keys 'exit 3' Enter
 check "the dashboard comes back" wait_until 15 screen_has "NAME"
 check "on the same view and filter" screen_has "/\\^worker\\$  1/1"
 check "and reports the exit status" wait_until 5 screen_has "shell in worker: exit status 3"
-check "the shell is in the audit log" audit_has $'action=shell\tresult=exit status 3'
+check "the shell is in the audit log" wait_until 10 audit_has $'action=shell\tresult=exit status 3'
 finish

@@ -49,7 +49,7 @@ check "a resize reaches the node's terminal" wait_until 10 screen_has "^25 150$"
 keys 'exit 7' Enter
 check "the dashboard comes back" wait_until 15 screen_has "^NAME"
 check "with the exit status" wait_until 5 screen_has "shell in lab-worker2: exit status 7"
-check "the shell is audited" audit_has $'action=shell\tresult=exit status 7'
+check "the shell is audited" wait_until 10 audit_has $'action=shell\tresult=exit status 7'
 keys q
 wait_until 10 screen_has "BINNACLE-EXITED"
 

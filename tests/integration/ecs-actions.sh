@@ -137,8 +137,8 @@ keys Enter
 check "Enter on an instance lists the tasks placed on it" wait_until 15 screen_has "ECS tasks \\(instance $ec2\\)"
 keys q
 
-check "changes are audited" audit_has $'kind=ecs-services\tname=web\t.*value=3\taction=scale\tresult=ok'
-check "stops with their reason" audit_has "action=stop"$'\t'"result=ok"
+check "changes are audited" wait_until 10 audit_has $'kind=ecs-services\tname=web\t.*value=3\taction=scale\tresult=ok'
+check "stops with their reason" wait_until 10 audit_has "action=stop"$'\t'"result=ok"
 check "the audit log holds no secret" bash -c "! grep -qF '$AWS_SECRET_ACCESS_KEY' '$XDG_STATE_HOME/binnacle/audit.log'"
 check "nor does the debug log" bash -c "! grep -qF '$AWS_SECRET_ACCESS_KEY' '$T/binnacle.log'"
 tmx kill-server

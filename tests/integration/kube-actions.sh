@@ -26,7 +26,7 @@ check "restart asks first, naming kind, namespace and endpoint" wait_until 5 scr
 keys y
 check "rollout restart sets kubectl's restartedAt annotation" wait_until 20 bash -c \
 	"kubectl get deploy web -o jsonpath='{.spec.template.metadata.annotations}' | grep -q restartedAt"
-check "actions are audited, the value in its own field" audit_has $'endpoint=lab\tkind=deployments\tname=web\t.*value=3\taction=scale\tresult=ok'
+check "actions are audited, the value in its own field" wait_until 10 audit_has $'endpoint=lab\tkind=deployments\tname=web\t.*value=3\taction=scale\tresult=ok'
 
 keys ':pods' Enter
 victim=$(kc get pods -n shop -l app=cart -o name | head -1 | cut -d/ -f2)

@@ -24,8 +24,8 @@ keys y
 check "restart reports progress or completion" wait_until 5 screen_has "alpha"
 check "restart completes" wait_until 30 screen_has "restart alpha: done"
 check "restart changed the container's start time" [ "$(started alpha)" != "$before" ]
-check "the audit log records the restart and its result" audit_has $'action=restart\tresult=ok'
-check "with the endpoint and the container's name" audit_has $'endpoint=docker\tkind=containers\tname=alpha'
+check "the audit log records the restart and its result" wait_until 10 audit_has $'action=restart\tresult=ok'
+check "with the endpoint and the container's name" wait_until 10 audit_has $'endpoint=docker\tkind=containers\tname=alpha'
 
 tui_select beta
 keys x
@@ -44,7 +44,7 @@ check "and the container is still there" lab_podman container exists gamma
 keys C-d
 wait_until 5 screen_has "Remove container gamma" && keys y
 check "answering yes removes it" wait_until 20 bash -c "! bash '$LAB/podman-lab.sh' podman '$PODMAN_DIR' container exists gamma"
-check "the removal is audited" audit_has $'name=gamma\t.*action=remove\tresult=ok'
+check "the removal is audited" wait_until 10 audit_has $'name=gamma\t.*action=remove\tresult=ok'
 
 tui_select delta
 keys C-k
@@ -58,7 +58,7 @@ check "and binnacle has the engine's answer" wait_until 20 audit_has $'name=delt
 keys C-k
 wait_until 5 screen_has "Kill container delta" && keys y
 check "the engine's refusal is shown as one sentence" wait_until 20 screen_has "kill delta failed:"
-check "and audited with the reason" audit_has $'action=kill\tresult=can only kill running containers'
+check "and audited with the reason" wait_until 10 audit_has $'action=kill\tresult=can only kill running containers'
 keys q
 wait_until 5 screen_has "BINNACLE-EXITED"
 tmx kill-server

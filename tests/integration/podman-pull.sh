@@ -24,18 +24,20 @@ check "with its layers and their progress" wait_until 20 bash -c "tmux -L '$TMUX
 check "and finishes" wait_until 30 screen_has "Done"
 keys Escape
 check "the image appears in the images view" wait_until 10 screen_has "$REGISTRY/team/tool:1.0"
-check "the pull is audited" audit_has $'action=pull\tresult=ok'
+check "the pull is audited" wait_until 10 audit_has $'action=pull\tresult=ok'
 
 keys p
 check "p asks for a reference" wait_until 5 screen_has "Image reference to pull"
 keys "$REGISTRY/team/missing:9.9" Enter
 check "an error inside the pull stream is shown as the error" wait_until 30 screen_has "pull $REGISTRY/team/missing:9.9 failed:"
-check "and it is audited as a failure" audit_has $'action=pull\tresult=[^o]'
+check "and it is audited as a failure" wait_until 10 audit_has $'action=pull\tresult=[^o]'
 keys q
 
 # in the C locale the panel, its bars included, is ASCII
 TUI_LOCALE=C tui_start 120 30
-wait_until 15 screen_has "Containers"
+# connected: the header names the engine's version (a pull before that is
+# refused with "not connected to the engine")
+wait_until 20 screen_has "Podman [0-9.]+ - API"
 keys ':' "pull $REGISTRY/team/tool:1.0" Enter
 check "C locale: the pull panel opens" wait_until 5 screen_has "Pulling $REGISTRY/team/tool:1.0"
 check "C locale: and finishes" wait_until 30 screen_has "Done"

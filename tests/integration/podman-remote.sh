@@ -52,8 +52,9 @@ mkdir -p "$T/home/.docker/contexts/meta/$hash"
 printf '{"currentContext":"%s"}\n' "$ctx" >"$T/home/.docker/config.json"
 printf '{"Name":"%s","Metadata":{},"Endpoints":{"docker":{"Host":"%s","SkipTLSVerify":false}}}\n' "$ctx" "$DOCKER_HOST" \
 	>"$T/home/.docker/contexts/meta/$hash/meta.json"
-out=$(unset DOCKER_HOST; HOME="$T/home" run_binnacle get containers 2>&1)
+# (in ~/.docker, where docker looks when DOCKER_CONFIG does not say otherwise)
+out=$(unset DOCKER_HOST DOCKER_CONFIG; HOME="$T/home" run_binnacle get containers 2>&1)
 check "the current Docker context is found without DOCKER_HOST" grep -q '^worker ' <<<"$out"
-out=$(unset DOCKER_HOST; HOME="$T/home" DOCKER_CONTEXT=nonexistent run_binnacle get containers 2>&1)
+out=$(unset DOCKER_HOST DOCKER_CONFIG; HOME="$T/home" DOCKER_CONTEXT=nonexistent run_binnacle get containers 2>&1)
 check "DOCKER_CONTEXT overrides it" test -z "$(grep '^worker ' <<<"$out")"
 finish

@@ -45,7 +45,7 @@ keys y
 check "distribution deletes no tag alone: said so, nothing deleted" \
 	wait_until 10 screen_has "would not delete the tag alone"
 check "the registry still has both" bash -c "[ $(status lab/app latest) = 200 ] && [ $(status lab/app 1.1.0) = 200 ]"
-check "the refusal is audited" audit_has $'action=remove\tresult=[^o]'
+check "the refusal is audited" wait_until 10 audit_has $'action=remove\tresult=[^o]'
 pick lab/app:latest
 keys C-d
 wait_until 5 screen_has "the manifest sha256:"
@@ -56,7 +56,7 @@ check "the manifest is deleted" wait_until 10 screen_has "remove latest: done"
 check "the registry says both tags are gone" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' -H '$ACCEPT' -I '$URL/v2/lab/app/manifests/latest') = 404 ] && [ \$(curl -s -o /dev/null -w '%{http_code}' -H '$ACCEPT' -I '$URL/v2/lab/app/manifests/1.1.0') = 404 ]"
 keys Escape
 check "and so do their rows" wait_until 10 bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^(latest|1\\.1\\.0) +lab/app'"
-check "the delete is audited" audit_has $'endpoint=reg\tkind=tags\tname=latest\tid=lab/app:latest\t.*action=remove\tresult=ok'
+check "the delete is audited" wait_until 10 audit_has $'endpoint=reg\tkind=tags\tname=latest\tid=lab/app:latest\t.*action=remove\tresult=ok'
 pick lab/app:1.0.0
 keys C-d
 check "a tag alone on its manifest: only the confirmation" wait_until 5 screen_has "[Rr]emove tag 1\\.0\\.0 .*on reg\\?"

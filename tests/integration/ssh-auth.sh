@@ -90,5 +90,5 @@ keys q
 check "the passphrase is in no log" bash -c "! grep -rqF -- '$PASS' '$T/tui.log' '$XDG_STATE_HOME'"
 check "nor the wrong one" bash -c "! grep -rqF -- '$WRONG' '$T/tui.log' '$XDG_STATE_HOME'"
 check "nor the password" bash -c "! grep -rqF -- '$PASSWORD' '$T/tui.log' '$XDG_STATE_HOME'"
-check "the shell is audited without them" audit_has $'action=shell'
+check "the shell is audited without them" wait_until 10 audit_has $'action=shell'
 finish

@@ -39,21 +39,17 @@ out=$(run_binnacle get containers --log "$T/probe.log" 2>&1)
 check "without a socket path the host's engine socket is found" grep -q '^worker ' <<<"$out"
 check "it is the rootless Podman socket of \$XDG_RUNTIME_DIR" grep -q "the engine socket is $SSHD_LAB/xdg/podman/podman.sock" "$T/probe.log"
 
-# a Docker context whose endpoint is ssh://, where docker keeps contexts
-# (lib.sh points DOCKER_CONFIG at an empty one for podman)
+# a Docker context whose endpoint is ssh://
 unset DOCKER_HOST
-saved_docker_config=$DOCKER_CONFIG
-export DOCKER_CONFIG="$HOME/.docker"
 ctx=remote-lab
 hash=$(printf '%s' "$ctx" | sha256sum | cut -d' ' -f1)
 mkdir -p "$HOME/.docker/contexts/meta/$hash"
 printf '{"currentContext":"%s"}\n' "$ctx" >"$HOME/.docker/config.json"
 printf '{"Name":"%s","Metadata":{},"Endpoints":{"docker":{"Host":"ssh://lab1%s","SkipTLSVerify":false}}}\n' "$ctx" "$SOCK" \
 	>"$HOME/.docker/contexts/meta/$hash/meta.json"
-out=$(run_binnacle get containers 2>&1)
+out=$(unset DOCKER_CONFIG; run_binnacle get containers 2>&1)
 check "a Docker context with an ssh:// endpoint" grep -q '^worker ' <<<"$out"
 rm -rf "$HOME/.docker"
-export DOCKER_CONFIG=$saved_docker_config
 
 cat >"$XDG_CONFIG_HOME/ssh.yaml" <<YAML
 endpoints:

@@ -103,7 +103,32 @@ struct linewatch {
 	size_t line_len;    /* bytes sent on the current line */
 	uint64_t echo_end;  /* the last line's echo ends here (its bytes, then \r\n) */
 	int64_t end_ms;     /* when the last line was sent; 0: none yet */
+	char text[16];      /* the start of the current line, to recognise exit */
+	size_t text_len;
+	bool exits;         /* the last line ends a shell: its answer is a last word */
 };
+
+/* Whether a line ends a shell: exit (with a status), logout, or Ctrl-D on
+ * an empty line. What the shell says then ("exit", as bash says it) is no
+ * sign that it goes on, so keys typed after it wait for the stream's end
+ * (up to HOLD_MAX_MS), however long a loaded server takes to close it. */
+static bool ends_shell(const char *line, size_t len, bool ctrl_d)
+{
+	while (len && line[len - 1] == ' ')
+		len--;
+	while (len && *line == ' ')
+		line++, len--;
+	if (ctrl_d)
+		return len == 0;
+	if (len == 6 && !strncmp(line, "logout", 6))
+		return true;
+	if (len < 4 || strncmp(line, "exit", 4) || (len > 4 && line[4] != ' '))
+		return false;
+	for (size_t i = 5; i < len; i++)
+		if (line[i] < '0' || line[i] > '9')
+			return false;
+	return true;
+}
 
 static bool line_end(char c)
 {
@@ -119,6 +144,12 @@ static void linewatch_sent(struct linewatch *lw, const char *p, size_t n)
 			lw->echo_end = lw->line_mark + lw->line_len + 1;
 			lw->line_len = 0;
 			lw->end_ms = mono_ms();
+			lw->exits = ends_shell(lw->text, lw->text_len, p[i] == CTRL_D);
+			lw->text_len = 0;
+		} else if ((p[i] == 0x7f || p[i] == '\b') && lw->text_len) {
+			lw->text_len--;
+		} else if (lw->text_len < sizeof(lw->text)) {
+			lw->text[lw->text_len++] = p[i];
 		}
 	}
 }
@@ -130,7 +161,7 @@ static bool linewatch_waiting(const struct linewatch *lw)
 	if (!lw->end_ms)
 		return false;
 	int64_t since = mono_ms() - lw->end_ms;
-	return since < HOLD_MAX_MS && (lw->out <= lw->echo_end || since < HOLD_MIN_MS);
+	return since < HOLD_MAX_MS && (lw->exits || lw->out <= lw->echo_end || since < HOLD_MIN_MS);
 }
 
 /* Drains what the remote side sent; false at the end of the stream. */
@@ -197,7 +228,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	struct loop_fd *wwinch = winch_pipe[0] >= 0 ? loop_watch(winch_pipe[0], POLLIN, note, &winch_ready) : NULL;
 	while (open) {
 		int wait = 200;
-		int64_t hold_left = lw.end_ms + (lw.out > lw.echo_end ? HOLD_MIN_MS : HOLD_MAX_MS) - mono_ms();
+		int64_t hold_left = lw.end_ms + (lw.out > lw.echo_end && !lw.exits ? HOLD_MIN_MS : HOLD_MAX_MS) - mono_ms();
 		if (held.len && hold_left < wait)
 			wait = hold_left > 0 ? (int)hold_left : 0;
 		in_ready = winch_ready = 0;

@@ -327,8 +327,6 @@ struct backend_ops {
 	/* The recent figures of row id, oldest first, at most max into out;
 	 * returns how many. With id NULL: nonzero when kind keeps any. Optional. */
 	size_t (*history)(struct endpoint *ep, const char *kind, const char *id, struct figure_sample *out, size_t max);
-	/* Reconnects a stale endpoint now instead of waiting for the backoff. Optional. */
-	void (*reconnect)(struct endpoint *ep);
 
 	/* Operator actions, terminated by a NULL name; run them with act. */
 	const struct backend_action *actions;
@@ -370,6 +368,11 @@ struct backend_ops {
 	/* Reports the endpoint's counts and current problems from what it holds.
 	 * Its connection state (stale, auth failing) is the health screen's own. */
 	void (*health)(struct endpoint *ep, const struct health_sink *sink);
+	/* The user asked to try again now (the ctrl-r key): whatever waits in a
+	 * backoff (the connection, a kind's list or watch) goes at once, and the
+	 * backoffs start over. Optional: without it the key says there is
+	 * nothing to retry. */
+	void (*retry)(struct endpoint *ep);
 };
 
 /* The backend's action named verb for kind, or NULL. */

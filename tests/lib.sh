@@ -37,6 +37,8 @@ mkdir -p "$T/san"
 SAN_OPTS="abort_on_error=1:halt_on_error=1:print_stacktrace=1:log_path=$T/san/report"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}$SAN_OPTS"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}$SAN_OPTS"
+# valgrind's reports (make check-valgrind) go there too
+export BINNACLE_REPORT_DIR="$T/san"
 CLEANUPS=()
 on_exit() {
 	local rc=$?
@@ -201,7 +203,8 @@ tmx() { tmux -L "$TMUX_SOCK" "$@"; }
 # each on a tmux server of its own so a previous one shutting down cannot race.
 # The terminal type is $TUI_TERM (default xterm-256color; tmux would set its
 # own, so it is set on the command), the locale $TUI_LOCALE when set (as
-# LC_ALL), and $TUI_ENV adds NAME=VALUE words (e.g. NO_COLOR=1).
+# LC_ALL), and $TUI_ENV adds NAME=VALUE words (e.g. NO_COLOR=1);
+# $TUI_PIDFILE and $TUI_IGNORE_HUP are below.
 TUI_COUNT=0
 tui_start() {
 	require_cmd tmux
@@ -212,6 +215,14 @@ tui_start() {
 	# shellcheck disable=SC2206 # NAME=VALUE words, split on purpose
 	[ -n "${TUI_ENV:-}" ] && envs+=($TUI_ENV)
 	cmd=$(printf '%q ' env "${envs[@]}" "$BINNACLE" "$@")
+	# $TUI_PIDFILE: where binnacle's pid goes; $TUI_IGNORE_HUP=1: started
+	# with SIGHUP ignored, as under nohup or some shells
+	if [ -n "${TUI_PIDFILE:-}" ] || [ "${TUI_IGNORE_HUP:-0}" = 1 ]; then
+		local pre=""
+		[ "${TUI_IGNORE_HUP:-0}" = 1 ] && pre="trap '' HUP; "
+		[ -n "${TUI_PIDFILE:-}" ] && pre="$pre echo \$\$ >'$TUI_PIDFILE'; "
+		cmd="sh -c $(printf '%q' "${pre}exec $cmd")"
+	fi
 	TUI_COUNT=$((TUI_COUNT + 1))
 	TMUX_SOCK="binnacle-test-$$-$TUI_COUNT"
 	cleanup "tmux -L '$TMUX_SOCK' kill-server"
@@ -220,6 +231,7 @@ tui_start() {
 		-e "BINNACLE_THEMES_DIR=$BINNACLE_THEMES_DIR" \
 		-e "XDG_STATE_HOME=$XDG_STATE_HOME" -e "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
 		-e "KUBECONFIG=$KUBECONFIG" -e "ASAN_OPTIONS=$ASAN_OPTIONS" -e "UBSAN_OPTIONS=$UBSAN_OPTIONS" \
+		-e "BINNACLE_REPORT_DIR=$BINNACLE_REPORT_DIR" -e "VALGRIND_BINNACLE=${VALGRIND_BINNACLE:-}" \
 		"$cmd; rc=\$?; echo \$rc >'$T/tui-$TUI_COUNT.rc'; echo BINNACLE-EXITED-\$rc; sleep 30"
 }
 screen() { tmx capture-pane -p; }
@@ -307,8 +319,56 @@ seed_reglab() {
 seeded() { awk -v r="$2" '$1 == r { print $2 }' "$T/$1/seed.txt"; }
 
 # kc ARGS: the real kubectl against the lab (the checks' independent witness).
-kc() { kubectl --request-timeout=20s "$@"; }
+# Always straight to the lab, even when binnacle goes through the fault proxy
+# (start_fault_kube sets KC_KUBECONFIG; otherwise KUBECONFIG as it is).
+kc() { kubectl --request-timeout=20s ${KC_KUBECONFIG:+--kubeconfig "$KC_KUBECONFIG"} "$@"; }
 
+# ---- the fault proxy (tests/lab/fault) ----
+FAULT_LAB="$LAB/fault/faultlab.sh"
+# start_fault_kube: the fault proxy in front of the lab API server (after
+# start_kubelab), with the lab's own server certificate, so the lab's
+# kubeconfig works through it once its port is changed: KUBECONFIG is now
+# that copy. Requests reach the lab as lab-admin (or with their bearer token).
+start_fault_kube() {
+	FAULT_DIR="$T/fault"
+	local kport pki out
+	kport=$(cat "$KUBE_DIR/port")
+	pki="$KUBE_DIR/pki"
+	cleanup "sh '$FAULT_LAB' stop '$FAULT_DIR'"
+	out=$(sh "$FAULT_LAB" start "$FAULT_DIR" --listen tcp:127.0.0.1:0 --tls-cert "$pki/server.pem" \
+		--tls-key "$pki/server.key" --upstream "tcp:127.0.0.1:$kport" --upstream-tls --upstream-ca "$pki/ca.pem" \
+		--upstream-cert "$pki/client-lab-admin.pem" --upstream-key "$pki/client-lab-admin.key") || {
+		echo "FAIL: the fault proxy did not start" >&2
+		exit 1
+	}
+	FAULT_PORT=${out#FAULT_PORT=}
+	sed "s#https://127.0.0.1:$kport\$#https://127.0.0.1:$FAULT_PORT#" "$KUBE_DIR/kubeconfig" >"$T/kubeconfig-fault"
+	KC_KUBECONFIG="$KUBE_DIR/kubeconfig"
+	export KUBECONFIG="$T/kubeconfig-fault" FAULT_DIR FAULT_PORT KC_KUBECONFIG
+}
+# start_fault_docker: the fault proxy on a unix socket in front of the
+# Podman lab's (after start_podman); DOCKER_HOST now goes through it.
+start_fault_docker() {
+	FAULT_DIR="$T/fault"
+	cleanup "sh '$FAULT_LAB' stop '$FAULT_DIR'"
+	sh "$FAULT_LAB" start "$FAULT_DIR" --listen "unix:$T/fault.sock" --upstream "unix:${DOCKER_HOST#unix://}" \
+		>/dev/null || {
+		echo "FAIL: the fault proxy did not start" >&2
+		exit 1
+	}
+	export DOCKER_HOST="unix://$T/fault.sock" FAULT_DIR
+}
+# fault JSON: what the proxy does from now on (see tests/lab/fault/README.md)
+fault() { sh "$FAULT_LAB" set "$FAULT_DIR" "$1"; }
+fault_clear() { sh "$FAULT_LAB" clear "$FAULT_DIR"; }
+# fault_count REGEX: requests the proxy has seen matching REGEX
+fault_count() { sh "$FAULT_LAB" count "$FAULT_DIR" "$1"; }
+# fault_count_since MARK REGEX: the same, among the requests after line MARK
+# of the proxy's log (fault_mark gives the current one)
+fault_mark() { wc -l <"$FAULT_DIR/requests.log"; }
+fault_count_since() { tail -n "+$(($1 + 1))" "$FAULT_DIR/requests.log" | grep -cE -- "$2" || true; }
+# binnacle_peak_kb PIDFILE: the most memory the process has held (VmHWM), in KiB
+binnacle_peak_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$(cat "$1")/status" 2>/dev/null; }
 # start_sshd [sshd-lab.sh start options]: real OpenSSH servers on loopback
 # (tests/lab/sshd); sets SSHD_DIR, SSHD_LAB, SSHD_USER, SSHD_PORT1, ...
 start_sshd() {

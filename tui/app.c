@@ -7,6 +7,7 @@
 #include "tui/custom.h"
 #include "tui/ops.h"
 #include "tui/charset.h"
+#include "tui/hangup.h"
 #include "backends/codec/jsonyaml.h"
 #include "backends/net/loop.h"
 #include "tui/keymap.h"
@@ -61,6 +62,26 @@ static void on_note(struct session *s, struct endpoint *ep, enum note_level leve
 		return;
 	}
 	app_flash(a, level, "%s", text);
+}
+
+bool app_view_stale(struct app *a, const char **why, int64_t *since)
+{
+	const struct rtable *t = store_find_table(a->ep->store, app_frame(a)->view->kind);
+	if (t && t->error[0]) {
+		if (why)
+			*why = t->error;
+		if (since)
+			*since = t->stale_since;
+		return true;
+	}
+	if (a->ep->state == EP_STALE && backend_serves(a->ep->ops, app_frame(a)->view->kind)) {
+		if (why)
+			*why = a->ep->error;
+		if (since)
+			*since = a->ep->down_since;
+		return true;
+	}
+	return false;
 }
 
 /* ---- layout ---- */
@@ -579,8 +600,9 @@ static void draw(struct app *a)
 		else
 			snprintf(empty, sizeof(empty), "no %s%s", what, where);
 		char *safe = sanitize_display(empty, strlen(empty));
-		struct table_draw_params p = {f->top, f->selected, f->sort_col, f->sort_desc, safe};
-		struct table_draw_extra x = {&f->marks, a->ep->state == EP_STALE && backend_serves(a->ep->ops, f->view->kind)};
+		struct table_draw_params p = {f->top, f->selected, f->sort_col, f->sort_desc, safe,
+					      app_view_stale(a, NULL, NULL)};
+		struct table_draw_extra x = {&f->marks};
 		table_draw_with(a->body, f->view, &a->model, &a->layout, &p, &x);
 		free(safe);
 		if (a->stats) {
@@ -606,6 +628,12 @@ static void draw(struct app *a)
 		wnoutrefresh(a->prompt_win); /* leaves the cursor in the prompt */
 	doupdate();
 	a->dirty = false;
+}
+
+static void on_input(void *arg, int fd, short revents)
+{
+	(void)fd;
+	*(short *)arg |= revents;
 }
 
 static int next_wakeup_ms(struct app *a)
@@ -679,8 +707,13 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	int64_t last_second = -1;
 	uint64_t last_gen = 0;
 	int64_t last_draw = 0;
-	struct loop_fd *input = loop_watch(STDIN_FILENO, POLLIN, NULL, NULL); /* a key wakes the loop */
+	short input_revents = 0;
+	/* a key wakes the loop; a hang-up or the end of input ends it */
+	struct loop_fd *input = loop_watch(STDIN_FILENO, POLLIN, on_input, &input_revents);
+	hangup_install();
 	while (!a->quit) {
+		if (hangup_pending())
+			break;
 		drain_input(a);
 		if (a->quit)
 			break;
@@ -713,11 +746,17 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 			last_gen = gen;
 			last_second = sec;
 		}
+		input_revents = 0;
 		session_turn(s, wait);
+		if (hangup_check_input(STDIN_FILENO, input_revents))
+			break;
 	}
 	loop_unwatch(input);
 	asks_uninstall(a);
 	screen_stop();
+	hangup_restore();
+	if (hangup_pending())
+		log_msg("ending: %s", hangup_reason());
 	for (int i = 0; i < a->depth; i++)
 		app_frame_cleanup(&a->stack[i]);
 	model_cleanup(&a->model);

@@ -123,6 +123,12 @@ void viewkeys_pull(struct app *a, int key);
 /* `?` in a viewer (text, logs, pull): its keys in a box over it. */
 void app_viewer_help(struct app *a);
 void app_invalidate(struct app *a);
+/* Whether the current view's rows are not live: its table's list or watch
+ * failed (the newest reason and since when), or its endpoint is stale. */
+bool app_view_stale(struct app *a, const char **why, int64_t *since);
+/* The retry key: tries the endpoint on screen (on the health screen, every
+ * endpoint not live) again now. */
+void app_retry(struct app *a);
 
 /* ops.c: operator actions on the selected row */
 struct op;

@@ -69,7 +69,7 @@ void chrome_draw_header(struct app *a)
 		char when[96] = "", key[32];
 		int64_t left = ep->retry_at_ms ? ep->retry_at_ms - mono_ms() : -1;
 		keymap_keys_for(ACT_RETRY, key, sizeof(key));
-		if (left >= 0 && ep->ops->reconnect)
+		if (left >= 0 && ep->ops->retry)
 			snprintf(when, sizeof(when), " retry in %llds (%s: now)", (long long)((left + 999) / 1000),
 				 key[0] ? key : "retry");
 		char stale[ERRLEN + 128];
@@ -176,6 +176,22 @@ void chrome_draw_crumbs(struct app *a)
 	}
 	char *safe = sanitize_display(right, n);
 	int rw = sanitize_width(safe);
+	/* a table that is not live says so, with its newest reason, between the
+	 * crumbs and the position; the endpoint's own trouble is the header's */
+	const char *why = NULL;
+	int64_t since = 0;
+	const struct rtable *t = store_find_table(a->ep->store, f->view->kind);
+	if (body == MODE_TABLE && t && t->error[0] && app_view_stale(a, &why, &since)) {
+		char age[16] = "", note[ERRLEN + 48];
+		if (since)
+			format_age(wall_s() - since, age, sizeof(age));
+		snprintf(note, sizeof(note), " STALE%s%s: %s ", age[0] ? " " : "", age, why);
+		int room_for = getmaxx(w) - rw - getcurx(w) - 2;
+		if (room_for >= 7) {
+			screen_put(w, " ", room(w), ST_CRUMBS);
+			put_safe(w, note, room_for - 1, ST_STALE);
+		}
+	}
 	int x = getmaxx(w) - rw;
 	if (x > getcurx(w) + 1) {
 		wmove(w, 0, x);

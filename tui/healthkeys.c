@@ -77,7 +77,8 @@ bool app_health_key(struct app *a, int key)
 		app_invalidate(a);
 		return true;
 	}
-	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT)
+	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT ||
+	    act == ACT_RETRY)
 		return false; /* as in the tables */
 	switch (healthview_key(a->health, key, app_body_rows(a) / 2)) {
 	case HV_GO:

@@ -82,7 +82,7 @@ void healthview_draw(WINDOW *w, struct healthview *hv)
 	WINDOW *top = derwin(w, top_rows, cols, 0, 0);
 	WINDOW *bottom = bottom_rows > 1 ? derwin(w, bottom_rows, cols, top_rows + 1, 0) : NULL;
 	table_layout(&health_endpoints_view, &hv->endpoints, cols, false, &hv->lay_endpoints);
-	struct table_draw_params pe = {0, -1, -1, false, "no endpoint"};
+	struct table_draw_params pe = {0, -1, -1, false, "no endpoint", false};
 	if (top)
 		table_draw(top, &health_endpoints_view, &hv->endpoints, &hv->lay_endpoints, &pe);
 	wmove(w, top_rows, 0);
@@ -99,7 +99,7 @@ void healthview_draw(WINDOW *w, struct healthview *hv)
 			hv->top = hv->selected - visible + 1;
 		table_layout(&health_problems_view, &hv->problems, cols, false, &hv->lay_problems);
 		struct table_draw_params pp = {hv->top, hv->selected, -1, false,
-					       "nothing is wrong on any endpoint"};
+					       "nothing is wrong on any endpoint", false};
 		table_draw(bottom, &health_problems_view, &hv->problems, &hv->lay_problems, &pp);
 		delwin(bottom);
 	}

@@ -65,7 +65,7 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_SORT_MEM] = {"sort_mem", "sort by memory", true, .ctx = T},
 	[ACT_LAST_VIEW] = {"last_view", "back to the previous view", true, .ctx = T},
 	[ACT_ALIASES] = {"aliases", "every view and its aliases (Enter opens one)", true, .ctx = T},
-	[ACT_RETRY] = {"retry", "reconnect to a stale endpoint now", true, .ctx = T},
+	[ACT_RETRY] = {"retry", "retry now: a stale endpoint, or a view whose list failed, is asked again at once", true, .ctx = T},
 	[ACT_STATS] = {"stats", "CPU and memory history of the selected row", false, .ctx = T},
 	[ACT_PRUNE] = {"prune", "remove what is unused (shows what would go first)", false, true, T},
 	[ACT_ROLLBACK] = {"rollback", "roll back to the previous revision (asks first)", false, true, T},

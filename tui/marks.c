@@ -105,6 +105,7 @@ static void batch_run(struct batch *b)
 		it->b = b;
 		it->i = i;
 		a->ops_running++;
+		ops_audit(b->ops[i], b->act->name, "started"); /* an action cut short still left a trace */
 		b->ep->ops->act(b->ep, b->act, b->ops[i]->id, b->input[0] ? b->input : NULL, on_item_done, it);
 	}
 }

@@ -2,7 +2,7 @@
  * sort by name, age, status, CPU and memory (again: the other way), `-`
  * back to the previous view, Space marks rows, 0-9 switch to a favourite
  * namespace (0: all of them; 1-9: the last ones used), Ctrl-A the views
- * and their aliases, Ctrl-R reconnects a stale endpoint now; and a key
+ * and their aliases, Ctrl-R retries now; and a key
  * that does nothing here says so briefly instead of nothing at all. */
 #include "tui/ops.h"
 #include "tui/sanitize.h"
@@ -183,19 +183,26 @@ static void mark(struct app *a)
 	app_invalidate(a);
 }
 
-static void retry(struct app *a)
+/* The ctrl-r key: the endpoint on screen tries again now (on the health
+ * screen, every endpoint that is not live). */
+void app_retry(struct app *a)
 {
-	struct endpoint *ep = a->ep;
-	if (ep->state == EP_READY) {
-		app_flash(a, NOTE_INFO, "%s is connected", ep->name);
-		return;
+	bool health = a->mode == MODE_HEALTH;
+	size_t n = 0;
+	for (size_t i = 0; i < a->session->neps; i++) {
+		struct endpoint *ep = a->session->eps[i];
+		if ((health ? ep->state == EP_READY && !ep->error[0] : ep != a->ep) || !ep->ops->retry)
+			continue;
+		ep->ops->retry(ep);
+		n++;
 	}
-	if (!ep->ops->reconnect) {
-		app_flash(a, NOTE_INFO, "%s reconnects by itself", ep->name);
-		return;
-	}
-	ep->ops->reconnect(ep);
-	app_flash(a, NOTE_INFO, "reconnecting to %s now…", ep->name);
+	if (!n)
+		app_flash(a, NOTE_INFO, health ? "every endpoint is live: nothing to retry" : "%s has nothing to retry",
+			  a->ep->name);
+	else if (health)
+		app_flash(a, NOTE_INFO, "retrying %zu endpoint(s) now", n);
+	else
+		app_flash(a, NOTE_INFO, "retrying %s now", a->ep->name);
 }
 
 bool navigate_key(struct app *a, enum action act, int key)
@@ -222,7 +229,7 @@ bool navigate_key(struct app *a, enum action act, int key)
 		pickers_aliases(a);
 		return true;
 	case ACT_RETRY:
-		retry(a);
+		app_retry(a);
 		return true;
 	default:
 		return false;

@@ -146,6 +146,8 @@ static void run(struct op *o)
 		  o->name, to_value(o, to, sizeof(to)));
 	/* long actions (stop waits for the container) keep their message up */
 	a->flash_until = mono_ms() + 120000;
+	/* recorded before it is sent: an action cut short still left a trace */
+	ops_audit(o, o->act->name, "started");
 	o->ep->ops->act(o->ep, o->act, o->id, o->input[0] ? o->input : NULL, on_done, o);
 }
 
@@ -358,6 +360,7 @@ static void start_pull_on(struct app *a, struct endpoint *ep, const char *ref, c
 	o->sink.progress = pull_progress;
 	o->sink.done = pull_done;
 	o->sink.arg = o;
+	ops_audit(o, "pull", "started");
 	ep->ops->pull(ep, ref, auth, &o->sink);
 }
 

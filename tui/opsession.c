@@ -73,6 +73,7 @@ static void open_shell(struct op *o)
 	struct exec_opts eo = {.shell = a->shell, .tty = true, .interactive = true, .rows = LINES, .cols = COLS,
 			       .container = container};
 	app_flash(a, NOTE_INFO, "opening a shell in %s…", o->name);
+	ops_audit(o, "shell", "started");
 	o->ep->ops->exec(o->ep, o->kind, o->id, &eo, on_exec_open, o);
 }
 

@@ -4,6 +4,7 @@
  * so the shell's output does not stay behind in the user's terminal when
  * binnacle quits. */
 #include "tui/passthrough.h"
+#include "tui/hangup.h"
 #include "backends/net/loop.h"
 #include "backends/util/log.h"
 
@@ -233,6 +234,11 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 			wait = hold_left > 0 ? (int)hold_left : 0;
 		in_ready = winch_ready = 0;
 		session_turn(s, wait);
+		if (hangup_pending() || (in_ready & (POLLHUP | POLLERR | POLLNVAL))) {
+			hangup_note("the terminal hung up");
+			snprintf(err, errlen, "ended: %s", hangup_reason());
+			break;
+		}
 		if (winch_ready & POLLIN) {
 			char junk[64];
 			while (read(winch_pipe[0], junk, sizeof(junk)) > 0)
@@ -253,8 +259,12 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 		if (open && (in_ready & (POLLIN | POLLHUP))) {
 			char in[4096], outb[4100];
 			ssize_t n = read(STDIN_FILENO, in, sizeof(in));
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
 			if (n <= 0) {
-				open = false;
+				/* the terminal is gone: the session ends, and the dashboard with it */
+				hangup_note(n == 0 ? "the terminal's input ended" : "the terminal went away");
+				snprintf(err, errlen, "ended: %s", hangup_reason());
 				break;
 			}
 			/* bytes up to the first line end go now (unless already holding);

@@ -297,12 +297,12 @@ void table_draw_with(WINDOW *w, const struct view *v, const struct model *m, con
 				st = marked ? ST_MARKED : ST_SELECTED;
 			else if (marked)
 				st = ST_MARKED;
+			else if (p->stale)
+				st = ST_DIM; /* old data must not look live, changes and colours included */
 			else if (added)
 				st = ST_ADDED;
 			else if (cell->changed_ms && now_ms - cell->changed_ms < TABLE_HIGHLIGHT_MS)
 				st = ST_CHANGED;
-			if (x->stale && !sel && !marked)
-				st = ST_DIM;
 			if (i)
 				put_cell(w, &tmp, "", GAP, false, sel ? ST_SELECTED : ST_NORMAL);
 			char text[1024];

@@ -44,12 +44,12 @@ struct table_draw_params {
 	int sort_col;
 	bool sort_desc;
 	const char *empty_text; /* shown when there are no rows */
+	bool stale;             /* the rows are not live: drawn dimmed (the selection stays visible) */
 };
 
 /* What the dashboard's tables show on top. */
 struct table_draw_extra {
 	const struct marks *marks; /* rows marked with Space; NULL = none */
-	bool stale;                /* the endpoint is down: the rows are old, drawn dimmed */
 };
 
 void table_draw(WINDOW *w, const struct view *v, const struct model *m, const struct table_layout *l,

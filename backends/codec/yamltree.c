@@ -54,6 +54,7 @@ struct builder {
 	const char *name;
 	char *err;
 	size_t errlen;
+	int depth; /* collections open around the node being parsed */
 };
 
 static int parse_error(struct builder *b)
@@ -83,12 +84,19 @@ static int next_event(struct builder *b, yaml_event_t *ev)
 
 static struct ynode *parse_collection(struct builder *b, struct ynode *n, yaml_event_type_t end)
 {
+	/* the builder recurses once per level: a hostile file must not take the stack */
+	if (++b->depth > YAML_MAX_DEPTH) {
+		set_err(b->err, b->errlen, "%s:%d:%d: nested more than %d levels deep", b->name, n->line, n->col,
+			YAML_MAX_DEPTH);
+		goto fail;
+	}
 	for (;;) {
 		yaml_event_t ev;
 		if (next_event(b, &ev) < 0)
 			goto fail;
 		if (ev.type == end) {
 			yaml_event_delete(&ev);
+			b->depth--;
 			return n;
 		}
 		char *key = NULL;

@@ -9,6 +9,10 @@
 
 enum ynode_type { YNODE_SCALAR, YNODE_MAP, YNODE_SEQ };
 
+/* Deeper documents are refused with a sentence (configs, themes and
+ * kubeconfigs are a handful of levels deep; the builder recurses per level). */
+#define YAML_MAX_DEPTH 64
+
 struct ynode {
 	enum ynode_type type;
 	int line, col;        /* 1-based position of the node */

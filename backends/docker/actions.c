@@ -12,6 +12,7 @@
 #include "backends/image/dockerauth.h"
 #include "backends/image/imageref.h"
 #include "backends/model/kinds.h"
+#include "backends/util/limits.h"
 #include "backends/util/log.h"
 #include "views/kinds/shared.h"
 
@@ -87,7 +88,7 @@ struct act_ctx {
 	action_done_fn done;
 	void *arg;
 	const struct pull_sink *pull;
-	struct buf line;
+	struct lines lines; /* the pull's progress stream */
 	char error[ERRLEN];
 	/* a pull waiting for its credentials */
 	struct docker *d;
@@ -111,7 +112,7 @@ static void act_cancel(struct call *c, const char *why)
 		x->pull->done(x->pull->arg, why);
 	else
 		x->done(x->arg, why);
-	buf_cleanup(&x->line);
+	lines_cleanup(&x->lines);
 	free(x);
 }
 
@@ -175,13 +176,17 @@ void docker_act(struct endpoint *ep, const struct backend_action *a, const char 
 		snprintf(path, sizeof(path), "/images/%s%s", esc, force ? "?force=1" : "");
 		free(esc);
 		method = "DELETE";
-	} else if (!strcmp(a->name, "remove")) {
-		snprintf(path, sizeof(path), "/containers/%s?force=1", id);
-		method = "DELETE";
-	} else if (!strcmp(a->name, "stop") || !strcmp(a->name, "restart")) {
-		snprintf(path, sizeof(path), "/containers/%s/%s?t=10", id, a->name);
 	} else {
-		snprintf(path, sizeof(path), "/containers/%s/%s", id, a->name);
+		char *eid = http_escape_str(id);
+		if (!strcmp(a->name, "remove")) {
+			snprintf(path, sizeof(path), "/containers/%s?force=1", eid);
+			method = "DELETE";
+		} else if (!strcmp(a->name, "stop") || !strcmp(a->name, "restart")) {
+			snprintf(path, sizeof(path), "/containers/%s/%s?t=10", eid, a->name);
+		} else {
+			snprintf(path, sizeof(path), "/containers/%s/%s", eid, a->name);
+		}
+		free(eid);
 	}
 	struct act_ctx *x = xcalloc(1, sizeof(*x));
 	x->done = done;
@@ -194,12 +199,12 @@ void docker_act(struct endpoint *ep, const struct backend_action *a, const char 
 
 /* ---- pull ---- */
 
-static void pull_line(struct act_ctx *x, const char *line, size_t len)
+static bool pull_line(void *arg, char *line, size_t len)
 {
-	json_object *o = json_tokener_parse(line);
-	(void)len;
+	struct act_ctx *x = arg;
+	json_object *o = len ? json_tokener_parse(line) : NULL;
 	if (!o)
-		return;
+		return true;
 	if (jsonget_field(o, "errorDetail") || jsonget_field(o, "error")) {
 		const char *msg = jsonget_str(jsonget_obj(o, "errorDetail"), "message");
 		if (!msg || !*msg)
@@ -215,19 +220,17 @@ static void pull_line(struct act_ctx *x, const char *line, size_t len)
 		x->pull->progress(x->pull->arg, id ? id : "", status ? status : "", cur, total);
 	}
 	json_object_put(o);
+	return true;
 }
 
 static bool on_pull_data(void *arg, const char *data, size_t len)
 {
 	struct call *c = arg;
 	struct act_ctx *x = c->ctx;
-	buf_append(&x->line, data, len);
-	char *nl;
-	while (x->line.len && (nl = memchr(x->line.data, '\n', x->line.len))) {
-		*nl = '\0';
-		if (nl > x->line.data)
-			pull_line(x, x->line.data, (size_t)(nl - x->line.data));
-		buf_consume(&x->line, (size_t)(nl - x->line.data) + 1);
+	if (lines_feed(&x->lines, data, len, pull_line, x) == LINES_TOO_LONG) {
+		snprintf(x->error, sizeof(x->error), "the engine sent a progress line longer than %u KiB",
+			 LIMIT_EVENT_LINE >> 10);
+		return false;
 	}
 	return true;
 }
@@ -238,16 +241,15 @@ static void on_pull_done(void *arg, const struct http_result *res)
 	struct act_ctx *x = c->ctx;
 	struct docker *d = c->d;
 	char err[ERRLEN];
-	if (x->line.len)
-		pull_line(x, x->line.data, x->line.len);
+	lines_flush(&x->lines, pull_line, x);
 	/* the engine answers 200 even when the pull fails: the error is in-stream */
-	if (!docker_ok(res)) {
+	if (!docker_ok(res) && !x->error[0]) {
 		docker_result_error(res, err, sizeof(err));
 		x->pull->done(x->pull->arg, err);
 	} else {
 		x->pull->done(x->pull->arg, x->error[0] ? x->error : NULL);
 	}
-	buf_cleanup(&x->line);
+	lines_cleanup(&x->lines);
 	free(x);
 	/* the image events usually do this; a pull of an existing image emits none */
 	if (d->watch_images)
@@ -295,7 +297,7 @@ static void on_pull_creds(void *arg, const struct registry_cred *cred, const cha
 	if (x->d->phase != PH_LIVE) {
 		x->pull->done(x->pull->arg, x->d->ep->error[0] ? x->d->ep->error : "not connected to the engine");
 		free(x->path);
-		buf_cleanup(&x->line);
+		lines_cleanup(&x->lines);
 		free(x);
 	} else {
 		pull_send(x, auth);
@@ -321,7 +323,7 @@ void docker_pull_forget(struct docker *d)
 		dockerauth_cancel(x->creds);
 		free(x->path);
 		free(x->server);
-		buf_cleanup(&x->line);
+		lines_cleanup(&x->lines);
 		free(x);
 	}
 }
@@ -359,7 +361,7 @@ void docker_pull(struct endpoint *ep, const char *ref, const char *auth, const s
 	x->path = xasprintf("/images/create?fromImage=%s&tag=%s", erepo, etag);
 	free(erepo);
 	free(etag);
-	buf_init(&x->line);
+	lines_init(&x->lines, LIMIT_EVENT_LINE);
 	struct image_ref ir;
 	if (auth || imageref_parse(ref, &ir, NULL, 0) < 0) {
 		pull_send(x, auth);

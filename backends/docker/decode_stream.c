@@ -91,7 +91,8 @@ int docker_decode_event(const char *line, size_t len, struct docker_event *ev, c
 static int64_t rfc3339_ns(const char *s)
 {
 	int64_t sec = s ? parse_rfc3339(s) : -1;
-	if (sec <= 0)
+	/* past 2262 nanoseconds overflow 64 bits: no engine's clock is there */
+	if (sec <= 0 || sec >= INT64_MAX / 1000000000 - 1)
 		return -1;
 	int64_t frac = 0;
 	const char *dot = strchr(s, '.');

@@ -8,6 +8,7 @@
 #include "backends/docker/kinds.h"
 #include "backends/docker/decode.h"
 #include "backends/model/kinds.h"
+#include "backends/util/limits.h"
 #include "backends/util/log.h"
 #include "backends/docker/target.h"
 #include "backends/net/timer.h"
@@ -79,35 +80,33 @@ static void on_call_cancelled(struct calls_req *base, const char *why)
 
 static void cancel_all(struct docker *d, const char *why)
 {
+	liveness_stop(&d->live);
+	docker_eventcheck_stop(d);
+	/* the reconnect lists everything again */
+	for (size_t i = 0; i < DOCKER_NKINDS; i++)
+		timer_disarm(d->list_retry[i]);
 	calls_cancel_all(&d->calls, why);
 	d->ping = d->events = NULL;
 	d->stats_pending = 0;
 	d->ep->extras_pending = 0;
-	buf_reset(&d->evbuf);
+	lines_reset(&d->evlines);
 }
 
 /* Drops the connection, keeps the data (now stale), and retries later. */
-static void fail(struct docker *d, const char *what)
+static void fail_after(struct docker *d, const char *what, const struct http_result *res)
 {
 	cancel_all(d, what);
 	d->phase = PH_IDLE;
 	endpoint_fail(d->ep, "%s", what);
-	int64_t wait = backoff_next(&d->backoff);
+	int64_t wait = backoff_after(&d->backoff, res);
 	log_msg("docker %s: %s; retrying in %lldms", d->ep->name, what, (long long)wait);
 	timer_arm(d->retry, wait);
 	d->ep->retry_at_ms = mono_ms() + wait; /* the header counts down to it */
 }
 
-/* Ctrl-R: try now instead of waiting out the backoff. */
-static void docker_reconnect(struct endpoint *ep)
+void docker_fail(struct docker *d, const char *what)
 {
-	struct docker *d = ep->priv;
-	if (d->phase != PH_IDLE)
-		return;
-	timer_disarm(d->retry);
-	backoff_healthy(&d->backoff);
-	ep->retry_at_ms = 0;
-	connect_start(d);
+	fail_after(d, what, NULL);
 }
 
 /* The sentence for a failed request, from transport error or error body. */
@@ -126,13 +125,34 @@ bool docker_ok(const struct http_result *res)
 
 /* ---- lists ---- */
 
-static void table_error(struct docker *d, const char *kind, const char *msg)
+static size_t kind_index(const char *kind)
+{
+	for (size_t i = 0; kinds[i]; i++)
+		if (!strcmp(kinds[i], kind))
+			return i;
+	return 2;
+}
+
+/* The kind's list failed (res: the answer, may be NULL) or, msg "",
+ * succeeded: the table says so, and a failed list is asked again in turn. */
+static void list_result(struct docker *d, const char *kind, const char *msg, const struct http_result *res)
 {
 	struct rtable *t = store_find_table(d->ep->store, kind);
-	if (t) {
-		snprintf(t->error, sizeof(t->error), "%s", msg);
-		d->ep->store->gen++;
+	size_t i = kind_index(kind);
+	if (t)
+		rtable_set_error(d->ep->store, t, msg);
+	if (!*msg) {
+		backoff_success(&d->list_backoff[i]);
+	} else if (!timer_armed(d->list_retry[i])) {
+		int64_t wait = backoff_after(&d->list_backoff[i], res);
+		log_msg("docker %s: %s: %s; listing again in %lldms", d->ep->name, kind, msg, (long long)wait);
+		timer_arm(d->list_retry[i], wait);
 	}
+}
+
+static void table_error(struct docker *d, const char *kind, const char *msg)
+{
+	list_result(d, kind, msg, NULL);
 }
 
 /* Full lists: containers and images decode the same way into their table. */
@@ -144,7 +164,7 @@ void docker_on_list(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
-		return res->error ? fail(d, err) : table_error(d, kind, err);
+		return http_result_down(res) ? docker_fail(d, err) : list_result(d, kind, err, res);
 	}
 	int rc = !strcmp(kind, KIND_CONTAINERS)
 			 ? docker_decode_containers(d->ep->store, res->body, res->len, err, sizeof(err))
@@ -177,7 +197,7 @@ static void on_info(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
-		return res->error ? fail(d, err) : table_error(d, KIND_NODES, err);
+		return http_result_down(res) ? docker_fail(d, err) : list_result(d, KIND_NODES, err, res);
 	}
 	free(d->info_body);
 	d->info_body = xstrndup(res->body, res->len);
@@ -218,6 +238,37 @@ static bool want(struct docker *d, const char *kind)
 					      : d->watch_nodes;
 }
 
+static void relist(struct docker *d, size_t i)
+{
+	if (d->phase == PH_LIVE && want(d, kinds[i]))
+		list_kind(d, kinds[i]);
+}
+
+static void on_relist_containers(void *arg)
+{
+	relist(arg, 0);
+}
+
+static void on_relist_images(void *arg)
+{
+	relist(arg, 1);
+}
+
+static void on_relist_nodes(void *arg)
+{
+	relist(arg, 2);
+}
+
+static void on_relist_volumes(void *arg)
+{
+	relist(arg, 3);
+}
+
+static void on_relist_networks(void *arg)
+{
+	relist(arg, 4);
+}
+
 static void list_watched(struct docker *d)
 {
 	/* image usage counts and projects need the containers even when they are not shown */
@@ -237,8 +288,10 @@ static void on_container_fetch(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
-		if (res->error)
-			fail(d, err);
+		if (http_result_down(res))
+			docker_fail(d, err);
+		else
+			table_error(d, KIND_CONTAINERS, err);
 	} else if (docker_decode_containers_partial(d->ep->store, res->body, res->len, c->id, err,
 						    sizeof(err)) < 0) {
 		log_msg("docker %s: %s", d->ep->name, err);
@@ -253,11 +306,17 @@ static void flush_dirty(void *arg)
 	if (d->phase != PH_LIVE)
 		return;
 	for (size_t i = 0; i < d->ndirty; i++) {
-		char path[256];
-		/* filters={"id":["ID"]}, URL-encoded */
-		snprintf(path, sizeof(path), "/containers/json?all=1&filters=%%7B%%22id%%22%%3A%%5B%%22%s%%22%%5D%%7D",
-			 d->dirty[i]);
+		/* filters={"id":["ID"]}: the id came from an event, so it is
+		 * JSON-quoted, then the whole value URL-encoded */
+		json_object *f = json_object_new_object(), *ids = json_object_new_array();
+		json_object_array_add(ids, json_object_new_string(d->dirty[i]));
+		json_object_object_add(f, "id", ids);
+		char *ef = http_escape_str(json_object_to_json_string_ext(f, JSON_C_TO_STRING_PLAIN));
+		char *path = xasprintf("/containers/json?all=1&filters=%s", ef);
 		docker_call_start(d, "GET", path, 30000, on_container_fetch, d->dirty[i]);
+		free(path);
+		free(ef);
+		json_object_put(f);
 		free(d->dirty[i]);
 	}
 	d->ndirty = 0;
@@ -314,26 +373,34 @@ static void on_event(struct docker *d, const struct docker_event *ev)
 		timer_arm(d->flush, 300);
 }
 
+static bool event_line(void *arg, char *line, size_t len)
+{
+	struct docker *d = arg;
+	struct docker_event ev;
+	char err[ERRLEN];
+	int rc = docker_decode_event(line, len, &ev, err, sizeof(err));
+	if (rc == 0 && ev.time_ns > d->seen_ns) {
+		d->seen_ns = ev.time_ns;
+		d->engine_s = ev.time_ns / 1000000000;
+		d->engine_mono = mono_ms();
+	}
+	if (rc == 0)
+		on_event(d, &ev);
+	else if (rc < 0)
+		log_msg("docker %s: bad event: %s", d->ep->name, err);
+	return true;
+}
+
 static bool on_events_data(void *arg, const char *data, size_t len)
 {
 	struct call *c = arg;
 	struct docker *d = c->d;
-	buf_append(&d->evbuf, data, len);
-	char *nl;
-	while (d->evbuf.len && (nl = memchr(d->evbuf.data, '\n', d->evbuf.len))) {
-		size_t linelen = (size_t)(nl - d->evbuf.data);
-		struct docker_event ev;
-		char err[ERRLEN];
-		int rc = docker_decode_event(d->evbuf.data, linelen, &ev, err, sizeof(err));
-		if (rc == 0)
-			on_event(d, &ev);
-		else if (rc < 0)
-			log_msg("docker %s: bad event: %s", d->ep->name, err);
-		buf_consume(&d->evbuf, linelen + 1);
-	}
 	/* one event is small; a runaway line means the stream is not what we think */
-	if (d->evbuf.len > 1 << 20)
-		buf_reset(&d->evbuf);
+	if (lines_feed(&d->evlines, data, len, event_line, d) == LINES_TOO_LONG) {
+		snprintf(d->events_why, sizeof(d->events_why), "the engine sent an event longer than %u KiB",
+			 LIMIT_EVENT_LINE >> 10);
+		return false;
+	}
 	return true;
 }
 
@@ -343,23 +410,24 @@ static void on_events_end(void *arg, const struct http_result *res)
 	struct docker *d = c->d;
 	char err[ERRLEN];
 	d->events = NULL;
-	backoff_from_result(&d->backoff, res);
-	if (res->error || res->status != 200)
+	if (d->events_why[0])
+		snprintf(err, sizeof(err), "%s", d->events_why);
+	else if (res->error || res->status != 200)
 		docker_result_error(res, err, sizeof(err));
 	else
 		snprintf(err, sizeof(err), "the engine closed its event stream");
-	fail(d, err);
+	d->events_why[0] = '\0';
+	fail_after(d, err, res);
 }
 
 static void start_events(struct docker *d)
 {
-	/* filters={"type":["container","image","volume","network"]} */
-	struct call *c = docker_call_new(d, "GET",
-					 "/events?filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%2C%22volume%22%2C"
-					 "%22network%22%5D%7D",
-					 0, on_events_end, NULL);
+	struct call *c = docker_call_new(d, "GET", "/events?" DOCKER_EVENT_FILTERS, 0, on_events_end, NULL);
 	calls_stream(&c->base, on_events_data);
 	d->events = docker_call_go(c);
+	/* the stream carries what happens from now on: from the next second, to be safe */
+	d->seen_ns = d->engine_s ? (d->engine_s + 1) * 1000000000 - 1 : 0;
+	liveness_start(&d->live);
 }
 
 /* ---- connecting ---- */
@@ -379,9 +447,8 @@ static void on_ping(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	d->ping = NULL;
 	if (!docker_ok(res)) {
-		backoff_from_result(&d->backoff, res);
 		docker_result_error(res, err, sizeof(err));
-		return fail(d, err);
+		return fail_after(d, err, res);
 	}
 	const char *api = http_result_header(res, "Api-Version");
 	char v[16];
@@ -389,13 +456,19 @@ static void on_ping(void *arg, const struct http_result *res)
 	if (version_cmp(v, DOCKER_API_MIN) < 0) {
 		snprintf(err, sizeof(err), "the engine speaks API %s, older than the %s binnacle needs", v,
 			 DOCKER_API_MIN);
-		return fail(d, err);
+		return docker_fail(d, err);
 	}
 	if (version_cmp(v, DOCKER_API_MAX) > 0)
 		snprintf(v, sizeof(v), "%s", DOCKER_API_MAX);
 	snprintf(d->prefix, sizeof(d->prefix), "/v%s", v);
+	/* the engine's clock, for the event stream's liveness check */
+	int64_t date = backoff_http_date(http_result_header(res, "Date"));
+	if (date > 0) {
+		d->engine_s = date;
+		d->engine_mono = mono_ms();
+	}
 	d->phase = PH_LIVE;
-	backoff_healthy(&d->backoff);
+	backoff_success(&d->backoff);
 	endpoint_ready(d->ep);
 	/* events first, so nothing that happens during the lists is missed */
 	start_events(d);
@@ -435,12 +508,19 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 	backoff_init(&d->backoff, BACKOFF_MIN_MS, d->target.unix_socket ? LOCAL_BACKOFF_MAX_MS : BACKOFF_MAX_MS);
 	calls_init(&d->calls, &d->target, d);
 	d->calls.cancelled = on_call_cancelled;
+	docker_eventcheck_init(d);
 	/* the engine host row also names the product and version for the header */
 	d->watch_nodes = true;
 	d->retry = timer_new(on_retry, d);
 	d->flush = timer_new(flush_dirty, d);
 	d->stats_tick = timer_new(docker_stats_round, d);
-	buf_init(&d->evbuf);
+	void (*relists[DOCKER_NKINDS])(void *) = {on_relist_containers, on_relist_images, on_relist_nodes,
+						  on_relist_volumes, on_relist_networks};
+	for (size_t i = 0; i < DOCKER_NKINDS; i++) {
+		backoff_init(&d->list_backoff[i], BACKOFF_MIN_MS, BACKOFF_MAX_MS);
+		d->list_retry[i] = timer_new(relists[i], d);
+	}
+	lines_init(&d->evlines, LIMIT_EVENT_LINE);
 	ep->priv = d;
 	ep->address = xstrdup(d->target.display);
 	snprintf(ep->product, sizeof(ep->product), "connecting…");
@@ -453,10 +533,13 @@ static void docker_close(struct endpoint *ep)
 	if (!d)
 		return;
 	cancel_all(d, NULL);
+	docker_eventcheck_cleanup(d);
 	docker_pull_forget(d);
 	timer_free(d->retry);
 	timer_free(d->flush);
 	timer_free(d->stats_tick);
+	for (size_t i = 0; i < DOCKER_NKINDS; i++)
+		timer_free(d->list_retry[i]);
 	for (size_t i = 0; i < d->ndirty; i++)
 		free(d->dirty[i]);
 	free(d->dirty);
@@ -466,7 +549,7 @@ static void docker_close(struct endpoint *ep)
 	free(d->samples);
 	free(d->info_body);
 	free(d->version_body);
-	buf_cleanup(&d->evbuf);
+	lines_cleanup(&d->evlines);
 	if (d->own_tunnel)
 		ssh_tunnel_free(d->target.tunnel);
 	http_target_cleanup(&d->target);
@@ -539,7 +622,6 @@ static void docker_inspect(struct endpoint *ep, const char *kind, const char *id
 			   void (*done)(void *arg, const char *json, const char *error), void *arg)
 {
 	struct docker *d = ep->priv;
-	char path[512];
 	if (d->phase != PH_LIVE) {
 		done(arg, NULL, ep->error[0] ? ep->error : "not connected to the engine yet");
 		return;
@@ -567,19 +649,44 @@ static void docker_inspect(struct endpoint *ep, const char *kind, const char *id
 		json_object_put(o);
 		return;
 	}
-	if (!strcmp(kind, KIND_VOLUMES) || !strcmp(kind, KIND_NETWORKS)) {
-		char *esc = http_escape(id, strlen(id));
-		snprintf(path, sizeof(path), "/%s/%s", !strcmp(kind, KIND_VOLUMES) ? "volumes" : "networks", esc);
-		free(esc);
-	} else if (!strcmp(kind, KIND_CONTAINERS))
-		snprintf(path, sizeof(path), "/containers/%s/json", id);
-	else if (!strcmp(kind, KIND_IMAGES)) /* image row ids are "fullid|repo:tag" */
-		snprintf(path, sizeof(path), "/images/%.*s/json", (int)strcspn(id, "|"), id);
-	else
-		snprintf(path, sizeof(path), "/info");
+	char *path;
+	if (!strcmp(kind, KIND_VOLUMES) || !strcmp(kind, KIND_NETWORKS) || !strcmp(kind, KIND_CONTAINERS) ||
+	    !strcmp(kind, KIND_IMAGES)) {
+		/* image row ids are "fullid|repo:tag" */
+		char *eid = http_escape(id, strcmp(kind, KIND_IMAGES) ? strlen(id) : strcspn(id, "|"));
+		if (!strcmp(kind, KIND_VOLUMES) || !strcmp(kind, KIND_NETWORKS))
+			path = xasprintf("/%s/%s", !strcmp(kind, KIND_VOLUMES) ? "volumes" : "networks", eid);
+		else
+			path = xasprintf("/%s/%s/json", !strcmp(kind, KIND_IMAGES) ? "images" : "containers", eid);
+		free(eid);
+	} else {
+		path = xstrdup("/info");
+	}
 	struct call *c = docker_call_start(d, "GET", path, 30000, on_inspect, NULL);
+	free(path);
 	c->done = done;
 	c->arg = arg;
+}
+
+static void docker_retry(struct endpoint *ep)
+{
+	struct docker *d = ep->priv;
+	backoff_healthy(&d->backoff);
+	if (d->phase == PH_IDLE) {
+		timer_disarm(d->retry);
+		ep->retry_at_ms = 0;
+		connect_start(d);
+		return;
+	}
+	/* connected: the kinds whose last list failed are listed again */
+	for (size_t i = 0; d->phase == PH_LIVE && kinds[i]; i++) {
+		struct rtable *t = store_find_table(ep->store, kinds[i]);
+		backoff_healthy(&d->list_backoff[i]); /* every series starts over, as the user asks */
+		if (t && t->error[0] && want(d, kinds[i])) {
+			timer_disarm(d->list_retry[i]);
+			list_kind(d, kinds[i]);
+		}
+	}
 }
 
 const struct backend_ops docker_backend = {
@@ -598,7 +705,6 @@ const struct backend_ops docker_backend = {
 	.visible = docker_visible,
 	.history = docker_history,
 	.describe = docker_describe,
-	.reconnect = docker_reconnect,
 	.inspect = docker_inspect,
 	.actions = docker_actions,
 	.act = docker_act,
@@ -610,4 +716,5 @@ const struct backend_ops docker_backend = {
 	.drill = docker_view_drill,
 	.health_watch = docker_health_watch,
 	.health = docker_health,
+	.retry = docker_retry,
 };

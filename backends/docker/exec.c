@@ -123,9 +123,11 @@ static void resize_now(struct dexec *x, int rows, int cols)
 {
 	if (!x->tty || rows <= 0 || cols <= 0)
 		return;
-	char path[200];
-	snprintf(path, sizeof(path), "/exec/%s/resize?h=%d&w=%d", x->exec_id, rows, cols);
+	char *eid = http_escape_str(x->exec_id);
+	char *path = xasprintf("/exec/%s/resize?h=%d&w=%d", eid, rows, cols);
 	docker_call_start(x->d, "POST", path, 10000, on_resized, NULL);
+	free(path);
+	free(eid);
 }
 
 static void x_resize(struct execstream *s, int rows, int cols)
@@ -141,9 +143,11 @@ static void x_ended(struct execstream *s, const char *error)
 		execstream_finish(s);
 		return;
 	}
-	char path[160];
-	snprintf(path, sizeof(path), "/exec/%s/json", x->exec_id);
+	char *eid = http_escape_str(x->exec_id);
+	char *path = xasprintf("/exec/%s/json", eid);
 	x->pending = docker_call_start(x->d, "GET", path, 10000, on_exit_status, NULL);
+	free(path);
+	free(eid);
 	x->pending->ctx = x;
 	x->pending->on_cancel = exit_cancel;
 }
@@ -186,10 +190,13 @@ static void on_created(void *arg, const struct http_result *res)
 	}
 	char body[64];
 	snprintf(body, sizeof(body), "{\"Detach\":false,\"Tty\":%s}", x->tty ? "true" : "false");
+	/* the id comes from the engine: escaped, it cannot add a header line */
+	char *eid = http_escape_str(x->exec_id);
 	char *req = xasprintf("POST %s/exec/%s/start HTTP/1.1\r\nHost: docker\r\nUser-Agent: binnacle/%s\r\n"
 			      "Content-Type: application/json\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
 			      "Content-Length: %zu\r\n\r\n%s",
-			      d->prefix, x->exec_id, PACKAGE_VERSION, strlen(body), body);
+			      d->prefix, eid, PACKAGE_VERSION, strlen(body), body);
+	free(eid);
 	/* stdin may follow the request at once: the engine reads it after the upgrade */
 	execstream_ready(x->s);
 	execstream_connect(x->s, &d->target, req, strlen(req));
@@ -255,9 +262,11 @@ void docker_exec(struct endpoint *ep, const char *kind, const char *id, const st
 	}
 	json_object_object_add(body, "Env", env);
 	const char *text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
-	char path[160];
-	snprintf(path, sizeof(path), "/containers/%s/exec", id);
+	char *eid = http_escape_str(id);
+	char *path = xasprintf("/containers/%s/exec", eid);
 	struct call *c = docker_call_new(d, "POST", path, 30000, on_created, id);
+	free(path);
+	free(eid);
 	calls_body(&c->base, text, strlen(text), "application/json");
 	c->ctx = x;
 	c->on_cancel = create_cancel;

@@ -315,10 +315,8 @@ static void pair_done(struct pair *p)
 				 : docker_decode_networks(d->ep->store, p->first, p->first_len, p->containers,
 							  p->containers_len, err, sizeof(err));
 		struct rtable *t = store_find_table(d->ep->store, p->kind);
-		if (t) {
-			snprintf(t->error, sizeof(t->error), "%s", rc < 0 ? err : "");
-			d->ep->store->gen++;
-		}
+		if (t)
+			rtable_set_error(d->ep->store, t, rc < 0 ? err : "");
 	}
 	free(p->first);
 	free(p->containers);
@@ -342,10 +340,8 @@ static void on_part(void *arg, const struct http_result *res)
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
 		struct rtable *t = store_find_table(p->d->ep->store, p->kind);
-		if (t) {
-			snprintf(t->error, sizeof(t->error), "%s", err);
-			p->d->ep->store->gen++;
-		}
+		if (t)
+			rtable_set_error(p->d->ep->store, t, err);
 		p->failed = true;
 	} else if (c->id[0] == 'c') {
 		p->containers = xstrndup(res->body, res->len);

@@ -8,7 +8,9 @@
 #include "backends/net/backoff.h"
 #include "backends/net/calls.h"
 #include "backends/net/http.h"
+#include "backends/net/liveness.h"
 #include "backends/net/timer.h"
+#include "backends/util/lines.h"
 
 enum docker_phase { PH_IDLE, PH_PINGING, PH_LIVE };
 
@@ -22,6 +24,9 @@ struct stats_slot {
 	size_t hstart, hn;
 };
 
+/* the kinds listed by the engine itself, each with its own list retry */
+#define DOCKER_NKINDS 5
+
 struct docker {
 	struct endpoint *ep;
 	struct http_target target;
@@ -34,9 +39,26 @@ struct docker {
 	bool watch_volumes, watch_networks, watch_projects;
 	bool extras_dirty; /* volumes or networks changed, or who uses them */
 	struct timer *retry, *flush, *stats_tick;
+	/* a list that failed (an error answer, a body that does not decode) is
+	 * asked again in its own backoff: containers, images, the engine host,
+	 * volumes, networks (the order of docker.c's kinds) */
+	struct backoff list_backoff[DOCKER_NKINDS];
+	struct timer *list_retry[DOCKER_NKINDS];
 	struct call *ping, *events; /* the connection itself: in the list like the rest */
-	struct buf evbuf;
+	struct lines evlines; /* the /events stream, line by line */
+	char events_why[ERRLEN]; /* why binnacle ended the stream itself; "" = it did not */
 	struct calls calls; /* in-flight requests other than ping and events */
+	struct liveness live; /* a quiet event stream: still fed? */
+	/* the engine's clock: engine_s seconds (from an event or the ping's
+	 * Date) at mono_ms() engine_mono; 0 = unknown */
+	int64_t engine_s, engine_mono;
+	int64_t seen_ns;         /* engine time up to which the stream has carried everything it should */
+	/* the events since seen_ns, asked for again by the liveness check (eventcheck.c) */
+	struct call *replay;
+	struct timer *replay_timer;
+	struct lines replay_lines;
+	int64_t replay_before_ns;
+	unsigned replay_missed;
 	/* container ids changed by events, fetched together after a short debounce */
 	char **dirty;
 	size_t ndirty;
@@ -66,6 +88,18 @@ struct call {
 	void *ctx;
 	void (*on_cancel)(struct call *c, const char *why);
 };
+
+/* filters={"type":["container","image","volume","network"]}, URL-encoded: what the event stream follows */
+#define DOCKER_EVENT_FILTERS                                                                                   \
+	"filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%2C%22volume%22%2C%22network%22%5D%7D"
+
+/* Drops the connection, keeps the data (now stale), and reconnects with backoff. */
+void docker_fail(struct docker *d, const char *why);
+
+/* eventcheck.c: the event stream's liveness */
+void docker_eventcheck_init(struct docker *d);
+void docker_eventcheck_stop(struct docker *d);
+void docker_eventcheck_cleanup(struct docker *d);
 
 /* Starts a request on the negotiated API version; the call is freed after
  * its callback returns, or when the connection fails (on_cancel). */

@@ -79,7 +79,7 @@ static void on_inspected(void *arg, const struct http_result *res)
 	json_object *o = json_tokener_parse(res->body);
 	l->tty = jsonget_bool(jsonget_obj(o, "Config"), "Tty");
 	json_object_put(o);
-	char path[256], tail[24];
+	char tail[24];
 	if (l->opts.tail >= 0)
 		snprintf(tail, sizeof(tail), "%d", l->opts.tail);
 	else
@@ -87,9 +87,12 @@ static void on_inspected(void *arg, const struct http_result *res)
 	char since[40] = "";
 	if (l->opts.since > 0)
 		snprintf(since, sizeof(since), "&since=%lld", (long long)l->opts.since);
-	snprintf(path, sizeof(path), "/containers/%s/logs?stdout=1&stderr=1&timestamps=1&tail=%s%s%s", l->id, tail,
-		 l->opts.follow ? "&follow=1" : "", since);
+	char *eid = http_escape_str(l->id);
+	char *path = xasprintf("/containers/%s/logs?stdout=1&stderr=1&timestamps=1&tail=%s%s%s", eid, tail,
+			       l->opts.follow ? "&follow=1" : "", since);
 	l->call = docker_call_new(d, "GET", path, 0, on_end, NULL);
+	free(path);
+	free(eid);
 	l->call->ctx = l;
 	l->call->on_cancel = on_cancel;
 	calls_stream(&l->call->base, on_data);
@@ -112,9 +115,11 @@ void *docker_logs(struct endpoint *ep, const char *kind, const char *id, const s
 		end(l, ep->error[0] ? ep->error : "not connected to the engine");
 		return l;
 	}
-	char path[160];
-	snprintf(path, sizeof(path), "/containers/%s/json", id);
+	char *eid = http_escape_str(id);
+	char *path = xasprintf("/containers/%s/json", eid);
 	l->call = docker_call_start(d, "GET", path, 30000, on_inspected, NULL);
+	free(path);
+	free(eid);
 	l->call->ctx = l;
 	l->call->on_cancel = on_cancel;
 	return l;

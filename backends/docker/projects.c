@@ -60,10 +60,11 @@ void docker_project_act(struct docker *d, const char *verb, const char *project,
 		struct row *r = t->rows[i];
 		if (r->gone_ms || !labels_match(sel, row_text(r, CTR_LABELS)))
 			continue;
-		char path[256];
-		snprintf(path, sizeof(path), "/containers/%s/%s%s", r->id, verb,
-			 strcmp(verb, "start") ? "?t=10" : "");
+		char *eid = http_escape_str(r->id);
+		char *path = xasprintf("/containers/%s/%s%s", eid, verb, strcmp(verb, "start") ? "?t=10" : "");
 		struct call *c = docker_call_new(d, "POST", path, 120000, on_answer, row_text(r, CTR_NAME));
+		free(path);
+		free(eid);
 		c->ctx = p;
 		c->on_cancel = on_cancel;
 		p->pending++;

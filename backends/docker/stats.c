@@ -81,9 +81,11 @@ void docker_stats_round(void *arg)
 		struct row *r = rtable_find(t, d->visible[i]);
 		if (!r || r->gone_ms || strcmp(row_text(r, CTR_STATE), "running"))
 			continue;
-		char *path = xasprintf("/containers/%s/stats?stream=false", r->id);
+		char *eid = http_escape_str(r->id);
+		char *path = xasprintf("/containers/%s/stats?stream=false", eid);
 		docker_call_start(d, "GET", path, 20000, on_stats, r->id);
 		free(path);
+		free(eid);
 		d->stats_pending++;
 		d->ep->extras_pending = d->stats_pending;
 	}

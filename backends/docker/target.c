@@ -113,7 +113,7 @@ int docker_target_from_config(const struct endpoint_config *cfg, struct http_tar
 	size_t hlen = strcspn(hp, "/");
 	if (!hlen)
 		return set_err(err, errlen, "endpoint %s: host \"%s\" has no host name", cfg->name, host);
-	t->display = xstrdup(host); /* only now: the refusals above leave t empty */
+	t->display = url_redact(host); /* only now: the refusals above leave t empty */
 	char *hostport = xstrndup(hp, hlen);
 	bool has_port = strchr(hostport, ']') ? strstr(hostport, "]:") != NULL : strchr(hostport, ':') != NULL;
 	t->base_url = xasprintf("%s://%s%s", tls ? "https" : "http", hostport,

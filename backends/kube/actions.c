@@ -129,9 +129,10 @@ static char *object_path(struct kube *k, const char *kind, const char *id)
 {
 	char ns[256], name[256];
 	kube_split_id(id, ns, sizeof(ns), name, sizeof(name));
-	char *coll = kube_collection_path(k, kube_res(kind), ns);
-	char *path = xasprintf("%s/%s", coll, name);
+	char *coll = kube_collection_path(k, kube_res(kind), ns), *ename = http_escape_str(name);
+	char *path = xasprintf("%s/%s", coll, ename);
 	free(coll);
+	free(ename);
 	return path;
 }
 

@@ -193,7 +193,10 @@ static void evict(struct drain *d, const char *pod)
 		json_object_object_add(opts, "gracePeriodSeconds", json_object_new_int64(d->o.grace));
 		json_object_object_add(ev, "deleteOptions", opts);
 	}
-	char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/eviction", ns, name);
+	char *ens = http_escape_str(ns), *ename = http_escape_str(name);
+	char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/eviction", ens, ename);
+	free(ens);
+	free(ename);
 	struct evict_ctx *e = xcalloc(1, sizeof(*e));
 	e->d = d;
 	snprintf(e->pod, sizeof(e->pod), "%s", pod);
@@ -308,7 +311,9 @@ static void on_cordoned(void *arg, const struct http_result *res)
 		return;
 	}
 	char *sel = http_escape("spec.nodeName=", 14);
-	char *node = http_escape(d->node, strlen(d->node));
+	char *snode = kube_selector_value(d->node);
+	char *node = http_escape_str(snode);
+	free(snode);
 	char *path = xasprintf("/api/v1/pods?fieldSelector=%s%s", sel, node);
 	free(sel);
 	free(node);
@@ -331,7 +336,9 @@ void kube_drain(struct kube *k, const char *node, const char *options, action_do
 		return;
 	}
 	d->deadline = d->o.timeout_s ? mono_ms() + d->o.timeout_s * 1000 : 0;
-	char *path = xasprintf("/api/v1/nodes/%s", node);
+	char *enode = http_escape_str(node);
+	char *path = xasprintf("/api/v1/nodes/%s", enode);
+	free(enode);
 	kube_call(k, "PATCH", path, "{\"spec\":{\"unschedulable\":true}}", STRATEGIC, 30000, on_cordoned, NULL, d);
 	free(path);
 }

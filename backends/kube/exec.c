@@ -210,8 +210,11 @@ void kube_exec(struct endpoint *ep, const char *kind, const char *id, const stru
 		container = o->container;
 	struct buf path;
 	buf_init(&path);
-	buf_printf(&path, "/api/v1/namespaces/%s/pods/%s/exec?stdin=%s&stdout=true&stderr=true&tty=%s", ns, pod,
+	char *ens = http_escape_str(ns), *epod = http_escape_str(pod);
+	buf_printf(&path, "/api/v1/namespaces/%s/pods/%s/exec?stdin=%s&stdout=true&stderr=true&tty=%s", ens, epod,
 		   o->interactive ? "true" : "false", o->tty ? "true" : "false");
+	free(ens);
+	free(epod);
 	const char *const *argv = o->argv;
 	const char *one[2] = {o->shell, NULL};
 	if (!argv)

@@ -9,6 +9,7 @@
 #include "backends/net/backoff.h"
 #include "backends/net/calls.h"
 #include "backends/net/http.h"
+#include "backends/net/liveness.h"
 #include "backends/kube/kubeconfig.h"
 #include "backends/net/timer.h"
 
@@ -43,7 +44,9 @@ struct kube {
 	struct timer *node_pods; /* recounts pods per node, at most once a second */
 	struct kwatch *watches;
 	struct calls calls;
+	struct liveness live;  /* quiet watches: is the API server still there? */
 	bool metrics;          /* metrics.k8s.io is served */
+	bool node_metrics_pending, pod_metrics_pending; /* never a second round on top of a slow one */
 	bool want_containers;  /* the pod -> containers drill is open */
 	char version[48];
 	struct kube_probes *probes; /* health's look at single pods (health.c) */
@@ -73,6 +76,10 @@ void kube_result_error(struct kube *k, const struct http_result *res, const char
 
 /* Connects when idle and not waiting to retry (watches start once live). */
 void kube_connect(struct kube *k);
+/* A 401 that renewing the credentials did not cure: the whole endpoint is
+ * refused, so it is dropped (data kept, stale) and connected again with
+ * backoff, the sentence in the header. */
+void kube_unauthorized(struct kube *k, const char *why);
 
 /* ---- health (health.c) ---- */
 void kube_health_watch(struct endpoint *ep);
@@ -113,11 +120,17 @@ bool kube_watching(struct kube *k, const char *kind);
  * those that follow the endpoint's namespace. */
 void kube_watch_restart_all(struct kube *k, bool scoped_only);
 void kube_watch_stop_all(struct kube *k);
+/* The user asked to retry: every watch that is waiting or not live goes again now. */
+void kube_watch_retry_now(struct kube *k);
 void kube_watch_free_all(struct kube *k); /* at close */
 /* Pods changed: the pods-per-node counts are recomputed soon (batched). */
 void kube_pods_changed(struct kube *k);
 /* Called for every pod the store takes in (containers drill, node counts). */
 void kube_watch_pod_seen(struct kube *k, struct json_object *pod);
+
+/* A value for a field selector (owned): '\\', ',' and '=' escaped as the API
+ * server reads them, so a name cannot add a term of its own. */
+char *kube_selector_value(const char *v);
 
 /* The path of a kind's collection in the current namespace scope. */
 char *kube_collection_path(struct kube *k, const struct kres *r, const char *ns);

@@ -74,12 +74,28 @@ const char *kube_split_id(const char *id, char *ns, size_t nslen, char *name, si
 	return container + 1;
 }
 
+char *kube_selector_value(const char *v)
+{
+	struct buf b;
+	buf_init(&b);
+	for (const char *p = v ? v : ""; *p; p++) {
+		if (*p == '\\' || *p == ',' || *p == '=')
+			buf_putc(&b, '\\');
+		buf_putc(&b, *p);
+	}
+	return buf_steal(&b);
+}
+
 char *kube_collection_path(struct kube *k, const struct kres *r, const char *ns)
 {
 	if (!ns)
 		ns = k->ns;
-	if (r->namespaced && ns && *ns)
-		return xasprintf("%s/namespaces/%s/%s", r->prefix, ns, r->plural);
+	if (r->namespaced && ns && *ns) {
+		char *ens = http_escape_str(ns);
+		char *path = xasprintf("%s/namespaces/%s/%s", r->prefix, ens, r->plural);
+		free(ens);
+		return path;
+	}
 	return xasprintf("%s/%s", r->prefix, r->plural);
 }
 
@@ -154,17 +170,29 @@ void kube_result_error(struct kube *k, const struct http_result *res, const char
 
 /* Drops the connection, keeps the data (now stale), and retries later;
  * auth: the server (or the credential plugin) refused our credentials. */
-static void fail(struct kube *k, bool auth, const char *what)
+static void fail_after(struct kube *k, bool auth, const char *what, const struct http_result *res)
 {
+	liveness_stop(&k->live);
 	kube_watch_stop_all(k);
 	k->phase = K_IDLE;
 	if (auth)
 		endpoint_fail_auth(k->ep, "%s", what);
 	else
 		endpoint_fail(k->ep, "%s", what);
-	int64_t wait = backoff_next(&k->backoff);
+	int64_t wait = backoff_after(&k->backoff, res);
 	timer_arm(k->retry, wait);
 	k->ep->retry_at_ms = mono_ms() + wait; /* the header counts down to it */
+}
+
+static void fail(struct kube *k, bool auth, const char *what)
+{
+	fail_after(k, auth, what, NULL);
+}
+
+void kube_unauthorized(struct kube *k, const char *why)
+{
+	if (k->phase == K_LIVE)
+		fail(k, true, why);
 }
 
 static void on_metrics_discovery(void *arg, const struct http_result *res)
@@ -185,8 +213,7 @@ static void on_version(void *arg, const struct http_result *res)
 	char err[ERRLEN];
 	if (!kube_ok(res)) {
 		kube_result_error(k, res, "GET /version", err, sizeof(err));
-		backoff_from_result(&k->backoff, res);
-		fail(k, res->status == 401, err);
+		fail_after(k, res->status == 401, err, res);
 		return;
 	}
 	json_object *o = json_tokener_parse(res->body);
@@ -197,8 +224,9 @@ static void on_version(void *arg, const struct http_result *res)
 	snprintf(k->ep->product, sizeof(k->ep->product), "Kubernetes %s · ns %s", k->version[0] ? k->version : "?",
 		 k->ns ? k->ns : "all");
 	k->phase = K_LIVE;
-	backoff_healthy(&k->backoff);
+	backoff_success(&k->backoff);
 	endpoint_ready(k->ep);
+	liveness_start(&k->live);
 	/* figures are coming: `get` waits for the first round of them */
 	k->ep->extras_pending++;
 	kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1", NULL, NULL, 15000, on_metrics_discovery, NULL, NULL);
@@ -229,6 +257,7 @@ void kube_connect(struct kube *k)
 static void on_retry(void *arg)
 {
 	struct kube *k = arg;
+	k->ep->retry_at_ms = 0;
 	if (k->phase == K_IDLE) {
 		k->phase = K_AUTH;
 		kube_creds_get(k->creds, on_creds, k);
@@ -243,6 +272,10 @@ static void take_metrics(struct kcall *c, const struct http_result *res,
 	struct kube *k = c->k;
 	if (k->ep->extras_pending)
 		k->ep->extras_pending--;
+	if (decode == kube_decode_node_metrics)
+		k->node_metrics_pending = false;
+	else
+		k->pod_metrics_pending = false;
 	if (!kube_ok(res))
 		return; /* figures are a bonus: their absence is not worth a flash */
 	json_object *o = json_tokener_parse(res->body);
@@ -268,7 +301,8 @@ static void metrics_round(void *arg)
 	timer_arm(k->metrics_tick, every);
 	if (k->phase != K_LIVE || !k->metrics)
 		return;
-	if (kube_watching(k, KIND_NODES)) {
+	if (kube_watching(k, KIND_NODES) && !k->node_metrics_pending) {
+		k->node_metrics_pending = true;
 		k->ep->extras_pending++;
 		kube_call(k, "GET", "/apis/metrics.k8s.io/v1beta1/nodes", NULL, NULL, 20000, on_node_metrics, NULL, NULL);
 	}
@@ -276,9 +310,12 @@ static void metrics_round(void *arg)
 	/* every pod's metrics of a large cluster is a document of tens of MB every
 	 * few seconds: at that scale pod figures come per namespace only */
 	bool affordable = k->ns || (pods && pods->synced && pods->len <= POD_METRICS_CLUSTER_MAX);
-	if (kube_watching(k, KIND_PODS) && affordable) {
-		char *path = k->ns ? xasprintf("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", k->ns)
+	if (kube_watching(k, KIND_PODS) && affordable && !k->pod_metrics_pending) {
+		k->pod_metrics_pending = true;
+		char *ens = http_escape_str(k->ns);
+		char *path = k->ns ? xasprintf("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", ens)
 				   : xstrdup("/apis/metrics.k8s.io/v1beta1/pods");
+		free(ens);
 		k->ep->extras_pending++;
 		kube_call(k, "GET", path, NULL, NULL, 20000, on_pod_metrics, NULL, NULL);
 		free(path);
@@ -360,6 +397,23 @@ static void use_server_name(struct http_target *t, const char *name)
 	t->base_url = url;
 }
 
+/* ---- liveness ---- */
+
+static void probe_path(void *owner, char *buf, size_t len)
+{
+	(void)owner;
+	snprintf(buf, len, "/version"); /* the cheapest request there is, and any user may make it */
+}
+
+static void gone(void *owner, const char *why)
+{
+	struct kube *k = owner;
+	if (k->phase == K_LIVE)
+		fail(k, false, why);
+}
+
+static const struct liveness_ops liveness_ops = {.probe_path = probe_path, .gone = gone};
+
 /* An EKS cluster found from AWS credentials (or configured by name): the
  * connection comes from its DescribeCluster, the token from the account. */
 static void eks_conn(const struct endpoint_config *cfg, struct kube_conn *c, char *why, size_t whylen)
@@ -397,6 +451,7 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 	calls_init(&k->calls, &k->target, k);
 	k->calls.header = "Accept: application/json";
 	k->calls.renew = renew;
+	liveness_init(&k->live, &liveness_ops, &k->calls, k, LIVENESS_QUIET_MS, LIVENESS_TIMEOUT_MS);
 	k->retry = timer_new(on_retry, k);
 	k->metrics_tick = timer_new(metrics_round, k);
 	k->node_pods = timer_new(recount_node_pods, k);
@@ -434,11 +489,11 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 	while (n && k->conn.cluster.server[n - 1] == '/')
 		n--;
 	k->target.base_url = xstrndup(k->conn.cluster.server, n);
-	k->target.display = xstrdup(k->target.base_url);
+	k->target.display = url_redact(k->target.base_url); /* what errors and the log show */
 	if (k->conn.cluster.tls_server_name && *k->conn.cluster.tls_server_name)
 		use_server_name(&k->target, k->conn.cluster.tls_server_name);
 	endpoint_route(ep, &k->target); /* `via:`: through SSH jump hosts */
-	ep->address = xasprintf("%s", k->conn.cluster.server);
+	ep->address = url_redact(k->conn.cluster.server);
 	snprintf(ep->product, sizeof(ep->product), "connecting…");
 	return 0;
 }
@@ -449,6 +504,7 @@ static void kube_close(struct endpoint *ep)
 	if (!k)
 		return;
 	kube_watch_free_all(k);
+	liveness_cleanup(&k->live);
 	calls_cleanup(&k->calls);
 	kube_health_free(k);
 	timer_free(k->retry);
@@ -550,11 +606,15 @@ static void on_inspect(void *arg, const struct http_result *res)
 		deliver(x);
 		return;
 	}
-	char *sel = xasprintf("involvedObject.name=%s,involvedObject.kind=%s", name, kind);
-	char *esel = http_escape(sel, strlen(sel));
-	char *path = ns ? xasprintf("/api/v1/namespaces/%s/events?fieldSelector=%s", ns, esel)
+	char *sname = kube_selector_value(name), *skind = kube_selector_value(kind);
+	char *sel = xasprintf("involvedObject.name=%s,involvedObject.kind=%s", sname, skind);
+	free(sname);
+	free(skind);
+	char *esel = http_escape(sel, strlen(sel)), *ens = http_escape_str(ns);
+	char *path = ns ? xasprintf("/api/v1/namespaces/%s/events?fieldSelector=%s", ens, esel)
 			: xasprintf("/api/v1/events?fieldSelector=%s", esel);
 	kube_call(c->k, "GET", path, NULL, NULL, 15000, on_events, NULL, x);
+	free(ens);
 	free(path);
 	free(esel);
 	free(sel);
@@ -573,30 +633,15 @@ static void kube_inspect(struct endpoint *ep, const char *kind, const char *id,
 		done(arg, NULL, ep->error[0] ? ep->error : "not connected to the API server");
 		return;
 	}
-	char *coll = kube_collection_path(k, r, ns);
-	char *path = xasprintf("%s/%s", coll, name);
+	char *coll = kube_collection_path(k, r, ns), *ename = http_escape_str(name);
+	char *path = xasprintf("%s/%s", coll, ename);
 	free(coll);
+	free(ename);
 	struct inspect_ctx *x = xcalloc(1, sizeof(*x));
 	x->done = done;
 	x->arg = arg;
 	kube_call(k, "GET", path, NULL, NULL, 30000, on_inspect, NULL, x);
 	free(path);
-}
-
-/* Ctrl-R: the connection and every watch waiting out a backoff try now. */
-static void kube_reconnect(struct endpoint *ep)
-{
-	struct kube *k = ep->priv;
-	if (!k->creds)
-		return;
-	backoff_healthy(&k->backoff);
-	if (k->phase == K_IDLE) {
-		timer_disarm(k->retry);
-		ep->retry_at_ms = 0;
-		kube_connect(k);
-	} else if (k->phase == K_LIVE) {
-		kube_watch_restart_all(k, false);
-	}
 }
 
 static const char *kube_get_namespace(struct endpoint *ep)
@@ -646,7 +691,7 @@ static int kube_set_namespace(struct endpoint *ep, const char *ns, char *err, si
 static size_t kube_discover(struct endpoint_config **cfgs)
 {
 	struct kubeconfig kc;
-	char err[ERRLEN];
+	char err[ERRLEN] = ""; /* a load that finds no file says nothing */
 	*cfgs = NULL;
 	if (kubeconfig_load(&kc, getenv("KUBECONFIG"), err, sizeof(err)) < 0 || !kc.ncontexts) {
 		if (!err[0])
@@ -668,6 +713,21 @@ static size_t kube_discover(struct endpoint_config **cfgs)
 		}
 	kubeconfig_cleanup(&kc);
 	return n;
+}
+
+static void kube_retry(struct endpoint *ep)
+{
+	struct kube *k = ep->priv;
+	if (!k || !k->creds)
+		return;
+	backoff_healthy(&k->backoff);
+	if (k->phase == K_IDLE) {
+		timer_disarm(k->retry);
+		ep->retry_at_ms = 0;
+		kube_connect(k);
+	} else if (k->phase == K_LIVE) {
+		kube_watch_retry_now(k);
+	}
 }
 
 static const struct backend_scope scope = {
@@ -694,7 +754,6 @@ const struct backend_ops kube_backend = {
 	.watch = kube_watch,
 	.inspect = kube_inspect,
 	.describe = kube_describe,
-	.reconnect = kube_reconnect,
 	.actions = kube_actions,
 	.act = kube_act,
 	.exec = kube_exec,
@@ -704,4 +763,5 @@ const struct backend_ops kube_backend = {
 	.events_of = kube_view_events_of,
 	.health_watch = kube_health_watch,
 	.health = kube_health,
+	.retry = kube_retry,
 };

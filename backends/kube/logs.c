@@ -5,6 +5,7 @@
  * from, into one sink. */
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
+#include "backends/util/logring.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,12 @@ static bool on_data(void *arg, const char *data, size_t len)
 		emit_line(s, s->line.data, n);
 		buf_consume(&s->line, n);
 	}
+	/* a line without its end is cut where the viewer would cut it anyway */
+	if (s->line.len > LOGRING_MAX_LINE) {
+		buf_putc(&s->line, '\n');
+		emit_line(s, s->line.data, s->line.len);
+		buf_reset(&s->line);
+	}
 	return true;
 }
 
@@ -103,7 +110,10 @@ static void start_source(struct klogs *l, struct ksource *s, const char *ns, con
 {
 	struct buf path;
 	buf_init(&path);
-	buf_printf(&path, "/api/v1/namespaces/%s/pods/%s/log?timestamps=true", ns, pod);
+	char *ens = http_escape_str(ns), *epod = http_escape_str(pod);
+	buf_printf(&path, "/api/v1/namespaces/%s/pods/%s/log?timestamps=true", ens, epod);
+	free(ens);
+	free(epod);
 	if (o->follow && !o->previous)
 		buf_puts(&path, "&follow=true");
 	if (o->previous)

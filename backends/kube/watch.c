@@ -1,13 +1,21 @@
 /* watch.c: keeps a kind live the way the API server wants: a paged list
- * (limit/continue; rows appear as each page arrives and each page's JSON is
- * freed once its rows are out), then a watch from the list's resourceVersion
- * with bookmarks. An expired resourceVersion (410, as a status or in the
- * stream) relists; a dropped connection re-watches from the last version
- * seen, with backoff. Nothing ever relists on a timer. */
+ * (limit/continue; rows appear as each page arrives and each page is decoded
+ * one item at a time, an item that cannot be read skipped and counted), then
+ * a watch from the list's resourceVersion with bookmarks. An expired
+ * resourceVersion (410, as a status or in the stream) relists; a dropped
+ * connection re-watches from the last version seen; every retry of either
+ * waits its turn in the watch's backoff, so a server answering 410 to
+ * everything is asked a few times a minute, not hundreds of times a second.
+ * Nothing relists on a timer. A watch has a deadline of its own a little past
+ * the timeoutSeconds it asked for, and one that has carried bookmarks and
+ * then goes quiet for longer than a server lets pass between two is silent:
+ * its rows show as stale and it is watched again. */
 #include "backends/kube/decode.h"
 #include "backends/codec/jsonget.h"
+#include "backends/codec/jsonscan.h"
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
+#include "backends/util/limits.h"
 #include "backends/util/log.h"
 #include "backends/kube/watchstream.h"
 
@@ -16,7 +24,19 @@
 #include <string.h>
 
 #define PAGE_SIZE 500
+#define LIST_TIMEOUT_MS 60000
+/* A list that has not answered in this long shows the rows it replaces as stale. */
+#define LIST_SLOW_MS 15000
 #define WATCH_TIMEOUT_S 300
+/* The client's own deadline, for a server that forgets timeoutSeconds. */
+#define WATCH_DEADLINE_MS ((WATCH_TIMEOUT_S + 30) * 1000L)
+/* The API server sends watchers a bookmark about once a minute (and one
+ * before the deadline): a watch that had bookmarks and then nothing for
+ * this long is not being fed. */
+#define BOOKMARK_EXPECT_MS 90000
+/* A watch the server ends by itself sooner than this did not work: the next
+ * one waits its turn in the backoff instead of following at once. */
+#define WATCH_MIN_LIFE_MS 10000
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
 
@@ -29,11 +49,16 @@ struct kwatch {
 	const char *query;   /* a feed's selector, URL-encoded ("fieldSelector=..."); NULL = none */
 	bool cluster_wide;   /* every namespace, whatever the endpoint's scope (health feeds) */
 	enum wstate state;
-	struct kcall *call;
+	struct kcall *call;  /* the one request in flight, or NULL */
 	struct kube_watch_stream ws; /* ws.rv: the last resourceVersion seen (lists set it too) */
 	bool first_page;
 	struct backoff backoff;
 	struct timer *retry;
+	struct timer *guard;  /* a slow list, a silent watch */
+	int64_t started_ms;   /* when the current watch began */
+	int64_t heard_ms;     /* when the current watch last carried anything */
+	bool bookmarks;       /* the server has sent this watch bookmarks */
+	size_t skipped;       /* list items that could not be read, in all */
 	struct kwatch *next;
 };
 
@@ -74,13 +99,10 @@ static struct rtable *table(struct kwatch *w)
 	return store_table(w->k->ep->store, w->table, w->res->ncells);
 }
 
+/* Why the kind is not live ("" = it is): its rows stay, shown as stale. */
 static void set_error(struct kwatch *w, const char *msg)
 {
-	struct rtable *t = table(w);
-	if (strcmp(t->error, msg)) {
-		snprintf(t->error, sizeof(t->error), "%s", msg);
-		w->k->ep->store->gen++;
-	}
+	rtable_set_error(w->k->ep->store, table(w), msg);
 }
 
 static void on_retry(void *arg)
@@ -94,16 +116,25 @@ static void on_retry(void *arg)
 		list_page(w, NULL);
 }
 
-/* Waits, then resumes from the last version (or relists when there is none). */
-static void backoff(struct kwatch *w, const char *why, bool transport)
+/* Waits its turn in the backoff (res: the failed answer, for its
+ * Retry-After and whether the connection was refused; may be NULL), then
+ * resumes from the last version seen, or lists again when relist is set (or
+ * there is none). The server could not be reached (res down): the endpoint
+ * is stale too. */
+static void retry_later(struct kwatch *w, const char *why, const struct http_result *res, bool relist)
 {
+	bool transport = res && http_result_down(res);
 	w->state = W_WAITING;
 	w->call = NULL;
+	timer_disarm(w->guard);
+	if (relist)
+		w->ws.rv[0] = '\0';
 	if (transport)
 		endpoint_fail(w->k->ep, "%s", why);
-	else
-		set_error(w, why);
-	int64_t wait = backoff_next(&w->backoff);
+	else if (w->k->ep->state == EP_STALE && !w->k->ep->auth_failing)
+		endpoint_ready(w->k->ep); /* it answered: reachable, whatever this kind's trouble */
+	set_error(w, why);
+	int64_t wait = backoff_after(&w->backoff, res);
 	log_msg("kube %s: %s: %s; again in %lldms", w->k->ep->name, w->res->kind, why, (long long)wait);
 	timer_arm(w->retry, wait);
 }
@@ -118,24 +149,68 @@ static void took(struct kwatch *w, json_object *obj)
 		kube_watch_pod_seen(w->k, obj);
 }
 
+static void on_guard(void *arg)
+{
+	struct kwatch *w = arg;
+	char why[ERRLEN];
+	if (w->state == W_LISTING) {
+		/* the rows it will replace are as old as the list is slow */
+		snprintf(why, sizeof(why), "the API server has not answered the list of %s for %d s", w->res->kind,
+			 LIST_SLOW_MS / 1000);
+		if (table(w)->synced)
+			set_error(w, why);
+		return;
+	}
+	if (w->state != W_WATCHING)
+		return;
+	int64_t quiet = mono_ms() - w->heard_ms;
+	int64_t expect = liveness_time(LIVENESS_SILENT, BOOKMARK_EXPECT_MS);
+	if (!w->bookmarks || quiet < expect) {
+		timer_arm(w->guard, expect - (quiet < expect ? quiet : 0));
+		return;
+	}
+	snprintf(why, sizeof(why), "the watch of %s has carried no event or bookmark for %lld s", w->res->kind,
+		 (long long)(quiet / 1000));
+	kube_call_cancel(w->call);
+	retry_later(w, why, NULL, false);
+}
+
 /* ---- list ---- */
 
-/* The continue token of a list page without parsing the page: real servers
- * (and json.Marshal) write metadata before items. NULL when it is not in
- * the first few hundred bytes; the caller then reads it after parsing. */
-static char *peek_continue(const char *body, size_t len)
+/* What a list page holds, found before anything is decoded. */
+struct page {
+	const char *meta, *items;
+	size_t metalen, itemslen;
+};
+
+static bool page_member(void *arg, const char *key, size_t klen, const char *v, size_t vlen)
 {
-	size_t lim = len < 1024 ? len : 1024;
-	const char *items = memmem(body, lim, "\"items\"", 7);
-	const char *key = memmem(body, items ? (size_t)(items - body) : lim, "\"continue\":\"", 12);
-	if (!key)
-		return NULL;
-	key += 12;
-	const char *end = memchr(key, '"', lim - (size_t)(key - body));
-	/* tokens are base64: a backslash would need unescaping, leave it to the parser */
-	if (!end || end == key || memchr(key, '\\', (size_t)(end - key)))
-		return NULL;
-	return xstrndup(key, (size_t)(end - key));
+	struct page *pg = arg;
+	if (klen == 8 && !memcmp(key, "metadata", 8)) {
+		pg->meta = v;
+		pg->metalen = vlen;
+	} else if (klen == 5 && !memcmp(key, "items", 5)) {
+		pg->items = v;
+		pg->itemslen = vlen;
+	}
+	return true;
+}
+
+struct decoding {
+	struct kwatch *w;
+	size_t skipped;
+};
+
+static bool page_item(void *arg, const char *v, size_t vlen)
+{
+	struct decoding *d = arg;
+	json_object *obj = jsonscan_parse(v, vlen, LIMIT_JSON_DEPTH);
+	if (obj && json_object_is_type(obj, json_type_object))
+		took(d->w, obj);
+	else
+		d->skipped++;
+	json_object_put(obj);
+	return true;
 }
 
 static void on_page(void *arg, const struct http_result *res)
@@ -145,58 +220,68 @@ static void on_page(void *arg, const struct http_result *res)
 	struct kube *k = w->k;
 	char err[ERRLEN];
 	w->call = NULL;
+	timer_disarm(w->guard);
 	if (res->status == 410) {
-		/* the continue token expired: start the list again */
-		log_msg("kube %s: %s: continue token expired, listing again", k->ep->name, w->res->kind);
-		list_page(w, NULL);
+		/* the continue token expired: list from the start, in turn */
+		retry_later(w, "the list's continue token expired", res, true);
 		return;
 	}
 	if (!kube_ok(res)) {
 		kube_result_error(k, res, NULL, err, sizeof(err));
-		backoff_from_result(&w->backoff, res);
-		char full[ERRLEN + 32];
-		snprintf(full, sizeof(full), "%s", err);
-		backoff(w, full, res->error != NULL);
+		if (res->status == 401) {
+			set_error(w, err);
+			kube_unauthorized(k, err);
+			return;
+		}
+		/* a list cut off half-way starts again from its first page */
+		retry_later(w, err, res, true);
 		return;
 	}
-	/* ask for the next page first, so the server works while this one is
-	 * decoded; the token sits in the metadata before the items */
-	char *early = peek_continue(res->body, res->len);
-	if (early)
-		list_page(w, early);
-	json_object *root = json_tokener_parse(res->body), *items = jsonget_arr(root, "items");
-	if (!items) {
-		json_object_put(root);
-		backoff(w, "the API server sent a list that is not a Kubernetes list", false);
+	/* checked whole before the next page is asked for or a row changes, so
+	 * a page that cannot be read leaves no second list running */
+	struct page pg = {0};
+	long n = -1;
+	if (jsonscan_object(res->body, res->len, page_member, &pg) == 0 && pg.items)
+		n = jsonscan_array(pg.items, pg.itemslen, NULL, NULL);
+	if (n < 0) {
+		retry_later(w, "the API server sent a list that is not a Kubernetes list", res, true);
 		return;
 	}
+	if (n > LIMIT_PAGE_ITEMS) {
+		snprintf(err, sizeof(err),
+			 "the API server sent %ld %s in one page though %d were asked; binnacle takes at most %d", n,
+			 w->res->kind, PAGE_SIZE, LIMIT_PAGE_ITEMS);
+		retry_later(w, err, res, true);
+		return;
+	}
+	json_object *meta = pg.meta ? jsonscan_parse(pg.meta, pg.metalen, LIMIT_JSON_DEPTH) : NULL;
+	const char *cont = jsonget_str(meta, "continue"), *rv = jsonget_str(meta, "resourceVersion");
+	if (rv)
+		snprintf(w->ws.rv, sizeof(w->ws.rv), "%s", rv);
+	bool more = cont && *cont;
+	/* ask for the next page first, so the server works while this one is decoded */
+	if (more)
+		list_page(w, cont);
+	json_object_put(meta);
 	struct rtable *t = table(w);
 	if (w->first_page) {
 		rtable_relist_begin(t);
 		w->first_page = false;
 	}
-	size_t n = json_object_array_length(items);
-	for (size_t i = 0; i < n; i++)
-		took(w, json_object_array_get_idx(items, i));
-	json_object *meta = jsonget_obj(root, "metadata");
-	const char *cont = jsonget_str(meta, "continue"), *rv = jsonget_str(meta, "resourceVersion");
-	if (rv)
-		snprintf(w->ws.rv, sizeof(w->ws.rv), "%s", rv);
+	struct decoding d = {w, 0};
+	jsonscan_array(pg.items, pg.itemslen, page_item, &d);
+	if (d.skipped) {
+		w->skipped += d.skipped;
+		log_msg("kube %s: %s: skipped %zu item(s) that cannot be read (%zu in all)", k->ep->name,
+			w->res->kind, d.skipped, w->skipped);
+		endpoint_note(k->ep, NOTE_WARN, "%s: skipped %zu of the %s the API server sent: nested deeper than %d levels or not JSON",
+			      k->ep->name, d.skipped, w->res->kind, LIMIT_JSON_DEPTH);
+	}
+	release_free_memory();
 	endpoint_ready(k->ep);
 	set_error(w, "");
-	if (cont && *cont) {
-		char *next = xstrdup(cont);
-		json_object_put(root); /* this page's tree goes before the next arrives */
-		release_free_memory();
-		if (!early)
-			list_page(w, next);
-		free(next);
-		free(early);
+	if (more)
 		return;
-	}
-	json_object_put(root);
-	release_free_memory();
-	free(early);
 	rtable_relist_end(k->ep->store, t);
 	if (!strcmp(w->table, kube_node_pods_table(k)) || !strcmp(w->table, KIND_NODES))
 		kube_node_pods_listed(k);
@@ -204,7 +289,7 @@ static void on_page(void *arg, const struct http_result *res)
 		if (k->want_containers)
 			kube_decode_prune_containers(k->ep->store);
 	}
-	backoff_healthy(&w->backoff);
+	backoff_success(&w->backoff);
 	watch_from(w);
 }
 
@@ -226,7 +311,8 @@ static void list_page(struct kwatch *w, const char *cont)
 		free(e);
 	}
 	w->state = W_LISTING;
-	w->call = kube_call(k, "GET", path.data, NULL, NULL, 120000, on_page, NULL, w);
+	w->call = kube_call(k, "GET", path.data, NULL, NULL, LIST_TIMEOUT_MS, on_page, NULL, w);
+	timer_arm(w->guard, LIST_SLOW_MS);
 	buf_cleanup(&path);
 }
 
@@ -239,12 +325,16 @@ static bool watch_event(void *arg, enum kube_watch_event type, json_object *obj,
 	struct kwatch *w = arg;
 	if (type == KW_ERROR) {
 		log_msg("kube %s: %s watch error %d: %s", w->k->ep->name, w->res->kind, code, msg);
-		/* 410 Gone: our version is too old; anything else ends this watch too */
+		/* 410 Gone: our version is too old, list again; anything else
+		 * ends this watch too. Both wait their turn. Returning false ends
+		 * the transfer, and on_watch_end sees the state. */
 		if (code == 410)
 			w->ws.rv[0] = '\0';
-		/* returning false ends the transfer, and on_watch_end sees the state */
+		else
+			set_error(w, *msg ? msg : "the watch ended with an error");
 		w->state = W_WAITING;
-		timer_arm(w->retry, code == 410 ? 0 : backoff_next(&w->backoff));
+		timer_disarm(w->guard);
+		timer_arm(w->retry, backoff_next(&w->backoff));
 		return false;
 	}
 	if (type == KW_ADDED || type == KW_MODIFIED) {
@@ -255,6 +345,8 @@ static bool watch_event(void *arg, enum kube_watch_event type, json_object *obj,
 		rtable_delete(w->k->ep->store, table(w), id);
 		if (view_pods(w) && w->k->want_containers)
 			kube_decode_forget_pod(w->k->ep->store, id); /* its containers go with it */
+	} else if (type == KW_BOOKMARK) {
+		w->bookmarks = true; /* only the version moves; nothing to show */
 	}
 	/* KW_BOOKMARK: only the version moves; nothing to show */
 	if (!strcmp(w->table, kube_node_pods_table(w->k)) && type != KW_BOOKMARK)
@@ -266,15 +358,27 @@ static bool on_watch_data(void *arg, const char *data, size_t len)
 {
 	struct kcall *c = arg;
 	struct kwatch *w = c->ctx;
+	w->heard_ms = mono_ms();
 	/* data flowing again (events or bookmarks) means the server is back */
 	if (w->k->ep->error[0])
 		endpoint_ready(w->k->ep);
-	backoff_healthy(&w->backoff);
+	if (table(w)->error[0])
+		set_error(w, "");
+	backoff_success(&w->backoff);
 	size_t bad = w->ws.malformed;
 	bool go = kube_watch_stream_feed(&w->ws, data, len, watch_event, w);
 	if (w->ws.malformed != bad)
 		log_msg("kube %s: %s: skipped %zu malformed watch line(s) (%zu in all)", w->k->ep->name, w->res->kind,
 			w->ws.malformed - bad, w->ws.malformed);
+	if (w->ws.too_long && w->state == W_WATCHING) {
+		char why[ERRLEN];
+		snprintf(why, sizeof(why), "the watch of %s sent a line longer than %u MiB", w->res->kind,
+			 LIMIT_WATCH_LINE >> 20);
+		set_error(w, why);
+		w->state = W_WAITING;
+		timer_disarm(w->guard);
+		timer_arm(w->retry, backoff_next(&w->backoff));
+	}
 	return go;
 }
 
@@ -287,21 +391,31 @@ static void on_watch_end(void *arg, const struct http_result *res)
 	kube_watch_stream_reset(&w->ws);
 	if (w->state != W_WATCHING)
 		return; /* ended by an in-stream event, which chose what next */
+	timer_disarm(w->guard);
+	int64_t lived = mono_ms() - w->started_ms;
 	if (res->status == 410) {
-		w->ws.rv[0] = '\0';
-		list_page(w, NULL);
-	} else if (kube_ok(res)) {
-		/* the server's timeout: carry on from the last version seen */
-		watch_from(w);
+		retry_later(w, "the watch's resourceVersion expired", res, true);
+	} else if (kube_ok(res) || (res->error && lived >= WATCH_DEADLINE_MS - 1000)) {
+		/* the server's timeout (or our own deadline past it): carry on from
+		 * the last version seen, at once when the watch lived a while */
+		if (lived >= WATCH_MIN_LIFE_MS) {
+			watch_from(w);
+		} else {
+			snprintf(err, sizeof(err), "the API server ended the watch of %s after %lld s", w->res->kind,
+				 (long long)(lived / 1000));
+			retry_later(w, err, res, false);
+		}
 	} else {
 		kube_result_error(w->k, res, NULL, err, sizeof(err));
+		if (res->status == 401) {
+			set_error(w, err);
+			kube_unauthorized(w->k, err);
+			return;
+		}
 		/* the server refused this version (too large after a restart, or any
 		 * other error): like client-go's reflector, list again next time;
 		 * only a broken connection resumes from the same version */
-		if (!res->error)
-			w->ws.rv[0] = '\0';
-		backoff_from_result(&w->backoff, res);
-		backoff(w, err, res->error != NULL);
+		retry_later(w, err, res, !res->error);
 	}
 }
 
@@ -315,8 +429,10 @@ static void watch_from(struct kwatch *w)
 	buf_printf(&path, "&resourceVersion=%s&allowWatchBookmarks=true&timeoutSeconds=%d", e, WATCH_TIMEOUT_S);
 	free(e);
 	w->state = W_WATCHING;
+	w->started_ms = w->heard_ms = mono_ms();
 	kube_watch_stream_reset(&w->ws);
-	w->call = kube_call(k, "GET", path.data, NULL, NULL, 0, on_watch_end, on_watch_data, w);
+	w->call = kube_call(k, "GET", path.data, NULL, NULL, WATCH_DEADLINE_MS, on_watch_end, on_watch_data, w);
+	timer_arm(w->guard, liveness_time(LIVENESS_SILENT, BOOKMARK_EXPECT_MS));
 	buf_cleanup(&path);
 }
 
@@ -327,6 +443,7 @@ static void stop(struct kwatch *w)
 	kube_call_cancel(w->call);
 	w->call = NULL;
 	timer_disarm(w->retry);
+	timer_disarm(w->guard);
 	w->state = W_IDLE;
 	kube_watch_stream_reset(&w->ws);
 }
@@ -343,6 +460,7 @@ static void begin(struct kube *k, const struct kres *r, const char *tbl, const c
 		w->cluster_wide = cluster_wide;
 		backoff_init(&w->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 		w->retry = timer_new(on_retry, w);
+		w->guard = timer_new(on_guard, w);
 		kube_watch_stream_init(&w->ws);
 		w->next = k->watches;
 		k->watches = w;
@@ -379,6 +497,24 @@ void kube_watch_restart_all(struct kube *k, bool scoped_only)
 	}
 }
 
+void kube_watch_retry_now(struct kube *k)
+{
+	for (struct kwatch *w = k->watches; w; w = w->next) {
+		/* every series starts over, also of a watch that is running now:
+		 * the user says the trouble is over, so its next failure (a 410
+		 * a moment from now) waits the shortest, not the outage's step */
+		backoff_healthy(&w->backoff);
+		if (w->state != W_WAITING && !table(w)->error[0])
+			continue;
+		/* a list cut off half-way starts again from its first page */
+		if (w->state == W_LISTING)
+			w->ws.rv[0] = '\0';
+		stop(w);
+		if (k->phase == K_LIVE)
+			on_retry(w);
+	}
+}
+
 void kube_watch_stop_all(struct kube *k)
 {
 	for (struct kwatch *w = k->watches; w; w = w->next)
@@ -392,6 +528,7 @@ void kube_watch_free_all(struct kube *k)
 		k->watches = w->next;
 		stop(w);
 		timer_free(w->retry);
+		timer_free(w->guard);
 		kube_watch_stream_cleanup(&w->ws);
 		free(w);
 	}

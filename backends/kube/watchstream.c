@@ -2,6 +2,8 @@
  * boundaries are not event boundaries) and each line into a typed event. */
 #include "backends/kube/watchstream.h"
 #include "backends/codec/jsonget.h"
+#include "backends/codec/jsonscan.h"
+#include "backends/util/limits.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@ void kube_watch_stream_init(struct kube_watch_stream *ws)
 	ws->scanned = 0;
 	ws->rv[0] = '\0';
 	ws->malformed = 0;
+	ws->too_long = false;
 }
 
 void kube_watch_stream_cleanup(struct kube_watch_stream *ws)
@@ -25,6 +28,7 @@ void kube_watch_stream_reset(struct kube_watch_stream *ws)
 {
 	buf_reset(&ws->line);
 	ws->scanned = 0;
+	ws->too_long = false;
 }
 
 static bool event_type(const char *t, enum kube_watch_event *type)
@@ -45,9 +49,9 @@ static bool event_type(const char *t, enum kube_watch_event *type)
 }
 
 /* One line (NUL-terminated, no '\n'); returns fn's answer. */
-static bool event(struct kube_watch_stream *ws, const char *text, kube_watch_fn fn, void *arg)
+static bool event(struct kube_watch_stream *ws, const char *text, size_t len, kube_watch_fn fn, void *arg)
 {
-	json_object *ev = json_tokener_parse(text), *obj = jsonget_obj(ev, "object");
+	json_object *ev = jsonscan_parse(text, len, LIMIT_JSON_DEPTH), *obj = jsonget_obj(ev, "object");
 	const char *t = jsonget_str(ev, "type");
 	if (!t || !obj) {
 		json_object_put(ev);
@@ -92,7 +96,7 @@ bool kube_watch_stream_feed(struct kube_watch_stream *ws, const char *data, size
 			text[--n] = '\0';
 		start = (size_t)(nl - ws->line.data) + 1;
 		ws->scanned = start;
-		if (n && !event(ws, text, fn, arg)) {
+		if (n && !event(ws, text, n, fn, arg)) {
 			kube_watch_stream_reset(ws);
 			return false;
 		}
@@ -100,5 +104,10 @@ bool kube_watch_stream_feed(struct kube_watch_stream *ws, const char *data, size
 	ws->scanned = ws->line.len;
 	buf_consume(&ws->line, start); /* once per chunk, not once per event */
 	ws->scanned -= start;
+	if (ws->line.len > LIMIT_WATCH_LINE) {
+		kube_watch_stream_reset(ws);
+		ws->too_long = true;
+		return false;
+	}
 	return true;
 }

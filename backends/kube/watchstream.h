@@ -17,7 +17,8 @@ struct kube_watch_stream {
 	struct buf line;  /* the event being received */
 	size_t scanned;   /* bytes of line already known to hold no '\n' */
 	char rv[128];     /* last resourceVersion seen (opaque); "" for none */
-	size_t malformed; /* lines skipped: not JSON, not {"type","object"}, or an unknown type */
+	size_t malformed; /* lines skipped: not JSON, nested too deep, not {"type","object"}, or an unknown type */
+	bool too_long;    /* the stream ended because a line went past LIMIT_WATCH_LINE */
 };
 
 /* Called once per complete event. obj is borrowed for the call only. For
@@ -39,9 +40,11 @@ void kube_watch_stream_reset(struct kube_watch_stream *ws);
  * the event's object.metadata.resourceVersion (bookmarks included; not from
  * an ERROR's Status) before fn runs, so fn sees the event's own version.
  * Blank lines and a '\r' before the '\n' are ignored; malformed lines are
- * skipped and counted in ws->malformed. When fn returns false the rest of the
- * chunk and any partial line are dropped (the watch is over) and this returns
- * false; otherwise true. */
+ * skipped and counted in ws->malformed (a line nested deeper than
+ * LIMIT_JSON_DEPTH too). When fn returns false the rest of the chunk and any
+ * partial line are dropped (the watch is over) and this returns false; so it
+ * does, with too_long set, when a line grows past LIMIT_WATCH_LINE without
+ * its end (limits.h): the server is not sending events. Otherwise true. */
 bool kube_watch_stream_feed(struct kube_watch_stream *ws, const char *data, size_t len, kube_watch_fn fn,
 			    void *arg);
 

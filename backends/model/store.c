@@ -4,6 +4,7 @@
 #include "backends/model/store.h"
 #include "backends/util/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,6 +257,21 @@ void rtable_clear(struct store *s, struct rtable *t)
 	t->synced = false;
 	t->relisting = false;
 	t->error[0] = '\0';
+	t->stale_since = 0;
+	touch(s, t);
+}
+
+void rtable_set_error(struct store *s, struct rtable *t, const char *msg)
+{
+	if (!msg)
+		msg = "";
+	if (!strcmp(t->error, msg))
+		return;
+	snprintf(t->error, sizeof(t->error), "%s", msg);
+	if (!*msg)
+		t->stale_since = 0;
+	else if (!t->stale_since)
+		t->stale_since = wall_s();
 	touch(s, t);
 }
 

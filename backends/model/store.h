@@ -52,7 +52,10 @@ struct rtable {
 	bool relisting;
 	size_t ngone;       /* rows marked gone and not yet purged */
 	int64_t updated_ms; /* last time data arrived for this table */
-	char error[ERRLEN]; /* last error listing this kind ("" = fine) */
+	/* Why this kind's rows are not live ("" = they are): the newest reason
+	 * its list or watch failed. Rows stay, shown as stale. */
+	char error[ERRLEN];
+	int64_t stale_since; /* wall seconds since it has not been live; 0 = live or unknown */
 	struct rindex *index; /* id -> row (private) */
 	struct rtable *next;  /* next table in the store (private) */
 };
@@ -87,6 +90,11 @@ size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms);
 /* Empties the table at once, no lingering (what it held no longer
  * applies: another namespace was chosen); it is unsynced until listed again. */
 void rtable_clear(struct store *s, struct rtable *t);
+
+/* The kind is not live, and why (msg "" or NULL: it is live again). The
+ * newest reason replaces the last; the since-time is the first failure's. */
+void rtable_set_error(struct store *s, struct rtable *t, const char *msg);
+
 /* Count of rows that are not gone. */
 size_t rtable_live_count(const struct rtable *t);
 

@@ -54,6 +54,11 @@ void backoff_init(struct backoff *b, int64_t floor_ms, int64_t cap_ms)
 
 int64_t backoff_next(struct backoff *b)
 {
+	if (b->ok_since_ms && mono_ms() - b->ok_since_ms >= BACKOFF_HEALTHY_MS) {
+		b->step_ms = first_step(b);
+		b->failures = 0;
+	}
+	b->ok_since_ms = 0; /* this failure ends any healthy stretch */
 	int64_t hi = b->step_ms, lo = hi / 2 > b->floor_ms ? hi / 2 : b->floor_ms;
 	if (lo > hi)
 		lo = hi;
@@ -65,6 +70,15 @@ int64_t backoff_next(struct backoff *b)
 	b->retry_after_ms = 0;
 	b->step_ms = b->step_ms * 2 < b->cap_ms ? b->step_ms * 2 : b->cap_ms;
 	b->failures++;
+	return wait;
+}
+
+int64_t backoff_after(struct backoff *b, const struct http_result *res)
+{
+	backoff_from_result(b, res);
+	int64_t wait = backoff_next(b);
+	if (res && res->refused && wait > BACKOFF_REFUSED_MAX_MS)
+		wait = BACKOFF_REFUSED_MAX_MS;
 	return wait;
 }
 
@@ -87,11 +101,18 @@ void backoff_from_result(struct backoff *b, const struct http_result *res)
 		backoff_retry_after(b, backoff_parse_retry_after(v));
 }
 
+void backoff_success(struct backoff *b)
+{
+	if (!b->ok_since_ms)
+		b->ok_since_ms = mono_ms();
+}
+
 void backoff_healthy(struct backoff *b)
 {
 	b->step_ms = first_step(b);
 	b->retry_after_ms = 0;
 	b->failures = 0;
+	b->ok_since_ms = 0;
 }
 
 /* ---- Retry-After ---- */
@@ -140,6 +161,11 @@ static int64_t http_date(const char *s)
 	tm.tm_min = m;
 	tm.tm_sec = sec;
 	return (int64_t)timegm(&tm);
+}
+
+int64_t backoff_http_date(const char *value)
+{
+	return value ? http_date(value) : -1;
 }
 
 int64_t backoff_parse_retry_after(const char *value)

@@ -1,5 +1,6 @@
 /* calls.c: the in-flight request list (see calls.h). */
 #include "backends/net/calls.h"
+#include "backends/net/liveness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,14 @@ static void on_done(void *arg, const struct http_result *res)
 	free_call(c);
 }
 
+static bool on_stream(void *arg, const char *data, size_t len)
+{
+	struct calls_req *c = arg;
+	if (c->list->liveness)
+		liveness_heard(c->list->liveness);
+	return c->stream(c, data, len);
+}
+
 static void send_call(struct calls_req *c)
 {
 	struct calls *l = c->list;
@@ -65,7 +74,7 @@ static void send_call(struct calls_req *c)
 	if (c->body)
 		http_req_body(c->req, c->body, strlen(c->body), c->ctype);
 	if (c->stream)
-		http_req_stream(c->req, c->stream);
+		http_req_stream(c->req, on_stream);
 	http_req_timeout(c->req, c->timeout_ms);
 	if (l->prepare)
 		l->prepare(l->owner, c, c->req);
@@ -134,7 +143,9 @@ void calls_cancel_all(struct calls *l, const char *why)
 		c->next = NULL;
 		http_req_cancel(c->req);
 		c->req = NULL;
-		if (l->cancelled)
+		if (c->on_cancel)
+			c->on_cancel(c, why);
+		else if (l->cancelled)
 			l->cancelled(c, why);
 		if (renewing)
 			c->orphaned = true; /* the renew hook still holds it: freed when it calls back */
@@ -147,6 +158,8 @@ void calls_cleanup(struct calls *l)
 {
 	void (*hook)(struct calls_req *, const char *) = l->cancelled;
 	l->cancelled = NULL;
+	for (struct calls_req *c = l->head; c; c = c->next)
+		c->on_cancel = NULL;
 	calls_cancel_all(l, NULL);
 	l->cancelled = hook;
 }
@@ -167,6 +180,14 @@ void calls_renewed(struct calls_req *c, const char *error)
 	unlink_call(c);
 	c->done(c, &res);
 	free_call(c);
+}
+
+size_t calls_streaming(const struct calls *l)
+{
+	size_t n = 0;
+	for (const struct calls_req *c = l->head; c; c = c->next)
+		n += c->stream && c->req;
+	return n;
 }
 
 size_t calls_count(const struct calls *l)

@@ -11,7 +11,9 @@
  *	calls_start(&c->base);
  *
  * A call is freed after its done callback returns (or when cancelled);
- * done must not cancel its own call. */
+ * done must not cancel its own call. Every chunk of a stream that arrives
+ * counts as a sign of life for the list's liveness (liveness.h), when it
+ * has one. */
 #ifndef BINNACLE_CALLS_H
 #define BINNACLE_CALLS_H
 
@@ -21,6 +23,7 @@
 #include "backends/net/http.h"
 
 struct calls;
+struct liveness;
 
 /* One request in flight; the first member of a backend's call struct. */
 struct calls_req {
@@ -34,6 +37,10 @@ struct calls_req {
 	http_done_fn done;   /* gets the call as arg */
 	bool resent;         /* the one resend after a 401 happened */
 	bool orphaned;       /* cancelled while credentials were renewed */
+	/* Optional: told instead of the list's cancelled hook when
+	 * calls_cancel_all drops this call (a helper's own request among the
+	 * backend's); never run by calls_cleanup. */
+	void (*on_cancel)(struct calls_req *c, const char *why);
 	struct calls_req *next;
 };
 
@@ -52,6 +59,7 @@ struct calls {
 	/* Optional. calls_cancel_all tells each call's owner through this,
 	 * before the call is freed. */
 	void (*cancelled)(struct calls_req *c, const char *why);
+	struct liveness *liveness; /* optional: hears of every stream chunk */
 	struct calls_req *head;
 };
 
@@ -79,5 +87,7 @@ void calls_cancel_all(struct calls *l, const char *why);
  * error says why. */
 void calls_renewed(struct calls_req *c, const char *error);
 size_t calls_count(const struct calls *l);
+/* Streaming calls in flight (watches, event streams, logs). */
+size_t calls_streaming(const struct calls *l);
 
 #endif

@@ -2,6 +2,7 @@
 #include "backends/net/http.h"
 #include "backends/net/loop.h"
 #include "backends/net/timer.h"
+#include "backends/util/limits.h"
 #include "backends/util/log.h"
 #include "backends/util/util.h"
 
@@ -17,12 +18,15 @@ struct http_req {
 	struct curl_slist *headers;
 	struct transport_via *via; /* how it connects (tunnel state, connect-to) */
 	char *method, *url, *display;
+	char *shown; /* url as logs may show it: credentials redacted */
 	char *body;
 	struct buf resp, resp_headers;
 	http_done_fn done;
 	http_data_fn stream;
 	void *arg;
 	bool started, aborted_by_stream;
+	size_t max_body;
+	char limit_err[200]; /* the cap it went over, as a sentence; "" = none */
 	void (*raw_done)(void *arg, struct http_raw *raw, const char *error); /* connect-only */
 	char errbuf[CURL_ERROR_SIZE];
 	int64_t t0;
@@ -113,6 +117,7 @@ static void req_free(struct http_req *r)
 	free(r->method);
 	free(r->url);
 	free(r->display);
+	free(r->shown);
 	free(r->body);
 	buf_cleanup(&r->resp);
 	buf_cleanup(&r->resp_headers);
@@ -152,7 +157,11 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	/* a new status line (redirect, 100 Continue) starts a new header block */
 	if (len > 5 && !strncmp(data, "HTTP/", 5))
 		buf_reset(&r->resp_headers);
-	buf_append(&r->resp_headers, data, len);
+	if (!buf_append_max(&r->resp_headers, data, len, LIMIT_HEADERS)) {
+		snprintf(r->limit_err, sizeof(r->limit_err), "%s sent more than %u KiB of response headers", r->display,
+			 LIMIT_HEADERS >> 10);
+		return 0;
+	}
 	return len;
 }
 
@@ -169,9 +178,19 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 		}
 		return len;
 	}
-	/* error bodies are short; cap them so a hostile server cannot fill memory */
-	if (!r->stream || r->resp.len < 65536)
-		buf_append(&r->resp, data, len);
+	/* a stream's error body is a sentence: keep its start, drop the rest */
+	if (r->stream) {
+		if (r->resp.len < LIMIT_ERROR_BODY)
+			buf_append(&r->resp, data, len < LIMIT_ERROR_BODY - r->resp.len ? len : LIMIT_ERROR_BODY - r->resp.len);
+		return len;
+	}
+	/* curl hands over decompressed bytes: this counts what is really held */
+	if (!buf_append_max(&r->resp, data, len, r->max_body)) {
+		snprintf(r->limit_err, sizeof(r->limit_err),
+			 "%s sent a response larger than %zu MiB; binnacle stops reading at that size", r->display,
+			 r->max_body >> 20);
+		return 0;
+	}
 	return len;
 }
 
@@ -187,8 +206,10 @@ struct http_req *http_req_new(const struct http_target *t, const char *method, c
 	if (!r->easy)
 		abort();
 	r->method = xstrdup(method);
+	r->max_body = LIMIT_BODY;
 	r->url = xasprintf("%s%s", t->base_url, path);
-	r->display = xstrdup(t->display ? t->display : t->base_url);
+	r->display = url_redact(t->display ? t->display : t->base_url);
+	r->shown = url_redact(r->url);
 	CURL *e = r->easy;
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
@@ -238,6 +259,11 @@ void http_req_stream(struct http_req *r, http_data_fn fn)
 	r->stream = fn;
 }
 
+void http_req_max_body(struct http_req *r, size_t max)
+{
+	r->max_body = max ? max : LIMIT_BODY;
+}
+
 void http_req_timeout(struct http_req *r, long total_ms)
 {
 	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, total_ms);
@@ -267,7 +293,7 @@ void http_req_start(struct http_req *r)
 		if (is_mutating(r->method))
 			count_mutating++;
 	}
-	log_msg("http %s %s", r->method, r->url);
+	log_msg("http %s %s", r->method, r->shown);
 	curl_multi_add_handle(multi, r->easy);
 }
 
@@ -290,6 +316,11 @@ char *http_escape(const char *s, size_t len)
 	char *out = xstrdup(e);
 	curl_free(e);
 	return out;
+}
+
+char *http_escape_str(const char *s)
+{
+	return http_escape(s ? s : "", s ? strlen(s) : 0);
 }
 
 /* The value of the n-th header called name: where it starts and its length. */
@@ -412,15 +443,19 @@ static void process_done(void)
 		struct http_result res = {.req = r};
 		char errsentence[512];
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
-		if (code != CURLE_OK && !(r->aborted_by_stream && code == CURLE_WRITE_ERROR)) {
+		if (r->limit_err[0]) {
+			res.error = r->limit_err;
+			res.over_limit = true;
+		} else if (code != CURLE_OK && !(r->aborted_by_stream && code == CURLE_WRITE_ERROR)) {
 			transport_error(r, code, errsentence, sizeof(errsentence));
 			res.error = errsentence;
+			res.refused = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST;
 			if (code != CURLE_PARTIAL_FILE && code != CURLE_RECV_ERROR)
 				res.status = res.status >= 100 ? res.status : 0;
 		}
 		res.body = r->resp.data ? r->resp.data : "";
 		res.len = r->resp.len;
-		log_msg("http %s %s -> %ld in %lldms%s%s", r->method, r->url, res.status,
+		log_msg("http %s %s -> %ld in %lldms%s%s", r->method, r->shown, res.status,
 			(long long)(mono_ms() - r->t0), res.error ? ": " : "", res.error ? res.error : "");
 		if (r->done)
 			r->done(r->arg, &res);

@@ -18,8 +18,21 @@ struct http_result {
 	const char *body;   /* whole body (or, for a stream, the non-2xx error body) */
 	size_t len;
 	const char *error;  /* transport failure as a sentence; NULL if a response arrived */
+	/* the response went over a cap of limits.h (body, headers): error says
+	 * which; the server answered, so this is no sign the connection is down */
+	bool over_limit;
+	/* nothing listens there (connection refused, no such host): a server
+	 * that is down costs nothing to ask again soon (backoff.h) */
+	bool refused;
 	struct http_req *req;
 };
+
+/* The server could not be reached or broke off the exchange (as opposed to
+ * answering with an error status, or with more than a cap allows). */
+static inline bool http_result_down(const struct http_result *res)
+{
+	return res->error && !res->over_limit;
+}
 
 typedef void (*http_done_fn)(void *arg, const struct http_result *res);
 /* Streaming body chunk of a 2xx response; return false to abort the transfer. */
@@ -34,6 +47,10 @@ void http_req_header(struct http_req *r, const char *header_line);
 /* Borrowed data is copied. */
 void http_req_body(struct http_req *r, const char *data, size_t len, const char *content_type);
 void http_req_stream(struct http_req *r, http_data_fn fn);
+/* The most body bytes (decompressed) kept for the done callback; more fails
+ * the request with over_limit. Default LIMIT_BODY (limits.h). A streaming
+ * request's 2xx body goes to its data callback, which sets its own caps. */
+void http_req_max_body(struct http_req *r, size_t max);
 /* total_ms 0 = no limit (streams). Connect timeout defaults to 10 s. */
 void http_req_timeout(struct http_req *r, long total_ms);
 void http_req_callback(struct http_req *r, http_done_fn fn, void *arg);
@@ -42,8 +59,12 @@ void http_req_start(struct http_req *r);
 /* Stops a started request without calling its callback, and frees it. */
 void http_req_cancel(struct http_req *r);
 
-/* URL-encodes len bytes of s (owned result). */
+/* URL-encodes len bytes of s (owned result): every byte but letters, digits
+ * and "-._~", so a path segment or query value from a server (a name with
+ * '/', '?', '&' or a line break) stays one segment or one value. */
 char *http_escape(const char *s, size_t len);
+/* The same for a whole string; NULL gives "". */
+char *http_escape_str(const char *s);
 
 /* A response header's value (case-insensitive name), valid during the callback. */
 const char *http_result_header(const struct http_result *res, const char *name);

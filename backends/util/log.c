@@ -5,19 +5,31 @@
 #include "backends/util/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 static FILE *logfile;
 
 int log_open(const char *path, char *err, size_t errlen)
 {
-	logfile = fopen(path, "a");
-	if (!logfile)
-		return set_err(err, errlen, "cannot open log file %s: %s", path, strerror(errno));
+	/* requests and errors are nobody else's business: the file is the user's alone */
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+		fchmod(fd, 0600);
+	logfile = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (!logfile) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return set_err(err, errlen, "cannot open log file %s: %s", path, strerror(e));
+	}
 	setvbuf(logfile, NULL, _IOLBF, 0);
 	return 0;
 }

@@ -3,6 +3,7 @@
  * text) instead of shifting, and bytes are copied once, into the line's own
  * exact-size allocation, except while a line is split across chunks. */
 #include "backends/util/logring.h"
+#include "backends/util/limits.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -20,6 +21,7 @@ void logring_init(struct logring *r, size_t cap)
 	for (size_t i = 0; i < sizeof(r->partial) / sizeof(r->partial[0]); i++)
 		buf_init(&r->partial[i]);
 	r->max_line = LOGRING_MAX_LINE;
+	r->max_bytes = LIMIT_LOG_BYTES;
 }
 
 static void logring_free_lines(struct logring *r)
@@ -30,6 +32,7 @@ static void logring_free_lines(struct logring *r)
 		l->text = NULL;
 	}
 	r->start = r->len = 0;
+	r->bytes = 0;
 }
 
 void logring_cleanup(struct logring *r)
@@ -87,6 +90,7 @@ static void logring_push(struct logring *r, int stream, const char *p, size_t n,
 		r->len++;
 	} else {
 		l = &r->lines[r->start];
+		r->bytes -= strlen(l->text);
 		free(l->text);
 		r->start = (r->start + 1) % r->cap;
 		r->dropped++;
@@ -101,6 +105,18 @@ static void logring_push(struct logring *r, int stream, const char *p, size_t n,
 		k += k < n; /* the separating space */
 	}
 	l->text = xstrndup(p + k, n - k);
+	r->bytes += n - k;
+	/* the byte bound: the oldest lines go, however few are left (never the new one) */
+	size_t max = r->max_bytes ? r->max_bytes : LIMIT_LOG_BYTES;
+	while (r->bytes > max && r->len > 1) {
+		struct logline *old = &r->lines[r->start];
+		r->bytes -= strlen(old->text);
+		free(old->text);
+		old->text = NULL;
+		r->start = (r->start + 1) % r->cap;
+		r->len--;
+		r->dropped++;
+	}
 }
 
 /* Turns the first n bytes of the stream's partial line into a line, keeping

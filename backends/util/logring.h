@@ -26,10 +26,14 @@ struct logring {
 	uint64_t dropped;      /* lines pushed out by the bound since init or the last clear */
 	struct buf partial[4]; /* per stream: the unfinished line awaiting its newline */
 	size_t max_line;       /* longer lines are cut here; LOGRING_MAX_LINE by default */
+	size_t bytes;          /* text held by the kept lines */
+	size_t max_bytes;      /* past this the oldest lines go too; LIMIT_LOG_BYTES by default */
 	bool timestamps;       /* the last feed's flag, so flush splits the same way */
 };
 
-/* cap is the most lines kept (at least 1); the oldest go first. */
+/* cap is the most lines kept (at least 1), and max_bytes the most text
+ * they hold (LIMIT_LOG_BYTES of limits.h: lines of up to 64 KiB would
+ * otherwise make 10,000 lines 640 MB); the oldest go first. */
 void logring_init(struct logring *r, size_t cap);
 void logring_cleanup(struct logring *r);
 

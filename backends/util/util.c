@@ -1,6 +1,7 @@
 /* util.c: allocation wrappers, the growable buffer, clocks and small
  * formatting/parsing helpers used by every layer. */
 #include "backends/util/util.h"
+#include "backends/util/limits.h"
 
 #include <ctype.h>
 #ifdef __GLIBC__
@@ -186,6 +187,14 @@ void buf_consume(struct buf *b, size_t n)
 	b->data[b->len] = '\0';
 }
 
+bool buf_append_max(struct buf *b, const void *data, size_t n, size_t max)
+{
+	if (n > max || b->len > max - n)
+		return false;
+	buf_append(b, data, n);
+	return true;
+}
+
 char *buf_steal(struct buf *b)
 {
 	char *p = b->data ? b->data : xstrdup("");
@@ -249,17 +258,28 @@ int64_t parse_duration_ms(const char *s)
 	errno = 0;
 	char *end;
 	double v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	/* "inf", "nan" and hex floats are numbers to strtod, not to a person */
+	bool decimal = (isdigit((unsigned char)s[0]) || s[0] == '.') &&
+		       strspn(s, "0123456789.eE+-") == (size_t)(end - s);
+	if (errno || end == s || !decimal || !(v >= 0))
 		return -1;
+	double unit;
 	if (!*end || !strcmp(end, "s"))
-		return (int64_t)(v * 1000);
-	if (!strcmp(end, "ms"))
-		return (int64_t)v;
-	if (!strcmp(end, "m"))
-		return (int64_t)(v * 60000);
-	if (!strcmp(end, "h"))
-		return (int64_t)(v * 3600000);
-	return -1;
+		unit = 1000;
+	else if (!strcmp(end, "ms"))
+		unit = 1;
+	else if (!strcmp(end, "m"))
+		unit = 60000;
+	else if (!strcmp(end, "h"))
+		unit = 3600000;
+	else
+		return -1;
+	/* a double past int64's range does not convert (undefined behaviour):
+	 * anything over a hundred years is a mistake anyway */
+	double ms = v * unit;
+	if (ms > DURATION_MAX_MS)
+		return -1;
+	return (int64_t)ms;
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
@@ -298,6 +318,24 @@ int64_t parse_rfc3339(const char *s)
 	return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec - off;
 }
 
+char *url_redact(const char *url)
+{
+	if (!url)
+		return NULL;
+	const char *auth = strstr(url, "://");
+	if (!auth)
+		return xstrdup(url);
+	auth += 3;
+	size_t alen = strcspn(auth, "/?#");
+	const char *at = NULL;
+	for (const char *p = auth; p < auth + alen; p++)
+		if (*p == '@')
+			at = p; /* the last one: a password may hold an '@' of its own */
+	if (!at)
+		return xstrdup(url);
+	return xasprintf("%.*s***%s", (int)(auth - url), url, at);
+}
+
 bool str_starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -329,13 +367,14 @@ char *read_file(const char *path, size_t *len)
 	buf_init(&b);
 	char chunk[8192];
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
+	bool big = false;
+	while (!big && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		big = !buf_append_max(&b, chunk, n, LIMIT_FILE);
 	bool failed = ferror(f);
 	fclose(f);
-	if (failed) {
+	if (failed || big) {
 		buf_cleanup(&b);
-		errno = EIO;
+		errno = big ? EFBIG : EIO;
 		return NULL;
 	}
 	if (len)
@@ -354,6 +393,9 @@ void release_free_memory(void)
 /* The wording of Docker's units.HumanDuration, which its Status strings use. */
 void format_human_duration(int64_t s, char *out, size_t outlen)
 {
+	/* rounding adds half an hour: keep far from the edge of int64 */
+	if (s > INT64_MAX / 2)
+		s = INT64_MAX / 2;
 	if (s < 1)
 		snprintf(out, outlen, "Less than a second");
 	else if (s == 1)
@@ -401,6 +443,8 @@ int64_t parse_human_duration(const char *s, size_t *used)
 		return -1;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (str_starts(end + 1, units[i].unit)) {
+			if (n > INT64_MAX / units[i].seconds)
+				return -1; /* no container has been up that long */
 			*used = (size_t)(end + 1 - s) + strlen(units[i].unit);
 			return n * units[i].seconds;
 		}

@@ -41,6 +41,9 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_consume(struct buf *b, size_t n); /* drop n bytes from the front */
+/* Appends only when the result stays within max bytes; false (and nothing
+ * appended) otherwise, so a buffer a server fills can never grow past its cap. */
+bool buf_append_max(struct buf *b, const void *data, size_t n, size_t max);
 char *buf_steal(struct buf *b);            /* owned string; b is reset */
 
 /* "3d4h", "5m", "12s": a compact age as kubectl prints it. */
@@ -56,7 +59,9 @@ int64_t parse_human_duration(const char *s, size_t *used);
  * duration goes ("Up \x1f (healthy)"), so a status stays true as time passes. */
 #define TIME_SLOT '\x1f'
 
-/* Parses "2s", "500ms", "1m", "3" (seconds) into milliseconds; -1 on error. */
+/* Parses "2s", "500ms", "1m", "3" (seconds) into milliseconds; -1 on error,
+ * including anything longer than DURATION_MAX_MS. */
+#define DURATION_MAX_MS (100LL * 365 * 24 * 3600 * 1000)
 int64_t parse_duration_ms(const char *s);
 /* Parses RFC 3339 ("2024-01-02T03:04:05.123456789Z", "+01:00") to Unix seconds; -1 on error. */
 int64_t parse_rfc3339(const char *s);
@@ -66,9 +71,13 @@ int64_t parse_rfc3339(const char *s);
 void release_free_memory(void);
 
 /* The whole file as an owned NUL-terminated string (len may be NULL); NULL
- * with errno set when it cannot be read. */
+ * with errno set when it cannot be read (EFBIG past LIMIT_FILE: a kubeconfig
+ * naming /dev/zero as its CA must not fill memory). */
 char *read_file(const char *path, size_t *len);
 
+/* A URL as it may be shown or logged: the credentials in its authority
+ * ("admin:PASS" before the '@') become three asterisks. Owned; NULL in, NULL out. */
+char *url_redact(const char *url);
 /* Overwrites n bytes that held a secret (a passphrase, a key) with zeros
  * in a way the compiler cannot drop; NULL is fine. */
 void memwipe(void *p, size_t n);

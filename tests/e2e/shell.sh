@@ -33,4 +33,5 @@ check "the dashboard comes back" wait_until 15 screen_has "NAME"
 check "on the same view and filter" screen_has "/\\^worker\\$  1/1"
 check "and reports the exit status" wait_until 5 screen_has "shell in worker: exit status 3"
 check "the shell is in the audit log" wait_until 10 audit_has $'action=shell\tresult=exit status 3'
+check "recorded when it started, too" audit_has $'action=shell\tresult=started'
 finish

@@ -30,7 +30,9 @@ keys p
 check "p asks for a reference" wait_until 5 screen_has "Image reference to pull"
 keys "$REGISTRY/team/missing:9.9" Enter
 check "an error inside the pull stream is shown as the error" wait_until 30 screen_has "pull $REGISTRY/team/missing:9.9 failed:"
-check "and it is audited as a failure" wait_until 10 audit_has $'action=pull\tresult=[^o]'
+# a result that is neither "ok" nor the "started" written first
+check "and it is audited as a failure" wait_until 10 bash -c "grep -qP 'action=pull\tresult=(?!ok\$|started\$)' '$XDG_STATE_HOME/binnacle/audit.log'"
+check "recorded when it started, too" audit_has $'action=pull\tresult=started'
 keys q
 
 # in the C locale the panel, its bars included, is ASCII

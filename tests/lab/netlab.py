@@ -25,9 +25,16 @@ serves until killed:
                                else 401 (a token that expired)
   GET  /busy                   503 with "Retry-After: 7"
   GET  /status                 200 {"open_lines": n, "max_open_lines": n}
+  GET  /big?n=N                200 with N bytes of "x" (Content-Length)
+  GET  /bomb?n=N               200, Content-Encoding: gzip, N zero bytes once
+                               inflated (a few KiB on the wire)
+  GET  /headers?n=N            200 with N headers of 100 bytes each
+  GET  /silent                 200, chunked, one line "hi\n", then nothing
+                               until the client goes (a stream gone quiet)
 """
 
 import base64
+import gzip
 import hashlib
 import http.server
 import json
@@ -81,12 +88,47 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "5")
             self.end_headers()
             self.wfile.write(b"busy\n")
+        elif url.path == "/big":
+            self.reply(200, "x" * int(query.get("n", "0")))
+        elif url.path == "/bomb":
+            self.bomb(int(query.get("n", "0")))
+        elif url.path == "/headers":
+            self.send_response(200)
+            for i in range(int(query.get("n", "0"))):
+                self.send_header("X-Filler-%d" % i, "f" * 88)
+            self.send_header("Content-Length", "3")
+            self.end_headers()
+            self.wfile.write(b"ok\n")
+        elif url.path == "/silent":
+            self.silent()
         elif url.path == "/status":
             with lock:
                 body = json.dumps({"open_lines": open_lines, "max_open_lines": max_open_lines})
             self.reply(200, body, "application/json")
         else:
             self.reply(404, "no such path\n")
+
+    def bomb(self, n):
+        comp = gzip.compress(b"\0" * n, compresslevel=9)
+        self.send_response(200)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(comp)))
+        self.end_headers()
+        try:
+            self.wfile.write(comp)
+        except OSError:
+            pass  # the client stopped reading at its cap
+
+    def silent(self):
+        self.send_response(200)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.chunk("hi\n")
+        try:
+            while not self.rfile.read(1) == b"":
+                pass
+        except OSError:
+            pass
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))

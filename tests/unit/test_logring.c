@@ -181,6 +181,35 @@ static void test_max_line(void **state)
 	logring_cleanup(&r);
 }
 
+/* Bytes are bounded as well as lines: long lines push out the oldest ones
+ * before the line count is reached, and the count stays exact. */
+static void test_max_bytes(void **state)
+{
+	(void)state;
+	struct logring r;
+	logring_init(&r, 10000);
+	assert_int_equal(r.max_bytes, 32u << 20);
+	r.max_bytes = 100;
+	for (int i = 0; i < 50; i++)
+		feed(&r, 1, "0123456789012345678901234567890123456789\n", false); /* 40 bytes each */
+	assert_int_equal(logring_len(&r), 2);
+	assert_int_equal(r.bytes, 80);
+	assert_int_equal(r.dropped, 48);
+	assert_int_equal(r.added, 50);
+	/* one line larger than the bound is kept alone rather than not at all */
+	r.max_line = 1000;
+	char big[301];
+	memset(big, 'x', 300);
+	big[300] = '\0';
+	logring_feed(&r, 1, big, 300, false);
+	logring_feed(&r, 1, "\n", 1, false);
+	assert_int_equal(logring_len(&r), 1);
+	assert_int_equal(r.bytes, 300);
+	logring_clear(&r);
+	assert_int_equal(r.bytes, 0);
+	logring_cleanup(&r);
+}
+
 /* However the input is split, the lines come out the same, including the
  * cut of long lines and a '\r' that lands on the cut. */
 static void test_split_points_agree(void **state)
@@ -386,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_max_line),
+		cmocka_unit_test(test_max_bytes),
 		cmocka_unit_test(test_split_points_agree),
 		cmocka_unit_test(test_flush),
 		cmocka_unit_test(test_clear),

@@ -102,6 +102,7 @@ void endpoint_ready(struct endpoint *ep)
 	ep->state = EP_READY;
 	ep->error[0] = '\0';
 	ep->down_since = 0;
+	ep->retry_at_ms = 0;
 	ep->auth_failing = false;
 	ep->store->gen++;
 	if (was_down)

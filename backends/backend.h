@@ -87,6 +87,7 @@ struct endpoint {
 	enum endpoint_state state;
 	char error[ERRLEN]; /* last connection error, "" when healthy */
 	int64_t down_since; /* wall seconds since the connection failed (or never came up); 0 = live */
+	int64_t retry_at_ms; /* mono_ms() of the next reconnection attempt while stale; 0 = none planned */
 	bool auth_failing;  /* the server refused our credentials (error says how) */
 	bool readonly, production;
 	bool on_demand;     /* see endpoint_config */
@@ -156,7 +157,25 @@ struct backend_action {
 	/* ACTION_INPUT: what the dialog says besides the current value ("an
 	 * autoscaler keeps it between 2 and 10"); "" = nothing. NULL = never. */
 	void (*input_note)(const struct row *r, char *out, size_t outlen);
+	/* The word the user reads ("delete" for a verb bound as remove); NULL = name. */
+	const char *label;
+	/* ACTION_INPUT: why the typed value will not do ("must be a whole number"),
+	 * or NULL when it will; the dialog stays open to correct it. NULL = any. */
+	const char *(*check_input)(const char *text);
+	/* When it fails with an error forceable() accepts (an image a container
+	 * uses), the UI offers the action named force_verb (same kind) instead. */
+	const char *force_verb;
+	bool (*forceable)(const char *error);
+	/* ACTION_NO_TARGET actions that sweep (prune): what would go, one line
+	 * per object, into out ("" = nothing), shown in the question. */
+	void (*preview)(struct endpoint *ep, char *out, size_t outlen);
 };
+
+/* The word for a in sentences: its label, else its name. */
+static inline const char *backend_action_label(const struct backend_action *a)
+{
+	return a->label ? a->label : a->name;
+}
 
 typedef void (*action_done_fn)(void *arg, const char *error /* NULL = done */);
 
@@ -195,6 +214,19 @@ struct log_opts {
 	bool follow;
 	bool previous;       /* the previous instance (Kubernetes) */
 	const char *container;
+	bool all_containers; /* every container of the object, each line prefixed with its name */
+	int64_t since;       /* only lines from this wall time on (seconds); 0 = no limit */
+};
+
+/* Marks the choice "every container" in an action's choices. */
+#define BACKEND_ALL_CHOICES "*"
+
+/* One point of a row's figures over time (the stats panel). */
+struct figure_sample {
+	int64_t at;        /* wall seconds */
+	int64_t cpu;       /* permille of one CPU; -1 = unknown */
+	int64_t mem;       /* bytes; -1 = unknown */
+	int64_t mem_limit; /* bytes; 0 = none */
 };
 
 /* Receives a log stream: data(stream 1 stdout / 2 stderr / 3 system, bytes)
@@ -309,6 +341,15 @@ struct backend_ops {
 	 * the owned text or an error sentence. Optional. */
 	void (*inspect)(struct endpoint *ep, const char *kind, const char *id,
 			void (*done)(void *arg, const char *json, const char *error), void *arg);
+	/* The object described for a person, as `kubectl describe` does it: a
+	 * summary, its state and conditions, its recent events. done gets the
+	 * text (borrowed for the call) or an error sentence. Optional: the UI
+	 * shows the YAML of inspect without it. */
+	void (*describe)(struct endpoint *ep, const char *kind, const char *id,
+			 void (*done)(void *arg, const char *text, const char *error), void *arg);
+	/* The recent figures of row id, oldest first, at most max into out;
+	 * returns how many. With id NULL: nonzero when kind keeps any. Optional. */
+	size_t (*history)(struct endpoint *ep, const char *kind, const char *id, struct figure_sample *out, size_t max);
 
 	/* Operator actions, terminated by a NULL name; run them with act. */
 	const struct backend_action *actions;

@@ -4,6 +4,8 @@
  * timer or the next clock tick. */
 #include "tui/app.h"
 #include "tui/asks.h"
+#include "tui/custom.h"
+#include "tui/ops.h"
 #include "tui/charset.h"
 #include "tui/hangup.h"
 #include "backends/codec/jsonyaml.h"
@@ -29,8 +31,6 @@
 #define LARGE_TABLE_REBUILD_MS 250
 /* How long a start-up problem stays in the flash line before endpoint notes may replace it. */
 #define STARTUP_PIN_MS 10000
-/* Endpoints an @all view gathers at most. */
-#define APP_MAX_SOURCES 256
 
 struct frame *app_frame(struct app *a)
 {
@@ -67,133 +67,6 @@ static void on_note(struct session *s, struct endpoint *ep, enum note_level leve
 	app_flash(a, level, "%s", text);
 }
 
-static void frame_cleanup(struct frame *f)
-{
-	filter_cleanup(&f->filter);
-	free(f->selected_id);
-	memset(f, 0, sizeof(*f));
-}
-
-static void frame_init(struct frame *f, const struct view *v, const struct drill *scope)
-{
-	memset(f, 0, sizeof(*f));
-	f->view = v;
-	f->sort_col = v->sort_col;
-	f->sort_desc = v->sort_desc;
-	filter_init(&f->filter, NULL);
-	if (scope) {
-		f->scope = *scope;
-		f->scoped = true;
-	}
-}
-
-static void watch_current(struct app *a)
-{
-	struct frame *f = app_frame(a);
-	for (size_t i = 0; i < a->session->neps; i++) {
-		struct endpoint *ep = a->session->eps[i];
-		if ((f->all || ep == a->ep) && endpoint_serves(ep, f->view->kind))
-			ep->ops->watch(ep, f->view->kind);
-	}
-}
-
-/* The tables the current frame shows: its endpoint's, or (@all) those of
- * every endpoint serving the kind; how many. */
-static size_t frame_sources(struct app *a, struct model_source *out, size_t max)
-{
-	struct frame *f = app_frame(a);
-	size_t n = 0;
-	for (size_t i = 0; i < a->session->neps && n < max; i++) {
-		struct endpoint *ep = a->session->eps[i];
-		if (!(f->all ? endpoint_serves(ep, f->view->kind) : ep == a->ep))
-			continue;
-		out[n++] = (struct model_source){store_find_table(ep->store, f->view->kind), ep, f->all ? ep->name : NULL};
-	}
-	return n;
-}
-
-/* What moves when the shown rows change, and how many there are. */
-static uint64_t shown_gen(struct app *a, size_t *rows)
-{
-	struct model_source srcs[APP_MAX_SOURCES];
-	size_t n = frame_sources(a, srcs, APP_MAX_SOURCES);
-	uint64_t gen = 0;
-	*rows = 0;
-	for (size_t i = 0; i < n; i++)
-		if (srcs[i].table) {
-			gen += srcs[i].table->gen + 1;
-			*rows += srcs[i].table->len;
-		}
-	return gen;
-}
-
-void app_push_view(struct app *a, const struct view *v, const struct drill *scope)
-{
-	if (a->depth == APP_MAX_DEPTH)
-		return;
-	frame_init(&a->stack[a->depth++], v, scope);
-	app_frame(a)->ep = a->ep;
-	watch_current(a);
-	app_invalidate(a);
-}
-
-void app_push_view_all(struct app *a, const struct view *v, const struct drill *scope)
-{
-	if (a->depth == APP_MAX_DEPTH)
-		return;
-	frame_init(&a->stack[a->depth++], v, scope);
-	app_frame(a)->ep = a->ep;
-	app_frame(a)->all = true;
-	watch_current(a);
-	app_invalidate(a);
-}
-
-void app_switch_view(struct app *a, const struct view *v)
-{
-	while (a->depth > 0)
-		frame_cleanup(&a->stack[--a->depth]);
-	app_push_view(a, v, NULL);
-}
-
-void app_switch_view_all(struct app *a, const struct view *v)
-{
-	app_switch_view(a, v);
-	app_frame(a)->all = true;
-	watch_current(a);
-	app_invalidate(a);
-}
-
-static void pop_view(struct app *a)
-{
-	if (a->depth <= 1)
-		return;
-	frame_cleanup(&a->stack[--a->depth]);
-	/* back where it was opened: an @all frame may have moved the endpoint */
-	if (app_frame(a)->ep && !app_frame(a)->all)
-		a->ep = app_frame(a)->ep;
-	watch_current(a);
-	app_invalidate(a);
-}
-
-const struct view *app_default_view(const struct endpoint *ep)
-{
-	const struct view *v = ep->ops->default_kind ? backend_view(ep->ops, ep->ops->default_kind) : NULL;
-	return v ? v : ep->ops->views[0];
-}
-
-void app_set_endpoint(struct app *a, struct endpoint *ep)
-{
-	if (a->ep != ep && a->ep->ops->visible)
-		a->ep->ops->visible(a->ep, app_frame(a)->view->kind, NULL, 0);
-	a->ep = ep;
-	const struct view *v = app_frame(a)->view;
-	/* the same view (the new endpoint's own) where it has it, else its own first one */
-	const struct view *same = endpoint_view(ep, v->kind);
-	v = same ? same : app_default_view(ep);
-	app_switch_view(a, v);
-	app_flash(a, NOTE_INFO, "endpoint %s (%s)", ep->name, ep->address);
-}
-
 bool app_view_stale(struct app *a, const char **why, int64_t *since)
 {
 	const struct rtable *t = store_find_table(a->ep->store, app_frame(a)->view->kind);
@@ -204,7 +77,7 @@ bool app_view_stale(struct app *a, const char **why, int64_t *since)
 			*since = t->stale_since;
 		return true;
 	}
-	if (a->ep->state == EP_STALE) {
+	if (a->ep->state == EP_STALE && endpoint_serves(a->ep, app_frame(a)->view->kind)) {
 		if (why)
 			*why = a->ep->error;
 		if (since)
@@ -223,39 +96,21 @@ static void make_windows(struct app *a)
 	for (size_t i = 0; i < 5; i++)
 		if (*wins[i])
 			delwin(*wins[i]);
+	int fl = a->flash_lines < 1 ? 1 : a->flash_lines > 3 ? 3 : a->flash_lines;
+	if (h - 3 - fl < 2)
+		fl = 1;
 	a->header = newwin(1, w, 0, 0);
 	a->crumbs = newwin(1, w, 1, 0);
-	a->body = newwin(h - 4, w, 2, 0);
-	a->flash_win = newwin(1, w, h - 2, 0);
+	a->body = newwin(h - 3 - fl, w, 2, 0);
+	a->flash_win = newwin(fl, w, h - 1 - fl, 0);
 	a->prompt_win = newwin(1, w, h - 1, 0);
 	keypad(a->prompt_win, TRUE);
 }
 
-static int body_rows(struct app *a)
+int app_body_rows(struct app *a)
 {
-	return getmaxy(a->body);
-}
-
-/* The ctrl-r key: the endpoint on screen tries again now (on the health
- * screen, every endpoint that is not live). */
-void app_retry(struct app *a)
-{
-	bool health = a->mode == MODE_HEALTH;
-	size_t n = 0;
-	for (size_t i = 0; i < a->session->neps; i++) {
-		struct endpoint *ep = a->session->eps[i];
-		if ((health ? ep->state == EP_READY && !ep->error[0] : ep != a->ep) || !ep->ops->retry)
-			continue;
-		ep->ops->retry(ep);
-		n++;
-	}
-	if (!n)
-		app_flash(a, NOTE_INFO, health ? "every endpoint is live: nothing to retry" : "%s has nothing to retry",
-			  a->ep->name);
-	else if (health)
-		app_flash(a, NOTE_INFO, "retrying %zu endpoint(s) now", n);
-	else
-		app_flash(a, NOTE_INFO, "retrying %s now", a->ep->name);
+	int rows = getmaxy(a->body) - (a->mode == MODE_TABLE || a->mode == MODE_DIALOG ? stats_rows(a) : 0);
+	return rows > 2 ? rows : 2;
 }
 
 /* ---- model and selection ---- */
@@ -274,11 +129,12 @@ static void rebuild(struct app *a)
 {
 	struct frame *f = app_frame(a);
 	struct model_source srcs[APP_MAX_SOURCES];
-	size_t nsrcs = frame_sources(a, srcs, APP_MAX_SOURCES);
+	size_t nsrcs = app_frame_sources(a, srcs, APP_MAX_SOURCES);
 	struct model_params p = {
 		.scope_cell = f->scoped ? f->scope.cell : -1,
 		.scope_value = f->scope.value,
 		.scope_selector = f->scoped && f->scope.selector,
+		.scope_among = f->scoped && f->scope.among,
 		.scope_ns_cell = f->scoped && f->scope.in_ns ? f->scope.ns_cell : -1,
 		.scope_ns = f->scope.ns,
 		.scope_image = f->scoped && f->scope.image ? f->scope.value : NULL,
@@ -315,16 +171,21 @@ static void rebuild(struct app *a)
 	free(f->selected_id);
 	f->selected_id = a->model.len ? xstrdup(a->model.rows[idx]->id) : NULL;
 	follow_selection(a);
-	int rows = body_rows(a) - 1;
+	int rows = app_body_rows(a) - 1;
 	if (f->selected < f->top)
 		f->top = f->selected;
 	if (rows > 0 && f->selected >= f->top + rows)
 		f->top = f->selected - rows + 1;
 	if (f->top > 0 && f->top + rows > (long)a->model.len)
 		f->top = (long)a->model.len > rows ? (long)a->model.len - rows : 0;
-	table_layout(f->view, &a->model, COLS, a->wide, &a->layout);
+	struct table_fit fit = {.width = COLS, .wide = a->wide, .sort_col = f->sort_col, .hide_cell = -1};
+	/* narrowed to one namespace (or the like), the column of it says nothing */
+	const struct backend_scope *sc = a->ep->ops->scope;
+	if (!f->all && sc && f->view->scope_cell >= 0 && sc->get(a->ep))
+		fit.hide_cell = f->view->scope_cell;
+	table_layout_fit(f->view, &a->model, &fit, &a->layout);
 	size_t unused;
-	a->built_gen = shown_gen(a, &unused);
+	a->built_gen = app_shown_gen(a, &unused);
 	a->built_ms = mono_ms();
 	/* tell each backend which of its rows are on screen, for per-row figures */
 	for (size_t s = 0; s < nsrcs; s++) {
@@ -375,52 +236,6 @@ void app_open_text(struct app *a, const char *title)
 	a->dirty = true;
 }
 
-struct describe_req {
-	struct app *a;
-	struct textview *tv;
-	bool json;
-};
-
-static void on_describe(void *arg, const char *json, const char *error)
-{
-	struct describe_req *r = arg;
-	struct app *a = r->a;
-	/* the viewer may have been closed or replaced meanwhile */
-	if (a->text == r->tv) {
-		char err[ERRLEN];
-		char *yaml = NULL;
-		if (!error && !r->json && !(yaml = jsonyaml_convert(json, strlen(json), err, sizeof(err))))
-			error = err;
-		if (error) {
-			textview_set_text(a->text, "");
-			textview_set_loading(a->text, error);
-			app_flash(a, NOTE_ERROR, "describe failed: %s", error);
-		} else {
-			textview_set_text(a->text, yaml ? yaml : json);
-		}
-		free(yaml);
-		a->dirty = true;
-	}
-	free(r);
-}
-
-void app_describe(struct app *a, bool json)
-{
-	const struct row *r = selected_row(a);
-	struct frame *f = app_frame(a);
-	if (!r || !a->ep->ops->inspect)
-		return;
-	char title[256];
-	snprintf(title, sizeof(title), "describe %s %s%s", f->view->kind, row_text(r, 0), json ? " (JSON)" : "");
-	app_open_text(a, title);
-	textview_set_loading(a->text, "loading…");
-	struct describe_req *req = xcalloc(1, sizeof(*req));
-	req->a = a;
-	req->tv = a->text;
-	req->json = json;
-	a->ep->ops->inspect(a->ep, f->view->kind, r->id, on_describe, req);
-}
-
 static void drill(struct app *a)
 {
 	const struct row *r = selected_row(a);
@@ -433,7 +248,7 @@ static void drill(struct app *a)
 	if (!go && !(f->view->drill && f->view->drill(r, &d)))
 		return;
 	if (d.describe) {
-		app_describe(a, false);
+		describe_open(a, DESCRIBE_TEXT);
 		return;
 	}
 	const struct backend_scope *scope = a->ep->ops->scope;
@@ -443,6 +258,7 @@ static void drill(struct app *a)
 			app_flash(a, NOTE_WARN, "%s", err);
 			return;
 		}
+		navigate_scope_used(a, d.value);
 		const struct view *to = endpoint_view(a->ep, d.kind);
 		if (to)
 			app_switch_view(a, to);
@@ -464,7 +280,7 @@ static void drill(struct app *a)
 static void table_key(struct app *a, int key)
 {
 	struct frame *f = app_frame(a);
-	long page = body_rows(a) - 2;
+	long page = app_body_rows(a) - 2;
 	if (page < 1)
 		page = 1;
 	switch (keymap_lookup(key)) {
@@ -479,24 +295,30 @@ static void table_key(struct app *a, int key)
 		a->mode = MODE_COMMAND;
 		break;
 	case ACT_FILTER:
+		/* as k9s: empty each time (Up recalls the last ones), Esc keeps the old one */
 		free(a->filter_before);
 		a->filter_before = xstrdup(f->filter.text ? f->filter.text : "");
-		prompt_begin(&a->filt, '/', a->filter_before);
+		prompt_begin(&a->filt, '/', "");
 		a->mode = MODE_FILTER;
 		break;
 	case ACT_BACK:
-		if (filter_active(&f->filter) || f->filter.selector) {
+		if (f->marks.n) {
+			app_flash(a, NOTE_INFO, "%zu marks cleared", f->marks.n);
+			marks_clear(&f->marks);
+			app_invalidate(a);
+		} else if (filter_active(&f->filter) || f->filter.selector) {
 			filter_cleanup(&f->filter);
 			filter_init(&f->filter, NULL);
 			app_invalidate(a);
 		} else if (a->depth == 1 && a->health_home) {
 			app_show_health(a, true);
 		} else {
-			pop_view(a);
+			app_pop_view(a);
 		}
 		break;
 	case ACT_ENTER:
-		drill(a);
+		if (!pickers_key(a, ACT_ENTER))
+			drill(a);
 		break;
 	case ACT_UP:
 		move_selection(a, -1, false);
@@ -542,9 +364,6 @@ static void table_key(struct app *a, int key)
 		a->wide = !a->wide;
 		app_invalidate(a);
 		break;
-	case ACT_RETRY:
-		app_retry(a);
-		break;
 	case ACT_NEXT_ENDPOINT:
 		if (a->session->neps > 1) {
 			size_t i = 0;
@@ -561,7 +380,17 @@ static void table_key(struct app *a, int key)
 		size_t n = keymap_lookup_all(key, acts, 8);
 		for (size_t i = 0; i < n; i++)
 			if (ops_key(a, acts[i]))
-				break;
+				return;
+		/* the user's own commands, then copy where no verb took the key */
+		if (custom_key(a, key))
+			return;
+		for (size_t i = 0; i < n; i++)
+			if (acts[i] == ACT_COPY) {
+				copy_menu(a);
+				return;
+			}
+		if (!navigate_key(a, keymap_lookup(key), key))
+			navigate_unknown_key(a, key);
 		break;
 	}
 	}
@@ -610,53 +439,6 @@ static void prompt_mode_key(struct app *a, int key)
 	a->dirty = true;
 }
 
-static void text_key(struct app *a, int key)
-{
-	if (keymap_lookup(key) == ACT_FILTER) {
-		prompt_begin(&a->search, '/', "");
-		a->mode = MODE_TEXT_SEARCH;
-	} else if (keymap_lookup(key) == ACT_WIDE || keymap_lookup(key) == ACT_WRAP) {
-		a->text->wrap = !a->text->wrap;
-	} else if (keymap_lookup(key) == ACT_HELP) {
-		/* help inside the viewer: keep it simple and stay */
-	} else if (textview_key(a->text, key, body_rows(a)) == TV_CLOSE) {
-		textview_free(a->text);
-		a->text = NULL;
-		a->mode = a->text_return;
-		app_invalidate(a);
-	}
-	a->dirty = true;
-}
-
-static void logs_key(struct app *a, int key)
-{
-	enum action act = keymap_lookup(key);
-	if (act == ACT_FILTER) {
-		prompt_begin(&a->search, '/', "");
-		a->mode = MODE_LOGS_SEARCH;
-	} else if (act == ACT_SAVE) {
-		ops_key(a, act);
-	} else if (logview_key(a->logs, key, body_rows(a) - 1) == LV_CLOSE) {
-		logview_close(a->logs);
-		a->logs = NULL;
-		a->mode = MODE_TABLE;
-		app_invalidate(a);
-	}
-}
-
-static void pull_key(struct app *a, int key)
-{
-	enum action act = keymap_lookup(key);
-	if (act == ACT_BACK || act == ACT_QUIT || act == ACT_ENTER) {
-		a->mode = MODE_TABLE;
-		if (a->pull && a->pull->done) {
-			pullview_free(a->pull);
-			a->pull = NULL;
-		}
-		app_invalidate(a);
-	}
-}
-
 enum app_mode app_body_mode(const struct app *a)
 {
 	if (a->mode == MODE_DIALOG)
@@ -664,97 +446,6 @@ enum app_mode app_body_mode(const struct app *a)
 	if (a->mode == MODE_FILTER && a->filter_health)
 		return MODE_HEALTH;
 	return a->mode;
-}
-
-/* ---- the health screen ---- */
-
-void app_show_health(struct app *a, bool home)
-{
-	if (!a->health)
-		a->health = healthview_new(a->session, charset_ascii());
-	a->health_home = a->health_home || home;
-	healthview_tick(a->health, true);
-	a->mode = MODE_HEALTH;
-	a->dirty = true;
-}
-
-/* Enter on a problem: its endpoint, the view of its kind, narrowed to it and
- * with it selected; Esc from there comes back here. */
-static void go_to_problem(struct app *a, const struct row *p)
-{
-	struct endpoint *ep = health_problem_endpoint(&a->health->health, p);
-	if (!ep) {
-		app_flash(a, NOTE_WARN, "that endpoint is no longer open");
-		return;
-	}
-	char kind[64], id[512], name[256], scope[256];
-	snprintf(kind, sizeof(kind), "%s", row_text(p, HP_KIND));
-	snprintf(id, sizeof(id), "%s", row_text(p, HP_ID));
-	snprintf(name, sizeof(name), "%s", row_text(p, HP_NAME));
-	snprintf(scope, sizeof(scope), "%s", row_text(p, HP_SCOPE));
-	a->health_home = true;
-	a->mode = MODE_TABLE;
-	if (a->ep != ep)
-		app_set_endpoint(a, ep);
-	const struct view *v = endpoint_view(ep, kind);
-	if (!v) {
-		/* the endpoint itself: its own first view */
-		app_switch_view(a, app_default_view(ep));
-		return;
-	}
-	const struct backend_scope *sc = ep->ops->scope;
-	const char *now = sc ? sc->get(ep) : NULL;
-	char err[ERRLEN];
-	if (sc && *scope && now && strcmp(now, scope) && sc->set(ep, scope, err, sizeof(err)) < 0)
-		app_flash(a, NOTE_WARN, "%s", err);
-	app_switch_view(a, v);
-	struct frame *f = app_frame(a);
-	char *pattern = xasprintf("^%s$", *name ? name : id);
-	filter_cleanup(&f->filter);
-	filter_init(&f->filter, pattern);
-	free(pattern);
-	free(f->selected_id);
-	f->selected_id = xstrdup(id);
-	app_invalidate(a);
-}
-
-static void health_key(struct app *a, int key)
-{
-	enum action act = keymap_lookup(key);
-	if (act == ACT_FILTER) {
-		/* narrows the problems, as / narrows a table */
-		free(a->filter_before);
-		a->filter_before = xstrdup(a->health->filter.text ? a->health->filter.text : "");
-		prompt_begin(&a->filt, '/', a->filter_before);
-		a->filter_health = true;
-		a->mode = MODE_FILTER;
-		return;
-	}
-	if (act == ACT_BACK && filter_active(&a->health->filter)) {
-		filter_cleanup(&a->health->filter);
-		filter_init(&a->health->filter, NULL);
-		healthview_tick(a->health, true);
-		app_invalidate(a);
-		return;
-	}
-	if (act == ACT_QUIT || act == ACT_COMMAND || act == ACT_HELP || act == ACT_NEXT_ENDPOINT || act == ACT_RETRY) {
-		table_key(a, key);
-		return;
-	}
-	switch (healthview_key(a->health, key, body_rows(a) / 2)) {
-	case HV_GO:
-		go_to_problem(a, healthview_selected(a->health));
-		break;
-	case HV_CLOSE:
-		if (a->health_home)
-			app_flash(a, NOTE_INFO, "the health screen: Enter goes to a problem, : opens any view");
-		else
-			a->mode = MODE_TABLE;
-		break;
-	case HV_STAY:
-		break;
-	}
-	app_invalidate(a);
 }
 
 void app_close_dialog(struct app *a)
@@ -771,24 +462,32 @@ static void handle_key(struct app *a, int key)
 		table_key(a, key);
 		break;
 	case MODE_TEXT:
-		text_key(a, key);
+		viewkeys_text(a, key);
 		break;
 	case MODE_DIALOG:
-		dialog_key(&a->dialog, key);
+		/* an information box closes by itself; the others through their owner */
+		if (dialog_key(&a->dialog, key) && a->dialog.type == DIALOG_INFO && a->mode == MODE_DIALOG)
+			app_close_dialog(a);
 		break;
 	case MODE_LOGS:
-		logs_key(a, key);
+		viewkeys_logs(a, key);
 		break;
 	case MODE_PULL:
-		pull_key(a, key);
+		viewkeys_pull(a, key);
 		break;
 	case MODE_HEALTH:
-		health_key(a, key);
+		if (!app_health_key(a, key))
+			table_key(a, key);
 		break;
 	default:
 		prompt_mode_key(a, key);
 	}
 	a->dirty = true;
+}
+
+void app_key(struct app *a, int key)
+{
+	handle_key(a, key);
 }
 
 static void drain_input(struct app *a)
@@ -800,8 +499,19 @@ static void drain_input(struct app *a)
 			a->resized = true;
 			continue;
 		}
+		if (rc == KEY_CODE_YES && ch == KEY_MOUSE) {
+			if (a->built_gen == (uint64_t)-1 && a->mode == MODE_TABLE)
+				rebuild(a);
+			mouse_event(a);
+			a->dirty = true;
+			continue;
+		}
 		int key = rc == KEY_CODE_YES ? (int)(KEYMAP_FN | ch) : (int)ch;
 		keylat_key(key);
+		/* keys typed together (a filter, then Enter) act on what the screen
+		 * would show between them */
+		if (a->built_gen == (uint64_t)-1 && (a->mode == MODE_TABLE || a->mode == MODE_FILTER))
+			rebuild(a);
 		handle_key(a, key);
 		if (a->quit)
 			return;
@@ -819,14 +529,33 @@ void app_resize(struct app *a)
 	clearok(curscr, TRUE);
 }
 
+/* Lines the flash message needs: a warning or error that does not fit
+ * wraps onto up to three, so its cause is read, not cut at the edge. */
+static int flash_lines_for(struct app *a)
+{
+	if (!a->flash[0] || a->flash_level == NOTE_INFO)
+		return 1;
+	char *s = sanitize_display(a->flash, strlen(a->flash));
+	int width = sanitize_width(s), cols = COLS - 1 > 10 ? COLS - 1 : 10;
+	free(s);
+	int n = (width + cols - 1) / cols;
+	return n < 1 ? 1 : n > 3 ? 3 : n;
+}
+
 static void draw(struct app *a)
 {
 	if (a->resized) {
 		a->resized = false;
 		app_resize(a);
 	}
+	int fl = flash_lines_for(a);
+	if (fl != a->flash_lines) {
+		a->flash_lines = fl;
+		make_windows(a);
+		app_invalidate(a);
+	}
 	size_t shown_rows;
-	uint64_t tgen = shown_gen(a, &shown_rows);
+	uint64_t tgen = app_shown_gen(a, &shown_rows);
 	/* sorting tens of thousands of rows on every change would eat a core:
 	 * big tables follow changes four times a second, small ones at once */
 	bool big = shown_rows > LARGE_TABLE_ROWS;
@@ -851,32 +580,44 @@ static void draw(struct app *a)
 	} else {
 		struct frame *f = app_frame(a);
 		struct rtable *t = store_find_table(a->ep->store, f->view->kind);
-		char empty[ERRLEN + 64];
+		char empty[ERRLEN + 256], what[96], where[160] = "";
+		/* in words: "compose projects", not the kind's name */
+		snprintf(what, sizeof(what), "%s", f->view->title);
+		for (char *c = what; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		const struct backend_scope *sc = a->ep->ops->scope;
+		if (!f->all && sc && f->view->scope_cell >= 0 && sc->get(a->ep))
+			snprintf(where, sizeof(where), " in %s %s", sc->name, sc->get(a->ep));
 		size_t sources = 0;
 		for (size_t i = 0; f->all && i < a->session->neps; i++)
 			sources += endpoint_serves(a->session->eps[i], f->view->kind);
 		if (f->all && !sources)
-			snprintf(empty, sizeof(empty), "no endpoint serves %s", f->view->kind);
+			snprintf(empty, sizeof(empty), "no endpoint serves %s", what);
 		else if (f->all && !filter_active(&f->filter))
-			snprintf(empty, sizeof(empty), "no %s on any of the %zu endpoints that serve them (yet)",
-				 f->view->kind, sources);
+			snprintf(empty, sizeof(empty), "no %s on any of the %zu endpoints that serve them (yet)", what,
+				 sources);
 		else if (!f->all && !endpoint_serves(a->ep, f->view->kind))
-			snprintf(empty, sizeof(empty), "%s does not serve %s", a->ep->name, f->view->kind);
+			snprintf(empty, sizeof(empty), "%s has no %s", a->ep->name, what);
 		else if (t && t->error[0])
-			snprintf(empty, sizeof(empty), "cannot list %s: %s", f->view->kind, t->error);
+			snprintf(empty, sizeof(empty), "cannot list %s: %s", what, t->error);
 		else if (!t || !t->synced)
 			snprintf(empty, sizeof(empty), a->ep->error[0] ? "waiting for %s: %s" : "loading %s…",
 				 a->ep->name, a->ep->error);
 		else if (filter_active(&f->filter))
-			snprintf(empty, sizeof(empty), "no %s match the filter \"%s\" (Esc clears it)", f->view->kind,
+			snprintf(empty, sizeof(empty), "no %s%s match the filter \"%s\" (Esc clears it)", what, where,
 				 f->filter.text);
 		else
-			snprintf(empty, sizeof(empty), "no %s", f->view->kind);
+			snprintf(empty, sizeof(empty), "no %s%s", what, where);
 		char *safe = sanitize_display(empty, strlen(empty));
 		struct table_draw_params p = {f->top, f->selected, f->sort_col, f->sort_desc, safe,
 					      app_view_stale(a, NULL, NULL)};
-		table_draw(a->body, f->view, &a->model, &a->layout, &p);
+		struct table_draw_extra x = {&f->marks};
+		table_draw_with(a->body, f->view, &a->model, &a->layout, &p, &x);
 		free(safe);
+		if (a->stats) {
+			stats_draw(a, a->body);
+			wnoutrefresh(a->body);
+		}
 	}
 	if (a->mode == MODE_DIALOG)
 		dialog_draw(a->body, &a->dialog);
@@ -914,11 +655,12 @@ static int next_wakeup_ms(struct app *a)
 	if (a->flash[0] && a->flash_until > now && a->flash_until - now < ms)
 		ms = (int)(a->flash_until - now);
 	struct frame *f = app_frame(a);
-	if (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)) && ms > 250)
+	if (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, app_body_rows(a)) && ms > 250)
 		ms = 250;
 	if (a->mode == MODE_HEALTH && a->health && healthview_next_ms(a->health) < ms)
 		ms = healthview_next_ms(a->health);
-
+	if (a->logs && logview_next_ms(a->logs) >= 0 && logview_next_ms(a->logs) < ms)
+		ms = logview_next_ms(a->logs);
 	if (a->rebuild_pending) {
 		int64_t left = a->built_ms + LARGE_TABLE_REBUILD_MS - now;
 		if (left < ms)
@@ -941,8 +683,11 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	a->shell = s->cfg.shell;
 	a->log_tail = s->cfg.log_tail;
 	a->log_lines = s->cfg.log_lines;
+	a->confirm = s->cfg.confirm;
+	a->mouse = s->cfg.mouse;
 	screen_start(&a->theme);
 	nodelay(stdscr, TRUE);
+	mouse_setup(a->mouse);
 	make_windows(a);
 	const struct view *v = start_view ? views_find(start_view) : NULL;
 	if (!v)
@@ -988,6 +733,8 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		selector_sync(a);
 		awaitview_sync(a);
 		ops_run_pending_exec(a);
+		if (a->logs && logview_tick(a->logs))
+			a->dirty = true;
 		asks_pump(a);
 		if (a->flash[0] && mono_ms() >= a->flash_until) {
 			a->flash[0] = '\0';
@@ -1002,7 +749,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 		bool logs_moved = a->logs && logview_dirty(a->logs);
 		bool want = gen != last_gen || sec != last_second || a->dirty || a->resized || logs_moved ||
 			    (a->rebuild_pending && mono_ms() - a->built_ms >= LARGE_TABLE_REBUILD_MS) ||
-			    (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, body_rows(a)));
+			    (a->mode == MODE_TABLE && table_highlighting(&a->model, f->top, app_body_rows(a)));
 		/* a flood of log lines or events redraws at most FRAME_MS apart */
 		int64_t since = mono_ms() - last_draw;
 		int wait = next_wakeup_ms(a);
@@ -1026,7 +773,7 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 	if (hangup_pending())
 		log_msg("ending: %s", hangup_reason());
 	for (int i = 0; i < a->depth; i++)
-		frame_cleanup(&a->stack[i]);
+		app_frame_cleanup(&a->stack[i]);
 	model_cleanup(&a->model);
 	textview_free(a->text);
 	logview_close(a->logs);

@@ -15,6 +15,7 @@
 #include "tui/textview.h"
 #include "tui/keymap.h"
 #include "tui/theme.h"
+#include "tui/marks.h"
 
 /* One level of navigation: a view, optionally narrowed by a drill-down. */
 struct frame {
@@ -26,6 +27,7 @@ struct frame {
 	bool sort_desc;
 	char *selected_id;    /* selection survives refreshes and re-sorts */
 	long selected, top;
+	struct marks marks;   /* rows marked with Space */
 	bool all;             /* @all: the kind on every endpoint that serves it, in one table */
 	struct endpoint *ep;  /* the endpoint current when it opened (an @all frame moves it) */
 };
@@ -83,6 +85,13 @@ struct app {
 	char *shell;                   /* configured shell, NULL = bash or sh */
 	int log_tail;                  /* lines shown first */
 	size_t log_lines;              /* ring size */
+	enum confirm_policy confirm;   /* which changing actions ask first */
+	bool stats;                    /* the stats panel is open */
+	bool mouse;                    /* clicks and the wheel are the dashboard's */
+	/* `-`: the view before the last switch, to go back to it */
+	const struct view *last_view;
+	struct endpoint *last_ep;
+	int flash_lines;               /* lines the flash takes: a long error wraps onto up to 3 */
 };
 
 /* Runs the dashboard until the user quits; returns the exit status. */
@@ -103,6 +112,16 @@ void app_set_endpoint(struct app *a, struct endpoint *ep);
 const struct view *app_default_view(const struct endpoint *ep);
 void app_open_text(struct app *a, const char *title);
 void app_show_help(struct app *a);
+/* Handles one key as if typed (the mouse wheel). */
+void app_key(struct app *a, int key);
+/* The table's lines (the stats panel takes some). */
+int app_body_rows(struct app *a);
+/* viewkeys.c: keys of the text viewer, the log viewer and the pull panel */
+void viewkeys_text(struct app *a, int key);
+void viewkeys_logs(struct app *a, int key);
+void viewkeys_pull(struct app *a, int key);
+/* `?` in a viewer (text, logs, pull): its keys in a box over it. */
+void app_viewer_help(struct app *a);
 void app_invalidate(struct app *a);
 /* Whether the current view's rows are not live: its table's list or watch
  * failed (the newest reason and since when), or its endpoint is stale. */
@@ -123,7 +142,6 @@ bool ops_offered(struct app *a, enum action act);
 /* Called by the loop outside any callback: hands the terminal to an exec. */
 void ops_run_pending_exec(struct app *a);
 void app_close_dialog(struct app *a);
-void app_describe(struct app *a, bool json);
 void app_resize(struct app *a);
 
 /* imageops.c: rows that name an image: copy, where it runs, its registry */
@@ -132,8 +150,41 @@ bool imageops_offered(struct app *a, enum action act);
 
 /* The mode whose content fills the body: under a dialog or a prompt, what it covers. */
 enum app_mode app_body_mode(const struct app *a);
-/* Opens the health screen; home: it is where Esc leads back from the tables. */
+/* healthkeys.c: opens the health screen; home: it is where Esc leads back
+ * from the tables. */
 void app_show_health(struct app *a, bool home);
+/* A key on the health screen; false: the tables' meaning applies (q, :, ?). */
+bool app_health_key(struct app *a, int key);
+
+/* frames.c: the stack of views */
+/* Endpoints an @all view gathers at most. */
+#define APP_MAX_SOURCES 256
+void app_frame_cleanup(struct frame *f);
+/* Leaves the current view for the one under it. */
+void app_pop_view(struct app *a);
+/* The tables the current frame shows: its endpoint's, or (@all) those of
+ * every endpoint serving the kind; how many. */
+size_t app_frame_sources(struct app *a, struct model_source *out, size_t max);
+/* What moves when the shown rows change, and how many rows there are. */
+uint64_t app_shown_gen(struct app *a, size_t *rows);
+
+/* navigate.c: the table keys of k9s habits (Shift sorts, `-`, marks,
+ * favourites, Ctrl-A, retry) and what a key that does nothing says */
+bool navigate_key(struct app *a, enum action act, int key);
+void navigate_unknown_key(struct app *a, int key);
+/* Remembers the view being left, for `-`. */
+void navigate_leaving(struct app *a);
+/* The namespace favourites of the endpoint (0 = all), for the help and hints. */
+void navigate_favourites(struct app *a, char *out, size_t outlen);
+/* The scope was set to value (NULL = all): it becomes favourite 1. */
+void navigate_scope_used(struct app *a, const char *value);
+
+/* pickers.c: a table to pick from with filter and Enter: endpoints
+ * (:ctx alone), the views and their aliases (Ctrl-A) */
+void pickers_endpoints(struct app *a);
+void pickers_aliases(struct app *a);
+/* true when the current frame is a picker's and the key was for it */
+bool pickers_key(struct app *a, enum action act);
 
 /* commands.c */
 void commands_run(struct app *a, const char *line);

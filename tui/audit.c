@@ -45,6 +45,12 @@ static void field(struct buf *b, const char *key, const char *v)
 int audit_write(const char *endpoint, const char *kind, const char *name, const char *id, const char *action,
 		const char *result, char *err, size_t errlen)
 {
+	return audit_write_value(endpoint, kind, name, id, NULL, action, result, err, errlen);
+}
+
+int audit_write_value(const char *endpoint, const char *kind, const char *name, const char *id, const char *value,
+		      const char *action, const char *result, char *err, size_t errlen)
+{
 	char *path = audit_path();
 	if (mkdirs(path) < 0) {
 		set_err(err, errlen, "cannot create the directory of %s: %s", path, strerror(errno));
@@ -69,6 +75,8 @@ int audit_write(const char *endpoint, const char *kind, const char *name, const 
 	field(&b, "kind", kind);
 	field(&b, "name", name);
 	field(&b, "id", id);
+	if (value && *value)
+		field(&b, "value", value);
 	field(&b, "action", action);
 	field(&b, "result", result);
 	buf_putc(&b, '\n');

@@ -13,5 +13,9 @@ char *audit_path(void);
  * made single-line and tab-free so every record stays one parsable line. */
 int audit_write(const char *endpoint, const char *kind, const char *name, const char *id, const char *action,
 		const char *result, char *err, size_t errlen);
+/* The same with the value the action was given (scale's replicas), recorded
+ * as its own field before the action when there is one. */
+int audit_write_value(const char *endpoint, const char *kind, const char *name, const char *id, const char *value,
+		      const char *action, const char *result, char *err, size_t errlen);
 
 #endif

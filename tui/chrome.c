@@ -39,7 +39,10 @@ void chrome_draw_header(struct app *a)
 		screen_put(w, "[read-only] ", room(w), base);
 	put_safe(w, ep->name, room(w), ep->production ? ST_DANGER : ST_HEADER_KEY);
 	screen_put(w, " ", room(w), base);
-	put_safe(w, ep->address, room(w) > 40 ? 40 : room(w), base);
+	/* the address gives way to why the endpoint is down: that matters more */
+	bool down = ep->error[0] && ep->state != EP_READY;
+	int addr = down ? (cols >= 120 ? 24 : 0) : 40;
+	put_safe(w, ep->address, room(w) > addr ? addr : room(w), base);
 	if (a->session->neps > 1) {
 		char n[48];
 		size_t idx = 0;
@@ -62,8 +65,15 @@ void chrome_draw_header(struct app *a)
 	int rw = sanitize_width(safe_right);
 	if (ep->error[0] && ep->state != EP_READY) {
 		screen_put(w, "  ", room(w), base);
-		char stale[ERRLEN + 32];
-		snprintf(stale, sizeof(stale), ep->state == EP_STALE ? " STALE: %s " : " OFFLINE: %s ", ep->error);
+		/* when the next attempt goes, and the key that does not wait for it */
+		char when[96] = "", key[32];
+		int64_t left = ep->retry_at_ms ? ep->retry_at_ms - mono_ms() : -1;
+		keymap_keys_for(ACT_RETRY, key, sizeof(key));
+		if (left >= 0 && ep->ops->retry)
+			snprintf(when, sizeof(when), " retry in %llds (%s: now)", (long long)((left + 999) / 1000),
+				 key[0] ? key : "retry");
+		char stale[ERRLEN + 128];
+		snprintf(stale, sizeof(stale), ep->state == EP_STALE ? " STALE%s: %s " : " OFFLINE%s: %s ", when, ep->error);
 		put_safe(w, stale, room(w) - rw - 1, ST_STALE);
 	} else if (ep->product[0]) {
 		screen_put(w, charset_glyph(GLYPH_SEPARATOR), room(w), base);
@@ -106,14 +116,27 @@ void chrome_draw_crumbs(struct app *a)
 	for (int i = 0; i < a->depth; i++) {
 		const struct frame *f = &a->stack[i];
 		bool last = i == a->depth - 1;
-		char crumb[256];
+		char crumb[256], where[160] = "";
+		/* the namespace (or the like) the view is narrowed to: the header
+		 * has no room for it at 80 columns */
+		const struct backend_scope *sc = a->ep->ops->scope;
+		/* (@all: each endpoint keeps its own, the header names the row's) */
+		if (i == 0 && !f->all && sc && f->view->scope_cell >= 0 && endpoint_serves(a->ep, f->view->kind)) {
+			const char *now = sc->get(a->ep);
+			size_t n = strlen(sc->name);
+			bool y = n > 1 && sc->name[n - 1] == 'y'; /* "repositories", not "repositorys" */
+			if (now)
+				snprintf(where, sizeof(where), " in %s %s", sc->name, now);
+			else
+				snprintf(where, sizeof(where), " in all %.*s%s", (int)(y ? n - 1 : n), sc->name, y ? "ies" : "s");
+		}
 		if (f->scoped && f->scope.label[0])
-			snprintf(crumb, sizeof(crumb), " %s (%s%s) ", f->view->title, f->scope.label,
+			snprintf(crumb, sizeof(crumb), " %s%s (%s%s) ", f->view->title, where, f->scope.label,
 				 f->all ? ", all endpoints" : "");
 		else if (f->all)
 			snprintf(crumb, sizeof(crumb), " %s (all endpoints) ", f->view->title);
 		else
-			snprintf(crumb, sizeof(crumb), " %s ", f->view->title);
+			snprintf(crumb, sizeof(crumb), " %s%s ", f->view->title, where);
 		if (i)
 			screen_put(w, charset_glyph(GLYPH_CRUMB), room(w), ST_CRUMBS);
 		put_safe(w, crumb, room(w), last ? ST_CRUMB_ACTIVE : ST_CRUMBS);
@@ -138,9 +161,14 @@ void chrome_draw_crumbs(struct app *a)
 	} else if (body == MODE_PULL) {
 		n += 0;
 	} else if ((body == MODE_TEXT || body == MODE_TEXT_SEARCH) && a->text) {
-		n += (size_t)snprintf(right, sizeof(right), "line %ld/%zu%s ", a->text->n ? a->text->top + 1 : 0,
+		if (a->text->search && a->text->matches)
+			n += (size_t)snprintf(right, sizeof(right), "/%s %zu/%zu  ", a->text->search, a->text->match_index,
+					      a->text->matches);
+		n += (size_t)snprintf(right + n, sizeof(right) - n, "line %ld/%zu%s ", a->text->n ? a->text->top + 1 : 0,
 				      a->text->n, a->text->wrap ? " wrap" : "");
 	} else {
+		if (f->marks.n)
+			n += (size_t)snprintf(right + n, sizeof(right) - n, "%zu marked  ", f->marks.n);
 		/* a label selector is the server's: shown too when it is all there is */
 		if (filter_active(&f->filter) || f->filter.selector)
 			n += (size_t)snprintf(right + n, sizeof(right) - n, "/%s  ", f->filter.text);
@@ -184,9 +212,25 @@ void chrome_draw_flash(struct app *a)
 				: a->flash_level == NOTE_WARN ? ST_FLASH_WARN
 							      : ST_FLASH_INFO;
 		char *s = sanitize_display(a->flash, strlen(a->flash));
-		char *cut = sanitize_truncate(s, getmaxx(w) - 1);
-		screen_put(w, cut, getmaxx(w), st);
-		free(cut);
+		int lines = getmaxy(w), cols = getmaxx(w) - 1;
+		const char *p = s;
+		/* as many lines as the window has (a long error got more); the last one cut */
+		for (int y = 0; y < lines - 1 && *p; y++) {
+			int used = 0;
+			size_t n = sanitize_fit(p, cols, &used);
+			if (!n)
+				break;
+			wmove(w, y, 0);
+			wattrset(w, screen_attr(st));
+			waddnstr(w, p, (int)n);
+			p += n;
+		}
+		if (*p) {
+			char *cut = sanitize_truncate(p, cols);
+			wmove(w, lines - 1, 0);
+			screen_put(w, cut, cols + 1, st);
+			free(cut);
+		}
 		free(s);
 	}
 	wnoutrefresh(w);
@@ -222,17 +266,19 @@ void chrome_draw_hints(struct app *a)
 	case MODE_TEXT:
 		hint(w, ACT_FILTER, "search");
 		hint(w, ACT_SEARCH_NEXT, "next");
-		hint(w, ACT_WIDE, "wrap");
+		hint(w, ACT_WRAP, "wrap");
+		hint(w, ACT_HELP, "help");
 		hint(w, ACT_BACK, "close");
 		break;
 	case MODE_LOGS:
 		hint(w, ACT_FOLLOW, "follow");
 		hint(w, ACT_TIMESTAMPS, "timestamps");
-		hint(w, ACT_WIDE, "wrap");
+		hint(w, ACT_WRAP, "wrap");
 		hint(w, ACT_FILTER, "search");
 		hint(w, ACT_SAVE, "save");
 		if (a->logs && (a->ep->ops->caps & BACKEND_LOGS_PREVIOUS))
 			hint(w, ACT_PREVIOUS, "previous");
+		hint(w, ACT_HELP, "help");
 		hint(w, ACT_BACK, "close");
 		break;
 	case MODE_PULL:
@@ -247,15 +293,23 @@ void chrome_draw_hints(struct app *a)
 		break;
 	default: {
 		/* the verbs this view offers here, then the essentials */
-		static const enum action verbs[] = {ACT_LOGS,	  ACT_SHELL,	ACT_SCALE,	  ACT_RESTART, ACT_ROLLBACK,
-						    ACT_STOP,	  ACT_START,	ACT_CORDON,	  ACT_UNCORDON, ACT_ACTIVATE,
-						    ACT_DRAIN,	  ACT_TRIGGER,	ACT_SUSPEND,	  ACT_DECODE,  ACT_PORT_FORWARD,
-						    ACT_REMOVE,	  ACT_PULL,	ACT_EVENTS,	  ACT_DESCRIBE};
+		static const enum action verbs[] = {ACT_LOGS,	 ACT_SHELL,   ACT_SCALE,	ACT_RESTART,   ACT_ROLLBACK,
+						    ACT_STOP,	 ACT_START,   ACT_CORDON,	ACT_UNCORDON,  ACT_ACTIVATE,
+						    ACT_DRAIN,	 ACT_TRIGGER, ACT_SUSPEND,	ACT_DECODE,    ACT_PORT_FORWARD,
+						    ACT_REMOVE,	 ACT_PULL,    ACT_PRUNE,	ACT_EDIT,      ACT_EVENTS,
+						    ACT_DESCRIBE, ACT_YAML};
 		hint(w, ACT_COMMAND, "cmd");
 		hint(w, ACT_FILTER, "filter");
-		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-			if (ops_offered(a, verbs[i]))
-				hint(w, verbs[i], NULL);
+		if (app_frame(a)->marks.n)
+			hint(w, ACT_MARK, "mark");
+		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+			if (!ops_offered(a, verbs[i]))
+				continue;
+			/* the backend's word for it: delete, not remove, on Kubernetes */
+			const struct backend_action *ba =
+				endpoint_action_find(a->ep, app_frame(a)->view->kind, keymap_action_info(verbs[i])->name);
+			hint(w, verbs[i], ba ? backend_action_label(ba) : NULL);
+		}
 		/* rows that name an image lead to other endpoints */
 		if (imageops_offered(a, ACT_WHERE_RUNS))
 			hint(w, ACT_WHERE_RUNS, "runs");

@@ -1,9 +1,12 @@
-/* commands.c: `:` command mode: view aliases (:containers, :ctr, :images,
- * :img, :nodes), :q, :sort, :endpoint, :help, with Tab completion of command
- * names and their arguments; and the `?` help text built from the keymap. */
+/* commands.c: `:` command mode: view aliases (:pods, :ctr, :images, :nodes),
+ * :q, :sort, :ctx (the endpoints), :ns (the backend's scope), :copy,
+ * :prune, :help, with Tab completion of command names and their arguments;
+ * and the `?` help text built from the keymap, also inside the viewers. */
 #include "tui/app.h"
 #include "tui/awaitview.h"
+#include "tui/custom.h"
 #include "tui/keymap.h"
+#include "tui/ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,12 +67,8 @@ static void cmd_sort(struct app *a, const char *arg)
 static void cmd_endpoint(struct app *a, const char *arg)
 {
 	if (!*arg) {
-		char list[400] = "";
-		for (size_t i = 0; i < a->session->neps; i++) {
-			strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
-			strncat(list, a->session->eps[i]->name, sizeof(list) - strlen(list) - 1);
-		}
-		app_flash(a, NOTE_INFO, "endpoints: %s", list);
+		/* like k9s's :ctx: a table of them, / filters, Enter switches */
+		pickers_endpoints(a);
 		return;
 	}
 	struct endpoint *ep = session_find(a->session, arg);
@@ -92,9 +91,14 @@ static void cmd_scope(struct app *a, const char *arg)
 		/* like k9s: the list of values, where Enter switches to one */
 		const struct view *v = scope->kind ? endpoint_view(a->ep, scope->kind) : NULL;
 		const char *now = scope->get(a->ep);
-		if (v)
+		if (v) {
 			app_switch_view(a, v);
-		app_flash(a, NOTE_INFO, "%s now: %s. Enter switches to the selected one; \":%s all\" shows every one",
+			if (now) { /* the list opens on the current one */
+				free(app_frame(a)->selected_id);
+				app_frame(a)->selected_id = xstrdup(now);
+			}
+		}
+		app_flash(a, NOTE_INFO, "%s now: %s. / filters, Enter switches; \":%s all\" or 0 shows every one",
 			  scope->name, now ? now : "all", scope->commands[0]);
 		return;
 	}
@@ -102,6 +106,8 @@ static void cmd_scope(struct app *a, const char *arg)
 		app_flash(a, NOTE_WARN, "%s", err);
 		return;
 	}
+	if (strcmp(arg, "all") && strcmp(arg, "-A"))
+		navigate_scope_used(a, arg);
 	app_invalidate(a);
 	app_flash(a, NOTE_INFO, "%s %s", scope->name, strcmp(arg, "all") && strcmp(arg, "-A") ? arg : "all");
 }
@@ -117,19 +123,42 @@ static void cmd_pull(struct app *a, const char *arg)
 	ops_pull(a, arg);
 }
 
+static void cmd_copy(struct app *a, const char *arg)
+{
+	(void)arg;
+	copy_menu(a);
+}
+
+static void cmd_prune(struct app *a, const char *arg)
+{
+	(void)arg;
+	if (!ops_key(a, ACT_PRUNE))
+		app_flash(a, NOTE_INFO, "%s has nothing to prune in %s", a->ep->name, app_frame(a)->view->title);
+}
+
+static void cmd_aliases(struct app *a, const char *arg)
+{
+	(void)arg;
+	pickers_aliases(a);
+}
+
 static const char *const quit_aliases[] = {"q", "q!", "exit", NULL};
 static const char *const help_aliases[] = {"h", NULL};
-static const char *const endpoint_aliases[] = {"ep", "ctx", "context", NULL};
+static const char *const endpoint_aliases[] = {"endpoint", "ep", "context", "contexts", NULL};
+static const char *const aliases_aliases[] = {"aliases", "alias", NULL};
 static const char *const none[] = {NULL};
 
 static const struct command commands[] = {
 	{"quit", quit_aliases, "", "quit binnacle", cmd_quit},
 	{"help", help_aliases, "", "show the keys and commands", cmd_help},
 	{"sort", none, "COLUMN [asc|desc]", "sort the table by a column", cmd_sort},
-	{"endpoint", endpoint_aliases, "[NAME]", "switch endpoint (no name: list them)", cmd_endpoint},
+	{"ctx", endpoint_aliases, "[NAME]", "switch to an endpoint or kube context (alone: pick one)", cmd_endpoint},
 	{"wide", none, "", "show or hide the wide columns", cmd_wide},
 	{"pull", none, "[REF]", "pull an image (asks for the reference without one)", cmd_pull},
 	{"health", none, "", "what is wrong on every endpoint (Enter goes to a problem)", cmd_health},
+	{"copy", none, "", "copy the name, image or YAML of the row (as c)", cmd_copy},
+	{"prune", none, "", "remove what is unused here, after showing it (as P)", cmd_prune},
+	{"views", aliases_aliases, "", "every view and its aliases (as Ctrl-A)", cmd_aliases},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -274,6 +303,69 @@ char **commands_complete(void *arg, const char *line, size_t word_start)
 	return out;
 }
 
+/* One line of help for act, when it has a key. */
+static void help_line(struct buf *b, enum action act, const char *help)
+{
+	char keys[64];
+	keymap_keys_for(act, keys, sizeof(keys));
+	if (keys[0])
+		buf_printf(b, "  %-18s %s\n", keys, help ? help : keymap_action_info(act)->help);
+}
+
+/* The verb's words here: "delete" for remove on a backend that says so. */
+static const char *verb_help(struct app *a, enum action act, char *out, size_t outlen)
+{
+	const struct action_info *info = keymap_action_info(act);
+	const struct backend_action *ba = endpoint_action_find(a->ep, app_frame(a)->view->kind, info->name);
+	if (!ba)
+		return info->help;
+	const char *label = backend_action_label(ba);
+	snprintf(out, outlen, "%s%s", label,
+		 ba->flags & ACTION_CONFIRM ? " (asks first)" : ba->flags & ACTION_MUTATES ? " (asks first, unless confirm: destructive)" : "");
+	if (act == ACT_SHELL || act == ACT_LOGS || act == ACT_SCALE || act == ACT_DRAIN)
+		snprintf(out, outlen, "%s", info->help);
+	return out;
+}
+
+static void viewer_keys(struct buf *b, bool logs)
+{
+	for (int act = 1; act < ACT_COUNT; act++) {
+		if (!keymap_viewer_action((enum action)act))
+			continue;
+		if (!logs && act != ACT_WRAP && act != ACT_SEARCH_NEXT && act != ACT_SEARCH_PREV)
+			continue;
+		help_line(b, (enum action)act, NULL);
+	}
+	help_line(b, ACT_FILTER, "search; n and N go to the next and previous match");
+	if (logs) {
+		help_line(b, ACT_BOTTOM, "go to the end and follow");
+		buf_puts(b, "  0-6                since: 0 the last lines, 1 1m, 2 5m, 3 15m, 4 30m, 5 1h, 6 everything\n");
+	} else {
+		buf_puts(b, "  h, l               scroll sideways\n");
+		help_line(b, ACT_YAML, "switch between YAML and JSON (describe y)");
+		help_line(b, ACT_COPY, "copy the text to the clipboard (OSC 52)");
+	}
+	help_line(b, ACT_UP, "scroll");
+	help_line(b, ACT_BACK, "close");
+}
+
+void app_viewer_help(struct app *a)
+{
+	struct buf b;
+	buf_init(&b);
+	if (a->mode == MODE_PULL) {
+		buf_puts(&b, "The pull goes on when this panel is closed; its progress stays in the flash line.\n\n");
+		help_line(&b, ACT_BACK, "close the panel");
+	} else {
+		viewer_keys(&b, a->mode == MODE_LOGS);
+	}
+	a->dialog_return = a->mode;
+	dialog_open(&a->dialog, DIALOG_INFO, a->mode == MODE_LOGS ? "keys of the log viewer" : "keys of the viewer",
+		    b.data ? b.data : "", NULL, false, NULL, NULL);
+	a->mode = MODE_DIALOG;
+	buf_cleanup(&b);
+}
+
 void app_show_help(struct app *a)
 {
 	const struct view *v = app_frame(a)->view;
@@ -282,29 +374,32 @@ void app_show_help(struct app *a)
 	buf_printf(&b, "Keys in %s\n\n", v->title);
 	for (int act = 1; act < ACT_COUNT; act++) {
 		const struct action_info *info = keymap_action_info((enum action)act);
-		char keys[64];
-		keymap_keys_for((enum action)act, keys, sizeof(keys));
-		if (!keys[0] || act == ACT_SEARCH_NEXT || act == ACT_SEARCH_PREV || keymap_viewer_action((enum action)act))
+		if (act == ACT_SEARCH_NEXT || act == ACT_SEARCH_PREV || keymap_viewer_action((enum action)act))
 			continue;
 		/* operator verbs only where this endpoint offers them: none in read-only mode */
-		if (act >= ACT_DESCRIBE && !info->global && !ops_offered(a, (enum action)act))
+		if (!info->global && act != ACT_NEXT_ENDPOINT && !ops_offered(a, (enum action)act) &&
+		    !(act == ACT_COPY && ops_selected(a)))
 			continue;
-		buf_printf(&b, "  %-18s %s\n", keys, info->help);
+		char help[160];
+		help_line(&b, (enum action)act, info->verb ? verb_help(a, (enum action)act, help, sizeof(help)) : NULL);
+	}
+	const struct backend_scope *scope = a->ep->ops->scope;
+	if (scope) {
+		char favs[512];
+		navigate_favourites(a, favs, sizeof(favs));
+		buf_printf(&b, "  %-18s %s favourites: %s\n", "0-9", scope->name, favs);
 	}
 	if (a->ep->readonly)
 		buf_printf(&b, "\n  %s is read-only: actions that change anything are not offered.\n", a->ep->name);
+	custom_help(a, &b);
 	if (ops_offered(a, ACT_LOGS)) {
 		buf_puts(&b, "\nIn the log viewer\n\n");
-		for (int act = 1; act < ACT_COUNT; act++) {
-			char keys[64];
-			if (!keymap_viewer_action((enum action)act))
-				continue;
-			keymap_keys_for((enum action)act, keys, sizeof(keys));
-			buf_printf(&b, "  %-18s %s\n", keys, keymap_action_info((enum action)act)->help);
-		}
-		buf_puts(&b, "  /, n, N           search, next and previous match\n  G                  go to the end and follow\n");
+		viewer_keys(&b, true);
 	}
-	buf_puts(&b, "\nCommands (type : then the command; Tab completes)\n\n");
+	buf_puts(&b, "\nIn the text viewer (describe, YAML, help)\n\n");
+	viewer_keys(&b, false);
+	buf_puts(&b, "\nCommands (type : then the command; Tab completes, Up recalls)\n\n");
+	/* the backend's views, then those the endpoint found (a cluster's resources) */
 	const struct endpoint_catalog *cat = endpoint_catalog(a->ep);
 	for (int pass = 0; pass < 2; pass++)
 		for (const struct view *const *vv = pass ? (cat ? cat->views : NULL) : a->ep->ops->views; vv && *vv;
@@ -316,29 +411,34 @@ void app_show_help(struct app *a)
 			}
 			buf_printf(&b, "  %-34s show %s\n", names, (*vv)->title);
 		}
-	for (size_t i = 0; i < NCOMMANDS; i++) {
-		char names[128];
-		snprintf(names, sizeof(names), ":%s %s", commands[i].name, commands[i].args);
-		buf_printf(&b, "  %-34s %s\n", names, commands[i].help);
-	}
 	buf_printf(&b, "  %-34s %s\n", ":VIEW @all [FILTER]", "that kind from every endpoint serving it, one table");
-	const struct backend_scope *scope = a->ep->ops->scope;
 	if (scope) {
-		char names[128] = "", help[160];
+		char names[128] = "", help[200];
 		for (const char *const *c = scope->commands; *c; c++) {
 			strncat(names, c == scope->commands ? ":" : ", :", sizeof(names) - strlen(names) - 1);
 			strncat(names, *c, sizeof(names) - strlen(names) - 1);
 		}
 		strncat(names, " [NAME|all]", sizeof(names) - strlen(names) - 1);
-		snprintf(help, sizeof(help), "switch %s, or all of them (no name: pick one)", scope->name);
+		snprintf(help, sizeof(help), "switch %s (:%s NAME), every one (:%s all), alone: pick one", scope->name,
+			 scope->commands[0], scope->commands[0]);
 		buf_printf(&b, "  %-34s %s\n", names, help);
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		char names[128];
+		snprintf(names, sizeof(names), ":%s %s", commands[i].name, commands[i].args);
+		for (size_t j = 0; commands[i].aliases[j] && strlen(names) < 28; j++) {
+			strncat(names, j ? ", :" : " (also :", sizeof(names) - strlen(names) - 1);
+			strncat(names, commands[i].aliases[j], sizeof(names) - strlen(names) - 1);
+			if (!commands[i].aliases[j + 1] || strlen(names) >= 28)
+				strncat(names, ")", sizeof(names) - strlen(names) - 1);
+		}
+		buf_printf(&b, "  %-34s %s\n", names, commands[i].help);
 	}
 	buf_puts(&b, "\nFilter (/)\n\n"
 		     "  text      rows containing text in any column (case-insensitive)\n"
 		     "  regex     a regular expression, e.g. ^web-[0-9]+\n"
 		     "  !text     rows NOT matching\n"
-		     "  Esc       clears the filter; Enter keeps it\n"
-		     "\nIn the text viewer: / searches, n/N next/previous match, w wraps lines, h/l scroll sideways.\n");
+		     "  Up        the last filters; Esc keeps the filter there was, Enter keeps the new one\n");
 	app_open_text(a, "help");
 	textview_set_text(a->text, b.data);
 	buf_cleanup(&b);

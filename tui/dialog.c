@@ -55,12 +55,20 @@ static void finish(struct dialog *d, bool accepted, const char *text)
 
 bool dialog_key(struct dialog *d, int key)
 {
+	if (d->type == DIALOG_INFO) {
+		finish(d, true, NULL);
+		return true;
+	}
 	if (d->type == DIALOG_PICK) {
 		enum action act = keymap_lookup(key);
 		if (act == ACT_UP && d->chosen > 0)
 			d->chosen--;
 		else if (act == ACT_DOWN && d->chosen + 1 < d->nchoices)
 			d->chosen++;
+		else if (act == ACT_TOP)
+			d->chosen = 0;
+		else if (act == ACT_BOTTOM && d->nchoices)
+			d->chosen = d->nchoices - 1;
 		else if ((key == '\n' || key == '\r') && d->nchoices) {
 			char *pick = xstrdup(d->choices[d->chosen]);
 			finish(d, true, pick);
@@ -89,10 +97,20 @@ bool dialog_key(struct dialog *d, int key)
 	if (d->type == DIALOG_SECRET && (key == '\t' || key == (int)(KEYMAP_FN | KEY_UP) || key == (int)(KEYMAP_FN | KEY_DOWN)))
 		return false;
 	enum prompt_result r = prompt_key(&d->input, key);
-	if (r == PROMPT_EDITING)
+	if (r == PROMPT_EDITING) {
+		d->error[0] = '\0';
 		return false;
+	}
 	char *text = prompt_text(&d->input);
 	bool ok = r == PROMPT_SUBMIT;
+	const char *why = ok && d->validate ? d->validate(text) : NULL;
+	if (why) {
+		/* "abc" for a replica count: say so and let it be corrected */
+		snprintf(d->error, sizeof(d->error), "%s", why);
+		free(text);
+		return false;
+	}
+	d->submitted = ok;
 	if (ok && d->type == DIALOG_TYPE_NAME)
 		ok = confirm_accepts(CONFIRM_TYPE_NAME, text, d->expected);
 	if (d->type == DIALOG_SECRET) {
@@ -112,6 +130,8 @@ static int wrap_lines(const char *text, int width, char lines[][256], int maxlin
 {
 	int n = 0;
 	const char *p = text;
+	if (width < 1)
+		return 0;
 	while (*p && n < maxlines) {
 		while (*p == ' ')
 			p++;
@@ -124,8 +144,27 @@ static int wrap_lines(const char *text, int width, char lines[][256], int maxlin
 			if (cut > 0)
 				fit = cut;
 		}
+		if (!fit) /* a character wider than the box */
+			fit = strcspn(p, " ") ? strcspn(p, " ") : 1;
 		snprintf(lines[n++], 256, "%.*s", (int)fit, p);
 		p += fit;
+	}
+	return n;
+}
+
+/* The message's paragraphs ('\n'), each sanitised and wrapped. */
+static int wrap_message(const char *message, int width, char lines[][256], int maxlines)
+{
+	int n = 0;
+	for (const char *p = message; *p && n < maxlines;) {
+		size_t len = strcspn(p, "\n");
+		char *part = sanitize_display(p, len);
+		int got = *part ? wrap_lines(part, width, lines + n, maxlines - n) : 0;
+		if (!got && n < maxlines)
+			lines[n][0] = '\0', got = 1; /* an empty line stays a line */
+		n += got;
+		free(part);
+		p += len + (p[len] == '\n');
 	}
 	return n;
 }
@@ -138,11 +177,10 @@ void dialog_draw(WINDOW *parent, const struct dialog *d)
 	int w = pw - 4 < 70 ? pw - 4 : 70;
 	if (w < 20)
 		w = pw;
-	char *msg = sanitize_display(d->message, strlen(d->message));
-	char lines[8][256];
-	int n = wrap_lines(msg, w - 4, lines, 8);
-	free(msg);
-	int h = n + 4 + (d->type != DIALOG_YES_NO) + (d->type == DIALOG_PICK ? d->nchoices : 0);
+	char lines[40][256];
+	int n = wrap_message(d->message, w - 4, lines, ph > 44 ? 40 : ph - 4 > 1 ? ph - 4 : 1);
+	int h = n + 4 + (d->type != DIALOG_YES_NO && d->type != DIALOG_INFO) + (d->type == DIALOG_PICK ? d->nchoices : 0) +
+		(d->error[0] != 0) - (d->type == DIALOG_INFO);
 	if (h > ph)
 		h = ph;
 	WINDOW *win = newwin(h, w, py + (ph - h) / 2, px + (pw - w) / 2);
@@ -176,6 +214,9 @@ void dialog_draw(WINDOW *parent, const struct dialog *d)
 		}
 		wmove(win, h - 2, 2);
 		screen_put(win, "j/k choose, Enter confirms, Esc cancels", w - 4, ST_DIM);
+	} else if (d->type == DIALOG_INFO) {
+		wmove(win, h - 2, 2);
+		screen_put(win, "any key closes this", w - 4, ST_DIM);
 	} else if (d->type == DIALOG_YES_NO) {
 		wmove(win, y < h - 1 ? y : h - 2, 2);
 		screen_put(win, "[y] yes   [n] no", w - 4, ST_HEADER_KEY);
@@ -195,6 +236,10 @@ void dialog_draw(WINDOW *parent, const struct dialog *d)
 		screen_put(win, charset_glyph(GLYPH_CURSOR), 1, ST_PROMPT);
 		free(safe);
 		free(text);
+		if (d->error[0]) {
+			wmove(win, h - 3, 2);
+			screen_put(win, d->error, w - 4, ST_FLASH_ERROR);
+		}
 		wmove(win, h - 2, 2);
 		screen_put(win, "Enter confirms, Esc cancels", w - 4, ST_DIM);
 	}

@@ -11,7 +11,8 @@
 #include "tui/prompt.h"
 #include "tui/screen.h"
 
-enum dialog_type { DIALOG_YES_NO, DIALOG_TYPE_NAME, DIALOG_INPUT, DIALOG_PICK, DIALOG_SECRET };
+/* DIALOG_INFO: lines to read (the keys of a viewer, a long error); any key closes it. */
+enum dialog_type { DIALOG_YES_NO, DIALOG_TYPE_NAME, DIALOG_INPUT, DIALOG_PICK, DIALOG_SECRET, DIALOG_INFO };
 
 #define DIALOG_MAX_CHOICES 32
 
@@ -22,7 +23,7 @@ typedef void (*dialog_done_fn)(void *ctx, bool accepted, const char *text);
 struct dialog {
 	enum dialog_type type;
 	char title[128];
-	char message[512];
+	char message[3072]; /* '\n' starts a new line */
 	char expected[256]; /* DIALOG_TYPE_NAME: what must be typed */
 	bool danger;        /* drawn in the theme's danger colour */
 	struct prompt input;
@@ -30,6 +31,11 @@ struct dialog {
 	int nchoices, chosen;
 	dialog_done_fn done;
 	void *ctx;
+	/* DIALOG_INPUT: why the value will not do, or NULL; the dialog then
+	 * stays open with the reason under the line. */
+	const char *(*validate)(const char *text);
+	char error[160];
+	bool submitted; /* closed with Enter (not Esc): a wrong name was typed, not a cancel */
 };
 
 void dialog_open(struct dialog *d, enum dialog_type type, const char *title, const char *message,

@@ -160,6 +160,14 @@ static void print(const struct target *tg, struct session *s, struct model *mode
 				glabels[n++] = labels[j];
 			}
 		struct printrows pr = {.view = tg->v[i], .models = group, .labels = glabels, .n = n, .show_labels = used > 1};
+		/* as kubectl: narrowed to one namespace, its column says nothing */
+		bool narrowed = tg->v[i]->scope_cell > 0;
+		for (size_t j = i; j < s->neps && narrowed; j++) {
+			const struct backend_scope *sc = s->eps[j]->ops->scope;
+			if (asked(tg, j) && same_columns(tg->v[i], tg->v[j]) && (!sc || !sc->get(s->eps[j])))
+				narrowed = false;
+		}
+		pr.hide_cell = narrowed ? tg->v[i]->scope_cell : 0;
 		if (json) {
 			printrows_json_items(stdout, &pr, &first);
 		} else {
@@ -232,7 +240,8 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	}
 	bool failed = false;
 	wait_lists(s, &tg, deadline, &failed);
-	int rc = 0;
+	/* a dead endpoint is named on stderr; the others' rows still print */
+	size_t dead = 0;
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
 		if (!asked(&tg, i))
@@ -243,16 +252,17 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 			char *e = sanitize_display(why, strlen(why));
 			fprintf(stderr, "binnacle: %s: %s\n", ep->name, e);
 			free(e);
-			rc = 1;
+			dead++;
 		} else if (!t || !t->synced) {
 			fprintf(stderr, "binnacle: %s: no answer in time\n", ep->name);
-			rc = 1;
+			dead++;
 		}
 	}
-	if (rc) {
+	if (dead == served) {
 		free(tg.v);
-		return rc;
+		return 1;
 	}
+	int rc = dead ? 3 : 0;
 	wait_extras(s, &tg, deadline);
 	struct filter f;
 	filter_init(&f, o->filter);
@@ -261,9 +271,14 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 		model_init(&models[i], tg.v[i]);
 		if (!asked(&tg, i))
 			continue;
+		struct endpoint *ep = s->eps[i];
+		struct rtable *t = store_find_table(ep->store, tg.v[i]->kind);
+		/* only what answered: a dead endpoint's half list is not printed as if whole */
+		if (ep->error[0] || !t || !t->synced || t->error[0])
+			continue;
 		struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .filter = &f,
 					 .sort_col = tg.v[i]->sort_col, .sort_desc = tg.v[i]->sort_desc};
-		model_build(&models[i], store_find_table(s->eps[i]->store, tg.v[i]->kind), &p);
+		model_build(&models[i], t, &p);
 	}
 	print(&tg, s, models, out);
 	for (size_t i = 0; i < s->neps; i++)
@@ -271,5 +286,5 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	free(models);
 	filter_cleanup(&f);
 	free(tg.v);
-	return 0;
+	return rc;
 }

@@ -13,7 +13,8 @@ struct get_opts {
 	int64_t timeout_ms;
 };
 
-/* Returns the process exit status (0 ok, 1 error); errors go to stderr. */
+/* Returns the process exit status: 0 ok; 1 nothing could be listed; 3 some
+ * endpoints failed (named on stderr) and the others' rows were printed. */
 int getcmd_run(struct session *s, const struct get_opts *o);
 
 #endif

@@ -1,11 +1,10 @@
 /* imageops.c: what the dashboard does with a row that names a container
  * image, whichever backend it comes from (its view declares the cells):
- * copy its reference, pinned reference or digest (any row: its name) to the
- * clipboard; show where it runs (the containers of every open endpoint
+ * show where it runs (the containers of every open endpoint
  * running it, in one @all table); go to the tags of its repository on the
- * registry endpoint that serves its host. */
+ * registry endpoint that serves its host. Copying its reference, pinned
+ * reference or digest is copy.c's menu. */
 #include "tui/app.h"
-#include "tui/clipboard.h"
 #include "tui/sanitize.h"
 #include "views/image.h"
 
@@ -19,66 +18,6 @@ static const struct row *selected(struct app *a)
 	if (!a->model.len || f->selected < 0 || (size_t)f->selected >= a->model.len)
 		return NULL;
 	return a->model.rows[f->selected];
-}
-
-/* ---- copy ---- */
-
-static void copy_text(struct app *a, const char *text)
-{
-	char err[ERRLEN];
-	if (clipboard_copy(text, err, sizeof(err)) < 0) {
-		app_flash(a, NOTE_ERROR, "copy failed: %s", err);
-		return;
-	}
-	char *safe = sanitize_display(text, strlen(text));
-	app_flash(a, NOTE_INFO, "copied %s", safe);
-	free(safe);
-}
-
-struct copy_pick {
-	struct app *a;
-	char ref[512], pinned[640], digest[128];
-};
-
-static void on_copy_pick(void *ctx, bool accepted, const char *text)
-{
-	struct copy_pick *p = ctx;
-	app_close_dialog(p->a);
-	if (accepted && text) {
-		/* the choice reads "what: value" */
-		const char *v = strstr(text, ": ");
-		copy_text(p->a, v ? v + 2 : text);
-	}
-	free(p);
-}
-
-static void copy(struct app *a, const struct row *r)
-{
-	const struct view *v = app_frame(a)->view;
-	if (!v->image || !*row_text(r, v->image->ref)) {
-		copy_text(a, row_text(r, 0));
-		return;
-	}
-	struct copy_pick *p = xcalloc(1, sizeof(*p));
-	p->a = a;
-	snprintf(p->ref, sizeof(p->ref), "%s", row_text(r, v->image->ref));
-	const char *ds = row_text(r, v->image->digests);
-	snprintf(p->digest, sizeof(p->digest), "%.*s", (int)strcspn(ds, " "), ds);
-	if (!p->digest[0]) {
-		copy_text(a, p->ref);
-		free(p);
-		return;
-	}
-	/* the pinned form: the repository, '@', the digest */
-	const char *slash = strrchr(p->ref, '/'), *colon = strrchr(p->ref, ':'), *at = strchr(p->ref, '@');
-	size_t repo_len = at ? (size_t)(at - p->ref) : colon && (!slash || colon > slash) ? (size_t)(colon - p->ref)
-											 : strlen(p->ref);
-	snprintf(p->pinned, sizeof(p->pinned), "%.*s@%s", (int)repo_len, p->ref, p->digest);
-	char choices[1400];
-	snprintf(choices, sizeof(choices), "reference: %s,pinned: %s,digest: %s", p->ref, p->pinned, p->digest);
-	a->dialog_return = a->mode;
-	dialog_open_pick(&a->dialog, "copy", "Copy to the clipboard:", choices, on_copy_pick, p);
-	a->mode = MODE_DIALOG;
 }
 
 /* ---- where it runs ---- */
@@ -135,7 +74,7 @@ static void to_registry(struct app *a, const struct row *r)
 			app_flash(a, NOTE_WARN, "%s", err);
 			return;
 		}
-		const struct view *to = backend_view(ep->ops, d.kind);
+		const struct view *to = endpoint_view(ep, d.kind);
 		if (to)
 			app_switch_view(a, to);
 		if (d.select[0]) {
@@ -156,8 +95,6 @@ bool imageops_offered(struct app *a, enum action act)
 {
 	const struct view *v = app_frame(a)->view;
 	switch (act) {
-	case ACT_COPY:
-		return true;
 	case ACT_WHERE_RUNS:
 		return v->image != NULL;
 	case ACT_REGISTRY:
@@ -174,16 +111,14 @@ bool imageops_offered(struct app *a, enum action act)
 
 bool imageops_key(struct app *a, enum action act)
 {
-	if (act != ACT_COPY && act != ACT_WHERE_RUNS && act != ACT_REGISTRY)
+	if (act != ACT_WHERE_RUNS && act != ACT_REGISTRY)
 		return false;
 	if (!imageops_offered(a, act))
 		return false;
 	const struct row *r = selected(a);
 	if (!r)
 		return true;
-	if (act == ACT_COPY)
-		copy(a, r);
-	else if (act == ACT_WHERE_RUNS)
+	if (act == ACT_WHERE_RUNS)
 		where_runs(a, r);
 	else
 		to_registry(a, r);

@@ -11,13 +11,15 @@
 #include <wchar.h>
 #include <wctype.h>
 
+#define T KC_TABLE
+#define V KC_VIEWER
 static const struct action_info infos[ACT_COUNT] = {
 	[ACT_NONE] = {"none", "", false},
 	[ACT_QUIT] = {"quit", "quit binnacle", true},
 	[ACT_HELP] = {"help", "show the keys of this view", true},
-	[ACT_COMMAND] = {"command", "command mode (:containers, :images, :nodes, :q)", true},
-	[ACT_FILTER] = {"filter", "filter rows: text, regex, !inverted", true},
-	[ACT_BACK] = {"back", "go back / clear the filter", true},
+	[ACT_COMMAND] = {"command", "command mode (:pods, :ns NAME, :ctx NAME, :q)", true, .ctx = T},
+	[ACT_FILTER] = {"filter", "filter rows (search in a viewer): text, regex, !inverted; Up recalls the last", true},
+	[ACT_BACK] = {"back", "go back / clear the marks, then the filter", true},
 	[ACT_ENTER] = {"enter", "drill down into the selected row", true},
 	[ACT_UP] = {"up", "move up", true},
 	[ACT_DOWN] = {"down", "move down", true},
@@ -25,46 +27,59 @@ static const struct action_info infos[ACT_COUNT] = {
 	[ACT_PAGE_DOWN] = {"page_down", "page down", true},
 	[ACT_TOP] = {"top", "first row", true},
 	[ACT_BOTTOM] = {"bottom", "last row", true},
-	[ACT_SORT_NEXT] = {"sort_next", "sort by the next column", true},
-	[ACT_SORT_PREV] = {"sort_prev", "sort by the previous column", true},
-	[ACT_SORT_INVERT] = {"sort_invert", "reverse the sort order", true},
-	[ACT_WIDE] = {"wide", "show or hide the wide columns", true},
-	[ACT_DESCRIBE] = {"describe", "describe the selected object as YAML", false},
-	[ACT_NEXT_ENDPOINT] = {"next_endpoint", "switch to the next endpoint", true},
-	[ACT_SEARCH_NEXT] = {"search_next", "next search match (text viewer)", false},
-	[ACT_SEARCH_PREV] = {"search_prev", "previous search match (text viewer)", false},
-	[ACT_START] = {"start", "start the container", false, true},
-	[ACT_STOP] = {"stop", "stop the container", false, true},
-	[ACT_RESTART] = {"restart", "restart", false, true},
-	[ACT_KILL] = {"kill", "kill the container (asks first)", false, true},
-	[ACT_REMOVE] = {"remove", "remove (asks first)", false, true},
-	[ACT_SHELL] = {"shell", "open a shell inside (exit it to come back; Enter ~ . to cut it)", false, true},
-	[ACT_LOGS] = {"logs", "follow the logs", false, false},
-	[ACT_PULL] = {"pull", "pull an image by reference", false, true},
-	[ACT_DESCRIBE_JSON] = {"describe_json", "describe as JSON", false},
-	[ACT_FOLLOW] = {"follow", "follow new lines (log viewer)", false},
-	[ACT_TIMESTAMPS] = {"timestamps", "show or hide timestamps (log viewer)", false},
-	[ACT_WRAP] = {"wrap", "wrap long lines (text and log viewer)", false},
-	[ACT_SAVE] = {"save", "save the lines to a file (log viewer)", false},
-	[ACT_SCALE] = {"scale", "scale: set the number of replicas", false, true},
-	[ACT_CORDON] = {"cordon", "cordon the node (no new pods)", false, true},
-	[ACT_UNCORDON] = {"uncordon", "uncordon the node", false, true},
-	[ACT_DRAIN] = {"drain", "drain the node through evictions (asks first)", false, true},
-	[ACT_EVENTS] = {"events", "the events of the selected object", false},
-	[ACT_PREVIOUS] = {"previous", "logs of the previous instance (log viewer)", false},
-	[ACT_EDIT] = {"edit", "edit the object in $EDITOR (YAML)", false, true},
-	[ACT_SET_IMAGE] = {"set_image", "set a container's image (CONTAINER=IMAGE)", false, true},
-	[ACT_RETRY] = {"retry", "try the endpoint again now instead of waiting for its next retry", true},
-	[ACT_ROLLBACK] = {"rollback", "roll back to a previous revision (asks first)", false, true},
-	[ACT_PORT_FORWARD] = {"port_forward", "forward a port to this machine's loopback", false, true},
-	[ACT_TRIGGER] = {"trigger", "run a job of the cronjob now", false, true},
-	[ACT_SUSPEND] = {"suspend", "suspend the cronjob, or resume it", false, true},
-	[ACT_DECODE] = {"decode", "show the secret's values decoded", false, true},
-	[ACT_ACTIVATE] = {"activate", "make the machine take work again (after a drain)", false, true},
-	[ACT_COPY] = {"copy", "copy the name, image reference or digest to the clipboard (OSC 52)", false},
-	[ACT_WHERE_RUNS] = {"where_runs", "where this image runs: its containers and pods on every endpoint", false},
-	[ACT_REGISTRY] = {"registry_tags", "the tags of this image's repository in its registry", false},
+	[ACT_SORT_NEXT] = {"sort_next", "sort by the next column", true, .ctx = T},
+	[ACT_SORT_PREV] = {"sort_prev", "sort by the previous column", true, .ctx = T},
+	[ACT_SORT_INVERT] = {"sort_invert", "reverse the sort order", true, .ctx = T},
+	[ACT_WIDE] = {"wide", "show or hide the wide columns", true, .ctx = T},
+	[ACT_DESCRIBE] = {"describe", "describe the selected object (like kubectl describe)", false, .ctx = T},
+	[ACT_NEXT_ENDPOINT] = {"next_endpoint", "switch to the next endpoint", true, .ctx = T},
+	[ACT_SEARCH_NEXT] = {"search_next", "next search match", false, .ctx = V},
+	[ACT_SEARCH_PREV] = {"search_prev", "previous search match", false, .ctx = V},
+	[ACT_START] = {"start", "start", false, true, T},
+	[ACT_STOP] = {"stop", "stop", false, true, T},
+	[ACT_RESTART] = {"restart", "restart", false, true, T},
+	[ACT_KILL] = {"kill", "kill the container", false, true, T},
+	[ACT_REMOVE] = {"remove", "delete / remove", false, true, T},
+	[ACT_SHELL] = {"shell", "open a shell inside (exit it to come back; Enter ~ . to cut it)", false, true, T},
+	[ACT_LOGS] = {"logs", "follow the logs", false, false, T},
+	[ACT_PULL] = {"pull", "pull an image by reference", false, true, T},
+	[ACT_DESCRIBE_JSON] = {"describe_json", "the selected object as JSON", false, .ctx = T},
+	[ACT_FOLLOW] = {"follow", "follow new lines", false, .ctx = V},
+	[ACT_TIMESTAMPS] = {"timestamps", "show or hide timestamps", false, .ctx = V},
+	[ACT_WRAP] = {"wrap", "wrap long lines", false, .ctx = V},
+	[ACT_SAVE] = {"save", "save the lines to a file", false, .ctx = V},
+	[ACT_SCALE] = {"scale", "scale: set the number of replicas", false, true, T},
+	[ACT_CORDON] = {"cordon", "cordon the node (no new pods)", false, true, T},
+	[ACT_UNCORDON] = {"uncordon", "uncordon the node", false, true, T},
+	[ACT_DRAIN] = {"drain", "drain the node through evictions (asks its options)", false, true, T},
+	[ACT_EVENTS] = {"events", "the events of the selected object", false, .ctx = T},
+	[ACT_PREVIOUS] = {"previous", "the previous instance's logs (after a crash)", false, .ctx = V},
+	[ACT_YAML] = {"yaml", "the selected object as YAML (y again: JSON)", false, .ctx = T},
+	[ACT_EDIT] = {"edit", "edit the selected object", false, true, T},
+	[ACT_COPY] = {"copy", "copy the name, namespace/name, image (pinned, digest) or YAML (OSC 52)", false, .ctx = T},
+	[ACT_MARK] = {"mark", "mark or unmark the row: actions then apply to every marked row", true, .ctx = T},
+	[ACT_SORT_NAME] = {"sort_name", "sort by name (again: reverse)", true, .ctx = T},
+	[ACT_SORT_AGE] = {"sort_age", "sort by age", true, .ctx = T},
+	[ACT_SORT_STATUS] = {"sort_status", "sort by status", true, .ctx = T},
+	[ACT_SORT_CPU] = {"sort_cpu", "sort by CPU", true, .ctx = T},
+	[ACT_SORT_MEM] = {"sort_mem", "sort by memory", true, .ctx = T},
+	[ACT_LAST_VIEW] = {"last_view", "back to the previous view", true, .ctx = T},
+	[ACT_ALIASES] = {"aliases", "every view and its aliases (Enter opens one)", true, .ctx = T},
+	[ACT_RETRY] = {"retry", "retry now: a stale endpoint, or a view whose list failed, is asked again at once", true, .ctx = T},
+	[ACT_STATS] = {"stats", "CPU and memory history of the selected row", false, .ctx = T},
+	[ACT_PRUNE] = {"prune", "remove what is unused (shows what would go first)", false, true, T},
+	[ACT_ROLLBACK] = {"rollback", "roll back to the previous revision (asks first)", false, true, T},
+	[ACT_SET_IMAGE] = {"set_image", "set a container's image (CONTAINER=IMAGE)", false, true, T},
+	[ACT_PORT_FORWARD] = {"port_forward", "forward a port to this machine's loopback", false, true, T},
+	[ACT_TRIGGER] = {"trigger", "run a job of the cronjob now", false, true, T},
+	[ACT_SUSPEND] = {"suspend", "suspend the cronjob, or resume it", false, true, T},
+	[ACT_DECODE] = {"decode", "show the secret's values decoded", false, true, T},
+	[ACT_ACTIVATE] = {"activate", "make the machine take work again (after a drain)", false, true, T},
+	[ACT_WHERE_RUNS] = {"where_runs", "where this image runs: its containers and pods on every endpoint", false, .ctx = T},
+	[ACT_REGISTRY] = {"registry_tags", "the tags of this image's repository in its registry", false, .ctx = T},
 };
+#undef T
+#undef V
 
 #define MAXB 128
 struct binding {
@@ -76,7 +91,13 @@ static size_t nbinds;
 
 bool keymap_viewer_action(enum action a)
 {
-	return a == ACT_FOLLOW || a == ACT_TIMESTAMPS || a == ACT_WRAP || a == ACT_SAVE || a == ACT_PREVIOUS;
+	return a < ACT_COUNT && infos[a].ctx == KC_VIEWER;
+}
+
+/* Two actions may share a key when no screen offers both. */
+static bool contexts_meet(enum action a, enum action b)
+{
+	return infos[a].ctx == KC_ANY || infos[b].ctx == KC_ANY || infos[a].ctx == infos[b].ctx;
 }
 
 const struct action_info *keymap_action_info(enum action a)
@@ -142,6 +163,13 @@ void keymap_name(int key, char *out, size_t outlen)
 	}
 }
 
+/* Verbs, and the row actions that stand back for them (c: cordon on a
+ * node, copy elsewhere), can share a key. */
+static bool shares(enum action a)
+{
+	return infos[a].verb || a == ACT_COPY;
+}
+
 /* A key can carry several operator verbs ('s': shell for pods, scale for
  * deployments); the view's kind decides which one applies. Other actions
  * own their key alone. */
@@ -152,7 +180,7 @@ static void bind(int key, enum action a)
 			continue;
 		if (binds[i].act == a)
 			return;
-		if (!infos[binds[i].act].verb || !infos[a].verb) {
+		if (contexts_meet(binds[i].act, a) && (!shares(binds[i].act) || !shares(a))) {
 			binds[i].act = a;
 			return;
 		}
@@ -189,6 +217,7 @@ void keymap_init_defaults(void)
 	bind('<', ACT_SORT_PREV);
 	bind('i', ACT_SORT_INVERT);
 	bind('w', ACT_WIDE);
+	bind('w', ACT_WRAP);
 	bind('d', ACT_DESCRIBE);
 	bind('\t', ACT_NEXT_ENDPOINT);
 	bind('n', ACT_SEARCH_NEXT);
@@ -201,20 +230,31 @@ void keymap_init_defaults(void)
 	bind('s', ACT_SHELL);
 	bind('l', ACT_LOGS);
 	bind('p', ACT_PULL);
-	bind('y', ACT_DESCRIBE_JSON);
+	bind('y', ACT_YAML);
 	bind('f', ACT_FOLLOW);
 	bind('t', ACT_TIMESTAMPS);
-	bind('W', ACT_WRAP);
 	bind('S', ACT_SAVE);
 	bind('s', ACT_SCALE);
 	bind('c', ACT_CORDON);
 	bind('u', ACT_UNCORDON);
 	bind('x', ACT_DRAIN);
-	bind('e', ACT_EVENTS);
+	bind('E', ACT_EVENTS);
 	bind('P', ACT_PREVIOUS);
-	bind('E', ACT_EDIT);
+	bind('e', ACT_EDIT);
 	bind('I', ACT_SET_IMAGE);
-	bind(18, ACT_RETRY);  /* ctrl-r, as k9s reloads; R is a view's verb (roll back) */
+	bind('c', ACT_COPY);
+	bind(' ', ACT_MARK);
+	bind('N', ACT_SORT_NAME);
+	bind('A', ACT_SORT_AGE);
+	bind('S', ACT_SORT_STATUS);
+	bind('C', ACT_SORT_CPU);
+	bind('M', ACT_SORT_MEM);
+	bind('-', ACT_LAST_VIEW);
+	bind(1, ACT_ALIASES); /* ctrl-a, as in k9s */
+	bind(18, ACT_RETRY);  /* ctrl-r */
+	bind('t', ACT_STATS);
+	bind('P', ACT_PRUNE);
+	/* verbs of particular views: ECS, Kubernetes workloads and cronjobs, secrets, registries */
 	bind('R', ACT_ROLLBACK);
 	bind('u', ACT_ROLLBACK); /* as well: u undoes */
 	bind('F', ACT_PORT_FORWARD);
@@ -222,7 +262,6 @@ void keymap_init_defaults(void)
 	bind('s', ACT_SUSPEND);
 	bind('x', ACT_DECODE);
 	bind('u', ACT_ACTIVATE);
-	bind('C', ACT_COPY);
 	bind('U', ACT_WHERE_RUNS);
 	bind('T', ACT_REGISTRY);
 }
@@ -251,17 +290,22 @@ size_t keymap_lookup_all(int key, enum action *out, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < nbinds && n < max; i++)
-		if (binds[i].key == key)
+		if (binds[i].key == key && infos[binds[i].act].ctx != KC_VIEWER)
 			out[n++] = binds[i].act;
 	return n;
 }
 
-enum action keymap_lookup(int key)
+enum action keymap_lookup_in(int key, enum key_context ctx)
 {
 	for (size_t i = 0; i < nbinds; i++)
-		if (binds[i].key == key)
+		if (binds[i].key == key && (infos[binds[i].act].ctx == KC_ANY || infos[binds[i].act].ctx == ctx))
 			return binds[i].act;
 	return ACT_NONE;
+}
+
+enum action keymap_lookup(int key)
+{
+	return keymap_lookup_in(key, KC_TABLE);
 }
 
 void keymap_keys_for(enum action a, char *out, size_t outlen)

@@ -1,6 +1,9 @@
 /* keymap.h: named actions and the keys bound to them. Defaults are vim-like
- * plus arrows; the config's `keys:` section rebinds any action. Keys are
- * wide characters, or KEYMAP_FN | a curses KEY_* code for special keys. */
+ * plus arrows and k9s's keys; the config's `keys:` section rebinds any
+ * action. Keys are wide characters, or KEYMAP_FN | a curses KEY_* code for
+ * special keys. A key can mean one thing in the tables and another in the
+ * viewers (N: sort by name, or the previous match), and several operator
+ * verbs can share one (s: shell on a pod, scale on a deployment). */
 #ifndef BINNACLE_KEYMAP_H
 #define BINNACLE_KEYMAP_H
 
@@ -54,9 +57,22 @@ enum action {
 	ACT_DRAIN,
 	ACT_EVENTS,
 	ACT_PREVIOUS,
+	/* k9s's keys and the daily driver's */
+	ACT_YAML,
 	ACT_EDIT,
 	ACT_SET_IMAGE,
+	ACT_COPY, /* the clipboard: the row's names, or an image's reference and digest */
+	ACT_MARK,
+	ACT_SORT_NAME,
+	ACT_SORT_AGE,
+	ACT_SORT_STATUS,
+	ACT_SORT_CPU,
+	ACT_SORT_MEM,
+	ACT_LAST_VIEW,
+	ACT_ALIASES,
 	ACT_RETRY,
+	ACT_STATS,
+	ACT_PRUNE,
 	ACT_ROLLBACK,
 	ACT_PORT_FORWARD,
 	ACT_TRIGGER,
@@ -64,10 +80,16 @@ enum action {
 	ACT_DECODE,
 	ACT_ACTIVATE,
 	/* what crosses endpoints: rows that name an image */
-	ACT_COPY,
 	ACT_WHERE_RUNS,
 	ACT_REGISTRY,
 	ACT_COUNT
+};
+
+/* Where an action's key works. */
+enum key_context {
+	KC_ANY,    /* everywhere: moving, quitting, help */
+	KC_TABLE,  /* the tables */
+	KC_VIEWER, /* the text and log viewers */
 };
 
 struct action_info {
@@ -75,6 +97,7 @@ struct action_info {
 	const char *help; /* one line for the `?` screen */
 	bool global;      /* shown in every view's help */
 	bool verb;        /* a backend action of the same name */
+	enum key_context ctx;
 };
 
 const struct action_info *keymap_action_info(enum action a);
@@ -90,7 +113,10 @@ void keymap_init_defaults(void);
 /* Applies the config's keys: section; an unknown action or key name gives
  * "FILE:LINE:COL: ..." in err and leaves the defaults in place. */
 int keymap_apply(const struct config *c, char *err, size_t errlen);
+/* The action of key in the tables (keymap_lookup_in(key, KC_TABLE)). */
 enum action keymap_lookup(int key);
+/* The action of key where ctx says. */
+enum action keymap_lookup_in(int key, enum key_context ctx);
 /* Every action bound to key (verbs can share one), how many. */
 size_t keymap_lookup_all(int key, enum action *out, size_t max);
 /* The keys bound to a, joined with "," ("j,down"). */

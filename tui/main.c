@@ -3,6 +3,7 @@
 #include "tui/app.h"
 #include "tui/charset.h"
 #include "tui/screen.h"
+#include "tui/custom.h"
 #include "tui/getcmd.h"
 #include "tui/healthcmd.h"
 #include "backends/backend.h"
@@ -59,7 +60,8 @@ static bool some_backend_discovers(void)
 static void usage(FILE *f)
 {
 	fputs("Usage: binnacle [OPTIONS] [VIEW]\n"
-	      "       binnacle get KIND [-o table|wide|json] [--filter TEXT] [--scope NAME] [OPTIONS]\n"
+	      "       binnacle get KIND [-n NAMESPACE|-A] [--context NAME] [-o table|wide|json] [--filter TEXT]\n"
+	      "                         [--scope NAME] [OPTIONS]\n"
 	      "       binnacle health [-o table|wide|json] [OPTIONS]\n"
 	      "\n"
 	      "A terminal dashboard for container fleets: Kubernetes clusters (EKS included),\n"
@@ -81,6 +83,9 @@ static void usage(FILE *f)
 	      "  -c, --config FILE      configuration file\n"
 	      "                         (default $XDG_CONFIG_HOME/binnacle/config.yaml)\n"
 	      "  -e, --endpoint NAME    use only this endpoint (or kubeconfig context)\n"
+	      "      --context NAME     the same, as kubectl says it\n"
+	      "  -n, --namespace NAME   show this namespace (Kubernetes) first\n"
+	      "  -A, --all-namespaces   show every namespace\n"
 	      "  -t, --theme NAME       colour theme: dark, light, mono, or a .yaml path\n"
 	      "      --charset NAME     what to draw: auto (from the locale), utf-8 or ascii\n"
 	      "  -r, --readonly         offer no action that changes anything, and send none\n"
@@ -129,7 +134,7 @@ static void print_version(void)
 enum command { CMD_DASHBOARD, CMD_GET, CMD_HEALTH };
 
 static int run(struct session *s, struct session_opts *so, enum command cmd, const struct get_opts *go,
-	       const char *target, const char *theme_name, int charset)
+	       const char *target, const char *theme_name, int charset, const char *scope)
 {
 	char err[ERRLEN], config_err[ERRLEN] = "", term_note[ERRLEN] = "";
 	bool script = cmd != CMD_DASHBOARD;
@@ -158,6 +163,14 @@ static int run(struct session *s, struct session_opts *so, enum command cmd, con
 			return 1;
 		}
 	}
+	/* -n NAME / -A, as kubectl: every endpoint that has namespaces (or the like) */
+	for (size_t i = 0; scope && i < s->neps; i++) {
+		const struct backend_scope *sc = s->eps[i]->ops->scope;
+		if (sc && sc->set(s->eps[i], scope, err, sizeof(err)) < 0 && script) {
+			fprintf(stderr, "binnacle: %s: %s\n", s->eps[i]->name, err);
+			return 1;
+		}
+	}
 	char charset_note[ERRLEN];
 	charset_setup(charset >= 0 ? (enum charset_setting)charset : s->cfg.charset, !script || isatty(STDOUT_FILENO),
 		      charset_note, sizeof(charset_note));
@@ -168,6 +181,8 @@ static int run(struct session *s, struct session_opts *so, enum command cmd, con
 	if (cmd == CMD_HEALTH)
 		return healthcmd_run(s, go);
 	if (!config_err[0] && keymap_apply(&s->cfg, err, sizeof(err)) < 0)
+		snprintf(config_err, sizeof(config_err), "%s", err);
+	if (!config_err[0] && custom_init(&s->cfg, err, sizeof(err)) < 0)
 		snprintf(config_err, sizeof(config_err), "%s", err);
 	struct theme theme;
 	const char *tn = theme_name ? theme_name : s->cfg.theme ? s->cfg.theme : "dark";
@@ -203,16 +218,17 @@ int main(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},  {"filter", required_argument, NULL, 'F'},
 		{"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},       {"charset", required_argument, NULL, 'C'},
-		{"scope", required_argument, NULL, 's'},
+		{"namespace", required_argument, NULL, 'n'}, {"all-namespaces", no_argument, NULL, 'A'},
+		{"context", required_argument, NULL, 'e'},  {"scope", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
 	struct session_opts so = {0};
 	struct get_opts go = {0};
-	const char *theme_name = NULL, *log_path = NULL;
+	const char *theme_name = NULL, *log_path = NULL, *scope = NULL;
 	int charset = -1; /* -1: as the configuration says */
 	char err[ERRLEN];
 	int c;
-	while ((c = getopt_long(argc, argv, "c:e:t:ro:s:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:e:t:ro:s:hVn:A", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			so.config_path = optarg;
@@ -245,6 +261,12 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			go.output = optarg;
+			break;
+		case 'n':
+			scope = optarg;
+			break;
+		case 'A':
+			scope = "all";
 			break;
 		case 'F':
 			go.filter = optarg;
@@ -307,7 +329,7 @@ int main(int argc, char **argv)
 	}
 	keymap_init_defaults();
 	struct session s = {0};
-	int rc = run(&s, &so, cmd, &go, target, theme_name, charset);
+	int rc = run(&s, &so, cmd, &go, target, theme_name, charset, scope);
 	/* one way out, whatever failed: every path above released nothing yet */
 	session_close(&s);
 	ssh_cleanup();

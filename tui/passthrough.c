@@ -1,5 +1,8 @@
 /* passthrough.c: terminal handover for exec (see passthrough.h). Like
- * ssh, "Enter ~ ." cuts a session that no longer answers. */
+ * ssh, "Enter ~ ." cuts a session that no longer answers, at once. The
+ * session runs on the terminal's alternate screen, as the dashboard does,
+ * so the shell's output does not stay behind in the user's terminal when
+ * binnacle quits. */
 #include "tui/passthrough.h"
 #include "tui/hangup.h"
 #include "backends/net/loop.h"
@@ -14,6 +17,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <curses.h>
+#include <term.h>
 #include <unistd.h>
 
 /* Keys typed just after a line ends (exit Enter, then Esc for the
@@ -99,7 +104,32 @@ struct linewatch {
 	size_t line_len;    /* bytes sent on the current line */
 	uint64_t echo_end;  /* the last line's echo ends here (its bytes, then \r\n) */
 	int64_t end_ms;     /* when the last line was sent; 0: none yet */
+	char text[16];      /* the start of the current line, to recognise exit */
+	size_t text_len;
+	bool exits;         /* the last line ends a shell: its answer is a last word */
 };
+
+/* Whether a line ends a shell: exit (with a status), logout, or Ctrl-D on
+ * an empty line. What the shell says then ("exit", as bash says it) is no
+ * sign that it goes on, so keys typed after it wait for the stream's end
+ * (up to HOLD_MAX_MS), however long a loaded server takes to close it. */
+static bool ends_shell(const char *line, size_t len, bool ctrl_d)
+{
+	while (len && line[len - 1] == ' ')
+		len--;
+	while (len && *line == ' ')
+		line++, len--;
+	if (ctrl_d)
+		return len == 0;
+	if (len == 6 && !strncmp(line, "logout", 6))
+		return true;
+	if (len < 4 || strncmp(line, "exit", 4) || (len > 4 && line[4] != ' '))
+		return false;
+	for (size_t i = 5; i < len; i++)
+		if (line[i] < '0' || line[i] > '9')
+			return false;
+	return true;
+}
 
 static bool line_end(char c)
 {
@@ -115,6 +145,12 @@ static void linewatch_sent(struct linewatch *lw, const char *p, size_t n)
 			lw->echo_end = lw->line_mark + lw->line_len + 1;
 			lw->line_len = 0;
 			lw->end_ms = mono_ms();
+			lw->exits = ends_shell(lw->text, lw->text_len, p[i] == CTRL_D);
+			lw->text_len = 0;
+		} else if ((p[i] == 0x7f || p[i] == '\b') && lw->text_len) {
+			lw->text_len--;
+		} else if (lw->text_len < sizeof(lw->text)) {
+			lw->text[lw->text_len++] = p[i];
 		}
 	}
 }
@@ -126,7 +162,7 @@ static bool linewatch_waiting(const struct linewatch *lw)
 	if (!lw->end_ms)
 		return false;
 	int64_t since = mono_ms() - lw->end_ms;
-	return since < HOLD_MAX_MS && (lw->out <= lw->echo_end || since < HOLD_MIN_MS);
+	return since < HOLD_MAX_MS && (lw->exits || lw->out <= lw->echo_end || since < HOLD_MIN_MS);
 }
 
 /* Drains what the remote side sent; false at the end of the stream. */
@@ -156,7 +192,12 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	err[0] = '\0';
 	struct termios orig, raw;
 	bool tty = tcgetattr(STDIN_FILENO, &orig) == 0;
-	/* a clean screen, cursor home: the remote program draws from there */
+	/* the alternate screen (curses left it), clean, cursor home: the remote
+	 * program draws there, and the user's own screen stays as it was */
+	const char *smcup = tigetstr("smcup"), *rmcup = tigetstr("rmcup");
+	bool alt = smcup && smcup != (char *)-1 && rmcup && rmcup != (char *)-1;
+	if (alt)
+		write_all(STDOUT_FILENO, smcup, strlen(smcup));
 	write_all(STDOUT_FILENO, "\033[H\033[2J", 7);
 	if (banner) {
 		write_all(STDOUT_FILENO, banner, strlen(banner));
@@ -177,7 +218,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	sigaction(SIGWINCH, &sa, &old);
 	send_size(st);
 	int state = 1; /* 1: at the start of a line, 2: after Enter ~ */
-	bool open = true;
+	bool open = true, cut = false;
 	/* keys typed just after a line ends (exit Enter, Esc) are held back a
 	 * moment: if the session ends meanwhile they were meant for the dashboard */
 	struct buf held;
@@ -188,7 +229,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	struct loop_fd *wwinch = winch_pipe[0] >= 0 ? loop_watch(winch_pipe[0], POLLIN, note, &winch_ready) : NULL;
 	while (open) {
 		int wait = 200;
-		int64_t hold_left = lw.end_ms + (lw.out > lw.echo_end ? HOLD_MIN_MS : HOLD_MAX_MS) - mono_ms();
+		int64_t hold_left = lw.end_ms + (lw.out > lw.echo_end && !lw.exits ? HOLD_MIN_MS : HOLD_MAX_MS) - mono_ms();
 		if (held.len && hold_left < wait)
 			wait = hold_left > 0 ? (int)hold_left : 0;
 		in_ready = winch_ready = 0;
@@ -234,6 +275,7 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 				char c = in[i];
 				if (state == 2 && c == '.') {
 					open = false;
+					cut = true;
 					snprintf(err, errlen, "you disconnected (Enter ~ .)");
 					break;
 				}
@@ -265,10 +307,20 @@ int passthrough_run(struct session *s, struct bstream *st, const char *banner, s
 	buf_cleanup(&held);
 	loop_unwatch(win);
 	loop_unwatch(wwinch);
-	/* the exit status arrives just after the stream ends */
+	/* the exit status arrives just after the stream ends; a session the user
+	 * cut does not answer, so nobody waits for it */
 	int64_t deadline = mono_ms() + 3000;
-	while (!st->ops->finished(st) && mono_ms() < deadline)
+	while (!cut && !st->ops->finished(st) && mono_ms() < deadline)
 		session_turn(s, 50);
+	/* keys typed at a hung session were for it, not for the dashboard */
+	if (cut && tty)
+		tcflush(STDIN_FILENO, TCIFLUSH);
+	if (cut)
+		log_msg("passthrough cut by the user: its exit status is not waited for");
+	if (alt) {
+		write_all(STDOUT_FILENO, "\033[H\033[2J", 7);
+		write_all(STDOUT_FILENO, rmcup, strlen(rmcup));
+	}
 	sigaction(SIGWINCH, &old, NULL);
 	if (winch_pipe[0] >= 0) {
 		close(winch_pipe[0]);

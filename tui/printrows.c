@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool column_shown(const struct view *v, int col, bool wide, const struct model *models, size_t nm)
+static bool column_shown(const struct view *v, int col, bool wide, const struct model *models, size_t nm, int hide)
 {
-	if (v->columns[col].wide && !wide)
+	if ((v->columns[col].wide && !wide) || (hide > 0 && v->columns[col].cell == hide))
 		return false;
 	/* a column no row has data for (CPU of stopped containers) is left out */
 	for (size_t m = 0; m < nm; m++)
@@ -35,7 +35,7 @@ void printrows_table(FILE *f, const struct printrows *p, bool wide)
 	int widths[64] = {0}, epw = 8;
 	bool shown[64];
 	for (int c = 0; c < v->ncolumns; c++) {
-		shown[c] = column_shown(v, c, wide, models, p->n);
+		shown[c] = column_shown(v, c, wide, models, p->n, p->hide_cell);
 		widths[c] = sanitize_width(v->columns[c].title);
 	}
 	for (size_t m = 0; m < p->n; m++) {
@@ -90,6 +90,24 @@ void printrows_table(FILE *f, const struct printrows *p, bool wide)
 	buf_cleanup(&line);
 }
 
+/* "k=v,k2=v2" as {"k": "v", "k2": "v2"}; a pair without '=' has "" as its value. */
+static json_object *labels_object(const char *text)
+{
+	json_object *o = json_object_new_object();
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, ",");
+		const char *eq = memchr(p, '=', n);
+		char *k = xstrndup(p, eq ? (size_t)(eq - p) : n);
+		char *val = eq ? xstrndup(eq + 1, n - (size_t)(eq - p) - 1) : xstrdup("");
+		if (*k)
+			json_object_object_add(o, k, json_object_new_string(val));
+		free(k);
+		free(val);
+		p += n + (p[n] == ',');
+	}
+	return o;
+}
+
 void printrows_json_items(FILE *f, const struct printrows *p, bool *first_out)
 {
 	const struct view *v = p->view;
@@ -114,7 +132,10 @@ void printrows_json_items(FILE *f, const struct printrows *p, bool *first_out)
 				for (const char *t = v->columns[c].title; *t && k < sizeof(key) - 1; t++)
 					key[k++] = *t == ' ' || *t == ':' ? '_' : (char)(*t >= 'A' && *t <= 'Z' ? *t + 32 : *t);
 				key[k] = '\0';
-				json_object_object_add(o, key, json_object_new_string(text));
+				if (v->columns[c].labels)
+					json_object_object_add(o, key, labels_object(text));
+				else
+					json_object_object_add(o, key, json_object_new_string(text));
 				if (cell->type == CELL_BYTES || cell->type == CELL_INT || cell->type == CELL_PERMILLE ||
 				    cell->type == CELL_TIME) {
 					char nkey[80];

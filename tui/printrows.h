@@ -18,6 +18,7 @@ struct printrows {
 	const char *const *labels;
 	size_t n;
 	bool show_labels;
+	int hide_cell; /* a cell left out (the namespace every row shares); 0 = none: cell 0 is the name */
 };
 
 void printrows_table(FILE *f, const struct printrows *p, bool wide);

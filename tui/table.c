@@ -31,11 +31,107 @@ static int text_width(const struct cell *c, int64_t now)
 	return w;
 }
 
-void table_layout(const struct view *v, const struct model *m, int width, bool wide, struct table_layout *l)
+/* The column that names a row: the one flagged ident, else the one showing
+ * cell 0 (the name, by convention); -1 when none is shown. */
+int table_ident_column(const struct view *v)
+{
+	for (int c = 0; c < v->ncolumns; c++)
+		if (v->columns[c].ident)
+			return c;
+	for (int c = 0; c < v->ncolumns; c++)
+		if (v->columns[c].cell == 0)
+			return c;
+	return -1;
+}
+
+/* A column as the fitting sees it. */
+struct fitcol {
+	int col;     /* index into the view's columns */
+	int natural; /* its content, never less than its header */
+	int head;    /* its header with the sort mark */
+	int floor;   /* how far a flexible column gives way */
+	bool ident, flex, sorted;
+	int priority;
+};
+
+static int fit_total(const struct fitcol *fc, const int *w, int n)
+{
+	int total = 0;
+	for (int i = 0; i < n; i++)
+		total += w[i] + (i ? GAP : 0);
+	return total;
+}
+
+/* Takes cells from the widest of the columns `eligible` accepts, one at a
+ * time, down to their floor as floor_of gives it; returns what is still over. */
+static int shrink(const struct fitcol *fc, int *w, int n, int over, bool (*eligible)(const struct fitcol *),
+		  int (*floor_of)(const struct fitcol *))
+{
+	while (over > 0) {
+		int best = -1;
+		for (int i = 0; i < n; i++)
+			if (eligible(&fc[i]) && w[i] > floor_of(&fc[i]) && (best < 0 || w[i] > w[best]))
+				best = i;
+		if (best < 0)
+			break;
+		w[best]--;
+		over--;
+	}
+	return over;
+}
+
+static bool is_flex(const struct fitcol *c) { return c->flex && !c->ident; }
+static bool not_ident(const struct fitcol *c) { return !c->ident; }
+static bool any_col(const struct fitcol *c) { (void)c; return true; }
+static int flex_floor(const struct fitcol *c) { return c->floor; }
+static int head_floor(const struct fitcol *c) { return c->head < c->natural ? c->head : c->natural; }
+static int one_floor(const struct fitcol *c) { (void)c; return 1; }
+static int ident_floor(const struct fitcol *c)
+{
+	/* a name keeps its header's width, or at least a few characters */
+	int f = c->head > 4 ? c->head : 4;
+	return f < c->natural ? f : c->natural;
+}
+
+/* Fits fc[0..*n) into width: flexible text gives way first, then the least
+ * important columns are dropped (never cut to nothing), and only when
+ * nothing can be dropped are cells cut: the other columns down to their
+ * header, then the name, then the headers. */
+static void fit_base(const struct view *v, struct fitcol *fc, int *n, int *w, int width)
+{
+	(void)v;
+	for (;;) {
+		for (int i = 0; i < *n; i++)
+			w[i] = fc[i].natural;
+		int over = fit_total(fc, w, *n) - width;
+		if (over <= 0)
+			return;
+		over = shrink(fc, w, *n, over, is_flex, flex_floor);
+		if (over <= 0)
+			return;
+		int drop = -1;
+		for (int i = 0; i < *n; i++)
+			/* the column the rows are sorted by says why they are in this order */
+			if (!fc[i].ident && !fc[i].sorted && fc[i].priority > 0 &&
+			    (drop < 0 || fc[i].priority >= fc[drop].priority))
+				drop = i;
+		if (drop < 0)
+			break;
+		memmove(&fc[drop], &fc[drop + 1], (size_t)(*n - drop - 1) * sizeof(*fc));
+		(*n)--;
+	}
+	int over = fit_total(fc, w, *n) - width;
+	over = shrink(fc, w, *n, over, not_ident, head_floor);
+	over = shrink(fc, w, *n, over, any_col, ident_floor);
+	over = shrink(fc, w, *n, over, not_ident, one_floor);
+	shrink(fc, w, *n, over, any_col, one_floor);
+}
+
+void table_layout_fit(const struct view *v, const struct model *m, const struct table_fit *o, struct table_layout *l)
 {
 	int64_t now = wall_s();
-	int natural[TABLE_MAXCOLS], mins[TABLE_MAXCOLS];
-	l->ncols = 0;
+	struct fitcol base[TABLE_MAXCOLS], extra[TABLE_MAXCOLS];
+	int nbase = 0, nextra = 0, ident = table_ident_column(v);
 	if (m->srcs) {
 		/* rows of several endpoints: whose each is comes first, never dropped */
 		int w = sanitize_width(TABLE_ENDPOINT_TITLE);
@@ -43,75 +139,73 @@ void table_layout(const struct view *v, const struct model *m, int width, bool w
 			int lw = sanitize_width(m->srcs[i].label);
 			w = lw > w ? lw : w;
 		}
-		l->col[0] = TABLE_ENDPOINT_COL;
-		natural[0] = mins[0] = l->width[0] = w;
-		l->ncols = 1;
+		base[nbase++] = (struct fitcol){.col = TABLE_ENDPOINT_COL, .natural = w, .head = w, .floor = w};
 	}
-	for (int c = 0; c < v->ncolumns && l->ncols < TABLE_MAXCOLS; c++) {
+	for (int c = 0; c < v->ncolumns; c++) {
 		const struct column *col = &v->columns[c];
-		if ((col->wide && !wide) || !column_has_data(m, col->cell))
+		if ((col->wide && !o->wide) || !column_has_data(m, col->cell) || col->cell == o->hide_cell)
 			continue;
-		int w = sanitize_width(col->title);
+		int w = 0;
 		for (size_t i = 0; i < m->len && i < SAMPLE_ROWS; i++) {
 			int tw = text_width(&m->rows[i]->cells[col->cell], now);
 			w = tw > w ? tw : w;
 		}
 		if (col->max && w > col->max)
 			w = col->max;
-		int mn = col->min < w ? col->min : w;
-		int tw = sanitize_width(col->title);
-		if (mn < tw && tw <= w)
-			mn = tw;
-		l->col[l->ncols] = c;
-		natural[l->ncols] = w;
-		mins[l->ncols] = mn;
-		l->width[l->ncols] = w;
-		l->ncols++;
+		/* the header, with room for the sort mark, is never cut with room to spare */
+		int head = sanitize_width(col->title) + (c == o->sort_col ? sanitize_width(charset_glyph(GLYPH_SORT_ASC)) : 0);
+		struct fitcol fc = {
+			.col = c,
+			.natural = w > head ? w : head,
+			.head = head,
+			.ident = c == ident,
+			.flex = col->flex,
+			.sorted = c == o->sort_col,
+			.priority = col->priority,
+		};
+		fc.floor = col->min > head ? col->min : head;
+		if (fc.floor > fc.natural)
+			fc.floor = fc.natural;
+		if (col->wide && nextra < TABLE_MAXCOLS)
+			extra[nextra++] = fc;
+		else if (!col->wide && nbase < TABLE_MAXCOLS)
+			base[nbase++] = fc;
 	}
-	for (;;) {
-		int total = 0, spare = 0;
-		for (int i = 0; i < l->ncols; i++) {
-			total += l->width[i] + (i ? GAP : 0);
-			spare += l->width[i] - mins[i];
-		}
-		if (total <= width)
-			break;
-		int over = total - width;
-		if (spare >= over) {
-			/* shrink the widest flexible columns first, one cell at a time */
-			while (over > 0) {
-				int best = -1;
-				for (int i = 0; i < l->ncols; i++)
-					if (l->width[i] > mins[i] && (best < 0 || l->width[i] > l->width[best]))
-						best = i;
-				l->width[best]--;
-				over--;
-			}
-			break;
-		}
-		/* not enough: drop the least important column still shown */
-		int drop = -1;
-		for (int i = 0; i < l->ncols; i++) {
-			int pr = l->col[i] == TABLE_ENDPOINT_COL ? 0 : v->columns[l->col[i]].priority;
-			if (pr > 0 && (drop < 0 || pr > v->columns[l->col[drop]].priority))
-				drop = i;
-		}
-		if (drop < 0) {
-			/* only essential columns left: squeeze them to their minimum and clip */
-			for (int i = 0; i < l->ncols; i++)
-				l->width[i] = mins[i];
-			break;
-		}
-		for (int i = drop; i + 1 < l->ncols; i++) {
-			l->col[i] = l->col[i + 1];
-			l->width[i] = l->width[i + 1];
-			natural[i] = natural[i + 1];
-			mins[i] = mins[i + 1];
-		}
-		l->ncols--;
-		for (int i = 0; i < l->ncols; i++)
-			l->width[i] = natural[i];
+	int w[TABLE_MAXCOLS];
+	fit_base(v, base, &nbase, w, o->width);
+	l->ncols = 0;
+	for (int i = 0; i < nbase; i++) {
+		l->col[l->ncols] = base[i].col;
+		l->width[l->ncols++] = w[i];
 	}
+	/* `w` adds the wide columns in the room the others leave, never at their
+	 * expense: flexible ones give way to their floor, then the last go */
+	int used = fit_total(base, w, nbase);
+	int room = o->width - used - (nbase ? GAP : 0);
+	int we[TABLE_MAXCOLS];
+	while (nextra > 0) {
+		for (int i = 0; i < nextra; i++)
+			we[i] = extra[i].natural;
+		int over = fit_total(extra, we, nextra) - room;
+		if (over > 0)
+			over = shrink(extra, we, nextra, over, is_flex, flex_floor);
+		if (over <= 0)
+			break;
+		nextra--;
+	}
+	for (int i = 0; i < nextra && l->ncols < TABLE_MAXCOLS; i++) {
+		l->col[l->ncols] = extra[i].col;
+		l->width[l->ncols++] = we[i];
+	}
+	l->total = 0;
+	for (int i = 0; i < l->ncols; i++)
+		l->total += l->width[i] + (i ? GAP : 0);
+}
+
+void table_layout(const struct view *v, const struct model *m, int width, bool wide, struct table_layout *l)
+{
+	struct table_fit o = {.width = width, .wide = wide, .sort_col = -1, .hide_cell = -1};
+	table_layout_fit(v, m, &o, l);
 }
 
 static void put_cell(WINDOW *w, struct buf *tmp, const char *text, int width, bool right, enum style st)
@@ -150,15 +244,24 @@ static void draw_header(WINDOW *w, const struct view *v, const struct table_layo
 			put_cell(w, tmp, "", GAP, false, ST_TABLE_HEAD);
 		put_cell(w, tmp, title, l->width[i], v->columns[c].align == ALIGN_RIGHT, sorted ? ST_SORTED_HEAD : ST_TABLE_HEAD);
 	}
-	screen_fill(w, ST_TABLE_HEAD);
+	if (l->total < getmaxx(w))
+		screen_fill(w, ST_TABLE_HEAD);
 }
 
 void table_draw(WINDOW *w, const struct view *v, const struct model *m, const struct table_layout *l,
 		const struct table_draw_params *p)
 {
+	table_draw_with(w, v, m, l, p, NULL);
+}
+
+void table_draw_with(WINDOW *w, const struct view *v, const struct model *m, const struct table_layout *l,
+		     const struct table_draw_params *p, const struct table_draw_extra *x)
+{
+	static const struct table_draw_extra none;
+	if (!x)
+		x = &none;
 	int rows, cols;
 	getmaxyx(w, rows, cols);
-	(void)cols;
 	struct buf tmp;
 	buf_init(&tmp);
 	werase(w);
@@ -175,6 +278,7 @@ void table_draw(WINDOW *w, const struct view *v, const struct model *m, const st
 		const struct row *r = m->rows[idx];
 		bool sel = idx == p->selected;
 		bool added = r->added_ms && now_ms - r->added_ms < TABLE_HIGHLIGHT_MS;
+		bool marked = x->marks && x->marks->n && marks_has(x->marks, r->id);
 		enum style rowst = v->row_style ? v->row_style(r) : ST_NORMAL;
 		wmove(w, y, 0);
 		for (int i = 0; i < l->ncols; i++) {
@@ -190,7 +294,9 @@ void table_draw(WINDOW *w, const struct view *v, const struct model *m, const st
 			if (r->gone_ms)
 				st = ST_GONE;
 			else if (sel)
-				st = ST_SELECTED;
+				st = marked ? ST_MARKED : ST_SELECTED;
+			else if (marked)
+				st = ST_MARKED;
 			else if (p->stale)
 				st = ST_DIM; /* old data must not look live, changes and colours included */
 			else if (added)
@@ -203,7 +309,10 @@ void table_draw(WINDOW *w, const struct view *v, const struct model *m, const st
 			model_cell_text(cell, now, text, sizeof(text));
 			put_cell(w, &tmp, text, l->width[i], col->align == ALIGN_RIGHT, st);
 		}
-		screen_fill(w, sel ? ST_SELECTED : ST_NORMAL);
+		/* a row as wide as the window leaves the cursor on its last cell
+		 * (the bottom line cannot wrap): filling would overwrite it */
+		if (l->total < cols)
+			screen_fill(w, sel ? ST_SELECTED : ST_NORMAL);
 	}
 	wattrset(w, A_NORMAL);
 	buf_cleanup(&tmp);

@@ -92,6 +92,19 @@ static size_t skip_cells(const char *s, int cells)
 	return sanitize_fit(s, cells, &used);
 }
 
+/* The bytes [from, from+n) of line at the cursor, those in [hs, he) as the match. */
+static void put_span(WINDOW *w, const char *line, size_t from, size_t n, size_t hs, size_t he)
+{
+	size_t to = from + n;
+	size_t cuts[4] = {from, hs > from ? (hs < to ? hs : to) : from, he > from ? (he < to ? he : to) : from, to};
+	for (int i = 0; i < 3; i++) {
+		if (cuts[i + 1] <= cuts[i])
+			continue;
+		wattrset(w, screen_attr(i == 1 ? ST_MATCH : ST_NORMAL));
+		waddnstr(w, line + cuts[i], (int)(cuts[i + 1] - cuts[i]));
+	}
+}
+
 void textview_draw(WINDOW *w, struct textview *tv)
 {
 	int rows, cols;
@@ -105,21 +118,21 @@ void textview_draw(WINDOW *w, struct textview *tv)
 	size_t off = 0; /* byte offset inside a wrapped line */
 	for (int y = 0; y < rows && line < (long)tv->n; y++) {
 		const char *s = tv->lines[line];
-		bool is_match = tv->search && line == tv->match;
-		enum style st = is_match ? ST_MATCH : ST_NORMAL;
+		/* the current match: its words stand out, not the whole line */
+		const char *hit = tv->search && line == tv->match ? str_casestr(s, tv->search) : NULL;
+		size_t hs = hit ? (size_t)(hit - s) : 0, he = hit ? hs + strlen(tv->search) : 0;
 		wmove(w, y, 0);
+		size_t from = tv->wrap ? off : skip_cells(s, tv->left);
+		int used;
+		size_t n = sanitize_fit(s + from, cols, &used);
+		put_span(w, s, from, n, hs, he);
 		if (tv->wrap) {
-			int used;
-			size_t n = sanitize_fit(s + off, cols, &used);
-			wattrset(w, screen_attr(st));
-			waddnstr(w, s + off, (int)n);
 			off += n;
 			if (!s[off] || n == 0) {
 				line++;
 				off = 0;
 			}
 		} else {
-			screen_put(w, s + skip_cells(s, tv->left), cols, st);
 			line++;
 		}
 	}
@@ -141,17 +154,25 @@ bool textview_search(struct textview *tv, const char *text, int dir)
 		if (str_casestr(tv->lines[i], text)) {
 			tv->match = i;
 			tv->top = i > 2 ? i - 2 : 0;
+			tv->matches = tv->match_index = 0;
+			for (size_t j = 0; j < tv->n; j++)
+				if (str_casestr(tv->lines[j], text)) {
+					tv->matches++;
+					if ((long)j == i)
+						tv->match_index = tv->matches;
+				}
 			return true;
 		}
 	}
 	tv->match = -1;
+	tv->matches = tv->match_index = 0;
 	return false;
 }
 
 enum textview_result textview_key(struct textview *tv, int key, int page)
 {
 	long last = tv->n > (size_t)page ? (long)tv->n - page : 0;
-	switch (keymap_lookup(key)) {
+	switch (keymap_lookup_in(key, KC_VIEWER)) {
 	case ACT_BACK:
 	case ACT_QUIT:
 		return TV_CLOSE;

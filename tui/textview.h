@@ -17,6 +17,7 @@ struct textview {
 	bool wrap;
 	char *search; /* current search text, NULL = none */
 	long match;   /* line of the current match, -1 = none */
+	size_t matches, match_index; /* lines holding the term, and which one is the current, from 1 */
 	char *loading;/* "loading…" message while the text is on its way */
 };
 

@@ -47,6 +47,7 @@ void theme_mono(struct theme *t)
 	t->styles[ST_FLASH_ERROR].attrs = THEME_BOLD | THEME_REVERSE;
 	t->styles[ST_STALE].attrs = THEME_BOLD | THEME_REVERSE;
 	t->styles[ST_MATCH].attrs = THEME_REVERSE;
+	t->styles[ST_MARKED].attrs = THEME_BOLD | THEME_UNDERLINE;
 }
 
 static int parse_colour(const char *s, short *out)

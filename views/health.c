@@ -25,11 +25,11 @@ static enum style problems_style(const struct row *r)
 static const struct column endpoint_columns[] = {
 	{.title = "ENDPOINT", .cell = HE_ENDPOINT, .min = 8, .max = 32},
 	{.title = "BACKEND", .cell = HE_BACKEND, .min = 7, .max = 12, .priority = 4},
-	{.title = "STATE", .cell = HE_STATE, .min = 5, .max = 60, .style = state_style},
-	{.title = "COUNTS", .cell = HE_COUNTS, .min = 10, .max = 0, .priority = 2},
+	{.title = "STATE", .cell = HE_STATE, .min = 12, .max = 60, .flex = true, .style = state_style},
+	{.title = "COUNTS", .cell = HE_COUNTS, .min = 10, .max = 0, .priority = 2, .flex = true},
 	{.title = "PROBLEMS", .cell = HE_PROBLEMS, .min = 8, .max = 8, .align = ALIGN_RIGHT, .style = problems_style},
-	{.title = "TREND", .cell = HE_TREND, .min = 10, .max = HEALTH_HISTORY, .priority = 3},
-	{.title = "RESTARTS", .cell = HE_RESTARTS, .min = 8, .max = HEALTH_HISTORY, .priority = 5},
+	{.title = "TREND", .cell = HE_TREND, .min = 10, .max = HEALTH_HISTORY, .priority = 3, .flex = true},
+	{.title = "RESTARTS", .cell = HE_RESTARTS, .min = 8, .max = HEALTH_HISTORY, .priority = 5, .flex = true},
 };
 
 static const char *const endpoint_aliases[] = {"health", NULL};
@@ -58,8 +58,8 @@ static enum style problem_row_style(const struct row *r)
 static const struct column problem_columns[] = {
 	{.title = "LEVEL", .cell = HP_LEVEL, .min = 5, .max = 8, .style = level_style},
 	{.title = "ENDPOINT", .cell = HP_ENDPOINT, .min = 8, .max = 24, .priority = 3},
-	{.title = "WHERE", .cell = HP_WHERE, .min = 10, .max = 60},
-	{.title = "WHAT", .cell = HP_WHAT, .min = 16, .max = 0, .priority = 1},
+	{.title = "WHERE", .cell = HP_WHERE, .min = 10, .max = 60, .ident = true},
+	{.title = "WHAT", .cell = HP_WHAT, .min = 16, .max = 0, .priority = 1, .flex = true},
 	{.title = "SINCE", .cell = HP_SINCE, .min = 5, .max = 7, .align = ALIGN_RIGHT, .priority = 2},
 	{.title = "CLEARED", .cell = HP_CLEARED, .min = 7, .max = 7, .align = ALIGN_RIGHT, .priority = 4},
 };

@@ -499,6 +499,16 @@ bool model_in_scope(const struct view *v, const struct row *r, const struct mode
 	const struct cell *c = model_row_cell(r, p->scope_cell);
 	if (p->scope_selector)
 		return labels_match(p->scope_value, c->text);
+	if (p->scope_among) {
+		size_t n = c->text ? strlen(c->text) : 0;
+		for (const char *e = p->scope_value ? p->scope_value : ""; *e;) {
+			size_t k = strcspn(e, ",");
+			if (k == n && n && !strncmp(e, c->text, k))
+				return true;
+			e += k + (e[k] == ',');
+		}
+		return false;
+	}
 	char tmp[64];
 	return !strcmp(cell_display(c, now, tmp, sizeof(tmp)), p->scope_value ? p->scope_value : "");
 }

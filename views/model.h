@@ -88,6 +88,7 @@ struct model_params {
 	int scope_cell;          /* -1 = no drill scope */
 	const char *scope_value;
 	bool scope_selector;     /* scope_value is a label selector matched against the cell */
+	bool scope_among;        /* scope_value is a comma-separated list the cell is one of */
 	const char *scope_image; /* only rows whose image (the view's image cells) is this one (views/image.h); NULL = any */
 	int scope_ns_cell;       /* -1, or a second narrowing: this cell equals scope_ns */
 	const char *scope_ns;

@@ -28,6 +28,7 @@ static const char *const names[] = {
 	[ST_PROMPT] = "prompt",
 	[ST_STALE] = "stale",
 	[ST_MATCH] = "match",
+	[ST_MARKED] = "marked",
 };
 
 /* A style added to the enum without a name here would make themes unable to

@@ -27,6 +27,7 @@ enum style {
 	ST_PROMPT,
 	ST_STALE,
 	ST_MATCH,       /* search matches in the text viewer */
+	ST_MARKED,      /* rows marked with Space */
 	ST_COUNT
 };
 

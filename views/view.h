@@ -20,6 +20,15 @@ struct column {
 	enum align align;
 	bool wide;      /* shown only in wide output (`-o wide`, or the `w` toggle) */
 	enum style (*style)(const struct row *r); /* NULL = normal */
+	/* What names the row for a person (a pod's or node's name): never cut
+	 * while another column can give way. Without one, the column showing
+	 * cell 0 (the name, by convention). */
+	bool ident;
+	/* Free text that reads well cut (a message, an image, labels): it gives
+	 * way first, down to min, before any column is dropped. */
+	bool flex;
+	/* The cell holds labels as "k=v,k=v": `get -o json` gives an object. */
+	bool labels;
 };
 
 /* Where Enter on a row leads: the target kind, narrowed to rows whose cell
@@ -30,6 +39,7 @@ struct drill {
 	char value[1024];
 	char label[128]; /* breadcrumb: "image nginx:latest" */
 	bool selector;   /* value is a label selector matched against the cell's labels */
+	bool among;      /* value is a comma-separated list: the cell is one of them */
 	bool in_ns;      /* also narrowed to rows whose cell ns_cell equals ns */
 	int ns_cell;
 	char ns[128];

@@ -104,7 +104,7 @@ void aws_error_sentence(struct aws_client *c, const struct aws_service *svc, con
 	const char *region = c->region ? c->region : "us-east-1";
 	*auth = false;
 	if (transport) {
-		if (strstr(transport, "Could not resolve host") && !configured_url)
+		if ((strstr(transport, "Could not resolve host") || strstr(transport, "does not resolve")) && !configured_url)
 			snprintf(out, outlen, "there is no %s endpoint for region %s (%s does not resolve): is the region right?",
 				 svc->name, region, aws_client_url(c, svc));
 		else

@@ -1,10 +1,13 @@
 /* actions.c: the Docker backend's operator actions (start, stop, restart,
- * kill, remove a container; remove an image) and image pulls with their
- * NDJSON progress stream, with the registry's credentials in
- * X-Registry-Auth (given by the caller, or found where docker and podman
- * keep logins). A read-only endpoint refuses them before any request is
+ * kill, remove a container; remove an image, forced when a container uses
+ * it; remove a volume or network; start, stop, restart a compose project's
+ * containers; prune what is unused) and image pulls with their NDJSON
+ * progress stream, with the registry's credentials in X-Registry-Auth
+ * (given by the caller, or found where docker and podman keep logins). A
+ * read-only endpoint refuses them before any request is
  * built, whatever the UI offered. */
 #include "backends/docker/internal.h"
+#include "backends/docker/kinds.h"
 #include "backends/codec/jsonget.h"
 #include "backends/image/dockerauth.h"
 #include "backends/image/imageref.h"
@@ -21,6 +24,37 @@
 #define CONTAINER(verb, more, doing) {.name = verb, .kind = KIND_CONTAINERS, .flags = ACTION_MUTATES | (more), \
 					   .progress = doing}
 
+/* The engine refuses to remove an image a container uses, and says forcing would do. */
+static bool image_in_use(const char *error)
+{
+	return strstr(error, "must force") || strstr(error, "being used") || strstr(error, "in use") ||
+	       strstr(error, "image is in use") || strstr(error, "conflict");
+}
+
+static void prune_containers(struct endpoint *ep, char *out, size_t outlen)
+{
+	docker_prune_preview(ep, KIND_CONTAINERS, out, outlen);
+}
+
+static void prune_images(struct endpoint *ep, char *out, size_t outlen)
+{
+	docker_prune_preview(ep, KIND_IMAGES, out, outlen);
+}
+
+static void prune_volumes(struct endpoint *ep, char *out, size_t outlen)
+{
+	docker_prune_preview(ep, KIND_VOLUMES, out, outlen);
+}
+
+static void prune_networks(struct endpoint *ep, char *out, size_t outlen)
+{
+	docker_prune_preview(ep, KIND_NETWORKS, out, outlen);
+}
+
+#define PRUNE(k, fn) {.name = "prune", .kind = k, .flags = ACTION_MUTATES | ACTION_CONFIRM | ACTION_NO_TARGET, \
+		      .progress = "pruning", .preview = fn}
+#define PROJECT(verb, doing) {.name = verb, .kind = KIND_PROJECTS, .flags = ACTION_MUTATES, .progress = doing}
+
 const struct backend_action docker_actions[] = {
 	CONTAINER("start", 0, "starting"),
 	CONTAINER("stop", 0, "stopping"),
@@ -31,7 +65,20 @@ const struct backend_action docker_actions[] = {
 	 .refuse = container_not_running},
 	{.name = "logs", .kind = KIND_CONTAINERS, .progress = "reading logs of"},
 	{.name = "shell", .kind = KIND_NODES, .flags = ACTION_MUTATES, .progress = "opening a shell on"},
-	{.name = "remove", .kind = KIND_IMAGES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "removing"},
+	{.name = "remove", .kind = KIND_IMAGES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "removing",
+	 .force_verb = "force_remove", .forceable = image_in_use},
+	/* no key: offered when removing fails because a container uses the image */
+	{.name = "force_remove", .kind = KIND_IMAGES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "removing",
+	 .label = "force remove"},
+	{.name = "remove", .kind = KIND_VOLUMES, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "removing"},
+	{.name = "remove", .kind = KIND_NETWORKS, .flags = ACTION_MUTATES | ACTION_CONFIRM, .progress = "removing"},
+	PROJECT("start", "starting"),
+	PROJECT("stop", "stopping"),
+	PROJECT("restart", "restarting"),
+	PRUNE(KIND_CONTAINERS, prune_containers),
+	PRUNE(KIND_IMAGES, prune_images),
+	PRUNE(KIND_VOLUMES, prune_volumes),
+	PRUNE(KIND_NETWORKS, prune_networks),
 	{.name = "pull", .kind = KIND_IMAGES, .flags = ACTION_MUTATES | ACTION_INPUT | ACTION_NO_TARGET,
 	 .progress = "pulling", .input_prompt = "image to pull"},
 	{.name = NULL},
@@ -99,13 +146,34 @@ void docker_act(struct endpoint *ep, const struct backend_action *a, const char 
 		done(arg, ep->error[0] ? ep->error : "not connected to the engine");
 		return;
 	}
-	if (!strcmp(a->kind, KIND_IMAGES)) {
+	if (!strcmp(a->kind, KIND_PROJECTS)) {
+		docker_project_act(d, a->name, id, done, arg);
+		return;
+	}
+	if (!strcmp(a->name, "prune")) {
+		const char *what = !strcmp(a->kind, KIND_VOLUMES)    ? "volumes"
+				   : !strcmp(a->kind, KIND_NETWORKS) ? "networks"
+				   : !strcmp(a->kind, KIND_IMAGES)   ? "images"
+								     : "containers";
+		/* since API 1.42 Docker keeps named volumes unless told all=true */
+		int maj = 0, min = 0;
+		sscanf(d->prefix, "/v%d.%d", &maj, &min);
+		bool all = !strcmp(a->kind, KIND_VOLUMES) && (maj > 1 || (maj == 1 && min >= 42));
+		snprintf(path, sizeof(path), "/%s/prune%s", what, all ? "?filters=%7B%22all%22%3A%5B%22true%22%5D%7D" : "");
+	} else if (!strcmp(a->kind, KIND_VOLUMES) || !strcmp(a->kind, KIND_NETWORKS)) {
+		char *esc = http_escape(id, strlen(id));
+		snprintf(path, sizeof(path), "/%s/%s", !strcmp(a->kind, KIND_VOLUMES) ? "volumes" : "networks", esc);
+		free(esc);
+		method = "DELETE";
+	} else if (!strcmp(a->kind, KIND_IMAGES)) {
 		/* image rows are "fullid|repo:tag": remove the tag when there is one,
-		 * so an image with several tags loses only the selected one */
+		 * so an image with several tags loses only the selected one; forcing
+		 * removes the image itself, whoever uses it */
+		bool force = !strcmp(a->name, "force_remove");
 		const char *bar = strchr(id, '|');
-		const char *ref = bar && !strstr(bar + 1, "<none>") ? bar + 1 : NULL;
+		const char *ref = bar && !strstr(bar + 1, "<none>") && !force ? bar + 1 : NULL;
 		char *esc = http_escape(ref ? ref : id, ref ? strlen(ref) : (size_t)(bar ? bar - id : (long)strlen(id)));
-		snprintf(path, sizeof(path), "/images/%s", esc);
+		snprintf(path, sizeof(path), "/images/%s%s", esc, force ? "?force=1" : "");
 		free(esc);
 		method = "DELETE";
 	} else {

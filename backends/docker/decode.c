@@ -364,7 +364,12 @@ static void decode_container(struct store *s, struct rtable *t, struct json_obje
 	char *labels = jsonget_map_text(jsonget_field(c, "Labels"), JSONGET_ANY_AS_JSON);
 	row_set_text_or_clear(s, t, r, CTR_LABELS, labels);
 	free(labels);
-	/* CTR_CPU, CTR_MEM and CTR_MEMLIMIT belong to the stats poller */
+	/* CTR_CPU, CTR_MEM and CTR_MEMLIMIT belong to the stats poller, but a
+	 * container that is not running uses nothing: its last figures go */
+	if (strcmp(row_text(r, CTR_STATE), "running")) {
+		row_clear(s, t, r, CTR_CPU);
+		row_clear(s, t, r, CTR_MEM);
+	}
 }
 
 struct json_object *docker_decode_list(const char *json, size_t len, const char *what, char *err,

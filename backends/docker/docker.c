@@ -5,6 +5,7 @@
  * marks the data stale and reconnects with exponential backoff. */
 #include "backends/docker/docker.h"
 #include "backends/docker/internal.h"
+#include "backends/docker/kinds.h"
 #include "backends/docker/decode.h"
 #include "backends/model/kinds.h"
 #include "backends/util/limits.h"
@@ -20,9 +21,9 @@
 
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
-#define STATS_MAX_ROWS 64
+#define LOCAL_BACKOFF_MAX_MS 4000
 
-static const char *const kinds[] = {KIND_CONTAINERS, KIND_IMAGES, KIND_NODES, NULL};
+static const char *const kinds[] = {KIND_CONTAINERS, KIND_IMAGES, KIND_NODES, KIND_VOLUMES, KIND_NETWORKS, NULL};
 static const char *const aliases[] = {"podman", NULL};
 
 static const struct option_def options[] = {
@@ -82,7 +83,7 @@ static void cancel_all(struct docker *d, const char *why)
 	liveness_stop(&d->live);
 	docker_eventcheck_stop(d);
 	/* the reconnect lists everything again */
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < DOCKER_NKINDS; i++)
 		timer_disarm(d->list_retry[i]);
 	calls_cancel_all(&d->calls, why);
 	d->ping = d->events = NULL;
@@ -100,6 +101,7 @@ static void fail_after(struct docker *d, const char *what, const struct http_res
 	int64_t wait = backoff_after(&d->backoff, res);
 	log_msg("docker %s: %s; retrying in %lldms", d->ep->name, what, (long long)wait);
 	timer_arm(d->retry, wait);
+	d->ep->retry_at_ms = mono_ms() + wait; /* the header counts down to it */
 }
 
 void docker_fail(struct docker *d, const char *what)
@@ -168,6 +170,8 @@ void docker_on_list(void *arg, const struct http_result *res)
 			 ? docker_decode_containers(d->ep->store, res->body, res->len, err, sizeof(err))
 			 : docker_decode_images(d->ep->store, res->body, res->len, err, sizeof(err));
 	table_error(d, kind, rc < 0 ? err : "");
+	if (d->watch_projects && !strcmp(kind, KIND_CONTAINERS))
+		docker_projects_refresh(d->ep->store);
 }
 
 static void node_try_decode(struct docker *d)
@@ -212,7 +216,9 @@ static void on_version(void *arg, const struct http_result *res)
 
 static void list_kind(struct docker *d, const char *kind)
 {
-	if (!strcmp(kind, KIND_CONTAINERS))
+	if (!strcmp(kind, KIND_VOLUMES) || !strcmp(kind, KIND_NETWORKS) || !strcmp(kind, KIND_PROJECTS))
+		docker_extras_list(d, kind);
+	else if (!strcmp(kind, KIND_CONTAINERS))
 		docker_call_start(d, "GET", "/containers/json?all=1", 60000, docker_on_list, NULL)->kind = KIND_CONTAINERS;
 	else if (!strcmp(kind, KIND_IMAGES))
 		docker_call_start(d, "GET", "/images/json", 60000, docker_on_list, NULL)->kind = KIND_IMAGES;
@@ -226,6 +232,9 @@ static bool want(struct docker *d, const char *kind)
 {
 	return !strcmp(kind, KIND_CONTAINERS) ? d->watch_containers
 	       : !strcmp(kind, KIND_IMAGES)   ? d->watch_images
+	       : !strcmp(kind, KIND_VOLUMES)  ? d->watch_volumes
+	       : !strcmp(kind, KIND_NETWORKS) ? d->watch_networks
+	       : !strcmp(kind, KIND_PROJECTS) ? d->watch_projects
 					      : d->watch_nodes;
 }
 
@@ -250,10 +259,20 @@ static void on_relist_nodes(void *arg)
 	relist(arg, 2);
 }
 
+static void on_relist_volumes(void *arg)
+{
+	relist(arg, 3);
+}
+
+static void on_relist_networks(void *arg)
+{
+	relist(arg, 4);
+}
+
 static void list_watched(struct docker *d)
 {
-	/* image usage counts need the containers even when only images are shown */
-	if (d->watch_containers || d->watch_images)
+	/* image usage counts and projects need the containers even when they are not shown */
+	if (d->watch_containers || d->watch_images || d->watch_projects)
 		list_kind(d, KIND_CONTAINERS);
 	for (size_t i = 1; kinds[i]; i++)
 		if (want(d, kinds[i]))
@@ -276,6 +295,8 @@ static void on_container_fetch(void *arg, const struct http_result *res)
 	} else if (docker_decode_containers_partial(d->ep->store, res->body, res->len, c->id, err,
 						    sizeof(err)) < 0) {
 		log_msg("docker %s: %s", d->ep->name, err);
+	} else if (d->watch_projects) {
+		docker_projects_refresh(d->ep->store);
 	}
 }
 
@@ -303,7 +324,11 @@ static void flush_dirty(void *arg)
 		list_kind(d, KIND_IMAGES);
 	if (d->info_dirty && d->watch_nodes)
 		list_kind(d, KIND_NODES);
-	d->images_dirty = d->info_dirty = false;
+	if (d->extras_dirty && d->watch_volumes)
+		list_kind(d, KIND_VOLUMES);
+	if (d->extras_dirty && d->watch_networks)
+		list_kind(d, KIND_NETWORKS);
+	d->images_dirty = d->info_dirty = d->extras_dirty = false;
 }
 
 static void mark_dirty(struct docker *d, const char *id)
@@ -325,6 +350,8 @@ static void on_event(struct docker *d, const struct docker_event *ev)
 			struct rtable *t = store_table(s, KIND_CONTAINERS, CTR_NCELLS);
 			rtable_delete(s, t, ev->id);
 			docker_decode_refresh_image_usage(s);
+			if (d->watch_projects)
+				docker_projects_refresh(s);
 		} else if (strcmp(ev->action, "exec_create") && strcmp(ev->action, "exec_start") &&
 			   strcmp(ev->action, "exec_die") && strcmp(ev->action, "attach") &&
 			   strcmp(ev->action, "resize") && strcmp(ev->action, "top") &&
@@ -332,12 +359,17 @@ static void on_event(struct docker *d, const struct docker_event *ev)
 			mark_dirty(d, ev->id);
 		}
 		if (!strcmp(ev->action, "create") || !strcmp(ev->action, "start") || !strcmp(ev->action, "die") ||
-		    !strcmp(ev->action, "destroy") || !strcmp(ev->action, "remove"))
+		    !strcmp(ev->action, "destroy") || !strcmp(ev->action, "remove")) {
 			d->info_dirty = true;
+			/* who uses which volume and network changes with them */
+			d->extras_dirty = d->watch_volumes || d->watch_networks;
+		}
 	} else if (!strcmp(ev->type, "image")) {
 		d->images_dirty = true;
+	} else if (!strcmp(ev->type, "volume") || !strcmp(ev->type, "network")) {
+		d->extras_dirty = d->watch_volumes || d->watch_networks;
 	}
-	if ((d->info_dirty || d->images_dirty) && !timer_armed(d->flush))
+	if ((d->info_dirty || d->images_dirty || d->extras_dirty) && !timer_armed(d->flush))
 		timer_arm(d->flush, 300);
 }
 
@@ -454,78 +486,9 @@ static void connect_start(struct docker *d)
 
 static void on_retry(void *arg)
 {
-	connect_start(arg);
-}
-
-/* ---- stats for visible rows ---- */
-
-static struct stats_slot *sample_for(struct docker *d, const char *id)
-{
-	for (size_t i = 0; i < d->nsamples; i++)
-		if (!strcmp(d->samples[i].id, id))
-			return &d->samples[i];
-	if (d->nsamples >= STATS_MAX_ROWS * 2) /* forget the oldest half */
-		d->nsamples = 0;
-	d->samples = xrealloc(d->samples, (d->nsamples + 1) * sizeof(*d->samples));
-	struct stats_slot *s = &d->samples[d->nsamples++];
-	memset(s, 0, sizeof(*s));
-	snprintf(s->id, sizeof(s->id), "%s", id);
-	return s;
-}
-
-static void on_stats(void *arg, const struct http_result *res)
-{
-	struct call *c = arg;
-	struct docker *d = c->d;
-	if (d->stats_pending)
-		d->stats_pending--;
-	d->ep->extras_pending = d->stats_pending;
-	struct rtable *t = store_find_table(d->ep->store, KIND_CONTAINERS);
-	struct row *row = t ? rtable_find(t, c->id) : NULL;
-	/* a container that just stopped has no stats: not worth a flash */
-	if (!docker_ok(res) || !row)
-		return;
-	struct stats_slot *slot = sample_for(d, c->id);
-	struct docker_cpu_sample next;
-	int64_t cpu = -1, mem = -1, limit = -1;
-	char err[ERRLEN], text[32];
-	if (docker_decode_stats(res->body, res->len, &slot->sample, &next, &cpu, &mem, &limit, err,
-				sizeof(err)) < 0)
-		return;
-	slot->sample = next;
-	if (cpu >= 0) {
-		snprintf(text, sizeof(text), "%lld.%lld%%", (long long)(cpu / 10), (long long)(cpu % 10));
-		row_set_num(d->ep->store, t, row, CTR_CPU, CELL_PERMILLE, cpu, text);
-	}
-	if (mem >= 0) {
-		format_bytes(mem, text, sizeof(text));
-		row_set_num(d->ep->store, t, row, CTR_MEM, CELL_BYTES, mem, text);
-	}
-	if (limit > 0) {
-		format_bytes(limit, text, sizeof(text));
-		row_set_num(d->ep->store, t, row, CTR_MEMLIMIT, CELL_BYTES, limit, text);
-	}
-}
-
-static void stats_round(void *arg)
-{
 	struct docker *d = arg;
-	timer_arm(d->stats_tick, d->ep->refresh_ms);
-	if (d->phase != PH_LIVE || d->stats_pending)
-		return;
-	struct rtable *t = store_find_table(d->ep->store, KIND_CONTAINERS);
-	for (size_t i = 0; t && i < d->nvisible; i++) {
-		struct row *r = rtable_find(t, d->visible[i]);
-		if (!r || r->gone_ms || strcmp(row_text(r, CTR_STATE), "running"))
-			continue;
-		char *eid = http_escape_str(r->id);
-		char *path = xasprintf("/containers/%s/stats?stream=false", eid);
-		docker_call_start(d, "GET", path, 20000, on_stats, r->id);
-		free(path);
-		free(eid);
-		d->stats_pending++;
-		d->ep->extras_pending = d->stats_pending;
-	}
+	d->ep->retry_at_ms = 0;
+	connect_start(d);
 }
 
 /* ---- ops ---- */
@@ -541,7 +504,8 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 	d->ssh_dest = docker_ssh_dest(endpoint_config_get(cfg, "host"));
 	endpoint_route(ep, &d->target);
 	d->ep = ep;
-	backoff_init(&d->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
+	/* a local engine costs nothing to ask: back within seconds of coming back */
+	backoff_init(&d->backoff, BACKOFF_MIN_MS, d->target.unix_socket ? LOCAL_BACKOFF_MAX_MS : BACKOFF_MAX_MS);
 	calls_init(&d->calls, &d->target, d);
 	d->calls.cancelled = on_call_cancelled;
 	docker_eventcheck_init(d);
@@ -549,9 +513,10 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 	d->watch_nodes = true;
 	d->retry = timer_new(on_retry, d);
 	d->flush = timer_new(flush_dirty, d);
-	d->stats_tick = timer_new(stats_round, d);
-	void (*relists[3])(void *) = {on_relist_containers, on_relist_images, on_relist_nodes};
-	for (size_t i = 0; i < 3; i++) {
+	d->stats_tick = timer_new(docker_stats_round, d);
+	void (*relists[DOCKER_NKINDS])(void *) = {on_relist_containers, on_relist_images, on_relist_nodes,
+						  on_relist_volumes, on_relist_networks};
+	for (size_t i = 0; i < DOCKER_NKINDS; i++) {
 		backoff_init(&d->list_backoff[i], BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 		d->list_retry[i] = timer_new(relists[i], d);
 	}
@@ -573,7 +538,7 @@ static void docker_close(struct endpoint *ep)
 	timer_free(d->retry);
 	timer_free(d->flush);
 	timer_free(d->stats_tick);
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < DOCKER_NKINDS; i++)
 		timer_free(d->list_retry[i]);
 	for (size_t i = 0; i < d->ndirty; i++)
 		free(d->dirty[i]);
@@ -599,17 +564,29 @@ static void docker_watch(struct endpoint *ep, const char *kind)
 	bool *flag = !strcmp(kind, KIND_CONTAINERS) ? &d->watch_containers
 		     : !strcmp(kind, KIND_IMAGES)   ? &d->watch_images
 		     : !strcmp(kind, KIND_NODES)    ? &d->watch_nodes
+		     : !strcmp(kind, KIND_VOLUMES)  ? &d->watch_volumes
+		     : !strcmp(kind, KIND_NETWORKS) ? &d->watch_networks
+		     : !strcmp(kind, KIND_PROJECTS) ? &d->watch_projects
 						    : NULL;
 	if (!flag)
 		return;
 	/* make the table exist now so the view can show "loading" */
 	store_table(ep->store, kind, !strcmp(kind, KIND_CONTAINERS) ? CTR_NCELLS
 				     : !strcmp(kind, KIND_IMAGES)   ? IMG_NCELLS
+				     : !strcmp(kind, KIND_VOLUMES)  ? VOL_NCELLS
+				     : !strcmp(kind, KIND_NETWORKS) ? NET_NCELLS
+				     : !strcmp(kind, KIND_PROJECTS) ? PRJ_NCELLS
 								    : NODE_NCELLS);
 	bool was = *flag;
 	*flag = true;
+	/* the projects come from the containers' labels */
+	if (flag == &d->watch_projects && !d->watch_containers) {
+		d->watch_containers = true;
+		if (d->phase == PH_LIVE)
+			list_kind(d, KIND_CONTAINERS);
+	}
 	/* a container's image digests (where it runs) come with the images */
-	bool images_too = flag == &d->watch_containers && !d->watch_images;
+	bool images_too = (flag == &d->watch_containers || flag == &d->watch_projects) && !d->watch_images;
 	if (images_too) {
 		store_table(ep->store, KIND_IMAGES, IMG_NCELLS);
 		d->watch_images = true;
@@ -620,29 +597,6 @@ static void docker_watch(struct endpoint *ep, const char *kind)
 		list_kind(d, kind);
 	if (d->phase == PH_LIVE && images_too)
 		list_kind(d, KIND_IMAGES);
-}
-
-static void docker_visible(struct endpoint *ep, const char *kind, const char *const *ids, size_t n)
-{
-	struct docker *d = ep->priv;
-	if (strcmp(kind, KIND_CONTAINERS))
-		n = 0;
-	if (n > STATS_MAX_ROWS)
-		n = STATS_MAX_ROWS;
-	bool same = n == d->nvisible;
-	for (size_t i = 0; same && i < n; i++)
-		same = !strcmp(ids[i], d->visible[i]);
-	if (same)
-		return;
-	for (size_t i = 0; i < d->nvisible; i++)
-		free(d->visible[i]);
-	d->visible = xrealloc(d->visible, (n ? n : 1) * sizeof(*d->visible));
-	for (size_t i = 0; i < n; i++)
-		d->visible[i] = xstrdup(ids[i]);
-	d->nvisible = n;
-	/* new rows on screen get numbers soon, not after a full interval */
-	if (n && (!timer_armed(d->stats_tick) || !d->stats_pending))
-		timer_arm(d->stats_tick, 100);
 }
 
 static void on_inspect(void *arg, const struct http_result *res)
@@ -672,11 +626,38 @@ static void docker_inspect(struct endpoint *ep, const char *kind, const char *id
 		done(arg, NULL, ep->error[0] ? ep->error : "not connected to the engine yet");
 		return;
 	}
+	if (!strcmp(kind, KIND_PROJECTS)) {
+		/* a project is its containers: described from what the store holds */
+		json_object *o = json_object_new_object(), *list = json_object_new_array();
+		struct rtable *t = store_find_table(ep->store, KIND_CONTAINERS);
+		char sel[400];
+		snprintf(sel, sizeof(sel), "%s=%s", COMPOSE_PROJECT_LABEL, id);
+		json_object_object_add(o, "Project", json_object_new_string(id));
+		for (size_t i = 0; t && i < t->len; i++) {
+			struct row *r = t->rows[i];
+			if (r->gone_ms || !labels_match(sel, row_text(r, CTR_LABELS)))
+				continue;
+			json_object *c = json_object_new_object();
+			json_object_object_add(c, "Name", json_object_new_string(row_text(r, CTR_NAME)));
+			json_object_object_add(c, "State", json_object_new_string(row_text(r, CTR_STATE)));
+			json_object_object_add(c, "Status", json_object_new_string(row_text(r, CTR_STATUS)));
+			json_object_object_add(c, "Image", json_object_new_string(row_text(r, CTR_IMAGE)));
+			json_object_array_add(list, c);
+		}
+		json_object_object_add(o, "Containers", list);
+		done(arg, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED), NULL);
+		json_object_put(o);
+		return;
+	}
 	char *path;
-	if (!strcmp(kind, KIND_CONTAINERS) || !strcmp(kind, KIND_IMAGES)) {
+	if (!strcmp(kind, KIND_VOLUMES) || !strcmp(kind, KIND_NETWORKS) || !strcmp(kind, KIND_CONTAINERS) ||
+	    !strcmp(kind, KIND_IMAGES)) {
 		/* image row ids are "fullid|repo:tag" */
 		char *eid = http_escape(id, strcmp(kind, KIND_IMAGES) ? strlen(id) : strcspn(id, "|"));
-		path = xasprintf("/%s/%s/json", kind, eid);
+		if (!strcmp(kind, KIND_VOLUMES) || !strcmp(kind, KIND_NETWORKS))
+			path = xasprintf("/%s/%s", !strcmp(kind, KIND_VOLUMES) ? "volumes" : "networks", eid);
+		else
+			path = xasprintf("/%s/%s/json", !strcmp(kind, KIND_IMAGES) ? "images" : "containers", eid);
 		free(eid);
 	} else {
 		path = xstrdup("/info");
@@ -693,6 +674,7 @@ static void docker_retry(struct endpoint *ep)
 	backoff_healthy(&d->backoff);
 	if (d->phase == PH_IDLE) {
 		timer_disarm(d->retry);
+		ep->retry_at_ms = 0;
 		connect_start(d);
 		return;
 	}
@@ -721,6 +703,8 @@ const struct backend_ops docker_backend = {
 	.close = docker_close,
 	.watch = docker_watch,
 	.visible = docker_visible,
+	.history = docker_history,
+	.describe = docker_describe,
 	.inspect = docker_inspect,
 	.actions = docker_actions,
 	.act = docker_act,

@@ -14,10 +14,18 @@
 
 enum docker_phase { PH_IDLE, PH_PINGING, PH_LIVE };
 
+/* Samples kept per container for the stats panel: 4 minutes at 2 s. */
+#define DOCKER_HISTORY 120
+
 struct stats_slot {
 	char id[80];
 	struct docker_cpu_sample sample;
+	struct figure_sample hist[DOCKER_HISTORY]; /* a ring, oldest at hstart */
+	size_t hstart, hn;
 };
+
+/* the kinds listed by the engine itself, each with its own list retry */
+#define DOCKER_NKINDS 5
 
 struct docker {
 	struct endpoint *ep;
@@ -28,11 +36,14 @@ struct docker {
 	enum docker_phase phase;
 	struct backoff backoff; /* reconnects */
 	bool watch_containers, watch_images, watch_nodes;
+	bool watch_volumes, watch_networks, watch_projects;
+	bool extras_dirty; /* volumes or networks changed, or who uses them */
 	struct timer *retry, *flush, *stats_tick;
 	/* a list that failed (an error answer, a body that does not decode) is
-	 * asked again in its own backoff: containers, images, the engine host */
-	struct backoff list_backoff[3];
-	struct timer *list_retry[3];
+	 * asked again in its own backoff: containers, images, the engine host,
+	 * volumes, networks (the order of docker.c's kinds) */
+	struct backoff list_backoff[DOCKER_NKINDS];
+	struct timer *list_retry[DOCKER_NKINDS];
 	struct call *ping, *events; /* the connection itself: in the list like the rest */
 	struct lines evlines; /* the /events stream, line by line */
 	char events_why[ERRLEN]; /* why binnacle ended the stream itself; "" = it did not */
@@ -78,8 +89,9 @@ struct call {
 	void (*on_cancel)(struct call *c, const char *why);
 };
 
-/* filters={"type":["container","image"]}, URL-encoded: what the event stream follows */
-#define DOCKER_EVENT_FILTERS "filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D"
+/* filters={"type":["container","image","volume","network"]}, URL-encoded: what the event stream follows */
+#define DOCKER_EVENT_FILTERS                                                                                   \
+	"filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%2C%22volume%22%2C%22network%22%5D%7D"
 
 /* Drops the connection, keeps the data (now stale), and reconnects with backoff. */
 void docker_fail(struct docker *d, const char *why);
@@ -107,6 +119,26 @@ void docker_result_error(const struct http_result *res, char *err, size_t errlen
 /* The callback of a full list call (c->kind says which table). */
 void docker_on_list(void *arg, const struct http_result *res);
 
+/* stats.c: per-row figures of the visible containers, and their history */
+void docker_stats_round(void *arg);
+void docker_visible(struct endpoint *ep, const char *kind, const char *const *ids, size_t n);
+size_t docker_history(struct endpoint *ep, const char *kind, const char *id, struct figure_sample *out, size_t max);
+/* describe.c */
+void docker_describe(struct endpoint *ep, const char *kind, const char *id,
+		     void (*done)(void *arg, const char *text, const char *error), void *arg);
+
+/* extras.c: volumes, networks, compose projects, prune previews */
+int docker_decode_volumes(struct store *s, const char *json, size_t len, const char *containers, size_t clen,
+			  char *err, size_t errlen);
+int docker_decode_networks(struct store *s, const char *json, size_t len, const char *containers, size_t clen,
+			   char *err, size_t errlen);
+/* The compose projects table from the containers table's labels. */
+void docker_projects_refresh(struct store *s);
+/* Lists volumes or networks (with their users), or refreshes the projects. */
+void docker_extras_list(struct docker *d, const char *kind);
+/* What a prune of kind would remove, names comma-separated ("" = nothing). */
+void docker_prune_preview(struct endpoint *ep, const char *kind, char *out, size_t outlen);
+
 /* actions.c */
 extern const struct backend_action docker_actions[];
 
@@ -119,6 +151,8 @@ void docker_health_watch(struct endpoint *ep);
 void docker_health(struct endpoint *ep, const struct health_sink *sink);
 void docker_act(struct endpoint *ep, const struct backend_action *a, const char *id, const char *input,
 		action_done_fn done, void *arg);
+/* projects.c: a verb (start, stop, restart) on every container of a compose project. */
+void docker_project_act(struct docker *d, const char *verb, const char *project, action_done_fn done, void *arg);
 void docker_pull(struct endpoint *ep, const char *ref, const char *auth, const struct pull_sink *sink);
 /* Pulls of d still looking up their credentials are dropped (it closes). */
 void docker_pull_forget(struct docker *d);

@@ -84,9 +84,12 @@ static void on_inspected(void *arg, const struct http_result *res)
 		snprintf(tail, sizeof(tail), "%d", l->opts.tail);
 	else
 		snprintf(tail, sizeof(tail), "all");
+	char since[40] = "";
+	if (l->opts.since > 0)
+		snprintf(since, sizeof(since), "&since=%lld", (long long)l->opts.since);
 	char *eid = http_escape_str(l->id);
-	char *path = xasprintf("/containers/%s/logs?stdout=1&stderr=1&timestamps=1&tail=%s%s", eid, tail,
-			       l->opts.follow ? "&follow=1" : "");
+	char *path = xasprintf("/containers/%s/logs?stdout=1&stderr=1&timestamps=1&tail=%s%s%s", eid, tail,
+			       l->opts.follow ? "&follow=1" : "", since);
 	l->call = docker_call_new(d, "GET", path, 0, on_end, NULL);
 	free(path);
 	free(eid);

@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-const struct view *const docker_views[] = {&view_containers, &view_images, &view_nodes, NULL};
+extern const struct view view_docker_volumes, view_docker_networks, view_compose_projects;
+
+const struct view *const docker_views[] = {&view_containers,	  &view_images,		 &view_nodes,
+					   &view_docker_volumes, &view_docker_networks, &view_compose_projects,
+					   NULL};
 
 /* The engine host runs this endpoint's containers: all of them, no narrowing. */
 bool docker_view_drill(struct endpoint *ep, const struct view *v, const struct row *r, struct drill *d)

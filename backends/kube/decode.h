@@ -98,6 +98,8 @@ int kube_decode_node_metrics(struct store *s, const struct jnode *list);
  * the pods table on that node, num = pods in phase Running, text
  * "running/total". Cleared until the pods table has been listed once. */
 void kube_decode_refresh_node_pods(struct store *s);
+/* The same from the pods of the store table named pods_table. */
+void kube_decode_count_node_pods(struct store *s, const char *pods_table);
 
 /* ---- helpers shared by the decode files (field readers are in jdoc.h) ---- */
 

@@ -517,7 +517,8 @@ int kube_decode_pod_metrics(struct store *s, const struct jnode *list)
 		const struct jnode *it = jn_idx(items, i);
 		kube_decode_row_id(KIND_PODS, it, id, sizeof(id));
 		struct row *r = *id ? rtable_find(pods, id) : NULL;
-		if (!r || r->gone_ms)
+		const char *phase = r ? row_text(r, POD_PHASE) : "";
+		if (!r || r->gone_ms || !strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))
 			continue;
 		int64_t cpu = 0, mem = 0;
 		bool any_cpu = false, any_mem = false;
@@ -537,7 +538,11 @@ int kube_decode_pod_metrics(struct store *s, const struct jnode *list)
 			char *cid = xasprintf("%s/%s", id, jn_str(c, "name") ? jn_str(c, "name") : "");
 			struct row *cr = ctrs ? rtable_find(ctrs, cid) : NULL;
 			free(cid);
-			if (cr && !cr->gone_ms) {
+			/* metrics lag: a container that stopped keeps no last figure */
+			bool stopped = cr && (!strcmp(row_text(cr, CTR_STATE), "terminated") ||
+					      (!strcmp(row_text(cr, CTR_STATE), "waiting") &&
+					       strcmp(row_text(cr, CTR_STATUS), "Pending")));
+			if (cr && !cr->gone_ms && !stopped) {
 				set_cpu_mem(s, ctrs, cr, CTR_CPU, CTR_MEM, ccpu, cmem, NULL);
 				rowset_add(&done_ctrs, cr);
 			}
@@ -611,7 +616,12 @@ static int cmp_node_count(const void *a, const void *b)
 
 void kube_decode_refresh_node_pods(struct store *s)
 {
-	struct rtable *nodes = store_find_table(s, KIND_NODES), *pods = store_find_table(s, KIND_PODS);
+	kube_decode_count_node_pods(s, KIND_PODS);
+}
+
+void kube_decode_count_node_pods(struct store *s, const char *pods_table)
+{
+	struct rtable *nodes = store_find_table(s, KIND_NODES), *pods = store_find_table(s, pods_table);
 	if (!nodes || !nodes->len)
 		return;
 	struct node_count *v = xcalloc(nodes->len, sizeof(*v));

@@ -278,6 +278,12 @@ void kube_decode_pod(struct store *s, struct rtable *t, const struct jnode *pod,
 	/* the pods of one ReplicaSet run the same images: a shared text */
 	row_set_shared_text(s, t, r, POD_DIGESTS, d.data);
 	buf_cleanup(&d);
+	/* a pod that has ended uses nothing: its last figures must not stay */
+	const char *phase = jn_str(st, "phase");
+	if (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))) {
+		row_clear(s, t, r, POD_CPU);
+		row_clear(s, t, r, POD_MEM);
+	}
 }
 
 /* ---- containers ---- */
@@ -343,6 +349,10 @@ static void decode_container(struct store *s, struct rtable *t, const char *pod_
 	}
 	row_set_text_or_clear(s, t, r, CTR_STATE, st_name);
 	row_set_text_or_clear(s, t, r, CTR_STATUS, status);
+	if (!run && cst) { /* a container that has stopped (or waits to start again) uses nothing */
+		row_clear(s, t, r, CTR_CPU);
+		row_clear(s, t, r, CTR_MEM);
+	}
 	if (cst) {
 		row_set_text_or_clear(s, t, r, CTR_READY, jn_bool(cst, "ready") ? "true" : "false");
 		kube_set_count(s, t, r, CTR_RESTARTS, restart_count(cst), NULL);
@@ -455,5 +465,12 @@ void kube_decode_prune_containers(struct store *s)
 		struct row *p = pods ? rtable_find(pods, k->id) : NULL;
 		if (!p || p->gone_ms)
 			kube_decode_forget_pod(s, k->id);
+	}
+	/* the pods are listed: so are their containers, even when there are none */
+	struct rtable *ct = store_table(s, KIND_CONTAINERS, CTR_NCELLS);
+	if (!ct->synced) {
+		ct->synced = true;
+		ct->gen++;
+		s->gen++;
 	}
 }

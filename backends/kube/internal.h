@@ -67,6 +67,7 @@ struct kube {
 	struct kdisc *disc;         /* what discovery found (discovery.c) */
 	struct kube_hpa *hpa;       /* autoscalers and the workloads they scale (hpa.c) */
 	struct kube_forwards *forwards; /* port-forwards running (portforward.c) */
+	bool node_pods_waiting; /* the nodes' pod counts are on their way (an extra `get` waits for) */
 };
 
 /* ---- requests ---- */
@@ -152,6 +153,16 @@ struct kube_health_feed {
 #define KUBE_HEALTH_PODS "health:pods-not-running"
 #define KUBE_HEALTH_PROBED "health:pods-probed"
 extern const struct kube_health_feed kube_health_feeds[];
+/* Every pod, whatever the namespace, for the nodes' RUNNING counts while
+ * the views are narrowed to one namespace. */
+#define KUBE_NODE_PODS "nodes:pods"
+extern const struct kube_health_feed kube_node_pods_feed;
+/* The table the nodes' pod counts come from: the views' pods, or the feed. */
+const char *kube_node_pods_table(const struct kube *k);
+/* Nodes are followed: their pod counts need every pod (kube.c). */
+void kube_watch_node_pods(struct kube *k);
+/* The nodes or their pods were listed: counted once both are. */
+void kube_node_pods_listed(struct kube *k);
 void kube_watch_feed(struct kube *k, const struct kube_health_feed *f);
 bool kube_watching(struct kube *k, const char *kind);
 /* The view's list of kind narrowed by a label selector (NULL: all again);
@@ -220,6 +231,21 @@ void kube_forward_note(const struct row *r, char *out, size_t outlen);
 void kube_edit_get(struct endpoint *ep, const char *kind, const char *id, edit_text_fn done, void *arg);
 void kube_edit_apply(struct endpoint *ep, const char *kind, const char *id, const char *text, edit_done_fn done,
 		     void *arg);
+/* drain.c: kubectl drain's options, as the drain dialog takes them:
+ * "grace=-1 timeout=60 delete-emptydir-data=no force=no". */
+struct kube_drain_opts {
+	long grace;           /* seconds; -1 = each pod's own */
+	long timeout_s;       /* how long protected pods are asked again; 0 = no limit */
+	bool delete_emptydir; /* pods with emptyDir volumes may go (their data with them) */
+	bool force;           /* pods no controller would recreate may go */
+};
+int kube_drain_parse(const char *text, struct kube_drain_opts *o, char *err, size_t errlen);
+/* Cordons node, then evicts its pods as o says; done once at the end. */
+void kube_drain(struct kube *k, const char *node, const char *options, action_done_fn done, void *arg);
+
+/* describe.c: the object as `kubectl describe` shows it. */
+void kube_describe(struct endpoint *ep, const char *kind, const char *id,
+		   void (*done)(void *arg, const char *text, const char *error), void *arg);
 
 /* Splits a row id "ns/name" (or "name") into its parts. A container row's id
  * "ns/pod/container" leaves the pod in name and returns the container (a

@@ -210,7 +210,9 @@ static void fail_after(struct kube *k, bool auth, const char *what, const struct
 		endpoint_fail_auth(k->ep, "%s", what);
 	else
 		endpoint_fail(k->ep, "%s", what);
-	timer_arm(k->retry, backoff_after(&k->backoff, res));
+	int64_t wait = backoff_after(&k->backoff, res);
+	timer_arm(k->retry, wait);
+	k->ep->retry_at_ms = mono_ms() + wait; /* the header counts down to it */
 }
 
 static void fail(struct kube *k, bool auth, const char *what)
@@ -288,6 +290,7 @@ void kube_connect(struct kube *k)
 static void on_retry(void *arg)
 {
 	struct kube *k = arg;
+	k->ep->retry_at_ms = 0;
 	if (k->phase == K_IDLE) {
 		k->phase = K_AUTH;
 		kube_creds_get(k->creds, on_creds, k);
@@ -354,10 +357,44 @@ static void metrics_round(void *arg)
 
 /* ---- pods per node ---- */
 
+const struct kube_health_feed kube_node_pods_feed = {KUBE_NODE_PODS, KIND_PODS, NULL};
+
+const char *kube_node_pods_table(const struct kube *k)
+{
+	return k->ns ? KUBE_NODE_PODS : KIND_PODS;
+}
+
+void kube_watch_node_pods(struct kube *k)
+{
+	struct rtable *t = store_find_table(k->ep->store, kube_node_pods_table(k));
+	if ((!t || !t->synced) && !k->node_pods_waiting) {
+		k->node_pods_waiting = true;
+		k->ep->extras_pending++;
+	}
+	if (k->ns)
+		kube_watch_feed(k, &kube_node_pods_feed);
+	else
+		kube_watch_start(k, KIND_PODS);
+}
+
+void kube_node_pods_listed(struct kube *k)
+{
+	struct rtable *nodes = store_find_table(k->ep->store, KIND_NODES),
+		      *pods = store_find_table(k->ep->store, kube_node_pods_table(k));
+	if (!nodes || !nodes->synced || !pods || !pods->synced)
+		return;
+	kube_decode_count_node_pods(k->ep->store, kube_node_pods_table(k));
+	if (k->node_pods_waiting) {
+		k->node_pods_waiting = false;
+		if (k->ep->extras_pending)
+			k->ep->extras_pending--;
+	}
+}
+
 static void recount_node_pods(void *arg)
 {
 	struct kube *k = arg;
-	kube_decode_refresh_node_pods(k->ep->store);
+	kube_decode_count_node_pods(k->ep->store, kube_node_pods_table(k));
 }
 
 void kube_pods_changed(struct kube *k)
@@ -475,9 +512,10 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 		ep->state = EP_STALE;
 		return 0;
 	}
+	/* the configured namespace, else the context's, as kubectl does */
 	const char *ns = endpoint_config_get(cfg, "namespace");
 	if (!ns)
-		ns = k->conn.namespace && strcmp(k->conn.namespace, "default") ? k->conn.namespace : NULL;
+		ns = k->conn.namespace && *k->conn.namespace ? k->conn.namespace : NULL;
 	k->ns = ns && strcmp(ns, "all") ? xstrdup(ns) : NULL;
 	k->creds = kube_creds_new(&k->conn);
 	size_t n = strlen(k->conn.cluster.server);
@@ -539,6 +577,10 @@ static void kube_watch(struct endpoint *ep, const char *kind)
 	}
 	kube_watch_start(k, kind);
 	kube_hpa_follow(k, kind);
+	if (!strcmp(kind, KIND_NODES))
+		kube_watch_node_pods(k);
+	/* few and small: known before anyone types :ns NAME */
+	kube_watch_start(k, KIND_NAMESPACES);
 	kube_connect(k);
 }
 
@@ -669,10 +711,8 @@ static const char *kube_get_namespace(struct endpoint *ep)
 static void forget_rows(struct endpoint *ep, const struct kres *r)
 {
 	struct rtable *t = r->namespaced ? store_find_table(ep->store, r->kind) : NULL;
-	if (t) {
-		rtable_relist_begin(t);
-		rtable_relist_end(ep->store, t);
-	}
+	if (t)
+		rtable_clear(ep->store, t);
 }
 
 static int kube_set_namespace(struct endpoint *ep, const char *ns, char *err, size_t errlen)
@@ -684,16 +724,29 @@ static int kube_set_namespace(struct endpoint *ep, const char *ns, char *err, si
 		ns = NULL;
 	if (ns && strspn(ns, "abcdefghijklmnopqrstuvwxyz0123456789-.") != strlen(ns))
 		return set_err(err, errlen, "\"%s\" is not a namespace name", ns);
+	/* the namespaces are followed from the start: a typo is caught here */
+	struct rtable *known = store_find_table(ep->store, KIND_NAMESPACES);
+	if (ns && known && known->synced && !known->error[0] && !rtable_find(known, ns))
+		return set_err(err, errlen, "there is no namespace \"%s\" on %s (:ns lists them)", ns, ep->name);
+	if ((!ns && !k->ns) || (ns && k->ns && !strcmp(ns, k->ns)))
+		return 0;
 	free(k->ns);
 	k->ns = xstrdup(ns);
 	snprintf(ep->product, sizeof(ep->product), "Kubernetes %s · ns %s", k->version[0] ? k->version : "?",
 		 k->ns ? k->ns : "all");
-	/* cluster-scoped kinds keep their rows; namespaced ones list again */
+	/* cluster-scoped kinds keep their rows; the namespaced ones are emptied
+	 * at once (the old namespace's rows must not stand under the new name)
+	 * and list again */
 	for (const struct kres *r = kube_resources; r->kind; r++)
 		forget_rows(ep, r);
 	for (const struct kres *const *r = kube_disc_all(k); r && *r; r++)
 		forget_rows(ep, *r);
+	struct rtable *ctrs = store_find_table(ep->store, KIND_CONTAINERS);
+	if (ctrs)
+		rtable_clear(ep->store, ctrs);
 	kube_watch_restart_all(k, true);
+	if (kube_watching(k, KIND_NODES))
+		kube_watch_node_pods(k);
 	return 0;
 }
 
@@ -733,6 +786,7 @@ static void kube_retry(struct endpoint *ep)
 	backoff_healthy(&k->backoff);
 	if (k->phase == K_IDLE) {
 		timer_disarm(k->retry);
+		ep->retry_at_ms = 0;
 		kube_connect(k);
 	} else if (k->phase == K_LIVE) {
 		kube_watch_retry_now(k);
@@ -762,6 +816,7 @@ const struct backend_ops kube_backend = {
 	.close = kube_close,
 	.watch = kube_watch,
 	.inspect = kube_inspect,
+	.describe = kube_describe,
 	.actions = kube_actions,
 	.act = kube_act,
 	.exec = kube_exec,

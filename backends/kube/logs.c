@@ -1,6 +1,8 @@
-/* logs.c: pod logs (pods/log with follow, tailLines, timestamps, previous,
- * container), and the merged logs of every pod of a workload or service,
- * each line prefixed with its pod's name, into one sink. */
+/* logs.c: pod logs (pods/log with follow, tailLines, sinceSeconds,
+ * timestamps, previous, container), every container of a pod at once, and
+ * the merged logs of every pod of a workload or service (its main
+ * container, or the one asked for), each line prefixed with where it came
+ * from, into one sink. */
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
 #include "backends/util/logring.h"
@@ -123,6 +125,8 @@ static void start_source(struct klogs *l, struct ksource *s, const char *ns, con
 		buf_printf(&path, "&container=%s", e);
 		free(e);
 	}
+	if (o->since > 0)
+		buf_printf(&path, "&sinceSeconds=%lld", (long long)(wall_s() - o->since > 0 ? wall_s() - o->since : 1));
 	s->l = l;
 	buf_init(&s->line);
 	s->call = kube_call(l->k, "GET", path.data, NULL, NULL, 0, on_end, on_data, s);
@@ -146,33 +150,68 @@ void *kube_logs(struct endpoint *ep, const char *kind, const char *id, const str
 	}
 	char ns[256], name[512];
 	const char *container = kube_split_id(id, ns, sizeof(ns), name, sizeof(name));
-	if (!strcmp(kind, KIND_PODS) || !strcmp(kind, KIND_CONTAINERS)) {
-		struct log_opts one = *o;
-		if (container)
-			one.container = container;
-		l->n = 1;
-		l->src = xcalloc(1, sizeof(*l->src));
-		start_source(l, l->src, ns, name, &one, o->tail);
-		return l;
-	}
-	/* a workload or service: every pod its selector picks, merged */
-	struct rtable *owner = store_find_table(ep->store, kind);
-	struct row *r = owner ? rtable_find(owner, id) : NULL;
-	char job[600];
-	/* a job's pods carry its name in the job-name label */
-	snprintf(job, sizeof(job), "job-name=%s", name);
-	const char *selector = !r				  ? ""
-			       : !strcmp(kind, KIND_SERVICES)	  ? row_text(r, SVC_SELECTOR)
-			       : kube_res(k, kind) && kube_res(k, kind)->table ? job
-									  : row_text(r, WL_SELECTOR);
 	struct rtable *pods = store_find_table(ep->store, KIND_PODS);
 	l->src = xcalloc(MAX_SOURCES, sizeof(*l->src));
-	for (size_t i = 0; pods && i < pods->len && l->n < MAX_SOURCES; i++) {
-		struct row *p = pods->rows[i];
-		if (p->gone_ms || strcmp(row_text(p, POD_NAMESPACE), ns) || !labels_match(selector, row_text(p, POD_LABELS)))
-			continue;
-		struct ksource *s = &l->src[l->n++];
-		snprintf(s->prefix, sizeof(s->prefix), "[%s] ", row_text(p, POD_NAME));
+	/* each source: a pod, a container (NULL = the pod's default), a prefix */
+	char *src_pod[MAX_SOURCES] = {0}, *src_ctr[MAX_SOURCES] = {0};
+	if (!strcmp(kind, KIND_PODS) || !strcmp(kind, KIND_CONTAINERS)) {
+		struct row *p = pods ? rtable_find(pods, id) : NULL;
+		const char *names = p ? row_text(p, POD_CONTAINERS) : "";
+		if (o->all_containers && !container && strchr(names, ',')) {
+			/* every container of the pod, each line named by its container */
+			for (const char *c = names; *c && l->n < MAX_SOURCES;) {
+				size_t n = strcspn(c, ",");
+				struct ksource *s = &l->src[l->n];
+				src_pod[l->n] = xstrdup(name);
+				src_ctr[l->n] = xstrndup(c, n);
+				snprintf(s->prefix, sizeof(s->prefix), "[%s] ", src_ctr[l->n]);
+				l->n++;
+				c += n + (c[n] == ',');
+			}
+		} else {
+			src_pod[0] = xstrdup(name);
+			src_ctr[0] = container ? xstrdup(container) : o->container ? xstrdup(o->container) : NULL;
+			l->n = 1;
+		}
+	} else {
+		/* a workload or service: every pod its selector picks, merged; with a
+		 * sidecar, the container asked for, else the first of the template
+		 * (the main one: a pod with several needs one named) */
+		struct rtable *owner = store_find_table(ep->store, kind);
+		struct row *r = owner ? rtable_find(owner, id) : NULL;
+		char job[600];
+		/* a job's pods carry its name in the job-name label */
+		snprintf(job, sizeof(job), "job-name=%s", name);
+		const char *selector = !r					  ? ""
+				       : !strcmp(kind, KIND_SERVICES)		  ? row_text(r, SVC_SELECTOR)
+				       : kube_res(k, kind) && kube_res(k, kind)->table ? job
+										  : row_text(r, WL_SELECTOR);
+		for (size_t i = 0; pods && i < pods->len && l->n < MAX_SOURCES; i++) {
+			struct row *p = pods->rows[i];
+			if (p->gone_ms || strcmp(row_text(p, POD_NAMESPACE), ns) ||
+			    !labels_match(selector, row_text(p, POD_LABELS)))
+				continue;
+			const char *names = row_text(p, POD_CONTAINERS);
+			bool several = strchr(names, ',') != NULL;
+			for (const char *c = names; (*c || c == names) && l->n < MAX_SOURCES;) {
+				size_t n = strcspn(c, ",");
+				struct ksource *s = &l->src[l->n];
+				src_pod[l->n] = xstrdup(row_text(p, POD_NAME));
+				if (o->all_containers && several) {
+					src_ctr[l->n] = xstrndup(c, n);
+					snprintf(s->prefix, sizeof(s->prefix), "[%s/%s] ", row_text(p, POD_NAME), src_ctr[l->n]);
+				} else {
+					size_t first = strcspn(names, ",");
+					src_ctr[l->n] = o->container ? xstrdup(o->container)
+						      : several ? xstrndup(names, first) : NULL;
+					snprintf(s->prefix, sizeof(s->prefix), "[%s] ", row_text(p, POD_NAME));
+				}
+				l->n++;
+				if (!(o->all_containers && several) || !c[n])
+					break;
+				c += n + 1;
+			}
+		}
 	}
 	if (!l->n) {
 		l->n = 1;
@@ -181,11 +220,16 @@ void *kube_logs(struct endpoint *ep, const char *kind, const char *id, const str
 		source_end(&l->src[0], "no pod of it is known yet (open :pods once, or wait for the list)");
 		return l;
 	}
-	int tail = o->tail < 0 ? -1 : o->tail / (int)l->n < 10 ? 10 : o->tail / (int)l->n;
-	for (size_t i = 0; i < l->n; i++) {
-		char pod[160];
-		snprintf(pod, sizeof(pod), "%.*s", (int)strlen(l->src[i].prefix) - 3, l->src[i].prefix + 1);
-		start_source(l, &l->src[i], ns, pod, o, tail);
+	int tail = o->tail < 0 ? -1 : l->n == 1 ? o->tail : o->tail / (int)l->n < 10 ? 10 : o->tail / (int)l->n;
+	/* sources are all counted before the first starts: one that ends at once
+	 * must not look like the last */
+	size_t n = l->n;
+	for (size_t i = 0; i < n; i++) {
+		struct log_opts one = *o;
+		one.container = src_ctr[i];
+		start_source(l, &l->src[i], ns, src_pod[i], &one, tail);
+		free(src_pod[i]);
+		free(src_ctr[i]);
 	}
 	return l;
 }

@@ -319,8 +319,9 @@ static void on_page(void *arg, const struct http_result *res)
 	rtable_relist_end(k->ep->store, t);
 	/* once per list, not per page: trimming walks the whole heap */
 	release_free_memory();
+	if (!strcmp(w->table, kube_node_pods_table(k)) || !strcmp(w->table, KIND_NODES))
+		kube_node_pods_listed(k);
 	if (view_pods(w)) {
-		kube_decode_refresh_node_pods(k->ep->store);
 		if (k->want_containers)
 			kube_decode_prune_containers(k->ep->store);
 	}
@@ -398,7 +399,8 @@ static bool watch_event(void *arg, enum kube_watch_event type, const struct jnod
 	} else if (type == KW_BOOKMARK) {
 		w->bookmarks = true; /* only the version moves; nothing to show */
 	}
-	if (view_pods(w) && type != KW_BOOKMARK)
+	/* KW_BOOKMARK: only the version moves; nothing to show */
+	if (!strcmp(w->table, kube_node_pods_table(w->k)) && type != KW_BOOKMARK)
 		kube_pods_changed(w->k);
 	return w->state == W_WATCHING;
 }

@@ -15,7 +15,8 @@
 #include <unistd.h>
 
 static const char *const top_keys[] = {"refresh", "theme", "charset", "readonly", "shell", "log_tail",
-				       "log_lines", "endpoints", "keys", NULL};
+				       "log_lines", "endpoints", "keys", "confirm", "mouse", "commands", NULL};
+static const char *const confirm_names[] = {"all", "destructive", NULL};
 static const char *const charset_names[] = {"auto", "utf-8", "ascii", NULL};
 static const char *const endpoint_keys[] = {"name", "type", "readonly", "production", NULL};
 
@@ -291,6 +292,21 @@ static int parse_root(struct config *c, const struct ynode *root, const char *na
 		} else if (!strcmp(key, "keys")) {
 			if (parse_keys(c, v, name, err, errlen) < 0)
 				return -1;
+		} else if (!strcmp(key, "confirm")) {
+			if (v->type != YNODE_SCALAR || !in_list(v->value, confirm_names)) {
+				char hint[96] = "";
+				if (v->type == YNODE_SCALAR)
+					suggest(hint, sizeof(hint), v->value, confirm_names, NULL);
+				return where(err, errlen, name, v->line, v->col,
+					     "confirm must be all (every changing action asks) or destructive%s", hint);
+			}
+			c->confirm = !strcmp(v->value, "all") ? CONFIRM_POLICY_ALL : CONFIRM_POLICY_DESTRUCTIVE;
+		} else if (!strcmp(key, "mouse")) {
+			if (parse_bool(v, "mouse", &c->mouse, name, err, errlen) < 0)
+				return -1;
+		} else if (!strcmp(key, "commands")) {
+			if (config_parse_commands(c, v, name, err, errlen) < 0)
+				return -1;
 		}
 	}
 	return 0;
@@ -360,6 +376,7 @@ void config_cleanup(struct config *c)
 		free(c->keys[i].key);
 	}
 	free(c->keys);
+	config_commands_cleanup(c);
 	free(c->theme);
 	free(c->shell);
 	free(c->path);

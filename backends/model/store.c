@@ -406,6 +406,22 @@ size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms)
 	return n;
 }
 
+void rtable_clear(struct store *s, struct rtable *t)
+{
+	int64_t now = mono_ms();
+	for (size_t i = 0; i < t->len; i++)
+		if (!t->rows[i]->gone_ms) {
+			t->rows[i]->gone_ms = now;
+			t->ngone++;
+		}
+	rtable_purge(s, t, 0);
+	t->synced = false;
+	t->relisting = false;
+	t->error[0] = '\0';
+	t->stale_since = 0;
+	touch(s, t);
+}
+
 void rtable_set_error(struct store *s, struct rtable *t, const char *msg)
 {
 	if (!msg)

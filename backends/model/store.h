@@ -100,6 +100,10 @@ void rtable_relist_end(struct store *s, struct rtable *t);
 /* Drops rows gone for longer than linger_ms out of the table (holders keep
  * theirs until they let go); returns how many. */
 size_t rtable_purge(struct store *s, struct rtable *t, int64_t linger_ms);
+/* Empties the table at once, no lingering (what it held no longer
+ * applies: another namespace was chosen); it is unsynced until listed again. */
+void rtable_clear(struct store *s, struct rtable *t);
+
 /* The kind is not live, and why (msg "" or NULL: it is live again). The
  * newest reason replaces the last; the since-time is the first failure's. */
 void rtable_set_error(struct store *s, struct rtable *t, const char *msg);

@@ -378,9 +378,31 @@ static void transport_error(struct http_req *r, CURLcode code, char *out, size_t
 		snprintf(out, outlen, "cannot reach %s through its tunnel: %s", r->display, tunnel);
 		return;
 	}
+	long os_errno = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
+	bool sock = !strncmp(r->display, "unix://", 7);
 	switch (code) {
 	case CURLE_COULDNT_CONNECT:
-		snprintf(out, outlen, "cannot connect to %s: %s", r->display, detail);
+		/* curl's own words name a made-up host ("docker port 80"): say what happened */
+		if (os_errno == ENOENT && sock)
+			snprintf(out, outlen, "cannot connect to %s: the socket is not there (is the engine running?)", r->display);
+		else if (os_errno == ECONNREFUSED)
+			snprintf(out, outlen, "cannot connect to %s: nothing is listening there%s", r->display,
+				 sock ? " (is the engine running?)" : " (connection refused)");
+		else if (os_errno == EACCES || os_errno == EPERM)
+			snprintf(out, outlen, "cannot connect to %s: permission denied%s", r->display,
+				 sock ? " (may this user use the socket?)" : "");
+		else if (os_errno == EHOSTUNREACH || os_errno == ENETUNREACH)
+			snprintf(out, outlen, "cannot connect to %s: the network cannot reach it", r->display);
+		else if (os_errno == ETIMEDOUT)
+			snprintf(out, outlen, "cannot connect to %s: no answer (a firewall, or the host is down)", r->display);
+		else
+			snprintf(out, outlen, "cannot connect to %s: %s", r->display,
+				 os_errno ? strerror((int)os_errno) : detail);
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		snprintf(out, outlen, "cannot connect to %s: its name does not resolve (DNS)", r->display);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		snprintf(out, outlen, "%s did not answer in time", r->display);

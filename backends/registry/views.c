@@ -65,7 +65,7 @@ static const struct column tag_columns[] = {
 	{.title = "REPOSITORY", .cell = TAG_REPO, .min = 10, .max = 40, .priority = 5},
 	{.title = "DIGEST", .cell = TAG_DIGEST, .min = 12, .max = 19, .priority = 4},
 	{.title = "TYPE", .cell = TAG_TYPE, .min = 4, .max = 11, .priority = 3, .style = type_style},
-	{.title = "PLATFORMS", .cell = TAG_PLATFORMS, .min = 9, .max = 44, .priority = 2},
+	{.title = "PLATFORMS", .cell = TAG_PLATFORMS, .min = 9, .max = 44, .priority = 2, .flex = true},
 	{.title = "SIZE", .cell = TAG_SIZE, .min = 5, .max = 9, .align = ALIGN_RIGHT},
 	{.title = "CREATED", .cell = TAG_CREATED, .min = 7, .max = 7, .align = ALIGN_RIGHT},
 	{.title = "PUSHED", .cell = TAG_PUSHED, .min = 6, .max = 7, .priority = 1, .align = ALIGN_RIGHT},

@@ -6,7 +6,7 @@
 require_cmd kubectl
 start_kubelab --port 0
 
-tui_start 120 40
+tui_start 120 40 -A
 check "the dashboard opens" wait_until 20 screen_has "Pods"
 keys ':deploy' Enter
 check ":deploy shows the deployments" wait_until 10 screen_has "UP-TO-DATE"

@@ -58,7 +58,7 @@ quit() {
 
 # ---- the locales ----
 
-TUI_TERM=xterm-256color TUI_LOCALE=C tui_start 200 20 -e lab
+TUI_TERM=xterm-256color TUI_LOCALE=C tui_start 280 20 -e lab
 check "C locale: the dashboard starts" wait_until 15 screen_has "^worker "
 keys w
 check "C locale: wide columns shown" wait_until 5 screen_has "LABELS"
@@ -76,7 +76,7 @@ keys i
 check "C locale: inverted, the sort mark is v" wait_until 5 screen_has "^NAMEv "
 keys i
 tui_select intl
-keys d
+keys y
 check "C locale: the description is shown" wait_until 10 screen_has "^Id: "
 keys / note Enter
 check "C locale: the description is ASCII too" wait_until 5 screen_has "note: caf\\? \\?\\? \"q\" and a tail"
@@ -89,14 +89,14 @@ keys Escape
 check "back to the table" wait_until 5 screen_has "LABELS"
 keys C-d
 check "C locale: the dialog is boxed in ASCII" wait_until 5 screen_has "^ *[+]- remove [a-z]+ -+[+] *$"
-check "C locale: with ASCII sides" screen_has "^ *[|] remove container intl on lab[?] +[|] *$"
+check "C locale: with ASCII sides" screen_has "^ *[|] Remove container intl on lab[?] +[|] *$"
 check "C locale: the dialog is ASCII" [ "$(non_ascii)" -eq 0 ]
 keys n
 check "C locale: the dialog cancels" wait_until 5 screen_lacks "\\[y\\] yes"
 check "C locale: still no garbage" no_garbage
 check "C locale: quits" quit
 
-TUI_TERM=xterm-256color TUI_LOCALE=C.UTF-8 tui_start 200 20 -e lab
+TUI_TERM=xterm-256color TUI_LOCALE=C.UTF-8 tui_start 280 20 -e lab
 check "C.UTF-8: the dashboard starts" wait_until 15 screen_has "^worker "
 keys w
 check "C.UTF-8: wide columns shown" wait_until 5 screen_has "LABELS"

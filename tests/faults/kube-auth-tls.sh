@@ -13,7 +13,8 @@ unauthorized='{"kind":"Status","apiVersion":"v1","status":"Failure","message":"U
 body401=$(printf '%s' "$unauthorized" | sed 's/"/\\"/g')
 
 # ---- a bearer token the server stops accepting ----
-tui_start 140 30 --endpoint lab-token --log "$T/binnacle.log"
+# wide enough for the header's countdown and the whole sentence
+tui_start 200 30 -A --endpoint lab-token --log "$T/binnacle.log"
 check "token: rows on screen" wait_until 20 screen_has "web-"
 fault '{"reset": 1, "rules":[{"match":".","action":"status","status":401,"body":"'"$body401"'"}]}'
 check "token: one sentence naming the credential" wait_until 20 header_has 'rejected user "lab-token" \(bearer token\) as unauthorized'
@@ -30,7 +31,7 @@ keys q
 tmx kill-server
 
 # ---- an exec plugin's token expires: renewed, the same request sent again ----
-tui_start 140 30 --endpoint lab-exec --log "$T/binnacle-exec.log"
+tui_start 140 30 -A --endpoint lab-exec --log "$T/binnacle-exec.log"
 check "exec plugin: rows on screen" wait_until 30 screen_has "web-"
 fault '{"rules":[{"match":"GET /api/v1/pods[?]limit=500$","action":"status","status":401,"times":1,"body":"'"$body401"'"}]}'
 sh "$LAB/kube/kubelab.sh" expire "$KUBE_DIR" >/dev/null
@@ -43,10 +44,12 @@ tmx kill-server
 fault '{}'
 
 # ---- a certificate the kubeconfig does not trust ----
-tui_start 140 30 --log "$T/binnacle-tls.log"
+tui_start 200 30 -A --log "$T/binnacle-tls.log"
 check "bad TLS: rows on screen" wait_until 20 screen_has "web-"
 fault '{"reset": 1, "tls": "bad"}'
-check "bad TLS: STALE, saying TLS failed" wait_until 30 header_has "STALE: TLS with https://127.0.0.1:$FAULT_PORT failed"
+# the header may count down to the next attempt first: "STALE retry in 3s (ctrl-r: now): ..."
+check "bad TLS: STALE, saying TLS failed" \
+	wait_until 30 header_has "STALE( retry in [0-9]+s \\([^)]*\\))?: TLS with https://127.0.0.1:$FAULT_PORT failed"
 check "bad TLS: the rows stay" screen_has "web-"
 fault '{"reset": 2, "tls": "good"}'
 keys C-r

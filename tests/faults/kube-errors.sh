@@ -23,7 +23,8 @@ live() { ! crumbs_have STALE && screen_has "web-"; }
 rows_dim() { tmx capture-pane -p -e | grep -- "web-" | grep -Eq $'\e\\[([0-9;]*;)?(90|38;5;8)m'; }
 status_body() { printf '{\\"kind\\":\\"Status\\",\\"status\\":\\"Failure\\",\\"message\\":\\"%s\\",\\"code\\":%s}' "$1" "$2"; }
 
-tui_start 140 30 --log "$T/binnacle.log"
+# -A: every namespace, one list (/api/v1/pods) as the rules expect
+tui_start 140 30 -A --log "$T/binnacle.log"
 check "rows on screen" wait_until 20 screen_has "web-"
 
 # first, while every backoff is fresh

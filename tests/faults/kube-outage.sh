@@ -13,7 +13,8 @@ start_fault_kube
 # ---- absent at start ----
 fault '{"down": true}'
 mark=$(fault_mark)
-tui_start 120 30 --log "$T/binnacle.log"
+# -A: every namespace (the cart pods are in shop)
+tui_start 120 30 -A --log "$T/binnacle.log"
 check "absent at start: the dashboard starts and says why" wait_until 15 screen_has "cannot connect to https://127.0.0.1:$FAULT_PORT"
 check "absent at start: nothing crashed, q still answers later" screen_lacks "BINNACLE-EXITED"
 sleep 12

@@ -19,7 +19,8 @@ WATCH='GET /api/v1/pods[?]watch=1'
 crumbs_have() { tmx capture-pane -p | sed -n 2p | grep -Eq -- "$1"; }
 live() { ! crumbs_have STALE && screen_has "web-"; }
 
-TUI_ENV="BINNACLE_TEST_LIVENESS=$BINNACLE_TEST_LIVENESS" tui_start 140 30 --log "$T/binnacle.log"
+# -A: every namespace, one list (/api/v1/pods) as the rules expect
+TUI_ENV="BINNACLE_TEST_LIVENESS=$BINNACLE_TEST_LIVENESS" tui_start 140 30 -A --log "$T/binnacle.log"
 check "rows on screen" wait_until 20 screen_has "web-"
 
 # ---- slow: 5 s ----

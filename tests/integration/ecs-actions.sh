@@ -38,6 +38,8 @@ primary() { aws_lab ecs describe-services --cluster lab-ec2 --services web --que
 export -f primary
 before=$(primary)
 keys r
+check "restart asks first, naming the service and the endpoint" wait_until 5 screen_has "Restart ecs-service web .*on ecs/us-east-1\\?"
+keys y
 check "restart: a new deployment" wait_until 20 bash -c "[ \"\$(primary)\" != '$before' ]"
 check "its rollout on screen" wait_until 20 screen_has "web +[0-9]/3 .*(IN_PROGRESS|COMPLETED)"
 
@@ -49,14 +51,14 @@ aws_lab ecs register-task-definition --cli-input-json "file://$T/td.json" >/dev/
 aws_lab ecs update-service --cluster lab-ec2 --service web --task-definition web:2 >/dev/null
 check "the new revision shows" wait_until 30 screen_has "web .* web:2 "
 keys R
-check "rollback asks first" wait_until 5 screen_has "rollback ecs-service web on ecs/us-east-1\\?"
+check "rollback asks first" wait_until 5 screen_has "Rollback ecs-service web .*on ecs/us-east-1\\?"
 keys y
 taskdef() { aws_lab ecs describe-services --cluster lab-ec2 --services web --query 'services[0].taskDefinition' --output text; }
 export -f taskdef
 check "rollback: the CLI sees web:1 again" wait_until 20 bash -c "taskdef | grep -q 'task-definition/web:1\$'"
 
-keys e
-check "e: the service's events, newest first" wait_until 15 screen_has "\\(service web\\) (has started|has stopped|has reached|.*deployment)"
+keys E
+check "E: the service's events, newest first" wait_until 15 screen_has "\\(service web\\) (has started|has stopped|has reached|.*deployment)"
 keys Escape
 tui_select web
 keys d
@@ -73,7 +75,7 @@ narrow "$victim"
 keys x
 check "stop asks for a reason, ECS records it" wait_until 5 screen_has "reason \\(recorded by ECS\\) for $victim"
 keys C-u "binnacle test: $victim" Enter
-check "and asks first" wait_until 5 screen_has "stop ecs-task $victim"
+check "and asks first" wait_until 5 screen_has "Stop ecs-task $victim"
 keys y
 reason() { aws_lab ecs describe-tasks --cluster lab-ec2 --tasks "$victim" --query 'tasks[0].[stopCode,stoppedReason]' --output text; }
 export victim
@@ -131,17 +133,19 @@ export ci_arn
 export -f status
 tui_select "$ec2"
 keys x
-check "drain asks first" wait_until 5 screen_has "drain node $ec2 on ecs/us-east-1\\?"
+check "drain asks first" wait_until 5 screen_has "[Dd]rain node $ec2 .*on ecs/us-east-1\\?"
 keys y
 check "drain: the CLI sees it DRAINING" wait_until 20 bash -c "[ \"\$(status)\" = DRAINING ]"
 check "and the screen" wait_until 20 screen_has "^$ec2 +DRAINING"
 keys u
+check "activate asks first too" wait_until 5 screen_has "Activate node $ec2 .*on ecs/us-east-1\\?"
+keys y
 check "activate: ACTIVE again" wait_until 20 bash -c "[ \"\$(status)\" = ACTIVE ]"
 keys Enter
 check "Enter on an instance lists the tasks placed on it" wait_until 15 screen_has "ECS tasks \\(instance $ec2\\)"
 keys q
 
-check "changes are audited" wait_until 10 audit_has $'kind=ecs-services\tname=web to 3\t.*action=scale\tresult=ok'
+check "changes are audited" wait_until 10 audit_has $'kind=ecs-services\tname=web\t.*value=3\taction=scale\tresult=ok'
 check "stops with their reason" wait_until 10 audit_has "action=stop"$'\t'"result=ok"
 check "the audit log holds no secret" bash -c "! grep -qF '$AWS_SECRET_ACCESS_KEY' '$XDG_STATE_HOME/binnacle/audit.log'"
 check "nor does the debug log" bash -c "! grep -qF '$AWS_SECRET_ACCESS_KEY' '$T/binnacle.log'"

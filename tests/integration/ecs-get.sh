@@ -66,6 +66,7 @@ check "and holds no secret" bash -c "! grep -qF '$secret' '$T/get.log'"
 ci=$(aws_lab ecs list-container-instances --cluster lab-ec2 --query 'containerInstanceArns[0]' --output text)
 lab_control "agent?cluster=lab-ec2&instance=${ci##*/}&connected=false"
 health=$(run_binnacle health -o json)
+# (the profile's ECR registry is an endpoint too, listed first when it is stale)
 check "health counts services at their desired count and tasks running" \
 	bash -c "jq -e '[.endpoints[] | select(.backend == \"ecs\")][0].counts | test(\"services at desired count [0-9]+/[0-9]+ · tasks running\")' <<<'$health' >/dev/null"
 check "a service below its desired count is a problem" \

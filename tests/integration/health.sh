@@ -69,7 +69,8 @@ check "binnacle health exits 0 when nothing is wrong" [ $? -eq 0 ]
 check "and says so" grep -q '^No problems.' "$T/prod.out"
 
 # the dashboard opens on health with three endpoints
-tui_start 160 45 -c "$cfg"
+# every namespace (-A): the contexts say default, and @all below reaches shop
+tui_start 160 45 -c "$cfg" -A
 check "the dashboard opens on the health screen" wait_until 20 screen_has "Problems: [0-9]+, worst first"
 check "with a line per endpoint" wait_until 20 bash -c \
 	"tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^prod +kubernetes +live' && tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^stage +kubernetes +live'"
@@ -95,7 +96,7 @@ check "in its view, filtered to it" wait_until 10 screen_has "/\\^web\\$  1/1"
 keys s
 check "the scale dialog opens on it" wait_until 5 screen_has "replicas for web"
 keys C-u 0 Enter
-check "scaled to zero" wait_until 30 screen_has "^default +web +0/0"
+check "scaled to zero" wait_until 30 screen_has "^(default +)?web +0/0"
 keys Escape Escape
 check "Esc comes back to the health screen" wait_until 10 screen_has "Problems: [0-9]+"
 check "where the problem has cleared" wait_until 30 screen_has "cleared +prod +deployments default/web"
@@ -112,7 +113,7 @@ keys Escape '/' '^payments$' Enter
 wait_until 10 screen_has "/\\^payments\\$  1/"
 keys G
 keys d
-check "describe acts on the row's own endpoint" wait_until 15 screen_has "namespace: shop"
+check "describe acts on the row's own endpoint" wait_until 15 screen_has "^[Nn]amespace: +shop"
 check "and the header follows the row" screen_has "binnacle stage "
 keys Escape Escape Escape ':containers @all' Enter
 check ":containers @all mixes the engine's containers with the clusters'" wait_until 15 bash -c \

@@ -1,32 +1,38 @@
 #!/usr/bin/env bash
 # kube-actions.sh: every Kubernetes action from the dashboard, checked with
-# kubectl: scale, rollout restart, delete (confirmed), cordon/uncordon, drain
-# with a disruption budget, exec, logs follow/previous/merged, describe with
-# events, a token refreshed from the exec plugin mid-run, and read-only mode.
+# kubectl: scale, rollout restart, delete, cordon/uncordon (each asked
+# first), drain with its options and a disruption budget, exec, logs
+# follow/previous/merged (a sidecar's pods asking which container), describe
+# as kubectl does it and YAML with events, a token refreshed from the exec
+# plugin mid-run, and read-only mode.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 require_cmd kubectl
 start_kubelab --port 0 --log-interval 1 --crash-after 2 -v
 
-tui_start 140 40 --log "$T/binnacle.log"
+tui_start 140 40 -A --log "$T/binnacle.log"
 wait_until 20 screen_has "web-" || { echo "dashboard did not start"; exit 1; }
 
 keys ':deploy' Enter
 tui_select web
 keys s
 check "scale asks for the replicas, showing the current count" wait_until 5 screen_has "replicas for web \\(now 2[;)]"
+keys C-u abc Enter
+check "a value that is not a count is said in the dialog, which stays" wait_until 5 screen_has "must be a whole number"
 keys C-u 3 Enter
 check "scale: kubectl sees 3 replicas" wait_until 20 bash -c "[ \"\$(kubectl get deploy web -o jsonpath='{.spec.replicas}')\" = 3 ]"
 check "and the scale subresource was used" grep -q 'http PATCH .*/deployments/web/scale ->' "$T/binnacle.log"
 keys r
+check "restart asks first, naming kind, namespace and endpoint" wait_until 5 screen_has "Restart deployment web in namespace default on lab\\?"
+keys y
 check "rollout restart sets kubectl's restartedAt annotation" wait_until 20 bash -c \
 	"kubectl get deploy web -o jsonpath='{.spec.template.metadata.annotations}' | grep -q restartedAt"
-check "actions are audited" wait_until 10 audit_has $'endpoint=lab\tkind=deployments\tname=web to 3\t.*action=scale\tresult=ok'
+check "actions are audited, the value in its own field" wait_until 10 audit_has $'endpoint=lab\tkind=deployments\tname=web\t.*value=3\taction=scale\tresult=ok'
 
 keys ':pods' Enter
 victim=$(kc get pods -n shop -l app=cart -o name | head -1 | cut -d/ -f2)
 tui_select "$victim"
 keys C-d
-check "delete asks first" wait_until 5 screen_has "remove pod $victim on lab\\?"
+check "delete asks first, saying delete" wait_until 5 screen_has "Delete pod $victim in namespace shop on lab\\?"
 keys y
 check "delete: kubectl no longer sees the pod" wait_until 30 bash -c "! kubectl get pod -n shop '$victim' >/dev/null 2>&1"
 
@@ -64,7 +70,10 @@ check "P shows the previous instance's logs" wait_until 10 screen_has "\\(previo
 keys Escape ':deploy' Enter
 tui_select frontend
 keys l
+check "a deployment with a sidecar asks which container's logs" wait_until 10 screen_has "Which container of its pods\\?"
+keys Enter
 check "a deployment's logs merge its pods, each line named" wait_until 15 screen_has "\\[frontend-"
+check "without the pods' complaint about a missing container name" screen_lacks "container name must be specified"
 keys Escape
 
 keys ':pods' Enter
@@ -72,30 +81,47 @@ sidecar=$(kc get pods -n shop -l app=frontend -o name | head -1 | cut -d/ -f2)
 tui_select "$sidecar"
 keys l
 check "a pod with several containers asks which one" wait_until 10 screen_has "Which container\\?"
+check "offering every container at once" screen_has "every container"
 keys j Enter
 check "and opens the chosen container's logs" wait_until 10 screen_has "logs $sidecar/"
 keys Escape
+keys l
+wait_until 10 screen_has "Which container\\?"
+keys G Enter
+check "every container merged, each line named by its container" wait_until 15 screen_has "^\\[[a-z-]+\\] "
+keys Escape
 tui_select "$web"
 keys d
-check "describe shows the object as YAML" wait_until 10 screen_has "^kind: Pod"
+check "d describes as kubectl does" wait_until 10 screen_has "^Name: +$web"
+check "with its containers' state" wait_until 5 screen_has "State: +Running since"
+check "and its events" screen_has "^Events:"
+keys Escape y
+check "y shows the object as YAML" wait_until 10 screen_has "^kind: Pod"
 keys G
 check "with its recent events at the end" wait_until 5 screen_has "recentEvents:"
+keys y
+check "y again shows it as JSON" wait_until 10 screen_has '"kind": "Pod"'
 keys Escape
 
 keys ':nodes' Enter
 tui_select lab-worker2
 keys c
+wait_until 5 screen_has "Cordon node lab-worker2 on lab\\?" && keys y
 check "cordon: kubectl sees the node unschedulable" wait_until 20 bash -c \
 	"[ \"\$(kubectl get node lab-worker2 -o jsonpath='{.spec.unschedulable}')\" = true ]"
 check "and the screen says SchedulingDisabled" wait_until 10 screen_has "SchedulingDisabled"
 keys u
+wait_until 5 screen_has "Uncordon node lab-worker2 on lab\\?" && keys y
 check "uncordon" wait_until 20 bash -c "[ -z \"\$(kubectl get node lab-worker2 -o jsonpath='{.spec.unschedulable}')\" ]"
 dbnode=$(kc get pod -n data db-0 -o jsonpath='{.spec.nodeName}')
 tui_select "$dbnode"
 keys x
-check "drain asks first" wait_until 5 screen_has "drain node $dbnode on lab\\?"
+check "drain asks its options first" wait_until 5 screen_has "grace seconds or -1, timeout seconds"
+keys C-u 'grace=5 timeout=12 delete-emptydir-data=yes force=no' Enter
+check "then asks, with the options" wait_until 5 screen_has "Drain node $dbnode on lab with grace=5"
 keys y
-check "drain reports the pod a disruption budget protects" wait_until 60 screen_has "protected by a disruption budget: data/db-0"
+check "drain asks again for the pod a disruption budget protects, then reports it" wait_until 60 screen_has "protected by a disruption budget after the timeout: data/db-0"
+check "it was asked more than once" bash -c "[ \$(grep -c 'http POST .*/pods/db-0/eviction ->' '$T/binnacle.log') -ge 2 ]"
 check "and evicted the others through the eviction API" grep -q 'http POST .*/pods/.*/eviction ->' "$T/binnacle.log"
 keys q
 tmx kill-server
@@ -125,7 +151,7 @@ tmx kill-server
 
 # read-only: nothing that changes anything reaches the API server
 : >"$KUBE_DIR/kubelab.err"
-tui_start 140 40 --readonly
+tui_start 140 40 -A --readonly
 wait_until 20 screen_has "web-"
 keys ':deploy' Enter
 tui_select web

@@ -102,25 +102,25 @@ check "roll back: the image before it again" wait_until 20 bash -c \
 keys ':cm' Enter
 tui_select edme
 echo change >"$T/edit-mode"
-keys E
+keys e
 check "edit: kubectl sees the change" wait_until 20 bash -c \
 	"[ \"\$(kubectl --request-timeout=20s get cm edme -o jsonpath='{.data.k}')\" = v2 ]"
 check "the editor got YAML with the object's resourceVersion" grep -q '^  resourceVersion: ' "$T/edit-1.yaml"
 check "edits are audited" audit_has $'kind=configmaps\tname=edme\t.*action=edit\tresult=ok'
 echo conflict >"$T/edit-mode"
-keys E
+keys e
 check "a change by someone else meanwhile: refused with a sentence" \
 	wait_until 20 screen_has "edme was changed by someone else"
 check "and the object keeps the other change, not ours" bash -c \
 	"[ \"\$(kubectl --request-timeout=20s get cm edme -o jsonpath='{.data.k}{.metadata.annotations.meanwhile}')\" = v2yes ]"
 echo none >"$T/edit-mode"
-keys E
+keys e
 check "an edit that changes nothing is cancelled" wait_until 20 screen_has "edit edme cancelled: nothing was changed"
 keys ':cj' Enter
 tui_select report
 echo reopen >"$T/edit-mode"
 before=$(cat "$T/edit-count")
-keys E
+keys e
 check "a rejected edit reopens the editor with the server's error on top" \
 	wait_until 20 bash -c "grep -q '^# The API server refused this edit' '$T/edit-$((before + 2)).yaml' 2>/dev/null"
 check "and the corrected edit applies" wait_until 20 bash -c \

@@ -10,19 +10,19 @@ start_kubelab --port 0 --bookmark-interval 2
 
 count_json() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 check "pods: as many as kubectl lists" \
-	[ "$(run_binnacle get pods -o json | count_json)" -eq "$(kc get pods -A -o name | wc -l)" ]
+	[ "$(run_binnacle get pods -A -o json | count_json)" -eq "$(kc get pods -A -o name | wc -l)" ]
 check "nodes: as many as kubectl lists" \
 	[ "$(run_binnacle get nodes -o json | count_json)" -eq "$(kc get nodes -o name | wc -l)" ]
-pods=$(run_binnacle get pods)
+pods=$(run_binnacle get pods -A)
 status_of() { kc get pods -A --no-headers | awk -v p="$1" '$2 ~ "^"p {print $4; exit}'; }
 check "CrashLoopBackOff or Error as kubectl computes it" \
 	grep -Eq "checkout-[a-z0-9-]+ +[0-9]/[0-9] +($(status_of checkout))" <<<"$pods"
 check "ImagePullBackOff as kubectl computes it" grep -Eq "payments-[a-z0-9-]+ +0/1 +ImagePullBackOff" <<<"$pods"
 check "the control plane node has its role" grep -Eq "lab-control-plane +Ready +control-plane" <<<"$(run_binnacle get nodes)"
-check "deployments show ready/desired" grep -Eq "default +web +2/2 " <<<"$(run_binnacle get deploy)"
-check "warning events are listed" wait_until 30 binnacle_prints Warning get events
+check "deployments show ready/desired" grep -Eq "default +web +2/2 " <<<"$(run_binnacle get deploy -A)"
+check "warning events are listed" wait_until 30 binnacle_prints Warning get events -A
 
-tui_start 140 40 --log "$T/binnacle.log"
+tui_start 140 40 -A --log "$T/binnacle.log"
 check "the dashboard opens on pods" wait_until 20 screen_has "web-"
 keys ':deploy' Enter
 wait_until 5 screen_has "UP-TO-DATE"

@@ -103,7 +103,7 @@ tui_select sprocket
 keys d
 check "describe works on a discovered kind" wait_until 10 screen_has "^kind: Widget"
 keys Escape
-keys E
+keys e
 check "edit in \$EDITOR: kubectl sees the change" \
 	wait_until 20 bash -c "[ \"\$(kubectl --request-timeout=20s get widget sprocket -n shop -o jsonpath='{.spec.size}')\" = 5 ]"
 check "and the screen too" wait_until 20 screen_has "sprocket +5 +green"

@@ -34,13 +34,13 @@ pick() {
 tui_start 140 30 -c "$T/config.yaml" tags
 check "the tags of every repository" wait_until 20 screen_has "^latest +lab/app "
 keys ':repo lab/app' Enter
-check "lab/app's tags, latest sharing 1.1.0's manifest" wait_until 15 screen_has "^latest +lab/app +sha256:"
-wait_until 15 screen_has "^1\\.1\\.0 +lab/app +sha256:"
+check "lab/app's tags, latest sharing 1.1.0's manifest" wait_until 15 screen_has "^latest +sha256:"
+wait_until 15 screen_has "^1\\.1\\.0 +sha256:"
 pick lab/app:latest
 keys C-d
 check "the tag alone, or the manifest with its tags?" wait_until 5 screen_has "the manifest sha256:.* with its tags 1\\.1\\.0"
 keys Enter
-check "then a confirmation" wait_until 5 screen_has "remove tag latest on reg\\?"
+check "then a confirmation" wait_until 5 screen_has "[Rr]emove tag latest .*on reg\\?"
 keys y
 check "distribution deletes no tag alone: said so, nothing deleted" \
 	wait_until 10 screen_has "would not delete the tag alone"
@@ -51,16 +51,16 @@ pick lab/app:latest
 keys C-d
 wait_until 5 screen_has "the manifest sha256:"
 keys j Enter
-wait_until 5 screen_has "remove tag latest on reg\\?"
+wait_until 5 screen_has "[Rr]emove tag latest .*on reg\\?"
 keys y
 check "the manifest is deleted" wait_until 10 screen_has "remove latest: done"
 check "the registry says both tags are gone" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' -H '$ACCEPT' -I '$URL/v2/lab/app/manifests/latest') = 404 ] && [ \$(curl -s -o /dev/null -w '%{http_code}' -H '$ACCEPT' -I '$URL/v2/lab/app/manifests/1.1.0') = 404 ]"
 keys Escape
 check "and so do their rows" wait_until 10 bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | grep -Eq '^(latest|1\\.1\\.0) +lab/app'"
-check "the delete is audited" wait_until 10 audit_has $'endpoint=reg\tkind=tags\tname=latest\tid=lab/app:latest\taction=remove\tresult=ok'
+check "the delete is audited" wait_until 10 audit_has $'endpoint=reg\tkind=tags\tname=latest\tid=lab/app:latest\t.*action=remove\tresult=ok'
 pick lab/app:1.0.0
 keys C-d
-check "a tag alone on its manifest: only the confirmation" wait_until 5 screen_has "remove tag 1\\.0\\.0 on reg\\?"
+check "a tag alone on its manifest: only the confirmation" wait_until 5 screen_has "[Rr]emove tag 1\\.0\\.0 .*on reg\\?"
 keys y
 check "deleted" wait_until 10 screen_has "remove 1\\.0\\.0: done"
 check "the registry agrees" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' -H '$ACCEPT' -I '$URL/v2/lab/app/manifests/1.0.0') = 404 ]"
@@ -76,22 +76,22 @@ endpoints:
 YAML
 tui_start 140 30 -c "$T/prod.yaml" tags
 keys ':repo team/web' Enter
-wait_until 15 screen_has "^3\\.1 +team/web +sha256:"
-wait_until 15 screen_has "^latest +team/web +sha256:"
+wait_until 15 screen_has "^3\\.1 +sha256:"
+wait_until 15 screen_has "^latest +sha256:"
 pick team/web:3.1
 keys C-d
 wait_until 5 screen_has "Other tags share this manifest" && keys Enter
-check "production: the name must be typed" wait_until 5 screen_has 'Type the name "3\.1"'
+check "production: the name must be typed" wait_until 5 screen_has '[Tt]ype the name "3\.1"'
 keys Escape
 check "cancelled" wait_until 5 screen_has "cancelled"
 check "still there" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' -H '$ACCEPT' -I '$URL/v2/team/web/manifests/3.1') = 200 ]"
 keys q
 tui_start 140 30 -c "$T/config.yaml" -r tags
 keys ':repo team/web' Enter
-wait_until 15 screen_has "^3\\.1 +team/web "
+wait_until 15 screen_has "^3\\.1 +sha256:"
 pick team/web:3.1
 keys C-d
-check "read-only: remove is not offered" wait_until 5 screen_has "read-only: remove is disabled"
+check "read-only: remove is not offered" wait_until 5 screen_has "read-only: remove is (disabled|not offered)"
 keys q
 
 start_reglab nodel
@@ -104,10 +104,10 @@ endpoints:
 YAML
 tui_start 140 30 -c "$T/nodel.yaml" tags
 keys ':repo ops/tools' Enter
-wait_until 15 screen_has "^1\\.0 +ops/tools +sha256:"
+wait_until 15 screen_has "^1\\.0 +sha256:"
 pick ops/tools:1.0
 keys C-d
-wait_until 5 screen_has "remove tag 1\\.0 on nodel\\?"
+wait_until 5 screen_has "[Rr]emove tag 1\\.0 .*on nodel\\?"
 keys y
 check "deletes disabled: said so" wait_until 10 screen_has "does not allow deletes"
 finish

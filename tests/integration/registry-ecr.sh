@@ -59,12 +59,12 @@ check "a profile whose keys expired: one sentence naming it" grep -q "^binnacle:
 # a delete goes through BatchDeleteImage: the tag alone
 tui_start 140 30 -c "$T/config.yaml" tags
 keys ':repo lab/app' Enter
-check "the tags on screen" wait_until 15 screen_has "^1\\.1\\.0 +lab/app +sha256:"
-wait_until 15 screen_has "^latest +lab/app +sha256:"
+check "the tags on screen" wait_until 15 screen_has "^1\\.1\\.0 +sha256:"
+wait_until 15 screen_has "^latest +sha256:"
 keys Escape '/' '^lab/app:1.0.0$' Enter
 wait_until 10 screen_has '/\^lab/app:1.0.0\$  1/1'
 keys C-d
-wait_until 5 screen_has "remove tag 1\\.0\\.0 on ecr\\?"
+wait_until 5 screen_has "[Rr]emove tag 1\\.0\\.0 .*on ecr\\?"
 keys y
 check "deleted" wait_until 10 screen_has "remove 1\\.0\\.0: done"
 check "with BatchDeleteImage" grep -q ' ecr BatchDeleteImage 200 ' "$T/ecs/requests.log"

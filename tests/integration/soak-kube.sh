@@ -12,7 +12,7 @@ start_kubelab --port 0 --nodes 20 --namespaces 5 --deployments 300 --replicas 20
 	--start-delay 0.2 --delete-delay 0.3
 
 
-tui_start 120 40 --log "$T/binnacle.log" pods
+tui_start 120 40 -A --log "$T/binnacle.log" pods
 check "the dashboard opens on the churning pods" wait_until 30 screen_has "Running"
 
 alive() { screen_lacks "BINNACLE-EXITED"; }

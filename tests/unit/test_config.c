@@ -350,6 +350,48 @@ static void test_load_default(void **state)
 	free(want);
 }
 
+/* confirm, mouse and the user's own commands */
+static void test_daily_keys(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("confirm: destructive\nmouse: true\n"
+			       "commands:\n"
+			       "  - name: trace\n"
+			       "    key: ctrl-t\n"
+			       "    kinds: [pods, ctr]\n"
+			       "    command: echo $NAME\n"
+			       "    background: true\n"
+			       "  - key: X\n"
+			       "    command: docker rm -f $NAME\n"
+			       "    kinds: all\n"
+			       "    mutates: yes\n"
+			       "    confirm: true\n"),
+			 0);
+	assert_int_equal(cfg.confirm, CONFIRM_POLICY_DESTRUCTIVE);
+	assert_true(cfg.mouse);
+	assert_int_equal(cfg.ncommands, 2);
+	assert_string_equal(cfg.commands[0].name, "trace");
+	assert_string_equal(cfg.commands[0].kinds[1], "ctr");
+	assert_null(cfg.commands[0].kinds[2]);
+	assert_true(cfg.commands[0].background);
+	assert_false(cfg.commands[0].mutates);
+	/* no name: the command line names it; "all": every kind */
+	assert_string_equal(cfg.commands[1].name, "docker rm -f $NAME");
+	assert_null(cfg.commands[1].kinds);
+	assert_true(cfg.commands[1].mutates && cfg.commands[1].confirm);
+	/* the defaults: every changing action asks, the mouse is the terminal's */
+	assert_int_equal(parse("refresh: 1s\n"), 0);
+	assert_int_equal(cfg.confirm, CONFIRM_POLICY_ALL);
+	assert_false(cfg.mouse);
+	expect_error("confirm: sometimes\n", "test.yaml:1:10: confirm must be all (every changing action asks) or destructive");
+	expect_error("commands:\n  - key: t\n", "test.yaml:2:5: a command needs a key and a command line");
+	expect_error("commands:\n  - key: t\n    comand: ls\n",
+		     "test.yaml:3:5: unknown key \"comand\" for a command (known: name, key, kinds, command, background, "
+		     "confirm, mutates)");
+	expect_error("commands:\n  - key: t\n    command: ls\n    background: maybe\n",
+		     "test.yaml:4:17: background must be true or false");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +406,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_wrong_types, teardown),
 		cmocka_unit_test_teardown(test_charset, teardown),
 		cmocka_unit_test_teardown(test_duplicate_endpoint_names, teardown),
+		cmocka_unit_test_teardown(test_daily_keys, teardown),
 		cmocka_unit_test_setup_teardown(test_load_missing_explicit, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_load_default, setup_tmp, teardown_tmp),
 	};

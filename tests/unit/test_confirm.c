@@ -1,8 +1,9 @@
 /* test_confirm.c: when binnacle asks before an action runs, as a user would
- * notice it: read-only actions never ask; restart/stop/start run at once but
- * ask yes/no on a production endpoint; remove/kill ask yes/no, and on
- * production need the resource's exact name typed. Then which answers
- * confirm: y/yes in any case for yes/no, the exact name for type-name. */
+ * notice it: read-only actions never ask; restart/stop/start ask yes/no by
+ * default (confirm: destructive runs them at once) and always on a
+ * production endpoint; remove/kill ask yes/no, and on production need the
+ * resource's exact name typed; a value typed for the action was the
+ * question. Then which answers confirm, and how the question reads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -27,44 +28,100 @@ static const struct backend_action act_kill = {
 static void test_non_mutating_never_asks(void **state)
 {
 	(void)state;
-	assert_int_equal(confirm_required(&act_inspect, false), CONFIRM_NONE);
-	assert_int_equal(confirm_required(&act_inspect, true), CONFIRM_NONE);
-	assert_int_equal(confirm_required(&act_logs, false), CONFIRM_NONE);
-	assert_int_equal(confirm_required(&act_logs, true), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_inspect, false, CONFIRM_POLICY_ALL), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_inspect, true, CONFIRM_POLICY_ALL), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_logs, false, CONFIRM_POLICY_ALL), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_logs, true, CONFIRM_POLICY_ALL), CONFIRM_NONE);
 	/* a CONFIRM flag without MUTATES still changes nothing: no question */
 	const struct backend_action odd = {.name = "odd", .kind = "containers", .flags = ACTION_CONFIRM};
-	assert_int_equal(confirm_required(&odd, false), CONFIRM_NONE);
-	assert_int_equal(confirm_required(&odd, true), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&odd, false, CONFIRM_POLICY_ALL), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&odd, true, CONFIRM_POLICY_ALL), CONFIRM_NONE);
 }
 
-static void test_mutating_runs_at_once_normally(void **state)
+static void test_mutating_asks_by_default(void **state)
 {
 	(void)state;
-	assert_int_equal(confirm_required(&act_restart, false), CONFIRM_NONE);
-	assert_int_equal(confirm_required(&act_stop, false), CONFIRM_NONE);
-	assert_int_equal(confirm_required(&act_start, false), CONFIRM_NONE);
+	/* w then r typed by accident must not restart anything */
+	assert_int_equal(confirm_required(&act_restart, false, CONFIRM_POLICY_ALL), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_stop, false, CONFIRM_POLICY_ALL), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_start, false, CONFIRM_POLICY_ALL), CONFIRM_YES_NO);
+}
+
+static void test_destructive_policy_runs_the_others_at_once(void **state)
+{
+	(void)state;
+	assert_int_equal(confirm_required(&act_restart, false, CONFIRM_POLICY_DESTRUCTIVE), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_start, false, CONFIRM_POLICY_DESTRUCTIVE), CONFIRM_NONE);
+	assert_int_equal(confirm_required(&act_remove, false, CONFIRM_POLICY_DESTRUCTIVE), CONFIRM_YES_NO);
+	/* production asks whatever the setting */
+	assert_int_equal(confirm_required(&act_restart, true, CONFIRM_POLICY_DESTRUCTIVE), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_kill, true, CONFIRM_POLICY_DESTRUCTIVE), CONFIRM_TYPE_NAME);
+}
+
+static void test_typed_value_was_the_question(void **state)
+{
+	(void)state;
+	static const struct backend_action scale = {.name = "scale", .kind = "deployments",
+						    .flags = ACTION_MUTATES | ACTION_INPUT};
+	assert_int_equal(confirm_after_input(&scale, false, CONFIRM_POLICY_ALL), CONFIRM_NONE);
+	assert_int_equal(confirm_after_input(&scale, true, CONFIRM_POLICY_ALL), CONFIRM_YES_NO);
+}
+
+static void test_question_names_kind_namespace_endpoint(void **state)
+{
+	(void)state;
+	char q[512];
+	struct confirm_target t = {.verb = "restart", .kind = "deployments", .name = "web", .count = 1,
+				   .scope_name = "namespace", .scope = "shop", .endpoint = "lab"};
+	confirm_question(q, sizeof(q), &t);
+	assert_string_equal(q, "Restart deployment web in namespace shop on lab?");
+	t.verb = "delete";
+	t.kind = "pods";
+	t.name = "a, b, c";
+	t.count = 3;
+	confirm_question(q, sizeof(q), &t);
+	assert_string_equal(q, "Delete 3 pods in namespace shop on lab: a, b, c?");
+	t.verb = "stop";
+	t.kind = "containers";
+	t.name = "web";
+	t.count = 1;
+	t.scope_name = NULL;
+	t.endpoint = "docker";
+	confirm_question(q, sizeof(q), &t);
+	assert_string_equal(q, "Stop container web on docker?");
+	t.verb = "scale";
+	t.kind = "deployments";
+	t.value = "3";
+	t.endpoint = "lab";
+	confirm_question(q, sizeof(q), &t);
+	assert_string_equal(q, "Scale deployment web on lab to 3?");
+	char one[64];
+	confirm_singular(one, sizeof(one), "replicasets");
+	assert_string_equal(one, "replicaset");
+	confirm_singular(one, sizeof(one), "policies");
+	assert_string_equal(one, "policy");
 }
 
 static void test_mutating_asks_yes_no_on_production(void **state)
 {
 	(void)state;
-	assert_int_equal(confirm_required(&act_restart, true), CONFIRM_YES_NO);
-	assert_int_equal(confirm_required(&act_stop, true), CONFIRM_YES_NO);
-	assert_int_equal(confirm_required(&act_start, true), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_restart, true, CONFIRM_POLICY_ALL), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_stop, true, CONFIRM_POLICY_ALL), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_start, true, CONFIRM_POLICY_ALL), CONFIRM_YES_NO);
 }
 
 static void test_destructive_asks_yes_no_normally(void **state)
 {
 	(void)state;
-	assert_int_equal(confirm_required(&act_remove, false), CONFIRM_YES_NO);
-	assert_int_equal(confirm_required(&act_kill, false), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_remove, false, CONFIRM_POLICY_ALL), CONFIRM_YES_NO);
+	assert_int_equal(confirm_required(&act_kill, false, CONFIRM_POLICY_ALL), CONFIRM_YES_NO);
 }
 
 static void test_destructive_needs_name_on_production(void **state)
 {
 	(void)state;
-	assert_int_equal(confirm_required(&act_remove, true), CONFIRM_TYPE_NAME);
-	assert_int_equal(confirm_required(&act_kill, true), CONFIRM_TYPE_NAME);
+	assert_int_equal(confirm_required(&act_remove, true, CONFIRM_POLICY_ALL), CONFIRM_TYPE_NAME);
+	assert_int_equal(confirm_required(&act_kill, true, CONFIRM_POLICY_ALL), CONFIRM_TYPE_NAME);
 }
 
 static void test_none_accepts_anything(void **state)
@@ -126,13 +183,13 @@ static void test_type_name_empty_expected_never_confirms(void **state)
 static void test_flow(void **state)
 {
 	(void)state;
-	enum confirm_kind k = confirm_required(&act_remove, true);
+	enum confirm_kind k = confirm_required(&act_remove, true, CONFIRM_POLICY_ALL);
 	assert_false(confirm_accepts(k, "y", "web"));
 	assert_true(confirm_accepts(k, "web", "web"));
-	k = confirm_required(&act_remove, false);
+	k = confirm_required(&act_remove, false, CONFIRM_POLICY_ALL);
 	assert_true(confirm_accepts(k, "y", "web"));
 	assert_false(confirm_accepts(k, "", "web"));
-	k = confirm_required(&act_restart, false);
+	k = confirm_required(&act_restart, false, CONFIRM_POLICY_DESTRUCTIVE);
 	assert_true(confirm_accepts(k, NULL, "web"));
 }
 
@@ -140,7 +197,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_non_mutating_never_asks),
-		cmocka_unit_test(test_mutating_runs_at_once_normally),
+		cmocka_unit_test(test_mutating_asks_by_default),
+		cmocka_unit_test(test_destructive_policy_runs_the_others_at_once),
+		cmocka_unit_test(test_typed_value_was_the_question),
+		cmocka_unit_test(test_question_names_kind_namespace_endpoint),
 		cmocka_unit_test(test_mutating_asks_yes_no_on_production),
 		cmocka_unit_test(test_destructive_asks_yes_no_normally),
 		cmocka_unit_test(test_destructive_needs_name_on_production),

@@ -462,6 +462,14 @@ static void test_partial_upsert(void **state)
 	assert_string_equal(row_text(b, CTR_STATE), "running");
 	assert_int_equal(b->cells[CTR_LABELS].type, CELL_NONE);
 
+	/* stopped: its last CPU and memory go with it (stats stop coming) */
+	row_set_num(s, t, b, CTR_CPU, CELL_PERMILLE, 125, NULL);
+	row_set_num(s, t, b, CTR_MEM, CELL_BYTES, 4096, NULL);
+	const char *stop = "[{\"Id\":\"bbbbbbbbbbbb2222\",\"Names\":[\"/beta\"],\"State\":\"exited\",\"Status\":\"Exited (0) 1 second ago\"}]";
+	assert_int_equal(docker_decode_containers_partial(s, stop, strlen(stop), "bbbbbbbbbbbb2222", err, sizeof(err)), 0);
+	assert_int_equal(b->cells[CTR_CPU].type, CELL_NONE);
+	assert_int_equal(b->cells[CTR_MEM].type, CELL_NONE);
+
 	/* destroyed: the filtered list comes back empty */
 	assert_int_equal(docker_decode_containers_partial(s, "[]\n", 3, "bbbbbbbbbbbb2222", err, sizeof(err)), 0);
 	assert_true(b->gone_ms > 0);

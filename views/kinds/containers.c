@@ -23,19 +23,21 @@ static enum style state_style(const struct row *r)
 }
 
 static const struct column columns[] = {
-	{"NAME", CTR_NAME, 8, 40, 0, ALIGN_LEFT, false, NULL},
-	{"IMAGE", CTR_IMAGE, 8, 40, 3, ALIGN_LEFT, false, NULL},
-	{"STATE", CTR_STATE, 7, 10, 0, ALIGN_LEFT, false, state_style},
-	{"STATUS", CTR_STATUS, 8, 32, 2, ALIGN_LEFT, false, state_style},
-	{"PORTS", CTR_PORTS, 5, 40, 5, ALIGN_LEFT, false, NULL},
-	{"CPU", CTR_CPU, 5, 8, 4, ALIGN_RIGHT, false, NULL},
-	{"MEM", CTR_MEM, 5, 9, 4, ALIGN_RIGHT, false, NULL},
-	{"AGE", CTR_CREATED, 3, 7, 1, ALIGN_RIGHT, false, NULL},
-	{"ID", CTR_ID, 12, 12, 0, ALIGN_LEFT, true, NULL},
-	{"IMAGE ID", CTR_IMAGEID, 8, 71, 0, ALIGN_LEFT, true, NULL},
-	{"MEM LIMIT", CTR_MEMLIMIT, 5, 9, 0, ALIGN_RIGHT, true, NULL},
-	{"COMMAND", CTR_COMMAND, 7, 40, 0, ALIGN_LEFT, true, NULL},
-	{"LABELS", CTR_LABELS, 6, 60, 0, ALIGN_LEFT, true, NULL},
+	{.title = "NAME", .cell = CTR_NAME, .min = 8, .ident = true},
+	/* a pod's containers, listed from several pods, say whose they are */
+	{.title = "POD", .cell = CTR_POD, .min = 8, .priority = 4, .flex = true},
+	{.title = "IMAGE", .cell = CTR_IMAGE, .min = 12, .max = 40, .priority = 3, .flex = true},
+	{.title = "STATE", .cell = CTR_STATE, .min = 7, .max = 10, .style = state_style},
+	{.title = "STATUS", .cell = CTR_STATUS, .min = 12, .max = 32, .priority = 2, .flex = true, .style = state_style},
+	{.title = "PORTS", .cell = CTR_PORTS, .min = 10, .max = 40, .priority = 5, .flex = true},
+	{.title = "CPU", .cell = CTR_CPU, .min = 5, .max = 8, .priority = 4, .align = ALIGN_RIGHT},
+	{.title = "MEM", .cell = CTR_MEM, .min = 5, .max = 9, .priority = 4, .align = ALIGN_RIGHT},
+	{.title = "AGE", .cell = CTR_CREATED, .min = 3, .max = 7, .priority = 1, .align = ALIGN_RIGHT},
+	{.title = "ID", .cell = CTR_ID, .min = 12, .max = 12, .wide = true},
+	{.title = "IMAGE ID", .cell = CTR_IMAGEID, .min = 8, .max = 71, .wide = true},
+	{.title = "MEM LIMIT", .cell = CTR_MEMLIMIT, .min = 5, .max = 9, .align = ALIGN_RIGHT, .wide = true},
+	{.title = "COMMAND", .cell = CTR_COMMAND, .min = 7, .max = 40, .wide = true, .flex = true},
+	{.title = "LABELS", .cell = CTR_LABELS, .min = 6, .max = 60, .wide = true, .flex = true, .labels = true},
 };
 
 static bool drill(const struct row *r, struct drill *d)

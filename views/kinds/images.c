@@ -16,12 +16,12 @@ static enum style name_style(const struct row *r)
 }
 
 static const struct column columns[] = {
-	{"REPOSITORY:TAG", IMG_NAME, 14, 60, 0, ALIGN_LEFT, false, name_style},
-	{"ID", IMG_ID, 12, 12, 2, ALIGN_LEFT, false, NULL},
-	{"SIZE", IMG_SIZE, 6, 9, 1, ALIGN_RIGHT, false, NULL},
-	{"AGE", IMG_CREATED, 3, 7, 3, ALIGN_RIGHT, false, NULL},
-	{"IN USE", IMG_INUSE, 6, 10, 0, ALIGN_LEFT, false, usage_style},
-	{"DIGEST", IMG_DIGEST, 10, 80, 0, ALIGN_LEFT, true, NULL},
+	{.title = "REPOSITORY:TAG", .cell = IMG_NAME, .min = 14, .ident = true, .style = name_style},
+	{.title = "ID", .cell = IMG_ID, .min = 12, .max = 12, .priority = 2},
+	{.title = "SIZE", .cell = IMG_SIZE, .min = 6, .max = 9, .priority = 1, .align = ALIGN_RIGHT},
+	{.title = "AGE", .cell = IMG_CREATED, .min = 3, .max = 7, .priority = 3, .align = ALIGN_RIGHT},
+	{.title = "IN USE", .cell = IMG_INUSE, .min = 6, .max = 10, .style = usage_style},
+	{.title = "DIGEST", .cell = IMG_DIGEST, .min = 10, .max = 80, .wide = true, .flex = true},
 };
 
 static bool drill(const struct row *r, struct drill *d)

@@ -43,21 +43,21 @@ static enum style mem_use_style(const struct row *r)
 }
 
 static const struct column columns[] = {
-	{"NAME", NODE_NAME, 6, 40, 0, ALIGN_LEFT, false, NULL},
-	{"STATUS", NODE_STATUS, 24, 28, 0, ALIGN_LEFT, false, status_style},
-	{"ROLES", NODE_ROLES, 5, 20, 4, ALIGN_LEFT, false, NULL},
-	{"VERSION", NODE_VERSION, 7, 24, 2, ALIGN_LEFT, false, NULL},
-	{"OS", NODE_OS, 4, 36, 6, ALIGN_LEFT, false, NULL},
-	{"KERNEL", NODE_KERNEL, 6, 28, 7, ALIGN_LEFT, false, NULL},
-	{"CPUS", NODE_CPUS, 4, 6, 3, ALIGN_RIGHT, false, NULL},
-	{"MEMORY", NODE_MEM, 6, 9, 3, ALIGN_RIGHT, false, NULL},
-	{"CPU USE", NODE_CPU_USAGE, 7, 14, 4, ALIGN_RIGHT, false, cpu_use_style},
-	{"MEM USE", NODE_MEM_USAGE, 7, 16, 4, ALIGN_RIGHT, false, mem_use_style},
-	{"RUNNING", NODE_WORKLOADS, 7, 11, 1, ALIGN_RIGHT, false, NULL},
-	{"AGE", NODE_AGE, 3, 7, 5, ALIGN_RIGHT, false, NULL},
-	{"ARCH", NODE_ARCH, 4, 10, 0, ALIGN_LEFT, true, NULL},
-	{"INTERNAL-IP", NODE_IP, 11, 39, 0, ALIGN_LEFT, true, NULL},
-	{"PRESSURE", NODE_PRESSURE, 8, 40, 0, ALIGN_LEFT, true, NULL},
+	{.title = "NAME", .cell = NODE_NAME, .min = 6, .ident = true},
+	{.title = "STATUS", .cell = NODE_STATUS, .min = 24, .max = 28, .style = status_style},
+	{.title = "ROLES", .cell = NODE_ROLES, .min = 5, .max = 20, .priority = 4, .flex = true},
+	{.title = "VERSION", .cell = NODE_VERSION, .min = 7, .max = 24, .priority = 2},
+	{.title = "OS", .cell = NODE_OS, .min = 6, .max = 36, .priority = 6, .flex = true},
+	{.title = "KERNEL", .cell = NODE_KERNEL, .min = 6, .max = 28, .priority = 7, .flex = true},
+	{.title = "CPUS", .cell = NODE_CPUS, .min = 4, .max = 6, .priority = 3, .align = ALIGN_RIGHT},
+	{.title = "MEMORY", .cell = NODE_MEM, .min = 6, .max = 9, .priority = 3, .align = ALIGN_RIGHT},
+	{.title = "CPU USE", .cell = NODE_CPU_USAGE, .min = 7, .max = 14, .priority = 4, .align = ALIGN_RIGHT, .style = cpu_use_style},
+	{.title = "MEM USE", .cell = NODE_MEM_USAGE, .min = 7, .max = 16, .priority = 4, .align = ALIGN_RIGHT, .style = mem_use_style},
+	{.title = "RUNNING", .cell = NODE_WORKLOADS, .min = 7, .max = 11, .priority = 1, .align = ALIGN_RIGHT},
+	{.title = "AGE", .cell = NODE_AGE, .min = 3, .max = 7, .priority = 5, .align = ALIGN_RIGHT},
+	{.title = "ARCH", .cell = NODE_ARCH, .min = 4, .max = 10, .wide = true},
+	{.title = "INTERNAL-IP", .cell = NODE_IP, .min = 11, .max = 39, .wide = true},
+	{.title = "PRESSURE", .cell = NODE_PRESSURE, .min = 8, .max = 40, .wide = true, .flex = true},
 };
 
 static const char *const aliases[] = {"nodes", "node", "no", "hosts", NULL};

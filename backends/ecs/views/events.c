@@ -23,7 +23,7 @@ static const struct column columns[] = {
 	{.title = "AGE", .cell = EEV_TIME, .min = 3, .max = 7, .align = ALIGN_RIGHT},
 	{.title = "SERVICE", .cell = EEV_NAME, .min = 7, .max = 24, .priority = 2},
 	{.title = "CLUSTER", .cell = EEV_CLUSTER, .min = 7, .max = 20, .priority = 3},
-	{.title = "MESSAGE", .cell = EEV_MESSAGE, .min = 20, .max = 200, .priority = 1, .style = message_style},
+	{.title = "MESSAGE", .cell = EEV_MESSAGE, .min = 20, .max = 200, .priority = 1, .flex = true, .style = message_style},
 };
 
 /* Enter on an event: the service it is about. */

@@ -46,7 +46,7 @@ static const struct column columns[] = {
 	{.title = "EXEC", .cell = ESV_EXEC, .min = 4, .max = 4, .priority = 7},
 	{.title = "AGE", .cell = ESV_AGE, .min = 3, .max = 7, .align = ALIGN_RIGHT, .priority = 1},
 	{.title = "STATUS", .cell = ESV_STATUS, .min = 6, .max = 10, .wide = true},
-	{.title = "ROLLOUT REASON", .cell = ESV_ROLLOUT_REASON, .min = 8, .max = 80, .wide = true},
+	{.title = "ROLLOUT REASON", .cell = ESV_ROLLOUT_REASON, .min = 8, .max = 80, .wide = true, .flex = true},
 	{.title = "ARN", .cell = ESV_ARN, .min = 3, .max = 90, .wide = true},
 };
 

@@ -10,7 +10,7 @@ static const struct column columns[] = {
 	{.title = "NAME", .cell = ETD_NAME, .min = 6, .max = 48},
 	{.title = "STATUS", .cell = ETD_STATUS, .min = 6, .max = 10, .priority = 4},
 	{.title = "CONTAINERS", .cell = ETD_CONTAINERS, .min = 10, .max = 32, .priority = 2},
-	{.title = "IMAGES", .cell = ETD_IMAGES, .min = 6, .max = 80, .priority = 1},
+	{.title = "IMAGES", .cell = ETD_IMAGES, .min = 6, .max = 80, .priority = 1, .flex = true},
 	{.title = "CPU", .cell = ETD_CPU, .min = 3, .max = 6, .align = ALIGN_RIGHT, .priority = 3},
 	{.title = "MEMORY", .cell = ETD_MEM, .min = 6, .max = 8, .align = ALIGN_RIGHT, .priority = 3},
 	{.title = "COMPAT", .cell = ETD_COMPAT, .min = 6, .max = 20, .priority = 5},

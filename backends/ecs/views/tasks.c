@@ -58,11 +58,11 @@ static const struct column columns[] = {
 	{.title = "MEM", .cell = ETK_MEM, .min = 6, .max = 8, .align = ALIGN_RIGHT, .priority = 10},
 	{.title = "IP", .cell = ETK_IP, .min = 2, .max = 15, .priority = 11},
 	{.title = "AZ", .cell = ETK_AZ, .min = 2, .max = 16, .priority = 12},
-	{.title = "HOST", .cell = ETK_HOST, .min = 10, .max = 20, .priority = 11},
+	{.title = "HOST", .cell = ETK_HOST, .min = 10, .max = 20, .priority = 4}, /* where it runs: kept before the desired state, launch type and revision */
 	{.title = "STARTED", .cell = ETK_STARTED, .min = 7, .max = 7, .align = ALIGN_RIGHT, .priority = 4},
 	{.title = "STOPPED", .cell = ETK_STOPPED, .min = 7, .max = 7, .align = ALIGN_RIGHT, .priority = 3},
 	{.title = "STOP CODE", .cell = ETK_STOP_CODE, .min = 13, .max = 26, .priority = 2, .style = stop_style},
-	{.title = "REASON", .cell = ETK_REASON, .min = 24, .max = 120, .priority = 1, .style = stop_style},
+	{.title = "REASON", .cell = ETK_REASON, .min = 24, .max = 120, .priority = 1, .flex = true, .style = stop_style},
 	{.title = "EXEC", .cell = ETK_EXEC, .min = 4, .max = 4, .wide = true},
 	{.title = "EXEC AGENTS", .cell = ETK_AGENTS, .min = 6, .max = 60, .wide = true},
 	{.title = "ARN", .cell = ETK_ARN, .min = 3, .max = 100, .wide = true},

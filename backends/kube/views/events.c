@@ -17,15 +17,17 @@ static enum style type_style(const struct row *r)
 	return !strcmp(row_text(r, EV_TYPE), "Warning") ? ST_ERROR : ST_DIM;
 }
 
+/* As kubectl lays them out, with COUNT before MESSAGE so the message gets
+ * the rest of the line; what the event is about names the row. */
 static const struct column columns[] = {
-	{"LAST SEEN", EV_LAST, 9, 9, 0, ALIGN_RIGHT, false, NULL},
-	{"TYPE", EV_TYPE, 4, 8, 3, ALIGN_LEFT, false, type_style},
-	{"REASON", EV_REASON, 6, 28, 0, ALIGN_LEFT, false, NULL},
-	{"OBJECT", EV_OBJECT, 6, 56, 2, ALIGN_LEFT, false, NULL},
-	{"MESSAGE", EV_MESSAGE, 16, 0, 0, ALIGN_LEFT, false, NULL},
-	{"COUNT", EV_COUNT, 5, 6, 4, ALIGN_RIGHT, false, NULL},
-	{"NAMESPACE", EV_NAMESPACE, 9, 24, 5, ALIGN_LEFT, false, NULL},
-	{"NAME", EV_NAME, 4, 64, 0, ALIGN_LEFT, true, NULL},
+	{.title = "NAMESPACE", .cell = EV_NAMESPACE, .min = 9, .max = 24, .priority = 5},
+	{.title = "LAST SEEN", .cell = EV_LAST, .min = 9, .max = 9, .align = ALIGN_RIGHT},
+	{.title = "TYPE", .cell = EV_TYPE, .min = 4, .max = 8, .priority = 3, .style = type_style},
+	{.title = "REASON", .cell = EV_REASON, .min = 6, .max = 28},
+	{.title = "OBJECT", .cell = EV_OBJECT, .min = 6, .ident = true},
+	{.title = "COUNT", .cell = EV_COUNT, .min = 5, .max = 6, .priority = 4, .align = ALIGN_RIGHT},
+	{.title = "MESSAGE", .cell = EV_MESSAGE, .min = 40, .flex = true},
+	{.title = "NAME", .cell = EV_NAME, .min = 4, .max = 64, .wide = true, .flex = true},
 };
 
 static bool drill(const struct row *r, struct drill *d)
@@ -46,7 +48,7 @@ const struct view view_events = {
 	.aliases = aliases,
 	.columns = columns,
 	.ncolumns = sizeof(columns) / sizeof(columns[0]),
-	.sort_col = 0, /* LAST SEEN ascending: ages sort youngest first */
+	.sort_col = 1, /* LAST SEEN ascending: ages sort youngest first */
 	.ncells = EV_NCELLS,
 	.scope_cell = EV_NAMESPACE,
 	.drill = drill,

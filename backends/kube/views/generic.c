@@ -125,9 +125,9 @@ static void default_columns(struct kview *kv)
 	struct column *c = xcalloc(3, sizeof(*c));
 	int n = 0;
 	if (kv->res->namespaced)
-		c[n++] = (struct column){"NAMESPACE", GT_NAMESPACE, 9, 24, 5, ALIGN_LEFT, false, NULL};
-	c[n++] = (struct column){"NAME", GT_NAME, 8, 63, 0, ALIGN_LEFT, false, NULL};
-	c[n++] = (struct column){"AGE", GT_AGE, 3, 7, 1, ALIGN_RIGHT, false, NULL};
+		c[n++] = (struct column){.title = "NAMESPACE", .cell = GT_NAMESPACE, .min = 9, .max = 24, .priority = 5};
+	c[n++] = (struct column){.title = "NAME", .cell = GT_NAME, .min = 8, .max = 63, .ident = true};
+	c[n++] = (struct column){.title = "AGE", .cell = GT_AGE, .min = 3, .max = 7, .priority = 1, .align = ALIGN_RIGHT};
 	use_columns(kv, c, n);
 }
 
@@ -162,7 +162,7 @@ bool kview_set_columns(struct kview *kv, const struct jnode *defs)
 	bool named = false, aged = false, status = false;
 	const char *const *aux = aux_titles(kv->res);
 	if (kv->res->namespaced)
-		cols[n++] = (struct column){"NAMESPACE", GT_NAMESPACE, 9, 24, 5, ALIGN_LEFT, false, NULL};
+		cols[n++] = (struct column){.title = "NAMESPACE", .cell = GT_NAMESPACE, .min = 9, .max = 24, .priority = 5};
 	kv->nmap = 0;
 	for (const struct jnode *d = jn_first(defs); d && kv->nmap < GT_MAXCOLS * 2; d = jn_next(defs, d)) {
 		int i = kv->nmap++;
@@ -210,7 +210,7 @@ bool kview_set_columns(struct kview *kv, const struct jnode *defs)
 		cols[n++] = c;
 	}
 	if (!named) /* a table without a Name column still names its rows */
-		cols[n++] = (struct column){"NAME", GT_NAME, 8, 63, 0, ALIGN_LEFT, false, NULL};
+		cols[n++] = (struct column){.title = "NAME", .cell = GT_NAME, .min = 8, .max = 63, .ident = true};
 	use_columns(kv, cols, n);
 	return true;
 }

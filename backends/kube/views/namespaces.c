@@ -16,10 +16,10 @@ static enum style status_style(const struct row *r)
 }
 
 static const struct column columns[] = {
-	{"NAME", NS_NAME, 8, 63, 0, ALIGN_LEFT, false, NULL},
-	{"STATUS", NS_STATUS, 6, 12, 0, ALIGN_LEFT, false, status_style},
-	{"AGE", NS_AGE, 3, 7, 1, ALIGN_RIGHT, false, NULL},
-	{"LABELS", NS_LABELS, 6, 80, 0, ALIGN_LEFT, true, NULL},
+	{.title = "NAME", .cell = NS_NAME, .min = 8, .ident = true},
+	{.title = "STATUS", .cell = NS_STATUS, .min = 6, .max = 12, .style = status_style},
+	{.title = "AGE", .cell = NS_AGE, .min = 3, .max = 7, .priority = 1, .align = ALIGN_RIGHT},
+	{.title = "LABELS", .cell = NS_LABELS, .min = 6, .max = 80, .wide = true, .flex = true, .labels = true},
 };
 
 static bool drill(const struct row *r, struct drill *d)

@@ -64,18 +64,18 @@ static enum style restarts_style(const struct row *r)
 }
 
 static const struct column columns[] = {
-	{"NAMESPACE", POD_NAMESPACE, 9, 24, 6, ALIGN_LEFT, false, NULL},
-	{"NAME", POD_NAME, 8, 56, 0, ALIGN_LEFT, false, NULL},
-	{"READY", POD_READY, 5, 7, 0, ALIGN_RIGHT, false, ready_style},
-	{"STATUS", POD_STATUS, 6, 26, 0, ALIGN_LEFT, false, status_style},
-	{"RESTARTS", POD_RESTARTS, 8, 16, 2, ALIGN_RIGHT, false, restarts_style},
-	{"CPU", POD_CPU, 3, 8, 4, ALIGN_RIGHT, false, NULL},
-	{"MEM", POD_MEM, 3, 9, 5, ALIGN_RIGHT, false, NULL},
-	{"IP", POD_IP, 2, 39, 8, ALIGN_LEFT, false, NULL},
-	{"NODE", POD_NODE, 4, 40, 7, ALIGN_LEFT, false, NULL},
-	{"AGE", POD_AGE, 3, 7, 3, ALIGN_RIGHT, false, NULL},
-	{"OWNER", POD_OWNER, 5, 48, 0, ALIGN_LEFT, true, NULL},
-	{"LABELS", POD_LABELS, 6, 80, 0, ALIGN_LEFT, true, NULL},
+	{.title = "NAMESPACE", .cell = POD_NAMESPACE, .min = 9, .max = 24, .priority = 4},
+	{.title = "NAME", .cell = POD_NAME, .min = 8, .ident = true},
+	{.title = "READY", .cell = POD_READY, .min = 5, .max = 7, .align = ALIGN_RIGHT, .style = ready_style},
+	{.title = "STATUS", .cell = POD_STATUS, .min = 6, .max = 26, .style = status_style},
+	{.title = "RESTARTS", .cell = POD_RESTARTS, .min = 8, .max = 16, .priority = 2, .flex = true, .align = ALIGN_RIGHT, .style = restarts_style},
+	{.title = "CPU", .cell = POD_CPU, .min = 3, .max = 8, .priority = 5, .align = ALIGN_RIGHT},
+	{.title = "MEM", .cell = POD_MEM, .min = 3, .max = 9, .priority = 6, .align = ALIGN_RIGHT},
+	{.title = "IP", .cell = POD_IP, .min = 2, .max = 39, .priority = 8},
+	{.title = "NODE", .cell = POD_NODE, .min = 4, .max = 40, .priority = 7},
+	{.title = "AGE", .cell = POD_AGE, .min = 3, .max = 7, .priority = 3, .align = ALIGN_RIGHT},
+	{.title = "OWNER", .cell = POD_OWNER, .min = 5, .max = 48, .wide = true, .flex = true},
+	{.title = "LABELS", .cell = POD_LABELS, .min = 6, .max = 80, .wide = true, .flex = true, .labels = true},
 };
 
 /* Row ids are "namespace/name", exactly what CTR_POD holds. */

@@ -22,16 +22,16 @@ static enum style status_style(const struct row *r)
 }
 
 static const struct column columns[] = {
-	{"LOCAL", FWD_LOCAL, 9, 21, 0, ALIGN_LEFT, false, NULL},
-	{"NAMESPACE", FWD_NAMESPACE, 9, 24, 5, ALIGN_LEFT, false, NULL},
-	{"TARGET", FWD_TARGET, 6, 64, 0, ALIGN_LEFT, false, NULL},
-	{"PORT", FWD_PORT, 4, 5, 0, ALIGN_RIGHT, false, NULL},
-	{"CONNECTIONS", FWD_CONNS, 11, 11, 3, ALIGN_RIGHT, false, NULL},
-	{"TOTAL", FWD_TOTAL, 5, 7, 6, ALIGN_RIGHT, false, NULL},
-	{"IN", FWD_IN, 2, 9, 4, ALIGN_RIGHT, false, NULL},
-	{"OUT", FWD_OUT, 3, 9, 4, ALIGN_RIGHT, false, NULL},
-	{"STATUS", FWD_STATUS, 6, 40, 2, ALIGN_LEFT, false, status_style},
-	{"AGE", FWD_AGE, 3, 7, 1, ALIGN_RIGHT, false, NULL},
+	{.title = "LOCAL", .cell = FWD_LOCAL, .min = 9, .max = 21},
+	{.title = "NAMESPACE", .cell = FWD_NAMESPACE, .min = 9, .max = 24, .priority = 5},
+	{.title = "TARGET", .cell = FWD_TARGET, .min = 6, .max = 64},
+	{.title = "PORT", .cell = FWD_PORT, .min = 4, .max = 5, .align = ALIGN_RIGHT},
+	{.title = "CONNECTIONS", .cell = FWD_CONNS, .min = 11, .max = 11, .priority = 3, .align = ALIGN_RIGHT},
+	{.title = "TOTAL", .cell = FWD_TOTAL, .min = 5, .max = 7, .priority = 6, .align = ALIGN_RIGHT},
+	{.title = "IN", .cell = FWD_IN, .min = 2, .max = 9, .priority = 4, .align = ALIGN_RIGHT},
+	{.title = "OUT", .cell = FWD_OUT, .min = 3, .max = 9, .priority = 4, .align = ALIGN_RIGHT},
+	{.title = "STATUS", .cell = FWD_STATUS, .min = 6, .max = 40, .priority = 2, .style = status_style},
+	{.title = "AGE", .cell = FWD_AGE, .min = 3, .max = 7, .priority = 1, .align = ALIGN_RIGHT},
 };
 
 static const char *const aliases[] = {"portforwards", "portforward", "pf", "forwards", NULL};

@@ -13,14 +13,14 @@ static enum style external_style(const struct row *r)
 }
 
 static const struct column columns[] = {
-	{"NAMESPACE", SVC_NAMESPACE, 9, 24, 5, ALIGN_LEFT, false, NULL},
-	{"NAME", SVC_NAME, 8, 48, 0, ALIGN_LEFT, false, NULL},
-	{"TYPE", SVC_TYPE, 4, 12, 3, ALIGN_LEFT, false, NULL},
-	{"CLUSTER-IP", SVC_CLUSTER_IP, 10, 39, 4, ALIGN_LEFT, false, NULL},
-	{"EXTERNAL-IP", SVC_EXTERNAL_IP, 11, 40, 2, ALIGN_LEFT, false, external_style},
-	{"PORT(S)", SVC_PORTS, 7, 40, 0, ALIGN_LEFT, false, NULL},
-	{"AGE", SVC_AGE, 3, 7, 1, ALIGN_RIGHT, false, NULL},
-	{"SELECTOR", SVC_SELECTOR, 8, 60, 0, ALIGN_LEFT, true, NULL},
+	{.title = "NAMESPACE", .cell = SVC_NAMESPACE, .min = 9, .max = 24, .priority = 5},
+	{.title = "NAME", .cell = SVC_NAME, .min = 8, .ident = true},
+	{.title = "TYPE", .cell = SVC_TYPE, .min = 4, .max = 12, .priority = 3},
+	{.title = "CLUSTER-IP", .cell = SVC_CLUSTER_IP, .min = 10, .max = 39, .priority = 4},
+	{.title = "EXTERNAL-IP", .cell = SVC_EXTERNAL_IP, .min = 11, .max = 40, .priority = 2, .style = external_style},
+	{.title = "PORT(S)", .cell = SVC_PORTS, .min = 7, .max = 40, .flex = true},
+	{.title = "AGE", .cell = SVC_AGE, .min = 3, .max = 7, .priority = 1, .align = ALIGN_RIGHT},
+	{.title = "SELECTOR", .cell = SVC_SELECTOR, .min = 8, .max = 60, .wide = true, .flex = true, .labels = true},
 };
 
 /* A service without a selector (endpoints managed by hand, ExternalName)

@@ -71,16 +71,16 @@ static inline bool workload_drill(const struct row *r, struct drill *d, const ch
 }
 
 /* The columns every workload view starts and ends with. */
-#define WORKLOAD_COL_NAMESPACE {"NAMESPACE", WL_NAMESPACE, 9, 24, 5, ALIGN_LEFT, false, NULL}
-#define WORKLOAD_COL_NAME {"NAME", WL_NAME, 8, 48, 0, ALIGN_LEFT, false, NULL}
-#define WORKLOAD_COL_AGE {"AGE", WL_AGE, 3, 7, 1, ALIGN_RIGHT, false, NULL}
+#define WORKLOAD_COL_NAMESPACE {.title = "NAMESPACE", .cell = WL_NAMESPACE, .min = 9, .max = 24, .priority = 5}
+#define WORKLOAD_COL_NAME {.title = "NAME", .cell = WL_NAME, .min = 8, .ident = true}
+#define WORKLOAD_COL_AGE {.title = "AGE", .cell = WL_AGE, .min = 3, .max = 7, .priority = 1, .align = ALIGN_RIGHT}
 #define WORKLOAD_COLS_WIDE                                                                                   \
-	{"CONTAINERS", WL_CONTAINERS, 10, 40, 0, ALIGN_LEFT, true, NULL},                                     \
-		{"IMAGES", WL_IMAGES, 6, 60, 0, ALIGN_LEFT, true, NULL},                                      \
-		{"SELECTOR", WL_SELECTOR, 8, 60, 0, ALIGN_LEFT, true, NULL}
+	{.title = "CONTAINERS", .cell = WL_CONTAINERS, .min = 10, .max = 40, .wide = true, .flex = true},                                     \
+		{.title = "IMAGES", .cell = WL_IMAGES, .min = 6, .max = 60, .wide = true, .flex = true},                                      \
+		{.title = "SELECTOR", .cell = WL_SELECTOR, .min = 8, .max = 60, .wide = true, .flex = true, .labels = true}
 /* A count column: WORKLOAD_COL_COUNT("CURRENT", WL_CURRENT, 3, NULL) */
-#define WORKLOAD_COL_COUNT(title, cell, prio, style)                                                         \
-	{title, cell, (int)sizeof(title) - 1, 10, prio, ALIGN_RIGHT, false, style}
-#define WORKLOAD_COL_READY(prio) {"READY", WL_READY, 5, 11, prio, ALIGN_RIGHT, false, workload_ready_style}
+#define WORKLOAD_COL_COUNT(t, c, prio, st)                                                         \
+	{.title = t, .cell = c, .min = (int)sizeof(t) - 1, .max = 10, .priority = prio, .align = ALIGN_RIGHT, .style = st}
+#define WORKLOAD_COL_READY(prio) {.title = "READY", .cell = WL_READY, .min = 5, .max = 11, .priority = prio, .align = ALIGN_RIGHT, .style = workload_ready_style}
 
 #endif

@@ -17,6 +17,7 @@
 #include "backends/util/log.h"
 #include "views/view.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,43 +327,40 @@ static void take_aggregated(struct kdisc *d, int first_order, const struct jnode
 	}
 }
 
-struct dctx {
-	int order;
-	bool core;
-};
+/* What a discovery call is for travels in its ctx as a number (the list's
+ * order, or whether it is the core group): nothing to free when an endpoint
+ * closes with the call unanswered. */
+#define CTX_OF(n) ((void *)(intptr_t)(n))
+#define CTX_NUM(c) ((int)(intptr_t)(c)->ctx)
 
 static void on_resource_list(void *arg, const struct http_result *res)
 {
 	struct kcall *c = arg;
-	struct dctx *x = c->ctx;
 	if (kube_ok(res)) {
 		struct jnode *doc = jdoc_parse(res->body, res->len, NULL, 0);
-		take_resource_list(c->k->disc, x->order, doc);
+		take_resource_list(c->k->disc, CTX_NUM(c), doc);
 		jdoc_free(doc);
 	} else {
 		log_msg("kube %s: discovery: %s answered %ld", c->k->ep->name, c->base.path, res->status);
 	}
-	free(x);
 	done_one(c->k);
 }
 
 static void ask_list(struct kube *k, int order, const char *path)
 {
-	struct dctx *x = xcalloc(1, sizeof(*x));
-	x->order = order;
 	k->disc->pending++;
-	kube_call(k, "GET", path, NULL, NULL, 30000, on_resource_list, NULL, x);
+	kube_call(k, "GET", path, NULL, NULL, 30000, on_resource_list, NULL, CTX_OF(order));
 }
 
 static void on_root(void *arg, const struct http_result *res)
 {
 	struct kcall *c = arg;
 	struct kube *k = c->k;
-	struct dctx *x = c->ctx;
+	bool core = CTX_NUM(c) != 0;
 	struct jnode *doc = kube_ok(res) ? jdoc_parse(res->body, res->len, NULL, 0) : NULL;
 	const char *kind = jn_str(doc, "kind");
 	if (kind && !strcmp(kind, "APIGroupDiscoveryList")) {
-		take_aggregated(k->disc, x->core ? 0 : 1, doc);
+		take_aggregated(k->disc, core ? 0 : 1, doc);
 	} else if (kind && !strcmp(kind, "APIVersions")) {
 		/* the legacy documents: /api/v1 ... */
 		for (const struct jnode *v = jn_first(jn_arr(doc, "versions")); v; v = jn_next(jn_arr(doc, "versions"), v))
@@ -386,7 +384,6 @@ static void on_root(void *arg, const struct http_result *res)
 		log_msg("kube %s: discovery of %s failed: %s", k->ep->name, c->base.path, err);
 	}
 	jdoc_free(doc);
-	free(x);
 	done_one(k);
 }
 
@@ -398,9 +395,7 @@ void kube_disc_start(struct kube *k)
 	d->began_ms = mono_ms();
 	d->pending = 2;
 	for (int core = 1; core >= 0; core--) {
-		struct dctx *x = xcalloc(1, sizeof(*x));
-		x->core = core;
-		kube_call_accept(k, ACCEPT_AGGREGATED, "GET", core ? "/api" : "/apis", 30000, on_root, NULL, x);
+		kube_call_accept(k, ACCEPT_AGGREGATED, "GET", core ? "/api" : "/apis", 30000, on_root, NULL, CTX_OF(core));
 	}
 }
 

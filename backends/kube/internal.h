@@ -243,6 +243,10 @@ int kube_drain_parse(const char *text, struct kube_drain_opts *o, char *err, siz
 /* Cordons node, then evicts its pods as o says; done once at the end. */
 void kube_drain(struct kube *k, const char *node, const char *options, action_done_fn done, void *arg);
 
+/* inspect.c: the object as the server has it (JSON), its events after it. */
+void kube_inspect(struct endpoint *ep, const char *kind, const char *id,
+		  void (*done)(void *arg, const char *json, const char *error), void *arg);
+
 /* describe.c: the object as `kubectl describe` shows it. */
 void kube_describe(struct endpoint *ep, const char *kind, const char *id,
 		   void (*done)(void *arg, const char *text, const char *error), void *arg);

@@ -42,7 +42,7 @@ PY
 refused() { python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)' "$1" 2>/dev/null && return 1 || return 0; }
 forward_port() { screen | sed -n "s|^127\\.0\\.0\\.1:\\([0-9]*\\) .*$1.*|\\1|p" | head -1; }
 
-tui_start 160 40 --log "$T/binnacle.log"
+tui_start 160 40 -A --log "$T/binnacle.log"
 wait_until 20 screen_has "web-" || { echo "dashboard did not start"; exit 1; }
 
 # ---- a pod's port ----
@@ -103,7 +103,7 @@ check "the selected list stays live (a third web pod arrives)" wait_until 30 bas
 	"[ \$(tmux -L '$TMUX_SOCK' capture-pane -p | grep -c '^default  *web-') -ge 3 ]"
 keys Escape
 check "Esc takes the selector back: every pod again" wait_until 15 screen_has "db-0"
-out=$(run_binnacle get pods --filter '-l app in (web,db)' -o json)
+out=$(run_binnacle get pods -A --filter '-l app in (web,db)' -o json)
 check "get --filter '-l app in (web,db)' lists what kubectl -l lists" \
 	[ "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <<<"$out")" -eq "$(kc get pods -A -l 'app in (web,db)' -o name | wc -l)" ]
 
@@ -118,6 +118,6 @@ first=$(restarts)
 # the lab's back-off (300 s) keeps the count still: only the age may move
 same_count_older() { local now; now=$(restarts); [ -n "$now" ] && [ "${now%% *}" = "${first%% *}" ] && [ "$now" != "$first" ]; }
 check "and the age moves on with no change from the server" wait_until 10 same_count_older
-check "as in binnacle get" binnacle_prints "$crasher +0/1 +[A-Za-z]+ +[0-9]+ \([0-9a-z]+ ago\)" get pods
+check "as in binnacle get" binnacle_prints "$crasher +0/1 +[A-Za-z]+ +[0-9]+ \([0-9a-z]+ ago\)" get pods -A
 keys q
 finish

@@ -30,7 +30,7 @@ reopen)
 esac
 EOF
 chmod +x "$T/editor.sh"
-TUI_ENV="EDITOR=$T/editor.sh" tui_start 160 40 --log "$T/binnacle.log"
+TUI_ENV="EDITOR=$T/editor.sh" tui_start 160 40 -A --log "$T/binnacle.log"
 wait_until 20 screen_has "web-" || { echo "dashboard did not start"; exit 1; }
 
 # ---- jobs and cronjobs ----
@@ -139,7 +139,7 @@ check "endpoints (:ep is the command that switches endpoints)" wait_until 20 scr
 keys q
 
 # read-only: none of the changing verbs is offered
-tui_start 160 40 --readonly cronjobs
+tui_start 160 40 -A --readonly cronjobs
 wait_until 20 screen_has "report" || true
 keys J
 check "read-only: trigger is not offered" wait_until 5 screen_lacks "trigger cronjob"

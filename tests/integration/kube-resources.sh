@@ -41,8 +41,9 @@ kc apply -f - >/dev/null <<'EOF'
 EOF
 
 # ---- binnacle get, beside kubectl ----
+# -A: every namespace, as the kubectl witness is asked (the lab's context names "default")
 count_json() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
-same_count() { [ "$(run_binnacle get "$1" -o json | count_json)" -eq "$(kc get "$1" -A -o name | wc -l)" ]; }
+same_count() { [ "$(run_binnacle get "$1" -A -o json | count_json)" -eq "$(kc get "$1" -A -o name | wc -l)" ]; }
 names=$(kc api-resources --verbs=list -o name)
 listed=0 differ=""
 for r in $names; do
@@ -56,17 +57,17 @@ check "every listable api-resources name lists as kubectl does ($listed)" [ -z "
 header() { head -1 | tr -s ' ' | sed 's/ $//'; }
 for r in jobs cronjobs hpa pvc pv ingresses storageclasses secrets configmaps endpoints endpointslices \
 	poddisruptionbudgets serviceaccounts ingressclasses widgets; do
-	check "get $r: kubectl's columns" [ "$(run_binnacle get "$r" | header)" = "$(kc get "$r" -A | header)" ]
+	check "get $r: kubectl's columns" [ "$(run_binnacle get "$r" -A | header)" = "$(kc get "$r" -A | header)" ]
 done
-out=$(run_binnacle get widgets)
+out=$(run_binnacle get widgets -A)
 check "a CRD's printer columns fill the row" grep -Eq '^shop +sprocket +3 +blue +Ready +[0-9]+[smh]' <<<"$out"
-out=$(run_binnacle get wg -o wide)
+out=$(run_binnacle get wg -A -o wide)
 check "its short name, and -o wide adds the priority column" grep -Eq 'SIZE +COLOR +PHASE +ZONES' <<<"$out"
 check "a JSONPath of several values prints the first, as the server does" grep -Eq 'Ready +a +' <<<"$out"
-check "a category only it is in names it too" binnacle_prints sprocket get widgetry
-check "and plural.group" binnacle_prints sprocket get widgets.lab.example
-check "the typed kinds answer to plural.group too" binnacle_prints 'default +web ' get deployments.apps
-check "the server's Name cell as kubectl prints it" binnacle_prints '^standard \(default\) ' get sc
+check "a category only it is in names it too" binnacle_prints sprocket get widgetry -A
+check "and plural.group" binnacle_prints sprocket get widgets.lab.example -A
+check "the typed kinds answer to plural.group too" binnacle_prints 'default +web ' get deployments.apps -A
+check "the server's Name cell as kubectl prints it" binnacle_prints '^standard \(default\) ' get sc -A
 err=$(run_binnacle get nosuchthings 2>&1)
 check "a kind nobody serves is refused, naming the known ones" grep -q 'unknown kind "nosuchthings" (known: .*widgets' <<<"$err"
 err=$(run_binnacle get selfsubjectreviews 2>&1)
@@ -78,7 +79,7 @@ cat >"$T/editor.sh" <<'EOF'
 sed -i 's/size: 3/size: 5/' "$1"
 EOF
 chmod +x "$T/editor.sh"
-TUI_ENV="EDITOR=$T/editor.sh" tui_start 140 40 widgets --log "$T/binnacle.log"
+TUI_ENV="EDITOR=$T/editor.sh" tui_start 140 40 -A widgets --log "$T/binnacle.log"
 check "binnacle starts on a discovered kind" wait_until 20 screen_has "^ Widgets"
 check "with the printer columns" wait_until 10 screen_has "sprocket +3 +blue +Ready"
 check "listed and watched as the server's Table" \
@@ -143,11 +144,11 @@ endpoints:
     context: lab
     kubeconfig: $TWO
 EOF
-out=$(run_binnacle -c "$T/two.yaml" get gadgets)
+out=$(run_binnacle -c "$T/two.yaml" get gadgets -A)
 check "cluster one's CRD lists from one" grep -Eq '^g1 +ops +true' <<<"$out"
-out=$(run_binnacle -c "$T/two.yaml" get gizmos)
+out=$(run_binnacle -c "$T/two.yaml" get gizmos -A)
 check "cluster two's CRD from two, with its own columns" grep -Eq '^default +whirl +7$' <<<"$out"
-tui_start 140 40 -c "$T/two.yaml" --endpoint two
+tui_start 140 40 -A -c "$T/two.yaml" --endpoint two
 keys ':gizmos' Enter
 check "the dashboard on two shows its CRD" wait_until 20 screen_has "whirl +7"
 keys ':gadgets' Enter

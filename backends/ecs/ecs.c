@@ -18,6 +18,7 @@
 #define BACKOFF_MAX_MS 60000
 #define HOT_MIN_MS 3000   /* the list on screen: every few seconds */
 #define COLD_MS 60000     /* the rest: every minute */
+#define ROUND_BACKOFF_MAX_MS 60000 /* a list that keeps failing: at most a minute apart */
 #define RATE_DEFAULT 10.0 /* ECS reads: AWS refills 20 a second; we keep to half */
 #define RATE_BURST 40
 
@@ -196,6 +197,27 @@ static void on_retry(void *arg)
 	connect_start(arg);
 }
 
+/* ctrl-r: an endpoint that is down connects now; a live one asks every
+ * followed list again at once, whatever its backoff said. */
+static void ecs_retry(struct endpoint *ep)
+{
+	struct ecs *e = ep->priv;
+	if (!e || !e->aws)
+		return;
+	backoff_healthy(&e->backoff);
+	for (int l = 0; l < EL_COUNT; l++)
+		backoff_healthy(&e->round_backoff[l]);
+	if (e->phase == EP_IDLE) {
+		timer_disarm(e->retry);
+		ep->retry_at_ms = 0;
+		connect_start(e);
+	} else if (e->phase == EP_LIVE) {
+		for (int l = 0; l < EL_COUNT; l++)
+			e->due[l] = 0;
+		ecs_poll_start(e);
+	}
+}
+
 /* ---- ops ---- */
 
 static int ecs_open(struct endpoint *ep, const struct endpoint_config *cfg, char *err, size_t errlen)
@@ -217,6 +239,8 @@ static int ecs_open(struct endpoint *ep, const struct endpoint_config *cfg, char
 	strset_init(&e->visible);
 	strset_init(&e->events_for);
 	backoff_init(&e->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
+	for (int l = 0; l < EL_COUNT; l++)
+		backoff_init(&e->round_backoff[l], HOT_MIN_MS, ROUND_BACKOFF_MAX_MS);
 	e->retry = timer_new(on_retry, e);
 	char why[ERRLEN];
 	struct aws_client_opts o = {.profile = e->profile_opt, .explicit_profile = e->profile_opt != NULL,
@@ -455,4 +479,5 @@ const struct backend_ops ecs_backend = {
 	.events_of = ecs_view_events_of,
 	.health_watch = ecs_health_watch,
 	.health = ecs_health,
+	.retry = ecs_retry,
 };

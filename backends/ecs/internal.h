@@ -49,6 +49,10 @@ struct ecs {
 	bool clusters_known;
 	struct timer *tick, *retry;
 	struct backoff backoff;
+	/* a list whose rounds keep failing (5xx, throttling that outlasted the
+	 * client's tries, a body that is not JSON) is asked again in its own
+	 * backoff, not at its polling pace */
+	struct backoff round_backoff[EL_COUNT];
 	/* calls outside the rounds (actions, describe, exec, logs), cancelled at close */
 	struct ecs_xcall *extra;
 	void *logs;   /* the log streams open (logs.c) */

@@ -238,7 +238,17 @@ static void round_end(struct ecs_round *r)
 			return;
 		}
 	}
-	e->due[l] = now + (l == e->hot ? e->hot_ms : e->cold_ms);
+	int64_t pace = l == e->hot ? e->hot_ms : e->cold_ms;
+	if (current && r->failed) {
+		/* a struggling control plane is not asked at the polling pace */
+		int64_t wait = backoff_next(&e->round_backoff[l]);
+		log_msg("ecs %s: %s round failed; again in %lld ms", e->ep->name, list_kinds[l],
+			(long long)(wait > pace ? wait : pace));
+		pace = wait > pace ? wait : pace;
+	} else if (current) {
+		backoff_success(&e->round_backoff[l]);
+	}
+	e->due[l] = now + pace;
 	round_free(r);
 	arm_tick(e);
 }

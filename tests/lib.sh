@@ -376,6 +376,21 @@ start_fault_ecs() {
 	FAULT_PORT=${out#FAULT_PORT=}
 	export AWS_ENDPOINT_URL="http://127.0.0.1:$FAULT_PORT" ECS_LAB_URL FAULT_DIR FAULT_PORT
 }
+# start_fault_registry NAME: the fault proxy in front of the registry lab
+# NAME (after start_reglab NAME, plain HTTP); FAULT_REGISTRY is its
+# host:port, for the endpoint's url.
+start_fault_registry() {
+	FAULT_DIR="$T/fault"
+	local out
+	cleanup "sh '$FAULT_LAB' stop '$FAULT_DIR'"
+	out=$(sh "$FAULT_LAB" start "$FAULT_DIR" --listen tcp:127.0.0.1:0 --upstream "tcp:${RL[$1.REGISTRY]}") || {
+		echo "FAIL: the fault proxy did not start" >&2
+		exit 1
+	}
+	FAULT_PORT=${out#FAULT_PORT=}
+	FAULT_REGISTRY="127.0.0.1:$FAULT_PORT"
+	export FAULT_DIR FAULT_PORT FAULT_REGISTRY
+}
 # fault JSON: what the proxy does from now on (see tests/lab/fault/README.md)
 fault() { sh "$FAULT_LAB" set "$FAULT_DIR" "$1"; }
 fault_clear() { sh "$FAULT_LAB" clear "$FAULT_DIR"; }

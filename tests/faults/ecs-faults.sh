@@ -69,7 +69,6 @@ mark=$(fault_mark)
 check "throttled: STALE, saying so" wait_until 40 crumbs_have "STALE.*kept throttling the requests \\(Rate exceeded\\)"
 check "throttled: the rows stay" screen_has "^lab-ec2 +web "
 n=$(fault_count_since "$mark" "$DESCRIBE")
-times=$(tail -n "+$((mark + 1))" "$FAULT_DIR/requests.log" | grep -E "$DESCRIBE" | awk '{print $1}')
 echo "# DescribeServices until the view said it was throttled: $n; per second: $(per_second "$mark" "$DESCRIBE")"
 # 4 calls, each tried 6 times with a growing backoff (0.3 s doubling, jittered)
 check "throttled: each call gave up after 6 tries, not more (at most 48, made $n)" [ "$n" -le 48 ]

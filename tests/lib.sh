@@ -286,9 +286,9 @@ start_ecslab() {
 	export ECS_DIR
 }
 # lab_control PATH: a lab control request (/_lab/PATH) to the ECS lab.
-lab_control() { curl -sf -X POST "$AWS_ENDPOINT_URL/_lab/$1" >/dev/null; }
+lab_control() { curl -sf -X POST "${ECS_LAB_URL:-$AWS_ENDPOINT_URL}/_lab/$1" >/dev/null; }
 # aws_lab ARGS: the real AWS CLI against the ECS lab (the checks' witness).
-aws_lab() { aws --endpoint-url "$AWS_ENDPOINT_URL" --output json "$@"; }
+aws_lab() { aws --endpoint-url "${ECS_LAB_URL:-$AWS_ENDPOINT_URL}" --output json "$@"; }
 # start_reglab NAME [reglab.sh start options]: a registry lab (tests/lab/registry,
 # the real CNCF distribution) in $T/NAME, stopped at exit; its env lines land in
 # RL[NAME.KEY] (REGISTRY, REGISTRY_URL, REGISTRY_CA, REGISTRY_USER, ...).
@@ -357,6 +357,39 @@ start_fault_docker() {
 		exit 1
 	}
 	export DOCKER_HOST="unix://$T/fault.sock" FAULT_DIR
+}
+# start_fault_ecs: the fault proxy in front of the ECS lab (after
+# start_ecslab, plain HTTP); AWS_ENDPOINT_URL now goes through it and
+# ECS_LAB_URL is the lab's own (lab_control and aws_lab keep using the lab
+# directly). SigV4 still verifies: the proxy forwards the Host binnacle
+# signed. AWS JSON calls are matched and logged as "POST /#TARGET".
+start_fault_ecs() {
+	FAULT_DIR="$T/fault"
+	local out
+	ECS_LAB_URL=$AWS_ENDPOINT_URL
+	cleanup "sh '$FAULT_LAB' stop '$FAULT_DIR'"
+	out=$(sh "$FAULT_LAB" start "$FAULT_DIR" --listen tcp:127.0.0.1:0 \
+		--upstream "tcp:127.0.0.1:$(cat "$ECS_DIR/port")") || {
+		echo "FAIL: the fault proxy did not start" >&2
+		exit 1
+	}
+	FAULT_PORT=${out#FAULT_PORT=}
+	export AWS_ENDPOINT_URL="http://127.0.0.1:$FAULT_PORT" ECS_LAB_URL FAULT_DIR FAULT_PORT
+}
+# start_fault_registry NAME: the fault proxy in front of the registry lab
+# NAME (after start_reglab NAME, plain HTTP); FAULT_REGISTRY is its
+# host:port, for the endpoint's url.
+start_fault_registry() {
+	FAULT_DIR="$T/fault"
+	local out
+	cleanup "sh '$FAULT_LAB' stop '$FAULT_DIR'"
+	out=$(sh "$FAULT_LAB" start "$FAULT_DIR" --listen tcp:127.0.0.1:0 --upstream "tcp:${RL[$1.REGISTRY]}") || {
+		echo "FAIL: the fault proxy did not start" >&2
+		exit 1
+	}
+	FAULT_PORT=${out#FAULT_PORT=}
+	FAULT_REGISTRY="127.0.0.1:$FAULT_PORT"
+	export FAULT_DIR FAULT_PORT FAULT_REGISTRY
 }
 # fault JSON: what the proxy does from now on (see tests/lab/fault/README.md)
 fault() { sh "$FAULT_LAB" set "$FAULT_DIR" "$1"; }

@@ -501,6 +501,18 @@ static void on_wire_done(void *arg, const struct http_result *res)
 		json_object_put(json);
 		return;
 	}
+	if (!json && s->svc->protocol != AWS_QUERY && res->len) {
+		/* a proxy's error page with a 200: no answer, not an empty one, or
+		 * the lists it should have filled would look emptied and live */
+		char sentence[ERRLEN];
+		snprintf(sentence, sizeof(sentence), "%s answered %s with a body that is not JSON", s->svc->name,
+			 call->op);
+		log_msg("aws %s %s.%s: %s", c->label, s->svc->config_key, call->op, sentence);
+		struct aws_response r = {.status = res->status, .body = res->body, .len = res->len,
+					 .code = "NotJSON", .error = sentence};
+		deliver(call, &r);
+		return;
+	}
 	struct aws_response r = {.status = res->status, .body = res->body, .len = res->len, .json = json};
 	deliver(call, &r);
 	json_object_put(json);

@@ -170,6 +170,7 @@ struct reg {
 	char ratelimit[96];
 	long ratelimit_left, ratelimit_total;
 	int64_t last_ok_ms;
+	int64_t not_before_ms; /* a 429's or 503's Retry-After: ctrl-r lists no sooner */
 	char health_error[ERRLEN];
 };
 

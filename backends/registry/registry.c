@@ -108,6 +108,10 @@ void reg_note_answer(struct reg *r, const struct reg_answer *a)
 	}
 	if (!a->res->error)
 		r->last_ok_ms = mono_ms();
+	const char *after = http_result_header(a->res, "Retry-After");
+	int64_t wait = after && (a->res->status == 429 || a->res->status == 503) ? backoff_parse_retry_after(after) : -1;
+	if (wait > 0)
+		r->not_before_ms = mono_ms() + wait;
 }
 
 char *reg_tag_repo(const char *id)
@@ -423,6 +427,31 @@ static void reg_close(struct endpoint *ep)
 	ep->priv = NULL;
 }
 
+/* ctrl-r: connected, the lists are looked at again now (registries have no
+ * event stream, so this is the only way to see a push before the slow
+ * timer), or once a Retry-After the registry gave has passed; not
+ * connected, it connects now. */
+static void reg_retry(struct endpoint *ep)
+{
+	struct reg *r = ep->priv;
+	if (r->phase == RP_IDLE) {
+		backoff_healthy(&r->backoff);
+		timer_disarm(r->retry);
+		connect_start(r);
+		return;
+	}
+	if (r->phase != RP_LIVE)
+		return;
+	int64_t wait = r->not_before_ms - mono_ms();
+	if (wait > 0) {
+		endpoint_note(ep, NOTE_INFO, "%s asked to wait: listing again in %lld s", r->host,
+			      (long long)(wait + 999) / 1000);
+		timer_arm(r->poll, wait);
+		return;
+	}
+	on_poll(r);
+}
+
 static void reg_watch(struct endpoint *ep, const char *kind)
 {
 	struct reg *r = ep->priv;
@@ -525,6 +554,7 @@ const struct backend_ops ecr_backend = {
 	.open = ecr_open,
 	.close = reg_close,
 	.watch = reg_watch,
+	.retry = reg_retry,
 	.visible = reg_visible,
 	.inspect = reg_inspect,
 	.actions = reg_actions,
@@ -549,6 +579,7 @@ const struct backend_ops registry_backend = {
 	.open = reg_open,
 	.close = reg_close,
 	.watch = reg_watch,
+	.retry = reg_retry,
 	.visible = reg_visible,
 	.inspect = reg_inspect,
 	.actions = reg_actions,

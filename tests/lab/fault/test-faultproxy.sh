@@ -18,6 +18,9 @@ c() { curl -s --cacert "$PKI/ca.pem" --cert "$PKI/client-lab-admin.pem" --key "$
 check "pass: kubectl lists pods through the proxy as directly" \
 	[ "$(kcp get pods -A -o name | wc -l)" -eq "$(kc get pods -A -o name | wc -l)" ]
 check "pass: every request is logged" bash -c "grep -q 'GET /api/v1/pods?limit=500&timeout=20s -> 200 pass' '$FAULT_DIR/requests.log'"
+# AWS JSON calls name their operation in X-Amz-Target: rules and the log see it
+c -o /dev/null -H 'X-Amz-Target: LabService.DoThing' "$URL/version"
+check "pass: X-Amz-Target is logged as the target's fragment" bash -c "grep -q 'GET /version#LabService.DoThing -> 200 pass' '$FAULT_DIR/requests.log'"
 kcp get pods -n shop --watch -o name >"$T/watch.out" 2>&1 &
 cleanup "kill $! 2>/dev/null"
 sleep 2

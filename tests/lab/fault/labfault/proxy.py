@@ -232,6 +232,10 @@ class Proxy:
         if len(first) < 3:
             return False
         method, target = first[0], first[1]
+        # AWS JSON calls all go to "POST /": the operation is in X-Amz-Target,
+        # so rules and the log see it as a fragment ("POST /#...ListTasks")
+        if headers.get("x-amz-target"):
+            target = "%s#%s" % (target, headers["x-amz-target"])
         body = b"".join(body_chunks(creader, headers, until_close=False))
         rule = self.control.rule_for(method, target)
         action = rule.get("action", "pass")

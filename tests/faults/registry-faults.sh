@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# registry-faults.sh: the tags of one repository (lab/app) from the registry
+# lab (the real CNCF distribution) behind the fault proxy: a 5xx on the
+# tags list, a 429 with Retry-After, the registry gone and back. Registries
+# have no event stream: binnacle lists again on a slow timer (60 s with a
+# repository in scope) or at ctrl-r, which is how each fault is met here.
+# Each time the view says STALE with the newest reason, keeps its rows
+# (dimmed), sends nothing more than asked (Retry-After honoured), and is
+# live again once the fault is gone.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+require_cmd docker-registry skopeo curl python3
+start_reglab open
+seed_reglab open
+start_fault_registry open
+cat >"$T/config.yaml" <<YAML
+endpoints:
+  - name: lab
+    type: registry
+    url: $FAULT_REGISTRY
+YAML
+TAGS='GET /v2/lab/app/tags/list'
+crumbs_have() { tmx capture-pane -p | sed -n 2p | grep -Eq -- "$1"; }
+header_has() { tmx capture-pane -p | head -1 | grep -Eq -- "$1"; }
+live() { ! header_has STALE && ! crumbs_have STALE && screen_has "^latest +lab/app "; }
+rows_dim() { tmx capture-pane -p -e | grep -- "lab/app" | grep -Eq $'\e\\[([0-9;]*;)?(90|38;5;8)m'; }
+reg_error() { printf '{\\"errors\\":[{\\"code\\":\\"%s\\",\\"message\\":\\"%s\\"}]}' "$1" "$2"; }
+
+tui_start 160 30 -c "$T/config.yaml" --log "$T/binnacle.log" tags
+keys ':repo lab/app' Enter
+check "the tags of lab/app on screen" wait_until 30 live
+
+# ---- 5xx on the tags list ----
+fault '{"rules":[{"match":"^'"$TAGS"'","action":"status","status":503,"body":"'"$(reg_error UNAVAILABLE 'the storage backend is not answering')"'"}]}'
+mark=$(fault_mark)
+keys C-r
+check "5xx: the view says STALE with the registry's reason" wait_until 20 crumbs_have "STALE.*storage backend is not answering"
+check "5xx: the rows stay" screen_has "^latest +lab/app "
+check "5xx: and are dimmed" rows_dim
+check "5xx: the header does not call the registry dead" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | head -1 | grep -q STALE"
+sleep 5
+n=$(fault_count_since "$mark" "$TAGS")
+echo "# tags lists of lab/app in ~6 s after one ctrl-r into a 503: $n"
+check "5xx: asked once, not again until the next look (made $n)" [ "$n" -le 2 ]
+fault '{}'
+keys C-r
+check "5xx: ctrl-r lists again, and the view is live" wait_until 20 live
+
+# ---- 429 with Retry-After ----
+fault '{"rules":[{"match":"^'"$TAGS"'","action":"status","status":429,"times":1,"headers":{"Retry-After":"7"},"body":"'"$(reg_error TOOMANYREQUESTS 'too many requests')"'"}]}'
+mark=$(fault_mark)
+keys C-r
+check "429: the view says why" wait_until 20 crumbs_have "STALE.*rate limiting us \\(retry after 7 s\\)"
+check "429: the rows stay" screen_has "^latest +lab/app "
+# the user asks again at once: binnacle waits for the time the registry gave
+keys C-r
+check "429: ctrl-r says it waits" wait_until 10 grep -q "asked to wait" "$T/binnacle.log"
+check "429: live again after the wait" wait_until 30 live
+times=$(tail -n "+$((mark + 1))" "$FAULT_DIR/requests.log" | grep -E "$TAGS" | head -2 | awk '{print $1}')
+gap=$(awk 'NR > 1 { printf "%.1f", $1 - prev } { prev = $1 }' <<<"$times")
+echo "# seconds between the 429 (Retry-After: 7) and the next tags list: $gap"
+check "429: the next list waited the 7 s the registry asked ($gap)" awk -v g="$gap" 'BEGIN { exit !(g != "" && g >= 6.9) }'
+
+# ---- the registry gone, then back ----
+fault '{"down": true}'
+m2=$(wc -l <"$T/binnacle.log")
+keys C-r
+check "down: the header says STALE, cannot connect" wait_until 20 header_has "STALE.*(cannot connect|connect)"
+check "down: the rows stay" screen_has "^latest +lab/app "
+sleep 6
+waits=$(tail -n "+$((m2 + 1))" "$T/binnacle.log" | grep -E '^[0-9:.]+ registry .*; retrying in [0-9]+ms' |
+	sed 's/.*retrying in \([0-9]*\)ms.*/\1/' | tr '\n' ' ')
+n=$(wc -w <<<"$waits")
+echo "# while the registry was gone, ~7 s: $n attempts (each then waiting, ms: $waits)"
+check "down: reconnects go through the backoff (at most 4 in ~7 s, made $n)" [ "$n" -le 4 ]
+fault '{}'
+check "down: live again by itself" wait_until 40 live
+keys q
+finish

@@ -6,6 +6,7 @@
  * as a table. The object and its events come from kube_inspect. */
 #include "backends/codec/dtext.h"
 #include "backends/codec/jsonget.h"
+#include "backends/codec/jsonyaml.h"
 #include "backends/kube/internal.h"
 #include "backends/kube/kinds.h"
 
@@ -311,6 +312,27 @@ static void events(struct buf *b, struct json_object *list)
 	dtable_write(b, 2, &t);
 }
 
+/* A part of the object kubectl describe prints as it is (a custom
+ * resource's spec and status), as indented YAML under its title. */
+static void yaml_section(struct buf *b, const char *title, json_object *part)
+{
+	if (!part)
+		return;
+	const char *json = json_object_to_json_string_ext(part, JSON_C_TO_STRING_PLAIN);
+	char err[ERRLEN];
+	char *yaml = jsonyaml_convert(json, strlen(json), err, sizeof(err));
+	if (!yaml)
+		return;
+	buf_printf(b, "%s:\n", title);
+	for (const char *l = yaml; *l;) {
+		size_t n = strcspn(l, "\n");
+		if (n)
+			buf_printf(b, "  %.*s\n", (int)n, l);
+		l += n + (l[n] == '\n');
+	}
+	free(yaml);
+}
+
 static void on_object(void *arg, const char *json, const char *error)
 {
 	struct describe_ctx *x = arg;
@@ -320,6 +342,16 @@ static void on_object(void *arg, const char *json, const char *error)
 		return;
 	}
 	json_object *obj = json_tokener_parse(json);
+	if (!jsonget_obj(obj, "metadata")) {
+		/* not an API object (a port-forward, binnacle's own): as it is */
+		char err[ERRLEN];
+		char *yaml = jsonyaml_convert(json, strlen(json), err, sizeof(err));
+		x->done(x->arg, yaml ? yaml : json, NULL);
+		free(yaml);
+		json_object_put(obj);
+		free(x);
+		return;
+	}
 	const char *kind = jsonget_str(obj, "kind") ? jsonget_str(obj, "kind") : "";
 	struct buf b;
 	buf_init(&b);
@@ -342,6 +374,8 @@ static void on_object(void *arg, const char *json, const char *error)
 		dtext_field(&b, 0, "Reason", "%s", jsonget_str(obj, "reason"));
 		dtext_field(&b, 0, "Message", "%s", jsonget_str(obj, "message"));
 	} else {
+		/* any other kind (a CRD's, a configmap): what kubectl prints of it */
+		yaml_section(&b, "Spec", jsonget_obj(obj, "spec"));
 		conditions(&b, jsonget_obj(obj, "status"));
 	}
 	if (strcmp(kind, "Event"))

@@ -89,8 +89,10 @@ for size in 120x35 80x24; do
 	keys ':pods' Enter
 	keys / '^web-' Enter
 	wait_until 10 screen_has "^(default +)?web-"
-	keys g E
-	check "$size: E shows the events of the selected object" wait_until 10 screen_has "Events \\(events of Pod"
+	wait_until 10 screen_has "/\\^web-  [0-9]+/2"
+	keys g
+	keys E
+	check "$size: E shows the events of the selected object" wait_until 20 screen_has "Events \\(events of Pod"
 	keys Escape
 	keys d
 	check "$size: d describes the pod" wait_until 10 screen_has "^Name: "

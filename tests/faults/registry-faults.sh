@@ -21,8 +21,8 @@ YAML
 TAGS='GET /v2/lab/app/tags/list'
 crumbs_have() { tmx capture-pane -p | sed -n 2p | grep -Eq -- "$1"; }
 header_has() { tmx capture-pane -p | head -1 | grep -Eq -- "$1"; }
-live() { ! header_has STALE && ! crumbs_have STALE && screen_has "^latest +lab/app "; }
-rows_dim() { tmx capture-pane -p -e | grep -- "lab/app" | grep -Eq $'\e\\[([0-9;]*;)?(90|38;5;8)m'; }
+live() { ! header_has STALE && ! crumbs_have STALE && screen_has "^latest +sha256:"; }
+rows_dim() { tmx capture-pane -p -e | grep -- "1\.0\.0" | grep -Eq $'\e\\[([0-9;]*;)?(90|38;5;8)m'; }
 reg_error() { printf '{\\"errors\\":[{\\"code\\":\\"%s\\",\\"message\\":\\"%s\\"}]}' "$1" "$2"; }
 
 tui_start 160 30 -c "$T/config.yaml" --log "$T/binnacle.log" tags
@@ -34,7 +34,7 @@ fault '{"rules":[{"match":"^'"$TAGS"'","action":"status","status":503,"body":"'"
 mark=$(fault_mark)
 keys C-r
 check "5xx: the view says STALE with the registry's reason" wait_until 20 crumbs_have "STALE.*storage backend is not answering"
-check "5xx: the rows stay" screen_has "^latest +lab/app "
+check "5xx: the rows stay" screen_has "^latest +sha256:"
 check "5xx: and are dimmed" rows_dim
 check "5xx: the header does not call the registry dead" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | head -1 | grep -q STALE"
 sleep 5
@@ -50,7 +50,7 @@ fault '{"rules":[{"match":"^'"$TAGS"'","action":"status","status":429,"times":1,
 mark=$(fault_mark)
 keys C-r
 check "429: the view says why" wait_until 20 crumbs_have "STALE.*rate limiting us \\(retry after 7 s\\)"
-check "429: the rows stay" screen_has "^latest +lab/app "
+check "429: the rows stay" screen_has "^latest +sha256:"
 # the user asks again at once: binnacle waits for the time the registry gave
 keys C-r
 check "429: ctrl-r says it waits" wait_until 10 grep -q "asked to wait" "$T/binnacle.log"
@@ -65,7 +65,7 @@ fault '{"down": true}'
 m2=$(wc -l <"$T/binnacle.log")
 keys C-r
 check "down: the header says STALE, cannot connect" wait_until 20 header_has "STALE.*(cannot connect|connect)"
-check "down: the rows stay" screen_has "^latest +lab/app "
+check "down: the rows stay" screen_has "^latest +sha256:"
 sleep 6
 waits=$(tail -n "+$((m2 + 1))" "$T/binnacle.log" | grep -E '^[0-9:.]+ registry .*; retrying in [0-9]+ms' |
 	sed 's/.*retrying in \([0-9]*\)ms.*/\1/' | tr '\n' ' ')

@@ -64,7 +64,7 @@ keys d
 check "described" wait_until 10 screen_has '^bytesToPod: [0-9]+'
 keys Escape
 keys x
-check "x stops it: the list empties" wait_until 10 screen_has "no portforwards"
+check "x stops it: the list empties" wait_until 10 screen_has "no port-?forwards"
 check "and the port is closed" refused "$port"
 
 # ---- a service's port, a local port chosen ----

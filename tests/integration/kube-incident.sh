@@ -45,7 +45,7 @@ keys Escape
 keys ':cj' Enter
 tui_select report
 keys J
-check "trigger asks first" wait_until 5 screen_has "trigger cronjob report on lab\\?"
+check "trigger asks first" wait_until 5 screen_has "Trigger cronjob report in namespace data on lab\\?"
 keys y
 check "trigger: kubectl sees a job of the cronjob" \
 	wait_until 20 bash -c "kubectl --request-timeout=20s get jobs -n data -o name | grep -q 'job.batch/report-manual-'"
@@ -54,10 +54,12 @@ check "the job it started runs to Complete" \
 	bash -c "kubectl --request-timeout=20s wait --for=condition=complete '$manual' -n data --timeout=30s >/dev/null"
 check "and it is audited" audit_has $'kind=cronjobs\tname=report\t.*action=trigger\tresult=ok'
 keys s
+wait_until 5 screen_has "Suspend cronjob report in namespace data on lab\\?" && keys y
 check "suspend: kubectl sees the cronjob suspended" \
 	wait_until 20 bash -c "[ \"\$(kubectl --request-timeout=20s get cj report -n data -o jsonpath='{.spec.suspend}')\" = true ]"
 check "and the SUSPEND column says so" wait_until 20 screen_has "report .* True "
 keys s
+wait_until 5 screen_has "Suspend cronjob report in namespace data on lab\\?" && keys y
 check "again: resumed" \
 	wait_until 20 bash -c "[ \"\$(kubectl --request-timeout=20s get cj report -n data -o jsonpath='{.spec.suspend}')\" = false ]"
 

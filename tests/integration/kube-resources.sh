@@ -102,14 +102,17 @@ check "a name nothing serves is said" wait_until 25 screen_has 'lab serves nothi
 keys ':widgets' Enter
 tui_select sprocket
 keys d
-check "describe works on a discovered kind" wait_until 10 screen_has "^kind: Widget"
+check "describe works on a discovered kind, its spec included" wait_until 10 screen_has "^  size: [0-9]+"
+keys Escape
+keys y
+check "and its YAML" wait_until 10 screen_has "^kind: Widget"
 keys Escape
 keys e
 check "edit in \$EDITOR: kubectl sees the change" \
 	wait_until 20 bash -c "[ \"\$(kubectl --request-timeout=20s get widget sprocket -n shop -o jsonpath='{.spec.size}')\" = 5 ]"
 check "and the screen too" wait_until 20 screen_has "sprocket +5 +green"
 keys C-d
-check "delete asks first" wait_until 5 screen_has "remove widget sprocket on lab\\?"
+check "delete asks first" wait_until 5 screen_has "Delete widget sprocket in namespace shop on lab\\?"
 keys y
 check "delete: kubectl no longer sees it" \
 	wait_until 20 bash -c "! kubectl --request-timeout=20s get widget sprocket -n shop >/dev/null 2>&1"

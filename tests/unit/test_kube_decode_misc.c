@@ -136,13 +136,13 @@ static void test_pod_metrics(void **state)
 		 "'status':{'containerStatuses':[{'name':'app','state':{'running':{}}},"
 		 "{'name':'proxy','state':{'terminated':{'exitCode':1,'reason':'Error'}}}]}}");
 	kube_decode_pod_containers(s, pod);
-	json_object_put(pod);
+	jdoc_free(pod);
 	assert_int_equal(row_of(s, KIND_CONTAINERS, "shop/web/proxy")->cells[CTR_CPU].type, CELL_NONE);
 	list = jq("{'kind':'PodMetricsList','items':[{'metadata':{'name':'web','namespace':'shop'},"
 		  "'containers':[{'name':'app','usage':{'cpu':'250m','memory':'100Mi'}},"
 		  "{'name':'proxy','usage':{'cpu':'100m','memory':'1024Ki'}}]}]}");
 	kube_decode_pod_metrics(s, list);
-	json_object_put(list);
+	jdoc_free(list);
 	assert_int_equal(row_of(s, KIND_CONTAINERS, "shop/web/proxy")->cells[CTR_CPU].type, CELL_NONE);
 	assert_int_equal(row_of(s, KIND_CONTAINERS, "shop/web/app")->cells[CTR_CPU].num, 250);
 

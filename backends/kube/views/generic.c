@@ -63,6 +63,8 @@ static void add_action(struct kview *kv, const char *name, unsigned flags, const
 		.kind = kv->view.kind,
 		.flags = flags,
 		.progress = progress,
+		/* Kubernetes deletes (as kubectl says it) */
+		.label = !strcmp(name, "remove") ? "delete" : NULL,
 	};
 }
 

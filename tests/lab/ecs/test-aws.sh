@@ -51,7 +51,7 @@ TAP_POLL=0.5
 . "$here/../tap.sh"
 
 # ------------------------------------------------------------------ SigV4 vectors
-REF="$top/../shared/reference/ecs"
+REF="${BINNACLE_REFERENCE_DIR:-$top/../shared/reference}/ecs"
 if [ -d "$REF/sigv4_testsuite" ]; then
     check "SigV4 verifier: AWS test suite and botocore ECS vectors" python3 "$here/test_sigv4.py" "$REF"
 else

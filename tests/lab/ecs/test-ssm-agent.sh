@@ -20,7 +20,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib.sh"
 
 require_cmd python3 tmux
-plugin=${SSM_PLUGIN:-$top_srcdir/../shared/peers/session-manager-plugin/session-manager-plugin}
+# (BINNACLE_SHARED_DIR: where ../shared is when the sources are a copy, as in make check-asan)
+plugin=${SSM_PLUGIN:-${BINNACLE_SHARED_DIR:-$top_srcdir/../shared}/peers/session-manager-plugin/session-manager-plugin}
 if [ ! -x "$plugin" ]; then
 	plugin=$(command -v session-manager-plugin) ||
 		skip_or_fail "session-manager-plugin is not available (../shared/peers/session-manager-plugin)"

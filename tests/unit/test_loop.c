@@ -50,7 +50,7 @@ static void on_pipe(void *arg, int fd, short revents)
 
 static void turn_until(bool (*done)(void *), void *arg)
 {
-	int64_t deadline = mono_ms() + 10000;
+	int64_t deadline = mono_ms() + 60000; /* generous: under valgrind a child takes seconds */
 	while (!done(arg) && mono_ms() < deadline)
 		loop_run_once(100);
 	assert_true(done(arg));
@@ -241,7 +241,7 @@ static void test_children(void **state)
 	pid = spawn("sleep 0.2");
 	struct loop_child *c = loop_child_watch(pid, on_exit_status, &f);
 	loop_child_forget(c);
-	int64_t deadline = mono_ms() + 10000;
+	int64_t deadline = mono_ms() + 60000; /* generous: under valgrind a child takes seconds */
 	while (loop_child_count() && mono_ms() < deadline)
 		loop_run_once(100);
 	assert_int_equal(loop_child_count(), 0);

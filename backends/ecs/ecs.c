@@ -152,14 +152,20 @@ void ecs_fail(struct ecs *e, const struct aws_response *r)
 	timer_arm(e->retry, wait);
 }
 
+/* Every followed list is due now. */
+static void poll_all_now(struct ecs *e)
+{
+	for (int l = 0; l < EL_COUNT; l++)
+		e->due[l] = 0;
+	ecs_poll_start(e);
+}
+
 static void go_live(struct ecs *e)
 {
 	e->phase = EP_LIVE;
 	int64_t refresh = e->ep->refresh_ms;
 	e->hot_ms = refresh > HOT_MIN_MS ? refresh : HOT_MIN_MS;
-	for (int l = 0; l < EL_COUNT; l++)
-		e->due[l] = 0;
-	ecs_poll_start(e);
+	poll_all_now(e);
 }
 
 static void on_region(void *arg, const char *region, const char *error)
@@ -212,9 +218,7 @@ static void ecs_retry(struct endpoint *ep)
 		ep->retry_at_ms = 0;
 		connect_start(e);
 	} else if (e->phase == EP_LIVE) {
-		for (int l = 0; l < EL_COUNT; l++)
-			e->due[l] = 0;
-		ecs_poll_start(e);
+		poll_all_now(e);
 	}
 }
 

@@ -242,9 +242,9 @@ static void round_end(struct ecs_round *r)
 	if (current && r->failed) {
 		/* a struggling control plane is not asked at the polling pace */
 		int64_t wait = backoff_next(&e->round_backoff[l]);
-		log_msg("ecs %s: %s round failed; again in %lld ms", e->ep->name, list_kinds[l],
-			(long long)(wait > pace ? wait : pace));
-		pace = wait > pace ? wait : pace;
+		if (wait > pace)
+			pace = wait;
+		log_msg("ecs %s: %s round failed; again in %lld ms", e->ep->name, list_kinds[l], (long long)pace);
 	} else if (current) {
 		backoff_success(&e->round_backoff[l]);
 	}

@@ -27,23 +27,29 @@ static void on_text(void *arg, const char *text, const char *error)
 {
 	struct describe_req *r = arg;
 	struct app *a = r->a;
-	/* the viewer may have been closed or replaced meanwhile */
-	if (a->text == r->tv) {
-		char err[ERRLEN];
-		char *yaml = NULL;
-		if (!error && r->mode == DESCRIBE_YAML && !(yaml = jsonyaml_convert(text, strlen(text), err, sizeof(err))))
-			error = err;
-		if (error) {
-			textview_set_text(a->text, "");
-			textview_set_loading(a->text, error);
-			app_flash(a, NOTE_ERROR, "describe failed: %s", error);
-		} else {
-			textview_set_text(a->text, yaml ? yaml : text);
-		}
-		free(yaml);
-		a->dirty = true;
-	}
+	char err[ERRLEN];
+	char *yaml = NULL;
+	if (a->text == r->tv && !error && r->mode == DESCRIBE_YAML &&
+	    !(yaml = jsonyaml_convert(text, strlen(text), err, sizeof(err))))
+		error = err;
+	describe_arrived(a, r->tv, yaml ? yaml : text, error, "describe failed: ");
+	free(yaml);
 	free(r);
+}
+
+void describe_arrived(struct app *a, const struct textview *tv, const char *text, const char *error,
+		      const char *failed)
+{
+	if (a->text != tv)
+		return;
+	if (error) {
+		textview_set_text(a->text, "");
+		textview_set_loading(a->text, error);
+		app_flash(a, NOTE_ERROR, "%s%s", failed, error);
+	} else {
+		textview_set_text(a->text, text);
+	}
+	a->dirty = true;
 }
 
 static void fetch(struct app *a, enum describe_mode mode)

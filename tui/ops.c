@@ -576,18 +576,7 @@ struct text_op {
 static void on_text_result(void *arg, const char *text, const char *error)
 {
 	struct text_op *t = arg;
-	struct app *a = t->a;
-	/* the viewer may have been closed meanwhile: then nothing is kept */
-	if (a->text == t->tv) {
-		if (error) {
-			textview_set_text(a->text, "");
-			textview_set_loading(a->text, error);
-			app_flash(a, NOTE_ERROR, "%s", error);
-		} else {
-			textview_set_text(a->text, text);
-		}
-		a->dirty = true;
-	}
+	describe_arrived(t->a, t->tv, text, error, "");
 	free(t);
 }
 

@@ -49,6 +49,11 @@ enum describe_mode { DESCRIBE_TEXT, DESCRIBE_YAML, DESCRIBE_JSON };
 void describe_open(struct app *a, enum describe_mode mode);
 /* In the viewer: y switches between YAML and JSON; true when it did. */
 bool describe_toggle(struct app *a);
+/* A document fetched for the text viewer tv arrived (or failed: error, said
+ * in the viewer and the flash line after `failed`): shown when tv is still
+ * the viewer on screen, dropped when it was closed or replaced meanwhile. */
+void describe_arrived(struct app *a, const struct textview *tv, const char *text, const char *error,
+		      const char *failed);
 void describe_forget(struct app *a);
 
 /* copy.c: `c` in a table (a list of what to copy), and in a viewer. */

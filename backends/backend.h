@@ -18,7 +18,7 @@
 /* Bumped whenever struct backend_ops, struct endpoint, struct view or any
  * other structure a backend shares with the program changes shape, so a
  * backend built out of tree against other headers is refused cleanly. */
-#define BACKEND_ABI_VERSION 3
+#define BACKEND_ABI_VERSION 4
 
 struct view;  /* views/view.h */
 struct drill;

@@ -29,6 +29,9 @@
 /* Tables larger than this are re-sorted at most every LARGE_TABLE_REBUILD_MS. */
 #define LARGE_TABLE_ROWS 5000
 #define LARGE_TABLE_REBUILD_MS 250
+/* Rows whose filter text is made per loop turn while a filter is typed
+ * (model_warm): a millisecond or two, so a key never waits behind it. */
+#define FILTER_WARM_ROWS 4096
 /* How long a start-up problem stays in the flash line before endpoint notes may replace it. */
 #define STARTUP_PIN_MS 10000
 
@@ -178,7 +181,8 @@ static void rebuild(struct app *a)
 		f->top = f->selected - rows + 1;
 	if (f->top > 0 && f->top + rows > (long)a->model.len)
 		f->top = (long)a->model.len > rows ? (long)a->model.len - rows : 0;
-	struct table_fit fit = {.width = COLS, .wide = a->wide, .sort_col = f->sort_col, .hide_cell = -1};
+	struct table_fit fit = {.width = COLS, .wide = a->wide, .sort_col = f->sort_col, .hide_cell = -1,
+				.top = f->top, .rows = rows > 0 ? rows : 1};
 	/* narrowed to one namespace (or the like), the column of it says nothing */
 	const struct backend_scope *sc = a->ep->ops->scope;
 	if (!f->all && sc && f->view->scope_cell >= 0 && sc->get(a->ep))
@@ -761,6 +765,10 @@ int app_run(struct session *s, const struct theme *theme, const char *start_view
 			last_gen = gen;
 			last_second = sec;
 		}
+		/* the filter prompt is open: the rows' filter texts are made
+		 * between keys, a slice a turn, before the first key needs them */
+		if (a->mode == MODE_FILTER && model_warm(&a->model, FILTER_WARM_ROWS))
+			wait = 0;
 		input_revents = 0;
 		session_turn(s, wait);
 		if (hangup_check_input(STDIN_FILENO, input_revents))

@@ -29,6 +29,8 @@ struct table_fit {
 	bool wide;      /* the wide columns too, in the room the others leave */
 	int sort_col;   /* its header keeps room for the sort mark; -1 = none */
 	int hide_cell;  /* a cell not shown (the one scope value every row has); -1 = none */
+	long top;       /* the rows on screen, always measured: from top, rows of them */
+	int rows;       /* 0 = no screen (`get`): the first rows are measured */
 };
 
 /* Chooses the columns and widths: flexible text gives way first, then the

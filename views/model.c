@@ -5,6 +5,7 @@
 #include "views/model.h"
 #include "views/model_priv.h"
 #include "views/image.h"
+#include "views/rowmatch.h"
 #include "backends/util/util.h"
 
 #include <stdio.h>
@@ -110,6 +111,7 @@ void filter_init(struct filter *f, const char *text)
 		if (!strchr("0123456789.%-smhdykgtpib", *c))
 			f->figures = false;
 	}
+	f->joined = !f->figures && !f->anchor_start && !f->anchor_end && !strchr(f->lower, '\n');
 }
 
 void filter_cleanup(struct filter *f)
@@ -193,10 +195,11 @@ static struct {
 	bool hit;
 } memo[MEMO_SLOTS];
 static uint32_t memo_pass = 1;
-static bool memo_on;
+static bool memo_on, keep_match;
 
-void model_filter_pass_begin(void)
+void model_filter_pass_begin(bool keep)
 {
+	keep_match = keep;
 	if (!++memo_pass) {
 		memset(memo, 0, sizeof(memo));
 		memo_pass = 1;
@@ -206,7 +209,7 @@ void model_filter_pass_begin(void)
 
 void model_filter_pass_end(void)
 {
-	memo_on = false;
+	memo_on = keep_match = false;
 }
 
 static bool shared_matches(const struct filter *f, const char *text)
@@ -221,10 +224,33 @@ static bool shared_matches(const struct filter *f, const char *text)
 	return hit;
 }
 
+/* A plain filter: one search of the row's folded text, then only the
+ * columns whose text moves with time. */
+static bool joined_matches(const struct filter *f, const struct view *v, const struct row *r, int64_t now)
+{
+	bool timed;
+	if (strstr(rowmatch_text(v, r, &timed), f->lower))
+		return true;
+	for (int i = 0; timed && i < v->ncolumns; i++) {
+		int idx = v->columns[i].cell;
+		if (idx < 0 || idx >= r->ncells)
+			continue;
+		const struct cell *c = &r->cells[idx];
+		if (c->type == CELL_TIME && c->text && !c->since) {
+			char tmp[64];
+			if (contains_folded(cell_display(c, now, tmp, sizeof(tmp)), f->lower))
+				return true;
+		}
+	}
+	return false;
+}
+
 bool model_filter_at(const struct filter *f, const struct view *v, const struct row *r, int64_t now)
 {
 	if (!filter_active(f))
 		return true;
+	if (f->joined && !f->regex && (keep_match || r->match))
+		return joined_matches(f, v, r, now) != f->invert;
 	bool hit = text_matches(f, r->id);
 	for (int i = 0; !hit && i < v->ncolumns; i++) {
 		int idx = v->columns[i].cell;

@@ -27,6 +27,7 @@ struct filter {
 	 * number, size or age as displayed (else those cells are not formatted) */
 	char *lower;
 	bool figures;
+	bool joined; /* a plain needle no number could hold: searched in the row's one folded text (views/rowmatch.h) */
 };
 
 /* Compiles text; an empty or NULL text matches everything. */
@@ -77,6 +78,8 @@ struct model {
 	size_t nbase, capbase;
 	uint64_t serial, gen; /* the table built from (0 = none yet) and its gen then */
 	size_t found;         /* where model_find found its last answer */
+	size_t warmed;        /* rows of all whose filter text model_warm has made */
+	bool keep_match;      /* model_warm was called: filter passes keep what they make */
 	const struct column *columns; /* the view's columns built with (a view found at run time gets its own later) */
 	int ncolumns;
 	char *scope_value, *scope_ns, *scope_image, *filter_text;
@@ -121,5 +124,11 @@ long model_find(const struct model *m, const char *id);
  * reading every row's id (a filter typed over 50,000 rows, the selected
  * row gone from it, made model_find compare them all). */
 long model_find_row(const struct model *m, const struct row *r);
+/* Prepares up to budget more rows for a plain filter (their folded text,
+ * views/rowmatch.h), so that the first keystroke over 50,000 rows does not
+ * pay for it; the screen calls it between keys while the filter is typed.
+ * Returns whether rows are left (rows that change later are prepared as
+ * the filter meets them). */
+bool model_warm(struct model *m, size_t budget);
 
 #endif

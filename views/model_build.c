@@ -6,11 +6,12 @@
  * re-places only the rows the store touched since (the store's journal
  * names them, so no pass reads every row), a
  * filter keystroke scans `all` without sorting (only the rows still shown
- * when the filter narrows), and a new sort column sorts once on keys
- * precomputed per row (the first bytes of a natural-order encoding of the
- * text, or the number) with the rank in `base` for ties. */
+ * when the filter narrows, each row's folded text kept with it), and a
+ * new sort column sorts once on keys precomputed per row with the rank in
+ * `base` for ties (model_sort.c). */
 #include "views/model.h"
 #include "views/model_priv.h"
+#include "views/rowmatch.h"
 #include "backends/util/util.h"
 
 #include <stdlib.h>
@@ -26,7 +27,7 @@ static void release_all(struct model *m)
 {
 	for (size_t i = 0; i < m->nall; i++)
 		row_release(m->all[i]);
-	m->nall = m->nbase = m->len = 0;
+	m->nall = m->nbase = m->len = m->warmed = 0;
 }
 
 void model_cleanup(struct model *m)
@@ -54,241 +55,6 @@ static void reserve(struct row ***v, size_t *cap, size_t n)
 		c *= 2;
 	*v = xrealloc(*v, c * sizeof(**v));
 	*cap = c;
-}
-
-/* ---- sorting on keys ---- */
-
-#define KEYWORDS 4 /* 32 bytes: past the shared prefix of a ReplicaSet's pod names */
-
-struct skey {
-	uint64_t k[KEYWORDS]; /* what decides most comparisons */
-	struct row *row;
-	uint32_t rank;    /* position in the tie-break order */
-	unsigned char trank; /* unset < numbers < text */
-	unsigned char exact; /* the keys say everything about the cell (equal keys: equal cells) */
-	unsigned char time;  /* a time: newest first */
-};
-
-struct sctx {
-	const struct view *view;
-	int cell;
-	bool desc, ranked;
-};
-
-static bool digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static unsigned char fold(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
-static uint64_t be64(const unsigned char *b)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
-/* The first 32 bytes of an encoding of s whose byte order is the natural
- * order of model_natural_cmp: letters folded, and each run of digits as a
- * marker that sorts where a digit does (0x30), its length without leading
- * zeros, then those digits. Returns whether the bytes hold all of s (and s
- * has no leading zeros, which only break ties). */
-static bool natkey(const char *s, uint64_t *k)
-{
-	unsigned char b[8 * KEYWORDS] = {0};
-	size_t n = 0;
-	bool exact = true;
-#define PUT(x)                                        \
-	do {                                          \
-		if (n < sizeof(b))                    \
-			b[n++] = (unsigned char)(x);  \
-		else                                  \
-			exact = false;                \
-	} while (0)
-	while (*s) {
-		if (n >= sizeof(b)) {
-			exact = false;
-			break;
-		}
-		if (digit(*s)) {
-			size_t z = 0, len = 0;
-			while (s[z] == '0')
-				z++;
-			while (digit(s[z + len]))
-				len++;
-			if (z || len > 255)
-				exact = false;
-			PUT(0x30);
-			PUT(len > 255 ? 255 : len);
-			for (size_t i = 0; i < len; i++)
-				PUT(s[z + i]);
-			s += z + len;
-		} else {
-			PUT(fold((unsigned char)*s));
-			s++;
-		}
-	}
-#undef PUT
-	for (int i = 0; i < KEYWORDS; i++)
-		k[i] = be64(b + 8 * i);
-	return exact;
-}
-
-static bool numeric(unsigned char type)
-{
-	return type == CELL_INT || type == CELL_BYTES || type == CELL_TIME || type == CELL_PERMILLE;
-}
-
-static void fill_key(struct skey *e, struct row *r, int cell, uint32_t rank)
-{
-	const struct cell *c = model_row_cell(r, cell);
-	e->row = r;
-	e->rank = rank;
-	memset(e->k, 0, sizeof(e->k));
-	e->exact = 1;
-	e->time = 0;
-	if (c->type == CELL_NONE) {
-		e->trank = 0;
-	} else if (numeric(c->type)) {
-		uint64_t u = (uint64_t)c->num ^ (1ull << 63);
-		e->trank = 1;
-		e->time = c->type == CELL_TIME;
-		e->k[0] = e->time ? ~u : u;
-	} else {
-		e->trank = 2;
-		e->exact = natkey(c->text ? c->text : "", e->k);
-	}
-}
-
-static int skey_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct skey *a = pa, *b = pb;
-	const struct sctx *c = arg;
-	int d;
-	if (a->trank != b->trank)
-		d = a->trank < b->trank ? -1 : 1;
-	else if (a->time != b->time)
-		d = model_cell_cmp(model_row_cell(a->row, c->cell), model_row_cell(b->row, c->cell));
-	else if (a->k[0] != b->k[0])
-		d = a->k[0] < b->k[0] ? -1 : 1;
-	else if (a->k[1] != b->k[1])
-		d = a->k[1] < b->k[1] ? -1 : 1;
-	else if (a->k[2] != b->k[2])
-		d = a->k[2] < b->k[2] ? -1 : 1;
-	else if (a->k[3] != b->k[3])
-		d = a->k[3] < b->k[3] ? -1 : 1;
-	else if (!a->exact || !b->exact)
-		d = model_cell_cmp(model_row_cell(a->row, c->cell), model_row_cell(b->row, c->cell));
-	else
-		d = 0;
-	if (d)
-		return c->desc ? -d : d;
-	if (c->ranked)
-		return a->rank < b->rank ? -1 : a->rank > b->rank;
-	return model_compare(c->view, -1, false, a->row, b->row);
-}
-
-/* Rows of one name form runs in name order: by name descending, the runs
- * are reversed and the order inside each kept (ties go by id, ascending). */
-static void reverse_name_runs(struct row **v, size_t n)
-{
-	struct row **out = xmalloc(n * sizeof(*out));
-	size_t k = 0, end = n;
-	while (end > 0) {
-		size_t start = end - 1;
-		while (start > 0 && !model_cell_cmp(model_row_cell(v[start - 1], 0), model_row_cell(v[start], 0)))
-			start--;
-		for (size_t i = start; i < end; i++)
-			out[k++] = v[i];
-		end = start;
-	}
-	memcpy(v, out, n * sizeof(*v));
-	free(out);
-}
-
-struct vsort {
-	const struct view *view;
-	int col;
-	bool desc;
-};
-
-static int vsort_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct vsort *o = arg;
-	return model_compare(o->view, o->col, o->desc, *(struct row *const *)pa, *(struct row *const *)pb);
-}
-
-/* Sorts v by column col (out of range: no column, name then id). ranked: v
- * is in the tie-break order now, so ties keep their relative order. The
- * result is the order of model_compare(view, col, desc). */
-static void keyed_sort(struct row **v, size_t n, const struct view *view, int col, bool desc, bool ranked)
-{
-	bool has_col = col >= 0 && col < view->ncolumns;
-	if (n < 2 || (ranked && !has_col))
-		return;
-	int cell = has_col ? view->columns[col].cell : 0;
-	if (has_col && cell >= 0 && cell < 64 && (view->version_cells >> cell & 1)) {
-		/* versions ("v1.10" after "v1.9", a release after its -rc) have no
-		 * keys here: a sort on the comparison itself (a registry's tags,
-		 * never 50,000 rows) */
-		struct vsort o = {view, col, desc && has_col};
-		qsort_r(v, n, sizeof(*v), vsort_cmp, &o);
-		return;
-	}
-	if (ranked && cell == 0) {
-		/* by name: the tie-break order is the order, or its runs reversed */
-		if (desc)
-			reverse_name_runs(v, n);
-		return;
-	}
-	struct skey *e = xmalloc(n * sizeof(*e));
-	for (size_t i = 0; i < n; i++) {
-		/* every row is a cache miss: ask for the ones ahead early */
-		if (i + 16 < n)
-			__builtin_prefetch(v[i + 16]);
-		if (i + 8 < n)
-			__builtin_prefetch(model_row_cell(v[i + 8], cell)->text);
-		fill_key(&e[i], v[i], cell, (uint32_t)i);
-	}
-	struct sctx c = {view, cell, has_col && desc, ranked};
-	qsort_r(e, n, sizeof(*e), skey_cmp, &c);
-	for (size_t i = 0; i < n; i++)
-		v[i] = e[i].row;
-	free(e);
-}
-
-static void reverse(struct row **v, size_t n)
-{
-	for (size_t i = 0; i < n / 2; i++) {
-		struct row *x = v[i];
-		v[i] = v[n - 1 - i];
-		v[n - 1 - i] = x;
-	}
-}
-
-/* The same column the other way round (`i`): the order reversed, and each
- * run of equal cells reversed back, as ties keep the tie-break order. One
- * pass instead of a sort. */
-static void invert_order(struct row **v, size_t n, int cell)
-{
-	reverse(v, n);
-	size_t start = 0;
-	for (size_t i = 1; i <= n; i++) {
-		/* every row is a cache miss: ask for the ones ahead early */
-		if (i + 16 < n)
-			__builtin_prefetch(v[i + 16]);
-		if (i + 8 < n)
-			__builtin_prefetch(model_row_cell(v[i + 8], cell)->text);
-		if (i == n || model_cell_cmp(model_row_cell(v[i - 1], cell), model_row_cell(v[i], cell))) {
-			reverse(v + start, i - start);
-			start = i;
-		}
-	}
 }
 
 /* ---- re-placing changed rows ---- */
@@ -440,7 +206,7 @@ static void apply_changes(struct model *m, const struct rtable *t, const struct 
 		/* the same filter (or one narrowing it, applied next): the new
 		 * rows that match join the shown ones */
 		size_t n = 0;
-		model_filter_pass_begin();
+		model_filter_pass_begin(m->keep_match);
 		for (size_t j = 0; j < k; j++)
 			if (model_filter_at(p->filter, m->view, add[j], now))
 				add[n++] = add[j];
@@ -466,7 +232,7 @@ static void filter_from(struct model *m, struct row **from, size_t n, const stru
 {
 	reserve(&m->rows, &m->cap, n);
 	size_t k = 0;
-	model_filter_pass_begin();
+	model_filter_pass_begin(m->keep_match);
 	for (size_t i = 0; i < n; i++) {
 		/* rows and their texts are all over the heap: ask ahead */
 		if (i + 16 < n)
@@ -551,10 +317,10 @@ static void full_build(struct model *m, const struct rtable *t, const struct mod
 	if (m->nall)
 		memcpy(m->base, m->all, m->nall * sizeof(*m->base));
 	m->nbase = m->nall;
-	keyed_sort(m->base, m->nbase, m->view, -1, false, false);
+	model_keyed_sort(m->base, m->nbase, m->view, -1, false, false);
 	if (m->nall)
 		memcpy(m->all, m->base, m->nall * sizeof(*m->all));
-	keyed_sort(m->all, m->nall, m->view, p->sort_col, p->sort_desc, true);
+	model_keyed_sort(m->all, m->nall, m->view, p->sort_col, p->sort_desc, true);
 	if (filter_active(p->filter))
 		filter_from(m, m->all, m->nall, p->filter, now);
 	else
@@ -609,16 +375,16 @@ void model_build(struct model *m, const struct rtable *t, const struct model_par
 		apply_changes(m, t, p, (!sorted && !keep_shown) || (!same_filter && !narrowing), now);
 	if (inverted) {
 		int cell = m->view->columns[p->sort_col].cell;
-		invert_order(m->all, m->nall, cell);
+		model_invert_order(m->all, m->nall, cell);
 		if (keep_shown) {
 			/* the rows shown are in the same order as all: the same turn */
-			invert_order(m->rows, m->len, cell);
+			model_invert_order(m->rows, m->len, cell);
 			remember(m, t, p);
 			return;
 		}
 	} else if (!sorted) {
 		memcpy(m->all, m->base, m->nbase * sizeof(*m->all));
-		keyed_sort(m->all, m->nall, m->view, p->sort_col, p->sort_desc, true);
+		model_keyed_sort(m->all, m->nall, m->view, p->sort_col, p->sort_desc, true);
 	}
 	if (!ft)
 		show_all(m);
@@ -680,7 +446,7 @@ void model_build_many(struct model *m, const struct model_source *srcs, size_t n
 		}
 	}
 	if (m->view)
-		keyed_sort(m->rows, m->len, m->view, p->sort_col, p->sort_desc, false);
+		model_keyed_sort(m->rows, m->len, m->view, p->sort_col, p->sort_desc, false);
 }
 
 /* A row belongs to the source whose table finds it by id (a row purged
@@ -728,4 +494,23 @@ long model_find_row(const struct model *m, const struct row *r)
 		if (m->rows[i] == r)
 			return (long)(mm->found = i);
 	return -1;
+}
+
+bool model_warm(struct model *m, size_t budget)
+{
+	if (!m->view)
+		return false;
+	if (m->warmed > m->nall)
+		m->warmed = m->nall; /* rows left since: the ones before are done */
+	size_t end = m->nall - m->warmed > budget ? m->warmed + budget : m->nall;
+	bool timed;
+	for (size_t i = m->warmed; i < end; i++) {
+		/* every row is a cache miss: ask for the ones ahead early */
+		if (i + 8 < end)
+			__builtin_prefetch(m->all[i + 8]);
+		rowmatch_text(m->view, m->all[i], &timed);
+	}
+	m->warmed = end;
+	m->keep_match = true;
+	return m->warmed < m->nall;
 }

@@ -10,8 +10,11 @@
 /* The filter on r (any column's display text, or the id) as of now. */
 bool model_filter_at(const struct filter *f, const struct view *v, const struct row *r, int64_t now);
 /* A pass of model_filter_at over many rows with one filter, between begin
- * and end: within it, a text rows share (interned) is matched once. */
-void model_filter_pass_begin(void);
+ * and end: within it, a text rows share (interned) is matched once. keep:
+ * a plain filter makes and keeps each row's folded text (views/rowmatch.h),
+ * the screen's choice once a filter is typed (model_warm); without it only
+ * rows that have one use it, so `binnacle get` holds no more than before. */
+void model_filter_pass_begin(bool keep);
 void model_filter_pass_end(void);
 /* Whether r is in the drill scope of p (v: for the image scope). */
 bool model_in_scope(const struct view *v, const struct row *r, const struct model_params *p, int64_t now);
@@ -24,5 +27,13 @@ const struct cell *model_row_cell(const struct row *r, int idx);
 int model_cell_cmp(const struct cell *a, const struct cell *b);
 /* Case-insensitive natural order: "web-2" before "web-10". */
 int model_natural_cmp(const char *a, const char *b);
+
+/* Sorts v by column col of view (out of range: no column, name then id).
+ * ranked: v is in the tie-break order now, so ties keep their relative
+ * order. The result is the order of model_compare(view, col, desc). */
+void model_keyed_sort(struct row **v, size_t n, const struct view *view, int col, bool desc, bool ranked);
+/* The same column the other way round (`i`): v reversed, each run of equal
+ * cells turned back, as ties keep the tie-break order. One pass, no sort. */
+void model_invert_order(struct row **v, size_t n, int cell);
 
 #endif

@@ -98,6 +98,7 @@ void row_release(struct row *r)
 		return;
 	for (int i = 0; i < r->ncells; i++)
 		drop_text(r, i);
+	free(r->match);
 	free(r->id);
 	free(r);
 }

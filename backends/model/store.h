@@ -44,6 +44,9 @@ struct row {
 	uint32_t jidx;     /* its latest entry in the table's change journal (private) */
 	bool seen;         /* relist mark */
 	uint32_t shared;   /* bit i: cells[i].text is a shared string (private to the store) */
+	/* the text the filter searches, kept until the row changes
+	 * (views/rowmatch.c): one allocation, freed with the row */
+	struct row_match *match;
 	int ncells;
 	struct cell cells[]; /* cells[0] is the name by convention */
 };

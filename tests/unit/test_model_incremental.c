@@ -180,11 +180,69 @@ static void test_keyed_sort_matches_compare(void **state)
 		}
 }
 
+/* A plain filter reads each row once and keeps what it read (with the row,
+ * views/rowmatch.c): the next keystroke after a change sees the new text,
+ * a time phrase is read as of now, and a view with other columns reads
+ * its own. */
+static void test_filter_follows_changes(void **state)
+{
+	struct fixture *fx = *state;
+	assert_string_equal(build(fx, "canary", COL_NAME, false), "c05");
+	while (model_warm(&fx->m, 2))
+		;
+	/* rows leaving after the warming leave nothing to walk past the end */
+	rtable_delete(fx->s, fx->t, "c07");
+	rtable_purge(fx->s, fx->t, 0);
+	build(fx, "canary", COL_NAME, false);
+	assert_false(model_warm(&fx->m, 2));
+	struct row *r = rtable_find(fx->t, "c06");
+	row_set_text(fx->s, fx->t, r, CTR_STATE, "Canary-Restarting");
+	assert_string_equal(build(fx, "canary", COL_NAME, false), "c05 c06");
+	row_set_text(fx->s, fx->t, r, CTR_STATE, "created");
+	assert_string_equal(build(fx, "canary", COL_NAME, false), "c05");
+
+	char up[] = "Up \x1f (healthy)";
+	row_set_num(fx->s, fx->t, r, CTR_STATE, CELL_TIME, NOW - 2 * 3600, up);
+	assert_string_equal(build(fx, "up 2 hours", COL_NAME, false), "c06");
+	clock_pin(5000, NOW + 3600);
+	assert_string_equal(build(fx, "up 3 hours (healthy", COL_NAME, false), "c06");
+	assert_string_equal(build(fx, "up 2 hours", COL_NAME, false), "");
+
+	/* the same rows through a view of the name alone: the image is not searched */
+	static const struct column name_only[] = {{.title = "NAME", .cell = CTR_NAME}};
+	struct view narrow = test_view;
+	narrow.columns = name_only;
+	narrow.ncolumns = 1;
+	struct filter f;
+	filter_init(&f, "postgres");
+	assert_true(filter_match(&f, &test_view, rtable_find(fx->t, "c04")));
+	assert_false(filter_match(&f, &narrow, rtable_find(fx->t, "c04")));
+	assert_true(filter_match(&f, &test_view, rtable_find(fx->t, "c04")));
+	filter_cleanup(&f);
+}
+
+/* The kept folded texts answer as reading every cell did. */
+static void test_filter_kept_text_agrees(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *filters[] = {"web", "WEB", "nginx:", "c0", "max_connections", "!web", "canary",
+					"running", "X[ABC]", "daemon off", "no-such", "ngin x"};
+	char before[sizeof(filters) / sizeof(filters[0])][512];
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		snprintf(before[i], sizeof(before[i]), "%s", build(fx, filters[i], COL_STATE, true));
+	while (model_warm(&fx->m, 3))
+		;
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		assert_string_equal(build(fx, filters[i], COL_STATE, true), before[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_incremental_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keyed_sort_matches_compare, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_follows_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_kept_text_agrees, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -266,6 +266,53 @@ static void test_ident_default(void **state)
 	assert_int_equal(table_ident_column(find("events")), 4);
 }
 
+/* A long table on screen: what is shown is measured, wherever it is, and
+ * not only its first rows (a name 2,500 rows down, scrolled to, is whole). */
+static void test_long_table_measures_rows_shown(void **state)
+{
+	struct fixture *f = *state;
+	struct rtable *t = store_table(f->s, KIND_PODS, POD_NCELLS);
+	char id[96], name[80];
+	for (int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), i == 2500 ? "web-%04d-with-a-much-longer-name-than-any" : "web-%04d", i);
+		snprintf(id, sizeof(id), "default/%s", name);
+		struct row *r = rtable_upsert(f->s, t, id);
+		row_set_text(f->s, t, r, POD_NAMESPACE, "default");
+		row_set_text(f->s, t, r, POD_NAME, name);
+		row_set_text(f->s, t, r, POD_STATUS, "Running");
+	}
+	const struct view *v = find("po");
+	model_init(&f->m, v);
+	model_build(&f->m, t, NULL);
+	struct table_layout l;
+	struct table_fit o = {.width = 200, .sort_col = -1, .hide_cell = -1, .top = 2490, .rows = 40};
+	table_layout_fit(v, &f->m, &o, &l);
+	int at = shown_at(&l, v, "NAME");
+	assert_true(at >= 0);
+	assert_int_equal(l.width[at], (int)strlen("web-2500-with-a-much-longer-name-than-any"));
+	/* at the top, the rows there and a spread of the rest set it */
+	o.top = 0;
+	table_layout_fit(v, &f->m, &o, &l);
+	at = shown_at(&l, v, "NAME");
+	assert_true(l.width[at] >= (int)strlen("web-0000"));
+	/* a table of 1,500 rows is measured whole, wherever the screen is */
+	for (int i = 1500; i < 3000; i++) {
+		snprintf(id, sizeof(id), i == 2500 ? "default/web-%04d-with-a-much-longer-name-than-any" : "default/web-%04d", i);
+		rtable_delete(f->s, t, id);
+	}
+	rtable_purge(f->s, t, 0);
+	assert_non_null(rtable_find(t, "default/web-1499"));
+	snprintf(id, sizeof(id), "default/web-1400-%s", "long-enough-to-be-the-widest");
+	struct row *r = rtable_upsert(f->s, t, id);
+	row_set_text(f->s, t, r, POD_NAMESPACE, "default");
+	row_set_text(f->s, t, r, POD_NAME, id + strlen("default/"));
+	model_build(&f->m, t, NULL);
+	assert_int_equal((int)f->m.len, 1501);
+	table_layout_fit(v, &f->m, &o, &l);
+	at = shown_at(&l, v, "NAME");
+	assert_int_equal(l.width[at], (int)strlen("web-1400-long-enough-to-be-the-widest"));
+}
+
 int main(void)
 {
 	charset_force_ascii(true); /* the sort mark is one cell either way */
@@ -276,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wide_keeps_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hidden_scope_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_message_before_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_table_measures_rows_shown, setup, teardown),
 		cmocka_unit_test(test_ident_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

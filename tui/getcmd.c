@@ -60,6 +60,13 @@ static bool extras_pending(struct session *s)
 	return false;
 }
 
+static void report(struct endpoint *ep, const char *why)
+{
+	char *e = sanitize_display(why, strlen(why));
+	fprintf(stderr, "binnacle: %s: %s\n", ep->name, e);
+	free(e);
+}
+
 /* Per-row figures (CPU, memory) arrive after the list: wait for one round. */
 static void wait_extras(struct session *s, const struct target *tg, int64_t deadline)
 {
@@ -242,28 +249,39 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 	wait_lists(s, &tg, deadline, &failed);
 	/* a dead endpoint is named on stderr; the others' rows still print */
 	size_t dead = 0;
+	bool *whole = xcalloc(s->neps + 1, sizeof(*whole));
 	for (size_t i = 0; i < s->neps; i++) {
 		struct endpoint *ep = s->eps[i];
 		if (!asked(&tg, i))
 			continue;
 		struct rtable *t = store_find_table(ep->store, tg.v[i]->kind);
 		if (ep->error[0] || (t && t->error[0])) {
-			const char *why = ep->error[0] ? ep->error : t->error;
-			char *e = sanitize_display(why, strlen(why));
-			fprintf(stderr, "binnacle: %s: %s\n", ep->name, e);
-			free(e);
+			report(ep, ep->error[0] ? ep->error : t->error);
 			dead++;
 		} else if (!t || !t->synced) {
 			fprintf(stderr, "binnacle: %s: no answer in time\n", ep->name);
 			dead++;
+		} else {
+			whole[i] = true;
 		}
 	}
 	if (dead == served) {
+		free(whole);
 		free(tg.v);
 		return 1;
 	}
 	int rc = dead ? 3 : 0;
 	wait_extras(s, &tg, deadline);
+	/* a list that was whole and then failed on what only the rows' figures
+	 * need (a registry's tag counts): its rows print, and why is said */
+	for (size_t i = 0; i < s->neps; i++) {
+		struct endpoint *ep = s->eps[i];
+		struct rtable *t = whole[i] ? store_find_table(ep->store, tg.v[i]->kind) : NULL;
+		if (t && (ep->error[0] || t->error[0])) {
+			report(ep, ep->error[0] ? ep->error : t->error);
+			rc = 3;
+		}
+	}
 	struct filter f;
 	filter_init(&f, o->filter);
 	struct model *models = xcalloc(s->neps, sizeof(*models));
@@ -274,7 +292,7 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 		struct endpoint *ep = s->eps[i];
 		struct rtable *t = store_find_table(ep->store, tg.v[i]->kind);
 		/* only what answered: a dead endpoint's half list is not printed as if whole */
-		if (ep->error[0] || !t || !t->synced || t->error[0])
+		if (!whole[i] || !t)
 			continue;
 		struct model_params p = {.scope_cell = -1, .scope_ns_cell = -1, .filter = &f,
 					 .sort_col = tg.v[i]->sort_col, .sort_desc = tg.v[i]->sort_desc};
@@ -285,6 +303,7 @@ int getcmd_run(struct session *s, const struct get_opts *o)
 		model_cleanup(&models[i]);
 	free(models);
 	filter_cleanup(&f);
+	free(whole);
 	free(tg.v);
 	return rc;
 }

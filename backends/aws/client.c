@@ -44,6 +44,8 @@ struct aws_call {
 	struct wire *wire;
 	char *akid, *secret, *token; /* the keys of this send */
 	int64_t t0;
+	void (*on_wire)(void *arg, bool out); /* aws_call_on_wire */
+	void *wire_arg;
 	struct aws_call *qnext;      /* the pacing queue */
 	struct aws_call *next, *prev; /* every call of the client */
 };
@@ -355,6 +357,8 @@ static void on_keys(void *arg, const struct aws_keys *k, const char *error)
 	call->tries++;
 	s->sent++;
 	s->window_sent++;
+	if (call->on_wire)
+		call->on_wire(call->wire_arg, true);
 	calls_start(&w->base);
 }
 
@@ -448,6 +452,8 @@ static void on_wire_done(void *arg, const struct http_result *res)
 	struct svc_state *s = call->s;
 	struct aws_client *c = call->client;
 	call->wire = NULL;
+	if (call->on_wire)
+		call->on_wire(call->wire_arg, false);
 	wipe(&call->akid);
 	wipe(&call->secret);
 	wipe(&call->token);
@@ -569,6 +575,12 @@ struct aws_call *aws_call_rest(struct aws_client *c, const struct aws_service *s
 	}
 	enqueue(call);
 	return call;
+}
+
+void aws_call_on_wire(struct aws_call *call, void (*fn)(void *arg, bool out), void *arg)
+{
+	call->on_wire = fn;
+	call->wire_arg = arg;
 }
 
 void aws_call_cancel(struct aws_call *call)

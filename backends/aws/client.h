@@ -108,6 +108,11 @@ struct aws_call *aws_call_rest(struct aws_client *c, const struct aws_service *s
 			       const char *path, const char *body, unsigned flags, aws_done_fn done, void *arg);
 /* Stops a call without its callback; NULL is fine; not from its own done. */
 void aws_call_cancel(struct aws_call *call);
+/* Optional: fn hears when a try of the call goes on the wire (out true)
+ * and when its answer is back (out false), so a caller can tell a server
+ * that does not answer from the time a call waits for the pace, for keys
+ * or for its next try. Set right after the call is made. */
+void aws_call_on_wire(struct aws_call *call, void (*fn)(void *arg, bool out), void *arg);
 
 /* The code of an error answer: __type, the x-amzn-ErrorType value, or an
  * XML <Code>, with a namespace ("...#") and anything after ':' dropped,

@@ -246,6 +246,7 @@ static int ecs_open(struct endpoint *ep, const struct endpoint_config *cfg, char
 	for (int l = 0; l < EL_COUNT; l++)
 		backoff_init(&e->round_backoff[l], HOT_MIN_MS, ROUND_BACKOFF_MAX_MS);
 	e->retry = timer_new(on_retry, e);
+	listguard_init(&e->lists, "the ECS API", ecs_poll_slow, e);
 	char why[ERRLEN];
 	struct aws_client_opts o = {.profile = e->profile_opt, .explicit_profile = e->profile_opt != NULL,
 				    .region = e->region_opt, .label = ep->name, .tunnel = ep->net.tunnel};
@@ -279,6 +280,7 @@ static void ecs_close(struct endpoint *ep)
 	while (e->extra)
 		ecs_call_cancel(e->extra);
 	aws_imds_region_cancel(e->region_fetch);
+	listguard_cleanup(&e->lists);
 	timer_free(e->tick);
 	timer_free(e->retry);
 	aws_client_free(e->aws);

@@ -9,6 +9,7 @@
 #include "backends/backend.h"
 #include "backends/ecs/decode.h"
 #include "backends/ecs/strset.h"
+#include "backends/model/listguard.h"
 #include "backends/net/backoff.h"
 #include "backends/net/timer.h"
 
@@ -53,6 +54,8 @@ struct ecs {
 	 * client's tries, a body that is not JSON) is asked again in its own
 	 * backoff, not at its polling pace */
 	struct backoff round_backoff[EL_COUNT];
+	/* round calls on the wire that do not answer make their list stale (poll.c) */
+	struct listguard lists;
 	/* calls outside the rounds (actions, describe, exec, logs), cancelled at close */
 	struct ecs_xcall *extra;
 	void *logs;   /* the log streams open (logs.c) */
@@ -77,6 +80,9 @@ void ecs_poll_soon(struct ecs *e, enum ecs_list l, bool full);
 /* The scope changed: rounds in flight are dropped, scoped rows of other
  * clusters go. */
 void ecs_poll_scope_changed(struct ecs *e);
+/* e->lists' report: a round's call has been on the wire unanswered too
+ * long; the rows of its list are shown stale until the round ends. */
+void ecs_poll_slow(void *owner, void *ctx, const char *why);
 /* The clusters the rounds cover: the scope, or every known one. */
 size_t ecs_scope_clusters(struct ecs *e, const char ***names);
 

@@ -3,7 +3,10 @@
  * screen every few seconds and the rest rarely (a minute), each round
  * describing only what is new, changing, on screen, or due for its full
  * refresh; the clusters round, which every other round builds on, is
- * here too (see poll.h). The request rate is the AWS client's to pace. */
+ * here too (see poll.h). The request rate is the AWS client's to pace.
+ * A round that fails, or whose call has been on the wire 15 s without an
+ * answer (listguard.h), shows its list's rows stale until a round ends
+ * well. */
 #include "backends/ecs/poll.h"
 #include "backends/codec/jsonget.h"
 #include "backends/ecs/kinds.h"
@@ -30,6 +33,35 @@ enum ecs_list ecs_list_of(const char *kind)
 		if (!strcmp(kind, list_kinds[l]))
 			return (enum ecs_list)l;
 	return EL_COUNT;
+}
+
+/* The tables a list's rounds fill: its own, and the kinds it feeds when
+ * they are followed (containers come with the tasks, events with the
+ * services). Returns how many, into out[3]. */
+static size_t list_tables(struct ecs *e, enum ecs_list l, struct rtable **out)
+{
+	struct store *s = e->ep->store;
+	size_t n = 0;
+	out[n++] = store_table(s, list_kinds[l], list_cells[l]);
+	if (l == EL_TASKS && e->want_containers)
+		out[n++] = store_table(s, KIND_CONTAINERS, CTR_NCELLS);
+	if (l == EL_SERVICES && e->want_events)
+		out[n++] = store_table(s, KIND_ECS_EVENTS, EEV_NCELLS);
+	return n;
+}
+
+/* Why list l is not live ("" = it is), on every table it fills; slow: only
+ * tables listed before (the rows an unanswered call would replace). */
+static void list_error(struct ecs *e, enum ecs_list l, const char *why, bool slow)
+{
+	struct rtable *t[3];
+	size_t n = list_tables(e, l, t);
+	for (size_t i = 0; i < n; i++) {
+		if (slow)
+			listguard_mark(e->ep->store, t[i], why);
+		else
+			rtable_set_error(e->ep->store, t[i], why);
+	}
 }
 
 bool ecs_visible(const struct ecs *e, const char *id)
@@ -83,6 +115,7 @@ static void on_rcall(void *arg, const struct aws_response *resp)
 	struct rcall *rc = arg;
 	struct ecs_round *r = rc->round;
 	rc->call = NULL;
+	listguard_back(&rc->lg);
 	for (struct rcall **p = &r->calls; *p; p = &(*p)->next)
 		if (*p == rc) {
 			*p = rc->next;
@@ -97,6 +130,30 @@ static void on_rcall(void *arg, const struct aws_response *resp)
 		round_end(r);
 }
 
+static void on_wire(void *arg, bool out)
+{
+	struct rcall *rc = arg;
+	if (!out) {
+		listguard_back(&rc->lg);
+		return;
+	}
+	if (rc->cluster[0])
+		listguard_out(&rc->round->e->lists, &rc->lg, rc, "%s of cluster %s", rc->op, rc->cluster);
+	else
+		listguard_out(&rc->round->e->lists, &rc->lg, rc, "%s", rc->op);
+}
+
+void ecs_poll_slow(void *owner, void *ctx, const char *why)
+{
+	struct ecs *e = owner;
+	struct rcall *rc = ctx;
+	struct ecs_round *r = rc->round;
+	if (r->gen != e->scope_gen || e->phase != EP_LIVE)
+		return;
+	log_msg("ecs %s: %s round: %s", e->ep->name, list_kinds[r->list], why);
+	list_error(e, r->list, why, true);
+}
+
 struct rcall *ecs_rcall(struct ecs_round *r, const char *cluster, int stage, const char *op, const char *body,
 			rcall_fn done)
 {
@@ -108,10 +165,12 @@ struct rcall *ecs_rcall(struct ecs_round *r, const char *cluster, int stage, con
 	rc->done = done;
 	rc->stage = stage;
 	snprintf(rc->cluster, sizeof(rc->cluster), "%s", cluster ? cluster : "");
+	snprintf(rc->op, sizeof(rc->op), "%s", op);
 	rc->next = r->calls;
 	r->calls = rc;
 	r->outstanding++;
 	rc->call = aws_call_json(r->e->aws, &aws_svc_ecs, op, body, 0, on_rcall, rc);
+	aws_call_on_wire(rc->call, on_wire, rc);
 	return rc;
 }
 
@@ -154,6 +213,7 @@ static void round_free(struct ecs_round *r)
 		struct rcall *rc = r->calls;
 		r->calls = rc->next;
 		aws_call_cancel(rc->call);
+		listguard_back(&rc->lg);
 		free(rc);
 	}
 	for (size_t i = 0; i < r->nclusters; i++)
@@ -181,10 +241,6 @@ static void relist(struct ecs *e, const char *kind, int ncells, const struct str
 	}
 	rtable_relist_end(s, t);
 	t->updated_ms = mono_ms();
-	if (t->error[0]) {
-		t->error[0] = '\0';
-		s->gen++;
-	}
 }
 
 static void round_end(struct ecs_round *r)
@@ -195,12 +251,8 @@ static void round_end(struct ecs_round *r)
 	e->round[l] = NULL;
 	bool current = r->gen == e->scope_gen && e->phase == EP_LIVE;
 	if (current) {
-		struct rtable *t = store_table(e->ep->store, list_kinds[l], list_cells[l]);
 		if (r->failed) {
-			if (strcmp(t->error, r->error)) {
-				snprintf(t->error, sizeof(t->error), "%s", r->error);
-				e->ep->store->gen++;
-			}
+			list_error(e, l, r->error, false);
 		} else {
 			relist(e, list_kinds[l], list_cells[l], &r->listed);
 			if (l == EL_SERVICES && e->want_events) {
@@ -211,6 +263,7 @@ static void round_end(struct ecs_round *r)
 				ecs_round_tasks_end(r);
 			if (l == EL_NODES)
 				ecs_round_nodes_end(r);
+			list_error(e, l, "", false);
 			e->ever_listed[l] = true;
 			if (r->full)
 				e->last_full[l] = now;
@@ -486,6 +539,7 @@ void ecs_poll_abort(struct ecs *e)
 			struct rcall *rc = r->calls;
 			r->calls = rc->next;
 			aws_call_cancel(rc->call);
+			listguard_back(&rc->lg);
 			free(rc);
 			r->outstanding--;
 		}

@@ -20,6 +20,8 @@ struct rcall {
 	rcall_fn done;
 	char cluster[256];
 	int stage;            /* tasks: 0 running, 1 stopped */
+	char op[48];
+	struct listguard_call lg; /* while a try is on the wire (e->lists) */
 	struct rcall *next;
 };
 

@@ -11,6 +11,7 @@
 #include "backends/net/http.h"
 #include "backends/net/liveness.h"
 #include "backends/kube/kubeconfig.h"
+#include "backends/model/listguard.h"
 #include "backends/net/timer.h"
 
 #include <json-c/json.h>
@@ -59,6 +60,7 @@ struct kube {
 	struct kwatch *watches;
 	struct calls calls;
 	struct liveness live;  /* quiet watches: is the API server still there? */
+	struct listguard lists; /* list pages that do not answer (watch.c) */
 	bool metrics;          /* metrics.k8s.io is served */
 	bool node_metrics_pending, pod_metrics_pending; /* never a second round on top of a slow one */
 	bool want_containers;  /* the pod -> containers drill is open */
@@ -175,6 +177,8 @@ void kube_watch_stop_all(struct kube *k);
 /* The user asked to retry: every watch that is waiting or not live goes again now. */
 void kube_watch_retry_now(struct kube *k);
 void kube_watch_free_all(struct kube *k); /* at close */
+/* k->lists' report: a list page has not answered (its rows are shown stale). */
+void kube_watch_list_slow(void *owner, void *ctx, const char *why);
 /* Pods changed: the pods-per-node counts are recomputed soon (batched). */
 void kube_pods_changed(struct kube *k);
 /* Called for every pod the store takes in (containers drill, node counts). */

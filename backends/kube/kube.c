@@ -485,6 +485,7 @@ static int kube_open(struct endpoint *ep, const struct endpoint_config *cfg, cha
 	k->calls.header = "Accept: application/json";
 	k->calls.renew = renew;
 	liveness_init(&k->live, &liveness_ops, &k->calls, k, LIVENESS_QUIET_MS, LIVENESS_TIMEOUT_MS);
+	listguard_init(&k->lists, "the API server", kube_watch_list_slow, k);
 	k->retry = timer_new(on_retry, k);
 	k->metrics_tick = timer_new(metrics_round, k);
 	k->node_pods = timer_new(recount_node_pods, k);
@@ -538,6 +539,7 @@ static void kube_close(struct endpoint *ep)
 		return;
 	kube_forward_free_all(k);
 	kube_watch_free_all(k);
+	listguard_cleanup(&k->lists);
 	liveness_cleanup(&k->live);
 	kube_creds_cancel(k->creds); /* no renewal calls back now: calls_cleanup frees what they held */
 	calls_cleanup(&k->calls);

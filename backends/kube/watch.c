@@ -6,10 +6,12 @@
  * connection re-watches from the last version seen; every retry of either
  * waits its turn in the watch's backoff, so a server answering 410 to
  * everything is asked a few times a minute, not hundreds of times a second.
- * Nothing relists on a timer. A watch has a deadline of its own a little past
- * the timeoutSeconds it asked for, and one that has carried bookmarks and
- * then goes quiet for longer than a server lets pass between two is silent:
- * its rows show as stale and it is watched again. */
+ * Nothing relists on a timer. A list page the server has not answered for
+ * 15 s shows the rows it would replace as stale (k->lists, the listguard
+ * every backend uses). A watch has a deadline of its own a little past the
+ * timeoutSeconds it asked for, and one that has carried bookmarks and then
+ * goes quiet for longer than a server lets pass between two is silent: its
+ * rows show as stale and it is watched again. */
 #include "backends/kube/decode.h"
 #include "backends/codec/jdoc.h"
 #include "backends/codec/jsonget.h"
@@ -26,8 +28,6 @@
 
 #define PAGE_SIZE 500
 #define LIST_TIMEOUT_MS 60000
-/* A list that has not answered in this long shows the rows it replaces as stale. */
-#define LIST_SLOW_MS 15000
 #define WATCH_TIMEOUT_S 300
 /* The client's own deadline, for a server that forgets timeoutSeconds. */
 #define WATCH_DEADLINE_MS ((WATCH_TIMEOUT_S + 30) * 1000L)
@@ -56,7 +56,8 @@ struct kwatch {
 	bool first_page;
 	struct backoff backoff;
 	struct timer *retry;
-	struct timer *guard;  /* a slow list, a silent watch */
+	struct timer *guard;  /* a silent watch */
+	struct listguard_call listing; /* the list page out, for k->lists: a slow list */
 	int64_t started_ms;   /* when the current watch began */
 	int64_t heard_ms;     /* when the current watch last carried anything */
 	bool bookmarks;       /* the server has sent this watch bookmarks */
@@ -134,6 +135,7 @@ static void retry_later(struct kwatch *w, const char *why, const struct http_res
 	w->state = W_WAITING;
 	w->call = NULL;
 	timer_disarm(w->guard);
+	listguard_back(&w->listing);
 	if (relist)
 		w->ws.rv[0] = '\0';
 	if (transport)
@@ -162,18 +164,19 @@ static void took(struct kwatch *w, const struct jnode *obj)
 		kube_hpa_touched(w->k, w->table);
 }
 
+void kube_watch_list_slow(void *owner, void *ctx, const char *why)
+{
+	struct kwatch *w = ctx;
+	(void)owner;
+	/* the rows it will replace are as old as the list is slow */
+	if (w->state == W_LISTING)
+		listguard_mark(w->k->ep->store, table(w), why);
+}
+
 static void on_guard(void *arg)
 {
 	struct kwatch *w = arg;
 	char why[ERRLEN];
-	if (w->state == W_LISTING) {
-		/* the rows it will replace are as old as the list is slow */
-		snprintf(why, sizeof(why), "the API server has not answered the list of %s for %d s", w->res->kind,
-			 LIST_SLOW_MS / 1000);
-		if (table(w)->synced)
-			set_error(w, why);
-		return;
-	}
 	if (w->state != W_WATCHING)
 		return;
 	int64_t quiet = mono_ms() - w->heard_ms;
@@ -233,7 +236,7 @@ static void on_page(void *arg, const struct http_result *res)
 	struct kube *k = w->k;
 	char err[ERRLEN];
 	w->call = NULL;
-	timer_disarm(w->guard);
+	listguard_back(&w->listing);
 	if (res->status == 410) {
 		/* the continue token expired: list from the start, in turn */
 		retry_later(w, "the list's continue token expired", res, true);
@@ -358,7 +361,7 @@ static void list_page(struct kwatch *w, const char *cont)
 	}
 	w->state = W_LISTING;
 	w->call = get(w, path.data, LIST_TIMEOUT_MS, on_page, NULL);
-	timer_arm(w->guard, LIST_SLOW_MS);
+	listguard_out(&w->k->lists, &w->listing, w, "the list of %s", w->res->kind);
 	buf_cleanup(&path);
 }
 
@@ -494,6 +497,7 @@ static void stop(struct kwatch *w)
 	w->call = NULL;
 	timer_disarm(w->retry);
 	timer_disarm(w->guard);
+	listguard_back(&w->listing);
 	w->state = W_IDLE;
 	kube_watch_stream_reset(&w->ws);
 }

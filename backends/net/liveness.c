@@ -85,8 +85,9 @@ static void on_tick(void *arg)
 int64_t liveness_time(enum liveness_time which, int64_t dflt)
 {
 	const char *env = getenv("BINNACLE_TEST_LIVENESS");
-	long long v[3];
-	if (!env || sscanf(env, "%lld,%lld,%lld", &v[0], &v[1], &v[2]) != 3 || v[which] <= 0)
+	long long v[4] = {0, 0, 0, 0};
+	int n = env ? sscanf(env, "%lld,%lld,%lld,%lld", &v[0], &v[1], &v[2], &v[3]) : 0;
+	if (n < 3 || (int)which >= n || v[which] <= 0)
 		return dflt;
 	return v[which];
 }

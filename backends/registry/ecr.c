@@ -191,12 +191,13 @@ static void on_repos(void *arg, const struct aws_response *resp)
 	struct ecr_call *c = arg;
 	struct reg *r = c->r;
 	call_forget(r, c);
+	listguard_back(&r->catalog_lg);
 	struct rtable *t = store_table(r->ep->store, KIND_REPOSITORIES, REPO_NCELLS);
 	if (resp->error) {
 		if (!resp->status)
 			reg_fail(r, "%s", resp->error);
 		else
-			reg_table_error(r, KIND_REPOSITORIES, resp->error);
+			reg_stale_catalog(r, resp->error);
 		return;
 	}
 	json_object *repos = jsonget_arr(resp->json, "repositories");
@@ -229,6 +230,7 @@ static void describe_repos(struct reg *r, const char *token)
 	r->ecr->repos = c;
 	c->call = aws_call_json(r->ecr->aws, &aws_svc_ecr, "DescribeRepositories", json_object_to_json_string(in), 0,
 				on_repos, c);
+	reg_stale_out(r, NULL);
 	json_object_put(in);
 }
 
@@ -275,6 +277,7 @@ static void on_images(void *arg, const struct aws_response *resp)
 	struct page *p = c->page;
 	c->page = NULL;
 	call_forget(r, c);
+	listguard_back(&p->lg);
 	if (!p->count_only && p->gen != r->tags_gen) {
 		reg_page_free(p);
 		return;
@@ -325,6 +328,7 @@ static void describe_images(struct reg *r, struct page *p)
 	c->page = p;
 	c->call = aws_call_json(r->ecr->aws, &aws_svc_ecr, "DescribeImages", json_object_to_json_string(in), 0,
 				on_images, c);
+	reg_stale_out(r, p);
 	json_object_put(in);
 }
 

@@ -7,6 +7,7 @@
 
 #include "backends/backend.h"
 #include "backends/image/dockerauth.h"
+#include "backends/model/listguard.h"
 #include "backends/net/backoff.h"
 #include "backends/net/calls.h"
 #include "backends/net/http.h"
@@ -94,6 +95,7 @@ struct mcache_entry {
 };
 
 struct ecr;
+struct reg_failing;
 
 /* One repository's tag listing (or counting) in progress. */
 struct page {
@@ -103,6 +105,7 @@ struct page {
 	int64_t pushed, size; /* the newest push and the sum of sizes, where the registry says */
 	bool count_only;
 	char *token;          /* ECR's nextToken */
+	struct listguard_call lg; /* its request out (stale.c) */
 };
 
 /* One tag as a listing gives it; all but the tag may be unknown. */
@@ -172,6 +175,13 @@ struct reg {
 	int64_t last_ok_ms;
 	int64_t not_before_ms; /* a 429's or 503's Retry-After: ctrl-r lists no sooner */
 	char health_error[ERRLEN];
+	/* what is not live and why (stale.c) */
+	struct listguard lists;       /* catalog and tag requests that do not answer */
+	struct listguard_call catalog_lg;
+	char catalog_err[ERRLEN];
+	uint64_t catalog_seq, stale_seq;
+	struct reg_failing *failing;  /* repositories whose tags failed to list or count */
+	size_t nfailing;
 };
 
 /* client.c: requests. done runs once: with the answer, or cancelled. */
@@ -214,7 +224,6 @@ void reg_set_basic(struct reg *r);
 void reg_fail(struct reg *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The header's words: API, authentication, user, catalog, scope. */
 void reg_set_product(struct reg *r);
-void reg_table_error(struct reg *r, const char *kind, const char *msg);
 /* A request answered: remember the registry's rate-limit headers. */
 void reg_note_answer(struct reg *r, const struct reg_answer *a);
 /* The repository part of a tag row id ("lab/app" of "lab/app:1.0"), owned. */
@@ -235,8 +244,26 @@ void reg_list_tags(struct reg *r);
 void reg_count_tags(struct reg *r, const char *repo);
 void reg_lists_stop(struct reg *r);
 
+/* stale.c: which tables are not live, and why. why "" or NULL: it answered. */
+void reg_stale_init(struct reg *r);
+void reg_stale_free(struct reg *r);
+void reg_stale_catalog(struct reg *r, const char *why);
+/* A repository's tags: listed (listing), or only counted. */
+void reg_stale_tags(struct reg *r, const char *repo, bool listing, const char *why);
+/* Its count is old: worth counting again. */
+bool reg_stale_count(struct reg *r, const char *repo);
+/* The tag rows went (a new scope): the reasons they were old too. */
+void reg_stale_scope_changed(struct reg *r);
+/* After a catalog listing: repositories no longer there are forgotten. */
+void reg_stale_prune(struct reg *r);
+/* A request of p (NULL: of the catalog) goes out: one that has not
+ * answered in 15 s makes what it would refresh stale. */
+void reg_stale_out(struct reg *r, struct page *p);
+
 /* manifests.c: what the rows on screen need from their manifests */
 void reg_fetch_visible(struct reg *r);
+/* ctrl-r and the slow timer: the repositories on screen are counted again. */
+void reg_recount_visible(struct reg *r);
 /* lists.c tells when a repository's tags were counted (or could not be). */
 void reg_counted(struct reg *r, const char *repo, bool ok);
 void reg_cache_free(struct reg *r);

@@ -6,7 +6,9 @@
  * are listed for the repository in scope, or for every repository four
  * at a time, in pages of 1000 where the registry pages them (distribution
  * 2.8 ignores n and sends them all). Rows appear as pages arrive; a
- * listing ends by removing the rows it did not see. */
+ * listing ends by removing the rows it did not see. A listing that fails,
+ * or a page that is not JSON, keeps the rows it would have replaced and
+ * says why (stale.c), for the repository in scope or any of them. */
 #include "backends/registry/internal.h"
 #include "backends/codec/jsonget.h"
 #include "backends/image/imageref.h"
@@ -26,6 +28,7 @@
 void reg_page_free(struct page *p)
 {
 	if (p) {
+		listguard_back(&p->lg);
 		free(p->repo);
 		free(p->token);
 		free(p);
@@ -109,7 +112,8 @@ void reg_repos_done(struct reg *r, struct rtable *t)
 {
 	add_known_repos(r, t);
 	rtable_relist_end(r->ep->store, t);
-	reg_table_error(r, KIND_REPOSITORIES, "");
+	reg_stale_prune(r);
+	reg_stale_catalog(r, "");
 	if (r->tags_pending) {
 		r->tags_pending = false;
 		reg_list_tags(r);
@@ -124,6 +128,7 @@ static void on_catalog(struct reg *r, void *ctx, const struct reg_answer *a)
 		return;
 	}
 	r->catalog_rq = NULL;
+	listguard_back(&r->catalog_lg);
 	struct rtable *t = store_table(r->ep->store, KIND_REPOSITORIES, REPO_NCELLS);
 	if (a->res && a->res->error) {
 		reg_page_free(p);
@@ -149,10 +154,19 @@ static void on_catalog(struct reg *r, void *ctx, const struct reg_answer *a)
 			r->ep->store->gen++;
 			return;
 		}
-		reg_table_error(r, KIND_REPOSITORIES, a->error);
+		reg_stale_catalog(r, a->error);
 		return;
 	}
 	json_object *o = parse(a);
+	if (!json_object_is_type(o, json_type_object)) {
+		/* a proxy's error page with a 200: no answer, not an empty catalog */
+		char why[ERRLEN];
+		snprintf(why, sizeof(why), "%s sent a catalog that is not JSON", r->host);
+		json_object_put(o);
+		reg_page_free(p);
+		reg_stale_catalog(r, why);
+		return;
+	}
 	json_object *repos = jsonget_arr(o, "repositories");
 	for (size_t i = 0; i < jsonget_len(repos); i++) {
 		json_object *v = jsonget_idx(repos, i);
@@ -164,6 +178,7 @@ static void on_catalog(struct reg *r, void *ctx, const struct reg_answer *a)
 	char *next = next_page(r, a);
 	if (next) {
 		r->catalog_rq = reg_request(r, "GET", next, "application/json", "registry:catalog:*", 0, on_catalog, p);
+		reg_stale_out(r, NULL);
 		free(next);
 		return;
 	}
@@ -186,6 +201,7 @@ void reg_list_repos(struct reg *r)
 	char url[64];
 	snprintf(url, sizeof(url), "/v2/_catalog?n=%d", CATALOG_PAGE);
 	r->catalog_rq = reg_request(r, "GET", url, "application/json", "registry:catalog:*", 0, on_catalog, p);
+	reg_stale_out(r, NULL);
 }
 
 /* ---- tags ---- */
@@ -269,15 +285,19 @@ void reg_tags_done(struct reg *r, struct page *p, const char *error, bool transp
 	struct rtable *t = store_table(r->ep->store, KIND_TAGS, TAG_NCELLS);
 	if (error) {
 		log_msg("registry %s: tags of %s: %s", r->ep->name, p->repo, error);
+		/* the repository in scope goes without saying; among many, it is named */
+		char why[ERRLEN];
+		if (r->scope && !strcmp(r->scope, p->repo))
+			snprintf(why, sizeof(why), "%s", error);
+		else
+			snprintf(why, sizeof(why), "the tags of %s: %s", p->repo, error);
+		reg_stale_tags(r, p->repo, !p->count_only, why);
 		if (p->count_only) {
 			reg_counted(r, p->repo, false);
 		} else {
 			keep_repo_rows(r, t, p->repo);
-			/* one repository refused among many is a note; the one in scope is the view's error */
-			if (r->scope)
-				reg_table_error(r, KIND_TAGS, error);
-			else
-				snprintf(r->health_error, sizeof(r->health_error), "%s", error);
+			if (!r->scope)
+				snprintf(r->health_error, sizeof(r->health_error), "%s", why);
 			r->tags_running--;
 			pump(r);
 		}
@@ -285,11 +305,10 @@ void reg_tags_done(struct reg *r, struct page *p, const char *error, bool transp
 		return;
 	}
 	set_count(r, p);
+	reg_stale_tags(r, p->repo, !p->count_only, "");
 	if (p->count_only)
 		reg_counted(r, p->repo, true);
 	else {
-		if (r->scope)
-			reg_table_error(r, KIND_TAGS, "");
 		r->tags_running--;
 		pump(r);
 	}
@@ -303,12 +322,24 @@ static void on_tags(struct reg *r, void *ctx, const struct reg_answer *a)
 		reg_page_free(p);
 		return;
 	}
+	listguard_back(&p->lg);
 	if (a->error) {
 		reg_tags_done(r, p, a->error, a->res && a->res->error);
 		return;
 	}
 	json_object *o = parse(a);
-	json_object *tags = jsonget_arr(o, "tags");
+	json_object *tags = NULL;
+	/* "tags": null is a repository without tags; anything else not a list is no answer */
+	if (!json_object_is_type(o, json_type_object) ||
+	    (json_object_object_get_ex(o, "tags", &tags) && tags && !json_object_is_type(tags, json_type_array))) {
+		char why[ERRLEN];
+		snprintf(why, sizeof(why), "%s sent a tag list that is %s", r->host,
+			 json_object_is_type(o, json_type_object) ? "not a list of tags" : "not JSON");
+		json_object_put(o);
+		reg_tags_done(r, p, why, false);
+		return;
+	}
+	tags = jsonget_arr(o, "tags");
 	for (size_t i = 0; i < jsonget_len(tags); i++) {
 		json_object *v = jsonget_idx(tags, i);
 		if (!json_object_is_type(v, json_type_string) || !*json_object_get_string(v))
@@ -328,6 +359,7 @@ static void on_tags(struct reg *r, void *ctx, const struct reg_answer *a)
 
 static void list_repo(struct reg *r, struct page *p, const char *url)
 {
+	reg_stale_out(r, p);
 	if (r->ecr) {
 		ecr_list_images(r, p);
 		return;
@@ -408,6 +440,7 @@ void reg_lists_stop(struct reg *r)
 	r->catalog_gen++;
 	r->tags_gen++;
 	r->catalog_rq = NULL;
+	listguard_back(&r->catalog_lg);
 	r->tags_running = 0;
 	r->tags_pending = false;
 	free_queue(r);

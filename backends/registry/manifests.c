@@ -457,20 +457,45 @@ static bool counting(struct reg *r, const char *repo)
 	return false;
 }
 
+static void count_repo(struct reg *r, const char *repo)
+{
+	r->counting = xrealloc(r->counting, (r->ncounting + 1) * sizeof(*r->counting));
+	r->counting[r->ncounting++] = xstrdup(repo);
+	reg_count_tags(r, repo);
+}
+
+/* Repositories on screen without a count, or whose count is old (its last
+ * listing or count failed), not more often than a failure allows. */
 static void fetch_counts(struct reg *r)
 {
 	struct rtable *t = store_find_table(r->ep->store, KIND_REPOSITORIES);
 	for (size_t i = 0; t && i < r->nvisible; i++) {
 		struct row *row = rtable_find(t, r->visible[i]);
-		if (!row || row->gone_ms || row->cells[REPO_TAGS].type != CELL_NONE || counting(r, row->id))
+		if (!row || row->gone_ms || counting(r, row->id) ||
+		    (row->cells[REPO_TAGS].type != CELL_NONE && !reg_stale_count(r, row->id)))
 			continue;
 		struct checked *c = checked_of(r, row->id, false);
 		if (c && c->failed && mono_ms() - c->at < RETRY_FAILED_MS)
 			continue;
-		r->counting = xrealloc(r->counting, (r->ncounting + 1) * sizeof(*r->counting));
-		r->counting[r->ncounting++] = xstrdup(row->id);
-		reg_count_tags(r, row->id);
+		count_repo(r, row->id);
 	}
+}
+
+void reg_recount_visible(struct reg *r)
+{
+	if (!r->visible_kind || strcmp(r->visible_kind, KIND_REPOSITORIES))
+		return;
+	struct rtable *t = store_find_table(r->ep->store, KIND_REPOSITORIES);
+	for (size_t i = 0; t && i < r->nvisible; i++) {
+		struct row *row = rtable_find(t, r->visible[i]);
+		if (!row || row->gone_ms || counting(r, row->id))
+			continue;
+		/* a tag listing running now brings the count anyway */
+		if (r->watch_tags && (!r->scope || !strcmp(r->scope, row->id)))
+			continue;
+		count_repo(r, row->id);
+	}
+	pending_count(r);
 }
 
 void reg_counted(struct reg *r, const char *repo, bool ok)

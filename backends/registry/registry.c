@@ -46,15 +46,6 @@ static void connect_start(struct reg *r);
 
 /* ---- failures ---- */
 
-void reg_table_error(struct reg *r, const char *kind, const char *msg)
-{
-	struct rtable *t = store_find_table(r->ep->store, kind);
-	if (t && strcmp(t->error, msg)) {
-		snprintf(t->error, sizeof(t->error), "%s", msg);
-		r->ep->store->gen++;
-	}
-}
-
 static void drop_connection(struct reg *r)
 {
 	r->phase = RP_IDLE;
@@ -136,6 +127,7 @@ static void go_live(struct reg *r)
 	r->http_worked = r->tried_http;
 	backoff_healthy(&r->backoff);
 	reg_set_product(r);
+	listguard_who(&r->lists, r->host);
 	endpoint_ready(r->ep);
 	if (r->watch_repos || r->watch_tags)
 		reg_list_repos(r);
@@ -361,6 +353,8 @@ static void on_poll(void *arg)
 		reg_list_repos(r);
 	if (r->watch_tags)
 		reg_list_tags(r);
+	/* the counts on screen are as old as their last look */
+	reg_recount_visible(r);
 }
 
 static void on_fetch_tick(void *arg)
@@ -392,6 +386,7 @@ void reg_setup(struct endpoint *ep, struct reg *r)
 	r->retry = timer_new(on_retry, r);
 	r->poll = timer_new(on_poll, r);
 	r->fetch_tick = timer_new(on_fetch_tick, r);
+	reg_stale_init(r);
 	ep->priv = r;
 	ep->address = xstrdup(r->target.base_url);
 	snprintf(ep->product, sizeof(ep->product), "connecting…");
@@ -403,6 +398,7 @@ static void reg_close(struct endpoint *ep)
 	if (!r)
 		return;
 	drop_connection(r);
+	reg_stale_free(r);
 	ecr_free(r);
 	calls_cleanup(&r->calls);
 	reg_origins_free(r);
@@ -521,6 +517,7 @@ static int reg_set_scope(struct endpoint *ep, const char *value, char *err, size
 		rtable_relist_end(ep->store, t);
 		t->synced = false;
 	}
+	reg_stale_scope_changed(r);
 	if (r->phase == RP_LIVE && r->watch_tags)
 		reg_list_tags(r);
 	if (r->phase == RP_LIVE) {

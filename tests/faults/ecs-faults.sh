@@ -3,10 +3,12 @@
 # lab) behind the fault proxy: a 5xx on DescribeServices and on ListTasks,
 # throttling (HTTP 400 ThrottlingException, as AWS sends it: the lab's own
 # throttle, then a persistent one), an unparseable body, the endpoint gone
-# and back, a request accepted and never answered. Each time the view says
-# STALE with the newest reason, keeps its rows (dimmed), asks again only as
-# the AWS client's retries and the round's pace allow, and is live again
-# once the fault is gone. Requests are counted in the proxy's log (AWS JSON
+# and back, a list answered only after 60 s and a describe accepted and
+# never answered (STALE once either has been on the wire 15 s, well before
+# the AWS client's own 30 s deadline). Each time the view says STALE with
+# the newest reason, keeps its rows (dimmed), asks again only as the AWS
+# client's retries and the round's pace allow, and is live again once the
+# fault is gone. Requests are counted in the proxy's log (AWS JSON
 # calls are logged as "POST /#AmazonEC2ContainerServiceV20141113.OP").
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 start_ecslab
@@ -108,12 +110,30 @@ check "down: each attempt's calls tried at most 3 times ($calls calls for $n att
 fault '{}'
 check "down: live again by itself" wait_until 45 live
 
+# ---- slow: a list answered only after 60 s ----
+# one cluster's ListServices waits 60 s at the proxy; the AWS client gives
+# up on it after 30 s and asks again (answered). Meanwhile the round cannot
+# end: after 15 s on the wire its rows are shown stale, saying which call.
+fault '{"rules":[{"match":"'"$OP.ListServices"'","action":"delay","seconds":60,"times":1}]}'
+check "slow 60 s: after 15 s the view says STALE: the ECS API has not answered" \
+	wait_until 40 crumbs_have "STALE.*the ECS API has not answered ListServices of cluster [a-z0-9-]+ for 15 s"
+check "slow 60 s: the rows stay" screen_has "^lab-ec2 +web "
+check "slow 60 s: and are dimmed" rows_dim
+check "slow 60 s: the header does not call the endpoint dead" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | head -1 | grep -q STALE"
+check "slow 60 s: live again once the call asked again is answered" wait_until 45 live
+check "slow 60 s: the rows are drawn normally again" rows_normal
+fault '{}'
+
 # ---- accepted, never answered; meanwhile a 5xx on ListTasks in the tasks view ----
 fault '{"rules":[{"match":"'"$DESCRIBE"'","action":"hang","times":4}]}'
 hmark=$(fault_mark)
 check "silent: the describe calls are accepted and not answered" \
 	wait_until 20 bash -c "[ \$(tail -n +$((hmark + 1)) '$FAULT_DIR/requests.log' | grep -cE '$DESCRIBE.* hang') -ge 4 ]"
 check "silent: the rows stay" screen_has "^lab-ec2 +web "
+check "silent: after 15 s the view says STALE: the ECS API has not answered" \
+	wait_until 25 crumbs_have "STALE.*the ECS API has not answered DescribeServices of cluster [a-z0-9-]+ for 15 s"
+check "silent: the rows are still there" screen_has "^lab-ec2 +web "
+check "silent: and are dimmed" rows_dim
 # while those wait for their deadline (the services round is held by them),
 # the tasks view has rounds of its own
 keys ':tasks' Enter

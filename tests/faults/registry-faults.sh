@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# registry-faults.sh: the tags of one repository (lab/app) from the registry
-# lab (the real CNCF distribution) behind the fault proxy: a 5xx on the
-# tags list, a 429 with Retry-After, the registry gone and back. Registries
-# have no event stream: binnacle lists again on a slow timer (60 s with a
-# repository in scope) or at ctrl-r, which is how each fault is met here.
-# Each time the view says STALE with the newest reason, keeps its rows
-# (dimmed), sends nothing more than asked (Retry-After honoured), and is
-# live again once the fault is gone.
+# registry-faults.sh: the registry lab (the real CNCF distribution) behind
+# the fault proxy. First the tags of one repository (lab/app): a 5xx on the
+# tags list, a 429 with Retry-After, the registry gone and back. Then with
+# no repository in scope, in a second binnacle: the repositories view,
+# whose tag counts come from a tag list per repository (one that is not
+# JSON), its catalog accepted and never answered; then the tags of every
+# repository (one repository's list answering 503, then accepted and never
+# answered). Registries have no event stream: binnacle lists again on a
+# slow timer (60 s with a repository in scope, 10 minutes without) or at
+# ctrl-r, which is how each fault is met here. Each time the view says
+# STALE with the newest reason (a list unanswered for 15 s says so, well
+# before its 30 s deadline), keeps its rows (dimmed), sends nothing more
+# than asked (Retry-After honoured), and is live again once the fault is
+# gone.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 require_cmd docker-registry skopeo curl python3
 start_reglab open
@@ -74,5 +80,62 @@ echo "# while the registry was gone, ~7 s: $n attempts (each then waiting, ms: $
 check "down: reconnects go through the backoff (at most 4 in ~7 s, made $n)" [ "$n" -le 4 ]
 fault '{}'
 check "down: live again by itself" wait_until 40 live
+keys q
+
+# ==== no repository in scope ====
+tui_start 160 30 -c "$T/config.yaml" --log "$T/binnacle2.log" repositories
+repos_live() { ! header_has STALE && ! crumbs_have STALE && screen_has "^lab/app +3 "; }
+# dim_line TEXT: a table row holding TEXT (not the header, crumbs or flash
+# lines) is dimmed; the selected row is drawn as selected instead
+dim_line() { tmx capture-pane -p -e | sed -n '4,27p' | grep -F -- "$1" | grep -Eq $'\e\\[([0-9;]*;)?(90|38;5;8)m'; }
+check "repositories: on screen with their tag counts" wait_until 30 repos_live
+
+# ---- a repository's tag list (its count) that is not JSON ----
+fault '{"rules":[{"match":"^GET /v2/lab/app/tags/list","action":"garbage","body":"<html>502 Bad Gateway</html>"}]}'
+mark=$(fault_mark)
+keys C-r
+check "repositories, not JSON: ctrl-r counts the repositories on screen again" \
+	wait_until 20 bash -c "[ \$(tail -n +$((mark + 1)) '$FAULT_DIR/requests.log' | grep -cE 'lab/app/tags/list.* garbage') -ge 1 ]"
+check "repositories, not JSON: STALE naming the repository and why" \
+	wait_until 20 crumbs_have "STALE.*the tags of lab/app: .*tag list that is not JSON"
+check "repositories, not JSON: the rows stay, with the count known" screen_has "^lab/app +3 "
+check "repositories, not JSON: and the rows are dimmed (not the selected one)" dim_line "team/web"
+fault '{}'
+keys C-r
+check "repositories, not JSON: ctrl-r counts again, and the view is live" wait_until 20 repos_live
+
+# ---- the catalog accepted and never answered ----
+fault '{"rules":[{"match":"^GET /v2/_catalog","action":"hang","times":1}]}'
+keys C-r
+check "catalog silent: after 15 s the view says STALE: the registry has not answered" \
+	wait_until 40 crumbs_have "STALE.*$FAULT_REGISTRY has not answered the catalog for 15 s"
+check "catalog silent: the rows stay" screen_has "^lab/app +3 "
+check "catalog silent: and the rows are dimmed (not the selected one)" dim_line "team/web"
+# binnacle gives a request 30 s; the registry is then reconnected and listed again
+check "catalog silent: live again by itself" wait_until 60 repos_live
+
+# ---- the tags of every repository ----
+keys ':tags' Enter
+keys '/' 'lab/app' Enter
+tags_live() { ! header_has STALE && ! crumbs_have STALE && screen_has "^latest +lab/app "; }
+check "every repository's tags: on screen" wait_until 30 tags_live
+
+fault '{"rules":[{"match":"^GET /v2/lab/app/tags/list","action":"status","status":503,"body":"'"$(reg_error UNAVAILABLE 'the storage backend is not answering')"'"}]}'
+keys C-r
+check "every repository's, 5xx on one: STALE naming the repository and why" \
+	wait_until 20 crumbs_have "STALE.*the tags of lab/app: .*storage backend is not answering"
+check "every repository's, 5xx on one: its rows stay" screen_has "^latest +lab/app "
+check "every repository's, 5xx on one: and are dimmed" dim_line "lab/app"
+fault '{}'
+keys C-r
+check "every repository's, 5xx on one: ctrl-r lists again, and the view is live" wait_until 20 tags_live
+
+fault '{"rules":[{"match":"^GET /v2/lab/app/tags/list","action":"hang","times":1}]}'
+keys C-r
+check "every repository's, one silent: after 15 s STALE: the registry has not answered" \
+	wait_until 40 crumbs_have "STALE.*$FAULT_REGISTRY has not answered the tags of lab/app for 15 s"
+check "every repository's, one silent: its rows stay" screen_has "^latest +lab/app "
+check "every repository's, one silent: and are dimmed" dim_line "lab/app"
+check "every repository's, one silent: live again by itself" wait_until 60 tags_live
 keys q
 finish

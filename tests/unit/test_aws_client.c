@@ -4,7 +4,9 @@
  * expired keys, an unknown key, a wrong secret, a region without the
  * service), throttling retried with backoff until it passes or given up
  * with a sentence, pacing by a token bucket, urgent calls first,
- * cancellation, and no secret in a sentence or the debug log. The error
+ * cancellation, each try's time on the wire told to the caller (so a slow
+ * list is not mistaken for a throttled one), and no secret in a sentence
+ * or the debug log. The error
  * decoding is also checked on the reference payloads. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -211,6 +213,62 @@ static void test_throttling(void **state)
 	aws_client_free(c);
 }
 
+/* What aws_call_on_wire tells, as a backend's guard would count it. */
+struct wire_seen {
+	int outs, backs;
+	bool out;          /* a try is on the wire now */
+	bool out_at_done;  /* one still was when the answer came */
+	struct answer a;
+};
+
+static void on_wire_told(void *arg, bool out)
+{
+	struct wire_seen *w = arg;
+	if (out) {
+		assert_false(w->out);
+		w->outs++;
+	} else {
+		assert_true(w->out);
+		w->backs++;
+	}
+	w->out = out;
+}
+
+static void on_wire_answer(void *arg, const struct aws_response *r)
+{
+	struct wire_seen *w = (struct wire_seen *)((char *)arg - offsetof(struct wire_seen, a));
+	w->out_at_done = w->out;
+	on_answer(arg, r);
+}
+
+static void test_wire_told(void **state)
+{
+	(void)state;
+	NEED_LAB();
+	struct aws_client *c = client(NULL);
+	/* every try refused: each goes out and comes back, and the waits
+	 * between the tries are not time on the wire */
+	aws_lab_control(&lab, "throttle?rate=1");
+	struct wire_seen w = {0};
+	struct aws_call *call = aws_call_json(c, &aws_svc_ecs, "ListClusters", "{}", 0, on_wire_answer, &w.a);
+	aws_call_on_wire(call, on_wire_told, &w);
+	assert_true(aws_turn_until(&w.a.done));
+	assert_true(w.a.throttled);
+	assert_int_equal(w.outs, AWS_CALL_TRIES);
+	assert_int_equal(w.backs, AWS_CALL_TRIES);
+	assert_false(w.out_at_done);
+	aws_lab_control(&lab, "throttle?rate=0");
+	/* answered at once: one try */
+	memset(&w, 0, sizeof(w));
+	call = aws_call_json(c, &aws_svc_ecs, "ListClusters", "{}", 0, on_wire_answer, &w.a);
+	aws_call_on_wire(call, on_wire_told, &w);
+	assert_true(aws_turn_until(&w.a.done));
+	assert_int_equal(w.a.status, 200);
+	assert_int_equal(w.outs, 1);
+	assert_int_equal(w.backs, 1);
+	aws_client_free(c);
+}
+
 static void test_pacing(void **state)
 {
 	(void)state;
@@ -367,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_json_and_errors),
 		cmocka_unit_test(test_auth_sentences),
 		cmocka_unit_test(test_throttling),
+		cmocka_unit_test(test_wire_told),
 		cmocka_unit_test(test_pacing),
 		cmocka_unit_test(test_no_secret_anywhere),
 		cmocka_unit_test(test_error_shapes),

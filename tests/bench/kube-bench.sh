@@ -126,8 +126,10 @@ wait_until 300 bash -c "[ \$(wc -l <'$T/kidle.out') -gt $served ]" || echo "   k
 tmx pipe-pane -o "cat >'$T/idle.tty'"
 sleep 2
 c0=$(ticks "$pid") k0=$(ticks $kw) w0=$(wakeups "$pid") s0=$(stat -c %s "$T/idle.tty")
+screen >"$T/idle.before"
 sleep "$secs"
 c1=$(ticks "$pid") k1=$(ticks $kw) w1=$(wakeups "$pid") s1=$(stat -c %s "$T/idle.tty")
+screen >"$T/idle.after"
 tmx pipe-pane
 echo "   binnacle: $(pct $((c1 - c0)) "$secs")% of a core (goal: at most 0.5%), $(((w1 - w0) / secs)) wakeups/s"
 echo "   kubectl get pods -A --watch: $(pct $((k1 - k0)) "$secs")% of a core"
@@ -146,6 +148,27 @@ print("   the terminal got %d bytes (%d a second): %s" % (len(data), len(data) /
       "the clock only" if not ages and not other else
       "the clock and ages that moved (%s)" % " ".join(sorted(ages)[:4]) if not other else
       "more: %s" % " ".join(sorted(other)[:8])))
+PY
+# what those bytes changed: the screen before and after, word by word
+python3 - "$T/idle.before" "$T/idle.after" <<'PY'
+import re, sys
+a, b = (open(f).read().splitlines() for f in sys.argv[1:3])
+timeish = re.compile(r"\(?[0-9]+[smhd]([0-9]+[smh])?\)?|ago\)|[0-9:]+")
+ages = other = 0
+shown = []
+for x, y in zip(a, b):
+    if x == y:
+        continue
+    for u, v in zip(x.split(), y.split()):
+        if u == v:
+            continue
+        if timeish.fullmatch(u) and timeish.fullmatch(v):
+            ages += 1
+        else:
+            other += 1
+            shown.append("%s -> %s" % (u, v))
+print("   what changed on screen meanwhile: %d words, the clock or ages%s" % (
+      ages, "" if not other else "; and %d other words: %s" % (other, "; ".join(shown[:6]))))
 PY
 
 # ---- following changes ----

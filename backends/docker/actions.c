@@ -253,7 +253,7 @@ static void on_pull_done(void *arg, const struct http_result *res)
 	free(x);
 	/* the image events usually do this; a pull of an existing image emits none */
 	if (d->watch_images)
-		docker_call_start(d, "GET", "/images/json", 60000, docker_on_list, NULL)->kind = KIND_IMAGES;
+		docker_list_start(d, KIND_IMAGES);
 }
 
 static void pull_send(struct act_ctx *x, const char *auth)

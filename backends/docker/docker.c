@@ -83,8 +83,11 @@ static void cancel_all(struct docker *d, const char *why)
 	liveness_stop(&d->live);
 	docker_eventcheck_stop(d);
 	/* the reconnect lists everything again */
-	for (size_t i = 0; i < DOCKER_NKINDS; i++)
+	for (size_t i = 0; i < DOCKER_NKINDS; i++) {
 		timer_disarm(d->list_retry[i]);
+		listguard_back(&d->list_out[i]);
+		d->list_call[i] = NULL; /* freed with the rest below */
+	}
 	calls_cancel_all(&d->calls, why);
 	d->ping = d->events = NULL;
 	d->stats_pending = 0;
@@ -162,6 +165,10 @@ void docker_on_list(void *arg, const struct http_result *res)
 	struct docker *d = c->d;
 	const char *kind = c->kind;
 	char err[ERRLEN];
+	size_t i = kind_index(kind);
+	listguard_back(&d->list_out[i]);
+	if (d->list_call[i] == c)
+		d->list_call[i] = NULL;
 	if (!docker_ok(res)) {
 		docker_result_error(res, err, sizeof(err));
 		return http_result_down(res) ? docker_fail(d, err) : list_result(d, kind, err, res);
@@ -214,14 +221,34 @@ static void on_version(void *arg, const struct http_result *res)
 	node_try_decode(d);
 }
 
+void docker_list_start(struct docker *d, const char *kind)
+{
+	bool ctrs = !strcmp(kind, KIND_CONTAINERS);
+	const char *k = ctrs ? KIND_CONTAINERS : KIND_IMAGES;
+	size_t i = kind_index(k);
+	/* an older list still out (hanging, slow) would land after this one
+	 * and put its failure, or older rows, over the newer answer */
+	docker_call_cancel(d->list_call[i]);
+	listguard_out(&d->lists, &d->list_out[i], (void *)k, "the list of %s", k);
+	d->list_call[i] = docker_call_start(d, "GET", ctrs ? "/containers/json?all=1" : "/images/json", 60000,
+					    docker_on_list, NULL);
+	d->list_call[i]->kind = k;
+}
+
+/* The guard's report: a list still out 15 s. */
+static void on_list_slow(void *owner, void *ctx, const char *why)
+{
+	struct docker *d = owner;
+	log_msg("docker %s: %s", d->ep->name, why);
+	listguard_mark(d->ep->store, store_find_table(d->ep->store, ctx), why);
+}
+
 static void list_kind(struct docker *d, const char *kind)
 {
 	if (!strcmp(kind, KIND_VOLUMES) || !strcmp(kind, KIND_NETWORKS) || !strcmp(kind, KIND_PROJECTS))
 		docker_extras_list(d, kind);
-	else if (!strcmp(kind, KIND_CONTAINERS))
-		docker_call_start(d, "GET", "/containers/json?all=1", 60000, docker_on_list, NULL)->kind = KIND_CONTAINERS;
-	else if (!strcmp(kind, KIND_IMAGES))
-		docker_call_start(d, "GET", "/images/json", 60000, docker_on_list, NULL)->kind = KIND_IMAGES;
+	else if (!strcmp(kind, KIND_CONTAINERS) || !strcmp(kind, KIND_IMAGES))
+		docker_list_start(d, kind);
 	else {
 		docker_call_start(d, "GET", "/version", 30000, on_version, NULL);
 		docker_call_start(d, "GET", "/info", 30000, on_info, NULL);
@@ -508,6 +535,7 @@ static int docker_open(struct endpoint *ep, const struct endpoint_config *cfg, c
 	backoff_init(&d->backoff, BACKOFF_MIN_MS, d->target.unix_socket ? LOCAL_BACKOFF_MAX_MS : BACKOFF_MAX_MS);
 	calls_init(&d->calls, &d->target, d);
 	d->calls.cancelled = on_call_cancelled;
+	listguard_init(&d->lists, "the engine", on_list_slow, d);
 	docker_eventcheck_init(d);
 	/* the engine host row also names the product and version for the header */
 	d->watch_nodes = true;
@@ -540,6 +568,7 @@ static void docker_close(struct endpoint *ep)
 	timer_free(d->stats_tick);
 	for (size_t i = 0; i < DOCKER_NKINDS; i++)
 		timer_free(d->list_retry[i]);
+	listguard_cleanup(&d->lists);
 	for (size_t i = 0; i < d->ndirty; i++)
 		free(d->dirty[i]);
 	free(d->dirty);

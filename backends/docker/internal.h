@@ -6,6 +6,7 @@
 #include "backends/docker/decode.h"
 #include "backends/docker/docker.h"
 #include "backends/net/backoff.h"
+#include "backends/model/listguard.h"
 #include "backends/net/calls.h"
 #include "backends/net/http.h"
 #include "backends/net/liveness.h"
@@ -44,6 +45,10 @@ struct docker {
 	 * volumes, networks (the order of docker.c's kinds) */
 	struct backoff list_backoff[DOCKER_NKINDS];
 	struct timer *list_retry[DOCKER_NKINDS];
+	/* a full list unanswered 15 s shows its rows stale (listguard.h) */
+	struct listguard lists;
+	struct listguard_call list_out[DOCKER_NKINDS];
+	struct call *list_call[DOCKER_NKINDS]; /* the full list in flight: a newer one replaces it */
 	struct call *ping, *events; /* the connection itself: in the list like the rest */
 	struct lines evlines; /* the /events stream, line by line */
 	char events_why[ERRLEN]; /* why binnacle ended the stream itself; "" = it did not */
@@ -92,6 +97,9 @@ struct call {
 /* filters={"type":["container","image","volume","network"]}, URL-encoded: what the event stream follows */
 #define DOCKER_EVENT_FILTERS                                                                                   \
 	"filters=%7B%22type%22%3A%5B%22container%22%2C%22image%22%2C%22volume%22%2C%22network%22%5D%7D"
+
+/* Asks for the full list of containers or images (docker_on_list decodes it). */
+void docker_list_start(struct docker *d, const char *kind);
 
 /* Drops the connection, keeps the data (now stale), and reconnects with backoff. */
 void docker_fail(struct docker *d, const char *why);

@@ -2,14 +2,15 @@
 # docker-faults.sh: the engine behind the fault proxy (a real Podman
 # service): absent when binnacle starts, restarted under it, its /events
 # stream cut, its /events stream silent while the engine still answers, a
-# 5xx on a list (after an image event), a list too large. The screen says so, keeps its rows and
+# 5xx on a list (after an image event), a list too large, a list that hangs. The screen says so, keeps its rows and
 # keys, asks again with backoff, and catches up by itself. Liveness times
-# are shortened (BINNACLE_TEST_LIVENESS: quiet 4 s, probe 6 s).
+# are shortened (BINNACLE_TEST_LIVENESS: quiet 4 s, probe 6 s, a list
+# unanswered 5 s instead of 15).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 start_podman start
 lab_podman run -d --name steady localhost/busybox:lab sleep 600 >/dev/null
 start_fault_docker
-export BINNACLE_TEST_LIVENESS=4000,6000,12000
+export BINNACLE_TEST_LIVENESS=4000,6000,12000,5000
 header_has() { tmx capture-pane -p | head -1 | grep -Eq -- "$1"; }
 crumbs_have() { tmx capture-pane -p | sed -n 2p | grep -Eq -- "$1"; }
 live() { ! header_has STALE && ! crumbs_have STALE && screen_has steady; }
@@ -77,5 +78,19 @@ check "too large: one sentence" wait_until 20 screen_has "sent a response larger
 fault '{}'
 keys C-r
 check "too large: ctrl-r lists again" wait_until 20 screen_has "busybox"
+
+# ---- a list that hangs, the engine answering everything else ----
+fault '{"rules":[{"match":"GET /v[0-9.]*/images/json","action":"hang"}]}'
+# an image event makes binnacle list the images again, into the hang
+lab_podman tag localhost/busybox:lab localhost/busybox:hung >/dev/null
+check "hang: the images view says the list has not answered" \
+	wait_until 20 screen_has "the engine has not answered the list of images for 5 s"
+check "hang: its rows stay" screen_has "busybox"
+check "hang: and are shown stale" wait_until 5 screen_has "STALE"
+check "hang: the engine is not called dead for it" bash -c "! tmux -L '$TMUX_SOCK' capture-pane -p | head -1 | grep -q 'STALE'"
+fault '{}'
+keys C-r
+check "hang: ctrl-r lists again, live" wait_until 20 screen_lacks "has not answered the list"
+check "hang: the hung list does not come back over the answer" bash -c "sleep 3; ! tmux -L '$TMUX_SOCK' capture-pane -p | grep -q 'has not answered\|timed out'"
 keys q
 finish

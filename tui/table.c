@@ -334,7 +334,7 @@ void table_draw_with(WINDOW *w, const struct view *v, const struct model *m, con
 				st = ST_DIM; /* old data must not look live, changes and colours included */
 			else if (added)
 				st = ST_ADDED;
-			else if (cell->changed_ms && now_ms - cell->changed_ms < TABLE_HIGHLIGHT_MS)
+			else if (cell_changed_within(cell, now_ms, TABLE_HIGHLIGHT_MS))
 				st = ST_CHANGED;
 			if (i)
 				put_cell(w, &tmp, "", GAP, false, sel ? ST_SELECTED : ST_NORMAL);
@@ -360,7 +360,7 @@ bool table_highlighting(const struct model *m, long top, long rows)
 		if (r->gone_ms || (r->added_ms && now - r->added_ms < TABLE_HIGHLIGHT_MS))
 			return true;
 		for (int c = 0; c < r->ncells; c++)
-			if (r->cells[c].changed_ms && now - r->cells[c].changed_ms < TABLE_HIGHLIGHT_MS)
+			if (cell_changed_within(&r->cells[c], now, TABLE_HIGHLIGHT_MS))
 				return true;
 	}
 	return false;

@@ -442,11 +442,31 @@ size_t rtable_live_count(const struct rtable *t)
 	return t->len - t->ngone;
 }
 
+_Static_assert(sizeof(struct cell) == 24, "a cell stays 24 bytes");
+
+#define CHANGE_TICK_MS 100
+#define CHANGE_MASK 0xffffffu /* struct cell's 24 bits */
+
+static uint32_t change_stamp(int64_t ms)
+{
+	uint32_t t = (uint32_t)(ms / CHANGE_TICK_MS) & CHANGE_MASK;
+	return t ? t : 1; /* 0 is never */
+}
+
+bool cell_changed_within(const struct cell *c, int64_t now_ms, int64_t window_ms)
+{
+	if (!c->changed)
+		return false;
+	/* modulo 2^24: right for any change less than 19 days old */
+	uint32_t age = ((uint32_t)(now_ms / CHANGE_TICK_MS) - c->changed) & CHANGE_MASK;
+	return (int64_t)age * CHANGE_TICK_MS < window_ms;
+}
+
 static void cell_changed(struct store *s, struct rtable *t, struct row *r, struct cell *c)
 {
 	/* a cell filled for the first time is not a change the user should notice */
 	if (c->type != CELL_NONE && !r->gone_ms)
-		c->changed_ms = mono_ms();
+		c->changed = change_stamp(mono_ms());
 	touch_row(s, t, r);
 }
 

@@ -74,8 +74,8 @@ static void test_same_value_changes_nothing(void **state)
 	row_set_num(s, t, r, CTR_CPU, CELL_PERMILLE, 125, "12.5%");
 	rtable_relist_end(s, t);
 	/* first fill of a cell is not a change to flash */
-	assert_int_equal(r->cells[CTR_STATE].changed_ms, 0);
-	assert_int_equal(r->cells[CTR_MEM].changed_ms, 0);
+	assert_false(cell_changed_within(&r->cells[CTR_STATE], T0, 1000000));
+	assert_false(cell_changed_within(&r->cells[CTR_MEM], T0, 1000000));
 
 	uint64_t gen = t->gen, sgen = s->gen;
 	clock_pin(T0 + 500, 1700000000);
@@ -86,20 +86,25 @@ static void test_same_value_changes_nothing(void **state)
 	assert_ptr_equal(rtable_upsert(s, t, "c1"), r);
 	assert_int_equal(t->gen, gen);
 	assert_int_equal(s->gen, sgen);
-	assert_int_equal(r->cells[CTR_STATE].changed_ms, 0);
+	assert_false(cell_changed_within(&r->cells[CTR_STATE], T0 + 500, 1000000));
 
 	row_set_text(s, t, r, CTR_STATE, "exited");
 	assert_true(t->gen > gen);
 	assert_true(s->gen > sgen);
-	assert_int_equal(r->cells[CTR_STATE].changed_ms, T0 + 500);
+	/* changed at T0 + 500: within 2 s of then, not 2.5 s later */
+	assert_true(cell_changed_within(&r->cells[CTR_STATE], T0 + 500, 2000));
+	assert_true(cell_changed_within(&r->cells[CTR_STATE], T0 + 2300, 2000));
+	assert_false(cell_changed_within(&r->cells[CTR_STATE], T0 + 3000, 2000));
 	assert_string_equal(row_text(r, CTR_STATE), "exited");
-	assert_int_equal(r->cells[CTR_NAME].changed_ms, 0);
+	assert_false(cell_changed_within(&r->cells[CTR_NAME], T0 + 500, 1000000));
 
 	gen = t->gen;
 	clock_pin(T0 + 900, 1700000000);
 	row_set_num(s, t, r, CTR_MEM, CELL_BYTES, 2048, NULL);
 	assert_true(t->gen > gen);
-	assert_int_equal(r->cells[CTR_MEM].changed_ms, T0 + 900);
+	assert_true(cell_changed_within(&r->cells[CTR_MEM], T0 + 900, 100));
+	/* a day later it is long past */
+	assert_false(cell_changed_within(&r->cells[CTR_MEM], T0 + 900 + 1000 * 3600 * 24, 2000));
 	assert_int_equal(r->cells[CTR_MEM].num, 2048);
 
 	/* same number, different rendering: still a visible change */
@@ -425,12 +430,12 @@ static void test_num_since(void **state)
 	rtable_relist_end(s, t);
 	row_set_num_since(s, t, r, CTR_RESTARTS, CELL_INT, 3, "3 (\x1e ago)", 1699999000);
 	assert_int_equal(r->cells[CTR_RESTARTS].since, 1699999000);
-	r->cells[CTR_RESTARTS].changed_ms = 0;
+	r->cells[CTR_RESTARTS].changed = 0;
 	uint64_t gen = t->gen;
 	row_set_num_since(s, t, r, CTR_RESTARTS, CELL_INT, 3, "3 (\x1e ago)", 1699999500);
 	assert_true(t->gen != gen);
 	assert_int_equal(r->cells[CTR_RESTARTS].since, 1699999500);
-	assert_true(r->cells[CTR_RESTARTS].changed_ms == 0);
+	assert_true(r->cells[CTR_RESTARTS].changed == 0);
 	row_set_num(s, t, r, CTR_RESTARTS, CELL_INT, 4, NULL);
 	assert_int_equal(r->cells[CTR_RESTARTS].since, 0);
 }

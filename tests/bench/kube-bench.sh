@@ -135,28 +135,16 @@ screen >"$T/idle.after"
 tmx pipe-pane
 echo "   binnacle: $(pct $((c1 - c0)) "$secs")% of a core (goal: at most 0.5%), $(((w1 - w0) / secs)) wakeups/s"
 echo "   kubectl get pods -A --watch: $(pct $((k1 - k0)) "$secs")% of a core"
-python3 - "$T/idle.tty" "$s0" "$secs" <<'PY'
-import re, sys
-data = open(sys.argv[1], "rb").read()[int(sys.argv[2]):]
-text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]|[\x0e\x0f]", b"", data)
-text = re.sub(rb"[\x00-\x1f]", b" ", text).decode("utf-8", "replace")
-words = set(text.split())
-# the clock is written a digit or two at a time; an age ("61s", "(2m ago)")
-# moves as time passes (a crash-looping pod's RESTARTS on screen)
-ages = {w for w in words if re.fullmatch(r"\(?[0-9]+[smhd]([0-9]+[smh])?(ago\))?|ago\)", w)}
-clock = {w for w in words - ages if re.fullmatch(r"[0-9:]+", w)}
-other = words - ages - clock
-print("   the terminal got %d bytes (%d a second): %s" % (len(data), len(data) // int(sys.argv[3]),
-      "the clock only" if not ages and not other else
-      "the clock and ages that moved (%s)" % " ".join(sorted(ages)[:4]) if not other else
-      "more: %s" % " ".join(sorted(other)[:8])))
-PY
-# what those bytes changed: the screen before and after, word by word
+echo "   the terminal got $((s1 - s0)) bytes ($(((s1 - s0) / secs)) a second)"
+# what those bytes changed: the screen before and after, word by word (the
+# bytes alone, with cursor moves between them, run one word into the next)
 python3 - "$T/idle.before" "$T/idle.after" <<'PY'
 import re, sys
 a, b = (open(f).read().splitlines() for f in sys.argv[1:3])
 timeish = re.compile(r"\(?[0-9]+[smhd]([0-9]+[smh])?\)?|ago\)|[0-9:]+")
-ages = other = 0
+# the lab's usage figures drift with time, as a metrics server's do
+figure = re.compile(r"[0-9.]+(m|Mi|MiB|Gi|GiB|%)?")
+ages = figures = other = 0
 shown = []
 for x, y in zip(a, b):
     if x == y:
@@ -166,11 +154,13 @@ for x, y in zip(a, b):
             continue
         if timeish.fullmatch(u) and timeish.fullmatch(v):
             ages += 1
+        elif figure.fullmatch(u) and figure.fullmatch(v):
+            figures += 1
         else:
             other += 1
             shown.append("%s -> %s" % (u, v))
-print("   what changed on screen meanwhile: %d words, the clock or ages%s" % (
-      ages, "" if not other else "; and %d other words: %s" % (other, "; ".join(shown[:6]))))
+print("   what changed on screen meanwhile: %d words of the clock or ages, %d usage figures (CPU, memory)%s" % (
+      ages, figures, ", nothing else" if not other else "; and %d other words: %s" % (other, "; ".join(shown[:6]))))
 PY
 
 # ---- following changes ----

@@ -13,7 +13,7 @@ import math
 import time
 
 from . import kubelet as kl
-from . import objects, util
+from . import batch, objects, util
 
 NS_NAMES = ["shop", "data", "monitoring", "payments", "search", "platform", "analytics",
             "auth", "messaging", "media", "billing", "logistics", "identity", "ml",
@@ -235,16 +235,24 @@ class Seeder:
         pod_spec = {"containers": [container], "restartPolicy": "OnFailure", "terminationGracePeriodSeconds": 30,
                     "dnsPolicy": "ClusterFirst", "securityContext": {}, "schedulerName": "default-scheduler"}
         cj_md = self.meta("report", data, 2 * day, {"app": "report"})
+        # its last run is the schedule's latest time, so that no run is due
+        # when the lab starts (a fixed age would make one due, and its job,
+        # pod and events appear, whenever the schedule fell within it)
+        schedule = "17 3 * * *"
+        ago = self.now - batch.last_schedule(schedule, self.now, self.now - 2 * day)
+
+        def after(s):  # s seconds into the run, never in the future
+            return max(ago - s, 0)
         cj = {"metadata": cj_md,
-              "spec": {"schedule": "17 3 * * *", "concurrencyPolicy": "Forbid", "suspend": False,
+              "spec": {"schedule": schedule, "concurrencyPolicy": "Forbid", "suspend": False,
                        "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 1,
                        "jobTemplate": {"metadata": {"labels": {"app": "report"}},
                                        "spec": {"template": {"metadata": {"labels": {"app": "report"}},
                                                              "spec": pod_spec}}}},
-              "status": {"lastScheduleTime": self.ts(3600 * 7), "lastSuccessfulTime": self.ts(3600 * 7 - 40)}}
+              "status": {"lastScheduleTime": self.ts(ago), "lastSuccessfulTime": self.ts(after(40))}}
         self.add("cronjobs", cj)
-        jname = "report-%d" % (int(self.now - 3600 * 7) // 60)
-        j_md = self.meta(jname, data, 3600 * 7, {"app": "report"})
+        jname = "report-%d" % (int(self.now - ago) // 60)
+        j_md = self.meta(jname, data, ago, {"app": "report"})
         j_md["ownerReferences"] = [objects.owner_ref("CronJob", "batch/v1", cj)]
         uid = j_md["uid"]
         plabels = {"app": "report", "batch.kubernetes.io/controller-uid": uid,
@@ -254,34 +262,34 @@ class Seeder:
                "spec": {"parallelism": 1, "completions": 1, "backoffLimit": 6, "completionMode": "NonIndexed",
                         "suspend": False, "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}},
                         "template": {"metadata": {"labels": plabels}, "spec": pod_spec}},
-               "status": {"startTime": self.ts(3600 * 7), "completionTime": self.ts(3600 * 7 - 38),
+               "status": {"startTime": self.ts(ago), "completionTime": self.ts(after(38)),
                           "succeeded": 1, "active": 0, "ready": 0, "terminating": 0,
                           "uncountedTerminatedPods": {},
                           "conditions": [{"type": "SuccessCriteriaMet", "status": "True",
-                                          "lastProbeTime": self.ts(3600 * 7 - 38),
-                                          "lastTransitionTime": self.ts(3600 * 7 - 38)},
+                                          "lastProbeTime": self.ts(after(38)),
+                                          "lastTransitionTime": self.ts(after(38))},
                                          {"type": "Complete", "status": "True",
-                                          "lastProbeTime": self.ts(3600 * 7 - 38),
-                                          "lastTransitionTime": self.ts(3600 * 7 - 38)}]}}
+                                          "lastProbeTime": self.ts(after(38)),
+                                          "lastTransitionTime": self.ts(after(38))}]}}
         self.add("jobs", job)
         cj["status"]["active"] = []
         del cj["status"]["active"]
         pod = objects.new_pod("%s-%s" % (jname, util.rand_suffix(self.rng)), data, plabels,
                               [objects.owner_ref("Job", "batch/v1", job)],
                               objects.pod_spec_base(pod_spec, util.hash_suffix(uid, 5)),
-                              job["spec"]["template"], self.ts(3600 * 7), jname + "-", self.workers[0])
+                              job["spec"]["template"], self.ts(ago), jname + "-", self.workers[0])
         cs = kl.cstatus(container, {"terminated": {"exitCode": 0, "reason": "Completed",
-                                                   "startedAt": self.ts(3600 * 7 - 2),
-                                                   "finishedAt": self.ts(3600 * 7 - 38 + 2),
+                                                   "startedAt": self.ts(after(2)),
+                                                   "finishedAt": self.ts(after(36)),
                                                    "containerID": objects.container_id()}},
                         False, 0, cid=objects.container_id())
         pod["status"] = {"phase": "Succeeded",
-                         "conditions": [objects.cond("Initialized", "True", self.ts(3600 * 7)),
-                                        objects.cond("Ready", "False", self.ts(3600 * 7 - 38), "PodCompleted"),
-                                        objects.cond("ContainersReady", "False", self.ts(3600 * 7 - 38), "PodCompleted"),
-                                        objects.cond("PodScheduled", "True", self.ts(3600 * 7))],
+                         "conditions": [objects.cond("Initialized", "True", self.ts(ago)),
+                                        objects.cond("Ready", "False", self.ts(after(38)), "PodCompleted"),
+                                        objects.cond("ContainersReady", "False", self.ts(after(38)), "PodCompleted"),
+                                        objects.cond("PodScheduled", "True", self.ts(ago))],
                          "hostIP": self.node_ips[self.workers[0]], "podIP": "10.244.99.7",
-                         "podIPs": [{"ip": "10.244.99.7"}], "startTime": self.ts(3600 * 7),
+                         "podIPs": [{"ip": "10.244.99.7"}], "startTime": self.ts(ago),
                          "containerStatuses": [cs], "qosClass": "BestEffort"}
         self.add("pods", pod)
 

@@ -154,9 +154,11 @@ crash_mark() { if [ -f "$T/crashes" ]; then wc -c <"$T/crashes"; else echo 0; fi
 # wait_until SECONDS COMMAND...: polls every 0.2 s; 0 when it succeeded. A
 # command that dies of a signal, a crash recorded while polling (inside a
 # pipeline or a function) or a dashboard in tmux that crashed ends the
-# polling at once: retrying must not hide a crash.
+# polling at once: retrying must not hide a crash. The bound is multiplied
+# by $BINNACLE_WAIT_SCALE (make check-valgrind sets it: binnacle runs
+# 20-50 times slower under valgrind), so it stays a bound, never a timing.
 wait_until() {
-	local limit=$1
+	local limit=$(($1 * ${BINNACLE_WAIT_SCALE:-1}))
 	shift
 	local end=$((SECONDS + limit)) rc mark
 	mark=$(crash_mark)

@@ -69,6 +69,15 @@ tui_select web
 keys Enter
 check "Enter on a service lists its tasks" wait_until 15 screen_has "ECS tasks \\(service web\\)"
 check "running, on their EC2 instances" wait_until 20 screen_has "web +[0-9a-f]+…? +RUNNING .* i-[0-9a-f]+"
+# the victim is a task the scheduler keeps: picked once the roll back's
+# deployment is the only one (before, the scheduler may stop it first)
+steady() {
+	aws_lab ecs describe-services --cluster lab-ec2 --services web \
+		--query 'services[0].[length(deployments), deployments[0].rolloutState, runningCount == desiredCount]' \
+		--output text | grep -qE '^1\s+COMPLETED\s+True$'
+}
+export -f steady
+wait_until 60 steady
 victim=$(aws_lab ecs list-tasks --cluster lab-ec2 --service-name web --desired-status RUNNING --query 'taskArns[0]' --output text)
 victim=${victim##*/}
 narrow "$victim"
@@ -86,13 +95,7 @@ keys Escape
 check "the reason on screen" wait_until 20 screen_has "${victim:0:6}.* STOPPED .*UserInitiated +binnacle test: ${victim:0:6}"
 
 # exec: no plugin, the SSM data channel spoken over a lossy link, in a task
-# the scheduler keeps: once the roll back's deployment is the only one, done
-steady() {
-	aws_lab ecs describe-services --cluster lab-ec2 --services web \
-		--query 'services[0].[length(deployments), deployments[0].rolloutState, runningCount == desiredCount]' \
-		--output text | grep -qE '^1\s+COMPLETED\s+True$'
-}
-export -f steady
+# the scheduler keeps: once the stopped task's replacement runs
 wait_until 60 steady
 runner=$(aws_lab ecs list-tasks --cluster lab-ec2 --service-name web --desired-status RUNNING --query 'taskArns[-1]' --output text)
 runner=${runner##*/}

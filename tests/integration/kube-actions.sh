@@ -20,7 +20,7 @@ keys C-u abc Enter
 check "a value that is not a count is said in the dialog, which stays" wait_until 5 screen_has "must be a whole number"
 keys C-u 3 Enter
 check "scale: kubectl sees 3 replicas" wait_until 20 bash -c "[ \"\$(kubectl get deploy web -o jsonpath='{.spec.replicas}')\" = 3 ]"
-check "and the scale subresource was used" grep -q 'http PATCH .*/deployments/web/scale ->' "$T/binnacle.log"
+check "and the scale subresource was used" wait_until 5 grep -q 'http PATCH .*/deployments/web/scale ->' "$T/binnacle.log"
 keys r
 check "restart asks first, naming kind, namespace and endpoint" wait_until 5 screen_has "Restart deployment web in namespace default on lab\\?"
 keys y

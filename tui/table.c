@@ -48,7 +48,7 @@ static bool column_has_data(const struct model *m, const struct sample *s, int c
 	return m->len == 0;
 }
 
-static int text_width(const struct cell *c, int64_t now)
+static int width_at(const struct cell *c, int64_t now)
 {
 	char text[512];
 	model_cell_text(c, now, text, sizeof(text));
@@ -58,6 +58,21 @@ static int text_width(const struct cell *c, int64_t now)
 	char *s = sanitize_display(text, len);
 	int w = sanitize_width(s);
 	free(s);
+	return w;
+}
+
+/* How far ahead a text that moves with time is measured: the layout is
+ * made when the table changes, and "7 (9s ago)" becomes "7 (10s ago)" on
+ * a quiet table before it is made again. */
+#define AGE_AHEAD_S 90
+
+static int text_width(const struct cell *c, int64_t now)
+{
+	int w = width_at(c, now);
+	if (c->type == CELL_TIME || c->since) {
+		int later = width_at(c, now + AGE_AHEAD_S);
+		w = later > w ? later : w;
+	}
 	return w;
 }
 

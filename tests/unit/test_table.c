@@ -15,6 +15,7 @@
 
 #include "backends/kube/kinds.h"
 #include "backends/model/store.h"
+#include "backends/util/util.h"
 #include "tui/charset.h"
 #include "tui/table.h"
 #include "views/model.h"
@@ -313,6 +314,30 @@ static void test_long_table_measures_rows_shown(void **state)
 	assert_int_equal(l.width[at], (int)strlen("web-1400-long-enough-to-be-the-widest"));
 }
 
+/* A text that moves with time gets the room it needs for the next while:
+ * "7 (9s ago)" is "7 (10s ago)" a second later, before the table changes
+ * and the layout is made again. */
+static void test_restarts_room_to_grow(void **state)
+{
+	struct fixture *f = *state;
+	clock_pin(1000, 1700000000);
+	struct rtable *t = store_table(f->s, KIND_PODS, POD_NCELLS);
+	struct row *r = rtable_upsert(f->s, t, "shop/checkout-1");
+	row_set_text(f->s, t, r, POD_NAMESPACE, "shop");
+	row_set_text(f->s, t, r, POD_NAME, "checkout-1");
+	row_set_text(f->s, t, r, POD_STATUS, "CrashLoopBackOff");
+	row_set_num_since(f->s, t, r, POD_RESTARTS, CELL_INT, 7, "7 (\x1e ago)", 1700000000 - 9);
+	const struct view *v = find("po");
+	model_init(&f->m, v);
+	model_build(&f->m, t, NULL);
+	struct table_layout l;
+	fit(v, &f->m, 200, false, -1, &l);
+	int at = shown_at(&l, v, "RESTARTS");
+	assert_true(at >= 0);
+	assert_true(l.width[at] >= (int)strlen("7 (10s ago)"));
+	clock_pin(0, 0);
+}
+
 int main(void)
 {
 	charset_force_ascii(true); /* the sort mark is one cell either way */
@@ -324,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hidden_scope_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_message_before_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_table_measures_rows_shown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restarts_room_to_grow, setup, teardown),
 		cmocka_unit_test(test_ident_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

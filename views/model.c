@@ -232,10 +232,7 @@ static bool joined_matches(const struct filter *f, const struct view *v, const s
 	if (strstr(rowmatch_text(v, r, &timed), f->lower))
 		return true;
 	for (int i = 0; timed && i < v->ncolumns; i++) {
-		int idx = v->columns[i].cell;
-		if (idx < 0 || idx >= r->ncells)
-			continue;
-		const struct cell *c = &r->cells[idx];
+		const struct cell *c = model_row_cell(r, v->columns[i].cell);
 		if (c->type == CELL_TIME && c->text && !c->since) {
 			char tmp[64];
 			if (contains_folded(cell_display(c, now, tmp, sizeof(tmp)), f->lower))

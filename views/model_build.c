@@ -59,20 +59,8 @@ static void reserve(struct row ***v, size_t *cap, size_t n)
 
 /* ---- re-placing changed rows ---- */
 
-struct order {
-	const struct view *view;
-	int col;
-	bool desc;
-};
-
-static int order_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct order *o = arg;
-	return model_compare(o->view, o->col, o->desc, *(struct row *const *)pa, *(struct row *const *)pb);
-}
-
 /* Inserts add[0..k) (sorted the same way) into the sorted v[0..*n). */
-static void merge_in(struct row ***v, size_t *n, size_t *cap, struct row **add, size_t k, const struct order *o)
+static void merge_in(struct row ***v, size_t *n, size_t *cap, struct row **add, size_t k, const struct model_order *o)
 {
 	if (!k)
 		return;
@@ -197,10 +185,10 @@ static void apply_changes(struct model *m, const struct rtable *t, const struct 
 		free(add);
 		return;
 	}
-	struct order by_name = {m->view, -1, false}, shown = {m->view, m->sort_col, m->sort_desc};
-	qsort_r(add, k, sizeof(*add), order_cmp, &by_name);
+	struct model_order by_name = {m->view, -1, false}, shown = {m->view, m->sort_col, m->sort_desc};
+	qsort_r(add, k, sizeof(*add), model_order_cmp, &by_name);
 	merge_in(&m->base, &m->nbase, &m->capbase, add, k, &by_name);
-	qsort_r(add, k, sizeof(*add), order_cmp, &shown);
+	qsort_r(add, k, sizeof(*add), model_order_cmp, &shown);
 	merge_in(&m->all, &m->nall, &m->capall, add, k, &shown);
 	if (!refilter && m->filtered) {
 		/* the same filter (or one narrowing it, applied next): the new

@@ -28,6 +28,14 @@ int model_cell_cmp(const struct cell *a, const struct cell *b);
 /* Case-insensitive natural order: "web-2" before "web-10". */
 int model_natural_cmp(const char *a, const char *b);
 
+/* An order of rows by a column of a view, for qsort_r over struct row *:
+ * model_order_cmp(&a, &b, &order) is model_compare(view, col, desc, a, b). */
+struct model_order {
+	const struct view *view;
+	int col;
+	bool desc;
+};
+int model_order_cmp(const void *pa, const void *pb, void *arg);
 /* Sorts v by column col of view (out of range: no column, name then id).
  * ranked: v is in the tie-break order now, so ties keep their relative
  * order. The result is the order of model_compare(view, col, desc). */

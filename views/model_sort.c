@@ -177,15 +177,9 @@ static void reverse_name_runs(struct row **v, size_t n)
 	free(out);
 }
 
-struct vsort {
-	const struct view *view;
-	int col;
-	bool desc;
-};
-
-static int vsort_cmp(const void *pa, const void *pb, void *arg)
+int model_order_cmp(const void *pa, const void *pb, void *arg)
 {
-	const struct vsort *o = arg;
+	const struct model_order *o = arg;
 	return model_compare(o->view, o->col, o->desc, *(struct row *const *)pa, *(struct row *const *)pb);
 }
 
@@ -289,8 +283,8 @@ void model_keyed_sort(struct row **v, size_t n, const struct view *view, int col
 		/* versions ("v1.10" after "v1.9", a release after its -rc) have no
 		 * keys here: a sort on the comparison itself (a registry's tags,
 		 * never 50,000 rows) */
-		struct vsort o = {view, col, desc && has_col};
-		qsort_r(v, n, sizeof(*v), vsort_cmp, &o);
+		struct model_order o = {view, col, desc && has_col};
+		qsort_r(v, n, sizeof(*v), model_order_cmp, &o);
 		return;
 	}
 	if (ranked && cell == 0) {

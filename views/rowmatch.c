@@ -1,6 +1,7 @@
 /* rowmatch.c: the folded text of a row the plain filter searches (see
  * rowmatch.h), built at most once per change of the row. */
 #include "views/rowmatch.h"
+#include "views/model_priv.h"
 #include "backends/util/util.h"
 
 #include <stdlib.h>
@@ -29,12 +30,6 @@ static const char *static_text(const struct cell *c, bool *timed)
 	return c->text;
 }
 
-static const struct cell *column_cell(const struct view *v, const struct row *r, int i)
-{
-	int idx = v->columns[i].cell;
-	return idx < 0 || idx >= r->ncells ? NULL : &r->cells[idx];
-}
-
 static char *fold_into(char *out, const char *s)
 {
 	for (; *s; s++)
@@ -52,8 +47,7 @@ const char *rowmatch_text(const struct view *v, const struct row *r, bool *timed
 	bool t = false;
 	size_t len = strlen(r->id) + 1;
 	for (int i = 0; i < v->ncolumns; i++) {
-		const struct cell *c = column_cell(v, r, i);
-		const char *s = c ? static_text(c, &t) : NULL;
+		const char *s = static_text(model_row_cell(r, v->columns[i].cell), &t);
 		if (s)
 			len += strlen(s) + 1;
 	}
@@ -61,8 +55,7 @@ const char *rowmatch_text(const struct view *v, const struct row *r, bool *timed
 	m = xmalloc(sizeof(*m) + len);
 	char *p = fold_into(m->text, r->id);
 	for (int i = 0; i < v->ncolumns; i++) {
-		const struct cell *c = column_cell(v, r, i);
-		const char *s = c ? static_text(c, &t) : NULL;
+		const char *s = static_text(model_row_cell(r, v->columns[i].cell), &t);
 		if (s) {
 			*p++ = '\n';
 			p = fold_into(p, s);

@@ -4,8 +4,9 @@
  * last tag listing or count failed or hangs. The tags are stale while a
  * repository whose tags they show failed to list them again. Each table
  * shows the newest reason of what still fails; a reason goes when that
- * list answers, so one repository of many that the registry refuses keeps
- * the view stale, not only the one in scope. */
+ * list answers (or the catalog no longer has the repository, unless it is
+ * the one in scope), so one repository of many that the registry refuses
+ * keeps the view stale, not only the one in scope. */
 #include "backends/registry/internal.h"
 #include "backends/util/log.h"
 
@@ -123,9 +124,14 @@ void reg_stale_prune(struct reg *r)
 {
 	struct rtable *t = store_find_table(r->ep->store, KIND_REPOSITORIES);
 	for (size_t i = r->nfailing; t && i-- > 0;) {
-		struct row *row = rtable_find(t, r->failing[i].repo);
+		struct reg_failing *f = &r->failing[i];
+		/* the repository in scope is listed whatever the catalog says (a
+		 * name it does not know, one the credentials cannot see) */
+		if (r->scope && !strcmp(r->scope, f->repo))
+			continue;
+		struct row *row = rtable_find(t, f->repo);
 		if (!row || row->gone_ms)
-			drop(r, &r->failing[i]);
+			drop(r, f);
 	}
 	update(r);
 }

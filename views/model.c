@@ -16,12 +16,6 @@
  * substring, which is both faster and immune to regex surprises. */
 static const char regex_meta[] = ".[]()*+?{}|^$\\";
 
-static int fold(unsigned char c)
-{
-	/* ASCII only: UTF-8 bytes compare as themselves, independent of locale */
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 /* How long the selector at s is: up to a blank outside parentheses, except
  * the blanks around "in" and "notin" ("env in (a, b)"). */
 static size_t selector_len(const char *s)
@@ -106,7 +100,7 @@ void filter_init(struct filter *f, const char *text)
 	f->lower = xstrdup(pat);
 	f->figures = true;
 	for (char *c = f->lower; *c; c++) {
-		*c = (char)fold((unsigned char)*c);
+		*c = (char)model_fold((unsigned char)*c);
 		/* what numbers, sizes, shares and ages are written with */
 		if (!strchr("0123456789.%-smhdykgtpib", *c))
 			f->figures = false;
@@ -140,7 +134,7 @@ static bool contains_folded(const char *s, const char *lower)
 		if ((unsigned char)*s != c0 && (unsigned char)*s != up)
 			continue;
 		const char *a = s + 1, *b = lower + 1;
-		while (*b && fold((unsigned char)*a) == (unsigned char)*b) {
+		while (*b && model_fold((unsigned char)*a) == (unsigned char)*b) {
 			a++;
 			b++;
 		}
@@ -152,7 +146,7 @@ static bool contains_folded(const char *s, const char *lower)
 
 static bool starts_folded(const char *s, const char *lower)
 {
-	while (*lower && fold((unsigned char)*s) == (unsigned char)*lower) {
+	while (*lower && model_fold((unsigned char)*s) == (unsigned char)*lower) {
 		s++;
 		lower++;
 	}
@@ -233,7 +227,7 @@ static bool joined_matches(const struct filter *f, const struct view *v, const s
 		return true;
 	for (int i = 0; timed && i < v->ncolumns; i++) {
 		const struct cell *c = model_row_cell(r, v->columns[i].cell);
-		if (c->type == CELL_TIME && c->text && !c->since) {
+		if (rowmatch_timed(c)) {
 			char tmp[64];
 			if (contains_folded(cell_display(c, now, tmp, sizeof(tmp)), f->lower))
 				return true;
@@ -246,7 +240,7 @@ bool model_filter_at(const struct filter *f, const struct view *v, const struct 
 {
 	if (!filter_active(f))
 		return true;
-	if (f->joined && !f->regex && (keep_match || r->match))
+	if (f->joined && (keep_match || r->match))
 		return joined_matches(f, v, r, now) != f->invert;
 	bool hit = text_matches(f, r->id);
 	for (int i = 0; !hit && i < v->ncolumns; i++) {
@@ -378,7 +372,7 @@ int model_natural_cmp(const char *a, const char *b)
 			b += zb + lb;
 			continue;
 		}
-		int d = fold((unsigned char)*a) - fold((unsigned char)*b);
+		int d = model_fold((unsigned char)*a) - model_fold((unsigned char)*b);
 		if (d)
 			return d < 0 ? -1 : 1;
 		a++;

@@ -1,11 +1,19 @@
 /* model_priv.h: what model.c (filter, cells, comparison) shares with
- * model_build.c (the incremental order) and nothing else. */
+ * model_build.c (the incremental order), model_sort.c (a whole order) and
+ * rowmatch.c (the filter's row text), and nothing else. */
 #ifndef BINNACLE_MODEL_PRIV_H
 #define BINNACLE_MODEL_PRIV_H
 
 #include "views/model.h"
 
 #include <stdint.h>
+
+/* A byte in lower case, ASCII only: UTF-8 bytes compare as themselves,
+ * independent of locale (the filter, the natural order, their keys). */
+static inline unsigned char model_fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
 
 /* The filter on r (any column's display text, or the id) as of now. */
 bool model_filter_at(const struct filter *f, const struct view *v, const struct row *r, int64_t now);

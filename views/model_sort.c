@@ -32,11 +32,6 @@ static bool digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static unsigned char fold(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
 static uint64_t be64(const unsigned char *b)
 {
 	uint64_t v = 0;
@@ -81,7 +76,7 @@ static bool natkey(const char *s, uint64_t *k)
 				PUT(s[z + i]);
 			s += z + len;
 		} else {
-			PUT(fold((unsigned char)*s));
+			PUT(model_fold((unsigned char)*s));
 			s++;
 		}
 	}

@@ -15,25 +15,30 @@ struct row_match {
 	char text[];
 };
 
+bool rowmatch_timed(const struct cell *c)
+{
+	return c->type == CELL_TIME && c->text && !c->since;
+}
+
 /* Whether the filter reads c as its text, unchanged by time (as
  * model_filter_at does for a filter that is no figure). */
 static const char *static_text(const struct cell *c, bool *timed)
 {
 	if (c->type == CELL_TEXT)
 		return c->text ? c->text : "";
-	if (!c->text || c->since || c->type == CELL_NONE)
-		return NULL;
-	if (c->type == CELL_TIME) {
+	if (rowmatch_timed(c)) {
 		*timed = true;
 		return NULL;
 	}
+	if (!c->text || c->since || c->type == CELL_NONE)
+		return NULL;
 	return c->text;
 }
 
 static char *fold_into(char *out, const char *s)
 {
 	for (; *s; s++)
-		*out++ = (char)(*s >= 'A' && *s <= 'Z' ? *s + ('a' - 'A') : *s);
+		*out++ = (char)model_fold((unsigned char)*s);
 	return out;
 }
 

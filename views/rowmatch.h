@@ -16,4 +16,7 @@
  * the row changes or the next call for another view. What it keeps on the
  * row is one allocation, which the store frees with the row. */
 const char *rowmatch_text(const struct view *v, const struct row *r, bool *timed);
+/* Whether c shows a phrase with a time in it, left out of the row's text
+ * (the ones *timed counts): the caller matches it as it reads now. */
+bool rowmatch_timed(const struct cell *c);
 #endif
